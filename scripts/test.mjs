@@ -1,0 +1,118 @@
+// `npm test`: every test of the project, in order, with one summary line.
+//
+//   1. as-pect     AssemblyScript unit tests (tests/as/*.spec.ts)
+//   2. node:test   host-side tests (tests/node/, tests/as/prove-failing/)
+//   3. spec        the Wasm 2.0 core spec suite through the `wrt spec` CLI,
+//                  from $WRT_TESTSUITE or ../shared/testsuite (repo-relative)
+//
+// Each part's own output is shown as it runs; its pass/fail counts are parsed
+// from that output. The last line is exactly `N passed, M failed` (the sums)
+// and the exit status is non-zero if any part failed. A part that crashes
+// or prints no counts is counted as one failure.
+//
+// Without the spec suite the spec part is skipped with a message; under
+// CI=true a missing suite is a failure. WRT_SPEC_FUEL_SLICES="1,random"
+// (for example) adds runs of the suite with `--fuel-slice <each>`.
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const ci = /^(1|true|yes)$/i.test(process.env.CI ?? "");
+const stripAnsi = (s) => s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
+
+/** Runs a command, streaming its output, and resolves with {code, out}. */
+function run(cmd, args, { timeoutMs = 25 * 60_000 } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: process.env });
+    let out = "";
+    const take = (stream) => (chunk) => { out += chunk; stream.write(chunk); };
+    child.stdout.on("data", take(process.stdout));
+    child.stderr.on("data", take(process.stderr));
+    const timer = setTimeout(() => { out += `\n[test.mjs] timed out after ${timeoutMs / 1000}s\n`; child.kill("SIGKILL"); }, timeoutMs);
+    child.on("error", (e) => { out += `\n[test.mjs] ${e.message}\n`; });
+    child.on("close", (code, signal) => { clearTimeout(timer); resolve({ code: code ?? (signal ? 1 : 0), out }); });
+  });
+}
+
+const results = [];
+function record(name, passed, failed, note = "") {
+  results.push({ name, passed, failed, note });
+  console.log(`\n[test.mjs] ${name}: pass ${passed}, fail ${failed}${note ? ` (${note})` : ""}\n`);
+}
+const banner = (t) => console.log(`\n========== ${t} ==========\n`);
+
+async function asPect() {
+  banner("as-pect (tests/as)");
+  const asp = path.join(root, "node_modules/@as-pect/cli/bin/asp.js");
+  const { code, out } = await run(process.execPath, [asp, "--config", "as-pect.config.js"]);
+  const m = /\[Tests\]:\s*(\d+)\s*\/\s*(\d+)/.exec(stripAnsi(out));
+  if (!m) return record("as-pect", 0, 1, `no result line, exit ${code}`);
+  const passed = +m[1], total = +m[2];
+  let failed = total - passed;
+  if (code !== 0 && failed === 0) failed = 1; // e.g. a compile error after some files ran
+  record("as-pect", passed, failed);
+}
+
+async function nodeTests() {
+  banner("node:test (tests/node, tests/as/prove-failing)");
+  const dir = mkdtempSync(path.join(tmpdir(), "wrt-test-"));
+  const tap = path.join(dir, "node.tap");
+  const { code, out } = await run(process.execPath, [
+    "--test",
+    "--test-reporter=spec", "--test-reporter-destination=stdout",
+    "--test-reporter=tap", `--test-reporter-destination=${tap}`,
+    "tests/node/", "tests/as/prove-failing/",
+  ]);
+  const text = existsSync(tap) ? readFileSync(tap, "utf8") : "";
+  rmSync(dir, { recursive: true, force: true });
+  const count = (k) => { const m = new RegExp(`^# ${k} (\\d+)$`, "m").exec(text); return m ? +m[1] : null; };
+  const pass = count("pass"), fail = count("fail"), cancelled = count("cancelled") ?? 0;
+  if (pass === null || fail === null) return record("node:test", 0, 1, `no TAP summary, exit ${code}: ${out.slice(-200)}`);
+  let failed = fail + cancelled;
+  if (code !== 0 && failed === 0) failed = 1;
+  record("node:test", pass, failed);
+}
+
+async function spec() {
+  const suite = process.env.WRT_TESTSUITE
+    ? path.resolve(root, process.env.WRT_TESTSUITE)
+    : path.resolve(root, "../shared/testsuite");
+  const core = path.join(suite, "core");
+  if (!existsSync(core)) {
+    banner("spec suite");
+    if (ci) return record("spec", 0, 1, `spec suite not found at ${core} (required under CI=true; set WRT_TESTSUITE)`);
+    console.log(`[test.mjs] spec suite not found at ${core}: skipping the spec tests (set WRT_TESTSUITE to run them)`);
+    return;
+  }
+  const cli = path.join(root, "host-shims/node/dist/cli.js");
+  const slices = [null, ...(process.env.WRT_SPEC_FUEL_SLICES ?? "").split(",").map((s) => s.trim()).filter(Boolean)];
+  for (const slice of slices) {
+    const name = slice ? `spec --fuel-slice ${slice}` : "spec";
+    banner(`${name} (${core})`);
+    if (!existsSync(cli)) { record(name, 0, 1, "host-shims/node/dist/cli.js missing: run `npm run build`"); continue; }
+    const args = [cli, "spec", ...(slice ? ["--fuel-slice", slice] : []), core];
+    const { code, out } = await run(process.execPath, args);
+    const all = [...stripAnsi(out).matchAll(/^spec: (\d+) passed, (\d+) failed, (\d+) skipped$/gm)];
+    if (all.length === 0) { record(name, 0, 1, `no 'spec: ...' line, exit ${code}`); continue; }
+    const m = all[all.length - 1];
+    let failed = +m[2];
+    if (code !== 0 && failed === 0) failed = 1;
+    record(name, +m[1], failed, `${m[3]} skipped`);
+  }
+}
+
+const t0 = Date.now();
+await asPect();
+await nodeTests();
+await spec();
+
+console.log("========== summary ==========");
+for (const r of results) console.log(`  ${r.name.padEnd(24)} pass ${String(r.passed).padStart(7)}  fail ${String(r.failed).padStart(5)}${r.note ? `  (${r.note})` : ""}`);
+console.log(`  time: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+const passed = results.reduce((a, r) => a + r.passed, 0);
+const failed = results.reduce((a, r) => a + r.failed, 0);
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed > 0 ? 1 : 0;
