@@ -1,0 +1,214 @@
+#!/usr/bin/env node
+// wrt: command-line front end of the Node embedding.
+//
+//   wrt run <module.wasm> [--invoke NAME [args...]] [--fuel N]
+//   wrt validate <module.wasm>
+//   wrt spec [--fuel-slice N|random] [--seed S] [--engine node] [--verbose] <file.json|dir>...
+//
+// Exit status: 0 ok; 1 trap, invalid module, error or failed spec tests;
+// 2 out of fuel (run --fuel); 3 interpreter fault; 64 usage.
+
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { Engine } from "./engine.js";
+import { WrtCodedError, WrtDecodeError, WrtInternalError, WrtLinkError, WrtTrap } from "./errors.js";
+import { Func } from "./externs.js";
+import { Instance } from "./instance.js";
+import { Module } from "./module.js";
+import { WrtOutOfFuel } from "./run.js";
+import { collectSpecFiles, runSpec, SpecOptions } from "./spec.js";
+import { createSpectest } from "./spectest.js";
+import { formatTyped, parseTyped } from "./values.js";
+
+const USAGE = `usage:
+  wrt run <module.wasm> [--invoke NAME [args...]] [--fuel N]
+  wrt validate <module.wasm>
+  wrt spec [--fuel-slice N|random] [--seed S] [--engine node] [--verbose] <file.json|dir>...`;
+
+class UsageError extends Error {}
+
+function out(line: string): void {
+  process.stdout.write(line + "\n");
+}
+function err(line: string): void {
+  process.stderr.write(line + "\n");
+}
+
+function readModuleFile(file: string | undefined): Uint8Array {
+  if (!file) throw new UsageError("missing module file");
+  return readFileSync(file);
+}
+
+function describeLoadError(e: WrtCodedError): string {
+  const kind = e instanceof WrtDecodeError ? "malformed" : "invalid";
+  return `${kind}: ${e.message} (byte offset ${e.offset})`;
+}
+
+function cmdValidate(args: string[]): number {
+  const bytes = readModuleFile(args[0]);
+  const engine = new Engine();
+  const r = Module.validate(engine, bytes);
+  if (r.valid) {
+    out("valid");
+    return 0;
+  }
+  out(describeLoadError(r.error));
+  return 1;
+}
+
+function cmdRun(args: string[]): number {
+  let file: string | undefined;
+  let invoke: string | undefined;
+  let fuel: bigint | undefined;
+  const callArgs: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--invoke") {
+      invoke = args[++i];
+      if (invoke === undefined) throw new UsageError("--invoke needs a name");
+      // Everything up to the next option is an argument (negative numbers allowed).
+      while (i + 1 < args.length && !/^--[a-z]/.test(args[i + 1]!)) callArgs.push(args[++i]!);
+    } else if (a === "--fuel") {
+      const v = args[++i];
+      if (v === undefined || !/^\d+$/.test(v)) throw new UsageError("--fuel needs a non-negative integer");
+      fuel = BigInt(v);
+    } else if (a.startsWith("--")) {
+      throw new UsageError(`unknown option ${a}`);
+    } else if (file === undefined) {
+      file = a;
+    } else {
+      callArgs.push(a);
+    }
+  }
+  const bytes = readModuleFile(file);
+  const engine = new Engine();
+  let module: Module;
+  try {
+    module = Module.load(engine, bytes);
+  } catch (e) {
+    if (e instanceof WrtCodedError) {
+      err(describeLoadError(e));
+      return 1;
+    }
+    throw e;
+  }
+  const imports = module.imports().some((d) => d.module === "spectest") ? { spectest: createSpectest(engine, out) } : {};
+  const inst = Instance.instantiate(module, imports);
+  if (invoke === undefined) return 0;
+  const f = inst.exports[invoke];
+  if (!(f instanceof Func)) throw new UsageError(`no exported function ${JSON.stringify(invoke)}`);
+  const type = f.type;
+  if (callArgs.length !== type.params.length) {
+    throw new UsageError(`${invoke} takes ${type.params.length} arguments (${type.params.join(" ")}), got ${callArgs.length}`);
+  }
+  const bits = type.params.map((t, i) => parseTyped(t, callArgs[i]!));
+  let results: bigint[];
+  if (fuel === undefined) {
+    results = f.invokeRaw(bits);
+  } else {
+    const r = f.callRaw(bits, fuel);
+    if (!r.done) {
+      r.abandon();
+      out("out of fuel");
+      return 2;
+    }
+    results = r.results;
+  }
+  results.forEach((b, i) => out(formatTyped(type.results[i]!, b)));
+  return 0;
+}
+
+function cmdSpec(args: string[]): number {
+  const opts: SpecOptions = {};
+  const inputs: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const value = (): string => {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    if (a === "--fuel-slice") {
+      const v = value();
+      if (v === "random") opts.fuelSlice = "random";
+      else if (/^\d+$/.test(v) && Number(v) > 0) opts.fuelSlice = Number(v);
+      else throw new UsageError("--fuel-slice needs a positive integer or 'random'");
+    } else if (a === "--seed") {
+      const v = value();
+      if (!/^\d+$/.test(v)) throw new UsageError("--seed needs a non-negative integer");
+      opts.seed = Number(BigInt(v) & 0xffffffffn);
+    } else if (a === "--engine") {
+      const v = value();
+      if (v !== "node") throw new UsageError(`unknown engine ${v} (only 'node')`);
+    } else if (a === "--verbose" || a === "-v") {
+      opts.verbose = true;
+    } else if (a === "--timeout") {
+      opts.timeoutMs = Number(value());
+    } else if (a.startsWith("--")) {
+      throw new UsageError(`unknown option ${a}`);
+    } else {
+      inputs.push(a);
+    }
+  }
+  if (inputs.length === 0) throw new UsageError("no spec files given");
+  if (opts.fuelSlice === "random") {
+    opts.seed ??= Math.floor(Math.random() * 0x100000000);
+    out(`seed: ${opts.seed}`);
+  }
+  const files = collectSpecFiles(inputs, statSync, (p) => readdirSync(p));
+  const totals = runSpec(files, opts);
+  return totals.failed > 0 ? 1 : 0;
+}
+
+function main(argv: string[]): number {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case "run":
+        return cmdRun(rest);
+      case "validate":
+        return cmdValidate(rest);
+      case "spec":
+        return cmdSpec(rest);
+      case "-h":
+      case "--help":
+      case "help":
+        out(USAGE);
+        return 0;
+      default:
+        throw new UsageError(cmd === undefined ? "missing command" : `unknown command ${cmd}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`wrt: ${e.message}`);
+      err(USAGE);
+      return 64;
+    }
+    if (e instanceof WrtTrap) {
+      err(`trap: ${e.message}`);
+      return 1;
+    }
+    if (e instanceof WrtOutOfFuel) {
+      out("out of fuel");
+      return 2;
+    }
+    if (e instanceof WrtInternalError) {
+      err(`wrt: internal error: ${e.message}`);
+      return 3;
+    }
+    if (e instanceof WrtLinkError || e instanceof WrtCodedError) {
+      err(`wrt: ${e.message}`);
+      return 1;
+    }
+    if (e instanceof Error && (e as NodeJS.ErrnoException).code === "ENOENT") {
+      err(`wrt: ${e.message}`);
+      return 1;
+    }
+    if (e instanceof TypeError || e instanceof RangeError) {
+      err(`wrt: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

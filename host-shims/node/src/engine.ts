@@ -1,0 +1,376 @@
+// The engine: one WebAssembly instance of build/wrt.wasm plus its host side.
+//
+// Provides the host ABI imports (docs/host-abi.md: `wrt.log`, `wrt.abort`),
+// wraps the raw exports (docs/embedding-api.md) so that an interpreter fault
+// becomes a WrtInternalError and kills this engine, and reads/writes the I/O
+// buffer. The I/O address is re-read from `wrt_io` for every access, since
+// anything that may allocate may move it.
+
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+import { errorForCode, WrtCodedError, WrtInternalError } from "./errors.js";
+import { FuncType, ValType, VALTYPE_BYTE, valTypeFromByte } from "./values.js";
+import "./wasm-types.js";
+
+/** The raw exports of build/wrt.wasm (docs/embedding-api.md). */
+export interface RawExports {
+  wrt_abi_version(): number;
+  wrt_io(size: number): number;
+  wrt_error_code(): number;
+  wrt_error_offset(): number;
+  wrt_error_text(): number;
+  wrt_config(key: number, value: bigint): number;
+  wrt_collect(): void;
+  wrt_module_load(len: number): number;
+  wrt_module_drop(m: number): void;
+  wrt_module_imports(m: number): number;
+  wrt_module_import(m: number, i: number): number;
+  wrt_module_exports(m: number): number;
+  wrt_module_export(m: number, i: number): number;
+  wrt_func_new_host(hostId: number): number;
+  wrt_memory_new(min: number, max: number): number;
+  wrt_table_new(elemType: number, min: number, max: number): number;
+  wrt_global_new(type: number, mutable: number, bits: bigint): number;
+  wrt_instantiate(m: number, n: number): number;
+  wrt_start(inst: number): number;
+  wrt_instance_export(inst: number, len: number): number;
+  wrt_instance_drop(inst: number): void;
+  wrt_func_type(handle: number): number;
+  wrt_call(func: number, nargs: number): number;
+  wrt_run(fuel: bigint): number;
+  wrt_fuel_left(): bigint;
+  wrt_results(): number;
+  wrt_host_id(): number;
+  wrt_host_args(): number;
+  wrt_host_return(nresults: number): number;
+  wrt_host_trap(len: number): number;
+  wrt_trap_code(): number;
+  wrt_trap_text(): number;
+  wrt_trap_func(): number;
+  wrt_trap_pc(): number;
+  wrt_abandon(): void;
+  wrt_global_get(handle: number): bigint;
+  wrt_global_set(handle: number, bits: bigint): number;
+  wrt_global_type(handle: number): number;
+  wrt_memory_base(handle: number): number;
+  wrt_memory_bytes(handle: number): number;
+  wrt_memory_grow(handle: number, pages: number): number;
+  wrt_table_size(handle: number): number;
+  wrt_table_get(handle: number, i: number): bigint;
+  wrt_table_set(handle: number, i: number, bits: bigint): number;
+  wrt_fuel_costs(n: number): number;
+}
+
+export const RAW_EXPORT_NAMES: readonly (keyof RawExports)[] = [
+  "wrt_abi_version", "wrt_io", "wrt_error_code", "wrt_error_offset", "wrt_error_text",
+  "wrt_config", "wrt_collect", "wrt_module_load", "wrt_module_drop", "wrt_module_imports",
+  "wrt_module_import", "wrt_module_exports", "wrt_module_export", "wrt_func_new_host",
+  "wrt_memory_new", "wrt_table_new", "wrt_global_new", "wrt_instantiate", "wrt_start",
+  "wrt_instance_export", "wrt_instance_drop", "wrt_func_type", "wrt_call", "wrt_run",
+  "wrt_fuel_left", "wrt_results", "wrt_host_id", "wrt_host_args", "wrt_host_return",
+  "wrt_host_trap", "wrt_trap_code", "wrt_trap_text", "wrt_trap_func", "wrt_trap_pc",
+  "wrt_abandon", "wrt_global_get", "wrt_global_set", "wrt_global_type", "wrt_memory_base",
+  "wrt_memory_bytes", "wrt_memory_grow", "wrt_table_size", "wrt_table_get", "wrt_table_set",
+  "wrt_fuel_costs",
+];
+
+/** `wrt_config` keys. */
+export const ConfigKey = {
+  valueStackBytes: 1,
+  callStackFrames: 2,
+  maxPagesPerInstance: 3,
+  maxPagesTotal: 4,
+  maxTableElements: 5,
+  maxInstances: 6,
+  maxModuleBytes: 7,
+} as const;
+export type ConfigName = keyof typeof ConfigKey;
+
+export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "critical"] as const;
+
+export type LogHandler = (level: number, text: string) => void;
+
+export interface EngineOptions {
+  /** Path of the interpreter binary; default: build/wrt.wasm of this package. */
+  wasmPath?: string;
+  /** An already compiled interpreter (skips reading and compiling). */
+  wasmModule?: WebAssembly.Module;
+  /** Where `wrt.log` lines go; default: stderr with a `[wrt LEVEL]` prefix; `false` drops them. */
+  log?: LogHandler | false;
+  /** Limits passed to `wrt_config` before anything else. */
+  config?: Partial<Record<ConfigName, number | bigint>>;
+}
+
+/** A host function as the run loop sees it: bits in, bits out. */
+export interface HostEntry {
+  type: FuncType;
+  /** Argument bit patterns -> result bit patterns; throwing traps the guest. */
+  call(args: bigint[]): bigint[];
+}
+
+/** Default location of build/wrt.wasm: <package>/build/wrt.wasm (this file is in host-shims/node/dist). */
+export function defaultWasmPath(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return path.resolve(here, "..", "..", "..", "build", "wrt.wasm");
+}
+
+const compiledCache = new Map<string, WebAssembly.Module>();
+
+/** Compiles (once per path and process) the interpreter binary. */
+export function compileInterpreter(wasmPath = defaultWasmPath()): WebAssembly.Module {
+  let m = compiledCache.get(wasmPath);
+  if (!m) {
+    m = new WebAssembly.Module(readFileSync(wasmPath));
+    compiledCache.set(wasmPath, m);
+  }
+  return m;
+}
+
+const utf8 = new TextDecoder("utf-8");
+const utf8enc = new TextEncoder();
+const utf16 = new TextDecoder("utf-16le");
+
+function defaultLog(level: number, text: string): void {
+  const name = LOG_LEVELS[level] ?? `level${level}`;
+  process.stderr.write(`[wrt ${name}] ${text}\n`);
+}
+
+export class Engine {
+  /** The wrapped raw exports: every call checks the engine is alive and maps faults. */
+  readonly raw: RawExports;
+  readonly instance: WebAssembly.Instance;
+  private readonly memory: WebAssembly.Memory;
+  private deadReason: WrtInternalError | null = null;
+  private readonly logHandler: LogHandler | false;
+
+  /** Host functions by hostId. */
+  readonly hosts = new Map<number, HostEntry>();
+  private nextHostId = 1;
+  /** Depth of run loops currently active (> 0 inside a host function). */
+  depth = 0;
+  /** The top-level call that ran out of fuel and can be resumed, if any. */
+  suspended: object | null = null;
+  /** Per-engine caches owned by the extern wrappers (externs.ts). */
+  readonly wrappers = new Map<number, object>();
+  readonly externValues: unknown[] = [undefined];
+  readonly externIds = new Map<unknown, bigint>();
+
+  /** Loads build/wrt.wasm (compiled once per process) into a fresh instance. */
+  static load(options: EngineOptions = {}): Engine {
+    return new Engine(options);
+  }
+
+  constructor(options: EngineOptions = {}) {
+    this.logHandler = options.log === undefined ? defaultLog : options.log;
+    const module = options.wasmModule ?? compileInterpreter(options.wasmPath);
+    let memoryRef: WebAssembly.Memory | null = null;
+    const imports = {
+      wrt: {
+        log: (level: number, ptr: number, len: number): void => {
+          if (this.logHandler === false || memoryRef === null) return;
+          const text = utf8.decode(new Uint8Array(memoryRef.buffer, ptr >>> 0, len >>> 0));
+          this.logHandler(level, text);
+        },
+        abort: (msg: number, file: number, line: number, col: number): never => {
+          const read = (p: number): string | null => (memoryRef === null ? null : readAsString(memoryRef, p));
+          const m = read(msg) ?? "abort";
+          const f = read(file);
+          const where = f !== null ? ` (${f}:${line}:${col})` : "";
+          const err = new WrtInternalError(`interpreter aborted: ${m}${where}`);
+          this.deadReason = err;
+          throw err;
+        },
+      },
+    };
+    this.instance = new WebAssembly.Instance(module, imports);
+    const ex = this.instance.exports as Record<string, unknown>;
+    const mem = ex["memory"];
+    if (!(mem instanceof WebAssembly.Memory)) throw new WrtInternalError("build/wrt.wasm exports no memory");
+    this.memory = mem;
+    memoryRef = mem;
+    this.raw = this.wrapExports(ex);
+    if (options.config) {
+      for (const [name, value] of Object.entries(options.config)) {
+        if (value === undefined) continue;
+        this.configure(name as ConfigName, value);
+      }
+    }
+  }
+
+  private wrapExports(ex: Record<string, unknown>): RawExports {
+    const out: Record<string, unknown> = {};
+    for (const name of RAW_EXPORT_NAMES) {
+      const f = ex[name];
+      if (typeof f !== "function") {
+        out[name] = () => {
+          throw new WrtInternalError(`build/wrt.wasm does not export ${name} (yet)`);
+        };
+        continue;
+      }
+      const fn = f as (...a: unknown[]) => unknown;
+      out[name] = (...args: unknown[]): unknown => {
+        if (this.deadReason) throw new WrtInternalError(`interpreter is dead after an earlier fault: ${this.deadReason.message}`);
+        try {
+          return fn(...args);
+        } catch (e) {
+          throw this.fault(e);
+        }
+      };
+    }
+    return out as unknown as RawExports;
+  }
+
+  /** Turns an exception out of build/wrt.wasm into a WrtInternalError (and kills the engine). */
+  private fault(e: unknown): unknown {
+    if (e instanceof WrtInternalError) {
+      this.deadReason ??= e;
+      return e;
+    }
+    if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) {
+      const err = new WrtInternalError(`interpreter crashed: ${(e as Error).message}`, { cause: e });
+      this.deadReason = err;
+      return err;
+    }
+    return e; // e.g. an exception from a log handler
+  }
+
+  /** True once the interpreter has faulted; then every call throws WrtInternalError. */
+  get dead(): boolean {
+    return this.deadReason !== null;
+  }
+
+  hasExport(name: string): boolean {
+    return typeof (this.instance.exports as Record<string, unknown>)[name] === "function";
+  }
+
+  abiVersion(): number {
+    return this.raw.wrt_abi_version();
+  }
+
+  configure(name: ConfigName, value: number | bigint): void {
+    const key = ConfigKey[name];
+    if (key === undefined) throw new TypeError(`unknown config key ${name}`);
+    if (this.raw.wrt_config(key, BigInt(value)) < 0) throw this.lastError();
+  }
+
+  /** Frees unreachable interpreter objects (call at top level after dropping things). */
+  collect(): void {
+    this.raw.wrt_collect();
+  }
+
+  // ---- I/O buffer ----
+
+  /** A view of the I/O buffer holding at least `size` bytes (valid until the next raw call). */
+  io(size: number): DataView {
+    const addr = this.raw.wrt_io(size) >>> 0;
+    return new DataView(this.memory.buffer, addr, size);
+  }
+
+  writeBytes(bytes: Uint8Array): void {
+    const addr = this.raw.wrt_io(bytes.length) >>> 0;
+    new Uint8Array(this.memory.buffer, addr, bytes.length).set(bytes);
+  }
+
+  /** Writes UTF-8 text to the I/O buffer; returns its byte length. */
+  writeText(text: string): number {
+    const bytes = utf8enc.encode(text);
+    this.writeBytes(bytes);
+    return bytes.length;
+  }
+
+  /** A copy of the first `len` bytes of the I/O buffer. */
+  readBytes(len: number): Uint8Array {
+    const addr = this.raw.wrt_io(len) >>> 0;
+    return new Uint8Array(this.memory.buffer, addr, len).slice();
+  }
+
+  readText(len: number): string {
+    return len <= 0 ? "" : utf8.decode(this.readBytes(len));
+  }
+
+  writeSlots(slots: readonly bigint[]): void {
+    const v = this.io(slots.length * 8);
+    slots.forEach((s, i) => v.setBigUint64(i * 8, BigInt.asUintN(64, s), true));
+  }
+
+  readSlots(n: number): bigint[] {
+    const v = this.io(n * 8);
+    const out: bigint[] = [];
+    for (let i = 0; i < n; i++) out.push(v.getBigUint64(i * 8, true));
+    return out;
+  }
+
+  writeU32s(values: readonly number[]): void {
+    const v = this.io(values.length * 4);
+    values.forEach((x, i) => v.setUint32(i * 4, x >>> 0, true));
+  }
+
+  /** The interpreter's linear memory bytes [addr, addr+len) as a live view. */
+  view(addr: number, len: number): Uint8Array {
+    return new Uint8Array(this.memory.buffer, addr >>> 0, len >>> 0);
+  }
+
+  // ---- errors ----
+
+  /** The last error (`wrt_error_*`) as a typed error. */
+  lastError(): WrtCodedError {
+    const code = this.raw.wrt_error_code();
+    const offset = this.raw.wrt_error_offset();
+    const text = this.readText(this.raw.wrt_error_text()) || `error ${code}`;
+    return errorForCode(code, offset, text);
+  }
+
+  // ---- descriptors ----
+
+  writeFuncType(type: FuncType): void {
+    const n = 8 + type.params.length + type.results.length;
+    const v = this.io(n);
+    v.setUint32(0, type.params.length, true);
+    v.setUint32(4, type.results.length, true);
+    let k = 8;
+    for (const t of type.params) v.setUint8(k++, VALTYPE_BYTE[t]);
+    for (const t of type.results) v.setUint8(k++, VALTYPE_BYTE[t]);
+  }
+
+  /** The type of a function extern handle. */
+  funcType(handle: number): FuncType {
+    const len = this.raw.wrt_func_type(handle);
+    if (len < 0) throw this.lastError();
+    return parseFuncType(this.readBytes(len), 0).type;
+  }
+
+  // ---- host functions ----
+
+  /** Registers a host function; returns its extern handle. */
+  newHostFunc(entry: HostEntry): number {
+    const id = this.nextHostId++;
+    this.writeFuncType(entry.type);
+    const handle = this.raw.wrt_func_new_host(id);
+    if (handle < 0) throw this.lastError();
+    this.hosts.set(id, entry);
+    return handle;
+  }
+}
+
+/** Reads an AssemblyScript string (UTF-16LE, byte length as u32 at ptr-4). */
+function readAsString(memory: WebAssembly.Memory, ptr: number): string | null {
+  ptr >>>= 0;
+  if (ptr === 0 || ptr < 4 || ptr > memory.buffer.byteLength) return null;
+  const len = new DataView(memory.buffer).getUint32(ptr - 4, true);
+  if (ptr + len > memory.buffer.byteLength) return null;
+  return utf16.decode(new Uint8Array(memory.buffer, ptr, len & ~1));
+}
+
+/** Parses a type descriptor at `at`; returns it and the offset after it. */
+export function parseFuncType(bytes: Uint8Array, at: number): { type: FuncType; end: number } {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const np = dv.getUint32(at, true);
+  const nr = dv.getUint32(at + 4, true);
+  let k = at + 8;
+  const params: ValType[] = [];
+  const results: ValType[] = [];
+  for (let i = 0; i < np; i++) params.push(valTypeFromByte(bytes[k++]!));
+  for (let i = 0; i < nr; i++) results.push(valTypeFromByte(bytes[k++]!));
+  return { type: { params, results }, end: k };
+}

@@ -1,0 +1,130 @@
+// Typed errors of the Node embedding API.
+//
+// The interpreter reports guest problems as status values (docs/embedding-api.md):
+// an `Err` code (assembly/errors.ts) plus byte offset and text for rejected
+// inputs, a trap code plus text, function and pc for traps. These classes turn
+// them into exceptions a JS caller can tell apart with `instanceof`.
+
+/** Error code ranges of `Err` in assembly/errors.ts. */
+export const ErrRange = {
+  /** 1..39: the binary format is malformed. */
+  decodeMax: 39,
+  /** 40..79: the module decodes but does not validate. */
+  validationMax: 79,
+  /** 80..99: linking / instantiation. */
+  linkMax: 99,
+} as const;
+
+/** `Err` codes this host reacts to (mirrors assembly/errors.ts). */
+export const ErrCode = {
+  None: 0,
+  UnknownImport: 80,
+  IncompatibleImportType: 81,
+  OutOfBoundsMemoryAccess: 82,
+  OutOfBoundsTableAccess: 83,
+  StartTrapped: 84,
+  OutOfMemory: 100,
+  LimitExceeded: 101,
+  BadHandle: 102,
+  BadState: 103,
+  BadArgument: 104,
+  ExportNotFound: 105,
+  NotAFunction: 106,
+} as const;
+
+/** Trap codes (mirrors assembly/exec/trap.ts). */
+export const TrapCode = {
+  Unreachable: 1,
+  MemoryOutOfBounds: 2,
+  TableOutOfBounds: 3,
+  IndirectCallTypeMismatch: 4,
+  UninitializedElement: 5,
+  NullReference: 6,
+  IntegerDivideByZero: 7,
+  IntegerOverflow: 8,
+  InvalidConversion: 9,
+  CallStackExhausted: 10,
+  HostError: 11,
+  OutOfMemory: 12,
+  UndefinedElement: 13,
+} as const;
+
+/** Base class of every error this API throws. */
+export class WrtError extends Error {
+  override name = "WrtError";
+}
+
+/** An error the interpreter reported through `wrt_error_*` (code, offset, text). */
+export class WrtCodedError extends WrtError {
+  override name = "WrtCodedError";
+  constructor(
+    message: string,
+    /** `Err` code from assembly/errors.ts. */
+    readonly code: number,
+    /** Byte offset in the module, or -1. */
+    readonly offset: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The module bytes are malformed (binary format). */
+export class WrtDecodeError extends WrtCodedError {
+  override name = "WrtDecodeError";
+}
+
+/** The module decodes but is invalid (typing rules). */
+export class WrtValidationError extends WrtCodedError {
+  override name = "WrtValidationError";
+}
+
+/** Imports could not be resolved or do not match (`unknown import`, `incompatible import type`). */
+export class WrtLinkError extends WrtCodedError {
+  override name = "WrtLinkError";
+}
+
+/**
+ * Instantiation failed after linking without running guest code: an active
+ * data or element segment is out of bounds (the spec treats this like a trap).
+ */
+export class WrtInstantiationError extends WrtCodedError {
+  override name = "WrtInstantiationError";
+}
+
+/** An embedder limit or bad use of the API (limit exceeded, bad state, bad handle, ...). */
+export class WrtApiError extends WrtCodedError {
+  override name = "WrtApiError";
+}
+
+/** A guest trap. */
+export class WrtTrap extends WrtError {
+  override name = "WrtTrap";
+  constructor(
+    message: string,
+    /** Trap code (assembly/exec/trap.ts). */
+    readonly code: number,
+    /** Function index (in its module) of the trapping instruction, or -1. */
+    readonly func: number,
+    /** Byte offset in the module of the trapping instruction, or -1. */
+    readonly pc: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The interpreter itself failed (`wrt.abort`, or a Wasm trap inside
+ * build/wrt.wasm). Its state is lost: the Engine is dead, create a new one.
+ */
+export class WrtInternalError extends WrtError {
+  override name = "WrtInternalError";
+}
+
+/** Classifies an `Err` code from a failed `wrt_module_load`/`wrt_instantiate`/... call. */
+export function errorForCode(code: number, offset: number, text: string): WrtCodedError {
+  if (code > 0 && code <= ErrRange.decodeMax) return new WrtDecodeError(text, code, offset);
+  if (code > ErrRange.decodeMax && code <= ErrRange.validationMax) return new WrtValidationError(text, code, offset);
+  if (code === ErrCode.UnknownImport || code === ErrCode.IncompatibleImportType) return new WrtLinkError(text, code, offset);
+  if (code > ErrRange.validationMax && code <= ErrRange.linkMax) return new WrtInstantiationError(text, code, offset);
+  return new WrtApiError(text, code, offset);
+}
