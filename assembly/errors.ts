@@ -63,6 +63,7 @@ export const enum Err {
   InvalidResultArity = 60,
   TableSizeLimit = 61,
   UnknownTag = 62,
+  InvalidLaneIndex = 63,
   // ---- linking / instantiation ----
   UnknownImport = 80,
   IncompatibleImportType = 81,
@@ -135,6 +136,7 @@ export function errText(code: Err): string {
     case Err.InvalidResultArity: return "invalid result arity";
     case Err.TableSizeLimit: return "table size";
     case Err.UnknownTag: return "unknown tag";
+    case Err.InvalidLaneIndex: return "invalid lane index";
     case Err.UnknownImport: return "unknown import";
     case Err.IncompatibleImportType: return "incompatible import type";
     case Err.OutOfBoundsMemoryAccess: return "out of bounds memory access";

@@ -19,6 +19,7 @@ import { Module, FuncType, FuncBody, GlobalType, ValType } from "../binary/modul
 import { Op, OpFC } from "../binary/opcodes";
 import { Reader } from "../binary/reader";
 import { Err, lastError } from "../errors";
+import { prefixFD } from "./simd";
 
 const BT_EMPTY: i32 = -1;
 const BT_TYPEIDX: i32 = 0x100;
@@ -36,7 +37,7 @@ let scratch = new StaticArray<u8>(16);
 
 const NO_MODULE = new Module();
 let mod: Module = NO_MODULE;
-let rd: Reader = new Reader(0, 0, 0);
+export let rd: Reader = new Reader(0, 0, 0);
 let err: Err = Err.None;
 let errAt: u32 = 0;
 /** Byte offset of the instruction being validated (for error offsets). */
@@ -110,14 +111,14 @@ function initTables(): void {
 @inline function failed(): bool { return err != Err.None; }
 
 /** Record the first error at the current instruction; always returns false. */
-function fail(code: Err): bool {
+export function fail(code: Err): bool {
   if (err == Err.None) { err = code; errAt = instrAt; }
   return false;
 }
 
 // ---- operand stack ----
 
-function pushVal(t: u32): void {
+export function pushVal(t: u32): void {
   if (nvals == vals.length) vals = growU8(vals, nvals);
   unchecked(vals[nvals++] = <u8>t);
 }
@@ -133,7 +134,7 @@ function popVal(): u32 {
 }
 
 /** Pop a value of type `expect` (Bot accepts anything); returns the actual type. */
-function popExpect(expect: u32): u32 {
+export function popExpect(expect: u32): u32 {
   let actual = popVal();
   if (actual != expect && actual != ValType.Bot && expect != ValType.Bot) fail(Err.TypeMismatch);
   return actual;
@@ -290,7 +291,7 @@ function readData(): void {
   if (idx >= n) fail(Err.UnknownData);
 }
 
-function needMemory(): bool {
+export function needMemory(): bool {
   if (mod.numMems == 0) return fail(Err.UnknownMemory);
   return true;
 }
@@ -303,14 +304,19 @@ function readZero(): void {
 
 // ---- instructions ----
 
-function memAccess(op: u32): void {
-  let row = (op - MEM_FIRST) * 2;
-  let t = MEM_ROWS[row];
-  let natural = <u32>MEM_ROWS[row + 1];
+/** Read a memarg; checks that memory 0 exists and the alignment is at most `natural` (log2). */
+export function readMemArgAlign(natural: u32): bool {
   let align = rd.u32leb();
   rd.u32leb(); // offset
-  if (rd.failed || !needMemory()) return;
-  if (align > natural) { fail(Err.AlignmentTooLarge); return; }
+  if (rd.failed || !needMemory()) return false;
+  if (align > natural) return fail(Err.AlignmentTooLarge);
+  return true;
+}
+
+function memAccess(op: u32): void {
+  let row = (op - MEM_FIRST) * 2;
+  let t = <u32>MEM_ROWS[row];
+  if (!readMemArgAlign(MEM_ROWS[row + 1])) return;
   if (op >= MEM_STORE_FIRST) { popExpect(t); popExpect(ValType.I32); }
   else { popExpect(ValType.I32); pushVal(t); }
 }
@@ -622,6 +628,7 @@ function step(): bool {
       break;
     }
     case Op.PrefixFC: prefixFC(); break;
+    case Op.PrefixFD: prefixFD(); break;
     default: fail(Err.IllegalOpcode);
   }
   return !failed() && !rd.failed;

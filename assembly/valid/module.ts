@@ -170,7 +170,7 @@ function exports(m: Module, refs: StaticArray<u8>): bool {
 
 /**
  * A Wasm 2.0 constant expression producing one value of type `expect`:
- * t.const, ref.null, ref.func (which declares the function in C.refs), and
+ * t.const (v128.const included), ref.null, ref.func (which declares the function in C.refs), and
  * global.get of an imported immutable global.
  */
 function constExpr(m: Module, e: ConstExpr, expect: u32, refs: StaticArray<u8>, what: string): bool {
@@ -207,6 +207,12 @@ function constExpr(m: Module, e: ConstExpr, expect: u32, refs: StaticArray<u8>, 
         let gt = globalTypeOf(m, g);
         if (gt.mutable) return fail(Err.ConstantExpressionRequired, at, what);
         top = gt.type;
+        break;
+      }
+      case Op.PrefixFD: {
+        if (r.u32leb() != 0x0C || r.failed) return fail(Err.ConstantExpressionRequired, at, what); // v128.const
+        r.skip(16);
+        top = ValType.V128;
         break;
       }
       case Op.End: {
