@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import wabtInit from "wabt";
 import {
   Engine, Module, Instance, Func, Memory, Global, RawValue, Suspended,
+  f32ToBits, bitsToF32, f64ToBits, formatTyped, parseTyped,
   WrtDecodeError, WrtValidationError, WrtLinkError, WrtTrap, WrtOutOfFuel, TrapCode,
 } from "../../host-shims/node/dist/index.js";
 
@@ -22,8 +23,26 @@ function wat(src, { check = true } = {}) {
   }
 }
 
-const engine = Engine.load({ log: false });
-const instantiate = (src, imports = {}) => Instance.instantiate(Module.load(engine, wat(src)), imports);
+// One engine for the file, created on first use (so the pure value tests run without build/wrt.wasm).
+let engineCache = null;
+const lazyEngine = () => (engineCache ??= Engine.load({ log: false }));
+const instantiate = (src, imports = {}) => Instance.instantiate(Module.load(lazyEngine(), wat(src)), imports);
+
+test("values: f32/f64 bits, TYPE:VALUE text, argument parsing", () => {
+  assert.equal(f32ToBits(1), 0x3f800000n);
+  assert.equal(bitsToF32(0x3f800000n), 1);
+  assert.equal(f64ToBits(-0), 0x8000000000000000n);
+  assert.equal(formatTyped("i32", 0xffffffffn), "i32:-1");
+  assert.equal(formatTyped("i64", 0x8000000000000000n), "i64:-9223372036854775808");
+  assert.equal(formatTyped("f64", f64ToBits(1.5)), "f64:1.5");
+  assert.equal(formatTyped("f32", f32ToBits(0.1)), "f32:0.1");
+  assert.equal(parseTyped("i32", "-1"), 0xffffffffn);
+  assert.equal(parseTyped("i32", "4294967295"), 0xffffffffn);
+  assert.equal(parseTyped("i64", "0x10"), 16n);
+  assert.equal(parseTyped("f32", "inf"), 0x7f800000n);
+  assert.throws(() => parseTyped("i32", "4294967296"), RangeError);
+  assert.throws(() => parseTyped("i32", "abc"), TypeError);
+});
 
 const ARITH = `(module
   (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
@@ -42,40 +61,40 @@ const ARITH = `(module
 
 test("decode errors carry code, byte offset and message", () => {
   const badVersion = new Uint8Array([0, 0x61, 0x73, 0x6d, 2, 0, 0, 0]);
-  assert.throws(() => Module.load(engine, badVersion), (e) => {
+  assert.throws(() => Module.load(lazyEngine(), badVersion), (e) => {
     assert.ok(e instanceof WrtDecodeError, `got ${e}`);
     assert.ok(e.code > 0 && e.code < 40);
     assert.equal(e.offset, 4);
     assert.match(e.message, /unknown binary version/);
     return true;
   });
-  assert.throws(() => Module.load(engine, new Uint8Array([1, 2, 3, 4, 1, 0, 0, 0])), (e) => {
+  assert.throws(() => Module.load(lazyEngine(), new Uint8Array([1, 2, 3, 4, 1, 0, 0, 0])), (e) => {
     assert.ok(e instanceof WrtDecodeError);
     assert.match(e.message, /magic header/);
     assert.equal(e.offset, 0);
     return true;
   });
   const truncated = wat(ARITH).slice(0, 30);
-  assert.throws(() => Module.load(engine, truncated), WrtDecodeError);
+  assert.throws(() => Module.load(lazyEngine(), truncated), WrtDecodeError);
 });
 
 test("validation errors carry code, byte offset and message", () => {
   const bytes = wat(`(module (func (result i32) i64.const 1))`, { check: false });
-  assert.throws(() => Module.load(engine, bytes), (e) => {
+  assert.throws(() => Module.load(lazyEngine(), bytes), (e) => {
     assert.ok(e instanceof WrtValidationError, `got ${e}`);
     assert.ok(e.code >= 40 && e.code < 80);
     assert.ok(e.offset > 8 && e.offset < bytes.length, `offset ${e.offset}`);
     assert.match(e.message, /type mismatch/);
     return true;
   });
-  const r = Module.validate(engine, bytes);
+  const r = Module.validate(lazyEngine(), bytes);
   assert.equal(r.valid, false);
   assert.ok(r.error instanceof WrtValidationError);
-  assert.deepEqual(Module.validate(engine, wat(ARITH)), { valid: true });
+  assert.deepEqual(Module.validate(lazyEngine(), wat(ARITH)), { valid: true });
 });
 
 test("import and export descriptors", () => {
-  const m = Module.load(engine, wat(`(module
+  const m = Module.load(lazyEngine(), wat(`(module
     (import "env" "f" (func (param i32 i64) (result f32)))
     (import "env" "mem" (memory 1 3))
     (import "env" "tab" (table 2 funcref))
@@ -234,13 +253,13 @@ test("linking: externs from another instance, unknown and incompatible imports",
   a.memory("mem").write(0, new Uint8Array([40]));
   a.global("g").value = 100;
   assert.deepEqual(b.invoke("run"), [141]);
-  const m = Module.load(engine, wat(`(module (import "a" "add" (func (param i64))))`));
+  const m = Module.load(lazyEngine(), wat(`(module (import "a" "add" (func (param i64))))`));
   assert.throws(() => Instance.instantiate(m, { a: a.exports }), WrtLinkError);
   assert.throws(() => Instance.instantiate(m, {}), (e) => e instanceof WrtLinkError && /unknown import/.test(e.message));
 });
 
 test("a trapping start function makes instantiation throw WrtTrap", () => {
-  const m = Module.load(engine, wat(`(module (func $s unreachable) (start $s))`));
+  const m = Module.load(lazyEngine(), wat(`(module (func $s unreachable) (start $s))`));
   assert.throws(() => Instance.instantiate(m), (e) => e instanceof WrtTrap && e.code === TrapCode.Unreachable);
   assert.deepEqual(instantiate(ARITH).invoke("add", [2, 2]), [4]);
 });
