@@ -1,0 +1,322 @@
+// Malformed input never crashes the interpreter.
+//
+// Mutates the spec suite's binaries (../shared/testsuite/core/*.wasm or
+// $WRT_TESTSUITE/core) with bit flips, truncation, overlong and huge LEB128
+// counts, section-size damage and random byte insertions/overwrites, and
+// feeds each result to WRT through the Node API. Every case must end in one
+// of the clean outcomes:
+//   - load fails with a typed, coded error (WrtDecodeError, WrtValidationError, ...);
+//   - the module loads; if it has no imports it is instantiated and each
+//     exported nullary function is run with a small fuel budget, which ends
+//     in results, a WrtTrap, WrtOutOfFuel or another typed WrtError.
+// Never allowed: `wrt.abort` or a crash inside build/wrt.wasm
+// (WrtInternalError), or an untyped exception (TypeError, RangeError, ...).
+//
+// Deterministic: case i uses a PRNG seeded from (WRT_FUZZ_SEED, i).
+// WRT_FUZZ_CASES (default 20000) sets the count; WRT_FUZZ_ONLY=i reruns one
+// case. Without the suite the test is skipped, except under CI=true.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import path from "node:path";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const suite = process.env.WRT_TESTSUITE ? path.resolve(root, process.env.WRT_TESTSUITE) : path.resolve(root, "../shared/testsuite");
+const coreDir = path.join(suite, "core");
+const distIndex = path.join(root, "host-shims/node/dist/index.js");
+const ci = /^(1|true|yes)$/i.test(process.env.CI ?? "");
+
+const CASES = parseInt(process.env.WRT_FUZZ_CASES ?? "20000", 10);
+const SEED = parseInt(process.env.WRT_FUZZ_SEED ?? "0x5eed", 16) >>> 0;
+const ONLY = process.env.WRT_FUZZ_ONLY !== undefined ? parseInt(process.env.WRT_FUZZ_ONLY, 10) : null;
+const FUEL = 5_000;                 // per start function / exported call
+const MAX_CALLS_PER_MODULE = 8;     // nullary exports run per instance
+const ENGINE_RECYCLE = 1_000;       // fresh interpreter every N cases (bounds leaks' effect)
+const TIME_BUDGET_MS = 150_000;     // hard stop, reported as a failure
+
+// Limits that keep a mutated module from asking for gigabytes.
+const CONFIG = {
+  valueStackBytes: 256 * 1024,
+  callStackFrames: 2_000,
+  maxPagesPerInstance: 256,
+  maxPagesTotal: 512,
+  maxTableElements: 100_000,
+  maxModuleBytes: 1 << 20,
+};
+
+// ---------------- deterministic randomness ----------------
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const caseRng = (i) => mulberry32(Math.imul(SEED ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(i + 1, 0xc2b2ae35));
+
+// ---------------- LEB128 and sections ----------------
+function readLeb(bytes, p) {
+  let v = 0, shift = 0, b;
+  const start = p;
+  do {
+    if (p >= bytes.length || shift > 35) return null;
+    b = bytes[p++];
+    v += (b & 0x7f) * 2 ** shift;
+    shift += 7;
+  } while (b & 0x80);
+  return { value: v, start, end: p };
+}
+
+/** Encodes `value` as unsigned LEB128 in exactly `len` bytes (padded with 0x80 continuations). */
+function lebPadded(value, len) {
+  const out = [];
+  for (let i = 0; i < len; i++) {
+    let b = value % 128;
+    value = Math.floor(value / 128);
+    if (i < len - 1) b |= 0x80;
+    out.push(b);
+  }
+  return out;
+}
+function lebMin(value) {
+  let len = 1;
+  while (value >= 2 ** (7 * len) && len < 10) len++;
+  return lebPadded(value, len);
+}
+
+/** Section table of a (possibly already damaged) module: id, size LEB, body range. */
+function sections(bytes) {
+  const out = [];
+  let p = 8;
+  while (p < bytes.length) {
+    const id = bytes[p];
+    const size = readLeb(bytes, p + 1);
+    if (!size) break;
+    const body = size.end;
+    out.push({ id, at: p, size, body, end: body + size.value });
+    p = body + size.value;
+    if (p > bytes.length) break;
+  }
+  return out;
+}
+
+/** Replaces bytes [a, b) with `ins` and fixes the enclosing section's size LEB (same length, if it fits). */
+function splice(bytes, a, b, ins, sec) {
+  const out = new Uint8Array(bytes.length - (b - a) + ins.length);
+  out.set(bytes.subarray(0, a), 0);
+  out.set(ins, a);
+  out.set(bytes.subarray(b), a + ins.length);
+  if (sec) {
+    const newSize = sec.size.value + ins.length - (b - a);
+    const lenBytes = sec.size.end - sec.size.start;
+    if (newSize >= 0 && newSize < 2 ** (7 * lenBytes)) out.set(lebPadded(newSize, lenBytes), sec.size.start);
+    else {
+      // re-encode the size with more bytes
+      const enc = lebMin(Math.max(0, newSize));
+      return splice(out, sec.size.start, sec.size.end, enc, null);
+    }
+  }
+  return out;
+}
+
+// ---------------- mutations ----------------
+const int = (rnd, n) => Math.floor(rnd() * n);
+
+const MUTATORS = {
+  bitflip(bytes, rnd) {
+    const out = bytes.slice();
+    const flips = 1 + int(rnd, 4);
+    for (let k = 0; k < flips; k++) {
+      const p = 8 + int(rnd, Math.max(1, out.length - 8)); // mostly past the header
+      if (p < out.length) out[p] ^= 1 << int(rnd, 8);
+    }
+    return { bytes: out, what: `${flips} bit flip(s)` };
+  },
+  truncate(bytes, rnd) {
+    const n = int(rnd, bytes.length);
+    return { bytes: bytes.slice(0, n), what: `truncated to ${n}` };
+  },
+  overlongLeb(bytes, rnd) {
+    const secs = sections(bytes);
+    if (!secs.length) return MUTATORS.bitflip(bytes, rnd);
+    const sec = secs[int(rnd, secs.length)];
+    // the section's first LEB (a count for most sections), or its size
+    const target = rnd() < 0.7 && sec.body < sec.end ? readLeb(bytes, sec.body) : sec.size;
+    if (!target) return MUTATORS.bitflip(bytes, rnd);
+    const len = 2 + int(rnd, 10); // 2..11 bytes: legal up to 5, "too long" beyond
+    const inner = target !== sec.size;
+    const enc = lebPadded(target.value, len);
+    if (!inner) return { bytes: splice(bytes, target.start, target.end, enc, null), what: `section ${sec.id} size as ${len}-byte LEB` };
+    return { bytes: splice(bytes, target.start, target.end, enc, sec), what: `section ${sec.id} count as ${len}-byte LEB` };
+  },
+  hugeCount(bytes, rnd) {
+    const secs = sections(bytes).filter((s) => s.body < s.end);
+    if (!secs.length) return MUTATORS.bitflip(bytes, rnd);
+    const sec = secs[int(rnd, secs.length)];
+    const target = readLeb(bytes, sec.body);
+    if (!target) return MUTATORS.bitflip(bytes, rnd);
+    const values = [0xffffffff, 0x7fffffff, 0x80000000, 0x10000000, 0x0fffffff, 1 << 20, 65536, target.value + 1 + int(rnd, 1000)];
+    const v = values[int(rnd, values.length)];
+    const enc = rnd() < 0.2 ? [0xff, 0xff, 0xff, 0xff, 0x7f] : lebMin(v); // sometimes a value past u32
+    return { bytes: splice(bytes, target.start, target.end, enc, sec), what: `section ${sec.id} count -> ${enc.length === 5 && enc[4] === 0x7f ? "2^35-1" : v}` };
+  },
+  sectionSize(bytes, rnd) {
+    const secs = sections(bytes);
+    if (!secs.length) return MUTATORS.truncate(bytes, rnd);
+    const sec = secs[int(rnd, secs.length)];
+    const choices = [0, sec.size.value - 1, sec.size.value + 1, sec.size.value + 1 + int(rnd, 64), 0xffffffff, int(rnd, 256)];
+    const v = Math.max(0, choices[int(rnd, choices.length)]);
+    return { bytes: splice(bytes, sec.size.start, sec.size.end, lebMin(v), null), what: `section ${sec.id} size -> ${v}` };
+  },
+  insertBytes(bytes, rnd) {
+    const n = 1 + int(rnd, 8);
+    const p = int(rnd, bytes.length + 1);
+    const ins = Array.from({ length: n }, () => int(rnd, 256));
+    return { bytes: splice(bytes, p, p, ins, null), what: `inserted ${n} byte(s) at ${p}` };
+  },
+  overwriteBytes(bytes, rnd) {
+    const out = bytes.slice();
+    const n = 1 + int(rnd, 6);
+    const interesting = [0x00, 0x01, 0x7f, 0x80, 0xff, 0x40, 0x60, 0x70, 0x6f, 0x0b, 0x10, 0x11, 0xfc, 0xfd];
+    for (let k = 0; k < n; k++) {
+      const p = int(rnd, out.length);
+      out[p] = rnd() < 0.5 ? interesting[int(rnd, interesting.length)] : int(rnd, 256);
+    }
+    return { bytes: out, what: `overwrote ${n} byte(s)` };
+  },
+};
+const MUTATOR_NAMES = Object.keys(MUTATORS);
+
+/** A gentle mutation inside the code section, so that more cases still validate and run. */
+function codeTweak(bytes, rnd) {
+  const code = sections(bytes).find((s) => s.id === 10 && s.body < s.end && s.end <= bytes.length);
+  if (!code) return MUTATORS.overwriteBytes(bytes, rnd);
+  const out = bytes.slice();
+  const p = code.body + int(rnd, code.end - code.body);
+  if (rnd() < 0.5) out[p] ^= 1 << int(rnd, 8);
+  else out[p] = int(rnd, 256);
+  return { bytes: out, what: `code byte ${p} tweaked` };
+}
+
+function mutate(bytes, rnd) {
+  const steps = rnd() < 0.8 ? 1 : 2 + int(rnd, 2);
+  let cur = bytes;
+  const what = [];
+  for (let k = 0; k < steps; k++) {
+    const name = MUTATOR_NAMES[int(rnd, MUTATOR_NAMES.length)];
+    const r = MUTATORS[name](cur, rnd);
+    cur = r.bytes;
+    what.push(r.what);
+  }
+  return { bytes: cur, what: what.join("; ") };
+}
+
+// ---------------- the test ----------------
+function corpus() {
+  return readdirSync(coreDir).filter((f) => f.endsWith(".wasm")).sort()
+    .map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(path.join(coreDir, f))) }));
+}
+
+const haveSuite = existsSync(coreDir);
+
+test("malformed-input fuzzing: only clean errors or clean runs", {
+  skip: !haveSuite && !ci ? `spec suite not found at ${coreDir}: skipping the malformed-input fuzz test` : false,
+  timeout: TIME_BUDGET_MS + 60_000,
+}, async (t) => {
+  assert.ok(haveSuite, `spec suite not found at ${coreDir} (required under CI=true; set WRT_TESTSUITE)`);
+  assert.ok(existsSync(distIndex), "host-shims/node/dist/index.js is missing: run `npm run build`");
+  const wrt = await import(pathToFileURL(distIndex).href);
+  const files = corpus();
+  assert.ok(files.length > 100, `expected the core suite's binaries in ${coreDir}`);
+  const validFiles = files.filter((f) => WebAssembly.validate(f.bytes));
+
+  const isClean = (e) => e instanceof wrt.WrtError && !(e instanceof wrt.WrtInternalError);
+  const stats = { cases: 0, loadError: 0, loaded: 0, instantiated: 0, instantiateError: 0, calls: 0, results: 0, traps: 0, outOfFuel: 0, callErrors: 0, withImports: 0 };
+  const errorKinds = new Map();
+  const failures = [];
+  let engine = null;
+  const newEngine = () => wrt.Engine.load({ log: false, config: CONFIG });
+
+  const started = Date.now();
+  const first = ONLY ?? 0, last = ONLY !== null ? ONLY + 1 : CASES;
+  for (let i = first; i < last; i++) {
+    if (Date.now() - started > TIME_BUDGET_MS) {
+      failures.push({ i, what: "-", file: "-", error: `time budget of ${TIME_BUDGET_MS / 1000} s exceeded after ${i} cases` });
+      break;
+    }
+    if (engine === null || engine.dead || i % ENGINE_RECYCLE === 0) engine = newEngine();
+    const rnd = caseRng(i);
+    // a quarter of the cases: a module V8 accepts, changed only inside its code
+    const gentle = rnd() < 0.25 && validFiles.length > 0;
+    const src = gentle ? validFiles[int(rnd, validFiles.length)] : files[int(rnd, files.length)];
+    const { bytes, what } = gentle ? codeTweak(src.bytes, rnd) : mutate(src.bytes, rnd);
+    stats.cases++;
+    let stage = "load";
+    let module = null, instance = null;
+    try {
+      try {
+        module = wrt.Module.load(engine, bytes);
+      } catch (e) {
+        if (!isClean(e)) throw e;
+        if (!(e instanceof wrt.WrtCodedError) || !(e.code > 0)) throw e;
+        stats.loadError++;
+        errorKinds.set(e.name, (errorKinds.get(e.name) ?? 0) + 1);
+        continue;
+      }
+      stats.loaded++;
+      stage = "imports";
+      if (module.imports().length > 0) { stats.withImports++; continue; }
+      stage = "instantiate";
+      try {
+        instance = wrt.Instance.instantiate(module, {}, { fuel: FUEL });
+      } catch (e) {
+        if (!isClean(e)) throw e;
+        stats.instantiateError++;
+        continue;
+      }
+      stats.instantiated++;
+      let calls = 0;
+      for (const [name, ext] of Object.entries(instance.exports)) {
+        if (calls >= MAX_CALLS_PER_MODULE) break;
+        if (!(ext instanceof wrt.Func) || ext.type.params.length !== 0) continue;
+        stage = `invoke ${JSON.stringify(name)}`;
+        calls++;
+        stats.calls++;
+        try {
+          ext.invoke([], { fuel: FUEL, raw: true });
+          stats.results++;
+        } catch (e) {
+          if (!isClean(e)) throw e;
+          if (e instanceof wrt.WrtTrap) stats.traps++;
+          else if (e instanceof wrt.WrtOutOfFuel) stats.outOfFuel++;
+          else stats.callErrors++;
+        }
+      }
+    } catch (e) {
+      failures.push({ i, file: src.name, what, stage, error: `${e?.name ?? typeof e}: ${e?.message ?? e}` });
+      engine = null; // never reuse an interpreter after an unclean event
+      if (failures.length >= 25) break;
+      continue;
+    } finally {
+      if (engine !== null && !engine.dead) {
+        try { instance?.drop(); module?.drop(); } catch (e) {
+          failures.push({ i, file: src.name, what, stage: "drop", error: `${e?.name}: ${e?.message}` });
+          engine = null;
+        }
+      }
+    }
+    if (engine !== null && i % 64 === 63) engine.collect();
+  }
+
+  const secs = ((Date.now() - started) / 1000).toFixed(1);
+  t.diagnostic(`seed 0x${SEED.toString(16)}, ${stats.cases} cases in ${secs} s over ${files.length} binaries`);
+  t.diagnostic(`outcomes: ${JSON.stringify(stats)}`);
+  t.diagnostic(`load errors by type: ${JSON.stringify(Object.fromEntries(errorKinds))}`);
+  const report = failures.map((f) => `  case ${f.i} (${f.file}: ${f.what}) at ${f.stage}: ${f.error}  [WRT_FUZZ_ONLY=${f.i}]`).join("\n");
+  assert.equal(failures.length, 0, `unclean outcomes:\n${report}`);
+  if (ONLY === null) assert.ok(stats.cases >= Math.min(CASES, 20_000), `only ${stats.cases} cases ran`);
+});
