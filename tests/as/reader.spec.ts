@@ -278,18 +278,38 @@ describe("bounds", () => {
   it("rejects counts the remaining bytes cannot hold, before allocation", () => {
     let ok = rd([0x02, 0xaa, 0xbb, 0xcc, 0xdd]);
     expect<u32>(ok.count(2)).toBe(2);
+    expect<bool>(ok.failed).toBe(false);
+    // more items than bytes from the count on: the spec's "length out of bounds"
     let tooMany = rd([0x05, 0xaa, 0xbb]);
     expect<u32>(tooMany.count(1)).toBe(0);
-    expect<i32>(tooMany.err).toBe(Err.UnexpectedEnd);
+    expect<i32>(tooMany.err).toBe(Err.LengthOutOfBounds);
     expect<u32>(tooMany.errPos).toBe(0);
-    // 0xFFFFFFFF items of 4 bytes must not overflow 32-bit arithmetic
+    // fits as a byte count, but not at 2 bytes per item: "unexpected end"
+    let tooBig = rd([0x02, 0xaa, 0xbb]);
+    expect<u32>(tooBig.count(2)).toBe(0);
+    expect<i32>(tooBig.err).toBe(Err.UnexpectedEnd);
+    // 0xFFFFFFFF items of 4 bytes: rejected, no 32-bit overflow on the way
     let huge = rd([0xff, 0xff, 0xff, 0xff, 0x0f, 0x00, 0x00, 0x00, 0x00]);
     expect<u32>(huge.count(4)).toBe(0);
-    expect<i32>(huge.err).toBe(Err.UnexpectedEnd);
-    // 0x40000001 * 4 wraps to 4 in u32: must still be rejected
+    expect<i32>(huge.err).toBe(Err.LengthOutOfBounds);
+    // 0x40000001 * 4 wraps to 4 in u32 arithmetic: must still be rejected
     let wrap = rd([0x81, 0x80, 0x80, 0x80, 0x04, 0x00, 0x00, 0x00, 0x00]);
     expect<u32>(wrap.count(4)).toBe(0);
     expect<bool>(wrap.failed).toBe(true);
+  });
+
+  it("checks byte lengths against the bytes left", () => {
+    let ok = rd([0x02, 0xaa, 0xbb]);
+    expect<u32>(ok.length()).toBe(2);
+    expect<u32>(ok.pos).toBe(1);
+    let past = rd([0x04, 0xaa, 0xbb]);
+    expect<u32>(past.length()).toBe(0);
+    expect<i32>(past.err).toBe(Err.LengthOutOfBounds);
+    expect<u32>(past.errPos).toBe(0);
+    // counted from the length field it fits, from after it it does not
+    let edge = rd([0x03, 0xaa, 0xbb]);
+    expect<u32>(edge.length()).toBe(0);
+    expect<i32>(edge.err).toBe(Err.UnexpectedEnd);
   });
 });
 
@@ -308,7 +328,10 @@ describe("UTF-8 names", () => {
   it("rejects a length past the end", () => {
     let r = rd([0x05, 0x61, 0x62]);
     expect<string>(r.name()).toBe("");
-    expect<i32>(r.err).toBe(Err.UnexpectedEnd);
+    expect<i32>(r.err).toBe(Err.LengthOutOfBounds);
+    let r2 = rd([0x03, 0x61, 0x62]);
+    expect<string>(r2.name()).toBe("");
+    expect<i32>(r2.err).toBe(Err.UnexpectedEnd);
   });
 
   it("rejects malformed UTF-8 with 'malformed UTF-8 encoding'", () => {
