@@ -233,7 +233,7 @@ export class Module {
   }
 
   /** The n-th import of a kind (per-kind lists filled by the decoder). */
-  importOfKind(kind: u8, n: u32): Import {
+  importOfKind(kind: i32, n: u32): Import {
     switch (kind) {
       case ExternKind.Func: return this.funcImports[n];
       case ExternKind.Table: return this.tableImports[n];
