@@ -1,0 +1,448 @@
+// The embedding ABI: every export of build/wrt.wasm (docs/embedding-api.md).
+// Thin: argument checks, then a call into the layer that does the work.
+// Handles are indices; nothing here hands out a pointer except the I/O
+// buffer and a memory's bytes, both documented as short-lived.
+
+import { Err, lastError } from "./errors";
+import { decodeModule } from "./binary/decoder";
+import { Module, FuncType, ExternKind, ValType } from "./binary/module";
+import { validateModule } from "./valid/index";
+import { CompiledModule, FUNC_INFO_WORDS } from "./compile/compiled";
+import { compileModule } from "./compile/compiler";
+import { internType } from "./runtime/types";
+import { configure, limits } from "./runtime/limits";
+import { theStore, Instance, FuncInst, MemoryInst, TableInst, GlobalInst, NO_MAX } from "./runtime/store";
+import { instantiate, makeHandle, HANDLE_KIND_SHIFT, HANDLE_ADDR_MASK } from "./runtime/instantiate";
+import { machine, Status } from "./exec/machine";
+import { enterCall, runCall, hostReturn, hostTrap, abandon, callError } from "./exec/call";
+import { trapText, Trap } from "./exec/trap";
+import { setFuelCost } from "./exec/fuel";
+
+const ABI_VERSION: i32 = 1;
+
+// ---------------------------------------------------------------- I/O buffer
+
+let io: usize = 0;
+let ioCap: u32 = 0;
+
+export function wrt_abi_version(): i32 { return ABI_VERSION; }
+
+export function wrt_io(size: i32): usize {
+  let want = <u32>max(size, 64);
+  if (want > ioCap) {
+    io = io == 0 ? heap.alloc(want) : heap.realloc(io, want);
+    ioCap = want;
+  }
+  return io;
+}
+
+/** Writes `s` as UTF-8 into the I/O buffer; returns the byte length. */
+function ioText(s: string): i32 {
+  let len = String.UTF8.byteLength(s);
+  let p = wrt_io(len);
+  String.UTF8.encodeUnsafe(changetype<usize>(s), s.length, p);
+  return len;
+}
+
+// ---------------------------------------------------------------- errors
+
+function apiError(code: Err, detail: string): i32 {
+  lastError.set(code, -1, detail);
+  return -1;
+}
+
+export function wrt_error_code(): i32 { return lastError.code; }
+export function wrt_error_offset(): i32 { return <i32>lastError.offset; }
+export function wrt_error_text(): i32 { return ioText(lastError.message()); }
+
+export function wrt_config(key: i32, value: i64): i32 {
+  if (machine.frameCount > 0) return apiError(Err.BadState, "configure before the first call");
+  if (!configure(key, value)) return apiError(Err.BadArgument, "bad config key or value");
+  machine.reset();
+  return 0;
+}
+
+export function wrt_collect(): void { __collect(); }
+
+export function wrt_fuel_costs(n: i32): i32 {
+  if (n < 0 || n > 1024) return apiError(Err.BadArgument, "cost table has at most 1024 entries");
+  for (let i = 0; i < n; i++) setFuelCost(i, load<u32>(io + (<usize>i << 2)));
+  return 0;
+}
+
+// ---------------------------------------------------------------- modules
+
+function getModule(h: i32): CompiledModule | null {
+  if (h < 0 || h >= theStore.modules.length) return null;
+  return theStore.modules[h];
+}
+
+export function wrt_module_load(len: i32): i32 {
+  lastError.clear();
+  if (len < 0 || <u32>len > ioCap) return apiError(Err.BadArgument, "length exceeds the I/O buffer");
+  if (<u32>len > limits.maxModuleBytes) return apiError(Err.LimitExceeded, "module larger than the configured limit");
+  let bytes = new ArrayBuffer(len);
+  memory.copy(changetype<usize>(bytes), io, len);
+  let m = decodeModule(bytes);
+  if (!m) return -1;
+  if (!validateModule(m)) return -1;
+  let cm = new CompiledModule(m);
+  let canon = new StaticArray<u32>(m.types.length);
+  for (let i = 0; i < m.types.length; i++) {
+    canon[i] = internType(m.types[i]);
+    m.types[i].canon = <i32>canon[i];
+  }
+  cm.typeCanon = canon;
+  compileModule(cm);
+  cm.id = <u32>theStore.modules.length;
+  theStore.modules.push(cm);
+  return <i32>cm.id;
+}
+
+export function wrt_module_drop(h: i32): void {
+  if (h >= 0 && h < theStore.modules.length) theStore.modules[h] = null;
+}
+
+export function wrt_module_imports(h: i32): i32 {
+  let cm = getModule(h);
+  return cm ? cm.module.imports.length : apiError(Err.BadHandle, "no such module");
+}
+
+export function wrt_module_exports(h: i32): i32 {
+  let cm = getModule(h);
+  return cm ? cm.module.exports.length : apiError(Err.BadHandle, "no such module");
+}
+
+/** Little-endian writer into a growing byte list (descriptors). */
+class Out {
+  b: Array<u8> = [];
+  u8(v: u32): void { this.b.push(<u8>v); }
+  u32(v: u32): void { this.b.push(<u8>v); this.b.push(<u8>(v >> 8)); this.b.push(<u8>(v >> 16)); this.b.push(<u8>(v >> 24)); }
+  str(s: string): void {
+    let e = Uint8Array.wrap(String.UTF8.encode(s));
+    this.u32(e.length);
+    for (let i = 0; i < e.length; i++) this.b.push(e[i]);
+  }
+  type(t: FuncType): void {
+    this.u32(t.params.length); this.u32(t.results.length);
+    for (let i = 0; i < t.params.length; i++) this.u8(t.params[i]);
+    for (let i = 0; i < t.results.length; i++) this.u8(t.results[i]);
+  }
+  flush(): i32 {
+    let p = wrt_io(this.b.length);
+    for (let i = 0; i < this.b.length; i++) store<u8>(p + i, this.b[i]);
+    return this.b.length;
+  }
+}
+
+export function wrt_module_import(h: i32, i: i32): i32 {
+  let cm = getModule(h);
+  if (!cm) return apiError(Err.BadHandle, "no such module");
+  let m = cm.module;
+  if (i < 0 || i >= m.imports.length) return apiError(Err.BadArgument, "no such import");
+  let im = m.imports[i];
+  let o = new Out();
+  o.u8(im.kind); o.str(im.module); o.str(im.name);
+  switch (im.kind) {
+    case ExternKind.Func: o.type(m.types[im.typeIdx]); break;
+    case ExternKind.Table: {
+      let t = im.table!;
+      o.u8(t.elem); o.u8(t.limits.hasMax ? 1 : 0); o.u32(<u32>t.limits.min); o.u32(<u32>t.limits.max);
+      break;
+    }
+    case ExternKind.Memory: {
+      let l = im.mem!.limits;
+      o.u8(l.hasMax ? 1 : 0); o.u32(<u32>l.min); o.u32(<u32>l.max);
+      break;
+    }
+    case ExternKind.Global: { let g = im.global!; o.u8(g.type); o.u8(g.mutable ? 1 : 0); break; }
+  }
+  return o.flush();
+}
+
+export function wrt_module_export(h: i32, i: i32): i32 {
+  let cm = getModule(h);
+  if (!cm) return apiError(Err.BadHandle, "no such module");
+  let m = cm.module;
+  if (i < 0 || i >= m.exports.length) return apiError(Err.BadArgument, "no such export");
+  let ex = m.exports[i];
+  let o = new Out();
+  o.u8(ex.kind); o.str(ex.name);
+  return o.flush();
+}
+
+// ---------------------------------------------------------------- host-made externs
+
+function readType(p: usize): FuncType {
+  let t = new FuncType();
+  let np = load<u32>(p);
+  let nr = load<u32>(p, 4);
+  for (let i: u32 = 0; i < np; i++) t.params.push(load<u8>(p + 8 + i));
+  for (let i: u32 = 0; i < nr; i++) t.results.push(load<u8>(p + 8 + np + i));
+  return t;
+}
+
+export function wrt_func_new_host(hostId: i32): i32 {
+  let t = readType(io);
+  let f = new FuncInst();
+  f.instance = -1;
+  f.hostId = hostId;
+  f.canon = internType(t);
+  f.type = t;
+  let addr = <u32>theStore.funcs.length;
+  theStore.funcs.push(f);
+  return <i32>makeHandle(ExternKind.Func, addr);
+}
+
+export function wrt_memory_new(min: i32, maxPages: i32): i32 {
+  if (min < 0 || min > 65536 || (maxPages >= 0 && maxPages < min)) return apiError(Err.BadArgument, "bad memory limits");
+  let mm = new MemoryInst();
+  mm.max = maxPages < 0 ? NO_MAX : <u32>maxPages;
+  if (min > 0 && mm.grow(<u32>min) < 0) return apiError(Err.LimitExceeded, "memory page budget exhausted");
+  let addr = <u32>theStore.mems.length;
+  theStore.mems.push(mm);
+  return <i32>makeHandle(ExternKind.Memory, addr);
+}
+
+export function wrt_table_new(elemType: i32, min: i32, maxElems: i32): i32 {
+  if (elemType != ValType.FuncRef && elemType != ValType.ExternRef) return apiError(Err.BadArgument, "bad table element type");
+  if (min < 0 || (maxElems >= 0 && maxElems < min) || <u32>min > limits.maxTableElems) return apiError(Err.BadArgument, "bad table limits");
+  let t = new TableInst();
+  t.elemType = <u8>elemType;
+  t.max = maxElems < 0 ? NO_MAX : <u32>maxElems;
+  t.grow(<u32>min, 0);
+  let addr = <u32>theStore.tables.length;
+  theStore.tables.push(t);
+  return <i32>makeHandle(ExternKind.Table, addr);
+}
+
+export function wrt_global_new(type: i32, mutable: i32, bits: i64): i32 {
+  let g = new GlobalInst();
+  g.type = <u8>type;
+  g.mutable = mutable != 0;
+  g.value = bits;
+  let addr = <u32>theStore.globals.length;
+  theStore.globals.push(g);
+  return <i32>makeHandle(ExternKind.Global, addr);
+}
+
+// ---------------------------------------------------------------- instances
+
+export function wrt_instantiate(h: i32, n: i32): i32 {
+  lastError.clear();
+  let cm = getModule(h);
+  if (!cm) return apiError(Err.BadHandle, "no such module");
+  if (n < 0 || <u32>n * 4 > ioCap) return apiError(Err.BadArgument, "bad import count");
+  let ext = new StaticArray<u32>(n);
+  for (let i = 0; i < n; i++) ext[i] = load<u32>(io + (<usize>i << 2));
+  let inst = instantiate(cm, ext);
+  if (!inst) return -1;
+  return <i32>inst.id;
+}
+
+function getInstance(h: i32): Instance | null {
+  if (h < 0 || h >= theStore.instances.length) return null;
+  return theStore.instances[h];
+}
+
+export function wrt_start(h: i32): i32 {
+  let inst = getInstance(h);
+  if (!inst) return apiError(Err.BadHandle, "no such instance");
+  let start = inst.compiled.module.start;
+  if (start < 0) return 0;
+  if (enterCall(inst.funcAddrs[start], io, 0) < 0) return apiError(Err.BadState, callError);
+  return 1;
+}
+
+export function wrt_instance_export(h: i32, len: i32): i32 {
+  let inst = getInstance(h);
+  if (!inst) return apiError(Err.BadHandle, "no such instance");
+  let name = String.UTF8.decodeUnsafe(io, len);
+  let exps = inst.compiled.module.exports;
+  for (let i = 0; i < exps.length; i++) {
+    let e = exps[i];
+    if (e.name != name) continue;
+    switch (e.kind) {
+      case ExternKind.Func: return <i32>makeHandle(e.kind, inst.funcAddrs[e.index]);
+      case ExternKind.Table: return <i32>makeHandle(e.kind, inst.tableAddrs[e.index]);
+      case ExternKind.Memory: return <i32>makeHandle(e.kind, inst.memAddrs[e.index]);
+      case ExternKind.Global: return <i32>makeHandle(e.kind, inst.globalAddrs[e.index]);
+    }
+  }
+  return apiError(Err.ExportNotFound, "no export named \"" + name + "\"");
+}
+
+export function wrt_instance_drop(h: i32): void {
+  if (h >= 0 && h < theStore.instances.length) {
+    // Keep the slot (addresses stay stable); its functions trap if still referenced.
+    // Memory reclamation of dropped instances is tracked in docs/memory.md.
+  }
+}
+
+// ---------------------------------------------------------------- calls
+
+function funcOf(handle: i32): FuncInst | null {
+  let kind = <u32>handle >>> HANDLE_KIND_SHIFT;
+  let addr = <u32>handle & HANDLE_ADDR_MASK;
+  if (handle < 0 || kind != ExternKind.Func || addr >= <u32>theStore.funcs.length) return null;
+  return theStore.funcs[addr];
+}
+
+export function wrt_func_type(handle: i32): i32 {
+  let f = funcOf(handle);
+  if (!f) return apiError(Err.NotAFunction, "not a function handle");
+  let o = new Out();
+  o.type(f.type);
+  return o.flush();
+}
+
+export function wrt_call(handle: i32, nargs: i32): i32 {
+  if (!funcOf(handle)) return apiError(Err.NotAFunction, "not a function handle");
+  if (nargs < 0 || <u32>nargs * 8 > ioCap) return apiError(Err.BadArgument, "bad argument count");
+  if (enterCall(<u32>handle & HANDLE_ADDR_MASK, io, <u32>nargs) < 0) return apiError(Err.BadState, callError);
+  return 0;
+}
+
+export function wrt_run(fuel: i64): i32 {
+  let s = runCall(fuel);
+  if (s < 0) return apiError(Err.BadState, callError);
+  return s;
+}
+
+export function wrt_fuel_left(): i64 { return machine.fuel; }
+
+export function wrt_results(): i32 {
+  let m = machine;
+  let n = m.resultCount;
+  let p = wrt_io(<i32>n * 8);
+  memory.copy(p, m.stack + m.resultsOff, <usize>n << 3);
+  return <i32>n;
+}
+
+export function wrt_host_id(): i32 {
+  let m = machine;
+  if (m.status != Status.HostCall) return apiError(Err.BadState, "no host call is pending");
+  return theStore.funcs[m.hostFunc].hostId;
+}
+
+export function wrt_host_args(): i32 {
+  let m = machine;
+  if (m.status != Status.HostCall) return apiError(Err.BadState, "no host call is pending");
+  let n = theStore.funcs[m.hostFunc].type.params.length;
+  let p = wrt_io(n * 8);
+  memory.copy(p, m.stack + m.hostArgsOff, <usize>n << 3);
+  return n;
+}
+
+export function wrt_host_return(n: i32): i32 {
+  if (n < 0 || <u32>n * 8 > ioCap) return apiError(Err.BadArgument, "bad result count");
+  if (hostReturn(io, <u32>n) < 0) return apiError(Err.BadState, callError);
+  return 0;
+}
+
+export function wrt_host_trap(len: i32): i32 {
+  if (machine.status != Status.HostCall) return apiError(Err.BadState, "no host call is pending");
+  hostTrap(String.UTF8.decodeUnsafe(io, len));
+  return 0;
+}
+
+export function wrt_abandon(): void { abandon(); }
+
+// ---------------------------------------------------------------- traps
+
+export function wrt_trap_code(): i32 { return machine.trap; }
+
+export function wrt_trap_text(): i32 {
+  let m = machine;
+  let s = m.trap == Trap.HostError && m.trapText.length > 0 ? m.trapText : trapText(m.trap);
+  return ioText(s);
+}
+
+/** Byte offset in the module of the Wasm instruction at IR offset `pcOff` (-1 if unknown). */
+function wasmOffsetOf(cm: CompiledModule, pcOff: u32): i32 {
+  // Side entries are [pcOff, cost, wasmOff] in code order inside block headers;
+  // a linear walk is fine on this cold path.
+  let side = cm.side;
+  let best: i32 = -1;
+  let i = 0;
+  while (i < side.length) {
+    let n = <i32>side[i];
+    for (let k = 0; k < n; k++) {
+      let e = i + 1 + k * 3;
+      if (side[e] <= pcOff) best = <i32>side[e + 2];
+    }
+    i += 1 + n * 3;
+  }
+  return best;
+}
+
+function funcIndexOf(cm: CompiledModule, pcOff: u32): i32 {
+  let info = cm.funcInfo;
+  let n = info.length / <i32>FUNC_INFO_WORDS;
+  let best = -1;
+  for (let i = 0; i < n; i++) if (info[i * <i32>FUNC_INFO_WORDS] <= pcOff) best = i;
+  return best < 0 ? -1 : best + <i32>cm.module.numImportedFuncs;
+}
+
+export function wrt_trap_func(): i32 {
+  let inst = getInstance(<i32>machine.trapInst);
+  return inst ? funcIndexOf(inst.compiled, machine.trapPcOff) : -1;
+}
+
+export function wrt_trap_pc(): i32 {
+  let inst = getInstance(<i32>machine.trapInst);
+  return inst ? wasmOffsetOf(inst.compiled, machine.trapPcOff) : -1;
+}
+
+// ---------------------------------------------------------------- globals, memories, tables
+
+function globalOf(handle: i32): GlobalInst | null {
+  let addr = <u32>handle & HANDLE_ADDR_MASK;
+  if (handle < 0 || (<u32>handle >>> HANDLE_KIND_SHIFT) != ExternKind.Global || addr >= <u32>theStore.globals.length) return null;
+  return theStore.globals[addr];
+}
+function memoryOf(handle: i32): MemoryInst | null {
+  let addr = <u32>handle & HANDLE_ADDR_MASK;
+  if (handle < 0 || (<u32>handle >>> HANDLE_KIND_SHIFT) != ExternKind.Memory || addr >= <u32>theStore.mems.length) return null;
+  return theStore.mems[addr];
+}
+function tableOf(handle: i32): TableInst | null {
+  let addr = <u32>handle & HANDLE_ADDR_MASK;
+  if (handle < 0 || (<u32>handle >>> HANDLE_KIND_SHIFT) != ExternKind.Table || addr >= <u32>theStore.tables.length) return null;
+  return theStore.tables[addr];
+}
+
+export function wrt_global_get(h: i32): i64 { let g = globalOf(h); return g ? g.value : 0; }
+export function wrt_global_set(h: i32, bits: i64): i32 {
+  let g = globalOf(h);
+  if (!g) return apiError(Err.BadHandle, "not a global handle");
+  if (!g.mutable) return apiError(Err.GlobalIsImmutable, "global is immutable");
+  g.value = bits;
+  return 0;
+}
+export function wrt_global_type(h: i32): i32 {
+  let g = globalOf(h);
+  if (!g) return apiError(Err.BadHandle, "not a global handle");
+  return <i32>g.type | (g.mutable ? 0x100 : 0);
+}
+
+export function wrt_memory_base(h: i32): usize { let m = memoryOf(h); return m ? m.base : 0; }
+export function wrt_memory_bytes(h: i32): i32 { let m = memoryOf(h); return m ? <i32>m.bytes : -1; }
+export function wrt_memory_grow(h: i32, pages: i32): i32 {
+  let m = memoryOf(h);
+  if (!m) return apiError(Err.BadHandle, "not a memory handle");
+  return m.grow(<u32>pages);
+}
+
+export function wrt_table_size(h: i32): i32 { let t = tableOf(h); return t ? <i32>t.size : -1; }
+export function wrt_table_get(h: i32, i: i32): i64 {
+  let t = tableOf(h);
+  if (!t || i < 0 || <u32>i >= t.size) return -1;
+  return load<i64>(t.elems + (<usize>i << 3));
+}
+export function wrt_table_set(h: i32, i: i32, bits: i64): i32 {
+  let t = tableOf(h);
+  if (!t || i < 0 || <u32>i >= t.size) return apiError(Err.BadArgument, "table index out of bounds");
+  store<i64>(t.elems + (<usize>i << 3), bits);
+  return 0;
+}

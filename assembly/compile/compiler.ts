@@ -1,0 +1,786 @@
+// Translation of validated function bodies into the internal code (ir.ts).
+//
+// One pass per function over the Wasm bytes, with an abstract operand stack
+// that records *where* each value is, not only its type:
+//   Temp   the value is in its canonical slot (localsBytes + 8*height)
+//   Local  the value is still local x (local.get emits nothing)
+//   Const  the value is a known constant (i32.const emits nothing)
+// A consumer reads Local and Const operands directly (Const is written to
+// its slot first), so `local.get a; local.get b; i32.add` is one op. A
+// `local.set` right after an op retargets that op's destination to the
+// local. Lazy entries are made concrete ("materialized") where their
+// meaning could change: before the local they name is written, at block
+// entry, and where values flow to a branch target.
+//
+// Fuel: every basic block begins with a Fuel op whose cost is the sum of its
+// instructions' costs; the side table lists each op's share so the slow
+// path can stop at an exact op boundary (docs/fuel.md). A Wasm instruction
+// that emits nothing adds its cost to the next op of the same block.
+//
+// The input is already validated: this pass trusts types and indices.
+
+import { Reader } from "../binary/reader";
+import { Module, FuncType, ValType } from "../binary/module";
+import { Op, OpFC } from "../binary/opcodes";
+import { Ir, numIsUnary } from "./ir";
+import { CompiledModule, FUNC_INFO_WORDS } from "./compiled";
+import { fuelCost } from "../exec/fuel";
+
+const enum K { Temp = 0, Local = 1, Const = 2 }
+
+const enum CtlKind { Block = 0, Loop = 1, If = 2, Else = 3, Func = 4 }
+
+class Ctl {
+  kind: i32 = CtlKind.Block;
+  /** Operand height at entry, below the block's parameters. */
+  height: i32 = 0;
+  nparams: i32 = 0;
+  nresults: i32 = 0;
+  /** Loop: byte offset of the header. */
+  labelPc: u32 = 0;
+  /** Word indices of forward jump targets that must point at this block's end. */
+  fixups: Array<i32> = [];
+  /** If: word index of the JumpIfNot target (to the else arm or the end). */
+  elseFixup: i32 = -1;
+  /** The rest of the current arm is unreachable. */
+  unreachable: bool = false;
+  /** Opened inside unreachable code: emits nothing at all. */
+  dead: bool = false;
+}
+
+export class Compiler {
+  cm: CompiledModule;
+  m: Module;
+  code: Array<u32> = [];
+  side: Array<u32> = [];
+
+  // per function
+  r: Reader = new Reader(0, 0, 0);
+  localsBytes: u32 = 0;
+  kinds: Array<i32> = [];
+  vals: Array<i64> = [];
+  height: i32 = 0;
+  maxHeight: i32 = 0;
+  ctls: Array<Ctl> = [];
+  wasmOff: u32 = 0;
+
+  // fuel block state
+  pending: u32 = 0;
+  blockOpen: bool = false;
+  fuelPos: i32 = 0;
+  sideHeader: i32 = 0;
+  blockOps: u32 = 0;
+  blockCost: u32 = 0;
+  lastEntry: i32 = -1;
+
+  // peephole: the op that produced the value on top of the stack
+  lastDstWord: i32 = -1;
+  lastDstHeight: i32 = -1;
+
+  constructor(cm: CompiledModule) {
+    this.cm = cm;
+    this.m = cm.module;
+  }
+
+  // ---------------------------------------------------------------- module
+
+  compileAll(): void {
+    let m = this.m;
+    let n = m.codes.length;
+    let info = new StaticArray<u32>(n * <i32>FUNC_INFO_WORDS);
+    for (let i = 0; i < n; i++) {
+      let ft = m.types[m.funcTypeIdx[i]];
+      let base = i * <i32>FUNC_INFO_WORDS;
+      info[base + 0] = <u32>this.code.length << 2;
+      let frameBytes = this.compileFunction(i, ft);
+      info[base + 1] = frameBytes;
+      info[base + 2] = <u32>ft.params.length << 3;
+      info[base + 3] = <u32>m.codes[i].locals.length << 3;
+      info[base + 4] = <u32>ft.results.length;
+      info[base + 5] = this.cm.typeCanon[m.funcTypeIdx[i]];
+    }
+    this.cm.funcInfo = info;
+    this.cm.code = StaticArray.fromArray<u32>(this.code);
+    this.cm.side = StaticArray.fromArray<u32>(this.side);
+  }
+
+  /** Compiles defined function `i`; returns its frame size in bytes. */
+  compileFunction(i: i32, ft: FuncType): u32 {
+    let m = this.m;
+    let body = m.codes[i];
+    this.r = new Reader(m.base, body.codeStart, body.codeEnd);
+    let nlocals = <u32>ft.params.length + <u32>body.locals.length;
+    this.localsBytes = nlocals << 3;
+    this.height = 0;
+    this.maxHeight = 0;
+    this.ctls.length = 0;
+    this.pending = 0;
+    this.lastDstWord = -1;
+    let f = new Ctl();
+    f.kind = CtlKind.Func;
+    f.nresults = ft.results.length;
+    this.ctls.push(f);
+    this.startBlock();
+    while (this.ctls.length > 0 && !this.r.failed) this.step();
+    return this.localsBytes + (<u32>this.maxHeight << 3) + 8;
+  }
+
+  // ---------------------------------------------------------------- emission
+
+  /** Starts an op: records its fuel share and Wasm offset. */
+  op(ir: u32): void {
+    let side = this.side;
+    this.lastEntry = side.length;
+    side.push(<u32>this.code.length << 2);
+    side.push(this.pending);
+    side.push(this.wasmOff);
+    this.blockCost += this.pending;
+    this.pending = 0;
+    this.blockOps++;
+    this.code.push(ir);
+    this.lastDstWord = -1;
+  }
+  @inline w(v: u32): void { this.code.push(v); }
+  @inline here(): u32 { return <u32>this.code.length << 2; }
+
+  startBlock(): void {
+    this.fuelPos = this.code.length;
+    this.code.push(Ir.Fuel);
+    this.code.push(0);
+    this.code.push(<u32>this.side.length);
+    this.sideHeader = this.side.length;
+    this.side.push(0);
+    this.blockOps = 0;
+    this.blockCost = 0;
+    this.blockOpen = true;
+    this.lastDstWord = -1;
+  }
+
+  endBlock(): void {
+    if (!this.blockOpen) return;
+    if (this.pending > 0) {
+      if (this.blockOps > 0) {
+        this.side[this.lastEntry + 1] += this.pending;
+        this.blockCost += this.pending;
+        this.pending = 0;
+      } else {
+        this.op(Ir.Nop);
+      }
+    }
+    if (this.blockOps == 0) {
+      this.code.length = this.fuelPos;
+      this.side.length = this.sideHeader;
+    } else {
+      this.code[this.fuelPos + 1] = this.blockCost;
+      this.side[this.sideHeader] = this.blockOps;
+    }
+    this.blockOpen = false;
+  }
+
+  /** A jump target here: closes the current block and opens a new one. */
+  label(): u32 {
+    this.endBlock();
+    let at = this.here();
+    this.startBlock();
+    return at;
+  }
+
+  patch(word: i32, target: u32): void { this.code[word] = target; }
+
+  // ---------------------------------------------------------------- abstract stack
+
+  @inline canon(h: i32): u32 { return this.localsBytes + (<u32>h << 3); }
+
+  push(kind: i32, val: i64): void {
+    let h = this.height;
+    if (h < this.kinds.length) { this.kinds[h] = kind; this.vals[h] = val; }
+    else { this.kinds.push(kind); this.vals.push(val); }
+    this.height = h + 1;
+    if (this.height > this.maxHeight) this.maxHeight = this.height;
+  }
+
+  /** Pushes a Temp produced by an op whose dst operand is at word `dstWord`. */
+  pushResult(dstWord: i32): void {
+    this.push(K.Temp, 0);
+    this.lastDstWord = dstWord;
+    this.lastDstHeight = this.height - 1;
+  }
+
+  /** Makes the entry at height h live in its canonical slot. */
+  materialize(h: i32): void {
+    let k = this.kinds[h];
+    if (k == K.Temp) return;
+    let dst = this.canon(h);
+    if (k == K.Local) {
+      this.op(Ir.Copy); this.w(dst); this.w(<u32>this.vals[h]);
+    } else {
+      let v = this.vals[h];
+      this.op(Ir.Const); this.w(dst); this.w(<u32>v); this.w(<u32>(v >>> 32));
+    }
+    this.kinds[h] = K.Temp;
+  }
+
+  materializeAll(): void {
+    for (let h = 0; h < this.height; h++) this.materialize(h);
+  }
+
+  materializeTop(n: i32): void {
+    for (let h = this.height - n; h < this.height; h++) this.materialize(h);
+  }
+
+  materializeLocal(slot: u32): void {
+    for (let h = 0; h < this.height; h++) {
+      if (this.kinds[h] == K.Local && <u32>this.vals[h] == slot) this.materialize(h);
+    }
+  }
+
+  /** Slot holding the entry at height h (materializing a constant). */
+  operand(h: i32): u32 {
+    let k = this.kinds[h];
+    if (k == K.Local) return <u32>this.vals[h];
+    if (k == K.Const) this.materialize(h);
+    return this.canon(h);
+  }
+
+  // ---------------------------------------------------------------- control helpers
+
+  blockType(): FuncType | null {
+    let bt = this.r.s33leb();
+    if (bt == -64) return null; // empty
+    if (bt < 0) {
+      let t = new FuncType();
+      t.results.push(<u8>(bt & 0x7F));
+      return t;
+    }
+    return this.m.types[<i32>bt];
+  }
+
+  openBlock(kind: i32): Ctl {
+    let ft = this.blockType();
+    let c = new Ctl();
+    c.kind = kind;
+    c.nparams = ft ? ft.params.length : 0;
+    c.nresults = ft ? ft.results.length : 0;
+    return c;
+  }
+
+  @inline top(): Ctl { return this.ctls[this.ctls.length - 1]; }
+
+  setUnreachable(): void {
+    let c = this.top();
+    c.unreachable = true;
+    this.height = c.height;
+  }
+
+  /** Jump to `target` (a Ctl): forward fixup or known loop header. */
+  jumpTargetWord(t: Ctl): void {
+    if (t.kind == CtlKind.Loop) this.w(t.labelPc);
+    else { t.fixups.push(this.code.length); this.w(0); }
+  }
+
+  /** Values for a branch to `t`: copy top arity entries to the label's slots. */
+  copyToLabel(t: Ctl, arity: i32): void {
+    let src = this.height - arity;
+    for (let i = 0; i < arity; i++) {
+      let h = src + i;
+      let dst = this.canon(t.height + i);
+      let k = this.kinds[h];
+      if (k == K.Const) {
+        let v = this.vals[h];
+        this.op(Ir.Const); this.w(dst); this.w(<u32>v); this.w(<u32>(v >>> 32));
+      } else {
+        let s = k == K.Local ? <u32>this.vals[h] : this.canon(h);
+        if (s != dst) { this.op(Ir.Copy); this.w(dst); this.w(s); }
+      }
+    }
+  }
+
+  @inline arityOf(t: Ctl): i32 { return t.kind == CtlKind.Loop ? t.nparams : t.nresults; }
+
+  emitReturn(n: i32): void {
+    this.materializeTop(n);
+    this.op(Ir.Return); this.w(this.canon(this.height - n)); this.w(<u32>n);
+  }
+
+  /** br (cond < 0) or br_if (cond = slot) to relative depth `depth`. */
+  branch(depth: u32, cond: i32): void {
+    let t = this.ctls[this.ctls.length - 1 - <i32>depth];
+    let arity = this.arityOf(t);
+    if (t.kind == CtlKind.Func) {
+      if (cond < 0) { this.emitReturn(arity); return; }
+      this.op(Ir.JumpIfNot); this.w(<u32>cond); let skip = this.code.length; this.w(0);
+      let saved = this.saveKinds(arity);
+      this.emitReturn(arity);
+      this.restoreKinds(saved, arity);
+      this.endBlock();
+      this.patch(skip, this.here());
+      this.startBlock();
+      return;
+    }
+    let src = this.height - arity;
+    if (src == t.height) {
+      this.materializeTop(arity);
+      if (cond < 0) { this.op(Ir.Jump); }
+      else { this.op(Ir.JumpIf); this.w(<u32>cond); }
+      this.jumpTargetWord(t);
+    } else if (cond < 0) {
+      this.copyToLabel(t, arity);
+      this.op(Ir.Jump); this.jumpTargetWord(t);
+    } else {
+      this.op(Ir.JumpIfNot); this.w(<u32>cond); let skip = this.code.length; this.w(0);
+      this.copyToLabel(t, arity);
+      this.op(Ir.Jump); this.jumpTargetWord(t);
+      this.endBlock();
+      this.patch(skip, this.here());
+      this.startBlock();
+      return;
+    }
+    if (cond >= 0) { this.endBlock(); this.startBlock(); }
+  }
+
+  // The conditional-return path materializes entries only on the taken path;
+  // the fallthrough must still see them as they were.
+  saveKinds(n: i32): StaticArray<i32> {
+    let s = new StaticArray<i32>(n);
+    for (let i = 0; i < n; i++) s[i] = this.kinds[this.height - n + i];
+    return s;
+  }
+  restoreKinds(s: StaticArray<i32>, n: i32): void {
+    for (let i = 0; i < n; i++) this.kinds[this.height - n + i] = s[i];
+  }
+
+  brTable(): void {
+    let r = this.r;
+    let n = r.u32leb();
+    let depths = new StaticArray<u32>(<i32>n + 1);
+    for (let i: u32 = 0; i <= n; i++) depths[i] = r.u32leb();
+    let idx = this.operand(this.height - 1);
+    this.height--;
+    let t0 = this.ctls[this.ctls.length - 1 - <i32>depths[n]];
+    let arity = this.arityOf(t0);
+    this.materializeTop(arity);
+    this.op(Ir.BrTable); this.w(idx); this.w(n);
+    let first = this.code.length;
+    for (let i: u32 = 0; i <= n; i++) this.w(0);
+    let src = this.height - arity;
+    for (let i: u32 = 0; i <= n; i++) {
+      let t = this.ctls[this.ctls.length - 1 - <i32>depths[i]];
+      let word = first + <i32>i;
+      if (t.kind != CtlKind.Func && src == t.height) {
+        if (t.kind == CtlKind.Loop) this.patch(word, t.labelPc);
+        else t.fixups.push(word);
+        continue;
+      }
+      // trampoline: move the values, then jump or return
+      this.patch(word, this.here());
+      if (t.kind == CtlKind.Func) {
+        this.op(Ir.Return); this.w(this.canon(src)); this.w(<u32>arity);
+      } else {
+        this.copyToLabel(t, arity);
+        this.op(Ir.Jump); this.jumpTargetWord(t);
+      }
+    }
+    this.setUnreachable();
+  }
+
+  // ---------------------------------------------------------------- ops
+
+  unary(ir: u32): void {
+    let a = this.operand(this.height - 1);
+    this.height--;
+    this.op(ir); let d = this.code.length; this.w(this.canon(this.height)); this.w(a);
+    this.pushResult(d);
+  }
+
+  binary(ir: u32): void {
+    let b = this.operand(this.height - 1);
+    let a = this.operand(this.height - 2);
+    this.height -= 2;
+    this.op(ir); let d = this.code.length; this.w(this.canon(this.height)); this.w(a); this.w(b);
+    this.pushResult(d);
+  }
+
+  localSet(x: u32, tee: bool): void {
+    let slot = x << 3;
+    let h = this.height - 1;
+    let k = this.kinds[h];
+    if (k == K.Local && <u32>this.vals[h] == slot) {
+      if (!tee) this.height--;
+      return;
+    }
+    // other lazy reads of this local must see the old value
+    let others = false;
+    for (let i = 0; i < h; i++) {
+      if (this.kinds[i] == K.Local && <u32>this.vals[i] == slot) { others = true; break; }
+    }
+    if (k == K.Temp && !others && this.lastDstWord >= 0 && this.lastDstHeight == h) {
+      this.code[this.lastDstWord] = slot;
+      this.lastDstWord = -1;
+      if (tee) { this.kinds[h] = K.Local; this.vals[h] = slot; }
+      else this.height--;
+      return;
+    }
+    if (others) this.materializeLocal(slot);
+    if (k == K.Const) {
+      let v = this.vals[h];
+      this.op(Ir.Const); this.w(slot); this.w(<u32>v); this.w(<u32>(v >>> 32));
+    } else {
+      let s = k == K.Local ? <u32>this.vals[h] : this.canon(h);
+      this.op(Ir.Copy); this.w(slot); this.w(s);
+    }
+    if (!tee) this.height--;
+  }
+
+  call(funcIdx: u32): void {
+    let m = this.m;
+    let ft = m.funcType(funcIdx);
+    let np = ft.params.length;
+    this.materializeTop(np);
+    this.height -= np;
+    let argOff = this.canon(this.height);
+    if (funcIdx < m.numImportedFuncs) { this.op(Ir.CallImport); this.w(funcIdx); }
+    else { this.op(Ir.Call); this.w(funcIdx - m.numImportedFuncs); }
+    this.w(argOff);
+    this.afterCall(ft);
+  }
+
+  callIndirect(typeIdx: u32, tableIdx: u32): void {
+    let ft = this.m.types[typeIdx];
+    let idx = this.operand(this.height - 1);
+    this.height--;
+    let np = ft.params.length;
+    this.materializeTop(np);
+    this.height -= np;
+    let argOff = this.canon(this.height);
+    this.op(Ir.CallIndirect);
+    this.w(this.cm.typeCanon[typeIdx]); this.w(tableIdx); this.w(argOff); this.w(idx);
+    this.afterCall(ft);
+  }
+
+  /** Results land at the argument slots; a call ends a fuel block. */
+  afterCall(ft: FuncType): void {
+    for (let i = 0; i < ft.results.length; i++) this.push(K.Temp, 0);
+    // the callee's frame may extend past ours; make room for its results
+    this.endBlock();
+    this.startBlock();
+  }
+
+  load(wop: u32): void {
+    this.r.u32leb(); // align
+    let offset = this.r.u32leb();
+    let a = this.operand(this.height - 1);
+    this.height--;
+    this.op(Ir.LoadBase + wop - Op.I32Load);
+    let d = this.code.length; this.w(this.canon(this.height)); this.w(a); this.w(offset);
+    this.pushResult(d);
+  }
+
+  store(wop: u32): void {
+    this.r.u32leb();
+    let offset = this.r.u32leb();
+    let v = this.operand(this.height - 1);
+    let a = this.operand(this.height - 2);
+    this.height -= 2;
+    this.op(Ir.StoreBase + wop - Op.I32Store); this.w(a); this.w(v); this.w(offset);
+  }
+
+  /** Pops `n` operands; returns their slots bottom-first in `out`. */
+  popN(n: i32, out: StaticArray<u32>): void {
+    for (let i = 0; i < n; i++) out[i] = this.operand(this.height - n + i);
+    this.height -= n;
+  }
+
+  // ---------------------------------------------------------------- the instruction switch
+
+  step(): void {
+    let r = this.r;
+    this.wasmOff = r.pos;
+    let op = r.u8();
+    let c = this.top();
+    if (c.unreachable) { this.stepDead(op, c); return; }
+    if (op != Op.PrefixFC) this.pending += fuelCost(op);
+    switch (op) {
+      case Op.Unreachable: this.op(Ir.Unreachable); this.setUnreachable(); break;
+      case Op.Nop: break;
+      case Op.Block: case Op.Loop: {
+        let b = this.openBlock(op == Op.Block ? CtlKind.Block : CtlKind.Loop);
+        this.materializeAll();
+        b.height = this.height - b.nparams;
+        if (op == Op.Loop) b.labelPc = this.label();
+        this.ctls.push(b);
+        break;
+      }
+      case Op.If: {
+        let b = this.openBlock(CtlKind.If);
+        let cond = this.operand(this.height - 1);
+        this.height--;
+        this.materializeAll();
+        b.height = this.height - b.nparams;
+        this.op(Ir.JumpIfNot); this.w(cond); b.elseFixup = this.code.length; this.w(0);
+        this.endBlock();
+        this.startBlock();
+        this.ctls.push(b);
+        break;
+      }
+      case Op.Else: {
+        this.materializeAll();
+        this.op(Ir.Jump); c.fixups.push(this.code.length); this.w(0);
+        this.elseArm(c);
+        break;
+      }
+      case Op.End: this.end(c); break;
+      case Op.Br: this.branch(r.u32leb(), -1); this.setUnreachable(); break;
+      case Op.BrIf: {
+        let depth = r.u32leb();
+        let cond = this.operand(this.height - 1);
+        this.height--;
+        this.branch(depth, <i32>cond);
+        break;
+      }
+      case Op.BrTable: this.brTable(); break;
+      case Op.Return: this.emitReturn(this.ctls[0].nresults); this.setUnreachable(); break;
+      case Op.Call: this.call(r.u32leb()); break;
+      case Op.CallIndirect: { let t = r.u32leb(); let tb = r.u32leb(); this.callIndirect(t, tb); break; }
+      case Op.Drop: this.height--; break;
+      case Op.Select: case Op.SelectT: {
+        if (op == Op.SelectT) { let n = r.u32leb(); for (let i: u32 = 0; i < n; i++) r.u8(); }
+        let cond = this.operand(this.height - 1);
+        let b = this.operand(this.height - 2);
+        let a = this.operand(this.height - 3);
+        this.height -= 3;
+        this.op(Ir.Select); let d = this.code.length;
+        this.w(this.canon(this.height)); this.w(a); this.w(b); this.w(cond);
+        this.pushResult(d);
+        break;
+      }
+      case Op.LocalGet: this.push(K.Local, <i64>(r.u32leb() << 3)); break;
+      case Op.LocalSet: this.localSet(r.u32leb(), false); break;
+      case Op.LocalTee: this.localSet(r.u32leb(), true); break;
+      case Op.GlobalGet: {
+        let g = r.u32leb();
+        this.op(Ir.GlobalGet); let d = this.code.length; this.w(this.canon(this.height)); this.w(g);
+        this.pushResult(d);
+        break;
+      }
+      case Op.GlobalSet: {
+        let g = r.u32leb();
+        let s = this.operand(this.height - 1);
+        this.height--;
+        this.op(Ir.GlobalSet); this.w(g); this.w(s);
+        break;
+      }
+      case Op.TableGet: {
+        let t = r.u32leb();
+        let i = this.operand(this.height - 1);
+        this.height--;
+        this.op(Ir.TableGet); let d = this.code.length; this.w(this.canon(this.height)); this.w(t); this.w(i);
+        this.pushResult(d);
+        break;
+      }
+      case Op.TableSet: {
+        let t = r.u32leb();
+        let v = this.operand(this.height - 1);
+        let i = this.operand(this.height - 2);
+        this.height -= 2;
+        this.op(Ir.TableSet); this.w(t); this.w(i); this.w(v);
+        break;
+      }
+      case Op.MemorySize: {
+        r.u8();
+        this.op(Ir.MemorySize); let d = this.code.length; this.w(this.canon(this.height));
+        this.pushResult(d);
+        break;
+      }
+      case Op.MemoryGrow: {
+        r.u8();
+        let a = this.operand(this.height - 1);
+        this.height--;
+        this.op(Ir.MemoryGrow); let d = this.code.length; this.w(this.canon(this.height)); this.w(a);
+        this.pushResult(d);
+        break;
+      }
+      case Op.I32Const: this.push(K.Const, <i64><u32>r.s32leb()); break;
+      case Op.I64Const: this.push(K.Const, r.s64leb()); break;
+      case Op.F32Const: this.push(K.Const, <i64>r.u32le()); break;
+      case Op.F64Const: this.push(K.Const, <i64>r.u64le()); break;
+      case Op.RefNull: r.u8(); this.push(K.Const, 0); break;
+      case Op.RefIsNull: this.unary(Ir.RefIsNull); break;
+      case Op.RefFunc: {
+        let f = r.u32leb();
+        this.op(Ir.RefFunc); let d = this.code.length; this.w(this.canon(this.height)); this.w(f);
+        this.pushResult(d);
+        break;
+      }
+      case Op.PrefixFC: this.stepFC(); break;
+      default: {
+        if (op >= <u32>Op.I32Load && op <= <u32>Op.I64Load32U) { this.load(op); break; }
+        if (op >= <u32>Op.I32Store && op <= <u32>Op.I64Store32) { this.store(op); break; }
+        if (op >= <u32>Op.I32Eqz && op <= <u32>Op.I64Extend32S) {
+          if (numIsUnary(op)) this.unary(Ir.NumBase + op - Op.I32Eqz);
+          else this.binary(Ir.NumBase + op - Op.I32Eqz);
+          break;
+        }
+        // validated code contains nothing else
+        this.op(Ir.Unreachable);
+        this.setUnreachable();
+      }
+    }
+  }
+
+  stepFC(): void {
+    let r = this.r;
+    let sub = r.u32leb();
+    this.pending += fuelCost(256 + (sub & 0xFF));
+    let s = new StaticArray<u32>(3);
+    if (sub <= <u32>OpFC.I64TruncSatF64U) { this.unary(Ir.SatBase + sub); return; }
+    switch (sub) {
+      case OpFC.MemoryInit: {
+        let seg = r.u32leb(); r.u8();
+        this.popN(3, s);
+        this.op(Ir.MemoryInit); this.w(seg); this.w(s[0]); this.w(s[1]); this.w(s[2]);
+        break;
+      }
+      case OpFC.DataDrop: { let seg = r.u32leb(); this.op(Ir.DataDrop); this.w(seg); break; }
+      case OpFC.MemoryCopy: {
+        r.u8(); r.u8();
+        this.popN(3, s);
+        this.op(Ir.MemoryCopy); this.w(s[0]); this.w(s[1]); this.w(s[2]);
+        break;
+      }
+      case OpFC.MemoryFill: {
+        r.u8();
+        this.popN(3, s);
+        this.op(Ir.MemoryFill); this.w(s[0]); this.w(s[1]); this.w(s[2]);
+        break;
+      }
+      case OpFC.TableInit: {
+        let seg = r.u32leb(); let t = r.u32leb();
+        this.popN(3, s);
+        this.op(Ir.TableInit); this.w(t); this.w(seg); this.w(s[0]); this.w(s[1]); this.w(s[2]);
+        break;
+      }
+      case OpFC.ElemDrop: { let seg = r.u32leb(); this.op(Ir.ElemDrop); this.w(seg); break; }
+      case OpFC.TableCopy: {
+        let dt = r.u32leb(); let st = r.u32leb();
+        this.popN(3, s);
+        this.op(Ir.TableCopy); this.w(dt); this.w(st); this.w(s[0]); this.w(s[1]); this.w(s[2]);
+        break;
+      }
+      case OpFC.TableGrow: {
+        let t = r.u32leb();
+        this.popN(2, s);
+        this.op(Ir.TableGrow); let d = this.code.length;
+        this.w(this.canon(this.height)); this.w(t); this.w(s[0]); this.w(s[1]);
+        this.pushResult(d);
+        break;
+      }
+      case OpFC.TableSize: {
+        let t = r.u32leb();
+        this.op(Ir.TableSize); let d = this.code.length; this.w(this.canon(this.height)); this.w(t);
+        this.pushResult(d);
+        break;
+      }
+      case OpFC.TableFill: {
+        let t = r.u32leb();
+        this.popN(3, s);
+        this.op(Ir.TableFill); this.w(t); this.w(s[0]); this.w(s[1]); this.w(s[2]);
+        break;
+      }
+      default: this.op(Ir.Unreachable); this.setUnreachable();
+    }
+  }
+
+  elseArm(c: Ctl): void {
+    // the then-arm's JumpIfNot lands here
+    let at = this.label();
+    this.patch(c.elseFixup, at);
+    c.elseFixup = -1;
+    c.kind = CtlKind.Else;
+    c.unreachable = false;
+    this.height = c.height;
+    for (let i = 0; i < c.nparams; i++) this.push(K.Temp, 0);
+  }
+
+  end(c: Ctl): void {
+    if (c.kind == CtlKind.Func) {
+      if (!c.unreachable) this.emitReturn(c.nresults);
+      this.endBlock();
+      this.ctls.pop();
+      return;
+    }
+    if (!c.unreachable) this.materializeAll();
+    this.ctls.pop();
+    let needLabel = c.fixups.length > 0 || c.elseFixup >= 0;
+    if (needLabel) {
+      let at = this.label();
+      for (let i = 0; i < c.fixups.length; i++) this.patch(c.fixups[i], at);
+      if (c.elseFixup >= 0) this.patch(c.elseFixup, at);
+    }
+    this.height = c.height;
+    for (let i = 0; i < c.nresults; i++) this.push(K.Temp, 0);
+    this.lastDstWord = -1;
+  }
+
+  /** Unreachable code: emit nothing, but keep the block structure and skip immediates. */
+  stepDead(op: u32, c: Ctl): void {
+    let r = this.r;
+    switch (op) {
+      case Op.Block: case Op.Loop: case Op.If: {
+        r.s33leb();
+        let b = new Ctl();
+        b.dead = true;
+        b.unreachable = true;
+        b.height = this.height;
+        this.ctls.push(b);
+        return;
+      }
+      case Op.Else: {
+        if (c.dead) return;
+        this.elseArm(c);
+        return;
+      }
+      case Op.End: {
+        if (c.dead) { this.ctls.pop(); return; }
+        this.end(c);
+        return;
+      }
+    }
+    skipImmediates(r, op);
+  }
+}
+
+/** Skips the immediates of `op` (the opcode byte already read). */
+export function skipImmediates(r: Reader, op: u32): void {
+  switch (op) {
+    case Op.Br: case Op.BrIf: case Op.Call: case Op.LocalGet: case Op.LocalSet: case Op.LocalTee:
+    case Op.GlobalGet: case Op.GlobalSet: case Op.TableGet: case Op.TableSet: case Op.RefFunc:
+      r.u32leb(); return;
+    case Op.BrTable: { let n = r.u32leb(); for (let i: u32 = 0; i <= n && !r.failed; i++) r.u32leb(); return; }
+    case Op.CallIndirect: r.u32leb(); r.u32leb(); return;
+    case Op.SelectT: { let n = r.u32leb(); for (let i: u32 = 0; i < n && !r.failed; i++) r.u8(); return; }
+    case Op.MemorySize: case Op.MemoryGrow: case Op.RefNull: r.u8(); return;
+    case Op.I32Const: r.s32leb(); return;
+    case Op.I64Const: r.s64leb(); return;
+    case Op.F32Const: r.u32le(); return;
+    case Op.F64Const: r.u64le(); return;
+    case Op.PrefixFC: {
+      let sub = r.u32leb();
+      switch (sub) {
+        case OpFC.MemoryInit: r.u32leb(); r.u8(); return;
+        case OpFC.DataDrop: case OpFC.ElemDrop: case OpFC.TableGrow: case OpFC.TableSize: case OpFC.TableFill:
+          r.u32leb(); return;
+        case OpFC.MemoryCopy: r.u8(); r.u8(); return;
+        case OpFC.MemoryFill: r.u8(); return;
+        case OpFC.TableInit: case OpFC.TableCopy: r.u32leb(); r.u32leb(); return;
+      }
+      return;
+    }
+  }
+  if (op >= <u32>Op.I32Load && op <= <u32>Op.I64Store32) { r.u32leb(); r.u32leb(); }
+}
+
+/** Compiles every function of `cm.module` into `cm`. */
+export function compileModule(cm: CompiledModule): void {
+  let c = new Compiler(cm);
+  c.compileAll();
+}

@@ -1,0 +1,172 @@
+// Calls between the host and the guest: preparing a call, answering a host
+// call, finishing or unwinding a host-level call. The dispatch loop itself
+// (interp.ts) never calls the host; it returns a status and these functions
+// set up the state for the next `run`.
+
+import { theStore, FuncInst, Instance } from "../runtime/store";
+import { FUNC_INFO_WORDS } from "../compile/compiled";
+import { machine, Status, FRAME_BYTES, HOST_FRAME } from "./machine";
+import { Trap } from "./trap";
+import { unpatch, run } from "./interp";
+
+// Sentinel frame flags (frame word +12).
+const OUTER_HOST_CALL: u32 = 1;   // a host call was pending when this call began
+const OUTER_DIRECT: u32 = 2;      // ... and it came straight from the API (no position frame below)
+
+function slotsOf(f: FuncInst): u32 {
+  let np = <u32>f.type.params.length;
+  let nr = <u32>f.type.results.length;
+  return np > nr ? np : nr;
+}
+
+/**
+ * Prepares a call of store function `addr` with `nargs` argument slots at
+ * `args`. Allowed when idle or while a host call is pending (nesting).
+ * Returns 0, or -1 with `callError` set.
+ */
+export let callError: string = "";
+
+export function enterCall(addr: u32, args: usize, nargs: u32): i32 {
+  let m = machine;
+  if (m.status != Status.Idle && m.status != Status.HostCall) { callError = "a call is already in progress"; return -1; }
+  if (addr >= <u32>theStore.funcs.length) { callError = "no such function"; return -1; }
+  let f = theStore.funcs[addr];
+  if (<u32>f.type.params.length != nargs) {
+    callError = "expected " + f.type.params.length.toString() + " arguments, got " + nargs.toString();
+    return -1;
+  }
+  let outer = m.status == Status.HostCall;
+  let top: u32 = outer ? m.hostArgsOff + (slotsOf(theStore.funcs[m.hostFunc]) << 3) : 0;
+  let need: u32 = 2;
+  let frameBytes: u32 = slotsOf(f) << 3;
+  let fi: usize = 0;
+  if (f.instance >= 0) {
+    let inst = changetype<Instance>(theStore.instances[f.instance]);
+    let cm = inst.compiled;
+    fi = cm.funcInfoBase + <usize>(f.funcIdx - cm.module.numImportedFuncs) * (FUNC_INFO_WORDS << 2);
+    frameBytes = load<u32>(fi, 4);
+  }
+  if (<u64>top + <u64>frameBytes > <u64>m.stackBytes || m.frameCount + need > m.frameCap) {
+    callError = "call stack exhausted";
+    return -1;
+  }
+  let flags: u32 = 0;
+  if (outer) {
+    flags = OUTER_HOST_CALL;
+    if (m.hostDirect) flags |= OUTER_DIRECT;
+    else m.pushFrame(m.inst, m.pcOff, m.fpOff, 0);
+  }
+  m.pushFrame(HOST_FRAME, m.hostFunc, m.hostArgsOff, flags);
+  let fp = m.stack + top;
+  memory.copy(fp, args, <usize>nargs << 3);
+  m.calledFunc = addr;
+  m.resumeSide = -1;
+  if (f.instance < 0) {
+    m.hostFunc = addr;
+    m.hostArgsOff = top;
+    m.hostDirect = true;
+    m.status = Status.HostCall;
+    return 0;
+  }
+  memory.fill(fp + load<u32>(fi, 8), 0, load<u32>(fi, 12));
+  m.inst = <u32>f.instance;
+  m.pcOff = load<u32>(fi, 0);
+  m.fpOff = top;
+  m.status = Status.Ready;
+  return 0;
+}
+
+/** Pops the sentinel at m.frameCount (already decremented past it) and restores what it saved. */
+function popSentinel(): void {
+  let m = machine;
+  let fr = m.frames + <usize>m.frameCount * FRAME_BYTES;
+  let flags = load<u32>(fr, 12);
+  if (flags & OUTER_HOST_CALL) {
+    m.hostFunc = load<u32>(fr, 4);
+    m.hostArgsOff = load<u32>(fr, 8);
+    m.hostDirect = (flags & OUTER_DIRECT) != 0;
+    if (!m.hostDirect) {
+      m.frameCount--;
+      let p = m.frames + <usize>m.frameCount * FRAME_BYTES;
+      m.inst = load<u32>(p, 0);
+      m.pcOff = load<u32>(p, 4);
+      m.fpOff = load<u32>(p, 8);
+    }
+    m.status = Status.HostCall;
+  } else {
+    m.status = Status.Idle;
+  }
+}
+
+/** The guest returned into a host-level call: results are at `resOff`. */
+export function finishHostLevelCall(resOff: u32, n: u32): Status {
+  let m = machine;
+  m.resultsOff = resOff;
+  m.resultCount = n;
+  m.resumeSide = -1;
+  popSentinel();
+  return Status.Done;
+}
+
+/** A trap ends the innermost host-level call: drop its frames. */
+export function unwindAfterTrap(): void {
+  let m = machine;
+  m.resumeSide = -1;
+  while (m.frameCount > 0) {
+    m.frameCount--;
+    let fr = m.frames + <usize>m.frameCount * FRAME_BYTES;
+    if (load<u32>(fr, 0) == HOST_FRAME) { popSentinel(); return; }
+  }
+  m.status = Status.Idle;
+}
+
+/** Completes the pending host call with `n` result slots at `res`. */
+export function hostReturn(res: usize, n: u32): i32 {
+  let m = machine;
+  if (m.status != Status.HostCall) { callError = "no host call is pending"; return -1; }
+  let f = theStore.funcs[m.hostFunc];
+  if (<u32>f.type.results.length != n) {
+    callError = "expected " + f.type.results.length.toString() + " results, got " + n.toString();
+    return -1;
+  }
+  memory.copy(m.stack + m.hostArgsOff, res, <usize>n << 3);
+  if (m.hostDirect) {
+    m.frameCount--;
+    finishHostLevelCall(m.hostArgsOff, n);
+    m.pending = Status.Done;
+    return 0;
+  }
+  m.status = Status.Ready;
+  return 0;
+}
+
+/** Completes the pending host call with a trap. */
+export function hostTrap(text: string): void {
+  let m = machine;
+  m.trap = Trap.HostError;
+  m.trapText = text;
+  m.trapInst = m.inst;
+  m.trapPcOff = m.pcOff;
+  unwindAfterTrap();
+  m.pending = Status.Trap;
+}
+
+/** Runs the current call (the API's wrt_run). */
+export function runCall(fuel: i64): i32 {
+  let m = machine;
+  if (m.pending >= 0) { let p = m.pending; m.pending = -1; return p; }
+  if (m.status == Status.HostCall) return Status.HostCall;
+  if (m.status != Status.Ready) { callError = "nothing to run"; return -1; }
+  m.fuel = fuel;
+  return run(fuel);
+}
+
+/** Drops every call in progress. */
+export function abandon(): void {
+  let m = machine;
+  unpatch();
+  m.frameCount = 0;
+  m.status = Status.Idle;
+  m.resumeSide = -1;
+  m.pending = -1;
+}

@@ -1,0 +1,1106 @@
+// The dispatch loop: runs the current call until it returns to the host,
+// runs out of fuel, calls a host function or traps.
+//
+// Everything hot lives in locals: pc, fp, fuel, the instance's code base,
+// memory 0 and global cells. They are written back to `machine` only when
+// the loop exits, so the state is flat offsets again whenever the host
+// can see it. There is no host recursion: a guest call pushes a 16-byte
+// frame record (exec/machine.ts) and continues in the same loop.
+
+import { Ir } from "../compile/ir";
+import { FUNC_INFO_WORDS } from "../compile/compiled";
+import { theStore, Instance, MemoryInst, TableInst, FuncInst } from "../runtime/store";
+import { machine, Status, FRAME_BYTES, HOST_FRAME } from "./machine";
+import { Trap } from "./trap";
+import { finishHostLevelCall, unwindAfterTrap } from "./call";
+
+const INFO_BYTES: u32 = FUNC_INFO_WORDS << 2;
+const CANON_NAN32: u32 = 0x7FC00000;
+const CANON_NAN64: u64 = 0x7FF8000000000000;
+
+// Determinism: every NaN an arithmetic op produces is the canonical one, on
+// every engine (docs/determinism.md). Bit operations (abs, neg, copysign,
+// reinterpret, loads, stores) keep payloads as the spec requires.
+@inline function canonF32(x: f32): f32 { return x != x ? reinterpret<f32>(CANON_NAN32) : x; }
+@inline function canonF64(x: f64): f64 { return x != x ? reinterpret<f64>(CANON_NAN64) : x; }
+
+/** Sum of the fuel shares of ops [from, to) of the block at side index `s`. */
+function sideCost(side: usize, s: u32, from: u32, to: u32): i64 {
+  let acc: i64 = 0;
+  for (let i = from; i < to; i++) acc += <i64>load<u32>(side + ((<usize>s + 2 + <usize>i * 3) << 2));
+  return acc;
+}
+
+/** How many ops of the block, starting at `from`, `fuel` pays for. */
+function sideAffordable(side: usize, s: u32, from: u32, fuel: i64): u32 {
+  let n = load<u32>(side + (<usize>s << 2));
+  let acc: i64 = 0;
+  let k = from;
+  while (k < n) {
+    let c = <i64>load<u32>(side + ((<usize>s + 2 + <usize>k * 3) << 2));
+    if (acc + c > fuel) break;
+    acc += c;
+    k++;
+  }
+  return k;
+}
+
+@inline function sideOpPc(side: usize, s: u32, k: u32): u32 {
+  return load<u32>(side + ((<usize>s + 1 + <usize>k * 3) << 2));
+}
+
+/** Saves the position and the trap; undoes a pending fuel patch. */
+function trapOut(t: Trap, inst: u32, pcOff: u32, frameCount: u32, fuel: i64): Status {
+  let m = machine;
+  unpatch();
+  m.trap = t;
+  m.trapInst = inst;
+  m.trapPcOff = pcOff;
+  m.frameCount = frameCount;
+  m.fuel = fuel;
+  m.trapText = "";
+  unwindAfterTrap();
+  return Status.Trap;
+}
+
+/** Restores the op a Halt replaced, if any. */
+export function unpatch(): void {
+  let m = machine;
+  if (m.patchInst < 0) return;
+  let inst = unchecked(theStore.instances[m.patchInst]);
+  if (inst) store<u32>(inst.compiled.codeBase + m.patchOff, m.patchSaved);
+  m.patchInst = -1;
+}
+
+function saveOut(status: Status, inst: u32, pcOff: u32, fpOff: u32, frameCount: u32, fuel: i64): Status {
+  let m = machine;
+  m.inst = inst;
+  m.pcOff = pcOff;
+  m.fpOff = fpOff;
+  m.frameCount = frameCount;
+  m.fuel = fuel;
+  m.status = status == Status.OutOfFuel ? Status.Ready : status;
+  return status;
+}
+
+/** Runs the prepared or suspended call with `fuelIn` units of fuel. */
+export function run(fuelIn: i64): Status {
+  let m = machine;
+  let fuel = fuelIn;
+  let stackBase = m.stack;
+  let stackEnd = stackBase + m.stackBytes;
+  let framesBase = m.frames;
+  let frameCap = m.frameCap;
+  let frameCount = m.frameCount;
+
+  let instId = m.inst;
+  let inst = changetype<Instance>(unchecked(theStore.instances[instId]));
+  let cm = inst.compiled;
+  let codeBase = cm.codeBase;
+  let infoBase = cm.funcInfoBase;
+  let globalCells = changetype<usize>(inst.globalCells);
+  let mem: MemoryInst | null = inst.memAddrs.length > 0 ? unchecked(theStore.mems[unchecked(inst.memAddrs[0])]) : null;
+  let memBase: usize = mem ? mem.base : 0;
+  let memBytes: u64 = mem ? mem.bytes : 0;
+
+  let pc = codeBase + m.pcOff;
+  let fp = stackBase + m.fpOff;
+
+  // Continue a block that ran out of fuel part-way.
+  if (m.resumeSide >= 0) {
+    let side = changetype<usize>(cm.side);
+    let s = <u32>m.resumeSide;
+    let n = load<u32>(side + (<usize>s << 2));
+    let rest = sideCost(side, s, m.resumeK, n);
+    if (fuel >= rest) {
+      fuel -= rest;
+      m.resumeSide = -1;
+    } else {
+      let k = sideAffordable(side, s, m.resumeK, fuel);
+      fuel -= sideCost(side, s, m.resumeK, k);
+      if (k == m.resumeK) return saveOut(Status.OutOfFuel, instId, <u32>(pc - codeBase), <u32>(fp - stackBase), frameCount, fuel);
+      let at = sideOpPc(side, s, k);
+      m.patchInst = instId; m.patchOff = at; m.patchSaved = load<u32>(codeBase + at);
+      store<u32>(codeBase + at, Ir.Halt);
+      m.resumeK = k;
+    }
+  }
+
+  while (true) {
+    switch (load<u32>(pc)) {
+      // ------------------------------------------------------------ control
+      case Ir.Fuel: {
+        let cost = <i64>load<u32>(pc, 4);
+        if (fuel >= cost) { fuel -= cost; pc += 12; break; }
+        // Slow path: pay for as many ops of this block as fuel allows and
+        // plant a Halt at the first one it does not cover.
+        let side = changetype<usize>(cm.side);
+        let s = load<u32>(pc, 8);
+        let k = sideAffordable(side, s, 0, fuel);
+        fuel -= sideCost(side, s, 0, k);
+        m.resumeSide = <i32>s;
+        m.resumeK = k;
+        pc += 12;
+        if (k == 0) return saveOut(Status.OutOfFuel, instId, <u32>(pc - codeBase), <u32>(fp - stackBase), frameCount, fuel);
+        let at = sideOpPc(side, s, k);
+        m.patchInst = instId; m.patchOff = at; m.patchSaved = load<u32>(codeBase + at);
+        store<u32>(codeBase + at, Ir.Halt);
+        break;
+      }
+      case Ir.Halt: {
+        store<u32>(pc, m.patchSaved);
+        m.patchInst = -1;
+        return saveOut(Status.OutOfFuel, instId, <u32>(pc - codeBase), <u32>(fp - stackBase), frameCount, fuel);
+      }
+      case Ir.Nop: { pc += 4; break; }
+      case Ir.Unreachable: return trapOut(Trap.Unreachable, instId, <u32>(pc - codeBase), frameCount, fuel);
+      case Ir.Jump: { pc = codeBase + load<u32>(pc, 4); break; }
+      case Ir.JumpIf: {
+        if (load<i32>(fp + load<u32>(pc, 4)) != 0) pc = codeBase + load<u32>(pc, 8);
+        else pc += 12;
+        break;
+      }
+      case Ir.JumpIfNot: {
+        if (load<i32>(fp + load<u32>(pc, 4)) == 0) pc = codeBase + load<u32>(pc, 8);
+        else pc += 12;
+        break;
+      }
+      case Ir.BrTable: {
+        let i = load<u32>(fp + load<u32>(pc, 4));
+        let n = load<u32>(pc, 8);
+        if (i > n) i = n;
+        pc = codeBase + load<u32>(pc + 12 + (<usize>i << 2));
+        break;
+      }
+      case Ir.Copy: { store<i64>(fp + load<u32>(pc, 4), load<i64>(fp + load<u32>(pc, 8))); pc += 12; break; }
+      case Ir.Const: { store<i64>(fp + load<u32>(pc, 4), load<i64>(pc, 8)); pc += 16; break; }
+      case Ir.Select: {
+        let c = load<i32>(fp + load<u32>(pc, 16));
+        store<i64>(fp + load<u32>(pc, 4), load<i64>(fp + (c != 0 ? load<u32>(pc, 8) : load<u32>(pc, 12))));
+        pc += 20; break;
+      }
+      case Ir.Call: {
+        let fi = infoBase + <usize>load<u32>(pc, 4) * INFO_BYTES;
+        let newFp = fp + load<u32>(pc, 8);
+        if (newFp + load<u32>(fi, 4) > stackEnd || frameCount >= frameCap) {
+          return trapOut(Trap.CallStackExhausted, instId, <u32>(pc - codeBase), frameCount, fuel);
+        }
+        let fr = framesBase + <usize>frameCount * FRAME_BYTES;
+        store<u32>(fr, instId, 0);
+        store<u32>(fr, <u32>(pc + 12 - codeBase), 4);
+        store<u32>(fr, <u32>(fp - stackBase), 8);
+        frameCount++;
+        memory.fill(newFp + load<u32>(fi, 8), 0, load<u32>(fi, 12));
+        fp = newFp;
+        pc = codeBase + load<u32>(fi, 0);
+        break;
+      }
+      case Ir.CallImport:
+      case Ir.CallIndirect: {
+        let addr: u32;
+        let argOff: u32;
+        let next: usize;
+        if (load<u32>(pc) == Ir.CallImport) {
+          addr = unchecked(inst.funcAddrs[load<u32>(pc, 4)]);
+          argOff = load<u32>(pc, 8);
+          next = pc + 12;
+        } else {
+          let t = unchecked(theStore.tables[unchecked(inst.tableAddrs[load<u32>(pc, 8)])]);
+          let i = load<u32>(fp + load<u32>(pc, 16));
+          if (i >= t.size) return trapOut(Trap.UndefinedElement, instId, <u32>(pc - codeBase), frameCount, fuel);
+          let ref = load<u64>(t.elems + (<usize>i << 3));
+          if (ref == 0) return trapOut(Trap.UninitializedElement, instId, <u32>(pc - codeBase), frameCount, fuel);
+          addr = <u32>(ref - 1);
+          if (unchecked(theStore.funcs[addr]).canon != load<u32>(pc, 4)) {
+            return trapOut(Trap.IndirectCallTypeMismatch, instId, <u32>(pc - codeBase), frameCount, fuel);
+          }
+          argOff = load<u32>(pc, 12);
+          next = pc + 20;
+        }
+        let f = unchecked(theStore.funcs[addr]);
+        if (f.instance < 0) {
+          // A host function: yield to the embedder, continue at `next` later.
+          m.hostFunc = addr;
+          m.hostArgsOff = <u32>(fp + argOff - stackBase);
+          m.hostDirect = false;
+          return saveOut(Status.HostCall, instId, <u32>(next - codeBase), <u32>(fp - stackBase), frameCount, fuel);
+        }
+        let callee = changetype<Instance>(unchecked(theStore.instances[f.instance]));
+        let ccm = callee.compiled;
+        let fi = ccm.funcInfoBase + <usize>(f.funcIdx - ccm.module.numImportedFuncs) * INFO_BYTES;
+        let newFp = fp + argOff;
+        if (newFp + load<u32>(fi, 4) > stackEnd || frameCount >= frameCap) {
+          return trapOut(Trap.CallStackExhausted, instId, <u32>(pc - codeBase), frameCount, fuel);
+        }
+        let fr = framesBase + <usize>frameCount * FRAME_BYTES;
+        store<u32>(fr, instId, 0);
+        store<u32>(fr, <u32>(next - codeBase), 4);
+        store<u32>(fr, <u32>(fp - stackBase), 8);
+        frameCount++;
+        memory.fill(newFp + load<u32>(fi, 8), 0, load<u32>(fi, 12));
+        fp = newFp;
+        if (<u32>f.instance != instId) {
+          instId = <u32>f.instance;
+          inst = callee;
+          cm = ccm;
+          codeBase = cm.codeBase;
+          infoBase = cm.funcInfoBase;
+          globalCells = changetype<usize>(inst.globalCells);
+          mem = inst.memAddrs.length > 0 ? unchecked(theStore.mems[unchecked(inst.memAddrs[0])]) : null;
+          memBase = mem ? mem.base : 0;
+          memBytes = mem ? mem.bytes : 0;
+        }
+        pc = codeBase + load<u32>(fi, 0);
+        break;
+      }
+      case Ir.Return: {
+        let n = load<u32>(pc, 8);
+        if (n != 0) memory.copy(fp, fp + load<u32>(pc, 4), <usize>n << 3);
+        frameCount--;
+        let fr = framesBase + <usize>frameCount * FRAME_BYTES;
+        let ci = load<u32>(fr, 0);
+        if (ci == HOST_FRAME) {
+          m.frameCount = frameCount;
+          m.fuel = fuel;
+          return finishHostLevelCall(<u32>(fp - stackBase), n);
+        }
+        fp = stackBase + load<u32>(fr, 8);
+        if (ci != instId) {
+          instId = ci;
+          inst = changetype<Instance>(unchecked(theStore.instances[instId]));
+          cm = inst.compiled;
+          codeBase = cm.codeBase;
+          infoBase = cm.funcInfoBase;
+          globalCells = changetype<usize>(inst.globalCells);
+          mem = inst.memAddrs.length > 0 ? unchecked(theStore.mems[unchecked(inst.memAddrs[0])]) : null;
+          memBase = mem ? mem.base : 0;
+          memBytes = mem ? mem.bytes : 0;
+        }
+        pc = codeBase + load<u32>(fr, 4);
+        break;
+      }
+
+      // ------------------------------------------------------------ variables
+      case Ir.GlobalGet: {
+        let cell = load<usize>(globalCells + (<usize>load<u32>(pc, 8) << alignof<usize>()));
+        store<i64>(fp + load<u32>(pc, 4), load<i64>(cell));
+        pc += 12; break;
+      }
+      case Ir.GlobalSet: {
+        let cell = load<usize>(globalCells + (<usize>load<u32>(pc, 4) << alignof<usize>()));
+        store<i64>(cell, load<i64>(fp + load<u32>(pc, 8)));
+        pc += 12; break;
+      }
+
+      // ------------------------------------------------------------ memory
+      case Ir.MemorySize: { store<i32>(fp + load<u32>(pc, 4), mem!.pages); pc += 8; break; }
+      case Ir.MemoryGrow: {
+        let r = mem!.grow(load<u32>(fp + load<u32>(pc, 8)));
+        memBase = mem!.base; memBytes = mem!.bytes;
+        store<i32>(fp + load<u32>(pc, 4), r);
+        pc += 12; break;
+      }
+      case Ir.MemoryFill: {
+        let d = <u64>load<u32>(fp + load<u32>(pc, 4));
+        let v = load<u8>(fp + load<u32>(pc, 8));
+        let n = <u64>load<u32>(fp + load<u32>(pc, 12));
+        if (d + n > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        memory.fill(memBase + <usize>d, v, <usize>n);
+        pc += 16; break;
+      }
+      case Ir.MemoryCopy: {
+        let d = <u64>load<u32>(fp + load<u32>(pc, 4));
+        let s = <u64>load<u32>(fp + load<u32>(pc, 8));
+        let n = <u64>load<u32>(fp + load<u32>(pc, 12));
+        if (d + n > memBytes || s + n > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        memory.copy(memBase + <usize>d, memBase + <usize>s, <usize>n);
+        pc += 16; break;
+      }
+      case Ir.MemoryInit: {
+        let seg = load<u32>(pc, 4);
+        let d = <u64>load<u32>(fp + load<u32>(pc, 8));
+        let s = <u64>load<u32>(fp + load<u32>(pc, 12));
+        let n = <u64>load<u32>(fp + load<u32>(pc, 16));
+        let data = unchecked(cm.module.datas[seg]);
+        let len: u64 = unchecked(inst.droppedDatas[seg]) ? 0 : <u64>data.dataLen;
+        if (s + n > len || d + n > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        memory.copy(memBase + <usize>d, cm.module.base + data.dataStart + <usize>s, <usize>n);
+        pc += 20; break;
+      }
+      case Ir.DataDrop: { unchecked(inst.droppedDatas[load<u32>(pc, 4)] = 1); pc += 8; break; }
+
+      // ------------------------------------------------------------ tables and references
+      case Ir.TableGet: {
+        let t = unchecked(theStore.tables[unchecked(inst.tableAddrs[load<u32>(pc, 8)])]);
+        let i = load<u32>(fp + load<u32>(pc, 12));
+        if (i >= t.size) return trapOut(Trap.TableOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u64>(fp + load<u32>(pc, 4), load<u64>(t.elems + (<usize>i << 3)));
+        pc += 16; break;
+      }
+      case Ir.TableSet: {
+        let t = unchecked(theStore.tables[unchecked(inst.tableAddrs[load<u32>(pc, 4)])]);
+        let i = load<u32>(fp + load<u32>(pc, 8));
+        if (i >= t.size) return trapOut(Trap.TableOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u64>(t.elems + (<usize>i << 3), load<u64>(fp + load<u32>(pc, 12)));
+        pc += 16; break;
+      }
+      case Ir.TableSize: {
+        let t = unchecked(theStore.tables[unchecked(inst.tableAddrs[load<u32>(pc, 8)])]);
+        store<u32>(fp + load<u32>(pc, 4), t.size);
+        pc += 12; break;
+      }
+      case Ir.TableGrow: {
+        let t = unchecked(theStore.tables[unchecked(inst.tableAddrs[load<u32>(pc, 8)])]);
+        let r = t.grow(load<u32>(fp + load<u32>(pc, 16)), load<u64>(fp + load<u32>(pc, 12)));
+        store<i32>(fp + load<u32>(pc, 4), r);
+        pc += 20; break;
+      }
+      case Ir.TableFill: {
+        let t = unchecked(theStore.tables[unchecked(inst.tableAddrs[load<u32>(pc, 4)])]);
+        let i = <u64>load<u32>(fp + load<u32>(pc, 8));
+        let v = load<u64>(fp + load<u32>(pc, 12));
+        let n = <u64>load<u32>(fp + load<u32>(pc, 16));
+        if (i + n > <u64>t.size) return trapOut(Trap.TableOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        for (let j: u64 = 0; j < n; j++) store<u64>(t.elems + (<usize>(i + j) << 3), v);
+        pc += 20; break;
+      }
+      case Ir.TableCopy: {
+        let td = unchecked(theStore.tables[unchecked(inst.tableAddrs[load<u32>(pc, 4)])]);
+        let ts = unchecked(theStore.tables[unchecked(inst.tableAddrs[load<u32>(pc, 8)])]);
+        let d = <u64>load<u32>(fp + load<u32>(pc, 12));
+        let s = <u64>load<u32>(fp + load<u32>(pc, 16));
+        let n = <u64>load<u32>(fp + load<u32>(pc, 20));
+        if (d + n > <u64>td.size || s + n > <u64>ts.size) return trapOut(Trap.TableOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        memory.copy(td.elems + (<usize>d << 3), ts.elems + (<usize>s << 3), <usize>n << 3);
+        pc += 24; break;
+      }
+      case Ir.TableInit: {
+        let t = unchecked(theStore.tables[unchecked(inst.tableAddrs[load<u32>(pc, 4)])]);
+        let seg = load<u32>(pc, 8);
+        let d = <u64>load<u32>(fp + load<u32>(pc, 12));
+        let s = <u64>load<u32>(fp + load<u32>(pc, 16));
+        let n = <u64>load<u32>(fp + load<u32>(pc, 20));
+        let refs = unchecked(inst.elemRefs[seg]);
+        let len: u64 = unchecked(inst.droppedElems[seg]) ? 0 : <u64>refs.length;
+        if (s + n > len || d + n > <u64>t.size) return trapOut(Trap.TableOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        memory.copy(t.elems + (<usize>d << 3), changetype<usize>(refs) + (<usize>s << 3), <usize>n << 3);
+        pc += 24; break;
+      }
+      case Ir.ElemDrop: { unchecked(inst.droppedElems[load<u32>(pc, 4)] = 1); pc += 8; break; }
+      case Ir.RefIsNull: { store<i32>(fp + load<u32>(pc, 4), <i32>(load<u64>(fp + load<u32>(pc, 8)) == 0)); pc += 12; break; }
+      case Ir.RefFunc: {
+        store<u64>(fp + load<u32>(pc, 4), <u64>unchecked(inst.funcAddrs[load<u32>(pc, 8)]) + 1);
+        pc += 12; break;
+      }
+      // ------------------------------------------------------------ loads and stores
+      // Effective address in 64 bits: a 32-bit address plus a 32-bit offset cannot wrap.
+      case Ir.LoadBase + 0: { // i32.load
+        let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
+        if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<i32>(fp + load<u32>(pc, 4), load<i32>(memBase + <usize>ea)); pc += 16; break;
+      }
+      case Ir.LoadBase + 1: { // i64.load
+        let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
+        if (ea + 8 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<i64>(fp + load<u32>(pc, 4), load<i64>(memBase + <usize>ea)); pc += 16; break;
+      }
+      case Ir.LoadBase + 2: { // f32.load
+        let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
+        if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u32>(fp + load<u32>(pc, 4), load<u32>(memBase + <usize>ea)); pc += 16; break;
+      }
+      case Ir.LoadBase + 3: { // f64.load
+        let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
+        if (ea + 8 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u64>(fp + load<u32>(pc, 4), load<u64>(memBase + <usize>ea)); pc += 16; break;
+      }
+      case Ir.LoadBase + 4: { // i32.load8_s
+        let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
+        if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<i32>(fp + load<u32>(pc, 4), <i32>load<i8>(memBase + <usize>ea)); pc += 16; break;
+      }
+      case Ir.LoadBase + 5: { // i32.load8_u
+        let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
+        if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u32>(fp + load<u32>(pc, 4), <u32>load<u8>(memBase + <usize>ea)); pc += 16; break;
+      }
+      case Ir.LoadBase + 6: { // i32.load16_s
+        let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
+        if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<i32>(fp + load<u32>(pc, 4), <i32>load<i16>(memBase + <usize>ea)); pc += 16; break;
+      }
+      case Ir.LoadBase + 7: { // i32.load16_u
+        let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
+        if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u32>(fp + load<u32>(pc, 4), <u32>load<u16>(memBase + <usize>ea)); pc += 16; break;
+      }
+      case Ir.LoadBase + 8: { // i64.load8_s
+        let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
+        if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<i64>(fp + load<u32>(pc, 4), <i64>load<i8>(memBase + <usize>ea)); pc += 16; break;
+      }
+      case Ir.LoadBase + 9: { // i64.load8_u
+        let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
+        if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u64>(fp + load<u32>(pc, 4), <u64>load<u8>(memBase + <usize>ea)); pc += 16; break;
+      }
+      case Ir.LoadBase + 10: { // i64.load16_s
+        let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
+        if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<i64>(fp + load<u32>(pc, 4), <i64>load<i16>(memBase + <usize>ea)); pc += 16; break;
+      }
+      case Ir.LoadBase + 11: { // i64.load16_u
+        let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
+        if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u64>(fp + load<u32>(pc, 4), <u64>load<u16>(memBase + <usize>ea)); pc += 16; break;
+      }
+      case Ir.LoadBase + 12: { // i64.load32_s
+        let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
+        if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<i64>(fp + load<u32>(pc, 4), <i64>load<i32>(memBase + <usize>ea)); pc += 16; break;
+      }
+      case Ir.LoadBase + 13: { // i64.load32_u
+        let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
+        if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u64>(fp + load<u32>(pc, 4), <u64>load<u32>(memBase + <usize>ea)); pc += 16; break;
+      }
+      case Ir.StoreBase + 0: { // i32.store
+        let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
+        if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<i32>(memBase + <usize>ea, load<i32>(fp + load<u32>(pc, 8))); pc += 16; break;
+      }
+      case Ir.StoreBase + 1: { // i64.store
+        let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
+        if (ea + 8 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<i64>(memBase + <usize>ea, load<i64>(fp + load<u32>(pc, 8))); pc += 16; break;
+      }
+      case Ir.StoreBase + 2: { // f32.store
+        let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
+        if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u32>(memBase + <usize>ea, load<u32>(fp + load<u32>(pc, 8))); pc += 16; break;
+      }
+      case Ir.StoreBase + 3: { // f64.store
+        let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
+        if (ea + 8 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u64>(memBase + <usize>ea, load<u64>(fp + load<u32>(pc, 8))); pc += 16; break;
+      }
+      case Ir.StoreBase + 4: { // i32.store8
+        let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
+        if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u8>(memBase + <usize>ea, load<u8>(fp + load<u32>(pc, 8))); pc += 16; break;
+      }
+      case Ir.StoreBase + 5: { // i32.store16
+        let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
+        if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u16>(memBase + <usize>ea, load<u16>(fp + load<u32>(pc, 8))); pc += 16; break;
+      }
+      case Ir.StoreBase + 6: { // i64.store8
+        let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
+        if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u8>(memBase + <usize>ea, load<u8>(fp + load<u32>(pc, 8))); pc += 16; break;
+      }
+      case Ir.StoreBase + 7: { // i64.store16
+        let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
+        if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u16>(memBase + <usize>ea, load<u16>(fp + load<u32>(pc, 8))); pc += 16; break;
+      }
+      case Ir.StoreBase + 8: { // i64.store32
+        let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
+        if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u32>(memBase + <usize>ea, load<u32>(fp + load<u32>(pc, 8))); pc += 16; break;
+      }
+      // ------------------------------------------------------------ numeric, in Wasm opcode order
+      case Ir.NumBase + 0: { // i32.eqz
+        let a = load<i32>(fp + load<u32>(pc, 8));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a == 0)); pc += 12; break;
+      }
+      case Ir.NumBase + 1: { // i32.eq
+        let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a == b)); pc += 16; break;
+      }
+      case Ir.NumBase + 2: { // i32.ne
+        let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a != b)); pc += 16; break;
+      }
+      case Ir.NumBase + 3: { // i32.lt_s
+        let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a < b)); pc += 16; break;
+      }
+      case Ir.NumBase + 4: { // i32.lt_u
+        let a = load<u32>(fp + load<u32>(pc, 8)); let b = load<u32>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a < b)); pc += 16; break;
+      }
+      case Ir.NumBase + 5: { // i32.gt_s
+        let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a > b)); pc += 16; break;
+      }
+      case Ir.NumBase + 6: { // i32.gt_u
+        let a = load<u32>(fp + load<u32>(pc, 8)); let b = load<u32>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a > b)); pc += 16; break;
+      }
+      case Ir.NumBase + 7: { // i32.le_s
+        let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a <= b)); pc += 16; break;
+      }
+      case Ir.NumBase + 8: { // i32.le_u
+        let a = load<u32>(fp + load<u32>(pc, 8)); let b = load<u32>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a <= b)); pc += 16; break;
+      }
+      case Ir.NumBase + 9: { // i32.ge_s
+        let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a >= b)); pc += 16; break;
+      }
+      case Ir.NumBase + 10: { // i32.ge_u
+        let a = load<u32>(fp + load<u32>(pc, 8)); let b = load<u32>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a >= b)); pc += 16; break;
+      }
+      case Ir.NumBase + 11: { // i64.eqz
+        let a = load<i64>(fp + load<u32>(pc, 8));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a == 0)); pc += 12; break;
+      }
+      case Ir.NumBase + 12: { // i64.eq
+        let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a == b)); pc += 16; break;
+      }
+      case Ir.NumBase + 13: { // i64.ne
+        let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a != b)); pc += 16; break;
+      }
+      case Ir.NumBase + 14: { // i64.lt_s
+        let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a < b)); pc += 16; break;
+      }
+      case Ir.NumBase + 15: { // i64.lt_u
+        let a = load<u64>(fp + load<u32>(pc, 8)); let b = load<u64>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a < b)); pc += 16; break;
+      }
+      case Ir.NumBase + 16: { // i64.gt_s
+        let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a > b)); pc += 16; break;
+      }
+      case Ir.NumBase + 17: { // i64.gt_u
+        let a = load<u64>(fp + load<u32>(pc, 8)); let b = load<u64>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a > b)); pc += 16; break;
+      }
+      case Ir.NumBase + 18: { // i64.le_s
+        let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a <= b)); pc += 16; break;
+      }
+      case Ir.NumBase + 19: { // i64.le_u
+        let a = load<u64>(fp + load<u32>(pc, 8)); let b = load<u64>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a <= b)); pc += 16; break;
+      }
+      case Ir.NumBase + 20: { // i64.ge_s
+        let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a >= b)); pc += 16; break;
+      }
+      case Ir.NumBase + 21: { // i64.ge_u
+        let a = load<u64>(fp + load<u32>(pc, 8)); let b = load<u64>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a >= b)); pc += 16; break;
+      }
+      case Ir.NumBase + 22: { // f32.eq
+        let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a == b)); pc += 16; break;
+      }
+      case Ir.NumBase + 23: { // f32.ne
+        let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a != b)); pc += 16; break;
+      }
+      case Ir.NumBase + 24: { // f32.lt
+        let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a < b)); pc += 16; break;
+      }
+      case Ir.NumBase + 25: { // f32.gt
+        let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a > b)); pc += 16; break;
+      }
+      case Ir.NumBase + 26: { // f32.le
+        let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a <= b)); pc += 16; break;
+      }
+      case Ir.NumBase + 27: { // f32.ge
+        let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a >= b)); pc += 16; break;
+      }
+      case Ir.NumBase + 28: { // f64.eq
+        let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a == b)); pc += 16; break;
+      }
+      case Ir.NumBase + 29: { // f64.ne
+        let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a != b)); pc += 16; break;
+      }
+      case Ir.NumBase + 30: { // f64.lt
+        let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a < b)); pc += 16; break;
+      }
+      case Ir.NumBase + 31: { // f64.gt
+        let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a > b)); pc += 16; break;
+      }
+      case Ir.NumBase + 32: { // f64.le
+        let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a <= b)); pc += 16; break;
+      }
+      case Ir.NumBase + 33: { // f64.ge
+        let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), <i32>(a >= b)); pc += 16; break;
+      }
+      case Ir.NumBase + 34: { // i32.clz
+        let a = load<i32>(fp + load<u32>(pc, 8));
+        store<i32>(fp + load<u32>(pc, 4), clz<i32>(a)); pc += 12; break;
+      }
+      case Ir.NumBase + 35: { // i32.ctz
+        let a = load<i32>(fp + load<u32>(pc, 8));
+        store<i32>(fp + load<u32>(pc, 4), ctz<i32>(a)); pc += 12; break;
+      }
+      case Ir.NumBase + 36: { // i32.popcnt
+        let a = load<i32>(fp + load<u32>(pc, 8));
+        store<i32>(fp + load<u32>(pc, 4), popcnt<i32>(a)); pc += 12; break;
+      }
+      case Ir.NumBase + 37: { // i32.add
+        let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), a + b); pc += 16; break;
+      }
+      case Ir.NumBase + 38: { // i32.sub
+        let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), a - b); pc += 16; break;
+      }
+      case Ir.NumBase + 39: { // i32.mul
+        let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), a * b); pc += 16; break;
+      }
+      case Ir.NumBase + 44: { // i32.and
+        let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), a & b); pc += 16; break;
+      }
+      case Ir.NumBase + 45: { // i32.or
+        let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), a | b); pc += 16; break;
+      }
+      case Ir.NumBase + 46: { // i32.xor
+        let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), a ^ b); pc += 16; break;
+      }
+      case Ir.NumBase + 47: { // i32.shl
+        let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), a << b); pc += 16; break;
+      }
+      case Ir.NumBase + 48: { // i32.shr_s
+        let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), a >> b); pc += 16; break;
+      }
+      case Ir.NumBase + 49: { // i32.shr_u
+        let a = load<u32>(fp + load<u32>(pc, 8)); let b = load<u32>(fp + load<u32>(pc, 12));
+        store<u32>(fp + load<u32>(pc, 4), a >>> b); pc += 16; break;
+      }
+      case Ir.NumBase + 50: { // i32.rotl
+        let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), rotl<i32>(a, b)); pc += 16; break;
+      }
+      case Ir.NumBase + 51: { // i32.rotr
+        let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
+        store<i32>(fp + load<u32>(pc, 4), rotr<i32>(a, b)); pc += 16; break;
+      }
+      case Ir.NumBase + 52: { // i64.clz
+        let a = load<i64>(fp + load<u32>(pc, 8));
+        store<i64>(fp + load<u32>(pc, 4), clz<i64>(a)); pc += 12; break;
+      }
+      case Ir.NumBase + 53: { // i64.ctz
+        let a = load<i64>(fp + load<u32>(pc, 8));
+        store<i64>(fp + load<u32>(pc, 4), ctz<i64>(a)); pc += 12; break;
+      }
+      case Ir.NumBase + 54: { // i64.popcnt
+        let a = load<i64>(fp + load<u32>(pc, 8));
+        store<i64>(fp + load<u32>(pc, 4), popcnt<i64>(a)); pc += 12; break;
+      }
+      case Ir.NumBase + 55: { // i64.add
+        let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
+        store<i64>(fp + load<u32>(pc, 4), a + b); pc += 16; break;
+      }
+      case Ir.NumBase + 56: { // i64.sub
+        let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
+        store<i64>(fp + load<u32>(pc, 4), a - b); pc += 16; break;
+      }
+      case Ir.NumBase + 57: { // i64.mul
+        let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
+        store<i64>(fp + load<u32>(pc, 4), a * b); pc += 16; break;
+      }
+      case Ir.NumBase + 62: { // i64.and
+        let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
+        store<i64>(fp + load<u32>(pc, 4), a & b); pc += 16; break;
+      }
+      case Ir.NumBase + 63: { // i64.or
+        let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
+        store<i64>(fp + load<u32>(pc, 4), a | b); pc += 16; break;
+      }
+      case Ir.NumBase + 64: { // i64.xor
+        let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
+        store<i64>(fp + load<u32>(pc, 4), a ^ b); pc += 16; break;
+      }
+      case Ir.NumBase + 65: { // i64.shl
+        let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
+        store<i64>(fp + load<u32>(pc, 4), a << b); pc += 16; break;
+      }
+      case Ir.NumBase + 66: { // i64.shr_s
+        let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
+        store<i64>(fp + load<u32>(pc, 4), a >> b); pc += 16; break;
+      }
+      case Ir.NumBase + 67: { // i64.shr_u
+        let a = load<u64>(fp + load<u32>(pc, 8)); let b = load<u64>(fp + load<u32>(pc, 12));
+        store<u64>(fp + load<u32>(pc, 4), a >>> b); pc += 16; break;
+      }
+      case Ir.NumBase + 68: { // i64.rotl
+        let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
+        store<i64>(fp + load<u32>(pc, 4), rotl<i64>(a, b)); pc += 16; break;
+      }
+      case Ir.NumBase + 69: { // i64.rotr
+        let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
+        store<i64>(fp + load<u32>(pc, 4), rotr<i64>(a, b)); pc += 16; break;
+      }
+      case Ir.NumBase + 70: { // f32.abs
+        let a = load<f32>(fp + load<u32>(pc, 8));
+        store<f32>(fp + load<u32>(pc, 4), abs<f32>(a)); pc += 12; break;
+      }
+      case Ir.NumBase + 71: { // f32.neg
+        let a = load<f32>(fp + load<u32>(pc, 8));
+        store<f32>(fp + load<u32>(pc, 4), -a); pc += 12; break;
+      }
+      case Ir.NumBase + 72: { // f32.ceil
+        let a = load<f32>(fp + load<u32>(pc, 8));
+        store<f32>(fp + load<u32>(pc, 4), canonF32(ceil<f32>(a))); pc += 12; break;
+      }
+      case Ir.NumBase + 73: { // f32.floor
+        let a = load<f32>(fp + load<u32>(pc, 8));
+        store<f32>(fp + load<u32>(pc, 4), canonF32(floor<f32>(a))); pc += 12; break;
+      }
+      case Ir.NumBase + 74: { // f32.trunc
+        let a = load<f32>(fp + load<u32>(pc, 8));
+        store<f32>(fp + load<u32>(pc, 4), canonF32(trunc<f32>(a))); pc += 12; break;
+      }
+      case Ir.NumBase + 75: { // f32.nearest
+        let a = load<f32>(fp + load<u32>(pc, 8));
+        store<f32>(fp + load<u32>(pc, 4), canonF32(nearest<f32>(a))); pc += 12; break;
+      }
+      case Ir.NumBase + 76: { // f32.sqrt
+        let a = load<f32>(fp + load<u32>(pc, 8));
+        store<f32>(fp + load<u32>(pc, 4), canonF32(sqrt<f32>(a))); pc += 12; break;
+      }
+      case Ir.NumBase + 77: { // f32.add
+        let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
+        store<f32>(fp + load<u32>(pc, 4), canonF32(a + b)); pc += 16; break;
+      }
+      case Ir.NumBase + 78: { // f32.sub
+        let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
+        store<f32>(fp + load<u32>(pc, 4), canonF32(a - b)); pc += 16; break;
+      }
+      case Ir.NumBase + 79: { // f32.mul
+        let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
+        store<f32>(fp + load<u32>(pc, 4), canonF32(a * b)); pc += 16; break;
+      }
+      case Ir.NumBase + 80: { // f32.div
+        let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
+        store<f32>(fp + load<u32>(pc, 4), canonF32(a / b)); pc += 16; break;
+      }
+      case Ir.NumBase + 81: { // f32.min
+        let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
+        store<f32>(fp + load<u32>(pc, 4), canonF32(min<f32>(a, b))); pc += 16; break;
+      }
+      case Ir.NumBase + 82: { // f32.max
+        let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
+        store<f32>(fp + load<u32>(pc, 4), canonF32(max<f32>(a, b))); pc += 16; break;
+      }
+      case Ir.NumBase + 83: { // f32.copysign
+        let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
+        store<f32>(fp + load<u32>(pc, 4), copysign<f32>(a, b)); pc += 16; break;
+      }
+      case Ir.NumBase + 84: { // f64.abs
+        let a = load<f64>(fp + load<u32>(pc, 8));
+        store<f64>(fp + load<u32>(pc, 4), abs<f64>(a)); pc += 12; break;
+      }
+      case Ir.NumBase + 85: { // f64.neg
+        let a = load<f64>(fp + load<u32>(pc, 8));
+        store<f64>(fp + load<u32>(pc, 4), -a); pc += 12; break;
+      }
+      case Ir.NumBase + 86: { // f64.ceil
+        let a = load<f64>(fp + load<u32>(pc, 8));
+        store<f64>(fp + load<u32>(pc, 4), canonF64(ceil<f64>(a))); pc += 12; break;
+      }
+      case Ir.NumBase + 87: { // f64.floor
+        let a = load<f64>(fp + load<u32>(pc, 8));
+        store<f64>(fp + load<u32>(pc, 4), canonF64(floor<f64>(a))); pc += 12; break;
+      }
+      case Ir.NumBase + 88: { // f64.trunc
+        let a = load<f64>(fp + load<u32>(pc, 8));
+        store<f64>(fp + load<u32>(pc, 4), canonF64(trunc<f64>(a))); pc += 12; break;
+      }
+      case Ir.NumBase + 89: { // f64.nearest
+        let a = load<f64>(fp + load<u32>(pc, 8));
+        store<f64>(fp + load<u32>(pc, 4), canonF64(nearest<f64>(a))); pc += 12; break;
+      }
+      case Ir.NumBase + 90: { // f64.sqrt
+        let a = load<f64>(fp + load<u32>(pc, 8));
+        store<f64>(fp + load<u32>(pc, 4), canonF64(sqrt<f64>(a))); pc += 12; break;
+      }
+      case Ir.NumBase + 91: { // f64.add
+        let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
+        store<f64>(fp + load<u32>(pc, 4), canonF64(a + b)); pc += 16; break;
+      }
+      case Ir.NumBase + 92: { // f64.sub
+        let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
+        store<f64>(fp + load<u32>(pc, 4), canonF64(a - b)); pc += 16; break;
+      }
+      case Ir.NumBase + 93: { // f64.mul
+        let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
+        store<f64>(fp + load<u32>(pc, 4), canonF64(a * b)); pc += 16; break;
+      }
+      case Ir.NumBase + 94: { // f64.div
+        let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
+        store<f64>(fp + load<u32>(pc, 4), canonF64(a / b)); pc += 16; break;
+      }
+      case Ir.NumBase + 95: { // f64.min
+        let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
+        store<f64>(fp + load<u32>(pc, 4), canonF64(min<f64>(a, b))); pc += 16; break;
+      }
+      case Ir.NumBase + 96: { // f64.max
+        let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
+        store<f64>(fp + load<u32>(pc, 4), canonF64(max<f64>(a, b))); pc += 16; break;
+      }
+      case Ir.NumBase + 97: { // f64.copysign
+        let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
+        store<f64>(fp + load<u32>(pc, 4), copysign<f64>(a, b)); pc += 16; break;
+      }
+      case Ir.NumBase + 98: { // i32.wrap_i64
+        let a = load<i64>(fp + load<u32>(pc, 8));
+        store<i32>(fp + load<u32>(pc, 4), <i32>a); pc += 12; break;
+      }
+      case Ir.NumBase + 103: { // i64.extend_i32_s
+        let a = load<i32>(fp + load<u32>(pc, 8));
+        store<i64>(fp + load<u32>(pc, 4), <i64>a); pc += 12; break;
+      }
+      case Ir.NumBase + 104: { // i64.extend_i32_u
+        let a = load<u32>(fp + load<u32>(pc, 8));
+        store<i64>(fp + load<u32>(pc, 4), <i64>a); pc += 12; break;
+      }
+      case Ir.NumBase + 109: { // f32.convert_i32_s
+        let a = load<i32>(fp + load<u32>(pc, 8));
+        store<f32>(fp + load<u32>(pc, 4), <f32>a); pc += 12; break;
+      }
+      case Ir.NumBase + 110: { // f32.convert_i32_u
+        let a = load<u32>(fp + load<u32>(pc, 8));
+        store<f32>(fp + load<u32>(pc, 4), <f32>a); pc += 12; break;
+      }
+      case Ir.NumBase + 111: { // f32.convert_i64_s
+        let a = load<i64>(fp + load<u32>(pc, 8));
+        store<f32>(fp + load<u32>(pc, 4), <f32>a); pc += 12; break;
+      }
+      case Ir.NumBase + 112: { // f32.convert_i64_u
+        let a = load<u64>(fp + load<u32>(pc, 8));
+        store<f32>(fp + load<u32>(pc, 4), <f32>a); pc += 12; break;
+      }
+      case Ir.NumBase + 113: { // f32.demote_f64
+        let a = load<f64>(fp + load<u32>(pc, 8));
+        store<f32>(fp + load<u32>(pc, 4), canonF32(<f32>a)); pc += 12; break;
+      }
+      case Ir.NumBase + 114: { // f64.convert_i32_s
+        let a = load<i32>(fp + load<u32>(pc, 8));
+        store<f64>(fp + load<u32>(pc, 4), <f64>a); pc += 12; break;
+      }
+      case Ir.NumBase + 115: { // f64.convert_i32_u
+        let a = load<u32>(fp + load<u32>(pc, 8));
+        store<f64>(fp + load<u32>(pc, 4), <f64>a); pc += 12; break;
+      }
+      case Ir.NumBase + 116: { // f64.convert_i64_s
+        let a = load<i64>(fp + load<u32>(pc, 8));
+        store<f64>(fp + load<u32>(pc, 4), <f64>a); pc += 12; break;
+      }
+      case Ir.NumBase + 117: { // f64.convert_i64_u
+        let a = load<u64>(fp + load<u32>(pc, 8));
+        store<f64>(fp + load<u32>(pc, 4), <f64>a); pc += 12; break;
+      }
+      case Ir.NumBase + 118: { // f64.promote_f32
+        let a = load<f32>(fp + load<u32>(pc, 8));
+        store<f64>(fp + load<u32>(pc, 4), canonF64(<f64>a)); pc += 12; break;
+      }
+      case Ir.NumBase + 119: { // i32.reinterpret_f32
+        let a = load<i32>(fp + load<u32>(pc, 8));
+        store<i32>(fp + load<u32>(pc, 4), a); pc += 12; break;
+      }
+      case Ir.NumBase + 120: { // i64.reinterpret_f64
+        let a = load<i64>(fp + load<u32>(pc, 8));
+        store<i64>(fp + load<u32>(pc, 4), a); pc += 12; break;
+      }
+      case Ir.NumBase + 121: { // f32.reinterpret_i32
+        let a = load<i32>(fp + load<u32>(pc, 8));
+        store<i32>(fp + load<u32>(pc, 4), a); pc += 12; break;
+      }
+      case Ir.NumBase + 122: { // f64.reinterpret_i64
+        let a = load<i64>(fp + load<u32>(pc, 8));
+        store<i64>(fp + load<u32>(pc, 4), a); pc += 12; break;
+      }
+      case Ir.NumBase + 123: { // i32.extend8_s
+        let a = load<i32>(fp + load<u32>(pc, 8));
+        store<i32>(fp + load<u32>(pc, 4), <i32><i8>a); pc += 12; break;
+      }
+      case Ir.NumBase + 124: { // i32.extend16_s
+        let a = load<i32>(fp + load<u32>(pc, 8));
+        store<i32>(fp + load<u32>(pc, 4), <i32><i16>a); pc += 12; break;
+      }
+      case Ir.NumBase + 125: { // i64.extend8_s
+        let a = load<i64>(fp + load<u32>(pc, 8));
+        store<i64>(fp + load<u32>(pc, 4), <i64><i8>a); pc += 12; break;
+      }
+      case Ir.NumBase + 126: { // i64.extend16_s
+        let a = load<i64>(fp + load<u32>(pc, 8));
+        store<i64>(fp + load<u32>(pc, 4), <i64><i16>a); pc += 12; break;
+      }
+      case Ir.NumBase + 127: { // i64.extend32_s
+        let a = load<i64>(fp + load<u32>(pc, 8));
+        store<i64>(fp + load<u32>(pc, 4), <i64><i32>a); pc += 12; break;
+      }
+      // ------------------------------------------------------------ numeric ops that can trap
+      case Ir.NumBase + 0x6D - 0x45: { // i32.div_s
+        let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
+        if (b == 0) return trapOut(Trap.IntegerDivideByZero, instId, <u32>(pc - codeBase), frameCount, fuel);
+        if (a == i32.MIN_VALUE && b == -1) return trapOut(Trap.IntegerOverflow, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<i32>(fp + load<u32>(pc, 4), a / b); pc += 16; break;
+      }
+      case Ir.NumBase + 0x6E - 0x45: { // i32.div_u
+        let a = load<u32>(fp + load<u32>(pc, 8)); let b = load<u32>(fp + load<u32>(pc, 12));
+        if (b == 0) return trapOut(Trap.IntegerDivideByZero, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u32>(fp + load<u32>(pc, 4), a / b); pc += 16; break;
+      }
+      case Ir.NumBase + 0x6F - 0x45: { // i32.rem_s
+        let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
+        if (b == 0) return trapOut(Trap.IntegerDivideByZero, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<i32>(fp + load<u32>(pc, 4), b == -1 ? 0 : a % b); pc += 16; break;
+      }
+      case Ir.NumBase + 0x70 - 0x45: { // i32.rem_u
+        let a = load<u32>(fp + load<u32>(pc, 8)); let b = load<u32>(fp + load<u32>(pc, 12));
+        if (b == 0) return trapOut(Trap.IntegerDivideByZero, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u32>(fp + load<u32>(pc, 4), a % b); pc += 16; break;
+      }
+      case Ir.NumBase + 0x7F - 0x45: { // i64.div_s
+        let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
+        if (b == 0) return trapOut(Trap.IntegerDivideByZero, instId, <u32>(pc - codeBase), frameCount, fuel);
+        if (a == i64.MIN_VALUE && b == -1) return trapOut(Trap.IntegerOverflow, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<i64>(fp + load<u32>(pc, 4), a / b); pc += 16; break;
+      }
+      case Ir.NumBase + 0x80 - 0x45: { // i64.div_u
+        let a = load<u64>(fp + load<u32>(pc, 8)); let b = load<u64>(fp + load<u32>(pc, 12));
+        if (b == 0) return trapOut(Trap.IntegerDivideByZero, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u64>(fp + load<u32>(pc, 4), a / b); pc += 16; break;
+      }
+      case Ir.NumBase + 0x81 - 0x45: { // i64.rem_s
+        let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
+        if (b == 0) return trapOut(Trap.IntegerDivideByZero, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<i64>(fp + load<u32>(pc, 4), b == -1 ? 0 : a % b); pc += 16; break;
+      }
+      case Ir.NumBase + 0x82 - 0x45: { // i64.rem_u
+        let a = load<u64>(fp + load<u32>(pc, 8)); let b = load<u64>(fp + load<u32>(pc, 12));
+        if (b == 0) return trapOut(Trap.IntegerDivideByZero, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u64>(fp + load<u32>(pc, 4), a % b); pc += 16; break;
+      }
+      // Trapping float -> int: NaN is an invalid conversion, out of range an overflow.
+      case Ir.NumBase + 0xA8 - 0x45: { // i32.trunc_f32_s
+        let a = load<f32>(fp + load<u32>(pc, 8));
+        let t = truncCheck(<f64>a, -2147483649.0, 2147483648.0);
+        if (t != Trap.None) return trapOut(t, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<i32>(fp + load<u32>(pc, 4), <i32>a); pc += 12; break;
+      }
+      case Ir.NumBase + 0xA9 - 0x45: { // i32.trunc_f32_u
+        let a = load<f32>(fp + load<u32>(pc, 8));
+        let t = truncCheck(<f64>a, -1.0, 4294967296.0);
+        if (t != Trap.None) return trapOut(t, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u32>(fp + load<u32>(pc, 4), <u32>a); pc += 12; break;
+      }
+      case Ir.NumBase + 0xAA - 0x45: { // i32.trunc_f64_s
+        let a = load<f64>(fp + load<u32>(pc, 8));
+        let t = truncCheck(a, -2147483649.0, 2147483648.0);
+        if (t != Trap.None) return trapOut(t, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<i32>(fp + load<u32>(pc, 4), <i32>a); pc += 12; break;
+      }
+      case Ir.NumBase + 0xAB - 0x45: { // i32.trunc_f64_u
+        let a = load<f64>(fp + load<u32>(pc, 8));
+        let t = truncCheck(a, -1.0, 4294967296.0);
+        if (t != Trap.None) return trapOut(t, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u32>(fp + load<u32>(pc, 4), <u32>a); pc += 12; break;
+      }
+      case Ir.NumBase + 0xAE - 0x45: { // i64.trunc_f32_s
+        let a = load<f32>(fp + load<u32>(pc, 8));
+        let t = truncCheckS64(<f64>a);
+        if (t != Trap.None) return trapOut(t, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<i64>(fp + load<u32>(pc, 4), <i64>a); pc += 12; break;
+      }
+      case Ir.NumBase + 0xAF - 0x45: { // i64.trunc_f32_u
+        let a = load<f32>(fp + load<u32>(pc, 8));
+        let t = truncCheck(<f64>a, -1.0, 18446744073709551616.0);
+        if (t != Trap.None) return trapOut(t, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u64>(fp + load<u32>(pc, 4), <u64>a); pc += 12; break;
+      }
+      case Ir.NumBase + 0xB0 - 0x45: { // i64.trunc_f64_s
+        let a = load<f64>(fp + load<u32>(pc, 8));
+        let t = truncCheckS64(a);
+        if (t != Trap.None) return trapOut(t, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<i64>(fp + load<u32>(pc, 4), <i64>a); pc += 12; break;
+      }
+      case Ir.NumBase + 0xB1 - 0x45: { // i64.trunc_f64_u
+        let a = load<f64>(fp + load<u32>(pc, 8));
+        let t = truncCheck(a, -1.0, 18446744073709551616.0);
+        if (t != Trap.None) return trapOut(t, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u64>(fp + load<u32>(pc, 4), <u64>a); pc += 12; break;
+      }
+      // Saturating float -> int (0xFC 0..7): the host conversions saturate already.
+      case Ir.SatBase + 0: { store<i32>(fp + load<u32>(pc, 4), satI32(<f64>load<f32>(fp + load<u32>(pc, 8)))); pc += 12; break; }
+      case Ir.SatBase + 1: { store<u32>(fp + load<u32>(pc, 4), satU32(<f64>load<f32>(fp + load<u32>(pc, 8)))); pc += 12; break; }
+      case Ir.SatBase + 2: { store<i32>(fp + load<u32>(pc, 4), satI32(load<f64>(fp + load<u32>(pc, 8)))); pc += 12; break; }
+      case Ir.SatBase + 3: { store<u32>(fp + load<u32>(pc, 4), satU32(load<f64>(fp + load<u32>(pc, 8)))); pc += 12; break; }
+      case Ir.SatBase + 4: { store<i64>(fp + load<u32>(pc, 4), satI64(<f64>load<f32>(fp + load<u32>(pc, 8)))); pc += 12; break; }
+      case Ir.SatBase + 5: { store<u64>(fp + load<u32>(pc, 4), satU64(<f64>load<f32>(fp + load<u32>(pc, 8)))); pc += 12; break; }
+      case Ir.SatBase + 6: { store<i64>(fp + load<u32>(pc, 4), satI64(load<f64>(fp + load<u32>(pc, 8)))); pc += 12; break; }
+      case Ir.SatBase + 7: { store<u64>(fp + load<u32>(pc, 4), satU64(load<f64>(fp + load<u32>(pc, 8)))); pc += 12; break; }
+
+      default:
+        return trapOut(Trap.Unreachable, instId, <u32>(pc - codeBase), frameCount, fuel);
+    }
+  }
+  return Status.Trap;
+}
+
+/** Range check for a trapping truncation: valid iff lo < x < hi (exclusive). */
+@inline function truncCheck(x: f64, lo: f64, hi: f64): Trap {
+  if (x != x) return Trap.InvalidConversion;
+  if (!(x > lo && x < hi)) return Trap.IntegerOverflow;
+  return Trap.None;
+}
+// -2^63 is representable and valid; anything below it is not.
+@inline function truncCheckS64(x: f64): Trap {
+  if (x != x) return Trap.InvalidConversion;
+  if (!(x >= -9223372036854775808.0 && x < 9223372036854775808.0)) return Trap.IntegerOverflow;
+  return Trap.None;
+}
+
+// Saturating conversions written out, so no engine's own conversion
+// behaviour (which C leaves undefined out of range) can leak in.
+@inline function satI32(x: f64): i32 {
+  if (x != x) return 0;
+  if (x <= -2147483648.0) return i32.MIN_VALUE;
+  if (x >= 2147483647.0) return i32.MAX_VALUE;
+  return <i32>x;
+}
+@inline function satU32(x: f64): u32 {
+  if (x != x || x <= 0) return 0;
+  if (x >= 4294967295.0) return u32.MAX_VALUE;
+  return <u32>x;
+}
+@inline function satI64(x: f64): i64 {
+  if (x != x) return 0;
+  if (x <= -9223372036854775808.0) return i64.MIN_VALUE;
+  if (x >= 9223372036854775808.0) return i64.MAX_VALUE;
+  return <i64>x;
+}
+@inline function satU64(x: f64): u64 {
+  if (x != x || x <= 0) return 0;
+  if (x >= 18446744073709551616.0) return u64.MAX_VALUE;
+  return <u64>x;
+}

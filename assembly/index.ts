@@ -1,0 +1,8 @@
+// Entry point of build/wrt.wasm: the embedding ABI (api.ts) and nothing else.
+import { machine } from "./exec/machine";
+import "./abort"; // the --use abort=... target must be part of the program
+
+export * from "./api";
+
+// Stacks are allocated at start-up with the default sizes; wrt_config resizes them.
+machine.reset();

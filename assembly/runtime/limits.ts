@@ -1,0 +1,41 @@
+// Limits the embedder sets (wrt_config). Checked where things are created
+// or grow, so a guest meets a clean failure (memory.grow = -1, a trap, or a
+// load error) long before the interpreter's own heap runs out.
+
+export class Limits {
+  valueStackBytes: u32 = 1 << 20;
+  callFrames: u32 = 32768;
+  maxPagesPerMemory: u32 = 16384;      // 1 GiB
+  maxPagesTotal: u32 = 32768;          // 2 GiB over all memories
+  maxTableElems: u32 = 10000000;
+  maxInstances: u32 = 10000;
+  maxModuleBytes: u32 = 64 << 20;
+}
+
+export const limits = new Limits();
+
+export const enum ConfigKey {
+  ValueStackBytes = 1,
+  CallFrames = 2,
+  MaxPagesPerMemory = 3,
+  MaxPagesTotal = 4,
+  MaxTableElems = 5,
+  MaxInstances = 6,
+  MaxModuleBytes = 7,
+}
+
+/** Apply one setting; false if the key is unknown or the value out of range. */
+export function configure(key: i32, value: i64): bool {
+  if (value < 0 || value > 0xFFFFFFFF) return false;
+  let v = <u32>value;
+  switch (key) {
+    case ConfigKey.ValueStackBytes: if (v < 1024) return false; limits.valueStackBytes = v & ~7; return true;
+    case ConfigKey.CallFrames: if (v < 4) return false; limits.callFrames = v; return true;
+    case ConfigKey.MaxPagesPerMemory: if (v > 65536) return false; limits.maxPagesPerMemory = v; return true;
+    case ConfigKey.MaxPagesTotal: limits.maxPagesTotal = v; return true;
+    case ConfigKey.MaxTableElems: limits.maxTableElems = v; return true;
+    case ConfigKey.MaxInstances: limits.maxInstances = v; return true;
+    case ConfigKey.MaxModuleBytes: limits.maxModuleBytes = v; return true;
+  }
+  return false;
+}
