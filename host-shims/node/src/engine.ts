@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
-import { errorForCode, WrtCodedError, WrtInternalError } from "./errors.js";
+import { ErrCode, errorForCode, WrtApiError, WrtCodedError, WrtInternalError } from "./errors.js";
 import { FuncType, ValType, VALTYPE_BYTE, valTypeFromByte } from "./values.js";
 import "./wasm-types.js";
 
@@ -127,7 +127,7 @@ export function compileInterpreter(wasmPath = defaultWasmPath()): WebAssembly.Mo
   return m;
 }
 
-const utf8 = new TextDecoder("utf-8");
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 const utf8enc = new TextEncoder();
 const utf16 = new TextDecoder("utf-16le");
 
@@ -263,12 +263,21 @@ export class Engine {
 
   /** A view of the I/O buffer holding at least `size` bytes (valid until the next raw call). */
   io(size: number): DataView {
-    const addr = this.raw.wrt_io(size) >>> 0;
-    return new DataView(this.memory.buffer, addr, size);
+    return new DataView(this.memory.buffer, this.ioAddress(size), size);
+  }
+
+  /** `wrt_io(size)`, checked: the buffer must fit in the interpreter's memory. */
+  ioAddress(size: number): number {
+    const a = this.raw.wrt_io(size);
+    const addr = a >>> 0;
+    if (size > 0 && (a === -1 || addr === 0 || addr + size > this.memory.buffer.byteLength)) {
+      throw new WrtApiError(`cannot get an I/O buffer of ${size} bytes`, ErrCode.OutOfMemory, -1);
+    }
+    return addr;
   }
 
   writeBytes(bytes: Uint8Array): void {
-    const addr = this.raw.wrt_io(bytes.length) >>> 0;
+    const addr = this.ioAddress(bytes.length);
     new Uint8Array(this.memory.buffer, addr, bytes.length).set(bytes);
   }
 
@@ -281,7 +290,7 @@ export class Engine {
 
   /** A copy of the first `len` bytes of the I/O buffer. */
   readBytes(len: number): Uint8Array {
-    const addr = this.raw.wrt_io(len) >>> 0;
+    const addr = this.ioAddress(len);
     return new Uint8Array(this.memory.buffer, addr, len).slice();
   }
 

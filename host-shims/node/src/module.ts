@@ -18,7 +18,7 @@ export interface ExportDescriptor {
 
 export type ValidationResult = { valid: true } | { valid: false; error: WrtCodedError };
 
-const utf8 = new TextDecoder("utf-8");
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 class DescReader {
   private at = 0;
