@@ -17,6 +17,9 @@ import { validateFunction, funcTypeOf, tableElemOf, globalTypeOf } from "./code"
 const MAX_PAGES: u64 = 65536;
 const MAX_TABLE: u64 = 0xFFFFFFFF;
 
+/** Reader for constant expressions, reused (segments can hold many). */
+const exprReader = new Reader(0, 0, 0);
+
 function fail(code: Err, at: i64, detail: string): bool {
   lastError.set(code, at, detail);
   return false;
@@ -174,7 +177,11 @@ function exports(m: Module, refs: StaticArray<u8>): bool {
  * global.get of an imported immutable global.
  */
 function constExpr(m: Module, e: ConstExpr, expect: u32, refs: StaticArray<u8>, what: string): bool {
-  let r = new Reader(m.base, e.start, e.end);
+  let r = exprReader;
+  r.base = m.base;
+  r.pos = e.start;
+  r.end = e.end;
+  r.err = Err.None;
   let depth = 0;          // values on the stack
   let top: u32 = ValType.Bot;
   while (true) {
