@@ -147,3 +147,63 @@ test("spec: counts passed/failed/skipped, the final line, exit status", () => {
   assert.match(r.out, /line 3/);
   assert.match(r.out, /^spec: 11 passed, 1 failed, 2 skipped$/m);
 });
+
+// A fake interpreter: every export of docs/embedding-api.md, answering "empty
+// module, no imports/exports"; the second wrt_module_load calls wrt.abort.
+function fakeInterpreter() {
+  const sig = {
+    wrt_config: ["i32 i64", "i32"], wrt_global_new: ["i32 i32 i64", "i32"], wrt_run: ["i64", "i32"],
+    wrt_global_set: ["i32 i64", "i32"], wrt_table_set: ["i32 i32 i64", "i32"],
+    wrt_fuel_left: ["", "i64"], wrt_global_get: ["i32", "i64"], wrt_table_get: ["i32 i32", "i64"],
+    wrt_collect: ["", ""], wrt_module_drop: ["i32", ""], wrt_instance_drop: ["i32", ""], wrt_abandon: ["", ""],
+    wrt_abi_version: ["", "i32"], wrt_io: ["i32", "i32"], wrt_error_code: ["", "i32"], wrt_error_offset: ["", "i32"],
+    wrt_error_text: ["", "i32"], wrt_module_imports: ["i32", "i32"], wrt_module_import: ["i32 i32", "i32"],
+    wrt_module_exports: ["i32", "i32"], wrt_module_export: ["i32 i32", "i32"], wrt_func_new_host: ["i32", "i32"],
+    wrt_memory_new: ["i32 i32", "i32"], wrt_table_new: ["i32 i32 i32", "i32"], wrt_instantiate: ["i32 i32", "i32"],
+    wrt_start: ["i32", "i32"], wrt_instance_export: ["i32 i32", "i32"], wrt_func_type: ["i32", "i32"],
+    wrt_call: ["i32 i32", "i32"], wrt_results: ["", "i32"], wrt_host_id: ["", "i32"], wrt_host_args: ["", "i32"],
+    wrt_host_return: ["i32", "i32"], wrt_host_trap: ["i32", "i32"], wrt_trap_code: ["", "i32"], wrt_trap_text: ["", "i32"],
+    wrt_trap_func: ["", "i32"], wrt_trap_pc: ["", "i32"], wrt_memory_base: ["i32", "i32"], wrt_memory_bytes: ["i32", "i32"],
+    wrt_memory_grow: ["i32 i32", "i32"], wrt_table_size: ["i32", "i32"], wrt_fuel_costs: ["i32", "i32"],
+    wrt_module_load: ["i32", "i32"],
+  };
+  const funcs = Object.entries(sig).map(([name, [p, r]]) => {
+    const params = p ? `(param ${p})` : "";
+    const result = r ? `(result ${r})` : "";
+    let body = r === "i64" ? "i64.const 0" : r ? "i32.const 0" : "";
+    if (name === "wrt_io") body = "i32.const 1024";
+    if (name === "wrt_module_load") {
+      body = `global.get $loads i32.const 1 i32.add global.set $loads
+              (if (i32.ge_u (global.get $loads) (i32.const 2))
+                (then (call $abort (i32.const 16) (i32.const 0) (i32.const 7) (i32.const 1))))
+              i32.const 0`;
+    }
+    return `(func (export "${name}") ${params} ${result} ${body})`;
+  });
+  return `(module
+    (import "wrt" "log" (func $log (param i32 i32 i32)))
+    (import "wrt" "abort" (func $abort (param i32 i32 i32 i32)))
+    (memory (export "memory") 1)
+    (global $loads (mut i32) (i32.const 0))
+    (data (i32.const 12) "\\08\\00\\00\\00b\\00o\\00o\\00m\\00")
+    ${funcs.join("\n")})`;
+}
+
+test("spec: an interpreter abort fails the rest of that file only; the next file gets a fresh interpreter", () => {
+  const fake = wasmFile(fakeInterpreter());
+  const base = path.basename(MOD);
+  const a = specFile("aborts", [
+    { type: "module", line: 1, filename: base },
+    { type: "module", line: 2, filename: base },
+    { type: "register", line: 3, as: "x" },
+    { type: "assert_return", line: 4, action: { type: "invoke", field: "add", args: [] }, expected: [] },
+    { type: "assert_malformed", line: 5, filename: "x.wat", text: "x", module_type: "text" },
+  ]);
+  const b = specFile("fresh", [{ type: "module", line: 1, filename: base }]);
+  const r = wrt("spec", "--wasm", fake, a, b);
+  assert.equal(r.code, 1, r.out + r.err);
+  assert.match(r.out, /^aborts: 1 passed, 3 failed, 0 skipped$/m);
+  assert.match(r.out, /interpreter aborted at line 2.*boom/);
+  assert.match(r.out, /^fresh: 1 passed, 0 failed, 0 skipped$/m);
+  assert.match(r.out, /^spec: 2 passed, 3 failed, 0 skipped$/m);
+});

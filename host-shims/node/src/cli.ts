@@ -3,7 +3,9 @@
 //
 //   wrt run <module.wasm> [--invoke NAME [args...]] [--fuel N]
 //   wrt validate <module.wasm>
-//   wrt spec [--fuel-slice N|random] [--seed S] [--engine node] [--verbose] <file.json|dir>...
+//   wrt spec [--fuel-slice N|random] [--seed S] [--engine node] [--verbose] [--timeout MS] [--v128] [--wasm PATH] <file.json|dir>...
+//
+// --wasm PATH uses another interpreter build (e.g. build/wrt.debug.wasm).
 //
 // Exit status: 0 ok; 1 trap, invalid module, error or failed spec tests;
 // 2 out of fuel (run --fuel); 3 interpreter fault; 64 usage.
@@ -22,7 +24,7 @@ import { formatTyped, parseTyped } from "./values.js";
 const USAGE = `usage:
   wrt run <module.wasm> [--invoke NAME [args...]] [--fuel N]
   wrt validate <module.wasm>
-  wrt spec [--fuel-slice N|random] [--seed S] [--engine node] [--verbose] <file.json|dir>...`;
+  wrt spec [--fuel-slice N|random] [--seed S] [--engine node] [--verbose] [--timeout MS] [--v128] [--wasm PATH] <file.json|dir>...`;
 
 class UsageError extends Error {}
 
@@ -141,6 +143,10 @@ function cmdSpec(args: string[]): number {
       if (v !== "node") throw new UsageError(`unknown engine ${v} (only 'node')`);
     } else if (a === "--verbose" || a === "-v") {
       opts.verbose = true;
+    } else if (a === "--v128") {
+      opts.v128 = true;
+    } else if (a === "--wasm") {
+      opts.engine = { ...opts.engine, wasmPath: value() };
     } else if (a === "--timeout") {
       opts.timeoutMs = Number(value());
     } else if (a.startsWith("--")) {

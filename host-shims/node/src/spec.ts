@@ -26,6 +26,8 @@ export interface SpecOptions {
   /** Wall-clock limit per action in ms (default 20000). */
   timeoutMs?: number;
   engine?: EngineOptions;
+  /** Run actions with v128 arguments or results (default: skip them). */
+  v128?: boolean;
   /** Output lines (default: console.log). */
   out?: (line: string) => void;
 }
@@ -147,6 +149,11 @@ function showResult(t: ValType | string, bits: bigint): string {
   return s;
 }
 
+/** Loose text comparison: the spec's text, or its prefix without a trailing index ("unknown memory 1"). */
+function textMatches(actual: string, expected: string): boolean {
+  return actual.includes(expected) || actual.includes(expected.replace(/ \d+$/, ""));
+}
+
 function errText(e: unknown): string {
   if (e instanceof WrtCodedError) {
     return `${e.name}: ${e.message}${e.offset >= 0 ? ` (offset ${e.offset})` : ""}`;
@@ -206,7 +213,12 @@ export function runSpecFile(file: string, opts: SpecOptions = {}, displayName?: 
   };
 
   /** Performs an action; returns result types and bits. */
-  const act = (a: JsonAction): { types: ValType[]; bits: bigint[] } => {
+  const act = (a: JsonAction, expected?: JsonValue[]): { types: ValType[]; bits: bigint[] } => {
+    // The interpreter does not run SIMD yet, and the slot count of a v128 in
+    // wrt_call is not settled (docs: two slots; assembly/api.ts: one value).
+    if (!opts.v128 && [...(a.args ?? []), ...(expected ?? [])].some((v) => v.type === "v128")) {
+      throw new Skip("v128 values");
+    }
     const inst = instanceFor(a);
     const ex = inst.exports[a.field];
     if (a.type === "get") {
@@ -233,7 +245,7 @@ export function runSpecFile(file: string, opts: SpecOptions = {}, displayName?: 
       if (!(e instanceof WrtCodedError)) throw e;
       if (verbose) {
         const wrongKind = what === "invalid" && e instanceof WrtDecodeError;
-        if (wrongKind || !e.message.includes(c.text ?? "")) {
+        if (wrongKind || !textMatches(e.message, c.text ?? "")) {
           res.notes.push(`line ${c.line}: expected ${what} "${c.text}", got ${errText(e)}`);
         }
       }
@@ -246,7 +258,7 @@ export function runSpecFile(file: string, opts: SpecOptions = {}, displayName?: 
   const noteTrapText = (c: JsonCommand, e: unknown): void => {
     if (!verbose) return;
     const msg = e instanceof Error ? e.message : String(e);
-    if (c.text && !msg.includes(c.text)) res.notes.push(`line ${c.line}: expected "${c.text}", got "${msg}"`);
+    if (c.text && !textMatches(msg, c.text)) res.notes.push(`line ${c.line}: expected "${c.text}", got "${msg}"`);
   };
 
   const runCommand = (c: JsonCommand): void => {
@@ -261,10 +273,10 @@ export function runSpecFile(file: string, opts: SpecOptions = {}, displayName?: 
         return;
       }
       case "action":
-        act(c.action!);
+        act(c.action!, c.expected);
         return;
       case "assert_return": {
-        const { types, bits } = act(c.action!);
+        const { types, bits } = act(c.action!, c.either ?? c.expected);
         if (c.either) {
           if (bits.length !== 1) throw new Fail(`expected 1 result, got ${bits.length}`);
           if (!c.either.some((e) => valueMatches(e, bits[0]!))) {
@@ -285,7 +297,7 @@ export function runSpecFile(file: string, opts: SpecOptions = {}, displayName?: 
       case "assert_exhaustion": {
         let results: bigint[];
         try {
-          results = act(c.action!).bits;
+          results = act(c.action!, c.expected).bits;
         } catch (e) {
           if (e instanceof WrtTrap) {
             noteTrapText(c, e);
