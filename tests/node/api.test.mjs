@@ -263,3 +263,25 @@ test("a trapping start function makes instantiation throw WrtTrap", () => {
   assert.throws(() => Instance.instantiate(m), (e) => e instanceof WrtTrap && e.code === TrapCode.Unreachable);
   assert.deepEqual(instantiate(ARITH).invoke("add", [2, 2]), [4]);
 });
+
+test("a nested call that runs out of its fuel budget ends the outer call too; the engine stays usable", () => {
+  let inst;
+  inst = instantiate(`(module
+    (import "env" "cb" (func $cb))
+    (func (export "spin") (loop $l br $l))
+    (func (export "outer") (result i32) call $cb i32.const 1)
+    (func (export "one") (result i32) i32.const 1))`, {
+    env: { cb: () => { inst.invoke("spin", [], { fuel: 100 }); } },
+  });
+  assert.throws(() => inst.invoke("outer"), WrtOutOfFuel);
+  assert.deepEqual(inst.invoke("one"), [1]);
+  // caught inside the host function: still no host call to answer, so the error surfaces
+  const inst2 = instantiate(`(module
+    (import "env" "cb" (func $cb))
+    (func (export "spin") (loop $l br $l))
+    (func (export "outer") (result i32) call $cb i32.const 1))`, {
+    env: { cb: () => { try { inst2.invoke("spin", [], { fuel: 100 }); } catch { /* swallowed */ } } },
+  });
+  assert.throws(() => inst2.invoke("outer"));
+  assert.deepEqual(inst.invoke("one"), [1]);
+});

@@ -149,6 +149,8 @@ export class Engine {
   private nextHostId = 1;
   /** Depth of run loops currently active (> 0 inside a host function). */
   depth = 0;
+  /** Set when a nested call had to wrt_abandon (which drops the outer calls too). */
+  abandoned = false;
   /** The top-level call that ran out of fuel and can be resumed, if any. */
   suspended: object | null = null;
   /** Per-engine caches owned by the extern wrappers (externs.ts). */

@@ -110,6 +110,7 @@ function serveHostCall(engine: Engine): void {
   } catch (e) {
     engine.depth--;
     if (e instanceof WrtInternalError) throw e; // the interpreter is gone
+    if (engine.abandoned) throw e; // a nested call gave up and wrt_abandon dropped every call
     if (r.wrt_host_trap(engine.writeText(errorMessage(e))) < 0) throw engine.lastError();
     return;
   }
@@ -163,11 +164,22 @@ export function drive(engine: Engine, fuel: bigint, resultTypes: readonly ValTyp
   }
 }
 
+/**
+ * wrt_abandon drops every call in progress, nested or not. Inside a host
+ * function that also ends the outer calls: mark it so that their run loops
+ * pass the error up instead of answering a host call that no longer exists.
+ */
+function abandonAll(engine: Engine): void {
+  engine.raw.wrt_abandon();
+  if (engine.depth > 0) engine.abandoned = true;
+}
+
 /** Prepares a call of `handle` with argument bit patterns. */
 export function begin(engine: Engine, handle: number, type: FuncType, args: readonly bigint[]): void {
   if (engine.depth === 0 && engine.suspended !== null) {
     throw new WrtApiError("a suspended call is pending: resume or abandon it first", ErrCode.BadState, -1);
   }
+  if (engine.depth === 0) engine.abandoned = false;
   const slots = toSlots(type.params, args);
   engine.writeSlots(slots);
   if (engine.raw.wrt_call(handle, slots.length) < 0) throw engine.lastError();
@@ -181,14 +193,14 @@ export function finish(engine: Engine, type: FuncType, opts: FuelOptions = {}): 
   const deadline = opts.timeoutMs === undefined ? null : Date.now() + opts.timeoutMs;
   for (;;) {
     if (deadline !== null && Date.now() > deadline) {
-      engine.raw.wrt_abandon();
+      abandonAll(engine);
       throw new WrtTimeout(opts.timeoutMs!);
     }
     let slice = next ? next() : UNBOUNDED_FUEL;
     if (stalled > 0) slice = slice << BigInt(Math.min(stalled, 40)); // an instruction costs more than a slice
     if (budget !== null && slice > budget) slice = budget;
     if (budget !== null && slice <= 0n) {
-      engine.raw.wrt_abandon(); // assumption: drops only the innermost (this) call
+      abandonAll(engine);
       throw new WrtOutOfFuel();
     }
     const res = drive(engine, slice, type.results);
