@@ -314,9 +314,13 @@ function readGlobalType(r: Reader): GlobalType {
 
 /** A constant expression: its byte range, found by walking to its `end`. */
 function readConstExpr(r: Reader, e: ConstExpr): void {
+  // only function bodies need the data count section (the spec's rule);
+  // a data index in a constant expression is the validator's "constant expression required"
+  let saw = sawDataIndex;
   e.start = r.pos;
   walkExpr(r, false);
   e.end = r.pos;
+  sawDataIndex = saw;
 }
 
 // ---- sections ----
@@ -736,7 +740,7 @@ export function skipInstruction(r: Reader): u32 {
       r.u32leb();
       return done(r, op);
     case Op.BrTable: skipBrTable(r); return done(r, op);
-    case Op.SelectT: readValTypes(r); return done(r, op);
+    case Op.SelectT: skipValTypes(r); return done(r, op);
     case Op.MemorySize: case Op.MemoryGrow: zeroByte(r); return done(r, op);
     case Op.I32Const: r.s32leb(); return done(r, op);
     case Op.I64Const: r.s64leb(); return done(r, op);
@@ -828,6 +832,12 @@ function skipBlockType(r: Reader): void {
   let at = r.pos;
   let x = r.s33leb();
   if (!r.failed && x < 0) r.fail(Err.MalformedValueType, at);
+}
+
+/** select's type vector, checked but not kept (its length is the validator's business). */
+function skipValTypes(r: Reader): void {
+  let n = r.count(1);
+  for (let i: u32 = 0; i < n && !r.failed; i++) readValType(r);
 }
 
 function skipBrTable(r: Reader): void {
