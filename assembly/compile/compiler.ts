@@ -22,7 +22,7 @@
 import { Reader } from "../binary/reader";
 import { Module, FuncType, ValType } from "../binary/module";
 import { Op, OpFC } from "../binary/opcodes";
-import { Ir, numIsUnary } from "./ir";
+import { Ir, numIsUnary, hasImmForm, negateCmp } from "./ir";
 import { CompiledModule, FUNC_INFO_WORDS } from "./compiled";
 import { fuelCost } from "../exec/fuel";
 
@@ -349,6 +349,22 @@ export class Compiler {
     for (let i = 0; i < n; i++) this.kinds[this.height - n + i] = s[i];
   }
 
+  /** br_if whose condition is a fresh i32 compare and whose values are in place: one fused op. */
+  brIfFused(depth: u32): bool {
+    let t = this.ctls[this.ctls.length - 1 - <i32>depth];
+    if (t.kind == CtlKind.Func) return false;
+    let arity = this.arityOf(t);
+    let src = this.height - 1 - arity;
+    if (src != t.height || !this.allTemp(src, this.height - 1)) return false;
+    let w = this.fuseCondJump(true);
+    if (w < 0) return false;
+    if (t.kind == CtlKind.Loop) this.code[w] = t.labelPc;
+    else t.fixups.push(w);
+    this.endBlock();
+    this.startBlock();
+    return true;
+  }
+
   brTable(): void {
     let r = this.r;
     let n = r.u32leb();
@@ -390,6 +406,75 @@ export class Compiler {
     this.height--;
     this.op(ir); let d = this.code.length; this.w(this.canon(this.height)); this.w(a);
     this.pushResult(d);
+  }
+
+  /** A binary numeric op; i32 ops with a constant operand take it as an immediate. */
+  binaryOp(wop: u32): void {
+    let h = this.height;
+    if (hasImmForm(wop)) {
+      let rk = this.kinds[h - 1];
+      let lk = this.kinds[h - 2];
+      // the constant must end up on the right; a commutative op may take it from the left
+      let constAt = rk == K.Const ? h - 1 : (lk == K.Const && isCommutative(wop) ? h - 2 : -1);
+      if (constAt >= 0) {
+        let imm = <u32>this.vals[constAt];
+        let w = wop;
+        if (w == 0x6B) { w = 0x6A; imm = 0 - imm; } // x - c == x + (-c)
+        // Temps are positional: read the other operand from wherever it is
+        let a = this.operand(constAt == h - 1 ? h - 2 : h - 1);
+        this.height -= 2;
+        this.op(Ir.ImmBase + w - 0x46); let d = this.code.length;
+        this.w(this.canon(this.height)); this.w(a); this.w(imm);
+        this.pushResult(d);
+        return;
+      }
+    }
+    this.binary(Ir.NumBase + wop - 0x45);
+  }
+
+  /**
+   * If the condition on top was computed by the op just emitted (an i32
+   * compare or eqz), rewrite that op into a conditional jump taken when the
+   * condition equals `when`, and pop the condition. Returns the word index
+   * of the jump's target operand, or -1 if the pattern does not apply.
+   */
+  fuseCondJump(when: bool): i32 {
+    let h = this.height - 1;
+    if (this.kinds[h] != K.Temp || this.lastDstWord < 0 || this.lastDstHeight != h) return -1;
+    let opPos = this.lastDstWord - 1;
+    let ir = this.code[opPos];
+    let code = this.code;
+    let target: i32;
+    if (ir == <u32>Ir.NumBase) {
+      // i32.eqz a: true when a == 0
+      code[opPos] = when ? Ir.JumpIfNot : Ir.JumpIf;
+      code[opPos + 1] = code[opPos + 2];
+      target = opPos + 2;
+    } else {
+      let wop: u32;
+      let base: u32;
+      if (ir >= <u32>Ir.NumBase + 1 && ir <= <u32>Ir.NumBase + 10) { wop = ir - Ir.NumBase + 0x45; base = Ir.JumpCmpBase; }
+      else if (ir >= <u32>Ir.ImmBase && ir <= <u32>Ir.ImmBase + 9) { wop = ir - Ir.ImmBase + 0x46; base = Ir.JumpCmpImmBase; }
+      else return -1;
+      if (!when) wop = negateCmp(wop);
+      code[opPos] = base + wop - 0x46;
+      code[opPos + 1] = code[opPos + 2];
+      code[opPos + 2] = code[opPos + 3];
+      target = opPos + 3;
+    }
+    // the branch's own fuel rides on the fused op
+    this.side[this.lastEntry + 1] += this.pending;
+    this.blockCost += this.pending;
+    this.pending = 0;
+    this.height--;
+    this.lastDstWord = -1;
+    return target;
+  }
+
+  /** True if entries [from, to) need no materializing. */
+  allTemp(from: i32, to: i32): bool {
+    for (let h = from; h < to; h++) if (this.kinds[h] != K.Temp) return false;
+    return true;
   }
 
   binary(ir: u32): void {
@@ -512,11 +597,16 @@ export class Compiler {
       }
       case Op.If: {
         let b = this.openBlock(CtlKind.If);
-        let cond = this.operand(this.height - 1);
-        this.height--;
-        this.materializeAll();
+        let fused = this.allTemp(0, this.height - 1) ? this.fuseCondJump(false) : -1;
+        if (fused >= 0) {
+          b.elseFixup = fused;
+        } else {
+          let cond = this.operand(this.height - 1);
+          this.height--;
+          this.materializeAll();
+          this.op(Ir.JumpIfNot); this.w(cond); b.elseFixup = this.code.length; this.w(0);
+        }
         b.height = this.height - b.nparams;
-        this.op(Ir.JumpIfNot); this.w(cond); b.elseFixup = this.code.length; this.w(0);
         this.endBlock();
         this.startBlock();
         this.ctls.push(b);
@@ -532,6 +622,7 @@ export class Compiler {
       case Op.Br: this.branch(r.u32leb(), -1); this.setUnreachable(); break;
       case Op.BrIf: {
         let depth = r.u32leb();
+        if (this.brIfFused(depth)) break;
         let cond = this.operand(this.height - 1);
         this.height--;
         this.branch(depth, <i32>cond);
@@ -617,7 +708,7 @@ export class Compiler {
         if (op >= <u32>Op.I32Store && op <= <u32>Op.I64Store32) { this.store(op); break; }
         if (op >= <u32>Op.I32Eqz && op <= <u32>Op.I64Extend32S) {
           if (numIsUnary(op)) this.unary(Ir.NumBase + op - Op.I32Eqz);
-          else this.binary(Ir.NumBase + op - Op.I32Eqz);
+          else this.binaryOp(op);
           break;
         }
         // validated code contains nothing else
@@ -747,6 +838,11 @@ export class Compiler {
     }
     skipImmediates(r, op);
   }
+}
+
+/** i32 ops where a op b == b op a. */
+function isCommutative(wop: u32): bool {
+  return wop == 0x46 || wop == 0x47 || wop == 0x6A || wop == 0x6C || wop == 0x71 || wop == 0x72 || wop == 0x73;
 }
 
 /** Skips the immediates of `op` (the opcode byte already read). */

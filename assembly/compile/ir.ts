@@ -62,12 +62,35 @@ export const enum Ir {
   NumBase = 64,          // +(op-0x45), 128 ops: unary dst, a | binary dst, a, b
   SatBase = 192,         // +(0xFC sub 0..7), 8 ops: dst, a
 
-  Count = 200,
+  // Fused forms (compile/compiler.ts picks them; semantics as the Wasm ops).
+  ImmBase = 200,         // +(op-0x46), i32 binary op with a constant right operand: dst, a, imm
+  JumpCmpBase = 251,     // +(op-0x46), i32 compare then branch if true: a, b, target
+  JumpCmpImmBase = 261,  // +(op-0x46), the same against a constant: a, imm, target
+
+  Count = 271,
+}
+
+/** i32 binary Wasm ops that have an ImmBase form (no traps, no special cases). */
+export function hasImmForm(wasmOp: u32): bool {
+  return (wasmOp >= 0x46 && wasmOp <= 0x4F) || (wasmOp >= 0x6A && wasmOp <= 0x6C) || (wasmOp >= 0x71 && wasmOp <= 0x78);
+}
+
+/** The i32 comparison that is true exactly when `wasmOp` (0x46..0x4F) is false. */
+export function negateCmp(wasmOp: u32): u32 {
+  switch (wasmOp) {
+    case 0x46: return 0x47; case 0x47: return 0x46;   // eq, ne
+    case 0x48: return 0x4E; case 0x4E: return 0x48;   // lt_s, ge_s
+    case 0x49: return 0x4F; case 0x4F: return 0x49;   // lt_u, ge_u
+    case 0x4A: return 0x4C; case 0x4C: return 0x4A;   // gt_s, le_s
+    case 0x4B: return 0x4D; case 0x4D: return 0x4B;   // gt_u, le_u
+  }
+  return wasmOp;
 }
 
 /** Words of an op with a fixed layout (BrTable is variable: 3 + n + 1). */
 export function irWords(op: u32): u32 {
   if (op >= <u32>Ir.NumBase && op < <u32>Ir.SatBase) return numIsUnary(op - Ir.NumBase + 0x45) ? 3 : 4;
+  if (op >= <u32>Ir.ImmBase) return 4;
   if (op >= <u32>Ir.SatBase) return 3;
   if (op >= <u32>Ir.LoadBase) return 4;
   switch (op) {

@@ -1060,6 +1060,178 @@ export function run(fuelIn: i64): Status {
       case Ir.SatBase + 6: { store<i64>(fp + load<u32>(pc, 4), satI64(load<f64>(fp + load<u32>(pc, 8)))); pc += 12; break; }
       case Ir.SatBase + 7: { store<u64>(fp + load<u32>(pc, 4), satU64(load<f64>(fp + load<u32>(pc, 8)))); pc += 12; break; }
 
+      // ------------------------------------------------------------ fused forms (compile/ir.ts)
+      case Ir.ImmBase + 0: { // i32.eq with a constant
+        store<i32>(fp + load<u32>(pc, 4), <i32>(load<i32>(fp + load<u32>(pc, 8)) == load<i32>(pc, 12))); pc += 16; break;
+      }
+      case Ir.ImmBase + 1: { // i32.ne with a constant
+        store<i32>(fp + load<u32>(pc, 4), <i32>(load<i32>(fp + load<u32>(pc, 8)) != load<i32>(pc, 12))); pc += 16; break;
+      }
+      case Ir.ImmBase + 2: { // i32.lt_s with a constant
+        store<i32>(fp + load<u32>(pc, 4), <i32>(load<i32>(fp + load<u32>(pc, 8)) < load<i32>(pc, 12))); pc += 16; break;
+      }
+      case Ir.ImmBase + 3: { // i32.lt_u with a constant
+        store<i32>(fp + load<u32>(pc, 4), <i32>(load<u32>(fp + load<u32>(pc, 8)) < load<u32>(pc, 12))); pc += 16; break;
+      }
+      case Ir.ImmBase + 4: { // i32.gt_s with a constant
+        store<i32>(fp + load<u32>(pc, 4), <i32>(load<i32>(fp + load<u32>(pc, 8)) > load<i32>(pc, 12))); pc += 16; break;
+      }
+      case Ir.ImmBase + 5: { // i32.gt_u with a constant
+        store<i32>(fp + load<u32>(pc, 4), <i32>(load<u32>(fp + load<u32>(pc, 8)) > load<u32>(pc, 12))); pc += 16; break;
+      }
+      case Ir.ImmBase + 6: { // i32.le_s with a constant
+        store<i32>(fp + load<u32>(pc, 4), <i32>(load<i32>(fp + load<u32>(pc, 8)) <= load<i32>(pc, 12))); pc += 16; break;
+      }
+      case Ir.ImmBase + 7: { // i32.le_u with a constant
+        store<i32>(fp + load<u32>(pc, 4), <i32>(load<u32>(fp + load<u32>(pc, 8)) <= load<u32>(pc, 12))); pc += 16; break;
+      }
+      case Ir.ImmBase + 8: { // i32.ge_s with a constant
+        store<i32>(fp + load<u32>(pc, 4), <i32>(load<i32>(fp + load<u32>(pc, 8)) >= load<i32>(pc, 12))); pc += 16; break;
+      }
+      case Ir.ImmBase + 9: { // i32.ge_u with a constant
+        store<i32>(fp + load<u32>(pc, 4), <i32>(load<u32>(fp + load<u32>(pc, 8)) >= load<u32>(pc, 12))); pc += 16; break;
+      }
+      case Ir.ImmBase + 36: { // i32.add with a constant
+        let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
+        store<i32>(fp + load<u32>(pc, 4), a + b); pc += 16; break;
+      }
+      case Ir.ImmBase + 38: { // i32.mul with a constant
+        let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
+        store<i32>(fp + load<u32>(pc, 4), a * b); pc += 16; break;
+      }
+      case Ir.ImmBase + 43: { // i32.and with a constant
+        let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
+        store<i32>(fp + load<u32>(pc, 4), a & b); pc += 16; break;
+      }
+      case Ir.ImmBase + 44: { // i32.or with a constant
+        let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
+        store<i32>(fp + load<u32>(pc, 4), a | b); pc += 16; break;
+      }
+      case Ir.ImmBase + 45: { // i32.xor with a constant
+        let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
+        store<i32>(fp + load<u32>(pc, 4), a ^ b); pc += 16; break;
+      }
+      case Ir.ImmBase + 46: { // i32.shl with a constant
+        let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
+        store<i32>(fp + load<u32>(pc, 4), a << b); pc += 16; break;
+      }
+      case Ir.ImmBase + 47: { // i32.shr_s with a constant
+        let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
+        store<i32>(fp + load<u32>(pc, 4), a >> b); pc += 16; break;
+      }
+      case Ir.ImmBase + 48: { // i32.shr_u with a constant
+        let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
+        store<i32>(fp + load<u32>(pc, 4), <i32>(<u32>a >>> <u32>b)); pc += 16; break;
+      }
+      case Ir.ImmBase + 49: { // i32.rotl with a constant
+        let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
+        store<i32>(fp + load<u32>(pc, 4), rotl<i32>(a, b)); pc += 16; break;
+      }
+      case Ir.ImmBase + 50: { // i32.rotr with a constant
+        let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
+        store<i32>(fp + load<u32>(pc, 4), rotr<i32>(a, b)); pc += 16; break;
+      }
+      case Ir.JumpCmpBase + 0: { // br_if (i32.eq a b)
+        if (load<i32>(fp + load<u32>(pc, 4)) == load<i32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
+        else pc += 16;
+        break;
+      }
+      case Ir.JumpCmpBase + 1: { // br_if (i32.ne a b)
+        if (load<i32>(fp + load<u32>(pc, 4)) != load<i32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
+        else pc += 16;
+        break;
+      }
+      case Ir.JumpCmpBase + 2: { // br_if (i32.lt_s a b)
+        if (load<i32>(fp + load<u32>(pc, 4)) < load<i32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
+        else pc += 16;
+        break;
+      }
+      case Ir.JumpCmpBase + 3: { // br_if (i32.lt_u a b)
+        if (load<u32>(fp + load<u32>(pc, 4)) < load<u32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
+        else pc += 16;
+        break;
+      }
+      case Ir.JumpCmpBase + 4: { // br_if (i32.gt_s a b)
+        if (load<i32>(fp + load<u32>(pc, 4)) > load<i32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
+        else pc += 16;
+        break;
+      }
+      case Ir.JumpCmpBase + 5: { // br_if (i32.gt_u a b)
+        if (load<u32>(fp + load<u32>(pc, 4)) > load<u32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
+        else pc += 16;
+        break;
+      }
+      case Ir.JumpCmpBase + 6: { // br_if (i32.le_s a b)
+        if (load<i32>(fp + load<u32>(pc, 4)) <= load<i32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
+        else pc += 16;
+        break;
+      }
+      case Ir.JumpCmpBase + 7: { // br_if (i32.le_u a b)
+        if (load<u32>(fp + load<u32>(pc, 4)) <= load<u32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
+        else pc += 16;
+        break;
+      }
+      case Ir.JumpCmpBase + 8: { // br_if (i32.ge_s a b)
+        if (load<i32>(fp + load<u32>(pc, 4)) >= load<i32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
+        else pc += 16;
+        break;
+      }
+      case Ir.JumpCmpBase + 9: { // br_if (i32.ge_u a b)
+        if (load<u32>(fp + load<u32>(pc, 4)) >= load<u32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
+        else pc += 16;
+        break;
+      }
+      case Ir.JumpCmpImmBase + 0: { // br_if (i32.eq a const)
+        if (load<i32>(fp + load<u32>(pc, 4)) == load<i32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
+        else pc += 16;
+        break;
+      }
+      case Ir.JumpCmpImmBase + 1: { // br_if (i32.ne a const)
+        if (load<i32>(fp + load<u32>(pc, 4)) != load<i32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
+        else pc += 16;
+        break;
+      }
+      case Ir.JumpCmpImmBase + 2: { // br_if (i32.lt_s a const)
+        if (load<i32>(fp + load<u32>(pc, 4)) < load<i32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
+        else pc += 16;
+        break;
+      }
+      case Ir.JumpCmpImmBase + 3: { // br_if (i32.lt_u a const)
+        if (load<u32>(fp + load<u32>(pc, 4)) < load<u32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
+        else pc += 16;
+        break;
+      }
+      case Ir.JumpCmpImmBase + 4: { // br_if (i32.gt_s a const)
+        if (load<i32>(fp + load<u32>(pc, 4)) > load<i32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
+        else pc += 16;
+        break;
+      }
+      case Ir.JumpCmpImmBase + 5: { // br_if (i32.gt_u a const)
+        if (load<u32>(fp + load<u32>(pc, 4)) > load<u32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
+        else pc += 16;
+        break;
+      }
+      case Ir.JumpCmpImmBase + 6: { // br_if (i32.le_s a const)
+        if (load<i32>(fp + load<u32>(pc, 4)) <= load<i32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
+        else pc += 16;
+        break;
+      }
+      case Ir.JumpCmpImmBase + 7: { // br_if (i32.le_u a const)
+        if (load<u32>(fp + load<u32>(pc, 4)) <= load<u32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
+        else pc += 16;
+        break;
+      }
+      case Ir.JumpCmpImmBase + 8: { // br_if (i32.ge_s a const)
+        if (load<i32>(fp + load<u32>(pc, 4)) >= load<i32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
+        else pc += 16;
+        break;
+      }
+      case Ir.JumpCmpImmBase + 9: { // br_if (i32.ge_u a const)
+        if (load<u32>(fp + load<u32>(pc, 4)) >= load<u32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
+        else pc += 16;
+        break;
+      }
+
       default:
         return trapOut(Trap.Unreachable, instId, <u32>(pc - codeBase), frameCount, fuel);
     }
