@@ -27,6 +27,8 @@ export class CompiledModule {
   code: StaticArray<u32> = new StaticArray<u32>(0);
   funcInfo: StaticArray<u32> = new StaticArray<u32>(0);
   side: StaticArray<u32> = new StaticArray<u32>(0);
+  /** Compiled with Fuel ops (see limits.fuelMetering). */
+  metered: bool = true;
   /** Canonical type id of each module type index. */
   typeCanon: StaticArray<u32> = new StaticArray<u32>(0);
 

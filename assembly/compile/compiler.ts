@@ -25,6 +25,7 @@ import { Op, OpFC } from "../binary/opcodes";
 import { Ir, numIsUnary, hasImmForm, negateCmp } from "./ir";
 import { CompiledModule, FUNC_INFO_WORDS } from "./compiled";
 import { fuelCost } from "../exec/fuel";
+import { limits } from "../runtime/limits";
 
 const enum K { Temp = 0, Local = 1, Const = 2 }
 
@@ -65,6 +66,8 @@ export class Compiler {
   wasmOff: u32 = 0;
 
   // fuel block state
+  /** Emit Fuel ops (limits.fuelMetering when the module was loaded). */
+  metering: bool = limits.fuelMetering;
   pending: u32 = 0;
   blockOpen: bool = false;
   fuelPos: i32 = 0;
@@ -144,10 +147,14 @@ export class Compiler {
   @inline here(): u32 { return <u32>this.code.length << 2; }
 
   startBlock(): void {
-    this.fuelPos = this.code.length;
-    this.code.push(Ir.Fuel);
-    this.code.push(0);
-    this.code.push(<u32>this.side.length);
+    if (this.metering) {
+      this.fuelPos = this.code.length;
+      this.code.push(Ir.Fuel);
+      this.code.push(0);
+      this.code.push(<u32>this.side.length);
+    } else {
+      this.fuelPos = -1;
+    }
     this.sideHeader = this.side.length;
     this.side.push(0);
     this.blockOps = 0;
@@ -158,6 +165,7 @@ export class Compiler {
 
   endBlock(): void {
     if (!this.blockOpen) return;
+    if (this.pending > 0 && !this.metering) this.pending = 0;
     if (this.pending > 0) {
       if (this.blockOps > 0) {
         this.side[this.lastEntry + 1] += this.pending;
@@ -168,10 +176,10 @@ export class Compiler {
       }
     }
     if (this.blockOps == 0) {
-      this.code.length = this.fuelPos;
+      if (this.fuelPos >= 0) this.code.length = this.fuelPos;
       this.side.length = this.sideHeader;
     } else {
-      this.code[this.fuelPos + 1] = this.blockCost;
+      if (this.fuelPos >= 0) this.code[this.fuelPos + 1] = this.blockCost;
       this.side[this.sideHeader] = this.blockOps;
     }
     this.blockOpen = false;
@@ -878,5 +886,6 @@ export function skipImmediates(r: Reader, op: u32): void {
 /** Compiles every function of `cm.module` into `cm`. */
 export function compileModule(cm: CompiledModule): void {
   let c = new Compiler(cm);
+  cm.metered = c.metering;
   c.compileAll();
 }

@@ -10,6 +10,8 @@ export class Limits {
   maxTableElems: u32 = 10000000;
   maxInstances: u32 = 10000;
   maxModuleBytes: u32 = 64 << 20;
+  /** Compile Fuel ops into modules loaded from now on (off: no metering, no fuel halts). */
+  fuelMetering: bool = true;
 }
 
 export const limits = new Limits();
@@ -22,6 +24,7 @@ export const enum ConfigKey {
   MaxTableElems = 5,
   MaxInstances = 6,
   MaxModuleBytes = 7,
+  FuelMetering = 8,
 }
 
 /** Apply one setting; false if the key is unknown or the value out of range. */
@@ -36,6 +39,7 @@ export function configure(key: i32, value: i64): bool {
     case ConfigKey.MaxTableElems: limits.maxTableElems = v; return true;
     case ConfigKey.MaxInstances: limits.maxInstances = v; return true;
     case ConfigKey.MaxModuleBytes: limits.maxModuleBytes = v; return true;
+    case ConfigKey.FuelMetering: if (v > 1) return false; limits.fuelMetering = v == 1; return true;
   }
   return false;
 }
