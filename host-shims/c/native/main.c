@@ -1,0 +1,456 @@
+/*
+ * wrt-native: the C translation of the interpreter as a host program
+ * (x86-64 Linux, gcc -O2, stock wasm-rt-impl.c). Two commands:
+ *
+ *   wrt-native run <module.wasm> [--invoke NAME [args...]] [--fuel N]
+ *       as `wrt run`: results as TYPE:VALUE lines on stdout; exit 0 ok,
+ *       1 trap / invalid module / error, 2 out of fuel, 3 interpreter
+ *       fault, 64 usage.
+ *
+ *   wrt-native serve <request-fifo> <response-fifo>
+ *       the raw embedding ABI over two pipes, for the Node side
+ *       (host-shims/node/src/native-engine.ts). Protocol in docs/firmware.md
+ *       ("Native engine protocol") and below.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "wrt.h"
+
+bool wrt_abort_args(uint32_t out[4]); /* wrt.c, internal */
+
+/* ------------------------------------------------------------------ run */
+
+static int usage(const char *msg) {
+  fprintf(stderr, "wrt-native: %s\nusage:\n  wrt-native run <module.wasm> [--invoke NAME [args...]] [--fuel N]\n"
+                  "  wrt-native serve <request-fifo> <response-fifo>\n", msg);
+  return 64;
+}
+
+static uint8_t *read_file(const char *path, uint32_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  uint8_t *buf = malloc(n > 0 ? (size_t)n : 1);
+  if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) { free(buf); buf = NULL; }
+  fclose(f);
+  *len = (uint32_t)n;
+  return buf;
+}
+
+/* Command-line text -> bits (as values.ts parseTyped). */
+static int parse_value(uint8_t type, const char *text, uint64_t *bits) {
+  char clean[128];
+  size_t n = 0;
+  for (const char *s = text; *s && n + 1 < sizeof clean; s++) if (*s != '_') clean[n++] = *s;
+  clean[n] = 0;
+  char *end = NULL;
+  errno = 0;
+  if (type == WRT_I32 || type == WRT_I64) {
+    const char *body = clean;
+    int neg = 0;
+    if (*body == '-' || *body == '+') { neg = *body == '-'; body++; }
+    if (!*body) return -1;
+    uint64_t v = strtoull(body, &end, (body[0] == '0' && (body[1] == 'x' || body[1] == 'X')) ? 16 : 10);
+    if (*end || errno) return -1;
+    *bits = neg ? (uint64_t)0 - v : v;
+    if (type == WRT_I32) *bits &= 0xFFFFFFFFu;
+    return 0;
+  }
+  if (type == WRT_F32 || type == WRT_F64) {
+    double d;
+    if (!strcasecmp(clean, "nan") || !strcasecmp(clean, "+nan")) d = __builtin_nan("");
+    else if (!strcasecmp(clean, "-nan")) d = -__builtin_nan("");
+    else if (!strcasecmp(clean, "inf") || !strcasecmp(clean, "+inf") || !strcasecmp(clean, "infinity")) d = __builtin_inf();
+    else if (!strcasecmp(clean, "-inf") || !strcasecmp(clean, "-infinity")) d = -__builtin_inf();
+    else {
+      d = strtod(clean, &end);
+      if (end == clean || *end) return -1;
+    }
+    if (type == WRT_F32) {
+      float f = (float)d;
+      uint32_t b;
+      memcpy(&b, &f, 4);
+      *bits = b;
+    } else {
+      memcpy(bits, &d, 8);
+    }
+    return 0;
+  }
+  return -1;
+}
+
+/* spectest print functions: `value : type` lines, as spectest.ts. */
+static int spectest_print(void *ctx, const uint64_t *args, uint32_t nargs, uint64_t *res, uint32_t nres) {
+  (void)res; (void)nres;
+  const char *types = ctx;
+  for (uint32_t i = 0; i < nargs && types[i]; i++) {
+    char buf[64];
+    uint8_t t = types[i] == 'i' ? WRT_I32 : types[i] == 'I' ? WRT_I64 : types[i] == 'f' ? WRT_F32 : WRT_F64;
+    wrt_format_value(buf, sizeof buf, t, args[i]);
+    char *colon = strchr(buf, ':');
+    *colon = 0;
+    printf("%s : %s\n", colon + 1, buf);
+  }
+  return 0;
+}
+
+static const wrt_host_def SPECTEST[] = {
+  {"spectest", "print", spectest_print, ""},
+  {"spectest", "print_i32", spectest_print, "i"},
+  {"spectest", "print_i64", spectest_print, "I"},
+  {"spectest", "print_f32", spectest_print, "f"},
+  {"spectest", "print_f64", spectest_print, "F"},
+  {"spectest", "print_i32_f32", spectest_print, "if"},
+  {"spectest", "print_f64_f64", spectest_print, "FF"},
+};
+
+static int cmd_run(int argc, char **argv) {
+  const char *file = NULL, *invoke = NULL;
+  const char *call_args[64];
+  int ncall = 0;
+  int64_t fuel = -1;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "--invoke")) {
+      if (++i >= argc) return usage("--invoke needs a name");
+      invoke = argv[i];
+      while (i + 1 < argc && !(argv[i + 1][0] == '-' && argv[i + 1][1] == '-' && argv[i + 1][2] >= 'a' && argv[i + 1][2] <= 'z')) {
+        if (ncall == 64) return usage("too many arguments");
+        call_args[ncall++] = argv[++i];
+      }
+    } else if (!strcmp(a, "--fuel")) {
+      if (++i >= argc || !*argv[i] || strspn(argv[i], "0123456789") != strlen(argv[i])) return usage("--fuel needs a non-negative integer");
+      fuel = (int64_t)strtoull(argv[i], NULL, 10);
+    } else if (a[0] == '-' && a[1] == '-') {
+      char m[128];
+      snprintf(m, sizeof m, "unknown option %s", a);
+      return usage(m);
+    } else if (!file) {
+      file = a;
+    } else {
+      if (ncall == 64) return usage("too many arguments");
+      call_args[ncall++] = a;
+    }
+  }
+  if (!file) return usage("missing module file");
+  uint32_t len;
+  uint8_t *bytes = read_file(file, &len);
+  if (!bytes) { fprintf(stderr, "wrt: cannot read %s: %s\n", file, strerror(errno)); return 1; }
+  char msg[512];
+  if (wrt_open() != 0) { fprintf(stderr, "wrt: internal error: %s\n", wrt_fault()); return 3; }
+  int32_t m = wrt_load(bytes, len);
+  free(bytes);
+  if (m < 0) {
+    if (wrt_dead()) { fprintf(stderr, "wrt: internal error: %s\n", wrt_fault()); return 3; }
+    int32_t code = wrt_error_code(), off = wrt_error_offset();
+    wrt_error_message(msg, sizeof msg);
+    fprintf(stderr, "%s: %s (byte offset %d)\n", code > 0 && code <= 39 ? "malformed" : "invalid", msg, off);
+    return 1;
+  }
+  int32_t inst = wrt_instantiate_hosts(m, SPECTEST, sizeof SPECTEST / sizeof SPECTEST[0]);
+  if (inst < 0) {
+    if (wrt_dead()) { fprintf(stderr, "wrt: internal error: %s\n", wrt_fault()); return 3; }
+    if (wrt_trap_code() > 0) fprintf(stderr, "trap: %s\n", wrt_trap_message(msg, sizeof msg));
+    else fprintf(stderr, "wrt: %s\n", wrt_error_message(msg, sizeof msg));
+    return 1;
+  }
+  if (!invoke) return 0;
+  int32_t f = wrt_export(inst, invoke);
+  if (f < 0 || (uint32_t)f >> 28 != 0) {
+    snprintf(msg, sizeof msg, "no exported function \"%s\"", invoke);
+    return usage(msg);
+  }
+  uint32_t np, nr;
+  uint8_t pt[64], rt[64];
+  if (wrt_func_sig(f, &np, pt, 64, &nr, rt, 64) != 0 || np > 64 || nr > 64) { fprintf(stderr, "wrt: bad function type\n"); return 1; }
+  if ((uint32_t)ncall != np) {
+    snprintf(msg, sizeof msg, "%s takes %u arguments, got %d", invoke, np, ncall);
+    return usage(msg);
+  }
+  uint64_t args[64], results[64];
+  for (uint32_t i = 0; i < np; i++) {
+    if (parse_value(pt[i], call_args[i], &args[i]) != 0) {
+      fprintf(stderr, "wrt: not a value of type 0x%02x: \"%s\"\n", pt[i], call_args[i]);
+      return 1;
+    }
+  }
+  if (wrt_invoke(f, args, np) != 0) { fprintf(stderr, "wrt: %s\n", wrt_error_message(msg, sizeof msg)); return wrt_dead() ? 3 : 1; }
+  int st = wrt_run_hosted(fuel < 0 ? WRT_FUEL_UNLIMITED : fuel);
+  switch (st) {
+    case WRT_DONE: {
+      int32_t n = wrt_get_results(results, 64);
+      for (int32_t i = 0; i < n && i < 64; i++) puts(wrt_format_value(msg, sizeof msg, rt[i], results[i]));
+      return 0;
+    }
+    case WRT_OUT_OF_FUEL:
+      wrt_abandon();
+      puts("out of fuel");
+      return 2;
+    case WRT_TRAP:
+      fprintf(stderr, "trap: %s\n", wrt_trap_message(msg, sizeof msg));
+      return 1;
+    default:
+      if (wrt_dead()) { fprintf(stderr, "wrt: internal error: %s\n", wrt_fault()); return 3; }
+      fprintf(stderr, "wrt: %s\n", wrt_error_message(msg, sizeof msg));
+      return 1;
+  }
+}
+
+/* ---------------------------------------------------------------- serve
+ *
+ * Request (40-byte header, little-endian, then flush_len bytes):
+ *   u32 op          index of the export in OPS below (RAW_EXPORT_NAMES order
+ *                   of host-shims/node/src/engine.ts); 0xFFFFFFFF = quit
+ *   u32 flush_addr  bytes to write into the interpreter's memory first
+ *   u32 flush_len   (the I/O buffer region the Node side may have written)
+ *   u32 reserved
+ *   u64 a0, a1, a2  arguments (i32 in the low half)
+ *   u8  flush[flush_len]
+ * Response (24-byte header, then data_len bytes); one or more per request:
+ *   u32 kind        0 result (last), 1 log line (more follow),
+ *                   2 abort (last), 3 crash (last)
+ *   u32 mem_pages   page count of the interpreter's memory now
+ *   u32 data_addr   where `data` lives in the interpreter's memory
+ *   u32 data_len
+ *   u64 value       0: the return value (i32 sign-extended); 1: log level;
+ *                   2: line | col << 32; 3: 0
+ *   u8  data[data_len]
+ *     kind 0: for wrt_io, the I/O buffer's current contents (a0 bytes);
+ *     kind 1: the log text; kind 3: the fault text;
+ *     kind 2: u32 msg, u32 file, u32 n1, n1 bytes from msg-4,
+ *             u32 n2, n2 bytes from file-4 (AssemblyScript strings).
+ */
+
+enum {
+  OP_abi_version, OP_io, OP_error_code, OP_error_offset, OP_error_text,
+  OP_config, OP_collect, OP_module_load, OP_module_drop, OP_module_imports,
+  OP_module_import, OP_module_exports, OP_module_export, OP_func_new_host,
+  OP_memory_new, OP_table_new, OP_global_new, OP_instantiate, OP_start,
+  OP_instance_export, OP_instance_drop, OP_func_type, OP_call, OP_run,
+  OP_fuel_left, OP_results, OP_host_id, OP_host_args, OP_host_return,
+  OP_host_trap, OP_trap_code, OP_trap_text, OP_trap_func, OP_trap_pc,
+  OP_abandon, OP_global_get, OP_global_set, OP_global_type, OP_memory_base,
+  OP_memory_bytes, OP_memory_grow, OP_table_size, OP_table_get, OP_table_set,
+  OP_fuel_costs, OP_COUNT
+};
+
+static int g_in = -1, g_out = -1;
+
+static void die(const char *what) {
+  fprintf(stderr, "wrt-native serve: %s: %s\n", what, strerror(errno));
+  exit(3);
+}
+
+static int read_all(void *buf, size_t n) {
+  uint8_t *p = buf;
+  while (n) {
+    ssize_t r = read(g_in, p, n);
+    if (r == 0) return -1; /* the Node side went away */
+    if (r < 0) { if (errno == EINTR) continue; die("read"); }
+    p += r;
+    n -= (size_t)r;
+  }
+  return 0;
+}
+
+static uint8_t *g_obuf;
+static size_t g_ocap;
+
+static void reserve(size_t n) {
+  if (n <= g_ocap) return;
+  g_ocap = n < 65536 ? 65536 : n * 2;
+  g_obuf = realloc(g_obuf, g_ocap);
+  if (!g_obuf) die("out of memory");
+}
+
+static void write_all(const void *buf, size_t n) {
+  const uint8_t *p = buf;
+  while (n) {
+    ssize_t r = write(g_out, p, n);
+    if (r < 0) { if (errno == EINTR) continue; die("write"); }
+    p += r;
+    n -= (size_t)r;
+  }
+}
+
+static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+static void put64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
+
+static void respond(uint32_t kind, uint64_t value, uint32_t addr, const void *data, uint32_t len) {
+  reserve(24 + (size_t)len);
+  put32(g_obuf, kind);
+  put32(g_obuf + 4, wrt_dead() ? 0 : wrt_mem_pages());
+  put32(g_obuf + 8, addr);
+  put32(g_obuf + 12, len);
+  put64(g_obuf + 16, value);
+  if (len) memcpy(g_obuf + 24, data, len);
+  write_all(g_obuf, 24 + (size_t)len);
+}
+
+/* An AssemblyScript string's bytes from ptr-4 (length prefix included). */
+static uint32_t as_string_region(uint32_t ptr, const uint8_t **start) {
+  uint32_t size = wrt_mem_size();
+  if (ptr < 4 || ptr > size) return 0;
+  uint32_t len;
+  memcpy(&len, wrt_mem_base() + ptr - 4, 4);
+  if (len > size - ptr) return 0;
+  *start = wrt_mem_base() + ptr - 4;
+  return len + 4;
+}
+
+static void respond_fault(void) {
+  uint32_t a[4];
+  if (wrt_abort_args(a)) {
+    const uint8_t *s1 = NULL, *s2 = NULL;
+    uint32_t n1 = as_string_region(a[0], &s1), n2 = as_string_region(a[1], &s2);
+    size_t len = 16 + (size_t)n1 + n2;
+    uint8_t *d = malloc(len);
+    if (!d) die("out of memory");
+    put32(d, n1 ? a[0] : 0);
+    put32(d + 4, n2 ? a[1] : 0);
+    put32(d + 8, n1);
+    if (n1) memcpy(d + 12, s1, n1);
+    put32(d + 12 + n1, n2);
+    if (n2) memcpy(d + 16 + n1, s2, n2);
+    reserve(24 + len);
+    put32(g_obuf, 2);
+    put32(g_obuf + 4, wrt_mem_pages());
+    put32(g_obuf + 8, 0);
+    put32(g_obuf + 12, (uint32_t)len);
+    put64(g_obuf + 16, (uint64_t)a[2] | (uint64_t)a[3] << 32);
+    memcpy(g_obuf + 24, d, len);
+    free(d);
+    write_all(g_obuf, 24 + len);
+  } else {
+    const char *t = wrt_fault();
+    const char *p = "interpreter crashed: ";
+    if (!strncmp(t, p, strlen(p))) t += strlen(p);
+    respond(3, 0, 0, t, (uint32_t)strlen(t));
+  }
+  wrt_reset(); /* a fresh interpreter; the Node side treats this one as dead */
+}
+
+static int64_t dispatch(uint32_t op, uint64_t a0, uint64_t a1, uint64_t a2, bool *is_void) {
+  int32_t x = (int32_t)a0, y = (int32_t)a1, z = (int32_t)a2;
+  *is_void = false;
+  switch (op) {
+    case OP_abi_version: return wrt_abi_version();
+    case OP_io: return wrt_io(x);
+    case OP_error_code: return wrt_error_code();
+    case OP_error_offset: return wrt_error_offset();
+    case OP_error_text: return wrt_error_text();
+    case OP_config: return wrt_config(x, (int64_t)a1);
+    case OP_collect: *is_void = true; wrt_collect(); return 0;
+    case OP_module_load: return wrt_module_load(x);
+    case OP_module_drop: *is_void = true; wrt_module_drop(x); return 0;
+    case OP_module_imports: return wrt_module_imports(x);
+    case OP_module_import: return wrt_module_import(x, y);
+    case OP_module_exports: return wrt_module_exports(x);
+    case OP_module_export: return wrt_module_export(x, y);
+    case OP_func_new_host: return wrt_func_new_host(x);
+    case OP_memory_new: return wrt_memory_new(x, y);
+    case OP_table_new: return wrt_table_new(x, y, z);
+    case OP_global_new: return wrt_global_new(x, y, (int64_t)a2);
+    case OP_instantiate: return wrt_instantiate(x, y);
+    case OP_start: return wrt_start(x);
+    case OP_instance_export: return wrt_instance_export(x, y);
+    case OP_instance_drop: *is_void = true; wrt_instance_drop(x); return 0;
+    case OP_func_type: return wrt_func_type(x);
+    case OP_call: return wrt_call(x, y);
+    case OP_run: return wrt_run((int64_t)a0);
+    case OP_fuel_left: return wrt_fuel_left();
+    case OP_results: return wrt_results();
+    case OP_host_id: return wrt_host_id();
+    case OP_host_args: return wrt_host_args();
+    case OP_host_return: return wrt_host_return(x);
+    case OP_host_trap: return wrt_host_trap(x);
+    case OP_trap_code: return wrt_trap_code();
+    case OP_trap_text: return wrt_trap_text();
+    case OP_trap_func: return wrt_trap_func();
+    case OP_trap_pc: return wrt_trap_pc();
+    case OP_abandon: *is_void = true; wrt_abandon(); return 0;
+    case OP_global_get: return wrt_global_get(x);
+    case OP_global_set: return wrt_global_set(x, (int64_t)a1);
+    case OP_global_type: return wrt_global_type(x);
+    case OP_memory_base: return wrt_memory_base(x);
+    case OP_memory_bytes: return wrt_memory_bytes(x);
+    case OP_memory_grow: return wrt_memory_grow(x, y);
+    case OP_table_size: return wrt_table_size(x);
+    case OP_table_get: return wrt_table_get(x, y);
+    case OP_table_set: return wrt_table_set(x, y, (int64_t)a2);
+    case OP_fuel_costs: return wrt_fuel_costs(x);
+  }
+  return -1;
+}
+
+static int cmd_serve(int argc, char **argv) {
+  if (argc != 2) return usage("serve needs <request-fifo> <response-fifo>");
+  /* Order matters (the Node side opens its ends in the same order). */
+  g_in = open(argv[0], O_RDONLY);
+  if (g_in < 0) die(argv[0]);
+  g_out = open(argv[1], O_WRONLY);
+  if (g_out < 0) die(argv[1]);
+  if (wrt_open() != 0) {
+    respond(3, 0, 0, wrt_fault(), (uint32_t)strlen(wrt_fault()));
+  } else {
+    respond(0, 1, 0, NULL, 0); /* hello: ready */
+  }
+  uint8_t hdr[40];
+  uint8_t *flush = NULL;
+  size_t flush_cap = 0;
+  while (read_all(hdr, sizeof hdr) == 0) {
+    uint32_t op, faddr, flen;
+    uint64_t a0, a1, a2;
+    memcpy(&op, hdr, 4);
+    memcpy(&faddr, hdr + 4, 4);
+    memcpy(&flen, hdr + 8, 4);
+    memcpy(&a0, hdr + 16, 8);
+    memcpy(&a1, hdr + 24, 8);
+    memcpy(&a2, hdr + 32, 8);
+    if (op == 0xFFFFFFFFu) break;
+    if (flen > flush_cap) {
+      flush_cap = flen;
+      flush = realloc(flush, flush_cap);
+      if (!flush) die("out of memory");
+    }
+    if (flen && read_all(flush, flen) != 0) break;
+    if (wrt_dead()) wrt_reset();
+    if (flen && (uint64_t)faddr + flen <= wrt_mem_size()) memcpy(wrt_mem_base() + faddr, flush, flen);
+    if (op >= OP_COUNT) {
+      respond(3, 0, 0, "unknown operation", 17);
+      continue;
+    }
+    bool is_void;
+    int64_t r = dispatch(op, a0, a1, a2, &is_void);
+    if (wrt_dead()) {
+      respond_fault();
+      continue;
+    }
+    if (op == OP_io && r > 0) {
+      uint32_t size = (uint32_t)a0;
+      if ((uint64_t)r + size > wrt_mem_size()) size = 0;
+      respond(0, (uint64_t)r, (uint32_t)r, wrt_mem_base() + r, size);
+    } else {
+      respond(0, (uint64_t)r, 0, NULL, 0);
+    }
+  }
+  wrt_close();
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) return usage("missing command");
+  if (!strcmp(argv[1], "run")) return cmd_run(argc - 2, argv + 2);
+  if (!strcmp(argv[1], "serve")) return cmd_serve(argc - 2, argv + 2);
+  char m[128];
+  snprintf(m, sizeof m, "unknown command %s", argv[1]);
+  return usage(m);
+}

@@ -1,0 +1,190 @@
+/*
+ * wrt.h: the C embedding API of WRT (docs/firmware.md).
+ *
+ * A thin wrapper over the exports of build/wrt.wasm translated to C by
+ * wasm2c (build/c/wrt.c): the raw layer below is the embedding ABI of
+ * docs/embedding-api.md one to one (same names, same integers; addresses
+ * are offsets in the interpreter's linear memory), every call guarded so
+ * that an interpreter fault (`wrt.abort`, or a trap inside the interpreter's
+ * own code) returns -1 and leaves the engine dead with a message instead of
+ * crashing the firmware. The convenience layer loads a guest from a byte
+ * array (flash), binds imports to host functions by index, invokes an
+ * export by name and runs it with fuel, answering host calls.
+ *
+ * One interpreter per program (the generated code and the wasm-rt keep
+ * global state): wrt_open() / wrt_close(), no handle.
+ *
+ * Nothing here allocates: memory comes from the wasm-rt (a static arena on
+ * bare metal: wrt_rt_bare.c, WRT_ARENA_PAGES).
+ */
+#ifndef WRT_H
+#define WRT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- statuses of wrt_run (embedding-api.md) ---- */
+enum {
+  WRT_DONE = 0,
+  WRT_OUT_OF_FUEL = 1,
+  WRT_HOST_CALL = 2,
+  WRT_TRAP = 3,
+  WRT_ERROR = -1
+};
+
+/* Value types (binary encodings). */
+enum {
+  WRT_I32 = 0x7F, WRT_I64 = 0x7E, WRT_F32 = 0x7D, WRT_F64 = 0x7C,
+  WRT_V128 = 0x7B, WRT_FUNCREF = 0x70, WRT_EXTERNREF = 0x6F
+};
+
+/* Config keys (wrt_config). */
+enum {
+  WRT_CFG_VALUE_STACK_BYTES = 1, WRT_CFG_CALL_FRAMES = 2,
+  WRT_CFG_MAX_PAGES_PER_MEMORY = 3, WRT_CFG_MAX_PAGES_TOTAL = 4,
+  WRT_CFG_MAX_TABLE_ELEMS = 5, WRT_CFG_MAX_INSTANCES = 6,
+  WRT_CFG_MAX_MODULE_BYTES = 7
+};
+
+/* Unlimited fuel for wrt_run. */
+#define WRT_FUEL_UNLIMITED INT64_MAX
+
+/* ---- life cycle ---- */
+
+/* Instantiates the interpreter (fresh state). 0 ok, -1 fault (see wrt_fault). */
+int wrt_open(void);
+/* Frees the interpreter's memory. */
+void wrt_close(void);
+/* wrt_close + wrt_open: the way back after a fault. */
+int wrt_reset(void);
+/* True after an interpreter fault: every call fails until wrt_reset. */
+bool wrt_dead(void);
+/* The fault's message ("" if none), e.g. "interpreter aborted: ... (file:line:col)". */
+const char *wrt_fault(void);
+
+/* The interpreter's linear memory (moves when it grows: re-read). */
+uint8_t *wrt_mem_base(void);
+uint32_t wrt_mem_size(void);
+/* Page count of the interpreter's linear memory. */
+uint32_t wrt_mem_pages(void);
+
+/* ---- raw layer: docs/embedding-api.md, one to one ----
+ * An interpreter fault makes any of these return -1 (void ones: nothing)
+ * and wrt_dead() true. */
+int32_t wrt_abi_version(void);
+int32_t wrt_io(int32_t size);
+int32_t wrt_error_code(void);
+int32_t wrt_error_offset(void);
+int32_t wrt_error_text(void);
+int32_t wrt_config(int32_t key, int64_t value);
+void wrt_collect(void);
+int32_t wrt_module_load(int32_t len);
+void wrt_module_drop(int32_t m);
+int32_t wrt_module_imports(int32_t m);
+int32_t wrt_module_import(int32_t m, int32_t i);
+int32_t wrt_module_exports(int32_t m);
+int32_t wrt_module_export(int32_t m, int32_t i);
+int32_t wrt_func_new_host(int32_t host_id);
+int32_t wrt_memory_new(int32_t min, int32_t max);
+int32_t wrt_table_new(int32_t elem_type, int32_t min, int32_t max);
+int32_t wrt_global_new(int32_t type, int32_t mut, int64_t bits);
+int32_t wrt_instantiate(int32_t m, int32_t n);
+int32_t wrt_start(int32_t inst);
+int32_t wrt_instance_export(int32_t inst, int32_t len);
+void wrt_instance_drop(int32_t inst);
+int32_t wrt_func_type(int32_t handle);
+int32_t wrt_call(int32_t func, int32_t nargs);
+int32_t wrt_run(int64_t fuel);
+int64_t wrt_fuel_left(void);
+int32_t wrt_results(void);
+int32_t wrt_host_id(void);
+int32_t wrt_host_args(void);
+int32_t wrt_host_return(int32_t nresults);
+int32_t wrt_host_trap(int32_t len);
+int32_t wrt_trap_code(void);
+int32_t wrt_trap_text(void);
+int32_t wrt_trap_func(void);
+int32_t wrt_trap_pc(void);
+void wrt_abandon(void);
+int64_t wrt_global_get(int32_t handle);
+int32_t wrt_global_set(int32_t handle, int64_t bits);
+int32_t wrt_global_type(int32_t handle);
+int32_t wrt_memory_base(int32_t handle);
+int32_t wrt_memory_bytes(int32_t handle);
+int32_t wrt_memory_grow(int32_t handle, int32_t pages);
+int32_t wrt_table_size(int32_t handle);
+int64_t wrt_table_get(int32_t handle, int32_t i);
+int32_t wrt_table_set(int32_t handle, int32_t i, int64_t bits);
+int32_t wrt_fuel_costs(int32_t n);
+
+/* The I/O buffer as a pointer (at least `size` bytes), or NULL. Valid until
+ * the next call into the interpreter. */
+uint8_t *wrt_io_ptr(uint32_t size);
+
+/* ---- convenience layer ---- */
+
+/* A host function: args in, results out (value slots, embedding-api.md).
+ * Return 0, or a non-zero value to trap the guest with wrt_host_trap_text. */
+typedef int (*wrt_host_fn)(void *ctx, const uint64_t *args, uint32_t nargs,
+                           uint64_t *results, uint32_t nresults);
+
+typedef struct {
+  const char *module; /* import module name; NULL = bind by index only */
+  const char *name;   /* import field name */
+  wrt_host_fn fn;
+  void *ctx;
+} wrt_host_def;
+
+/* Message of a host trap (set by a host function before returning non-zero). */
+void wrt_set_host_trap(const char *text);
+
+/* Copies `len` bytes (e.g. a const array in flash) into the I/O buffer and
+ * loads the module. Module handle, or -1 (wrt_error_message). */
+int32_t wrt_load(const uint8_t *bytes, uint32_t len);
+
+/* Instantiates module `m`. Each function import i is bound to a host
+ * function: the entry of `hosts` with the same module/name, or hosts[i]
+ * when names are NULL. Other import kinds fail ("unknown import").
+ * Runs the start function (unbounded fuel). Instance handle or -1. */
+int32_t wrt_instantiate_hosts(int32_t m, const wrt_host_def *hosts, uint32_t nhosts);
+
+/* Extern handle of the export `name`, or -1. */
+int32_t wrt_export(int32_t inst, const char *name);
+
+/* A function's type: counts, and types into params[]/results[] (up to the
+ * given capacities). 0 ok, -1 error. */
+int wrt_func_sig(int32_t func, uint32_t *nparams, uint8_t *params, uint32_t pcap,
+                 uint32_t *nresults, uint8_t *results, uint32_t rcap);
+
+/* Prepares a call of `func` with `nargs` value slots. 0 or -1. */
+int wrt_invoke(int32_t func, const uint64_t *args, uint32_t nargs);
+
+/* Runs the current call, answering host calls through the table given to
+ * wrt_instantiate_hosts, with at most `fuel` units in total (host calls are
+ * free). Returns WRT_DONE, WRT_OUT_OF_FUEL (call again to resume),
+ * WRT_TRAP or WRT_ERROR. */
+int wrt_run_hosted(int64_t fuel);
+
+/* After WRT_DONE: copies up to `cap` result slots, returns the count (-1 error). */
+int32_t wrt_get_results(uint64_t *out, uint32_t cap);
+
+/* Texts copied into buf (NUL-terminated, truncated to cap); return buf. */
+const char *wrt_error_message(char *buf, uint32_t cap);
+const char *wrt_trap_message(char *buf, uint32_t cap);
+
+/* The bytes of an instance's exported memory (e.g. a host function reading a
+ * guest string), or NULL; *size gets its length. Valid until memory grows. */
+uint8_t *wrt_guest_memory(int32_t inst, const char *name, uint32_t *size);
+
+/* Formats a value as `wrt run` does ("i32:-1", "f64:0.5", ...). */
+const char *wrt_format_value(char *buf, uint32_t cap, uint8_t type, uint64_t bits);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* WRT_H */
