@@ -17,6 +17,9 @@ import { machine, Status } from "./exec/machine";
 import { enterCall, runCall, hostReturn, hostTrap, abandon, callError } from "./exec/call";
 import { trapText, Trap } from "./exec/trap";
 import { setFuelCost } from "./exec/fuel";
+import { fnv1a64 } from "./state/hash";
+import { writeSnapshot } from "./state/snapshot";
+import { restoreSnapshot } from "./state/restore";
 
 const ABI_VERSION: i32 = 1;
 
@@ -87,6 +90,7 @@ export function wrt_module_load(len: i32): i32 {
   if (!m) return -1;
   if (!validateModule(m)) return -1;
   let cm = new CompiledModule(m);
+  cm.hash = fnv1a64(changetype<usize>(bytes), <usize>len);
   let canon = new StaticArray<u32>(m.types.length);
   for (let i = 0; i < m.types.length; i++) {
     canon[i] = internType(m.types[i]);
@@ -445,4 +449,23 @@ export function wrt_table_set(h: i32, i: i32, bits: i64): i32 {
   if (!t || i < 0 || <u32>i >= t.size) return apiError(Err.BadArgument, "table index out of bounds");
   store<i64>(t.elems + (<usize>i << 3), bits);
   return 0;
+}
+
+// ---------------------------------------------------------------- snapshots
+
+/** Writes a snapshot of the whole state into the I/O buffer; its length, or -1. */
+export function wrt_snapshot(): i32 {
+  let w = writeSnapshot();
+  if (!w) return apiError(Err.SnapshotState, "snapshot only at a halt: idle, out of fuel or at a host call");
+  let p = wrt_io(<i32>w.len);
+  memory.copy(p, w.buf, w.len);
+  let n = <i32>w.len;
+  w.free();
+  return n;
+}
+
+/** Replaces the state with the snapshot (`len` bytes) in the I/O buffer; 0 or -1. */
+export function wrt_restore(len: i32): i32 {
+  if (len < 0 || <u32>len > ioCap) return apiError(Err.BadArgument, "length exceeds the I/O buffer");
+  return restoreSnapshot(io, <u32>len);
 }

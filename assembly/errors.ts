@@ -78,6 +78,14 @@ export const enum Err {
   BadArgument = 104,
   ExportNotFound = 105,
   NotAFunction = 106,
+  // ---- snapshots (state/) ----
+  SnapshotMagic = 120,
+  SnapshotVersion = 121,
+  SnapshotChecksum = 122,
+  SnapshotModule = 123,
+  SnapshotCorrupt = 124,
+  SnapshotLimit = 125,
+  SnapshotState = 126,
 }
 
 /** Human text for an error code; the spec suite's wording where it has one. */
@@ -149,6 +157,13 @@ export function errText(code: Err): string {
     case Err.BadArgument: return "bad argument";
     case Err.ExportNotFound: return "export not found";
     case Err.NotAFunction: return "export is not a function";
+    case Err.SnapshotMagic: return "not a WRT snapshot";
+    case Err.SnapshotVersion: return "snapshot version or internal-code version differs";
+    case Err.SnapshotChecksum: return "snapshot checksum mismatch";
+    case Err.SnapshotModule: return "snapshot names a module that is not loaded";
+    case Err.SnapshotCorrupt: return "snapshot is inconsistent";
+    case Err.SnapshotLimit: return "snapshot exceeds a configured limit";
+    case Err.SnapshotState: return "snapshot not possible in this state";
   }
   return "unknown error";
 }

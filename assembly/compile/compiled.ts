@@ -18,6 +18,7 @@
 //   locations.
 
 import { Module } from "../binary/module";
+import { irLength } from "./ir";
 
 export const FUNC_INFO_WORDS: u32 = 6;
 
@@ -27,6 +28,8 @@ export class CompiledModule {
   code: StaticArray<u32> = new StaticArray<u32>(0);
   funcInfo: StaticArray<u32> = new StaticArray<u32>(0);
   side: StaticArray<u32> = new StaticArray<u32>(0);
+  /** FNV-1a 64 of the module bytes: a snapshot names its modules by this. */
+  hash: u64 = 0;
   /** Compiled with Fuel ops (see limits.fuelMetering). */
   metered: bool = true;
   /** Canonical type id of each module type index. */
@@ -37,5 +40,42 @@ export class CompiledModule {
   }
 
   @inline get codeBase(): usize { return changetype<usize>(this.code); }
+
+  /** Defined-function index whose code contains byte offset `pcOff` (-1 if none). */
+  funcAt(pcOff: u32): i32 {
+    let info = this.funcInfo;
+    let lo = 0;
+    let hi = info.length / <i32>FUNC_INFO_WORDS - 1;
+    let best = -1;
+    while (lo <= hi) {
+      let mid = (lo + hi) >>> 1;
+      if (info[mid * <i32>FUNC_INFO_WORDS] <= pcOff) { best = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    return best;
+  }
+
+  /** One byte per code word: 1 where an op starts. Built on first use (restore checks pcs against it). */
+  opStarts(): StaticArray<u8> {
+    let s = this.opStartMap;
+    if (s) return s;
+    let code = this.code;
+    let map = new StaticArray<u8>(code.length + 1);
+    let pos = 0;
+    while (pos < code.length) {
+      map[pos] = 1;
+      pos += <i32>irLength(code, pos);
+    }
+    this.opStartMap = map;
+    return map;
+  }
+  opStartMap: StaticArray<u8> | null = null;
+
+  /** Is byte offset `pcOff` the start of an op? */
+  isOpStart(pcOff: u32): bool {
+    if ((pcOff & 3) != 0) return false;
+    let w = pcOff >>> 2;
+    if (w >= <u32>this.code.length) return false;
+    return this.opStarts()[w] != 0;
+  }
   @inline get funcInfoBase(): usize { return changetype<usize>(this.funcInfo); }
 }

@@ -106,6 +106,13 @@ export function irWords(op: u32): u32 {
   return 1;
 }
 
+/** Words of the op starting at word `pos` of `code` (handles BrTable). */
+export function irLength(code: StaticArray<u32>, pos: i32): u32 {
+  let op = code[pos];
+  if (op == <u32>Ir.BrTable) return 4 + code[pos + 2];
+  return irWords(op);
+}
+
 /** True for the numeric Wasm opcodes (0x45..0xC4) that take one operand. */
 export function numIsUnary(wasmOp: u32): bool {
   if (wasmOp == 0x45 || wasmOp == 0x50) return true;            // eqz

@@ -1,4 +1,6 @@
 // Fuel costs per Wasm instruction (docs/fuel.md).
+
+import { crc32 } from "../state/hash";
 //
 // Index: the opcode byte for single-byte opcodes, 256 + sub-opcode for the
 // 0xFC prefix (SIMD and threads will take 512.. and 768..). Default 1 each.
@@ -17,4 +19,9 @@ for (let i = 0; i < COST_TABLE_SIZE; i++) costs[i] = 1;
 /** Replaces the first n costs. */
 export function setFuelCost(index: i32, cost: u32): void {
   if (index >= 0 && index < COST_TABLE_SIZE) costs[index] = cost;
+}
+
+/** CRC of the cost table: a snapshot records it, since costs are compiled into code. */
+export function fuelTableHash(): u32 {
+  return crc32(changetype<usize>(costs), <usize>COST_TABLE_SIZE << 2);
 }

@@ -210,6 +210,8 @@ export function run(fuelIn: i64): Status {
           if (i >= t.size) return trapOut(Trap.UndefinedElement, instId, <u32>(pc - codeBase), frameCount, fuel);
           let ref = load<u64>(t.elems + (<usize>i << 3));
           if (ref == 0) return trapOut(Trap.UninitializedElement, instId, <u32>(pc - codeBase), frameCount, fuel);
+          // a host may hand in any bits as a funcref: check before indexing
+          if (ref > <u64>theStore.funcs.length) return trapOut(Trap.UninitializedElement, instId, <u32>(pc - codeBase), frameCount, fuel);
           addr = <u32>(ref - 1);
           if (unchecked(theStore.funcs[addr]).canon != load<u32>(pc, 4)) {
             return trapOut(Trap.IndirectCallTypeMismatch, instId, <u32>(pc - codeBase), frameCount, fuel);

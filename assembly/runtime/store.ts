@@ -43,6 +43,7 @@ export class MemoryInst {
 
 /** Pages held by all memories, for the total budget. */
 export let totalPages: u32 = 0;
+export function setTotalPages(n: u32): void { totalPages = n; }
 
 /** Table entries are 8-byte reference slots: funcref = func address + 1, externref = host bits; 0 = null. */
 export class TableInst {

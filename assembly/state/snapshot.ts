@@ -1,0 +1,181 @@
+// Writing a snapshot: the store and the machine, as they are, in a fixed
+// little-endian layout (docs/snapshot-format.md). Compiled code is not
+// written: it is derived from the module bytes, named by their hash.
+
+import { theStore, NO_MAX } from "../runtime/store";
+import { machine, Status, FRAME_BYTES } from "../exec/machine";
+import { IR_VERSION } from "../compile/ir";
+import { FUNC_INFO_WORDS } from "../compile/compiled";
+import { fuelTableHash } from "../exec/fuel";
+import { ByteWriter } from "./bytes";
+import { crc32 } from "./hash";
+import * as F from "./format";
+
+/** Bytes of the value stack that hold live state. */
+export function liveStackTop(): u32 {
+  let m = machine;
+  let top: u32 = m.resultsOff + (m.resultCount << 3);
+  if (m.status == Status.HostCall) {
+    let f = theStore.funcs[m.hostFunc];
+    let np = <u32>f.type.params.length, nr = <u32>f.type.results.length;
+    let t = m.hostArgsOff + ((np > nr ? np : nr) << 3);
+    if (t > top) top = t;
+  }
+  // every Wasm frame on the call stack, and the current one
+  for (let i: u32 = 0; i <= m.frameCount; i++) {
+    let inst: u32, pc: u32, fp: u32;
+    if (i < m.frameCount) {
+      let fr = m.frames + <usize>i * FRAME_BYTES;
+      inst = load<u32>(fr, 0); pc = load<u32>(fr, 4); fp = load<u32>(fr, 8);
+      if (inst == 0xFFFFFFFF) continue;
+    } else {
+      if (m.status != Status.Ready && m.status != Status.HostCall) break;
+      inst = m.inst; pc = m.pcOff; fp = m.fpOff;
+    }
+    let ins = theStore.instances[inst];
+    if (!ins) continue;
+    let d = ins.compiled.funcAt(pc);
+    if (d < 0) continue;
+    let t = fp + ins.compiled.funcInfo[d * <i32>FUNC_INFO_WORDS + 1];
+    if (t > top) top = t;
+  }
+  return top > m.stackBytes ? m.stackBytes : top;
+}
+
+function section(w: ByteWriter, tag: u32): usize {
+  w.u32(tag);
+  let at = w.len;
+  w.u32(0);
+  return at;
+}
+function endSection(w: ByteWriter, at: usize): void {
+  w.setU32(at, <u32>(w.len - at - 4));
+}
+
+function isZeroPage(p: usize): bool {
+  for (let i: usize = 0; i < F.PAGE_BYTES; i += 8) if (load<u64>(p + i) != 0) return false;
+  return true;
+}
+
+/** Writes the whole state; the caller frees the writer. Null if not at a halt. */
+export function writeSnapshot(): ByteWriter | null {
+  let m = machine;
+  if (m.status != Status.Idle && m.status != Status.Ready && m.status != Status.HostCall) return null;
+  if (m.patchInst >= 0) return null; // never: a halt always restores the patched op
+  let s = theStore;
+  let w = new ByteWriter();
+  // header; length and checksum are patched at the end
+  w.u32(F.SNAP_MAGIC); w.u32(F.SNAP_VERSION); w.u32(IR_VERSION); w.u32(fuelTableHash());
+  w.u32(0); // total length
+  w.u32(0); // reserved
+
+  let at = section(w, F.TAG_MODS);
+  w.u32(s.modules.length);
+  for (let i = 0; i < s.modules.length; i++) {
+    let cm = s.modules[i];
+    if (!cm) { w.u8(0); w.u64(0); continue; }
+    w.u8(cm.metered ? 3 : 1); // bit0 present, bit1 metered
+    w.u64(cm.hash);
+  }
+  endSection(w, at);
+
+  at = section(w, F.TAG_FUNC);
+  w.u32(s.funcs.length);
+  for (let i = 0; i < s.funcs.length; i++) {
+    let f = s.funcs[i];
+    if (f.instance >= 0) { w.u8(0); w.u32(<u32>f.instance); w.u32(f.funcIdx); continue; }
+    w.u8(1); w.u32(<u32>f.hostId);
+    let t = f.type;
+    w.u32(t.params.length); w.u32(t.results.length);
+    for (let j = 0; j < t.params.length; j++) w.u8(t.params[j]);
+    for (let j = 0; j < t.results.length; j++) w.u8(t.results[j]);
+  }
+  endSection(w, at);
+
+  at = section(w, F.TAG_TABL);
+  w.u32(s.tables.length);
+  for (let i = 0; i < s.tables.length; i++) {
+    let t = s.tables[i];
+    w.u8(t.elemType); w.u32(t.max); w.u32(t.size);
+    w.bytes(t.elems, <usize>t.size << 3);
+  }
+  endSection(w, at);
+
+  at = section(w, F.TAG_MEMS);
+  w.u32(s.mems.length);
+  for (let i = 0; i < s.mems.length; i++) {
+    let mm = s.mems[i];
+    w.u32(mm.max); w.u32(mm.pages);
+    let countAt = w.len;
+    w.u32(0);
+    let stored: u32 = 0;
+    for (let p: u32 = 0; p < mm.pages; p++) {
+      let src = mm.base + <usize>p * F.PAGE_BYTES;
+      if (isZeroPage(src)) continue;
+      w.u32(p);
+      w.bytes(src, F.PAGE_BYTES);
+      stored++;
+    }
+    w.setU32(countAt, stored);
+  }
+  endSection(w, at);
+
+  at = section(w, F.TAG_GLOB);
+  w.u32(s.globals.length);
+  for (let i = 0; i < s.globals.length; i++) {
+    let g = s.globals[i];
+    w.u8(g.type); w.u8(g.mutable ? 1 : 0); w.u64(<u64>g.value);
+  }
+  endSection(w, at);
+
+  at = section(w, F.TAG_INST);
+  w.u32(s.instances.length);
+  for (let i = 0; i < s.instances.length; i++) {
+    let inst = s.instances[i];
+    if (!inst) { w.u8(0); continue; }
+    w.u8(1);
+    w.u32(inst.compiled.id);
+    writeU32s(w, inst.funcAddrs);
+    writeU32s(w, inst.tableAddrs);
+    writeU32s(w, inst.memAddrs);
+    writeU32s(w, inst.globalAddrs);
+    w.u32(inst.droppedElems.length);
+    w.bytes(changetype<usize>(inst.droppedElems), inst.droppedElems.length);
+    w.u32(inst.droppedDatas.length);
+    w.bytes(changetype<usize>(inst.droppedDatas), inst.droppedDatas.length);
+    w.u32(inst.elemRefs.length);
+    for (let j = 0; j < inst.elemRefs.length; j++) {
+      let r = inst.elemRefs[j];
+      w.u32(r.length);
+      w.bytes(changetype<usize>(r), <usize>r.length << 3);
+    }
+  }
+  endSection(w, at);
+
+  at = section(w, F.TAG_MACH);
+  w.u32(m.status); w.u32(m.inst); w.u32(m.pcOff); w.u32(m.fpOff);
+  w.u64(<u64>m.fuel);
+  w.u32(<u32>m.resumeSide); w.u32(m.resumeK);
+  w.u32(m.hostFunc); w.u32(m.hostArgsOff); w.u8(m.hostDirect ? 1 : 0);
+  w.u32(m.resultsOff); w.u32(m.resultCount); w.u32(m.calledFunc);
+  w.u32(<u32>m.pending);
+  w.u32(m.trap); w.u32(m.trapInst); w.u32(m.trapPcOff);
+  w.u32(m.frameCount);
+  w.bytes(m.frames, <usize>m.frameCount * FRAME_BYTES);
+  endSection(w, at);
+
+  at = section(w, F.TAG_STAK);
+  let top = liveStackTop();
+  w.u32(top);
+  w.bytes(m.stack, top);
+  endSection(w, at);
+
+  w.setU32(16, <u32>(w.len + 4));
+  w.u32(crc32(w.buf, w.len));
+  return w;
+}
+
+function writeU32s(w: ByteWriter, a: StaticArray<u32>): void {
+  w.u32(a.length);
+  w.bytes(changetype<usize>(a), <usize>a.length << 2);
+}
