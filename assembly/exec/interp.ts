@@ -154,15 +154,17 @@ export function run(fuelIn: i64): Status {
       }
       case Ir.Nop: { pc += 4; break; }
       case Ir.Unreachable: return trapOut(Trap.Unreachable, instId, <u32>(pc - codeBase), frameCount, fuel);
-      case Ir.Jump: { pc = codeBase + load<u32>(pc, 4); break; }
+      case Ir.Jump: { pc = codeBase + load<u32>(pc, 4); if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }; break; }
       case Ir.JumpIf: {
         if (load<i32>(fp + load<u32>(pc, 4)) != 0) pc = codeBase + load<u32>(pc, 8);
         else pc += 12;
+        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
       case Ir.JumpIfNot: {
         if (load<i32>(fp + load<u32>(pc, 4)) == 0) pc = codeBase + load<u32>(pc, 8);
         else pc += 12;
+        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
       case Ir.BrTable: {
@@ -170,6 +172,7 @@ export function run(fuelIn: i64): Status {
         let n = load<u32>(pc, 8);
         if (i > n) i = n;
         pc = codeBase + load<u32>(pc + 12 + (<usize>i << 2));
+        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
       case Ir.Copy: { store<i64>(fp + load<u32>(pc, 4), load<i64>(fp + load<u32>(pc, 8))); pc += 12; break; }
@@ -193,6 +196,7 @@ export function run(fuelIn: i64): Status {
         memory.fill(newFp + load<u32>(fi, 8), 0, load<u32>(fi, 12));
         fp = newFp;
         pc = codeBase + load<u32>(fi, 0);
+        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
       case Ir.CallImport:
@@ -253,6 +257,7 @@ export function run(fuelIn: i64): Status {
           memBytes = mem ? mem.bytes : 0;
         }
         pc = codeBase + load<u32>(fi, 0);
+        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
       case Ir.Return: {
@@ -279,6 +284,7 @@ export function run(fuelIn: i64): Status {
           memBytes = mem ? mem.bytes : 0;
         }
         pc = codeBase + load<u32>(fr, 4);
+        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
 
@@ -1136,101 +1142,121 @@ export function run(fuelIn: i64): Status {
       case Ir.JumpCmpBase + 0: { // br_if (i32.eq a b)
         if (load<i32>(fp + load<u32>(pc, 4)) == load<i32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
+        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
       case Ir.JumpCmpBase + 1: { // br_if (i32.ne a b)
         if (load<i32>(fp + load<u32>(pc, 4)) != load<i32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
+        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
       case Ir.JumpCmpBase + 2: { // br_if (i32.lt_s a b)
         if (load<i32>(fp + load<u32>(pc, 4)) < load<i32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
+        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
       case Ir.JumpCmpBase + 3: { // br_if (i32.lt_u a b)
         if (load<u32>(fp + load<u32>(pc, 4)) < load<u32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
+        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
       case Ir.JumpCmpBase + 4: { // br_if (i32.gt_s a b)
         if (load<i32>(fp + load<u32>(pc, 4)) > load<i32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
+        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
       case Ir.JumpCmpBase + 5: { // br_if (i32.gt_u a b)
         if (load<u32>(fp + load<u32>(pc, 4)) > load<u32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
+        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
       case Ir.JumpCmpBase + 6: { // br_if (i32.le_s a b)
         if (load<i32>(fp + load<u32>(pc, 4)) <= load<i32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
+        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
       case Ir.JumpCmpBase + 7: { // br_if (i32.le_u a b)
         if (load<u32>(fp + load<u32>(pc, 4)) <= load<u32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
+        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
       case Ir.JumpCmpBase + 8: { // br_if (i32.ge_s a b)
         if (load<i32>(fp + load<u32>(pc, 4)) >= load<i32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
+        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
       case Ir.JumpCmpBase + 9: { // br_if (i32.ge_u a b)
         if (load<u32>(fp + load<u32>(pc, 4)) >= load<u32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
+        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
       case Ir.JumpCmpImmBase + 0: { // br_if (i32.eq a const)
         if (load<i32>(fp + load<u32>(pc, 4)) == load<i32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
+        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
       case Ir.JumpCmpImmBase + 1: { // br_if (i32.ne a const)
         if (load<i32>(fp + load<u32>(pc, 4)) != load<i32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
+        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
       case Ir.JumpCmpImmBase + 2: { // br_if (i32.lt_s a const)
         if (load<i32>(fp + load<u32>(pc, 4)) < load<i32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
+        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
       case Ir.JumpCmpImmBase + 3: { // br_if (i32.lt_u a const)
         if (load<u32>(fp + load<u32>(pc, 4)) < load<u32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
+        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
       case Ir.JumpCmpImmBase + 4: { // br_if (i32.gt_s a const)
         if (load<i32>(fp + load<u32>(pc, 4)) > load<i32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
+        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
       case Ir.JumpCmpImmBase + 5: { // br_if (i32.gt_u a const)
         if (load<u32>(fp + load<u32>(pc, 4)) > load<u32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
+        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
       case Ir.JumpCmpImmBase + 6: { // br_if (i32.le_s a const)
         if (load<i32>(fp + load<u32>(pc, 4)) <= load<i32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
+        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
       case Ir.JumpCmpImmBase + 7: { // br_if (i32.le_u a const)
         if (load<u32>(fp + load<u32>(pc, 4)) <= load<u32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
+        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
       case Ir.JumpCmpImmBase + 8: { // br_if (i32.ge_s a const)
         if (load<i32>(fp + load<u32>(pc, 4)) >= load<i32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
+        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
       case Ir.JumpCmpImmBase + 9: { // br_if (i32.ge_u a const)
         if (load<u32>(fp + load<u32>(pc, 4)) >= load<u32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
+        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
 

@@ -84,6 +84,7 @@ export const ConfigKey = {
   maxTableElements: 5,
   maxInstances: 6,
   maxModuleBytes: 7,
+  fuelMetering: 8,
 } as const;
 export type ConfigName = keyof typeof ConfigKey;
 
