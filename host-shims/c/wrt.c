@@ -134,12 +134,27 @@ static const char *trap_name(int code) {
   }
 }
 
+/* The runtime's reason for a fault, if it knows one (wrt_rt_bare.c: the
+ * arena); the stock wasm-rt has none. */
+__attribute__((weak)) const char *wrt_rt_note(void) { return NULL; }
+
+static void append_note(void) {
+  const char *note = wrt_rt_note();
+  if (!note) return;
+  uint32_t at = (uint32_t)strlen(g_fault);
+  at = text_append(g_fault, sizeof g_fault, at, " [");
+  at = text_append(g_fault, sizeof g_fault, at, note);
+  text_append(g_fault, sizeof g_fault, at, "]");
+}
+
 /* A longjmp arrived: the interpreter is gone. */
 static void on_fault(int code) {
   g_dead = true;
-  if (g_aborted) return; /* message already written */
-  uint32_t at = text_append(g_fault, sizeof g_fault, 0, "interpreter crashed: ");
-  text_append(g_fault, sizeof g_fault, at, trap_name(code));
+  if (!g_aborted) {
+    uint32_t at = text_append(g_fault, sizeof g_fault, 0, "interpreter crashed: ");
+    text_append(g_fault, sizeof g_fault, at, trap_name(code));
+  }
+  append_note();
 }
 
 /* Runs `call` under the fault guard; `fail` is returned on a fault. */
@@ -175,11 +190,7 @@ int wrt_open(void) {
   memset(&g_inst, 0, sizeof g_inst);
   int trap = wasm_rt_impl_try();
   if (trap != 0) {
-    if (!g_fault[0]) {
-      uint32_t at = text_append(g_fault, sizeof g_fault, 0, "cannot start the interpreter: ");
-      text_append(g_fault, sizeof g_fault, at, trap_name(trap));
-    }
-    g_dead = true;
+    on_fault(trap);
     g_open = true; /* so wrt_close releases what was allocated */
     return -1;
   }

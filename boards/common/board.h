@@ -1,0 +1,25 @@
+/*
+ * board.h: what a board gives the firmware (boards/common/firmware.c).
+ * Each board directory implements these in board.c, plus its startup code
+ * and linker script (docs/firmware.md).
+ */
+#ifndef WRT_BOARD_H
+#define WRT_BOARD_H
+
+#include <stdint.h>
+
+/* UART ready for output. */
+void board_init(void);
+/* One byte out of the UART (blocking). The one sink for all text. */
+void board_putc(char c);
+/* Ends the program with a status (semihosting on QEMU); never returns. */
+__attribute__((noreturn)) void board_exit(int status);
+
+/* Set by the startup code: the C stack, painted with STACK_PAINT below sp. */
+extern uint32_t __stack_bottom[], __stack_top[];
+#define STACK_PAINT 0xA5A5A5A5u
+
+/* The firmware's entry, called by the startup code after .data/.bss. */
+int firmware_main(void);
+
+#endif

@@ -1,0 +1,189 @@
+/*
+ * wrt_rt_bare.c: a bare-metal wasm-rt for the wasm2c translation of the
+ * interpreter (replaces wasm-rt-impl.c on microcontrollers).
+ *
+ * - Linear memory: one static arena of WRT_ARENA_PAGES whole 64 KiB pages,
+ *   sized at build time (-DWRT_ARENA_PAGES=N), in section .wrt_arena (the
+ *   linker script may place it NOLOAD: pages are zeroed when handed out).
+ *   memory.grow beyond it fails (-1): the interpreter then aborts with its
+ *   own "out of memory" and wrt.c reports the arena as the cause.
+ * - Traps: longjmp to wasm_rt_jmp_buf (set by wasm_rt_impl_try in wrt.c).
+ * - Function types: a static registry (the interpreter registers ~20).
+ * - No malloc, mmap, signals or stdio; tables and exceptions are not used
+ *   by the interpreter and trap if they ever are.
+ *
+ * Memory layout (one instance of the interpreter, one memory):
+ *
+ *   wrt_arena: [ page 0 | page 1 | ... | page N-1 ]
+ *               ^ memory->data             memory->size = pages * 64 KiB
+ */
+#include "wasm-rt-impl.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#ifndef WRT_ARENA_PAGES
+#define WRT_ARENA_PAGES 4
+#endif
+#ifndef WRT_MAX_FUNC_TYPES
+#define WRT_MAX_FUNC_TYPES 48
+#endif
+#define WRT_PAGE 65536u
+#define WRT_MAX_TYPE_ARITY 12
+
+static uint8_t wrt_arena[(size_t)WRT_ARENA_PAGES * WRT_PAGE]
+    __attribute__((aligned(16), section(".wrt_arena")));
+static bool g_arena_used;
+static const char *g_note;
+
+#if WASM_RT_USE_STACK_DEPTH_COUNT
+uint32_t wasm_rt_call_stack_depth;
+uint32_t wasm_rt_saved_call_stack_depth;
+#endif
+
+jmp_buf wasm_rt_jmp_buf;
+static jmp_buf *g_unwind_target;
+
+/* Why the last fault happened, if the runtime knows (wrt.c appends it). */
+const char *wrt_rt_note(void) { return g_note; }
+uint32_t wrt_rt_arena_pages(void) { return WRT_ARENA_PAGES; }
+
+void wasm_rt_init(void) {}
+bool wasm_rt_is_initialized(void) { return true; }
+void wasm_rt_free(void) {}
+
+WASM_RT_NO_RETURN void wasm_rt_trap(wasm_rt_trap_t code) {
+#if WASM_RT_USE_STACK_DEPTH_COUNT
+  wasm_rt_call_stack_depth = wasm_rt_saved_call_stack_depth;
+#endif
+  longjmp(wasm_rt_jmp_buf, code ? (int)code : 1);
+}
+
+const char *wasm_rt_strerror(wasm_rt_trap_t trap) {
+  switch (trap) {
+    case WASM_RT_TRAP_NONE: return "no error";
+    case WASM_RT_TRAP_OOB: return "out of bounds memory access";
+    case WASM_RT_TRAP_INT_OVERFLOW: return "integer overflow";
+    case WASM_RT_TRAP_DIV_BY_ZERO: return "integer divide by zero";
+    case WASM_RT_TRAP_INVALID_CONVERSION: return "invalid conversion to integer";
+    case WASM_RT_TRAP_UNREACHABLE: return "unreachable";
+    case WASM_RT_TRAP_CALL_INDIRECT: return "indirect call type mismatch";
+    case WASM_RT_TRAP_UNCAUGHT_EXCEPTION: return "uncaught exception";
+    default: return "call stack exhausted";
+  }
+}
+
+/* ---- function types ---- */
+
+typedef struct {
+  uint8_t nparams, nresults;
+  uint8_t types[WRT_MAX_TYPE_ARITY];
+} func_type;
+
+static func_type g_types[WRT_MAX_FUNC_TYPES];
+static uint32_t g_ntypes;
+
+uint32_t wasm_rt_register_func_type(uint32_t params, uint32_t results, ...) {
+  func_type t;
+  memset(&t, 0, sizeof t);
+  if (params + results > WRT_MAX_TYPE_ARITY) {
+    g_note = "wrt_rt_bare: function type too long (WRT_MAX_TYPE_ARITY)";
+    wasm_rt_trap(WASM_RT_TRAP_EXHAUSTION);
+  }
+  t.nparams = (uint8_t)params;
+  t.nresults = (uint8_t)results;
+  va_list ap;
+  va_start(ap, results);
+  for (uint32_t i = 0; i < params + results; i++) t.types[i] = (uint8_t)va_arg(ap, int);
+  va_end(ap);
+  for (uint32_t i = 0; i < g_ntypes; i++)
+    if (memcmp(&g_types[i], &t, sizeof t) == 0) return i + 1;
+  if (g_ntypes == WRT_MAX_FUNC_TYPES) {
+    g_note = "wrt_rt_bare: too many function types (WRT_MAX_FUNC_TYPES)";
+    wasm_rt_trap(WASM_RT_TRAP_EXHAUSTION);
+  }
+  g_types[g_ntypes] = t;
+  return ++g_ntypes;
+}
+
+/* ---- memory: the arena ---- */
+
+void wasm_rt_allocate_memory(wasm_rt_memory_t *memory, uint32_t initial_pages, uint32_t max_pages) {
+  g_note = NULL;
+  if (g_arena_used || initial_pages > WRT_ARENA_PAGES) {
+    memory->data = NULL;
+    memory->size = 0;
+    memory->pages = 0;
+    memory->max_pages = 0;
+    g_note = g_arena_used ? "wrt_rt_bare: the arena holds one memory only"
+                          : "arena too small for the interpreter's initial memory (raise WRT_ARENA_PAGES)";
+    wasm_rt_trap(WASM_RT_TRAP_OOB);
+  }
+  g_arena_used = true;
+  memset(wrt_arena, 0, (size_t)initial_pages * WRT_PAGE);
+  memory->data = wrt_arena;
+  memory->pages = initial_pages;
+  memory->size = initial_pages * WRT_PAGE;
+  memory->max_pages = max_pages < WRT_ARENA_PAGES ? max_pages : WRT_ARENA_PAGES;
+}
+
+uint32_t wasm_rt_grow_memory(wasm_rt_memory_t *memory, uint32_t delta) {
+  uint32_t old_pages = memory->pages;
+  uint32_t new_pages = old_pages + delta;
+  if (new_pages < old_pages || new_pages > memory->max_pages) {
+    g_note = "arena exhausted (raise WRT_ARENA_PAGES)";
+    return (uint32_t)-1;
+  }
+  memset(memory->data + (size_t)old_pages * WRT_PAGE, 0, (size_t)delta * WRT_PAGE);
+  memory->pages = new_pages;
+  memory->size = new_pages * WRT_PAGE;
+  return old_pages;
+}
+
+void wasm_rt_free_memory(wasm_rt_memory_t *memory) {
+  if (memory->data == wrt_arena) g_arena_used = false;
+  memory->data = NULL;
+  memory->size = memory->pages = 0;
+}
+
+/* ---- tables, exceptions: unused by the interpreter ---- */
+
+static WASM_RT_NO_RETURN void unsupported(const char *what) {
+  g_note = what;
+  wasm_rt_trap(WASM_RT_TRAP_UNREACHABLE);
+}
+
+void wasm_rt_allocate_funcref_table(wasm_rt_funcref_table_t *t, uint32_t n, uint32_t max) {
+  t->data = NULL;
+  t->size = 0;
+  t->max_size = max;
+  if (n) unsupported("wrt_rt_bare: tables are not supported");
+}
+void wasm_rt_free_funcref_table(wasm_rt_funcref_table_t *t) { (void)t; }
+void wasm_rt_allocate_externref_table(wasm_rt_externref_table_t *t, uint32_t n, uint32_t max) {
+  t->data = NULL;
+  t->size = 0;
+  t->max_size = max;
+  if (n) unsupported("wrt_rt_bare: tables are not supported");
+}
+void wasm_rt_free_externref_table(wasm_rt_externref_table_t *t) { (void)t; }
+uint32_t wasm_rt_grow_funcref_table(wasm_rt_funcref_table_t *t, uint32_t d, wasm_rt_funcref_t v) {
+  (void)t; (void)d; (void)v;
+  return (uint32_t)-1;
+}
+uint32_t wasm_rt_grow_externref_table(wasm_rt_externref_table_t *t, uint32_t d, wasm_rt_externref_t v) {
+  (void)t; (void)d; (void)v;
+  return (uint32_t)-1;
+}
+
+uint32_t wasm_rt_register_tag(uint32_t size) { (void)size; unsupported("wrt_rt_bare: exceptions are not supported"); }
+void wasm_rt_load_exception(uint32_t tag, uint32_t size, const void *values) {
+  (void)tag; (void)size; (void)values;
+  unsupported("wrt_rt_bare: exceptions are not supported");
+}
+WASM_RT_NO_RETURN void wasm_rt_throw(void) { unsupported("wrt_rt_bare: exceptions are not supported"); }
+WASM_RT_UNWIND_TARGET *wasm_rt_get_unwind_target(void) { return g_unwind_target; }
+void wasm_rt_set_unwind_target(WASM_RT_UNWIND_TARGET *target) { g_unwind_target = target; }
+uint32_t wasm_rt_exception_tag(void) { return 0; }
+uint32_t wasm_rt_exception_size(void) { return 0; }
+void *wasm_rt_exception(void) { return NULL; }
