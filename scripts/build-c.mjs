@@ -12,7 +12,7 @@
 // build/c/STAMP and skips the translation when they have not changed.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
@@ -54,7 +54,15 @@ const stampFile = path.join(outDir, "STAMP");
 const upToDate = existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp &&
   existsSync(path.join(outDir, "wrt.c")) && existsSync(path.join(outDir, "wrt.h"));
 if (!upToDate) {
-  tool("wasm2c", [wasm, "-n", "wrt", "-o", path.join(outDir, "wrt.c")]);
+  // Into a private directory, then renamed: concurrent builds never see half a file.
+  const tmp = mkdtempSync(path.join(outDir, ".tmp-"));
+  try {
+    tool("wasm2c", [wasm, "-n", "wrt", "-o", path.join(tmp, "wrt.c")]);
+    renameSync(path.join(tmp, "wrt.h"), path.join(outDir, "wrt.h"));
+    renameSync(path.join(tmp, "wrt.c"), path.join(outDir, "wrt.c"));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
   writeFileSync(stampFile, stamp);
 }
 for (const [src, name] of RT_SOURCES) copyFileSync(src, path.join(outDir, name));

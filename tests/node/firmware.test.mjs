@@ -1,0 +1,146 @@
+// Firmware under QEMU (docs/firmware.md): guests built into a firmware for
+// each QEMU board by flash-scripts/qemu.sh and run with a time bound; the
+// UART text and the exit status are asserted.
+//
+// Needs the Debian packages wabt (wasm2c), gcc-arm-none-eabi,
+// libnewlib-arm-none-eabi, qemu-system-arm, gcc-riscv64-unknown-elf,
+// picolibc-riscv64-unknown-elf, qemu-system-misc. Without them the tests
+// skip with a message; under CI=true they fail instead.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+import wabtInit from "wabt";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const qemuSh = path.join(root, "flash-scripts/qemu.sh");
+const ci = /^(1|true|yes)$/i.test(process.env.CI ?? "");
+
+const BOARDS = {
+  "mps2-an385": ["arm-none-eabi-gcc", "qemu-system-arm"],
+  "qemu-virt-rv32": ["riscv64-unknown-elf-gcc", "qemu-system-riscv32"],
+};
+const has = (cmd) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
+
+/** Why a board cannot be tested here, or null. */
+function missing(board) {
+  const need = ["wasm2c", ...BOARDS[board]].filter((c) => !has(c));
+  if (!existsSync(path.join(root, "build/wrt.wasm"))) need.push("build/wrt.wasm (npm run build:wasm)");
+  return need.length ? `missing ${need.join(", ")}` : null;
+}
+
+const wabt = await wabtInit();
+const dir = mkdtempSync(path.join(tmpdir(), "wrt-fw-"));
+function guest(name, src) {
+  const m = wabt.parseWat(`${name}.wat`, src);
+  try {
+    m.resolveNames();
+    m.validate();
+    const f = path.join(dir, `${name}.wasm`);
+    writeFileSync(f, m.toBinary({}).buffer);
+    return f;
+  } finally {
+    m.destroy();
+  }
+}
+
+const FIB = guest("fib", `(module
+  (func $fib (export "fib") (param i32) (result i32)
+    local.get 0 i32.const 2 i32.lt_u
+    if (result i32) local.get 0
+    else local.get 0 i32.const 1 i32.sub call $fib local.get 0 i32.const 2 i32.sub call $fib i32.add end)
+  (func (export "fib64") (param i64) (result i64)
+    (local $a i64) (local $b i64) (local.set $b (i64.const 1))
+    (block $done (loop $next
+      (br_if $done (i64.eqz (local.get 0)))
+      (local.set $b (i64.add (local.get $a) (local.tee $a (local.get $b))))
+      (local.set 0 (i64.sub (local.get 0) (i64.const 1)))
+      (br $next)))
+    local.get $a))`);
+const TRAP = guest("trap", `(module
+  (func (export "div") (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_s)
+  (func (export "boom") unreachable))`);
+const HOST = guest("host", `(module
+  (import "spectest" "print_i32" (func $print (param i32)))
+  (import "env" "log" (func $log (param i32 i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "hello from the guest")
+  (func (export "main") (result i32)
+    (call $log (i32.const 16) (i32.const 20))
+    (call $print (i32.const 42))
+    (i32.const 7))
+  (func (export "bad_log") (call $log (i32.const 65530) (i32.const 100))))`);
+
+function qemu(board, wasm, ...args) {
+  const r = spawnSync(qemuSh, [board, wasm, ...args], { encoding: "utf8", timeout: 300_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+/** UART lines without the '#' statistics lines. */
+const lines = (out) => out.split("\n").filter((l) => l !== "" && !l.startsWith("#"));
+
+for (const board of Object.keys(BOARDS)) {
+  const why = missing(board);
+  const skip = why && !ci ? `${board}: ${why}` : false;
+  const t = (name, fn) => test(`${board}: ${name}`, { skip }, () => {
+    if (why) assert.fail(`${board}: ${why} (CI=true: the firmware tests must run)`);
+    fn();
+  });
+
+  t("fib: result on the UART, exit 0", () => {
+    const r = qemu(board, FIB, "--invoke", "fib", "20");
+    assert.deepEqual(lines(r.out), ["i32:6765"], r.err);
+    assert.equal(r.code, 0);
+    const r64 = qemu(board, FIB, "--invoke", "fib64", "90");
+    assert.deepEqual(lines(r64.out), ["i64:2880067194370816120"], r64.err);
+  });
+
+  t("a trap: its text, exit 1", () => {
+    const r = qemu(board, TRAP, "--invoke", "div", "1", "0");
+    assert.deepEqual(lines(r.out), ["trap: integer divide by zero"], r.err);
+    assert.equal(r.code, 1);
+    const u = qemu(board, TRAP, "--invoke", "boom");
+    assert.equal(u.code, 1);
+    assert.match(u.out, /^trap: unreachable/m);
+  });
+
+  t("fuel slices resume to the same result; a total budget runs out (exit 2)", () => {
+    const whole = qemu(board, FIB, "--invoke", "fib", "23", "--stats");
+    const sliced = qemu(board, FIB, "--invoke", "fib", "23", "--slice", "500", "--stats");
+    assert.equal(whole.code, 0, whole.out + whole.err);
+    assert.equal(sliced.code, 0, sliced.out + sliced.err);
+    assert.deepEqual(lines(sliced.out), ["i32:28657"]);
+    assert.deepEqual(lines(sliced.out), lines(whole.out));
+    assert.match(whole.out, /^# slices: 1$/m);
+    const n = Number(/^# slices: (\d+)$/m.exec(sliced.out)?.[1]);
+    assert.ok(n > 100, `expected many slices, got ${n}`);
+    const out = qemu(board, FIB, "--invoke", "fib", "23", "--fuel", "1000");
+    assert.deepEqual(lines(out.out), ["out of fuel"]);
+    assert.equal(out.code, 2);
+  });
+
+  t("a guest calling host functions that print to the UART", () => {
+    const r = qemu(board, HOST, "--invoke", "main");
+    assert.deepEqual(lines(r.out), ["log: hello from the guest", "42 : i32", "i32:7"], r.err);
+    assert.equal(r.code, 0);
+    const bad = qemu(board, HOST, "--invoke", "bad_log");
+    assert.deepEqual(lines(bad.out), ["trap: env.log: string out of bounds"], bad.err);
+    assert.equal(bad.code, 1);
+  });
+
+  t("a too-small arena: a clear message and exit 3, no hang", () => {
+    const r = qemu(board, FIB, "--invoke", "fib", "20", "--arena", "4", "--timeout", "30");
+    assert.equal(r.code, 3, r.out + r.err);
+    assert.match(r.out, /^error: .*arena exhausted \(raise WRT_ARENA_PAGES\)/m);
+  });
+
+  t("an invalid guest: error text, exit 3", () => {
+    const f = path.join(dir, "junk.wasm");
+    writeFileSync(f, Buffer.from("\0asm\x01\0\0\0\x05\x01", "latin1"));
+    const r = qemu(board, f, "--invoke", "x");
+    assert.equal(r.code, 3, r.out + r.err);
+    assert.match(r.out, /^error: cannot load the guest: /m);
+  });
+}
