@@ -116,6 +116,16 @@ static const wrt_host_def HOSTS[] = {
   {"env", "log", env_log, NULL},
 };
 
+/* The interpreter's own log lines (wrt.log) go to the UART too. */
+static void uart_log(void *ctx, int level, const char *text, uint32_t len, uint32_t addr) {
+  (void)ctx; (void)addr;
+  out("wrt[");
+  out_u32((uint32_t)level);
+  out("]: ");
+  for (uint32_t i = 0; i < len; i++) board_putc(text[i]);
+  board_putc('\n');
+}
+
 /* Decimal or 0x hex, optional sign (integers only on the device). */
 static int parse_int(const char *s, uint64_t *v) {
   int neg = 0;
@@ -139,6 +149,7 @@ static int parse_int(const char *s, uint64_t *v) {
 int firmware_main(void) {
   board_init();
   if (wrt_open() != 0) fail_error("cannot start the interpreter");
+  wrt_set_log_sink(uart_log, NULL);
   /* Small stacks first: each wrt_config reallocates both stacks. */
   if (wrt_config(WRT_CFG_VALUE_STACK_BYTES, 1024) < 0 || wrt_config(WRT_CFG_CALL_FRAMES, WRT_CALL_FRAMES) < 0 ||
       wrt_config(WRT_CFG_VALUE_STACK_BYTES, WRT_VALUE_STACK) < 0)

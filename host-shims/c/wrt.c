@@ -121,6 +121,22 @@ void Z_wrtZ_abort(struct Z_wrt_instance_t *inst, u32 msg, u32 file, u32 line, u3
   wasm_rt_trap(WASM_RT_TRAP_UNREACHABLE);
 }
 
+static wrt_log_fn g_log_sink;
+static void *g_log_ctx;
+
+void wrt_set_log_sink(wrt_log_fn fn, void *ctx) {
+  g_log_sink = fn;
+  g_log_ctx = ctx;
+}
+
+/* The `wrt.log` import (present once interpreter code logs). */
+void Z_wrtZ_log(struct Z_wrt_instance_t *inst, u32 level, u32 ptr, u32 len) {
+  (void)inst;
+  const wasm_rt_memory_t *mem = &g_inst.w2c_memory;
+  if (!g_log_sink || ptr > mem->size || len > mem->size - ptr) return;
+  g_log_sink(g_log_ctx, (int)level, (const char *)mem->data + ptr, len, ptr);
+}
+
 static const char *trap_name(int code) {
   switch (code) {
     case WASM_RT_TRAP_OOB: return "out of bounds memory access";

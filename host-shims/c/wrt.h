@@ -181,6 +181,12 @@ const char *wrt_trap_message(char *buf, uint32_t cap);
  * guest string), or NULL; *size gets its length. Valid until memory grows. */
 uint8_t *wrt_guest_memory(int32_t inst, const char *name, uint32_t *size);
 
+/* Where the interpreter's `wrt.log` lines go (docs/host-abi.md): level 0
+ * trace .. 5 critical, UTF-8 text without newline (not NUL-terminated;
+ * valid during the call). Default: dropped. */
+typedef void (*wrt_log_fn)(void *ctx, int level, const char *text, uint32_t len, uint32_t addr);
+void wrt_set_log_sink(wrt_log_fn fn, void *ctx);
+
 /* Formats a value as `wrt run` does ("i32:-1", "f64:0.5", ...). */
 const char *wrt_format_value(char *buf, uint32_t cap, uint8_t type, uint64_t bits);
 

@@ -112,6 +112,13 @@ static const wrt_host_def SPECTEST[] = {
   {"spectest", "print_f64_f64", spectest_print, "FF"},
 };
 
+static void run_log(void *ctx, int level, const char *text, uint32_t len, uint32_t addr) {
+  static const char *const names[] = {"trace", "debug", "info", "warn", "error", "critical"};
+  (void)ctx; (void)addr;
+  if (level >= 0 && level < 6) fprintf(stderr, "[wrt %s] %.*s\n", names[level], (int)len, text);
+  else fprintf(stderr, "[wrt level%d] %.*s\n", level, (int)len, text);
+}
+
 static int cmd_run(int argc, char **argv) {
   const char *file = NULL, *invoke = NULL;
   const char *call_args[64];
@@ -146,6 +153,7 @@ static int cmd_run(int argc, char **argv) {
   if (!bytes) { fprintf(stderr, "wrt: cannot read %s: %s\n", file, strerror(errno)); return 1; }
   char msg[512];
   if (wrt_open() != 0) { fprintf(stderr, "wrt: internal error: %s\n", wrt_fault()); return 3; }
+  wrt_set_log_sink(run_log, NULL);
   int32_t m = wrt_load(bytes, len);
   free(bytes);
   if (m < 0) {
@@ -391,6 +399,11 @@ static int64_t dispatch(uint32_t op, uint64_t a0, uint64_t a1, uint64_t a2, bool
   return -1;
 }
 
+static void serve_log(void *ctx, int level, const char *text, uint32_t len, uint32_t addr) {
+  (void)ctx;
+  respond(1, (uint64_t)level, addr, text, len);
+}
+
 static int cmd_serve(int argc, char **argv) {
   if (argc != 2) return usage("serve needs <request-fifo> <response-fifo>");
   /* Order matters (the Node side opens its ends in the same order). */
@@ -403,6 +416,7 @@ static int cmd_serve(int argc, char **argv) {
   } else {
     respond(0, 1, 0, NULL, 0); /* hello: ready */
   }
+  wrt_set_log_sink(serve_log, NULL);
   uint8_t hdr[40];
   uint8_t *flush = NULL;
   size_t flush_cap = 0;
