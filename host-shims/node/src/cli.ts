@@ -2,27 +2,34 @@
 // wrt: command-line front end of the Node embedding.
 //
 //   wrt run <module.wasm> [--invoke NAME [args...]] [--fuel N]
+//   wrt resume <s.bin> [--fuel M] [--snapshot-out s2.bin] [--engine node]
 //   wrt validate <module.wasm>
 //   wrt spec [--fuel-slice N|random] [--seed S] [--engine node] [--verbose] [--timeout MS] [--v128] [--wasm PATH] <file.json|dir>...
 //
 // --wasm PATH uses another interpreter build (e.g. build/wrt.debug.wasm).
 //
 // Exit status: 0 ok; 1 trap, invalid module, error or failed spec tests;
-// 2 out of fuel (run --fuel); 3 interpreter fault; 64 usage.
+// 2 out of fuel (run/resume --fuel); 3 interpreter fault; 64 usage.
+//
+// run --fuel N --snapshot-out s.bin: when the call runs out of fuel, writes
+// the CLI container (the module bytes and a snapshot, docs/snapshot-format.md)
+// that `wrt resume` continues from.
 
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { CONTAINER_SPECTEST, readContainer, writeContainer } from "./container.js";
 import { Engine } from "./engine.js";
 import { WrtCodedError, WrtDecodeError, WrtInternalError, WrtLinkError, WrtTrap } from "./errors.js";
 import { Func } from "./externs.js";
 import { Instance } from "./instance.js";
 import { Module } from "./module.js";
-import { WrtOutOfFuel } from "./run.js";
+import { UNBOUNDED_FUEL, WrtOutOfFuel } from "./run.js";
 import { collectSpecFiles, runSpec, SpecOptions } from "./spec.js";
 import { createSpectest } from "./spectest.js";
 import { formatTyped, parseTyped } from "./values.js";
 
 const USAGE = `usage:
-  wrt run <module.wasm> [--invoke NAME [args...]] [--fuel N]
+  wrt run <module.wasm> [--invoke NAME [args...]] [--fuel N [--snapshot-out s.bin]]
+  wrt resume <s.bin> [--fuel M] [--snapshot-out s2.bin] [--engine node]
   wrt validate <module.wasm>
   wrt spec [--fuel-slice N|random] [--seed S] [--engine node] [--verbose] [--timeout MS] [--v128] [--wasm PATH] <file.json|dir>...`;
 
@@ -61,6 +68,7 @@ function cmdRun(args: string[]): number {
   let file: string | undefined;
   let invoke: string | undefined;
   let fuel: bigint | undefined;
+  let snapshotOut: string | undefined;
   const callArgs: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -73,6 +81,9 @@ function cmdRun(args: string[]): number {
       const v = args[++i];
       if (v === undefined || !/^\d+$/.test(v)) throw new UsageError("--fuel needs a non-negative integer");
       fuel = BigInt(v);
+    } else if (a === "--snapshot-out") {
+      snapshotOut = args[++i];
+      if (snapshotOut === undefined) throw new UsageError("--snapshot-out needs a file");
     } else if (a.startsWith("--")) {
       throw new UsageError(`unknown option ${a}`);
     } else if (file === undefined) {
@@ -81,6 +92,7 @@ function cmdRun(args: string[]): number {
       callArgs.push(a);
     }
   }
+  if (snapshotOut !== undefined && fuel === undefined) throw new UsageError("--snapshot-out needs --fuel");
   const bytes = readModuleFile(file);
   const engine = new Engine();
   let module: Module;
@@ -93,7 +105,8 @@ function cmdRun(args: string[]): number {
     }
     throw e;
   }
-  const imports = module.imports().some((d) => d.module === "spectest") ? { spectest: createSpectest(engine, out) } : {};
+  const spectest = module.imports().some((d) => d.module === "spectest");
+  const imports = spectest ? { spectest: createSpectest(engine, out) } : {};
   const inst = Instance.instantiate(module, imports);
   if (invoke === undefined) return 0;
   const f = inst.exports[invoke];
@@ -109,6 +122,9 @@ function cmdRun(args: string[]): number {
   } else {
     const r = f.callRaw(bits, fuel);
     if (!r.done) {
+      if (snapshotOut !== undefined) {
+        writeSnapshotFile(snapshotOut, engine.snapshot(), [bytes], spectest ? CONTAINER_SPECTEST : 0);
+      }
       r.abandon();
       out("out of fuel");
       return 2;
@@ -116,6 +132,61 @@ function cmdRun(args: string[]): number {
     results = r.results;
   }
   results.forEach((b, i) => out(formatTyped(type.results[i]!, b)));
+  return 0;
+}
+
+function writeSnapshotFile(file: string, snapshot: Uint8Array, modules: Uint8Array[], flags: number): void {
+  const c = writeContainer({ flags, modules, snapshot });
+  writeFileSync(file, c);
+  err(`snapshot: ${file} (${c.length} bytes, snapshot ${snapshot.length} bytes)`);
+}
+
+/** wrt resume: the modules of the container, then its snapshot, then on with the call. */
+function cmdResume(args: string[]): number {
+  let file: string | undefined;
+  let fuel: bigint | undefined;
+  let snapshotOut: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--fuel") {
+      const v = args[++i];
+      if (v === undefined || !/^\d+$/.test(v)) throw new UsageError("--fuel needs a non-negative integer");
+      fuel = BigInt(v);
+    } else if (a === "--snapshot-out") {
+      snapshotOut = args[++i];
+      if (snapshotOut === undefined) throw new UsageError("--snapshot-out needs a file");
+    } else if (a === "--engine") {
+      const v = args[++i];
+      if (v !== "node") throw new UsageError(`unknown engine ${v} (only 'node')`);
+    } else if (a.startsWith("--")) {
+      throw new UsageError(`unknown option ${a}`);
+    } else if (file === undefined) {
+      file = a;
+    } else {
+      throw new UsageError(`unexpected argument ${a}`);
+    }
+  }
+  if (file === undefined) throw new UsageError("missing snapshot file");
+  if (snapshotOut !== undefined && fuel === undefined) throw new UsageError("--snapshot-out needs --fuel");
+  const c = readContainer(readFileSync(file));
+  const engine = new Engine();
+  for (const m of c.modules) Module.load(engine, m);
+  // Host functions are re-bound by id: creating spectest again gives its print functions the ids they had.
+  if (c.flags & CONTAINER_SPECTEST) createSpectest(engine, out);
+  const state = engine.restore(c.snapshot, { raw: true });
+  if (state.call === null) {
+    err("wrt: the snapshot holds no call in progress");
+    return 0;
+  }
+  const r = state.call.resume(fuel ?? UNBOUNDED_FUEL);
+  if (!r.done) {
+    if (snapshotOut !== undefined) writeSnapshotFile(snapshotOut, engine.snapshot(), c.modules, c.flags);
+    r.abandon();
+    out("out of fuel");
+    return 2;
+  }
+  const types = state.callType!.results;
+  (r.results as bigint[]).forEach((b, i) => out(formatTyped(types[i]!, b)));
   return 0;
 }
 
@@ -145,6 +216,8 @@ function cmdSpec(args: string[]): number {
       opts.verbose = true;
     } else if (a === "--v128") {
       opts.v128 = true;
+    } else if (a === "--snapshot-every-slice") {
+      opts.snapshotEverySlice = true;
     } else if (a === "--wasm") {
       opts.engine = { ...opts.engine, wasmPath: value() };
     } else if (a === "--timeout") {
@@ -156,6 +229,7 @@ function cmdSpec(args: string[]): number {
     }
   }
   if (inputs.length === 0) throw new UsageError("no spec files given");
+  if (opts.snapshotEverySlice && opts.fuelSlice === undefined) throw new UsageError("--snapshot-every-slice needs --fuel-slice");
   if (opts.fuelSlice === "random") {
     opts.seed ??= Math.floor(Math.random() * 0x100000000);
     out(`seed: ${opts.seed}`);
@@ -173,6 +247,8 @@ function main(argv: string[]): number {
         return cmdRun(rest);
       case "validate":
         return cmdValidate(rest);
+      case "resume":
+        return cmdResume(rest);
       case "spec":
         return cmdSpec(rest);
       case "-h":

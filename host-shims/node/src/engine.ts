@@ -12,6 +12,8 @@ import path from "node:path";
 import { ErrCode, errorForCode, WrtApiError, WrtCodedError, WrtInternalError } from "./errors.js";
 import { FuncType, ValType, VALTYPE_BYTE, valTypeFromByte } from "./values.js";
 import "./wasm-types.js";
+import { migrate, restoreEngine, restoreInto, takeSnapshot } from "./snapshot.js";
+import type { Restored, RestoredState, RestoreIntoOptions, RestoreOptions } from "./snapshot.js";
 
 /** The raw exports of build/wrt.wasm (docs/embedding-api.md). */
 export interface RawExports {
@@ -60,6 +62,8 @@ export interface RawExports {
   wrt_table_get(handle: number, i: number): bigint;
   wrt_table_set(handle: number, i: number, bits: bigint): number;
   wrt_fuel_costs(n: number): number;
+  wrt_snapshot(): number;
+  wrt_restore(len: number): number;
 }
 
 export const RAW_EXPORT_NAMES: readonly (keyof RawExports)[] = [
@@ -72,8 +76,18 @@ export const RAW_EXPORT_NAMES: readonly (keyof RawExports)[] = [
   "wrt_host_trap", "wrt_trap_code", "wrt_trap_text", "wrt_trap_func", "wrt_trap_pc",
   "wrt_abandon", "wrt_global_get", "wrt_global_set", "wrt_global_type", "wrt_memory_base",
   "wrt_memory_bytes", "wrt_memory_grow", "wrt_table_size", "wrt_table_get", "wrt_table_set",
-  "wrt_fuel_costs",
+  "wrt_fuel_costs", "wrt_snapshot", "wrt_restore",
 ];
+
+/** Raw calls that shape what a fresh interpreter must replay before a restore (Engine.setupLog). */
+const SETUP_CALLS = new Set<string>(["wrt_config", "wrt_fuel_costs", "wrt_module_load", "wrt_module_drop"]);
+
+/** One call of the setup log: replayed in order into a fresh interpreter by `migrate()`. */
+export type SetupCall =
+  | { op: "wrt_config"; key: number; value: bigint }
+  | { op: "wrt_fuel_costs"; table: Uint8Array }
+  | { op: "wrt_module_load"; bytes: Uint8Array; handle: number }
+  | { op: "wrt_module_drop"; handle: number };
 
 /** `wrt_config` keys. */
 export const ConfigKey = {
@@ -139,9 +153,19 @@ function defaultLog(level: number, text: string): void {
 
 export class Engine {
   /** The wrapped raw exports: every call checks the engine is alive and maps faults. */
-  readonly raw: RawExports;
-  readonly instance: WebAssembly.Instance;
-  private readonly memory: WebAssembly.Memory;
+  raw: RawExports;
+  instance: WebAssembly.Instance;
+  private memory: WebAssembly.Memory;
+  /** The options this engine was made with (a fresh interpreter for `migrate()` uses them too). */
+  readonly options: EngineOptions;
+  /**
+   * Module loads/drops, config and cost-table calls in order: what a fresh
+   * interpreter replays before it restores a snapshot of this one
+   * (snapshot.ts). Holds a copy of every loaded module's bytes.
+   */
+  readonly setupLog: SetupCall[] = [];
+  /** Off in an engine made only to replay a setup log (nothing to log there). */
+  logSetupCalls = true;
   private deadReason: WrtInternalError | null = null;
   private readonly logHandler: LogHandler | false;
 
@@ -165,6 +189,7 @@ export class Engine {
   }
 
   constructor(options: EngineOptions = {}) {
+    this.options = options;
     this.logHandler = options.log === undefined ? defaultLog : options.log;
     const module = options.wasmModule ?? compileInterpreter(options.wasmPath);
     let memoryRef: WebAssembly.Memory | null = null;
@@ -212,16 +237,50 @@ export class Engine {
         continue;
       }
       const fn = f as (...a: unknown[]) => unknown;
+      const logged = SETUP_CALLS.has(name);
       out[name] = (...args: unknown[]): unknown => {
         if (this.deadReason) throw new WrtInternalError(`interpreter is dead after an earlier fault: ${this.deadReason.message}`);
         try {
-          return fn(...args);
+          if (!logged || !this.logSetupCalls) return fn(...args);
+          const input = this.setupInput(ex, name, args);
+          const res = fn(...args);
+          this.logSetup(name, args, res, input);
+          return res;
         } catch (e) {
           throw this.fault(e);
         }
       };
     }
     return out as unknown as RawExports;
+  }
+
+  /** The I/O buffer bytes a setup call reads (module bytes, cost table), copied before the call. */
+  private setupInput(ex: Record<string, unknown>, name: string, args: unknown[]): Uint8Array | null {
+    const len = name === "wrt_module_load" ? Number(args[0]) : name === "wrt_fuel_costs" ? Number(args[0]) * 4 : 0;
+    if (!(len > 0)) return null;
+    const addr = (ex["wrt_io"] as (n: number) => number)(0) >>> 0;
+    if (addr === 0 || addr + len > this.memory.buffer.byteLength) return null;
+    return new Uint8Array(this.memory.buffer, addr, len).slice();
+  }
+
+  private logSetup(name: string, args: unknown[], res: unknown, input: Uint8Array | null): void {
+    if (typeof res === "number" && res < 0) return; // refused: changed nothing
+    if (name === "wrt_config") this.setupLog.push({ op: name, key: Number(args[0]), value: BigInt(args[1] as bigint) });
+    else if (name === "wrt_module_drop") this.setupLog.push({ op: name, handle: Number(args[0]) });
+    else if (input === null) return;
+    else if (name === "wrt_fuel_costs") this.setupLog.push({ op: name, table: input });
+    else this.setupLog.push({ op: "wrt_module_load", bytes: input, handle: res as number });
+  }
+
+  /**
+   * Takes over the interpreter instance of `fresh` (an Engine made only for
+   * this, holding a restored copy of this engine's state): every wrapper of
+   * this engine keeps its handles, which mean the same things there.
+   */
+  adoptInterpreter(fresh: Engine): void {
+    this.instance = fresh.instance;
+    this.memory = fresh.memory;
+    this.raw = this.wrapExports(fresh.instance.exports as Record<string, unknown>);
   }
 
   /** Turns an exception out of build/wrt.wasm into a WrtInternalError (and kills the engine). */
@@ -362,6 +421,51 @@ export class Engine {
     if (handle < 0) throw this.lastError();
     this.hosts.set(id, entry);
     return handle;
+  }
+
+  /**
+   * Binds `entry` to a host function that already exists in the store (after
+   * a restore). Host ids are given in order of creation from 1, so the same
+   * program creating the same host functions gets the same ids.
+   */
+  bindHost(id: number, entry: HostEntry): void {
+    this.hosts.set(id, entry);
+    if (id >= this.nextHostId) this.nextHostId = id + 1;
+  }
+
+  // ---- snapshots (snapshot.ts, docs/snapshot-format.md) ----
+
+  /**
+   * The whole interpreter state as bytes, at a halt: idle, with a suspended
+   * call, or inside a host function (the snapshot holds that host call
+   * pending). Throws WrtSnapshotError otherwise.
+   */
+  snapshot(): Uint8Array {
+    return takeSnapshot(this);
+  }
+
+  /**
+   * Replaces this engine's state with a snapshot. Needs an idle engine that
+   * has loaded the snapshot's modules; host functions bind by hostId
+   * (`opts.hostFunctions`, else this engine's own of the same id and type).
+   * Refused snapshots throw WrtSnapshotError and change nothing.
+   */
+  restore(bytes: Uint8Array, opts: RestoreIntoOptions = {}): RestoredState {
+    return restoreInto(this, bytes, opts);
+  }
+
+  /** A fresh engine that loads `opts.modules` in order and restores the snapshot into it. */
+  static restore(bytes: Uint8Array, opts: RestoreOptions): Restored {
+    return restoreEngine(bytes, opts);
+  }
+
+  /**
+   * Continues in a fresh interpreter: snapshot, a new instance of the
+   * interpreter replays `setupLog`, restores; wrappers keep working. Returns
+   * the snapshot's size in bytes.
+   */
+  migrate(): number {
+    return migrate(this);
   }
 }
 

@@ -30,7 +30,19 @@ export const ErrCode = {
   BadArgument: 104,
   ExportNotFound: 105,
   NotAFunction: 106,
+  SnapshotMagic: 120,
+  SnapshotVersion: 121,
+  SnapshotChecksum: 122,
+  SnapshotModule: 123,
+  SnapshotCorrupt: 124,
+  SnapshotLimit: 125,
+  SnapshotState: 126,
+  /** Node API only (not an interpreter code): a host function of the snapshot has no binding. */
+  SnapshotHostUnbound: 190,
 } as const;
+
+/** `Err` codes 120..126 (and the Node API's 190): snapshot refused. */
+export const SNAPSHOT_CODES = { min: 120, max: 126, hostUnbound: 190 } as const;
 
 /** Trap codes (mirrors assembly/exec/trap.ts). */
 export const TrapCode = {
@@ -96,6 +108,19 @@ export class WrtApiError extends WrtCodedError {
   override name = "WrtApiError";
 }
 
+/**
+ * A snapshot could not be taken (code 126, SnapshotState) or was refused at
+ * restore: not a snapshot (120), another format or internal-code version or
+ * fuel cost table (121), checksum (122), a module that is not loaded (123),
+ * inconsistent contents (124), a configured limit (125), or (Node API, 190)
+ * a host function without a binding. `offset` is the byte offset in the
+ * snapshot where the problem was found, or -1. A refused restore leaves the
+ * interpreter as it was.
+ */
+export class WrtSnapshotError extends WrtCodedError {
+  override name = "WrtSnapshotError";
+}
+
 /** A guest trap. */
 export class WrtTrap extends WrtError {
   override name = "WrtTrap";
@@ -126,5 +151,8 @@ export function errorForCode(code: number, offset: number, text: string): WrtCod
   if (code > ErrRange.decodeMax && code <= ErrRange.validationMax) return new WrtValidationError(text, code, offset);
   if (code === ErrCode.UnknownImport || code === ErrCode.IncompatibleImportType) return new WrtLinkError(text, code, offset);
   if (code > ErrRange.validationMax && code <= ErrRange.linkMax) return new WrtInstantiationError(text, code, offset);
+  if ((code >= SNAPSHOT_CODES.min && code <= SNAPSHOT_CODES.max) || code === SNAPSHOT_CODES.hostUnbound) {
+    return new WrtSnapshotError(text, code, offset);
+  }
   return new WrtApiError(text, code, offset);
 }

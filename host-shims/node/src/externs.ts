@@ -5,7 +5,7 @@
 // object (useful for funcref identity). A funcref's slot bits are the store
 // function address + 1, i.e. func handle + 1.
 
-import { Engine } from "./engine.js";
+import { Engine, HostEntry } from "./engine.js";
 import { WrtApiError, ErrCode } from "./errors.js";
 import { begin, callWithFuel, CallResult, FuelOptions, finish } from "./run.js";
 import {
@@ -67,6 +67,26 @@ function cached<T extends object>(engine: Engine, handle: number, make: () => T)
   return w;
 }
 
+/** A JS function as a host function of `type`: arguments decoded, results encoded (Func.host, restore). */
+export function hostEntry(engine: Engine, type: FuncType, fn: (...args: any[]) => unknown, opts: { raw?: boolean } = {}): HostEntry {
+  const r = refs(engine);
+  return {
+    type,
+    call(argBits: bigint[]): bigint[] {
+      const args = opts.raw
+        ? argBits.map((b, i) => new RawValue(type.params[i]!, b))
+        : argBits.map((b, i) => decodeValue(type.params[i]!, b, r));
+      const out = fn(...args);
+      const list = type.results.length === 1 ? [out] : out === undefined ? [] : (out as unknown[]);
+      if (!Array.isArray(list)) throw new TypeError(`expected an array of ${type.results.length} results`);
+      if (list.length !== type.results.length) {
+        throw new TypeError(`expected ${type.results.length} results, got ${list.length}`);
+      }
+      return list.map((v, i) => encodeValue(type.results[i]!, v, r));
+    },
+  };
+}
+
 export interface InvokeOptions extends FuelOptions {
   /** Return results as RawValue (exact bits, NaN payloads kept). */
   raw?: boolean;
@@ -86,22 +106,7 @@ export class Func {
 
   /** A host function of type `type` calling `fn` with decoded arguments. */
   static host(engine: Engine, type: FuncType, fn: (...args: any[]) => unknown, opts: { raw?: boolean } = {}): Func {
-    const r = refs(engine);
-    const handle = engine.newHostFunc({
-      type,
-      call(argBits: bigint[]): bigint[] {
-        const args = opts.raw
-          ? argBits.map((b, i) => new RawValue(type.params[i]!, b))
-          : argBits.map((b, i) => decodeValue(type.params[i]!, b, r));
-        const out = fn(...args);
-        const list = type.results.length === 1 ? [out] : out === undefined ? [] : (out as unknown[]);
-        if (!Array.isArray(list)) throw new TypeError(`expected an array of ${type.results.length} results`);
-        if (list.length !== type.results.length) {
-          throw new TypeError(`expected ${type.results.length} results, got ${list.length}`);
-        }
-        return list.map((v, i) => encodeValue(type.results[i]!, v, r));
-      },
-    });
+    const handle = engine.newHostFunc(hostEntry(engine, type, fn, opts));
     return Func.fromHandle(engine, handle, type);
   }
 

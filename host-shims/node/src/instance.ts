@@ -68,6 +68,11 @@ export class Instance {
     return new Instance(module, h);
   }
 
+  /** The wrapper of an instance that already exists in the store (e.g. after a restore). */
+  static fromHandle(module: Module, handle: number): Instance {
+    return new Instance(module, handle);
+  }
+
   private export<T>(name: string, cls: Function & { prototype: T }): T {
     const e = this.exports[name];
     if (e === undefined) throw new WrtLinkError(`no export named ${JSON.stringify(name)}`, ErrCode.ExportNotFound, -1);

@@ -68,6 +68,11 @@ export class Module {
     return new Module(engine, h);
   }
 
+  /** The wrapper of a module already loaded under `handle` (e.g. by a restore). */
+  static fromHandle(engine: Engine, handle: number): Module {
+    return new Module(engine, handle);
+  }
+
   /** Loads and drops again: says whether the bytes are a valid module. */
   static validate(engine: Engine, bytes: Uint8Array): ValidationResult {
     let m: Module;

@@ -33,6 +33,11 @@ export interface FuelOptions {
    * with WrtTimeout when the limit passes (guards against runaway guests).
    */
   timeoutMs?: number;
+  /**
+   * Called after every slice that ran out of fuel, before the next one (at
+   * a halt: e.g. `engine.migrate()` to continue in a fresh interpreter).
+   */
+  onSlice?: (engine: Engine) => void;
 }
 
 /** `invoke()` exceeded its `timeoutMs` (the call is abandoned). */
@@ -93,7 +98,7 @@ function errorMessage(e: unknown): string {
 }
 
 /** Serves one pending HOST_CALL: runs the JS function, completes the call. */
-function serveHostCall(engine: Engine): void {
+export function serveHostCall(engine: Engine): void {
   const r = engine.raw;
   const id = r.wrt_host_id();
   const entry = engine.hosts.get(id);
@@ -183,7 +188,11 @@ export function begin(engine: Engine, handle: number, type: FuncType, args: read
   const slots = toSlots(type.params, args);
   engine.writeSlots(slots);
   if (engine.raw.wrt_call(handle, slots.length) < 0) throw engine.lastError();
+  if (engine.depth === 0) topCalls.set(engine, handle);
 }
+
+/** The function handle of each engine's latest top-level call (snapshot.ts needs it). */
+export const topCalls = new WeakMap<Engine, number>();
 
 /** Runs the prepared call to completion per `opts` (slices, or a total budget that throws). */
 export function finish(engine: Engine, type: FuncType, opts: FuelOptions = {}): bigint[] {
@@ -206,6 +215,7 @@ export function finish(engine: Engine, type: FuncType, opts: FuelOptions = {}): 
     const res = drive(engine, slice, type.results);
     if (res.done) return res.results;
     const used = slice - engine.raw.wrt_fuel_left();
+    opts.onSlice?.(engine);
     stalled = used === 0n ? stalled + 1 : 0;
     if (budget !== null) budget -= used;
   }
@@ -229,8 +239,18 @@ export class Suspended<V> {
     private readonly engine: Engine,
     private readonly type: FuncType,
     private readonly convert: (bits: bigint[]) => V[],
+    /**
+     * The call waits at a host call (a snapshot restored at one): `resume`
+     * first serves it with the host function bound to its hostId.
+     */
+    private hostCallPending = false,
   ) {
     engine.suspended = this;
+  }
+
+  /** True while the call waits for a host function's answer (see the constructor). */
+  get atHostCall(): boolean {
+    return this.hostCallPending;
   }
 
   /** Runs on with `fuel` more units. */
@@ -240,6 +260,10 @@ export class Suspended<V> {
     this.engine.suspended = null;
     let res: DriveResult;
     try {
+      if (this.hostCallPending) {
+        this.hostCallPending = false;
+        serveHostCall(this.engine);
+      }
       res = drive(this.engine, BigInt(fuel), this.type.results);
     } catch (e) {
       this.finished = true;

@@ -14,6 +14,7 @@ import { Instance, ImportObject } from "./instance.js";
 import { Module } from "./module.js";
 import { FuelOptions, seededRandom } from "./run.js";
 import { createSpectest } from "./spectest.js";
+import { migrationStats, resetMigrationStats } from "./snapshot.js";
 import { bitsToF32, bitsToF64, formatTyped, isValType, ValType } from "./values.js";
 
 export interface SpecOptions {
@@ -30,6 +31,12 @@ export interface SpecOptions {
   v128?: boolean;
   /** Output lines (default: console.log). */
   out?: (line: string) => void;
+  /**
+   * After every fuel slice, snapshot the interpreter and continue in a fresh
+   * one (`Engine.migrate`: a new WebAssembly instance with the same modules
+   * loaded in the same order). Needs `fuelSlice`.
+   */
+  snapshotEverySlice?: boolean;
 }
 
 export interface FileResult {
@@ -192,6 +199,7 @@ export function runSpecFile(file: string, opts: SpecOptions = {}, displayName?: 
   const fuel: FuelOptions = { timeoutMs: opts.timeoutMs ?? 20000 };
   if (rnd) fuel.fuelSlice = () => 1 + Math.floor(rnd() * 64);
   else if (opts.fuelSlice !== undefined) fuel.fuelSlice = opts.fuelSlice;
+  if (opts.snapshotEverySlice) fuel.onSlice = (e) => void e.migrate();
 
   const registry = new Map<string, Record<string, Extern>>();
   let spectestError: string | null = null;
@@ -396,6 +404,8 @@ export function runSpec(files: string[], opts: SpecOptions = {}): SpecTotals {
   const out = opts.out ?? ((l: string) => console.log(l));
   const limit = opts.verbose ? Infinity : opts.failLimit ?? 20;
   const totals: SpecTotals = { passed: 0, failed: 0, skipped: 0, files: [] };
+  resetMigrationStats();
+  const started = performance.now();
   const root = files.length > 1 ? commonDir(files) : path.dirname(files[0] ?? ".");
   for (const f of files) {
     const display = path.relative(root, f).replace(/\.json$/, "") || path.basename(f);
@@ -410,6 +420,16 @@ export function runSpec(files: string[], opts: SpecOptions = {}): SpecTotals {
     if (r.failures.length > limit) out(`  ... ${r.failures.length - limit} more failures (use --verbose)`);
     if (opts.verbose) r.notes.forEach((x) => out(`  note: ${x}`));
     else if (r.notes.length && r.notes[0]!.startsWith("spectest")) out(`  note: ${r.notes[0]}`);
+  }
+  if (opts.snapshotEverySlice) {
+    const s = migrationStats;
+    const mib = (b: number): string => (b / 1048576).toFixed(1);
+    out(
+      `snapshots: ${s.count} taken and restored into fresh interpreters, ${mib(s.bytes)} MiB in all, ` +
+        `largest ${s.maxBytes} bytes, mean ${s.count ? Math.round(s.bytes / s.count) : 0} bytes; ` +
+        `time ${(s.snapshotMs / 1000).toFixed(1)} s snapshot, ${(s.freshMs / 1000).toFixed(1)} s fresh interpreter + module loads, ` +
+        `${(s.restoreMs / 1000).toFixed(1)} s restore; run ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
   }
   out(`spec: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
   return totals;

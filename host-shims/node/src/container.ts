@@ -1,0 +1,68 @@
+// The CLI container (docs/snapshot-format.md, "CLI container"): a snapshot
+// plus the module bytes it needs, so that `wrt resume s.bin` can load the
+// same modules (a snapshot names modules only by a hash of their bytes).
+//
+//   u32 magic        "WRTC" (0x43545257)
+//   u32 version      1
+//   u32 flags        bit0: the spectest host module was created before
+//                    instantiating (its host functions have ids 1..7)
+//   u32 moduleCount
+//   moduleCount x { u32 length, length bytes }   in load order (handle 0, 1, ...)
+//   u32 snapshotLength, snapshotLength bytes     (docs/snapshot-format.md)
+//
+// All integers little-endian; nothing may follow the snapshot.
+
+import { ErrCode, WrtSnapshotError } from "./errors.js";
+
+export const CONTAINER_MAGIC = 0x43545257; // "WRTC"
+export const CONTAINER_VERSION = 1;
+export const CONTAINER_SPECTEST = 1;
+
+export interface Container {
+  flags: number;
+  modules: Uint8Array[];
+  snapshot: Uint8Array;
+}
+
+export function writeContainer(c: Container): Uint8Array {
+  const size = 16 + c.modules.reduce((n, m) => n + 4 + m.length, 0) + 4 + c.snapshot.length;
+  const out = new Uint8Array(size);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(0, CONTAINER_MAGIC, true);
+  dv.setUint32(4, CONTAINER_VERSION, true);
+  dv.setUint32(8, c.flags >>> 0, true);
+  dv.setUint32(12, c.modules.length, true);
+  let at = 16;
+  for (const m of [...c.modules, c.snapshot]) {
+    dv.setUint32(at, m.length, true);
+    out.set(m, at + 4);
+    at += 4 + m.length;
+  }
+  return out;
+}
+
+/** Reads a container; malformed ones throw WrtSnapshotError (code 120 not a container, 121 version, 124 inconsistent). */
+export function readContainer(bytes: Uint8Array): Container {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const bad = (what: string, at: number, code: number = ErrCode.SnapshotCorrupt): WrtSnapshotError =>
+    new WrtSnapshotError(`snapshot container: ${what}`, code, at);
+  if (bytes.length < 16 || dv.getUint32(0, true) !== CONTAINER_MAGIC) throw bad("not a WRT snapshot container", 0, ErrCode.SnapshotMagic);
+  if (dv.getUint32(4, true) !== CONTAINER_VERSION) throw bad(`version ${dv.getUint32(4, true)}`, 4, ErrCode.SnapshotVersion);
+  const flags = dv.getUint32(8, true);
+  const n = dv.getUint32(12, true);
+  let at = 16;
+  const blob = (what: string): Uint8Array => {
+    if (at + 4 > bytes.length) throw bad(`${what}: truncated`, at);
+    const len = dv.getUint32(at, true);
+    if (len > bytes.length - at - 4) throw bad(`${what}: length ${len} beyond the end`, at);
+    const b = bytes.subarray(at + 4, at + 4 + len);
+    at += 4 + len;
+    return b;
+  };
+  if (n > (bytes.length - 16) / 4) throw bad(`module count ${n}`, 12);
+  const modules: Uint8Array[] = [];
+  for (let i = 0; i < n; i++) modules.push(blob(`module ${i}`));
+  const snapshot = blob("snapshot");
+  if (at !== bytes.length) throw bad("bytes after the snapshot", at);
+  return { flags, modules, snapshot };
+}
