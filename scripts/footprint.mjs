@@ -39,19 +39,19 @@ const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 const rows = [];
 for (const board of BOARDS) {
   const e = env(board);
-  for (const opt of OPTS) {
-    const elf = path.join(dir, `${board}${opt}.elf`);
+  for (const [opt, unchecked] of OPTS.flatMap((o) => [[o, false], [o, true]])) {
+    const elf = path.join(dir, `${board}${opt}${unchecked ? "-unchecked" : ""}.elf`);
     const r = spawnSync(path.join(root, "flash-scripts/qemu.sh"),
-      [board, guest, "--invoke", "main", "--opt", opt, "--arena", String(ARENA), "--stats", "--out", elf], { encoding: "utf8" });
+      [board, guest, "--invoke", "main", "--opt", opt, "--arena", String(ARENA), "--stats", "--out", elf, ...(unchecked ? ["--unchecked"] : [])], { encoding: "utf8" });
     if (r.status !== 0) throw new Error(`${board} ${opt}: qemu.sh failed (${r.status}): ${r.stdout}${r.stderr}`);
     const stack = Number(/# stack high-water: (\d+)/.exec(r.stdout)?.[1]);
     const pages = Number(/# arena pages used: (\d+)/.exec(r.stdout)?.[1]);
     const s = sections(e.SIZE, elf);
     const flash = (s[".text"] ?? 0) + (s[".rodata"] ?? 0) + (s[".ARM.exidx"] ?? 0) + (s[".data"] ?? 0);
-    const objDir = path.join(root, "build/boards", board, opt.slice(1));
+    const objDir = path.join(root, "build/boards", board, opt.slice(1) + (unchecked ? "-unchecked" : ""));
     const core = objText(e.SIZE, [path.join(objDir, "wrt_core.o")]);
     const shim = objText(e.SIZE, [path.join(objDir, "wrt_api.o"), path.join(objDir, `wrt_rt_bare_${ARENA}.o`)]);
-    rows.push({ board, opt, flash, core, shim, data: s[".data"] ?? 0, bss: s[".bss"] ?? 0, stack, pages });
+    rows.push({ board, opt: opt + (unchecked ? " unchecked" : ""), flash, core, shim, data: s[".data"] ?? 0, bss: s[".bss"] ?? 0, stack, pages });
   }
 }
 
@@ -62,6 +62,8 @@ Produced by \`node scripts/footprint.mjs\` (do not edit by hand). Firmware:
 translation of build/wrt.wasm, ${(readFileSync(path.join(root, "build/wrt.wasm")).length / 1024).toFixed(1)} KiB of wasm) + host-shims/c,
 with a minimal guest (\`main\` returns 1), linked with --gc-sections.
 
+- **unchecked**: built with \`flash-scripts/qemu.sh --unchecked\` (no wasm2c bounds
+  checks on the interpreter's own memory accesses; see docs/firmware.md).
 - **flash**: .text + .rodata (+ .ARM.exidx) + .data initializers of the whole firmware.
 - **core .text**: the interpreter's translated code alone (build/c/wrt.c object, before --gc-sections).
 - **shim**: host-shims/c/wrt.c + wrt_rt_bare.c objects.

@@ -20,6 +20,16 @@
 #include "wasm-rt-impl.h"
 
 #include <string.h>
+
+#if WRT_UNCHECKED_MEMORY
+/* Bare metal without wasm2c's bounds checks on the interpreter's own memory
+ * accesses (WASM_RT_MEMCHECK_SIGNAL_HANDLER=1 with
+ * WASM_RT_SKIP_SIGNAL_RECOVERY=1: no MMU, no signals). wasm-rt.h then picks
+ * sigsetjmp; wrt_rt_bare.c traps with plain longjmp, so use setjmp. */
+#include <setjmp.h>
+#undef WASM_RT_SETJMP
+#define WASM_RT_SETJMP(buf) setjmp(buf)
+#endif
 #if WRT_FORMAT_FLOATS
 #include <math.h>
 #include <stdio.h>
