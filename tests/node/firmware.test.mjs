@@ -136,6 +136,17 @@ for (const board of Object.keys(BOARDS)) {
     assert.match(r.out, /^error: .*arena exhausted \(raise WRT_ARENA_PAGES\)/m);
   });
 
+  t("--unchecked build (no wasm2c bounds checks): same results, traps, slices", () => {
+    const r = qemu(board, FIB, "--invoke", "fib", "23", "--slice", "700", "--unchecked");
+    assert.deepEqual(lines(r.out), ["i32:28657"], r.err);
+    assert.equal(r.code, 0);
+    const h = qemu(board, HOST, "--invoke", "main", "--unchecked");
+    assert.deepEqual(lines(h.out), ["log: hello from the guest", "42 : i32", "i32:7"], h.err);
+    const d = qemu(board, TRAP, "--invoke", "div", "1", "0", "--unchecked");
+    assert.deepEqual(lines(d.out), ["trap: integer divide by zero"]);
+    assert.equal(d.code, 1);
+  });
+
   t("an invalid guest: error text, exit 3", () => {
     const f = path.join(dir, "junk.wasm");
     writeFileSync(f, Buffer.from("\0asm\x01\0\0\0\x05\x01", "latin1"));
