@@ -12,6 +12,7 @@ import { compileModule } from "./compile/compiler";
 import { internType } from "./runtime/types";
 import { configure, limits } from "./runtime/limits";
 import { theStore, Instance, FuncInst, MemoryInst, TableInst, GlobalInst, NO_MAX } from "./runtime/store";
+import { reclaimDropped } from "./runtime/reclaim";
 import { instantiate, makeHandle, HANDLE_KIND_SHIFT, HANDLE_ADDR_MASK } from "./runtime/instantiate";
 import { machine, Status } from "./exec/machine";
 import { enterCall, runCall, hostReturn, hostTrap, abandon, callError } from "./exec/call";
@@ -65,7 +66,10 @@ export function wrt_config(key: i32, value: i64): i32 {
   return 0;
 }
 
-export function wrt_collect(): void { __collect(); }
+export function wrt_collect(): void {
+  reclaimDropped();
+  __collect();
+}
 
 export function wrt_fuel_costs(n: i32): i32 {
   if (n < 0 || n > 1024) return apiError(Err.BadArgument, "cost table has at most 1024 entries");
@@ -277,10 +281,10 @@ export function wrt_instance_export(h: i32, len: i32): i32 {
 }
 
 export function wrt_instance_drop(h: i32): void {
-  if (h >= 0 && h < theStore.instances.length) {
-    // Keep the slot (addresses stay stable); its functions trap if still referenced.
-    // Memory reclamation of dropped instances is tracked in docs/memory.md.
-  }
+  let inst = getInstance(h);
+  if (!inst) return;
+  inst.dropped = true;
+  reclaimDropped();
 }
 
 // ---------------------------------------------------------------- calls

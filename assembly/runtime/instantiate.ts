@@ -141,6 +141,7 @@ export function instantiate(cm: CompiledModule, externs: StaticArray<u32>): Inst
   for (let i = 0; i < m.tables.length; i++) {
     let tt = m.tables[i];
     let t = new TableInst();
+    t.owner = <i32>inst.id;
     t.elemType = tt.elem;
     t.max = tt.limits.hasMax ? <u32>tt.limits.max : NO_MAX;
     t.grow(<u32>tt.limits.min, 0);
@@ -150,9 +151,11 @@ export function instantiate(cm: CompiledModule, externs: StaticArray<u32>): Inst
   for (let i = 0; i < m.mems.length; i++) {
     let lim = m.mems[i].limits;
     let mm = new MemoryInst();
+    mm.owner = <i32>inst.id;
     mm.max = lim.hasMax ? <u32>lim.max : NO_MAX;
     if (lim.min > 0 && mm.grow(<u32>lim.min) < 0) {
       lastError.set(Err.LimitExceeded, -1, "memory " + i.toString() + ": the total page budget is exhausted");
+      inst.dropped = true;
       return null;
     }
     inst.memAddrs[nm++] = <u32>theStore.mems.length;
@@ -161,6 +164,7 @@ export function instantiate(cm: CompiledModule, externs: StaticArray<u32>): Inst
   for (let i = 0; i < m.globals.length; i++) {
     let gd = m.globals[i];
     let g = new GlobalInst();
+    g.owner = <i32>inst.id;
     g.type = gd.type.type;
     g.mutable = gd.type.mutable;
     g.value = evalConst(inst, gd.init);
@@ -195,6 +199,7 @@ export function instantiate(cm: CompiledModule, externs: StaticArray<u32>): Inst
       let refs = inst.elemRefs[i];
       if (off + <u64>refs.length > <u64>t.size) {
         lastError.set(Err.OutOfBoundsTableAccess, seg.offsetInModule, "element segment " + i.toString());
+        inst.dropped = true; // never handed to the host; reclaimed when nothing refers to it
         return null;
       }
       memory.copy(t.elems + (<usize>off << 3), changetype<usize>(refs), <usize>refs.length << 3);
@@ -208,6 +213,7 @@ export function instantiate(cm: CompiledModule, externs: StaticArray<u32>): Inst
     let mm = theStore.mems[inst.memAddrs[seg.memory]];
     if (off + <u64>seg.dataLen > mm.bytes) {
       lastError.set(Err.OutOfBoundsMemoryAccess, seg.offsetInModule, "data segment " + i.toString());
+      inst.dropped = true;
       return null;
     }
     memory.copy(mm.base + <usize>off, m.base + seg.dataStart, seg.dataLen);

@@ -16,6 +16,8 @@ export const NO_MAX: u32 = 0xFFFFFFFF;
 
 export class MemoryInst {
   base: usize = 0;
+  /** Instance that defined it, or -1 if the host made it. */
+  owner: i32 = -1;
   bytes: u64 = 0;
   pages: u32 = 0;
   /** Spec maximum (from the type), or NO_MAX. */
@@ -48,6 +50,7 @@ export function setTotalPages(n: u32): void { totalPages = n; }
 /** Table entries are 8-byte reference slots: funcref = func address + 1, externref = host bits; 0 = null. */
 export class TableInst {
   elems: usize = 0;
+  owner: i32 = -1;
   size: u32 = 0;
   max: u32 = NO_MAX;
   elemType: u8 = <u8>ValType.FuncRef;
@@ -72,6 +75,7 @@ export class GlobalInst {
   value: i64 = 0;
   type: u8 = <u8>ValType.I32;
   mutable: bool = false;
+  owner: i32 = -1;
 
   @inline get cell(): usize { return changetype<usize>(this); }
 }
@@ -90,6 +94,8 @@ export class FuncInst {
 
 export class Instance {
   id: u32 = 0;
+  /** The host let go of it; its objects are reclaimed once nothing live refers to them. */
+  dropped: bool = false;
   compiled: CompiledModule;
   /** Addresses in the store, by the module's index spaces (imports first). */
   funcAddrs: StaticArray<u32>;
