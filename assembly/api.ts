@@ -19,6 +19,7 @@ import { enterCall, runCall, hostReturn, hostTrap, abandon, callError } from "./
 import { trapText, Trap } from "./exec/trap";
 import { setFuelCost } from "./exec/fuel";
 import { fnv1a64 } from "./state/hash";
+import { BUILTIN_WASI_LOG, logRing } from "./wasi/logging";
 import { writeSnapshot } from "./state/snapshot";
 import { restoreSnapshot } from "./state/restore";
 
@@ -191,6 +192,7 @@ function readType(p: usize): FuncType {
 }
 
 export function wrt_func_new_host(hostId: i32): i32 {
+  if (hostId < 0) return apiError(Err.BadArgument, "host ids are >= 0 (negative ids name built-ins)");
   let t = readType(io);
   let f = new FuncInst();
   f.instance = -1;
@@ -473,3 +475,31 @@ export function wrt_restore(len: i32): i32 {
   if (len < 0 || <u32>len > ioCap) return apiError(Err.BadArgument, "length exceeds the I/O buffer");
   return restoreSnapshot(io, <u32>len);
 }
+
+// ---------------------------------------------------------------- wasi:logging
+
+/** An extern for imports of `wasi:logging/logging` `log`, served by the interpreter (wasi/logging.ts). */
+export function wrt_wasi_logging(): i32 {
+  let t = new FuncType();
+  for (let i = 0; i < 5; i++) t.params.push(<u8>ValType.I32);
+  let f = new FuncInst();
+  f.instance = -1;
+  f.hostId = BUILTIN_WASI_LOG;
+  f.type = t;
+  f.canon = internType(t);
+  let addr = <u32>theStore.funcs.length;
+  theStore.funcs.push(f);
+  return <i32>makeHandle(ExternKind.Func, addr);
+}
+
+/** Ring back end: moves the oldest record to the I/O buffer as
+ *  u32 level | u32 ctxLen | ctx | msg; returns its length, 0 if none. */
+export function wrt_log_read(): i32 {
+  let n = logRing.peek();
+  if (n == 0) return 0;
+  let p = wrt_io(<i32>n);
+  return <i32>logRing.pop(p);
+}
+
+/** Ring back end: records dropped because the ring was full. */
+export function wrt_log_dropped(): i32 { return <i32>logRing.dropped; }

@@ -31,6 +31,7 @@ export function enterCall(addr: u32, args: usize, nargs: u32): i32 {
   if (m.status != Status.Idle && m.status != Status.HostCall) { callError = "a call is already in progress"; return -1; }
   if (addr >= <u32>theStore.funcs.length) { callError = "no such function"; return -1; }
   let f = theStore.funcs[addr];
+  if (f.instance < 0 && f.hostId < 0) { callError = "built-in functions are called by guests only"; return -1; }
   if (<u32>f.type.params.length != nargs) {
     callError = "expected " + f.type.params.length.toString() + " arguments, got " + nargs.toString();
     return -1;

@@ -12,6 +12,7 @@ import { FUNC_INFO_WORDS } from "../compile/compiled";
 import { theStore, Instance, MemoryInst, TableInst, FuncInst } from "../runtime/store";
 import { machine, Status, FRAME_BYTES, HOST_FRAME } from "./machine";
 import { Trap } from "./trap";
+import { wasiLog, logTrapText, BUILTIN_WASI_LOG } from "../wasi/logging";
 import { finishHostLevelCall, unwindAfterTrap } from "./call";
 
 const INFO_BYTES: u32 = FUNC_INFO_WORDS << 2;
@@ -50,7 +51,7 @@ function sideAffordable(side: usize, s: u32, from: u32, fuel: i64): u32 {
 }
 
 /** Saves the position and the trap; undoes a pending fuel patch. */
-function trapOut(t: Trap, inst: u32, pcOff: u32, frameCount: u32, fuel: i64): Status {
+function trapOut(t: Trap, inst: u32, pcOff: u32, frameCount: u32, fuel: i64, text: string = ""): Status {
   let m = machine;
   unpatch();
   m.trap = t;
@@ -58,7 +59,7 @@ function trapOut(t: Trap, inst: u32, pcOff: u32, frameCount: u32, fuel: i64): St
   m.trapPcOff = pcOff;
   m.frameCount = frameCount;
   m.fuel = fuel;
-  m.trapText = "";
+  m.trapText = text;
   unwindAfterTrap();
   return Status.Trap;
 }
@@ -225,6 +226,14 @@ export function run(fuelIn: i64): Status {
         }
         let f = unchecked(theStore.funcs[addr]);
         if (f.instance < 0) {
+          if (f.hostId == BUILTIN_WASI_LOG) {
+            // provided by the interpreter itself: runs here, no yield
+            let t = wasiLog(fp + argOff, memBase, memBytes);
+            if (t != Trap.None) return trapOut(t, instId, <u32>(pc - codeBase), frameCount, fuel, logTrapText);
+            pc = next;
+            if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
+            break;
+          }
           // A host function: yield to the embedder, continue at `next` later.
           m.hostFunc = addr;
           m.hostArgsOff = <u32>(fp + argOff - stackBase);

@@ -1,3 +1,5 @@
+import { logConfig, logRing } from "../wasi/logging";
+
 // Limits the embedder sets (wrt_config). Checked where things are created
 // or grow, so a guest meets a clean failure (memory.grow = -1, a trap, or a
 // load error) long before the interpreter's own heap runs out.
@@ -25,6 +27,10 @@ export const enum ConfigKey {
   MaxInstances = 6,
   MaxModuleBytes = 7,
   FuelMetering = 8,
+  LogMinLevel = 9,
+  LogBackend = 10,
+  LogRingBytes = 11,
+  LogMaxRecordBytes = 12,
 }
 
 /** Apply one setting; false if the key is unknown or the value out of range. */
@@ -40,6 +46,10 @@ export function configure(key: i32, value: i64): bool {
     case ConfigKey.MaxInstances: limits.maxInstances = v; return true;
     case ConfigKey.MaxModuleBytes: limits.maxModuleBytes = v; return true;
     case ConfigKey.FuelMetering: if (v > 1) return false; limits.fuelMetering = v == 1; return true;
+    case ConfigKey.LogMinLevel: if (v > 6) return false; logConfig.minLevel = v; return true;
+    case ConfigKey.LogBackend: if (v > 1) return false; logConfig.backend = v; return true;
+    case ConfigKey.LogRingBytes: if (v > (64 << 20)) return false; logRing.resize(v); return true;
+    case ConfigKey.LogMaxRecordBytes: if (v == 0 || v > (16 << 20)) return false; logConfig.maxRecordBytes = v; return true;
   }
   return false;
 }

@@ -104,7 +104,11 @@ export type ConfigName = keyof typeof ConfigKey;
 
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "critical"] as const;
 
-export type LogHandler = (level: number, text: string) => void;
+/**
+ * Receives each `wrt.log` record (docs/host-abi.md): the level (0 trace .. 5
+ * critical), the message, and the context ("" for the interpreter's own lines).
+ */
+export type LogHandler = (level: number, text: string, context: string) => void;
 
 export interface EngineOptions {
   /** Path of the interpreter binary; default: build/wrt.wasm of this package. */
@@ -146,9 +150,10 @@ const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 const utf8enc = new TextEncoder();
 const utf16 = new TextDecoder("utf-16le");
 
-function defaultLog(level: number, text: string): void {
-  const name = LOG_LEVELS[level] ?? `level${level}`;
-  process.stderr.write(`[wrt ${name}] ${text}\n`);
+/** The stderr back end: one line per record, `[wrt LEVEL] context: message` (docs/wasi-logging.md). */
+function defaultLog(level: number, text: string, context: string): void {
+  const name = (LOG_LEVELS[level] ?? String(level)).toUpperCase();
+  process.stderr.write(context ? `[wrt ${name}] ${context}: ${text}\n` : `[wrt ${name}] ${text}\n`);
 }
 
 export class Engine {
@@ -195,10 +200,12 @@ export class Engine {
     let memoryRef: WebAssembly.Memory | null = null;
     const imports = {
       wrt: {
-        log: (level: number, ptr: number, len: number): void => {
+        log: (meta: number, ptr: number, len: number): void => {
           if (this.logHandler === false || memoryRef === null) return;
-          const text = utf8.decode(new Uint8Array(memoryRef.buffer, ptr >>> 0, len >>> 0));
-          this.logHandler(level, text);
+          const level = meta & 0xff;
+          const ctxLen = Math.min(meta >>> 8, len >>> 0);
+          const bytes = new Uint8Array(memoryRef.buffer, ptr >>> 0, len >>> 0);
+          this.logHandler(level, utf8.decode(bytes.subarray(ctxLen)), utf8.decode(bytes.subarray(0, ctxLen)));
         },
         abort: (msg: number, file: number, line: number, col: number): never => {
           const read = (p: number): string | null => (memoryRef === null ? null : readAsString(memoryRef, p));
