@@ -3,118 +3,39 @@
 #
 #   flash-scripts/qemu.sh <board> <guest.wasm> [--invoke NAME [args...]] [--fuel N]
 #                         [--slice N] [--arena PAGES] [--opt -Os|-O2] [--stats]
-#                         [--timeout SECONDS] [--build-only] [--out FILE.elf] [--unchecked]
+#                         [--unchecked] [--out FILE.elf] [--timeout SECONDS] [--build-only]
 #
-# boards: mps2-an385 (Cortex-M3), qemu-virt-rv32 (rv32imac).
-# Prints the UART (TYPE:VALUE result lines, "trap: ...", "out of fuel",
-# "error: ...") and exits with the guest's status: 0 ok, 1 trap, 2 out of
-# fuel, 3 error (also: build failure, QEMU timeout). Needs build/wrt.wasm
-# (npm run build:wasm); translates it with scripts/build-c.mjs if needed.
-#
-#   --slice N    run with N fuel per wrt_run and resume until done
-#   --arena P    interpreter arena in 64 KiB pages (default 32: the interpreter allocates its default
-#                stacks, 1.5 MiB, at start; see docs/firmware.md)
-#   --stats      also print '#' lines: slices, C stack high-water, arena use
-#   --unchecked  drop wasm2c's bounds checks on the interpreter's own memory
-#                accesses (about 38% less code; an interpreter bug is then
-#                not caught as a fault)
+# boards: mps2-an385 (Cortex-M3), qemu-virt-rv32 (rv32imac). Build options:
+# flash-scripts/build.sh. Prints the UART (TYPE:VALUE result lines,
+# "trap: ...", "out of fuel", "error: ...") and exits with the guest's
+# status: 0 ok, 1 trap, 2 out of fuel, 3 error (also: build failure, QEMU
+# timeout; default bound 60 s).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-
 die() { echo "error: $*" >&2; exit 3; }
-usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 3; }
+[ $# -ge 2 ] || { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 3; }
 
-[ $# -ge 2 ] || usage
 board="$1"; guest="$2"; shift 2
-unchecked=0; invoke=""; args=(); fuel=-1; slice=0; arena=32; opt=-Os; stats=0; tmo=60; build_only=0; out_elf=""
+tmo=60; build_only=0; pass=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --invoke) [ $# -ge 2 ] || usage; invoke="$2"; shift 2
-              while [ $# -gt 0 ] && ! [[ "$1" =~ ^--[a-z] ]]; do args+=("$1"); shift; done ;;
-    --fuel) fuel="${2:?}"; shift 2 ;;
-    --slice) slice="${2:?}"; shift 2 ;;
-    --arena) arena="${2:?}"; shift 2 ;;
-    --opt) opt="${2:?}"; shift 2 ;;
-    --stats) stats=1; shift ;;
     --timeout) tmo="${2:?}"; shift 2 ;;
     --build-only) build_only=1; shift ;;
-    --unchecked) unchecked=1; shift ;;
-    --out) out_elf="${2:?}"; shift 2 ;;
-    *) die "unknown option $1" ;;
+    *) pass+=("$1"); shift ;;
   esac
 done
-[[ "$fuel" =~ ^-?[0-9]+$ && "$slice" =~ ^[0-9]+$ && "$arena" =~ ^[0-9]+$ && "$tmo" =~ ^[0-9]+$ ]] || die "numbers expected for --fuel/--slice/--arena/--timeout"
-[[ "$opt" =~ ^-O[0-3sz]$ ]] || die "--opt takes -Os, -O2, ..."
+[[ "$tmo" =~ ^[0-9]+$ ]] || die "--timeout needs seconds"
 [ -f "$root/boards/$board/board.env" ] || die "unknown board $board (see boards/)"
-[ -f "$guest" ] || die "no such guest file $guest"
-guest="$(cd "$(dirname "$guest")" && pwd)/$(basename "$guest")"
 # shellcheck source=/dev/null
 . "$root/boards/$board/board.env"
-command -v "$CC" >/dev/null || die "$CC not found (Debian packages: $APT)"
+[ -n "${QEMU:-}" ] || die "$board is not a QEMU board: use flash-scripts/build.sh"
 command -v "${QEMU%% *}" >/dev/null || die "${QEMU%% *} not found (Debian packages: $APT)"
 
-# 1. The C translation of the interpreter.
-if [ ! -f "$root/build/c/wrt.c" ] || [ "$root/build/wrt.wasm" -nt "$root/build/c/wrt.c" ]; then
-  node "$root/scripts/build-c.mjs" >&2 || die "scripts/build-c.mjs failed"
-fi
-
-# 2. Interpreter objects, cached per board and optimization level.
-obj="$root/build/boards/$board/${opt#-}"
-MEMCHECK=()
-if [ "$unchecked" = 1 ]; then
-  obj="$obj-unchecked"
-  MEMCHECK=(-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1 -DWASM_RT_SKIP_SIGNAL_RECOVERY=1 -DWRT_UNCHECKED_MEMORY=1)
-fi
-mkdir -p "$obj"
-CFLAGS=(-std=gnu11 "$opt" -g -DNDEBUG -ffunction-sections -fdata-sections -fno-common $ARCH_CFLAGS $LIBC_FLAGS
-        ${MEMCHECK[@]+"${MEMCHECK[@]}"} -I"$root/host-shims/c" -I"$root/build/c" -I"$root/boards/common")
-compile() { # src obj extra-flags...
-  local src="$1" o="$2"; shift 2
-  local stamp="$o.flags" flags="${CFLAGS[*]} $*"
-  if [ ! -f "$o" ] || [ "$src" -nt "$o" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$flags" ]; then
-    "$CC" "${CFLAGS[@]}" "$@" -c "$src" -o "$o" || die "compiling $src failed"
-    echo "$flags" > "$stamp"
-  fi
-}
-compile "$root/build/c/wrt.c" "$obj/wrt_core.o" -w
-compile "$root/host-shims/c/wrt.c" "$obj/wrt_api.o" -Wall -Wextra
-compile "$root/host-shims/c/wrt_rt_bare.c" "$obj/wrt_rt_bare_$arena.o" -Wall -Wextra -DWRT_ARENA_PAGES="$arena"
-
-# 3. The guest and its configuration.
-key="$(printf '%s\n' "$guest" "$invoke" "${args[@]+"${args[@]}"}" "$fuel" "$slice" "$stats" | sha256sum | cut -c1-12)"
-work="$obj/run-$key"
-mkdir -p "$work"
-cstr() { local s="${1//\\/\\\\}"; printf '"%s"' "${s//\"/\\\"}"; }
-{
-  echo "/* Generated by flash-scripts/qemu.sh */"
-  if [ -n "$invoke" ]; then
-    echo "#define WRT_INVOKE $(cstr "$invoke")"
-    printf '#define WRT_ARGS {'
-    for a in "${args[@]+"${args[@]}"}"; do printf '%s, ' "$(cstr "$a")"; done
-    echo 'NULL}'
-  fi
-  echo "#define WRT_FUEL ($fuel)"
-  echo "#define WRT_SLICE $slice"
-  echo "#define WRT_STATS $stats"
-} > "$work/guest_cfg.h"
-cat > "$work/guest.S" <<ASM
-  .section .rodata.guest, "a"
-  .global guest_wasm, guest_wasm_end
-  .balign 4
-guest_wasm:
-  .incbin "$guest"
-guest_wasm_end:
-ASM
-elf="${out_elf:-$work/firmware.elf}"
-start=()
-[ -f "$root/boards/$board/start.S" ] && start=("$root/boards/$board/start.S")
-"$CC" "${CFLAGS[@]}" -Wall -Wextra -I"$work" -nostartfiles -Wl,--gc-sections -T"$root/boards/$board/link.ld" \
-  "${start[@]+"${start[@]}"}" "$root/boards/$board/board.c" "$root/boards/common/firmware.c" "$work/guest.S" \
-  "$obj/wrt_core.o" "$obj/wrt_api.o" "$obj/wrt_rt_bare_$arena.o" $LDFLAGS $LIBS -o "$elf" || die "linking failed"
+elf="$("$root/flash-scripts/build.sh" "$board" "$guest" ${pass[@]+"${pass[@]}"})" || exit 3
 if [ "$build_only" = 1 ]; then echo "$elf"; exit 0; fi
 
-# 4. Run, bounded in time.
 set +e
+# shellcheck disable=SC2086
 timeout --kill-after=5 "$tmo" $QEMU "$elf" </dev/null
 status=$?
 set -e

@@ -15,6 +15,9 @@ void board_putc(char c);
 /* Ends the program with a status (semihosting on QEMU); never returns. */
 __attribute__((noreturn)) void board_exit(int status);
 
+/* Real boards (boards/common/cortexm.c): prints "exit: N", then sleeps. */
+__attribute__((noreturn)) void board_halt(int status);
+
 /* Set by the startup code: the C stack, painted with STACK_PAINT below sp. */
 extern uint32_t __stack_bottom[], __stack_top[];
 #define STACK_PAINT 0xA5A5A5A5u

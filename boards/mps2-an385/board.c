@@ -42,35 +42,4 @@ void board_exit(int status) {
   }
 }
 
-/* ---- startup ---- */
-extern uint32_t __data_load[], __data_start[], __data_end[], __bss_start[], __bss_end[];
-
-static void puts_raw(const char *s) {
-  while (*s) board_putc(*s++);
-}
-
-void fault_handler(void) {
-  board_init();
-  puts_raw("error: CPU fault (HardFault)\n");
-  board_exit(3);
-}
-
-__attribute__((noreturn)) void reset_handler(void) {
-  memcpy(__data_start, __data_load, (size_t)((uint8_t *)__data_end - (uint8_t *)__data_start));
-  memset(__bss_start, 0, (size_t)((uint8_t *)__bss_end - (uint8_t *)__bss_start));
-  /* Paint the stack below us for the high-water mark. */
-  uint32_t *sp;
-  __asm__ volatile("mov %0, sp" : "=r"(sp));
-  for (uint32_t *p = __stack_bottom; p < sp - 16; p++) *p = STACK_PAINT;
-  board_exit(firmware_main());
-}
-
-__attribute__((section(".vectors"), used)) static void (*const vectors[16])(void) = {
-  (void (*)(void))__stack_top, /* initial SP */
-  reset_handler,
-  fault_handler, /* NMI */
-  fault_handler, /* HardFault */
-  fault_handler, /* MemManage */
-  fault_handler, /* BusFault */
-  fault_handler, /* UsageFault */
-};
+/* Startup (vectors, reset, faults): boards/common/cortexm.c. */

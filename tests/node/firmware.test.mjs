@@ -9,7 +9,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
@@ -153,5 +153,49 @@ for (const board of Object.keys(BOARDS)) {
     const r = qemu(board, f, "--invoke", "x");
     assert.equal(r.code, 3, r.out + r.err);
     assert.match(r.out, /^error: cannot load the guest: /m);
+  });
+}
+
+// Real boards: no emulator here; the firmware must build to ELF + HEX (+ UF2)
+// with a vector table that points into the board's flash and RAM.
+const REAL = {
+  "nrf52840-dk": { flash: [0x00000000, 0x100000], ram: [0x20000000, 0x40000] },
+  "stm32f429-nucleo": { flash: [0x08000000, 0x200000], ram: [0x20000000, 0x30000] },
+  "rp2040-pico": { flash: [0x10000000, 0x200000], ram: [0x20000000, 0x42000], vectors: 0x10000100, uf2: 0xe48bff56 },
+};
+const MIN = guest("min", `(module (func (export "main") (result i32) i32.const 1))`);
+const armWhy = ["arm-none-eabi-gcc", "wasm2c"].filter((c) => !has(c));
+for (const [board, m] of Object.entries(REAL)) {
+  const why = armWhy.length ? `missing ${armWhy.join(", ")}` : null;
+  test(`${board}: builds to ELF and HEX${m.uf2 ? " and UF2 (with boot2 CRC)" : ""}`, { skip: why && !ci ? why : false }, () => {
+    if (why) assert.fail(`${board}: ${why} (CI=true)`);
+    const r = spawnSync(path.join(root, "flash-scripts/build.sh"), [board, MIN, "--invoke", "main"], { encoding: "utf8", timeout: 300_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const elf = r.stdout.trim().split("\n").pop();
+    const hex = readFileSync(elf.replace(/\.elf$/, ".hex"), "utf8");
+    assert.match(hex, /^:00000001FF\s*$/m);
+    const binFile = elf.replace(/\.elf$/, ".text.bin");
+    assert.equal(spawnSync("arm-none-eabi-objcopy", ["-O", "binary", "-j", ".text", elf, binFile]).status, 0);
+    const bin = readFileSync(binFile);
+    const sp = bin.readUInt32LE(0), reset = bin.readUInt32LE(4);
+    const inside = (a, [base, len]) => a >= base && a <= base + len;
+    assert.ok(inside(sp, m.ram), `initial SP 0x${sp.toString(16)} in RAM`);
+    assert.ok(inside(reset & ~1, m.flash) && (reset & 1) === 1, `reset 0x${reset.toString(16)}: Thumb, in flash`);
+    if (m.uf2) {
+      const uf2 = readFileSync(elf.replace(/\.elf$/, ".uf2"));
+      assert.equal(uf2.length % 512, 0);
+      assert.equal(uf2.readUInt32LE(0), 0x0a324655);
+      assert.equal(uf2.readUInt32LE(28), m.uf2);
+      assert.equal(uf2.readUInt32LE(12), m.flash[0], "first block: boot2 at the start of flash");
+      const boot2 = uf2.subarray(32, 32 + 256);
+      let crc = 0xffffffff;
+      for (const b of boot2.subarray(0, 252)) {
+        crc ^= b << 24;
+        for (let i = 0; i < 8; i++) crc = crc & 0x80000000 ? (crc << 1) ^ 0x04c11db7 : crc << 1;
+        crc >>>= 0;
+      }
+      assert.equal(boot2.readUInt32LE(252), crc, "boot2 CRC32");
+      assert.equal(uf2.readUInt32LE(512 + 12), m.vectors, "vector table after boot2");
+    }
   });
 }
