@@ -12,11 +12,16 @@
 // Never allowed: `wrt.abort` or a crash inside build/wrt.wasm
 // (WrtInternalError), or an untyped exception (TypeError, RangeError, ...).
 //
+// A case that does not finish within HANG_MS is a failure too (fuel must
+// bound every run): the cases run in a worker thread, which a watchdog in
+// the main thread terminates and restarts after the hung case.
+//
 // Deterministic: case i uses a PRNG seeded from (WRT_FUZZ_SEED, i).
 // WRT_FUZZ_CASES (default 20000) sets the count; WRT_FUZZ_ONLY=i reruns one
 // case. Without the suite the test is skipped, except under CI=true.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import path from "node:path";
@@ -29,11 +34,15 @@ const ci = /^(1|true|yes)$/i.test(process.env.CI ?? "");
 
 const CASES = parseInt(process.env.WRT_FUZZ_CASES ?? "20000", 10);
 const SEED = parseInt(process.env.WRT_FUZZ_SEED ?? "0x5eed", 16) >>> 0;
+const FROM = parseInt(process.env.WRT_FUZZ_FROM ?? "0", 10); // first case (to resume a long run)
 const ONLY = process.env.WRT_FUZZ_ONLY !== undefined ? parseInt(process.env.WRT_FUZZ_ONLY, 10) : null;
+const TRACE = parseInt(process.env.WRT_FUZZ_TRACE ?? "0", 10); // print progress every N cases
 const FUEL = 5_000;                 // per start function / exported call
 const MAX_CALLS_PER_MODULE = 8;     // nullary exports run per instance
 const ENGINE_RECYCLE = 1_000;       // fresh interpreter every N cases (bounds leaks' effect)
 const TIME_BUDGET_MS = 150_000;     // hard stop, reported as a failure
+const MAX_REPORTED = 25;            // failures listed in detail (all are counted)
+const HANG_MS = 10_000;             // one case running this long is a hang (fuel not enforced)
 
 // Limits that keep a mutated module from asking for gigabytes.
 const CONFIG = {
@@ -215,45 +224,40 @@ function mutate(bytes, rnd) {
   return { bytes: cur, what: what.join("; ") };
 }
 
-// ---------------- the test ----------------
+// ---------------- the worker: runs cases [from, to) ----------------
 function corpus() {
   return readdirSync(coreDir).filter((f) => f.endsWith(".wasm")).sort()
     .map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(path.join(coreDir, f))) }));
 }
 
-const haveSuite = existsSync(coreDir);
+/** Case i's input: deterministic in (SEED, i). */
+function makeCase(i, files, validFiles) {
+  const rnd = caseRng(i);
+  // a quarter of the cases: a module V8 accepts, changed only inside its code
+  const gentle = rnd() < 0.25 && validFiles.length > 0;
+  const src = gentle ? validFiles[int(rnd, validFiles.length)] : files[int(rnd, files.length)];
+  const { bytes, what } = gentle ? codeTweak(src.bytes, rnd) : mutate(src.bytes, rnd);
+  return { file: src.name, bytes, what };
+}
 
-test("malformed-input fuzzing: only clean errors or clean runs", {
-  skip: !haveSuite && !ci ? `spec suite not found at ${coreDir}: skipping the malformed-input fuzz test` : false,
-  timeout: TIME_BUDGET_MS + 60_000,
-}, async (t) => {
-  assert.ok(haveSuite, `spec suite not found at ${coreDir} (required under CI=true; set WRT_TESTSUITE)`);
-  assert.ok(existsSync(distIndex), "host-shims/node/dist/index.js is missing: run `npm run build`");
+async function workerMain({ from, to, progress }) {
   const wrt = await import(pathToFileURL(distIndex).href);
   const files = corpus();
-  assert.ok(files.length > 100, `expected the core suite's binaries in ${coreDir}`);
   const validFiles = files.filter((f) => WebAssembly.validate(f.bytes));
-
+  const current = new Int32Array(progress); // [0] = case being run, for the watchdog
   const isClean = (e) => e instanceof wrt.WrtError && !(e instanceof wrt.WrtInternalError);
-  const stats = { cases: 0, loadError: 0, loaded: 0, instantiated: 0, instantiateError: 0, calls: 0, results: 0, traps: 0, outOfFuel: 0, callErrors: 0, withImports: 0 };
-  const errorKinds = new Map();
+  const stats = { cases: 0, loadError: 0, loaded: 0, instantiated: 0, instantiateError: 0, calls: 0, results: 0, traps: 0, outOfFuel: 0, withImports: 0, failures: 0 };
+  const errorKinds = {};
   const failures = [];
   let engine = null;
   const newEngine = () => wrt.Engine.load({ log: false, config: CONFIG });
-
   const started = Date.now();
-  const first = ONLY ?? 0, last = ONLY !== null ? ONLY + 1 : CASES;
-  for (let i = first; i < last; i++) {
-    if (Date.now() - started > TIME_BUDGET_MS) {
-      failures.push({ i, what: "-", file: "-", error: `time budget of ${TIME_BUDGET_MS / 1000} s exceeded after ${i} cases` });
-      break;
-    }
+
+  for (let i = from; i < to; i++) {
+    Atomics.store(current, 0, i);
+    if (TRACE && i % TRACE === 0) process.stderr.write(`[fuzz] case ${i} at ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     if (engine === null || engine.dead || i % ENGINE_RECYCLE === 0) engine = newEngine();
-    const rnd = caseRng(i);
-    // a quarter of the cases: a module V8 accepts, changed only inside its code
-    const gentle = rnd() < 0.25 && validFiles.length > 0;
-    const src = gentle ? validFiles[int(rnd, validFiles.length)] : files[int(rnd, files.length)];
-    const { bytes, what } = gentle ? codeTweak(src.bytes, rnd) : mutate(src.bytes, rnd);
+    const { file, bytes, what } = makeCase(i, files, validFiles);
     stats.cases++;
     let stage = "load";
     let module = null, instance = null;
@@ -264,7 +268,7 @@ test("malformed-input fuzzing: only clean errors or clean runs", {
         if (!isClean(e)) throw e;
         if (!(e instanceof wrt.WrtCodedError) || !(e.code > 0)) throw e;
         stats.loadError++;
-        errorKinds.set(e.name, (errorKinds.get(e.name) ?? 0) + 1);
+        errorKinds[e.name] = (errorKinds[e.name] ?? 0) + 1;
         continue;
       }
       stats.loaded++;
@@ -293,30 +297,97 @@ test("malformed-input fuzzing: only clean errors or clean runs", {
           if (!isClean(e)) throw e;
           if (e instanceof wrt.WrtTrap) stats.traps++;
           else if (e instanceof wrt.WrtOutOfFuel) stats.outOfFuel++;
-          else stats.callErrors++;
+          else throw e; // a nullary call must end in results, a trap or out of fuel
         }
       }
     } catch (e) {
-      failures.push({ i, file: src.name, what, stage, error: `${e?.name ?? typeof e}: ${e?.message ?? e}` });
+      stats.failures++;
+      if (failures.length < MAX_REPORTED) failures.push({ i, file, what, stage, error: `${e?.name ?? typeof e}: ${e?.message ?? e}` });
       engine = null; // never reuse an interpreter after an unclean event
-      if (failures.length >= 25) break;
       continue;
     } finally {
       if (engine !== null && !engine.dead) {
         try { instance?.drop(); module?.drop(); } catch (e) {
-          failures.push({ i, file: src.name, what, stage: "drop", error: `${e?.name}: ${e?.message}` });
+          stats.failures++;
+          if (failures.length < MAX_REPORTED) failures.push({ i, file, what, stage: "drop", error: `${e?.name}: ${e?.message}` });
           engine = null;
         }
       }
     }
     if (engine !== null && i % 64 === 63) engine.collect();
   }
+  parentPort.postMessage({ done: true, stats, errorKinds, failures });
+}
+
+if (!isMainThread && workerData?.fuzz) {
+  await workerMain(workerData.fuzz);
+}
+
+// ---------------- the test: a watchdog over worker runs ----------------
+const haveSuite = existsSync(coreDir);
+
+/** Runs cases [from, to) in a worker; resolves with its report, or {hungAt} if a case hangs. */
+function runWorker(from, to) {
+  const progress = new SharedArrayBuffer(4);
+  const current = new Int32Array(progress);
+  Atomics.store(current, 0, from);
+  const worker = new Worker(new URL(import.meta.url), { workerData: { fuzz: { from, to, progress } } });
+  return new Promise((resolve) => {
+    let last = from, since = Date.now(), settled = false;
+    const finish = (r) => { if (!settled) { settled = true; clearInterval(timer); resolve(r); } };
+    const timer = setInterval(() => {
+      const now = Atomics.load(current, 0);
+      if (now !== last) { last = now; since = Date.now(); return; }
+      if (Date.now() - since > HANG_MS) { worker.terminate(); finish({ hungAt: now }); }
+    }, 250);
+    worker.on("message", (m) => { if (m.done) finish(m); });
+    worker.on("error", (e) => finish({ crashedAt: Atomics.load(current, 0), error: `${e?.name}: ${e?.message}` }));
+    worker.on("exit", (code) => finish({ crashedAt: Atomics.load(current, 0), error: `worker exited with ${code}` }));
+  });
+}
+
+if (isMainThread) test("malformed-input fuzzing: only clean errors or clean runs", {
+  skip: !haveSuite && !ci ? `spec suite not found at ${coreDir}: skipping the malformed-input fuzz test` : false,
+  timeout: TIME_BUDGET_MS + 60_000,
+}, async (t) => {
+  assert.ok(haveSuite, `spec suite not found at ${coreDir} (required under CI=true; set WRT_TESTSUITE)`);
+  assert.ok(existsSync(distIndex), "host-shims/node/dist/index.js is missing: run `npm run build`");
+  const files = corpus();
+  assert.ok(files.length > 100, `expected the core suite's binaries in ${coreDir}`);
+
+  const total = {};
+  const errorKinds = {};
+  const failures = [];
+  const started = Date.now();
+  let from = ONLY ?? FROM;
+  const last = ONLY !== null ? ONLY + 1 : CASES;
+  let unclean = 0;
+  while (from < last && unclean < 100) {
+    if (Date.now() - started > TIME_BUDGET_MS) {
+      failures.push({ i: from, file: "-", what: "-", stage: "-", error: `time budget of ${TIME_BUDGET_MS / 1000} s exceeded before case ${from}` });
+      break;
+    }
+    const r = await runWorker(from, last);
+    if (r.done) {
+      for (const [k, v] of Object.entries(r.stats)) total[k] = (total[k] ?? 0) + v;
+      for (const [k, v] of Object.entries(r.errorKinds)) errorKinds[k] = (errorKinds[k] ?? 0) + v;
+      failures.push(...r.failures);
+      unclean += r.stats.failures;
+      break;
+    }
+    const at = r.hungAt ?? r.crashedAt;
+    const { file, what } = makeCase(at, files, files.filter((f) => WebAssembly.validate(f.bytes)));
+    failures.push({ i: at, file, what, stage: "-", error: r.hungAt !== undefined ? `no result after ${HANG_MS / 1000} s (fuel not enforced?)` : r.error });
+    unclean++;
+    total.cases = (total.cases ?? 0) + (at - from + 1);
+    from = at + 1;
+  }
 
   const secs = ((Date.now() - started) / 1000).toFixed(1);
-  t.diagnostic(`seed 0x${SEED.toString(16)}, ${stats.cases} cases in ${secs} s over ${files.length} binaries`);
-  t.diagnostic(`outcomes: ${JSON.stringify(stats)}`);
-  t.diagnostic(`load errors by type: ${JSON.stringify(Object.fromEntries(errorKinds))}`);
-  const report = failures.map((f) => `  case ${f.i} (${f.file}: ${f.what}) at ${f.stage}: ${f.error}  [WRT_FUZZ_ONLY=${f.i}]`).join("\n");
-  assert.equal(failures.length, 0, `unclean outcomes:\n${report}`);
-  if (ONLY === null) assert.ok(stats.cases >= Math.min(CASES, 20_000), `only ${stats.cases} cases ran`);
+  t.diagnostic(`seed 0x${SEED.toString(16)}, ${total.cases ?? 0} cases in ${secs} s over ${files.length} binaries`);
+  t.diagnostic(`outcomes: ${JSON.stringify(total)}`);
+  t.diagnostic(`load errors by type: ${JSON.stringify(errorKinds)}`);
+  const report = (unclean > failures.length ? `  ${unclean} unclean cases; the first ${failures.length}:\n` : "") + failures.map((f) => `  case ${f.i} (${f.file}: ${f.what}) at ${f.stage}: ${f.error}  [WRT_FUZZ_SEED=0x${SEED.toString(16)} WRT_FUZZ_ONLY=${f.i}]`).join("\n");
+  assert.equal(unclean, 0, `unclean outcomes:\n${report}`);
+  if (ONLY === null) assert.ok((total.cases ?? 0) >= Math.min(CASES - FROM, 20_000), `only ${total.cases} cases ran`);
 });
