@@ -67,9 +67,12 @@ mkdir -p "$obj"
 # shellcheck disable=SC2206
 CFLAGS=(-std=gnu11 "$opt" -g -DNDEBUG -ffunction-sections -fdata-sections -fno-common $ARCH_CFLAGS $LIBC_FLAGS
         ${MEMCHECK[@]+"${MEMCHECK[@]}"} -I"$root/host-shims/c" -I"$root/build/c" -I"$root/boards/common")
+# Headers every object depends on: the generated one (the instance struct's
+# layout changes with the interpreter's globals), the API, the wasm-rt.
+deps_id="$(cat "$root/build/c/wrt.h" "$root/build/c/wasm-rt.h" "$root/host-shims/c/wrt.h" | sha256sum | cut -c1-16)"
 compile() { # src obj extra-flags...
   local src="$1" o="$2"; shift 2
-  local stamp="$o.flags" flags="${CFLAGS[*]} $*"
+  local stamp="$o.flags" flags="${CFLAGS[*]} $* deps:$deps_id"
   if [ ! -f "$o" ] || [ "$src" -nt "$o" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$flags" ]; then
     "$CC" "${CFLAGS[@]}" "$@" -c "$src" -o "$o.tmp$$" || die "compiling $src failed"
     mv "$o.tmp$$" "$o"
