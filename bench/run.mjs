@@ -25,13 +25,14 @@ const kernelDir = path.join(root, "bench/kernels");
 const outDir = path.join(root, "build/bench");
 const resultsDir = path.join(root, "bench/results");
 
-// run(n) argument per kernel: about 20-30 ms in V8 on a 2-core x86 VM.
+// run(n) argument per kernel: 20-100 ms in V8 and about 1 s in wrt on a
+// 2-core x86 VM (the first guess of a 50-100x slowdown was pessimistic).
 const SIZES = {
-  fib: 32,          // fib(32): 7 million calls
-  sieve: 200,       // 200 sieves of 65536 bytes
+  fib: 34,          // fib(34): 18 million calls
+  sieve: 300,       // 300 sieves of 65536 bytes
   matmul: 300,      // 300 products of 48x48 f64 matrices
-  calls: 250_000,   // 250k rounds of 8 direct + 8 indirect calls
-  coremark: 500,    // 500 iterations of list + matrix + state machine
+  calls: 750_000,   // 750k rounds of 8 direct + 8 indirect calls
+  coremark: 1000,   // 1000 iterations of list + matrix + state machine
   sha256: 1200,     // 1200 chained SHA-256 digests of 4 KiB
   memops: 2000,     // 2000 rounds of 256 KiB fill + 32 overlapping copies/fills
 };
