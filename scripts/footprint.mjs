@@ -55,6 +55,22 @@ for (const board of BOARDS) {
   }
 }
 
+// Real boards: build only (no emulator), sizes from the ELF.
+const REAL = ["nrf52840-dk", "stm32f429-nucleo", "rp2040-pico"];
+const real = [];
+for (const board of REAL) {
+  const e = env(board);
+  for (const [opt, unchecked] of OPTS.flatMap((o) => [[o, false], [o, true]])) {
+    const elf = path.join(dir, `${board}${opt}${unchecked ? "-unchecked" : ""}.elf`);
+    const r = spawnSync(path.join(root, "flash-scripts/build.sh"),
+      [board, guest, "--invoke", "main", "--opt", opt, "--out", elf, ...(unchecked ? ["--unchecked"] : [])], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`${board} ${opt}: build.sh failed (${r.status}): ${r.stderr}`);
+    const s = sections(e.SIZE, elf);
+    const flash = (s[".boot2"] ?? 0) + (s[".text"] ?? 0) + (s[".ARM.exidx"] ?? 0) + (s[".data"] ?? 0);
+    real.push({ board, cpu: /-mcpu=(\S+)/.exec(e.ARCH_CFLAGS)?.[1], opt: opt + (unchecked ? " unchecked" : ""), flash, static: (s[".data"] ?? 0) + (s[".bss"] ?? 0), arena: Number(e.ARENA_DEFAULT) });
+  }
+}
+
 const md = `# Footprint
 
 Produced by \`node scripts/footprint.mjs\` (do not edit by hand). Firmware:
@@ -72,6 +88,14 @@ with a minimal guest (\`main\` returns 1), linked with --gc-sections.
 | board | opt | flash | core .text | shim | .data+.bss | arena used | C stack high-water | RAM total |
 |---|---|---:|---:|---:|---:|---:|---:|---:|
 ${rows.map((r) => `| ${r.board} | ${r.opt} | ${kib(r.flash)} | ${kib(r.core)} | ${kib(r.shim)} | ${r.data + r.bss} B | ${r.pages} pages | ${r.stack} B | ${kib(r.data + r.bss + r.pages * 65536 + r.stack)} |`).join("\n")}
+
+Real boards (built, not run here: no emulator): flash of the same firmware;
+RAM reserved = .data + .bss + the board's default arena (pages x 64 KiB) +
+8 KiB C stack.
+
+| board | CPU | opt | flash | .data+.bss | arena (default) |
+|---|---|---|---:|---:|---:|
+${real.map((r) => `| ${r.board} | ${r.cpu} | ${r.opt} | ${kib(r.flash)} | ${r.static} B | ${r.arena} pages |`).join("\n")}
 
 Budget (issue 3): interpreter core on Cortex-M -Os under 64 KiB of .text,
 C stack high-water under 4 KiB. The arena use is dominated by the

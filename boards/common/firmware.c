@@ -150,10 +150,20 @@ int firmware_main(void) {
   board_init();
   if (wrt_open() != 0) fail_error("cannot start the interpreter");
   wrt_set_log_sink(uart_log, NULL);
+#if WRT_STATS
+  out("# arena pages after start-up: ");
+  out_u32(wrt_mem_pages());
+  line("");
+#endif
   /* Small stacks first: each wrt_config reallocates both stacks. */
   if (wrt_config(WRT_CFG_VALUE_STACK_BYTES, 1024) < 0 || wrt_config(WRT_CFG_CALL_FRAMES, WRT_CALL_FRAMES) < 0 ||
       wrt_config(WRT_CFG_VALUE_STACK_BYTES, WRT_VALUE_STACK) < 0)
     fail_error("wrt_config");
+#if WRT_STATS
+  out("# arena pages after wrt_config: ");
+  out_u32(wrt_mem_pages());
+  line("");
+#endif
   int32_t m = wrt_load(guest_wasm, (uint32_t)(guest_wasm_end - guest_wasm));
   if (m < 0) fail_error("cannot load the guest");
   g_inst = wrt_instantiate_hosts(m, HOSTS, sizeof HOSTS / sizeof HOSTS[0]);
