@@ -299,6 +299,11 @@ int32_t wrt_table_size(int32_t h) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_table_size(I
 int64_t wrt_table_get(int32_t h, int32_t i) { GUARDED(-1, (int64_t)Z_wrtZ_wrt_table_get(I, (u32)h, (u32)i)); }
 int32_t wrt_table_set(int32_t h, int32_t i, int64_t bits) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_table_set(I, (u32)h, (u32)i, (u64)bits)); }
 int32_t wrt_fuel_costs(int32_t n) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_fuel_costs(I, (u32)n)); }
+int32_t wrt_snapshot(void) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_snapshot(I)); }
+int32_t wrt_restore(int32_t len) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_restore(I, (u32)len)); }
+int32_t wrt_wasi_logging(void) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_wasi_logging(I)); }
+int32_t wrt_log_read(void) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_log_read(I)); }
+int32_t wrt_log_dropped(void) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_log_dropped(I)); }
 #undef I
 
 uint8_t *wrt_io_ptr(uint32_t size) {

@@ -121,6 +121,11 @@ int32_t wrt_table_size(int32_t handle);
 int64_t wrt_table_get(int32_t handle, int32_t i);
 int32_t wrt_table_set(int32_t handle, int32_t i, int64_t bits);
 int32_t wrt_fuel_costs(int32_t n);
+int32_t wrt_snapshot(void);
+int32_t wrt_restore(int32_t len);
+int32_t wrt_wasi_logging(void);
+int32_t wrt_log_read(void);
+int32_t wrt_log_dropped(void);
 
 /* The I/O buffer as a pointer (at least `size` bytes), or NULL. Valid until
  * the next call into the interpreter. */

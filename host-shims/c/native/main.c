@@ -247,7 +247,8 @@ enum {
   OP_host_trap, OP_trap_code, OP_trap_text, OP_trap_func, OP_trap_pc,
   OP_abandon, OP_global_get, OP_global_set, OP_global_type, OP_memory_base,
   OP_memory_bytes, OP_memory_grow, OP_table_size, OP_table_get, OP_table_set,
-  OP_fuel_costs, OP_COUNT
+  OP_fuel_costs, OP_snapshot, OP_restore, OP_wasi_logging, OP_log_read,
+  OP_log_dropped, OP_COUNT
 };
 
 static int g_in = -1, g_out = -1;
@@ -395,6 +396,11 @@ static int64_t dispatch(uint32_t op, uint64_t a0, uint64_t a1, uint64_t a2, bool
     case OP_table_get: return wrt_table_get(x, y);
     case OP_table_set: return wrt_table_set(x, y, (int64_t)a2);
     case OP_fuel_costs: return wrt_fuel_costs(x);
+    case OP_snapshot: return wrt_snapshot();
+    case OP_restore: return wrt_restore(x);
+    case OP_wasi_logging: return wrt_wasi_logging();
+    case OP_log_read: return wrt_log_read();
+    case OP_log_dropped: return wrt_log_dropped();
   }
   return -1;
 }
