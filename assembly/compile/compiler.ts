@@ -561,6 +561,24 @@ export class Compiler {
   load(wop: u32): void {
     this.r.u32leb(); // align
     let offset = this.r.u32leb();
+    let h = this.height - 1;
+    // `i32.add x, imm` feeding the address: one op computes both (the add still wraps at 32 bits)
+    if (this.kinds[h] == K.Temp && this.lastDstWord >= 0 && this.lastDstHeight == h
+        && this.code[this.lastDstWord - 1] == <u32>Ir.ImmBase + 0x6A - 0x46) {
+      let opPos = this.lastDstWord - 1;
+      let a = this.code[opPos + 2];
+      let imm = this.code[opPos + 3];
+      this.code.length = opPos;
+      this.code.push(Ir.LoadAddBase + wop - Op.I32Load);
+      let d = this.code.length;
+      this.w(this.canon(h)); this.w(a); this.w(imm); this.w(offset);
+      this.side[this.lastEntry + 1] += this.pending;
+      this.blockCost += this.pending;
+      this.pending = 0;
+      this.height--;
+      this.pushResult(d);
+      return;
+    }
     let a = this.operand(this.height - 1);
     this.height--;
     this.op(Ir.LoadBase + wop - Op.I32Load);

@@ -66,8 +66,9 @@ export const enum Ir {
   ImmBase = 200,         // +(op-0x46), i32 binary op with a constant right operand: dst, a, imm
   JumpCmpBase = 251,     // +(op-0x46), i32 compare then branch if true: a, b, target
   JumpCmpImmBase = 261,  // +(op-0x46), the same against a constant: a, imm, target
+  LoadAddBase = 271,     // +(op-0x28), load from (a + imm, wrapping at 32 bits) + offset: dst, a, imm, offset
 
-  Count = 271,
+  Count = 285,
 }
 
 /** i32 binary Wasm ops that have an ImmBase form (no traps, no special cases). */
@@ -90,6 +91,7 @@ export function negateCmp(wasmOp: u32): u32 {
 /** Words of an op with a fixed layout (BrTable is variable: 3 + n + 1). */
 export function irWords(op: u32): u32 {
   if (op >= <u32>Ir.NumBase && op < <u32>Ir.SatBase) return numIsUnary(op - Ir.NumBase + 0x45) ? 3 : 4;
+  if (op >= <u32>Ir.LoadAddBase) return 5;
   if (op >= <u32>Ir.ImmBase) return 4;
   if (op >= <u32>Ir.SatBase) return 3;
   if (op >= <u32>Ir.LoadBase) return 4;

@@ -1269,6 +1269,90 @@ export function run(fuelIn: i64): Status {
         break;
       }
 
+      case Ir.LoadAddBase + 0: { // i32.load of (a + imm)
+        let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
+        let ea = <u64>base + <u64>load<u32>(pc, 16);
+        if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<i32>(fp + load<u32>(pc, 4), load<i32>(memBase + <usize>ea)); pc += 20; break;
+      }
+      case Ir.LoadAddBase + 1: { // i64.load of (a + imm)
+        let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
+        let ea = <u64>base + <u64>load<u32>(pc, 16);
+        if (ea + 8 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<i64>(fp + load<u32>(pc, 4), load<i64>(memBase + <usize>ea)); pc += 20; break;
+      }
+      case Ir.LoadAddBase + 2: { // f32.load of (a + imm)
+        let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
+        let ea = <u64>base + <u64>load<u32>(pc, 16);
+        if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u32>(fp + load<u32>(pc, 4), load<u32>(memBase + <usize>ea)); pc += 20; break;
+      }
+      case Ir.LoadAddBase + 3: { // f64.load of (a + imm)
+        let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
+        let ea = <u64>base + <u64>load<u32>(pc, 16);
+        if (ea + 8 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u64>(fp + load<u32>(pc, 4), load<u64>(memBase + <usize>ea)); pc += 20; break;
+      }
+      case Ir.LoadAddBase + 4: { // i32.load8_s of (a + imm)
+        let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
+        let ea = <u64>base + <u64>load<u32>(pc, 16);
+        if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<i32>(fp + load<u32>(pc, 4), <i32>load<i8>(memBase + <usize>ea)); pc += 20; break;
+      }
+      case Ir.LoadAddBase + 5: { // i32.load8_u of (a + imm)
+        let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
+        let ea = <u64>base + <u64>load<u32>(pc, 16);
+        if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u32>(fp + load<u32>(pc, 4), <u32>load<u8>(memBase + <usize>ea)); pc += 20; break;
+      }
+      case Ir.LoadAddBase + 6: { // i32.load16_s of (a + imm)
+        let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
+        let ea = <u64>base + <u64>load<u32>(pc, 16);
+        if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<i32>(fp + load<u32>(pc, 4), <i32>load<i16>(memBase + <usize>ea)); pc += 20; break;
+      }
+      case Ir.LoadAddBase + 7: { // i32.load16_u of (a + imm)
+        let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
+        let ea = <u64>base + <u64>load<u32>(pc, 16);
+        if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u32>(fp + load<u32>(pc, 4), <u32>load<u16>(memBase + <usize>ea)); pc += 20; break;
+      }
+      case Ir.LoadAddBase + 8: { // i64.load8_s of (a + imm)
+        let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
+        let ea = <u64>base + <u64>load<u32>(pc, 16);
+        if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<i64>(fp + load<u32>(pc, 4), <i64>load<i8>(memBase + <usize>ea)); pc += 20; break;
+      }
+      case Ir.LoadAddBase + 9: { // i64.load8_u of (a + imm)
+        let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
+        let ea = <u64>base + <u64>load<u32>(pc, 16);
+        if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u64>(fp + load<u32>(pc, 4), <u64>load<u8>(memBase + <usize>ea)); pc += 20; break;
+      }
+      case Ir.LoadAddBase + 10: { // i64.load16_s of (a + imm)
+        let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
+        let ea = <u64>base + <u64>load<u32>(pc, 16);
+        if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<i64>(fp + load<u32>(pc, 4), <i64>load<i16>(memBase + <usize>ea)); pc += 20; break;
+      }
+      case Ir.LoadAddBase + 11: { // i64.load16_u of (a + imm)
+        let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
+        let ea = <u64>base + <u64>load<u32>(pc, 16);
+        if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u64>(fp + load<u32>(pc, 4), <u64>load<u16>(memBase + <usize>ea)); pc += 20; break;
+      }
+      case Ir.LoadAddBase + 12: { // i64.load32_s of (a + imm)
+        let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
+        let ea = <u64>base + <u64>load<u32>(pc, 16);
+        if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<i64>(fp + load<u32>(pc, 4), <i64>load<i32>(memBase + <usize>ea)); pc += 20; break;
+      }
+      case Ir.LoadAddBase + 13: { // i64.load32_u of (a + imm)
+        let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
+        let ea = <u64>base + <u64>load<u32>(pc, 16);
+        if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u64>(fp + load<u32>(pc, 4), <u64>load<u32>(memBase + <usize>ea)); pc += 20; break;
+      }
       default:
         return trapOut(Trap.Unreachable, instId, <u32>(pc - codeBase), frameCount, fuel);
     }

@@ -1,0 +1,61 @@
+// The compiler's fused forms (docs/internal-code.md) must keep Wasm's exact
+// semantics at the edges: a wrapping i32.add feeding a load, constants on
+// either side of commutative and non-commutative ops, negated compares
+// under `if`, and positional temporaries.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import wabtInit from "wabt";
+import { Engine, Module, Instance } from "../../host-shims/node/dist/index.js";
+
+const wabt = await wabtInit();
+const engine = await Engine.load({});
+const inst = Instance.instantiate(Module.load(engine, wabt.parseWat("f.wat", `
+(module (memory 1) (data (i32.const 8) "\\2a")
+  (global $g (mut i32) (i32.const 0))
+  ;; i32.add with a constant feeding a load wraps at 32 bits before the offset is added
+  (func (export "load_wrap") (param i32) (result i32) (i32.load8_u (i32.add (local.get 0) (i32.const 16))))
+  (func (export "load_wrap_off") (param i32) (result i32) (i32.load8_u offset=65530 (i32.add (local.get 0) (i32.const 16))))
+  ;; x - c is compiled as x + (-c); c - x must not be
+  (func (export "sub_const") (param i32) (result i32) (i32.sub (local.get 0) (i32.const -2147483648)))
+  (func (export "const_sub") (param i32) (result i32) (i32.sub (i32.const 10) (local.get 0)))
+  (func (export "const_shl") (param i32) (result i32) (i32.shl (i32.const 1) (local.get 0)))
+  ;; a constant on the left of a commutative op next to a temporary (stack.wast's not-quite-a-tree shape)
+  (func (export "const_left_temp") (result i32)
+    (global.set $g (i32.add (i32.const 1) (global.get $g))) (global.get $g))
+  ;; compare + if: the jump takes the negated compare
+  (func (export "if_lt_u") (param i32 i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get 0) (local.get 1)) (then (i32.const 1)) (else (i32.const 0))))
+  (func (export "if_ge_s_imm") (param i32) (result i32)
+    (if (result i32) (i32.ge_s (local.get 0) (i32.const -1)) (then (i32.const 1)) (else (i32.const 0))))
+  (func (export "brif_eqz") (param i32) (result i32)
+    (block (result i32) (br_if 0 (i32.const 7) (i32.eqz (local.get 0))) (drop) (i32.const 9)))
+  ;; local.tee retargeting must not lose the stacked value
+  (func (export "tee_chain") (param i32) (result i32) (local i32)
+    (i32.add (local.tee 1 (i32.mul (local.get 0) (i32.const 3))) (local.get 1))))
+`).toBinary({}).buffer), {});
+
+const call = (name, ...args) => inst.invoke(name, args)[0];
+
+test("a wrapping address add feeding a load", () => {
+  assert.equal(call("load_wrap", -8), 42);
+  assert.equal(call("load_wrap", -16), 0);
+  assert.throws(() => call("load_wrap_off", -8), /out of bounds memory access/);
+});
+
+test("constants on either side", () => {
+  assert.equal(call("sub_const", 1), 1 - -2147483648 | 0);
+  assert.equal(call("const_sub", 3), 7);
+  assert.equal(call("const_shl", 33), 2);
+  assert.equal(call("const_left_temp"), 1);
+  assert.equal(call("const_left_temp"), 2);
+});
+
+test("fused compare and branch", () => {
+  assert.equal(call("if_lt_u", 1, -1), 1);
+  assert.equal(call("if_lt_u", -1, 1), 0);
+  assert.equal(call("if_ge_s_imm", -1), 1);
+  assert.equal(call("if_ge_s_imm", -2), 0);
+  assert.equal(call("brif_eqz", 0), 7);
+  assert.equal(call("brif_eqz", 5), 9);
+  assert.equal(call("tee_chain", 5), 30);
+});
