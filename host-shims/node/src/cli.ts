@@ -14,6 +14,13 @@
 // run --fuel N --snapshot-out s.bin: when the call runs out of fuel, writes
 // the CLI container (the module bytes and a snapshot, docs/snapshot-format.md)
 // that `wrt resume` continues from.
+//
+// run --log-level LEVEL --log-backend stderr|syslog|ring: wasi:logging of the
+// guest (docs/wasi-logging.md); `wasi:logging/logging` `log` is bound by
+// itself. ring: the records are printed to stderr after the run, then the
+// dropped count. syslog: --syslog-socket PATH (default /dev/log),
+// --syslog-facility NAME (default user), --syslog-format rfc3164|rfc5424,
+// --syslog-tag TAG (default wrt). --log-ring-bytes N sizes the ring.
 
 import { readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { CONTAINER_SPECTEST, readContainer, writeContainer } from "./container.js";
@@ -26,9 +33,12 @@ import { UNBOUNDED_FUEL, WrtOutOfFuel } from "./run.js";
 import { collectSpecFiles, runSpec, SpecOptions } from "./spec.js";
 import { createSpectest } from "./spectest.js";
 import { formatTyped, parseTyped } from "./values.js";
+import { cliLogSetup, parseCliLogOption, type CliLogOptions } from "./logging.js";
 
 const USAGE = `usage:
   wrt run <module.wasm> [--invoke NAME [args...]] [--fuel N [--snapshot-out s.bin]]
+          [--log-level LEVEL] [--log-backend stderr|syslog|ring] [--log-ring-bytes N]
+          [--syslog-socket PATH] [--syslog-facility F] [--syslog-format rfc3164|rfc5424] [--syslog-tag T]
   wrt resume <s.bin> [--fuel M] [--snapshot-out s2.bin] [--engine node]
   wrt validate <module.wasm>
   wrt spec [--fuel-slice N|random] [--seed S] [--engine node] [--verbose] [--timeout MS] [--v128] [--wasm PATH] <file.json|dir>...`;
@@ -70,9 +80,13 @@ function cmdRun(args: string[]): number {
   let fuel: bigint | undefined;
   let snapshotOut: string | undefined;
   const callArgs: string[] = [];
+  const logOpts: CliLogOptions = {};
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (a === "--invoke") {
+    const took = usage(() => parseCliLogOption(args, i, logOpts));
+    if (took > 0) {
+      i += took - 1;
+    } else if (a === "--invoke") {
       invoke = args[++i];
       if (invoke === undefined) throw new UsageError("--invoke needs a name");
       // Everything up to the next option is an argument (negative numbers allowed).
@@ -94,7 +108,16 @@ function cmdRun(args: string[]): number {
   }
   if (snapshotOut !== undefined && fuel === undefined) throw new UsageError("--snapshot-out needs --fuel");
   const bytes = readModuleFile(file);
-  const engine = new Engine();
+  let logging: ReturnType<typeof cliLogSetup>;
+  try {
+    logging = usage(() => cliLogSetup(logOpts));
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    err(`wrt: ${(e as Error).message}`); // e.g. no syslog socket
+    return 1;
+  }
+  const engine = new Engine(logging.engineOptions);
+  afterCommand = () => logging.finish(engine, err);
   let module: Module;
   try {
     module = Module.load(engine, bytes);
@@ -239,8 +262,29 @@ function cmdSpec(args: string[]): number {
   return totals.failed > 0 ? 1 : 0;
 }
 
+/** Turns a RangeError of option parsing into a usage error. */
+function usage<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof RangeError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** Runs after the command, also when it failed (run: print the log ring, close syslog). */
+let afterCommand: (() => void) | null = null;
+
 function main(argv: string[]): number {
   const [cmd, ...rest] = argv;
+  try {
+    return mainCommand(cmd, rest);
+  } finally {
+    afterCommand?.();
+  }
+}
+
+function mainCommand(cmd: string | undefined, rest: string[]): number {
   try {
     switch (cmd) {
       case "run":

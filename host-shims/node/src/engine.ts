@@ -14,6 +14,9 @@ import { FuncType, ValType, VALTYPE_BYTE, valTypeFromByte } from "./values.js";
 import "./wasm-types.js";
 import { migrate, restoreEngine, restoreInto, takeSnapshot } from "./snapshot.js";
 import type { Restored, RestoredState, RestoreIntoOptions, RestoreOptions } from "./snapshot.js";
+import { drainLog, logDropped, parseLogLevel, stderrLogHandler, wasiLogging } from "./logging.js";
+import type { LogLevelName, LogRecord } from "./logging.js";
+import type { Func } from "./externs.js";
 
 /** The raw exports of build/wrt.wasm (docs/embedding-api.md). */
 export interface RawExports {
@@ -64,6 +67,9 @@ export interface RawExports {
   wrt_fuel_costs(n: number): number;
   wrt_snapshot(): number;
   wrt_restore(len: number): number;
+  wrt_wasi_logging(): number;
+  wrt_log_read(): number;
+  wrt_log_dropped(): number;
 }
 
 export const RAW_EXPORT_NAMES: readonly (keyof RawExports)[] = [
@@ -77,6 +83,8 @@ export const RAW_EXPORT_NAMES: readonly (keyof RawExports)[] = [
   "wrt_abandon", "wrt_global_get", "wrt_global_set", "wrt_global_type", "wrt_memory_base",
   "wrt_memory_bytes", "wrt_memory_grow", "wrt_table_size", "wrt_table_get", "wrt_table_set",
   "wrt_fuel_costs", "wrt_snapshot", "wrt_restore",
+  // wasi:logging (logging.ts); appended so the native serve protocol's op numbers stay put
+  "wrt_wasi_logging", "wrt_log_read", "wrt_log_dropped",
 ];
 
 /** Raw calls that shape what a fresh interpreter must replay before a restore (Engine.setupLog). */
@@ -99,6 +107,12 @@ export const ConfigKey = {
   maxInstances: 6,
   maxModuleBytes: 7,
   fuelMetering: 8,
+  /** wasi:logging level filter: 0 trace .. 5 critical, 6 off (docs/wasi-logging.md). */
+  logMinLevel: 9,
+  /** wasi:logging back end: 0 host (`wrt.log` -> EngineOptions.log), 1 ring (engine.drainLog()). */
+  logBackend: 10,
+  logRingBytes: 11,
+  logMaxRecordBytes: 12,
 } as const;
 export type ConfigName = keyof typeof ConfigKey;
 
@@ -115,8 +129,15 @@ export interface EngineOptions {
   wasmPath?: string;
   /** An already compiled interpreter (skips reading and compiling). */
   wasmModule?: WebAssembly.Module;
-  /** Where `wrt.log` lines go; default: stderr with a `[wrt LEVEL]` prefix; `false` drops them. */
+  /**
+   * Where `wrt.log` records go (the interpreter's own lines and wasi:logging
+   * with the host back end); default: stderr as `[LEVEL] context: message`
+   * lines; `false` drops them. An exception from the handler is caught (the
+   * interpreter is mid-call) and reported on stderr.
+   */
   log?: LogHandler | false;
+  /** wasi:logging level filter (config key 9): records below it are dropped. "off" drops all. */
+  logLevel?: LogLevelName | "off" | number;
   /** Limits passed to `wrt_config` before anything else. */
   config?: Partial<Record<ConfigName, number | bigint>>;
 }
@@ -150,10 +171,9 @@ const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 const utf8enc = new TextEncoder();
 const utf16 = new TextDecoder("utf-16le");
 
-/** The stderr back end: one line per record, `[wrt LEVEL] context: message` (docs/wasi-logging.md). */
+/** The stderr back end: one line per record, `[LEVEL] context: message` (docs/wasi-logging.md). */
 function defaultLog(level: number, text: string, context: string): void {
-  const name = (LOG_LEVELS[level] ?? String(level)).toUpperCase();
-  process.stderr.write(context ? `[wrt ${name}] ${context}: ${text}\n` : `[wrt ${name}] ${text}\n`);
+  stderrLogHandler(level, text, context); // a call, not an alias: engine.ts and logging.ts import each other
 }
 
 export class Engine {
@@ -205,7 +225,14 @@ export class Engine {
           const level = meta & 0xff;
           const ctxLen = Math.min(meta >>> 8, len >>> 0);
           const bytes = new Uint8Array(memoryRef.buffer, ptr >>> 0, len >>> 0);
-          this.logHandler(level, utf8.decode(bytes.subarray(ctxLen)), utf8.decode(bytes.subarray(0, ctxLen)));
+          const text = utf8.decode(bytes.subarray(ctxLen));
+          const context = utf8.decode(bytes.subarray(0, ctxLen));
+          try {
+            this.logHandler(level, text, context);
+          } catch (e) {
+            // Unwinding through the interpreter would leave it mid-call: keep going, say so.
+            process.stderr.write(`wrt: log handler failed: ${e instanceof Error ? e.message : String(e)}\n`);
+          }
         },
         abort: (msg: number, file: number, line: number, col: number): never => {
           const read = (p: number): string | null => (memoryRef === null ? null : readAsString(memoryRef, p));
@@ -231,6 +258,7 @@ export class Engine {
         this.configure(name as ConfigName, value);
       }
     }
+    if (options.logLevel !== undefined) this.configure("logMinLevel", parseLogLevel(options.logLevel));
   }
 
   private wrapExports(ex: Record<string, unknown>): RawExports {
@@ -438,6 +466,23 @@ export class Engine {
   bindHost(id: number, entry: HostEntry): void {
     this.hosts.set(id, entry);
     if (id >= this.nextHostId) this.nextHostId = id + 1;
+  }
+
+  // ---- wasi:logging (logging.ts, docs/wasi-logging.md) ----
+
+  /** The extern for imports of `wasi:logging/logging` `log` (served inside the interpreter). */
+  wasiLogging(): Func {
+    return wasiLogging(this);
+  }
+
+  /** Ring back end (config logBackend 1): takes the buffered records out, oldest first. */
+  drainLog(): LogRecord[] {
+    return drainLog(this);
+  }
+
+  /** Ring back end: records dropped because the ring was full. */
+  logDropped(): number {
+    return logDropped(this);
   }
 
   // ---- snapshots (snapshot.ts, docs/snapshot-format.md) ----

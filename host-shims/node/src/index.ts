@@ -24,3 +24,8 @@ export {
 export { readSnapshotInfo, moduleHash, crc32, resealSnapshot, migrationStats } from "./snapshot.js";
 export type { HostBindings, RestoreOptions, RestoreIntoOptions, RestoredState, Restored, SnapshotInfo } from "./snapshot.js";
 export type { SetupCall } from "./engine.js";
+export {
+  LOG_LEVEL_NAMES, parseLogLevel, formatLogLine, escapeControls, stderrLogHandler, SyslogSink, SYSLOG_FACILITIES,
+  SYSLOG_SEVERITY, syslogPriority, parseFacility, WASI_LOGGING_MODULE, WASI_LOGGING_NAME,
+} from "./logging.js";
+export type { LogRecord, LogLevelName, SyslogOptions } from "./logging.js";

@@ -7,6 +7,9 @@
 //   Table, Global): passed by handle, the interpreter checks its type;
 // - for a global import, a plain value (number, bigint, RawValue, null):
 //   becomes a new host global of the import's type.
+// An import of `wasi:logging/logging` `log` that the object does not supply
+// is bound to the engine's built-in wasi:logging (engine.wasiLogging(),
+// docs/wasi-logging.md); supply it to override.
 
 import { Engine } from "./engine.js";
 import { ErrCode, WrtLinkError } from "./errors.js";
@@ -14,6 +17,7 @@ import { Extern, externFromHandle, Func, Global, InvokeOptions, isExtern, Memory
 import { ImportDescriptor, Module } from "./module.js";
 import { CallResult, finish, FuelOptions } from "./run.js";
 import { RawValue } from "./values.js";
+import { WASI_LOGGING_MODULE, WASI_LOGGING_NAME, wasiLogging } from "./logging.js";
 
 export type ImportValue = Extern | ((...args: any[]) => unknown) | number | bigint | RawValue | null;
 export type ImportObject = Record<string, Record<string, ImportValue | undefined> | undefined>;
@@ -114,6 +118,9 @@ function resolveImport(engine: Engine, d: ImportDescriptor, imports: ImportObjec
   const where = `${d.module}.${d.name}`;
   const ns = imports[d.module];
   const v = ns && Object.prototype.hasOwnProperty.call(ns, d.name) ? ns[d.name] : undefined;
+  if (v === undefined && d.module === WASI_LOGGING_MODULE && d.name === WASI_LOGGING_NAME && d.kind === "func") {
+    return wasiLogging(engine).handle; // the interpreter checks the import's type
+  }
   if (v === undefined) throw new WrtLinkError(`unknown import: ${where}`, ErrCode.UnknownImport, -1);
   if (isExtern(v)) {
     if (v.engine !== engine) throw new WrtLinkError(`import ${where} belongs to another engine`, ErrCode.IncompatibleImportType, -1);
