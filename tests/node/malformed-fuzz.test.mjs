@@ -377,7 +377,7 @@ if (isMainThread) test("malformed-input fuzzing: only clean errors or clean runs
     }
     const at = r.hungAt ?? r.crashedAt;
     const { file, what } = makeCase(at, files, files.filter((f) => WebAssembly.validate(f.bytes)));
-    failures.push({ i: at, file, what, stage: "-", error: r.hungAt !== undefined ? `no result after ${HANG_MS / 1000} s (fuel not enforced?)` : r.error });
+    failures.push({ i: at, file, what, stage: "-", error: r.hungAt !== undefined ? `no result after ${HANG_MS / 1000} s: a run that its fuel budget should have bounded` : r.error });
     unclean++;
     total.cases = (total.cases ?? 0) + (at - from + 1);
     from = at + 1;
