@@ -113,6 +113,10 @@ test("guest depth does not use the host stack (deep run under node --stack-size=
     const inst = wrt.Instance.instantiate(wrt.Module.load(engine, bytes), {});
     const [r] = inst.invoke("down", [${DEPTH}]);
     console.log("depth-result:" + r);
+    // control: the same guest run by V8 itself recurses on the host stack and overflows here
+    const direct = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+    try { direct.exports.down(${DEPTH}); console.log("v8-direct:completed"); }
+    catch (e) { console.log("v8-direct:" + (e instanceof RangeError ? "overflow" : e.name)); }
   `;
   // 200 KB of host stack: ~100,000 host frames would need far more than that.
   const r = spawnSync(process.execPath, ["--stack-size=200", "--input-type=module", "-e", script], {
@@ -120,4 +124,5 @@ test("guest depth does not use the host stack (deep run under node --stack-size=
   });
   assert.equal(r.status, 0, `child failed:\n${r.stdout}\n${r.stderr}`);
   assert.match(r.stdout, new RegExp(`depth-result:${DEPTH}\\b`));
+  assert.match(r.stdout, /v8-direct:overflow/, "control: this host stack must be too small for host recursion");
 });
