@@ -1,0 +1,468 @@
+// wasi:logging on the Node host (docs/wasi-logging.md): a guest logging at
+// every level with several contexts, through each back end: the embedder
+// callback, stderr (the CLI), the ring (overflow count), syslog (a datagram
+// socket owned by the test, and a real rsyslogd when installed); the level
+// filter; bad input trapping the guest with a clear message while the engine
+// and other instances carry on.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+import wabtInit from "wabt";
+import {
+  Engine, Module, Instance, WrtTrap, SyslogSink, formatLogLine, syslogPriority, SYSLOG_FACILITIES,
+} from "../../host-shims/node/dist/index.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const cli = path.join(root, "host-shims/node/dist/cli.js");
+const wabt = await wabtInit();
+const dir = mkdtempSync(path.join(tmpdir(), "wrt-log-"));
+const LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL"];
+
+function wat(src) {
+  const m = wabt.parseWat("t.wat", src);
+  try {
+    m.resolveNames();
+    m.validate();
+    return m.toBinary({}).buffer;
+  } finally {
+    m.destroy();
+  }
+}
+
+const enc = new TextEncoder();
+/** A WAT data string for UTF-8 bytes (every byte escaped). */
+const watBytes = (b) => Array.from(b, (x) => "\\" + x.toString(16).padStart(2, "0")).join("");
+
+// ---------------------------------------------------------------- the guest
+
+const CONTEXTS = ["net", "db.pool", "", "störung/日本"];
+const MESSAGES = ["starting", "hello é ✓", "", "line one\nline two\t\u001b[31mred\u001b[0m \u0085 end"];
+
+/** Every (level, context, message) the guest's `all` logs, in order. */
+const RECORDS = [];
+for (let level = 0; level < 6; level++) {
+  CONTEXTS.forEach((context, i) => RECORDS.push({ level, context, message: MESSAGES[(i + level) % MESSAGES.length] }));
+}
+
+/** The guest: `all` logs RECORDS; `log` passes its arguments on; `poke` writes bytes for bad-input cases. */
+function guestWat() {
+  const strings = [...new Set([...CONTEXTS, ...MESSAGES])];
+  const at = new Map();
+  let off = 1024;
+  const data = [];
+  for (const s of strings) {
+    const b = enc.encode(s);
+    at.set(s, { ptr: off, len: b.length });
+    data.push(`(data (i32.const ${off}) "${watBytes(b)}")`);
+    off += b.length + 16;
+  }
+  const calls = RECORDS.map(({ level, context, message }) => {
+    const c = at.get(context), m = at.get(message);
+    return `(call $log (i32.const ${level}) (i32.const ${c.ptr}) (i32.const ${c.len}) (i32.const ${m.ptr}) (i32.const ${m.len}))`;
+  });
+  return `(module
+    (import "wasi:logging/logging" "log" (func $log (param i32 i32 i32 i32 i32)))
+    (memory (export "memory") 1)
+    ${data.join("\n    ")}
+    (func (export "all") (result i32) ${calls.join("\n      ")} (i32.const 7))
+    (func (export "log") (param i32 i32 i32 i32 i32)
+      (call $log (local.get 0) (local.get 1) (local.get 2) (local.get 3) (local.get 4)))
+    (func (export "poke") (param i32 i32) (i32.store8 (local.get 0) (local.get 1))))`;
+}
+const GUEST = wat(guestWat());
+const guestFile = path.join(dir, "guest.wasm");
+writeFileSync(guestFile, GUEST);
+
+const lineOf = (r) => formatLogLine(r.level, r.message, r.context);
+
+function collecting(options = {}) {
+  const got = [];
+  const engine = new Engine({ ...options, log: (level, message, context) => got.push({ level, context, message }) });
+  return { engine, got };
+}
+
+// ---------------------------------------------------------------- format
+
+test("line format: [LEVEL] context: message, no context: [LEVEL] message, controls escaped", () => {
+  assert.equal(formatLogLine(3, "disk full", "fs"), "[WARN] fs: disk full");
+  assert.equal(formatLogLine(5, "gone", ""), "[CRITICAL] gone");
+  assert.equal(formatLogLine(0, "a\nb\rc\u001bd\u007fe\u0085f\tg\\h é", "c\nx"), "[TRACE] c\\nx: a\\nb\\rc\\x1bd\\x7fe\\u0085f\tg\\h é");
+  assert.deepEqual(RECORDS.slice(0, 4).map(lineOf), [
+    "[TRACE] net: starting",
+    "[TRACE] db.pool: hello é ✓",
+    "[TRACE] ",
+    "[TRACE] störung/日本: line one\\nline two\t\\x1b[31mred\\x1b[0m \\u0085 end",
+  ]);
+});
+
+// ---------------------------------------------------------------- callback
+
+test("callback: every level and context arrives exactly, in order; the import binds by itself", () => {
+  const { engine, got } = collecting();
+  const inst = Instance.instantiate(Module.load(engine, GUEST), {});
+  assert.deepEqual(inst.invoke("all"), [7]);
+  assert.deepEqual(got, RECORDS);
+});
+
+test("explicit binding: engine.wasiLogging() in the import object, one extern per engine", () => {
+  const { engine, got } = collecting();
+  const log = engine.wasiLogging();
+  assert.equal(engine.wasiLogging(), log);
+  assert.deepEqual(log.type, { params: ["i32", "i32", "i32", "i32", "i32"], results: [] });
+  const inst = Instance.instantiate(Module.load(engine, GUEST), { "wasi:logging/logging": { log } });
+  inst.invoke("all");
+  assert.deepEqual(got, RECORDS);
+  // An embedder's own function wins over the built-in one.
+  const mine = [];
+  const own = Instance.instantiate(Module.load(engine, GUEST), { "wasi:logging/logging": { log: (...a) => { mine.push(a); } } });
+  own.invoke("log", [4, 0, 0, 0, 0]);
+  assert.deepEqual(mine, [[4, 0, 0, 0, 0]]);
+  assert.equal(got.length, RECORDS.length);
+});
+
+test("a wrong import type for wasi:logging is a link error", () => {
+  const engine = new Engine({ log: false });
+  const bad = wat(`(module (import "wasi:logging/logging" "log" (func (param i32))))`);
+  assert.throws(() => Instance.instantiate(Module.load(engine, bad), {}), /incompatible import type/);
+});
+
+test("a throwing callback does not break the interpreter", () => {
+  const engine = new Engine({ log: () => { throw new Error("callback boom"); } });
+  const inst = Instance.instantiate(Module.load(engine, GUEST), {});
+  const write = process.stderr.write;
+  const said = [];
+  process.stderr.write = (s) => (said.push(String(s)), true);
+  try {
+    assert.deepEqual(inst.invoke("all"), [7]);
+    assert.equal(engine.dead, false);
+    assert.deepEqual(inst.invoke("all"), [7]);
+  } finally {
+    process.stderr.write = write;
+  }
+  assert.equal(said.length, 2 * RECORDS.length);
+  assert.match(said[0], /^wrt: log handler failed: callback boom\n$/);
+});
+
+// ---------------------------------------------------------------- level filter
+
+test("level filter: logLevel option, config key 9 at any time, off", () => {
+  for (const [opt, min] of [["trace", 0], ["info", 2], ["warn", 3], ["critical", 5], ["off", 6], [4, 4]]) {
+    const { engine, got } = collecting({ logLevel: opt });
+    Instance.instantiate(Module.load(engine, GUEST), {}).invoke("all");
+    assert.deepEqual(got, RECORDS.filter((r) => r.level >= min), `logLevel ${opt}`);
+  }
+  const { engine, got } = collecting();
+  const inst = Instance.instantiate(Module.load(engine, GUEST), {});
+  engine.configure("logMinLevel", 5);
+  inst.invoke("all");
+  engine.configure("logMinLevel", 0);
+  inst.invoke("log", [0, 1024, 3, 0, 0]);
+  assert.deepEqual(got, [...RECORDS.filter((r) => r.level === 5), { level: 0, context: "net", message: "" }]);
+  assert.throws(() => new Engine({ logLevel: "loud" }), /unknown log level/);
+  assert.throws(() => engine.configure("logMinLevel", 7));
+});
+
+// ---------------------------------------------------------------- ring
+
+/** What a ring of `cap` bytes keeps of `records` (whole records, 12-byte header each) and how many it drops. */
+function ringModel(records, cap) {
+  let used = 0;
+  const kept = [];
+  let dropped = 0;
+  for (const r of records) {
+    const size = 12 + enc.encode(r.context).length + enc.encode(r.message).length;
+    if (used + size > cap) dropped++;
+    else {
+      used += size;
+      kept.push(r);
+    }
+  }
+  return { kept, dropped };
+}
+
+test("ring: records drained oldest first, overflow drops whole records and counts them", () => {
+  const engine = new Engine({ config: { logBackend: 1, logRingBytes: 300 } });
+  const inst = Instance.instantiate(Module.load(engine, GUEST), {});
+  inst.invoke("all");
+  const first = ringModel(RECORDS, 300);
+  assert.ok(first.dropped > 0 && first.kept.length > 0);
+  const drained = engine.drainLog();
+  assert.deepEqual(drained.map(({ level, context, message }) => ({ level, context, message })), first.kept);
+  assert.deepEqual(drained.map((r) => r.levelName), first.kept.map((r) => LEVELS[r.level].toLowerCase()));
+  assert.equal(engine.logDropped(), first.dropped);
+  assert.deepEqual(engine.drainLog(), []);
+  // Drained: room again; the count goes on.
+  inst.invoke("all");
+  assert.equal(engine.drainLog().length, first.kept.length);
+  assert.equal(engine.logDropped(), 2 * first.dropped);
+});
+
+test("ring: a big ring keeps everything; the level filter applies before it; wrap-around keeps records whole", () => {
+  const engine = new Engine({ config: { logBackend: 1, logRingBytes: 1 << 16 }, logLevel: "warn" });
+  const inst = Instance.instantiate(Module.load(engine, GUEST), {});
+  inst.invoke("all");
+  const want = RECORDS.filter((r) => r.level >= 3);
+  assert.deepEqual(engine.drainLog().map(({ level, context, message }) => ({ level, context, message })), want);
+  assert.equal(engine.logDropped(), 0);
+  // A ring just bigger than one round: partial drains make records straddle the end.
+  const small = new Engine({ config: { logBackend: 1, logRingBytes: 257 } });
+  const i2 = Instance.instantiate(Module.load(small, GUEST), {});
+  const seen = [];
+  for (let round = 0; round < 20; round++) {
+    i2.invoke("log", [round % 6, 1024, 3, 1024 + 3 + 16, 8]); // net / db.pool bytes: any valid text
+    if (round % 3 === 2) seen.push(...small.drainLog());
+  }
+  seen.push(...small.drainLog());
+  assert.equal(seen.length + small.logDropped(), 20);
+  for (const r of seen) assert.equal(r.context, "net");
+});
+
+// ---------------------------------------------------------------- bad input
+
+const BAD = [
+  ["unknown level 6", [6, 1024, 3, 1024, 3], /^wasi:logging: unknown level 6$/],
+  ["unknown level -1", [-1, 1024, 3, 1024, 3], /^wasi:logging: unknown level 4294967295$/],
+  ["context out of bounds", [2, 65536, 1, 1024, 3], /^wasi:logging: context \(65536, 1 bytes\) is outside guest memory$/],
+  ["message straddles the end", [2, 1024, 3, 65530, 7], /^wasi:logging: message \(65530, 7 bytes\) is outside guest memory$/],
+  ["huge length", [2, 1024, 3, 16, -1], /^wasi:logging: message \(16, 4294967295 bytes\) is outside guest memory$/],
+  ["pointer + length wrap 32 bits", [2, -16, 32, 1024, 3], /^wasi:logging: context \(4294967280, 32 bytes\) is outside guest memory$/],
+];
+
+test("bad input traps the guest with a clear message; nothing logged; the engine and other instances carry on", () => {
+  const { engine, got } = collecting();
+  const module = Module.load(engine, GUEST);
+  const victim = Instance.instantiate(module, {});
+  const bystander = Instance.instantiate(module, {});
+  const mem = victim.memory("memory");
+  for (const [what, args, message] of BAD) {
+    assert.throws(() => victim.invoke("log", args), (e) => e instanceof WrtTrap && message.test(e.message), what);
+  }
+  // Invalid UTF-8 in context or message: lone continuation, overlong, surrogate, truncated, > U+10FFFF.
+  const bads = [[0x80], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe2, 0x82], [0xf4, 0x90, 0x80, 0x80]];
+  for (const b of bads) {
+    mem.write(60000, Uint8Array.from(b));
+    assert.throws(() => victim.invoke("log", [3, 60000, b.length, 1024, 3]), /: wasi:logging: context is not valid UTF-8$/);
+    assert.throws(() => victim.invoke("log", [3, 1024, 3, 60000, b.length]), /: wasi:logging: message is not valid UTF-8$/);
+  }
+  // Longer than the record limit (config key 12).
+  engine.configure("logMaxRecordBytes", 100);
+  assert.throws(() => victim.invoke("log", [2, 0, 60, 0, 41]), /: wasi:logging: record longer than 100 bytes$/);
+  victim.invoke("log", [2, 0, 60, 0, 40]); // exactly the limit: fine (zero bytes are valid UTF-8)
+  engine.configure("logMaxRecordBytes", 65536);
+  assert.equal(got.length, 1);
+  got.length = 0;
+  assert.equal(engine.dead, false);
+  // The trapping instance and its neighbour still work.
+  assert.deepEqual(victim.invoke("all"), [7]);
+  assert.deepEqual(bystander.invoke("all"), [7]);
+  assert.deepEqual(got, [...RECORDS, ...RECORDS]);
+});
+
+test("bad input in another engine does not disturb this one", () => {
+  const a = collecting();
+  const b = collecting();
+  const ia = Instance.instantiate(Module.load(a.engine, GUEST), {});
+  const ib = Instance.instantiate(Module.load(b.engine, GUEST), {});
+  assert.throws(() => ia.invoke("log", [2, 0, 0, 70000, 1]), WrtTrap);
+  ib.invoke("all");
+  assert.deepEqual(b.got, RECORDS);
+  assert.deepEqual(a.got, []);
+});
+
+// ---------------------------------------------------------------- CLI: stderr and ring
+
+function wrt(...args) {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test("CLI stderr back end: one line per record in the documented format; --log-level", () => {
+  let r = wrt("run", guestFile, "--invoke", "all");
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.out, "i32:7\n");
+  assert.equal(r.err, RECORDS.map((x) => lineOf(x) + "\n").join(""));
+  r = wrt("run", guestFile, "--invoke", "all", "--log-level", "error", "--log-backend", "stderr");
+  assert.equal(r.err, RECORDS.filter((x) => x.level >= 4).map((x) => lineOf(x) + "\n").join(""));
+  r = wrt("run", guestFile, "--invoke", "all", "--log-level", "off");
+  assert.equal(r.err, "");
+  r = wrt("run", guestFile, "--invoke", "log", "9", "0", "0", "0", "0");
+  assert.equal(r.code, 1);
+  assert.equal(r.err, "trap: wasi:logging: unknown level 9\n");
+  r = wrt("run", guestFile, "--log-level", "loud");
+  assert.equal(r.code, 64);
+  assert.match(r.err, /unknown log level "loud"/);
+  r = wrt("run", guestFile, "--log-backend", "carrier-pigeon");
+  assert.equal(r.code, 64);
+});
+
+test("CLI ring back end: records after the run, then the dropped count (also after a trap)", () => {
+  let r = wrt("run", guestFile, "--invoke", "all", "--log-backend", "ring", "--log-ring-bytes", "300");
+  assert.equal(r.code, 0, r.err);
+  const { kept, dropped } = ringModel(RECORDS, 300);
+  assert.equal(r.err, kept.map((x) => lineOf(x) + "\n").join("") + `wrt: log ring: ${dropped} records dropped\n`);
+  r = wrt("run", guestFile, "--invoke", "log", "6", "0", "0", "0", "0", "--log-backend", "ring");
+  assert.equal(r.code, 1);
+  assert.equal(r.err, "trap: wasi:logging: unknown level 6\nwrt: log ring: 0 records dropped\n");
+  r = wrt("run", guestFile, "--log-ring-bytes", "10");
+  assert.equal(r.code, 64);
+});
+
+// ---------------------------------------------------------------- syslog
+
+const SEVERITY = [7, 7, 6, 4, 3, 2];
+
+function parseRecord(text) {
+  let m = /^<(\d+)>([A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d) (\S+) ([^ [\]]+)\[(\d+)\]: (.*)$/s.exec(text);
+  if (m) return { format: "rfc3164", pri: Number(m[1]), tag: m[4], pid: Number(m[5]), msg: m[6] };
+  m = /^<(\d+)>1 (\S+) (\S+) (\S+) (\S+) (\S+) (-|\[.*?\]) (.*)$/s.exec(text);
+  if (m) return { format: "rfc5424", pri: Number(m[1]), tag: m[4], pid: Number(m[5]), msgid: m[6], msg: m[8] };
+  throw new Error(`not a syslog record: ${JSON.stringify(text)}`);
+}
+
+/** The MSG part the back end sends for a record: `context: message` (escaped), or `message`. */
+const bodyOf = (r) => lineOf(r).replace(/^\[[A-Z]+\] /, "");
+
+let recvBin = null;
+function receiverBinary() {
+  if (recvBin !== null) return recvBin || null;
+  const out = path.join(dir, "syslog-recv");
+  const r = spawnSync("gcc", ["-O2", "-o", out, path.join(root, "tests/logging/syslog-recv.c")], { encoding: "utf8" });
+  recvBin = r.status === 0 ? out : "";
+  return recvBin || null;
+}
+
+/** A datagram socket owned by the test: start(), then stop() -> the records received, as strings. */
+async function datagramSocket(socketPath) {
+  const proc = spawn(receiverBinary(), [socketPath], { stdio: ["pipe", "pipe", "inherit"] });
+  let text = "";
+  proc.stdout.setEncoding("utf8");
+  await new Promise((resolve, reject) => {
+    proc.stdout.on("data", (t) => {
+      text += t;
+      if (text.startsWith("ready\n")) resolve();
+    });
+    proc.on("exit", () => reject(new Error("receiver exited")));
+  });
+  return {
+    async stop() {
+      const done = new Promise((resolve) => proc.on("exit", resolve));
+      proc.stdin.end();
+      await done;
+      return text.split("\n").slice(1, -1).map((h) => Buffer.from(h, "hex").toString("utf8"));
+    },
+  };
+}
+
+function run(args) {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [cli, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "", err = "";
+    p.stdout.on("data", (d) => (out += d));
+    p.stderr.on("data", (d) => (err += d));
+    p.on("exit", (code) => resolve({ code, out, err, pid: p.pid }));
+  });
+}
+
+test("syslog: records on a datagram socket owned by the test: priority, facility, tag, pid, context", async (t) => {
+  if (!receiverBinary()) return t.skip("no gcc to build tests/logging/syslog-recv.c");
+  const sock = path.join(dir, "dgram.sock");
+  for (const [format, facility, level] of [["rfc3164", "user", "trace"], ["rfc5424", "local3", "info"], ["rfc3164", "daemon", "error"]]) {
+    const rx = await datagramSocket(sock);
+    const r = await run(["run", guestFile, "--invoke", "all", "--log-backend", "syslog", "--syslog-socket", sock,
+      "--syslog-facility", facility, "--syslog-format", format, "--log-level", level]);
+    const got = (await rx.stop()).map(parseRecord);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.err, "");
+    const min = LEVELS.indexOf(level.toUpperCase());
+    const want = RECORDS.filter((x) => x.level >= min);
+    assert.equal(got.length, want.length, format);
+    got.forEach((g, i) => {
+      const w = want[i];
+      assert.equal(g.format, format);
+      assert.equal(g.pri, SYSLOG_FACILITIES[facility] * 8 + SEVERITY[w.level]);
+      assert.equal(g.pri, syslogPriority(w.level, SYSLOG_FACILITIES[facility]));
+      assert.equal(g.tag, "wrt");
+      assert.equal(g.pid, r.pid);
+      assert.equal(g.msg, bodyOf(w));
+      if (format === "rfc5424") assert.equal(g.msgid, "-");
+    });
+  }
+});
+
+test("syslog from the Node API: SyslogSink as the engine's log handler", async (t) => {
+  if (!receiverBinary()) return t.skip("no gcc to build tests/logging/syslog-recv.c");
+  const sock = path.join(dir, "api.sock");
+  const rx = await datagramSocket(sock);
+  const sink = new SyslogSink({ socketPath: sock, facility: "local7", tag: "guest-a" });
+  const engine = new Engine({ log: sink.handler });
+  Instance.instantiate(Module.load(engine, GUEST), {}).invoke("all");
+  await sink.close();
+  const got = (await rx.stop()).map(parseRecord);
+  assert.deepEqual(got.map((g) => [g.pri, g.tag, g.pid, g.msg]),
+    RECORDS.map((w) => [23 * 8 + SEVERITY[w.level], "guest-a", process.pid, bodyOf(w)]));
+  assert.throws(() => new SyslogSink({ socketPath: path.join(dir, "none.sock") }), /is not a socket/);
+  assert.throws(() => new SyslogSink({ socketPath: sock, facility: "kern" }), /reserved for the kernel/);
+  assert.throws(() => new SyslogSink({ socketPath: sock, facility: "nope" }), /unknown syslog facility/);
+});
+
+test("syslog: no socket -> the CLI says so and exits 1", () => {
+  const r = wrt("run", guestFile, "--invoke", "all", "--log-backend", "syslog", "--syslog-socket", path.join(dir, "absent.sock"));
+  assert.equal(r.code, 1);
+  assert.match(r.err, /syslog: .*absent\.sock is not a socket/);
+});
+
+function findRsyslogd() {
+  for (const p of ["/usr/sbin/rsyslogd", "/sbin/rsyslogd"]) if (existsSync(p)) return p;
+  return null;
+}
+
+test("syslog: a real rsyslogd on a private socket gets priority, facility, severity, tag, pid, message", async (t) => {
+  const rsyslogd = findRsyslogd();
+  if (!rsyslogd) return t.skip("rsyslogd not installed (Debian package rsyslog)");
+  const work = mkdtempSync(path.join(tmpdir(), "wrt-rsyslog-"));
+  const sock = path.join(work, "log.sock");
+  const outFile = path.join(work, "out.log");
+  writeFileSync(path.join(work, "rsyslog.conf"), `
+global(workDirectory="${work}")
+module(load="imuxsock" SysSock.Use="off")
+input(type="imuxsock" Socket="${sock}" RateLimit.Interval="0" UseSpecialParser="off" ParseHostname="on")
+template(name="t" type="string" string="%pri%|%syslogfacility-text%|%syslogseverity-text%|%app-name%|%procid%|%msg:::json%\\n")
+*.* action(type="omfile" file="${outFile}" template="t")
+`);
+  const daemon = spawn(rsyslogd, ["-n", "-f", path.join(work, "rsyslog.conf"), "-i", path.join(work, "pid")], { stdio: "ignore" });
+  try {
+    for (let i = 0; i < 100 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(existsSync(sock), "rsyslogd made no socket");
+    const runs = [];
+    for (const format of ["rfc3164", "rfc5424"]) {
+      const r = await run(["run", guestFile, "--invoke", "all", "--log-backend", "syslog", "--syslog-socket", sock,
+        "--syslog-facility", "local5", "--syslog-format", format]);
+      assert.equal(r.code, 0, r.err);
+      runs.push(r.pid);
+    }
+    const want = [];
+    const names = ["debug", "debug", "info", "warning", "err", "crit"];
+    for (const pid of runs) {
+      for (const w of RECORDS) want.push(`${21 * 8 + SEVERITY[w.level]}|local5|${names[w.level]}|wrt|${pid}|${bodyOf(w)}`);
+    }
+    let lines = [];
+    for (let i = 0; i < 100; i++) {
+      lines = existsSync(outFile) ? readFileSync(outFile, "utf8").split("\n").filter(Boolean) : [];
+      if (lines.length >= want.length) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // rsyslog puts the space after "TAG:" of an RFC 3164 record into %msg%; it escapes tabs as #011.
+    const got = lines.map((l) => {
+      const f = l.split("|");
+      const msg = JSON.parse(`"${f.slice(5).join("|")}"`).replace(/^ /, "").replaceAll("#011", "\t");
+      return [...f.slice(0, 5), msg].join("|");
+    });
+    assert.deepEqual(got, want);
+  } finally {
+    daemon.kill();
+  }
+});
