@@ -60,7 +60,10 @@ export interface Restored extends RestoredState {
 // ---- reading the snapshot on the host side (only what the host needs) ----
 
 const MAGIC = 0x53545257; // "WRTS"
-const TAG = { MODS: 0x53444f4d, FUNC: 0x434e5546, INST: 0x54534e49, MACH: 0x4843414d } as const;
+const TAG = {
+  MODS: 0x53444f4d, FUNC: 0x434e5546, TABL: 0x4c424154, MEMS: 0x534d454d, GLOB: 0x424f4c47, INST: 0x54534e49,
+  MACH: 0x4843414d, STAK: 0x4b415453,
+} as const;
 const HEADER_BYTES = 24;
 const FRAME_BYTES = 16;
 const HOST_FRAME = 0xffffffff;
@@ -83,7 +86,11 @@ export interface SnapshotInfo {
   hostFrames: number;
 }
 
-class ParseError extends Error {}
+class ParseError extends Error {
+  /** True when the checksum held: then the bytes are as written, and inconsistent. */
+  afterChecksum = false;
+  offset = -1;
+}
 
 let crcTable: Uint32Array | null = null;
 
@@ -131,12 +138,22 @@ export function moduleHash(bytes: Uint8Array): bigint {
 export function readSnapshotInfo(bytes: Uint8Array): SnapshotInfo {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const len = bytes.length;
-  const need = (at: number, n: number): void => {
-    if (at + n > len - 4) throw new ParseError(`truncated at byte ${at}`);
-  };
   if (len < HEADER_BYTES + 4 || dv.getUint32(0, true) !== MAGIC) throw new ParseError("not a WRT snapshot");
   if (dv.getUint32(16, true) !== len) throw new ParseError("length field differs");
   if (dv.getUint32(len - 4, true) !== crc32(bytes, len - 4)) throw new ParseError("checksum mismatch");
+  try {
+    return walkSnapshot(bytes, dv);
+  } catch (e) {
+    if (e instanceof ParseError) e.afterChecksum = true;
+    throw e;
+  }
+}
+
+function walkSnapshot(bytes: Uint8Array, dv: DataView): SnapshotInfo {
+  const len = bytes.length;
+  const need = (at: number, n: number): void => {
+    if (at + n > len - 4) throw Object.assign(new ParseError(`truncated field at byte ${at}`), { offset: at });
+  };
   const info: SnapshotInfo = {
     modules: [], hostFuncs: [], instances: [], status: 0, calledFunc: 0, calledFuncAt: -1, hostFrames: 0,
   };
@@ -146,11 +163,12 @@ export function readSnapshotInfo(bytes: Uint8Array): SnapshotInfo {
   const u64 = (): bigint => { need(at, 8); const v = dv.getBigUint64(at, true); at += 8; return v; };
   const skipU32s = (): void => { const n = u32(); need(at, n * 4); at += n * 4; };
   const skipU8s = (): void => { const n = u32(); need(at, n); at += n; };
+  // Sections are walked field by field, as the interpreter reads them (it does
+  // not use the length fields to find the next section).
   while (at < len - 4) {
     const tag = u32();
     const size = u32();
     need(at, size);
-    const end = at + size;
     if (tag === TAG.MODS) {
       const n = u32();
       for (let i = 0; i < n; i++) {
@@ -177,7 +195,7 @@ export function readSnapshotInfo(bytes: Uint8Array): SnapshotInfo {
           type = parsed.type;
           at = parsed.end;
         } catch {
-          throw new ParseError(`bad type of function ${i}`);
+          throw Object.assign(new ParseError(`bad value type in the type of host function ${i}`), { offset: at });
         }
         info.hostFuncs.push({ addr: i, hostId, type, offset });
       }
@@ -208,8 +226,34 @@ export function readSnapshotInfo(bytes: Uint8Array): SnapshotInfo {
       const frames = u32();
       need(at, frames * FRAME_BYTES);
       for (let i = 0; i < frames; i++) if (dv.getUint32(at + i * FRAME_BYTES, true) === HOST_FRAME) info.hostFrames++;
+      at += frames * FRAME_BYTES;
+    } else if (tag === TAG.TABL) {
+      const n = u32();
+      for (let i = 0; i < n; i++) {
+        at += 5;
+        const size = u32();
+        need(at, size * 8);
+        at += size * 8;
+      }
+    } else if (tag === TAG.MEMS) {
+      const n = u32();
+      for (let i = 0; i < n; i++) {
+        at += 8;
+        const stored = u32();
+        need(at, stored * (4 + 65536));
+        at += stored * (4 + 65536);
+      }
+    } else if (tag === TAG.GLOB) {
+      const n = u32();
+      need(at, n * 10);
+      at += n * 10;
+    } else if (tag === TAG.STAK) {
+      const top = u32();
+      need(at, top);
+      at += top;
+    } else {
+      throw new ParseError(`unknown section at byte ${at - 8}`);
     }
-    at = end;
   }
   return info;
 }
@@ -297,6 +341,9 @@ export function restoreInto(engine: Engine, bytes: Uint8Array, opts: RestoreInto
     info = readSnapshotInfo(bytes);
   } catch (e) {
     if (!(e instanceof ParseError)) throw e;
+    // The checksum holds but the bytes do not read as the format: refuse
+    // here (else the interpreter judges, e.g. a checksum mismatch).
+    if (e.afterChecksum) throw snapshotError(`snapshot is inconsistent: ${e.message}`, ErrCode.SnapshotCorrupt, e.offset);
   }
   if (info) {
     for (const h of info.hostFuncs) {
@@ -389,7 +436,8 @@ function replaySetup(engine: Engine, fresh: Engine): void {
         break;
       }
       case "wrt_module_drop":
-        r.wrt_module_drop(c.handle);
+        // Not replayed: a dropped module may still be named by a live
+        // instance, and a restore looks it up among the loaded modules.
         break;
     }
   }
