@@ -44,7 +44,11 @@ function tool(cmd, argv) {
 }
 
 if (!existsSync(wasm)) die(`${path.relative(root, wasm)} is missing: run \`npm run build:wasm\` first`);
-const version = tool("wasm2c", ["--version"]).trim();
+// Debian's wasm2c (1.0.32, see shared notes), not the npm `wabt` package's
+// wasm2c.js that `npm run` puts first on PATH (it is another version and
+// runs out of memory on the interpreter).
+const WASM2C = existsSync("/usr/bin/wasm2c") ? "/usr/bin/wasm2c" : "wasm2c";
+const version = tool(WASM2C, ["--version"]).trim();
 for (const [src] of RT_SOURCES) if (!existsSync(src)) die(`wasm2c runtime file ${src} missing (Debian package: wabt)`);
 
 mkdirSync(outDir, { recursive: true });
@@ -57,7 +61,7 @@ if (!upToDate) {
   // Into a private directory, then renamed: concurrent builds never see half a file.
   const tmp = mkdtempSync(path.join(outDir, ".tmp-"));
   try {
-    tool("wasm2c", [wasm, "-n", "wrt", "-o", path.join(tmp, "wrt.c")]);
+    tool(WASM2C, [wasm, "-n", "wrt", "-o", path.join(tmp, "wrt.c")]);
     renameSync(path.join(tmp, "wrt.h"), path.join(outDir, "wrt.h"));
     renameSync(path.join(tmp, "wrt.c"), path.join(outDir, "wrt.c"));
   } finally {

@@ -25,6 +25,13 @@ const CANON_NAN64: u64 = 0x7FF8000000000000;
 @inline function canonF32(x: f32): f32 { return x != x ? reinterpret<f32>(CANON_NAN32) : x; }
 @inline function canonF64(x: f64): f64 { return x != x ? reinterpret<f64>(CANON_NAN64) : x; }
 
+/** Zeroes a callee's non-parameter locals; most functions have a few, so a loop beats memset. */
+@inline function zeroLocals(p: usize, bytes: u32): void {
+  if (bytes > 64) { memory.fill(p, 0, bytes); return; }
+  let end = p + bytes;
+  while (p < end) { store<i64>(p, 0); p += 8; }
+}
+
 /** Sum of the fuel shares of ops [from, to) of the block at side index `s`. */
 function sideCost(side: usize, s: u32, from: u32, to: u32): i64 {
   let acc: i64 = 0;
@@ -194,7 +201,8 @@ export function run(fuelIn: i64): Status {
         store<u32>(fr, <u32>(pc + 12 - codeBase), 4);
         store<u32>(fr, <u32>(fp - stackBase), 8);
         frameCount++;
-        memory.fill(newFp + load<u32>(fi, 8), 0, load<u32>(fi, 12));
+        let zb = load<u32>(fi, 12);
+        if (zb != 0) zeroLocals(newFp + load<u32>(fi, 8), zb);
         fp = newFp;
         pc = codeBase + load<u32>(fi, 0);
         if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
@@ -252,7 +260,8 @@ export function run(fuelIn: i64): Status {
         store<u32>(fr, <u32>(next - codeBase), 4);
         store<u32>(fr, <u32>(fp - stackBase), 8);
         frameCount++;
-        memory.fill(newFp + load<u32>(fi, 8), 0, load<u32>(fi, 12));
+        let zb = load<u32>(fi, 12);
+        if (zb != 0) zeroLocals(newFp + load<u32>(fi, 8), zb);
         fp = newFp;
         if (<u32>f.instance != instId) {
           instId = <u32>f.instance;
@@ -271,7 +280,8 @@ export function run(fuelIn: i64): Status {
       }
       case Ir.Return: {
         let n = load<u32>(pc, 8);
-        if (n != 0) memory.copy(fp, fp + load<u32>(pc, 4), <usize>n << 3);
+        if (n == 1) store<i64>(fp, load<i64>(fp + load<u32>(pc, 4)));
+        else if (n != 0) memory.copy(fp, fp + load<u32>(pc, 4), <usize>n << 3);
         frameCount--;
         let fr = framesBase + <usize>frameCount * FRAME_BYTES;
         let ci = load<u32>(fr, 0);
