@@ -392,6 +392,7 @@ export function restoreInto(engine: Engine, bytes: Uint8Array, opts: RestoreInto
     const convert = opts.raw ? (bits: bigint[]): unknown[] => bits : (bits: bigint[]): unknown[] => bits.map((b, i) => decodeValue(types[i]!, b, r));
     call = new Suspended(engine, type, convert, info.status === STATUS_HOST_CALL);
     callType = type;
+    topCalls.set(engine, info.calledFunc);
     status = info.status === STATUS_HOST_CALL ? "host-call" : "suspended";
   } else if (info.status !== STATUS_IDLE) {
     throw new WrtInternalError(`restored machine status ${info.status}`);
