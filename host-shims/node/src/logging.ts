@@ -187,7 +187,7 @@ export interface SyslogOptions {
   format?: "rfc3164" | "rfc5424";
   /** APP-NAME / TAG (default "wrt"). */
   tag?: string;
-  /** The longest record body in bytes (default 65536). */
+  /** The longest MSG in bytes (default 65536): longer ones are cut there (at a character boundary), never split. */
   maxBytes?: number;
   /** Path of util-linux logger(1) (default "logger" on PATH). */
   loggerPath?: string;
@@ -214,6 +214,7 @@ export class SyslogSink {
   private exit: Promise<number>;
   private failure: Error | null = null;
   private closed = false;
+  private readonly maxBytes: number;
   /** Records written to the logger pipe. */
   sent = 0;
 
@@ -228,12 +229,14 @@ export class SyslogSink {
       /* reported below */
     }
     if (!isSocket) throw new Error(`syslog: ${this.socketPath} is not a socket (is a syslog daemon running?)`);
+    this.maxBytes = opts.maxBytes ?? 65536;
+    if (!(Number.isInteger(this.maxBytes) && this.maxBytes >= 64)) throw new RangeError("syslog maxBytes must be an integer >= 64");
     const format = opts.format ?? "rfc3164";
     if (format !== "rfc3164" && format !== "rfc5424") throw new RangeError(`unknown syslog format ${String(format)}`);
     const args = [
       "--socket", this.socketPath, "--socket-errors=on", "--prio-prefix",
       "--tag", opts.tag ?? "wrt", `--id=${process.pid}`,
-      "--size", String(opts.maxBytes ?? 65536),
+      "--size", String(this.maxBytes + 64), // logger splits longer lines: ours are cut before
       // Facility for lines whose prefix says 0 (logger's rule): ours always says it.
       "--priority", `${facilityName(this.facility)}.notice`,
       format === "rfc5424" ? "--rfc5424=notq" : "--rfc3164",
@@ -259,7 +262,9 @@ export class SyslogSink {
   /** The LogHandler to give EngineOptions.log. */
   readonly handler: LogHandler = (level, message, context) => {
     if (this.closed || this.proc === null || this.failure) return;
-    this.proc.stdin!.write(`<${syslogPriority(level, this.facility)}>${formatLogBody(message, context)}\n`);
+    let body = formatLogBody(message, context);
+    if (Buffer.byteLength(body) > this.maxBytes) body = cutUtf8(body, this.maxBytes);
+    this.proc.stdin!.write(`<${syslogPriority(level, this.facility)}>${body}\n`);
     this.sent++;
   };
 
@@ -276,6 +281,14 @@ export class SyslogSink {
       throw new Error(`syslog: logger exited with ${code}: ${this.stderrText.trim() || "no message"}`);
     }
   }
+}
+
+/** The longest prefix of `s` whose UTF-8 form has at most `max` bytes. */
+function cutUtf8(s: string, max: number): string {
+  const b = Buffer.from(s, "utf8");
+  let end = max;
+  while (end > 0 && (b[end]! & 0xc0) === 0x80) end--; // not inside a character
+  return b.subarray(0, end).toString("utf8");
 }
 
 // ------------------------------------------------------------ CLI
