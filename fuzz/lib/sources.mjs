@@ -5,7 +5,7 @@
 //   spec: a module of the spec suite (../shared/testsuite/core), its code
 //         section mutated a few bytes at a time until V8 still validates it
 //         (sometimes left as is).
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -55,11 +55,11 @@ export async function ttfModule(seed, { denan = false } = {}) {
 }
 
 /** Applies binaryen's --denan to a module (NaNs become 0 after every float operation). */
-export function denanModule(bytes) {
+export async function denanModule(bytes) {
   const inFile = path.join(tmp, "dn-in.wasm");
   const outFile = path.join(tmp, "dn-out.wasm");
   writeFileSync(inFile, bytes);
-  execFileSync(wasmOpt, [inFile, ...TTF_FEATURES, "--denan", "-o", outFile], { stdio: ["ignore", "ignore", "pipe"] });
+  await execFileP(wasmOpt, [inFile, ...TTF_FEATURES, "--denan", "-o", outFile]);
   return new Uint8Array(readFileSync(outFile));
 }
 
