@@ -11,7 +11,7 @@
 // same deterministic arguments: every exported function in export order,
 // twice with different arguments. Compared: instantiation outcome, each
 // call's outcome (results / trap class / JS exception), the log calls, and
-// at the end the memory and the exported globals. docs/fuzzing.md says
+// at the end the memory and the exported globals. fuzz/README.md says
 // what is compared how (NaNs, trap classes, skips).
 //
 // Any difference saves the module under fuzz/failures/ and prints a one-line
@@ -177,7 +177,7 @@ async function runModule(opts, v8, bytes, modSeed, source, count = true) {
 /**
  * A difference that vanishes when binaryen's --denan removes every NaN is
  * V8's NaN bits showing through (reinterpret, copysign, a store of a NaN
- * that V8's CPU made), not a wrt bug: counted apart (docs/fuzzing.md).
+ * that V8's CPU made), not a wrt bug: counted apart (fuzz/README.md).
  * Returns the differences that remain.
  */
 async function unlessNanOnly(opts, v8, bytes, modSeed, source, diffs, index) {

@@ -8,7 +8,7 @@
 // A value is written "<type>:<bits in hex>", except a NaN: "<type>:nan"
 // (NaN bits are not compared: V8 hands NaNs to JS as a JS number, and its
 // arithmetic NaNs are the host CPU's, not our canonical ones; see
-// docs/fuzzing.md).
+// fuzz/README.md).
 
 /** mulberry32. */
 export function rng(seed) {
