@@ -15,6 +15,8 @@
 #   --arena P    interpreter arena in 64 KiB pages (default: the board's
 #                ARENA_DEFAULT; the interpreter now needs 29, docs/firmware.md)
 #   --stats      also print '#' lines: slices, C stack high-water, arena use
+#   --icount     print "# instructions: N" for the guest call (qemu.sh runs
+#                QEMU with -icount shift=0 then)
 #   --unchecked  drop wasm2c's bounds checks on the interpreter's own memory
 #                accesses (about 38% less code on Cortex-M; an interpreter bug
 #                is then not caught as a fault)
@@ -22,11 +24,11 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
 die() { echo "error: $*" >&2; exit 3; }
-usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 3; }
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 3; }
 
 [ $# -ge 2 ] || usage
 board="$1"; guest="$2"; shift 2
-unchecked=0; invoke=""; args=(); fuel=-1; slice=0; arena=""; opt=-Os; stats=0; out_elf=""
+unchecked=0; invoke=""; args=(); fuel=-1; slice=0; arena=""; opt=-Os; stats=0; icount=0; out_elf=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --invoke) [ $# -ge 2 ] || usage; invoke="$2"; shift 2
@@ -36,6 +38,7 @@ while [ $# -gt 0 ]; do
     --arena) arena="${2:?}"; shift 2 ;;
     --opt) opt="${2:?}"; shift 2 ;;
     --stats) stats=1; shift ;;
+    --icount) icount=1; shift ;;
     --unchecked) unchecked=1; shift ;;
     --out) out_elf="${2:?}"; shift 2 ;;
     *) die "unknown option $1" ;;
@@ -84,7 +87,7 @@ compile "$root/host-shims/c/wrt.c" "$obj/wrt_api.o" -Wall -Wextra
 compile "$root/host-shims/c/wrt_rt_bare.c" "$obj/wrt_rt_bare_$arena.o" -Wall -Wextra -DWRT_ARENA_PAGES="$arena"
 
 # 3. The guest and its configuration.
-key="$(printf '%s\n' "$guest" "$invoke" "${args[@]+"${args[@]}"}" "$fuel" "$slice" "$stats" "$arena" | sha256sum | cut -c1-12)"
+key="$(printf '%s\n' "$guest" "$invoke" "${args[@]+"${args[@]}"}" "$fuel" "$slice" "$stats" "$arena" "$icount" | sha256sum | cut -c1-12)"
 work="$obj/run-$key"
 mkdir -p "$work"
 cstr() { local s="${1//\\/\\\\}"; printf '"%s"' "${s//\"/\\\"}"; }
@@ -99,6 +102,7 @@ cstr() { local s="${1//\\/\\\\}"; printf '"%s"' "${s//\"/\\\"}"; }
   echo "#define WRT_FUEL ($fuel)"
   echo "#define WRT_SLICE $slice"
   echo "#define WRT_STATS $stats"
+  echo "#define WRT_ICOUNT $icount"
 } > "$work/guest_cfg.h"
 cat > "$work/guest.S" <<ASM
   .section .rodata.guest, "a"

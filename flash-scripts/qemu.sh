@@ -16,11 +16,12 @@ die() { echo "error: $*" >&2; exit 3; }
 [ $# -ge 2 ] || { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 3; }
 
 board="$1"; guest="$2"; shift 2
-tmo=60; build_only=0; pass=()
+tmo=60; build_only=0; icount=0; pass=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --timeout) tmo="${2:?}"; shift 2 ;;
     --build-only) build_only=1; shift ;;
+    --icount) icount=1; pass+=("$1"); shift ;;
     *) pass+=("$1"); shift ;;
   esac
 done
@@ -36,6 +37,7 @@ if [ "$build_only" = 1 ]; then echo "$elf"; exit 0; fi
 
 set +e
 # shellcheck disable=SC2086
+if [ "$icount" = 1 ]; then QEMU="${QEMU/ -kernel/ -icount shift=0 -kernel}"; fi
 timeout --kill-after=5 "$tmo" $QEMU "$elf" </dev/null
 status=$?
 set -e

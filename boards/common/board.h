@@ -18,6 +18,12 @@ __attribute__((noreturn)) void board_exit(int status);
 /* Real boards (boards/common/cortexm.c): prints "exit: N", then sleeps. */
 __attribute__((noreturn)) void board_halt(int status);
 
+/* QEMU boards run with -icount shift=0 under `qemu.sh --icount`: guest
+ * instructions executed so far (exact on RV32 via minstret; in steps of 40
+ * on the MPS2 board via SysTick at 25 MHz = 1 instruction per ns). */
+void board_icount_start(void);
+uint64_t board_icount(void);
+
 /* Set by the startup code: the C stack, painted with STACK_PAINT below sp. */
 extern uint32_t __stack_bottom[], __stack_top[];
 #define STACK_PAINT 0xA5A5A5A5u

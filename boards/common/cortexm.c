@@ -31,6 +31,9 @@ __attribute__((noreturn)) void reset_handler(void) {
   board_exit(firmware_main());
 }
 
+/* Boards that count time with SysTick override this. */
+__attribute__((weak)) void systick_handler(void) { fault_handler(); }
+
 __attribute__((section(".vectors"), used)) static void (*const vectors[16])(void) = {
   (void (*)(void))__stack_top, /* initial SP */
   reset_handler,
@@ -39,6 +42,12 @@ __attribute__((section(".vectors"), used)) static void (*const vectors[16])(void
   fault_handler, /* MemManage */
   fault_handler, /* BusFault */
   fault_handler, /* UsageFault */
+  0, 0, 0, 0,    /* reserved */
+  fault_handler, /* SVCall */
+  fault_handler, /* DebugMonitor */
+  0,             /* reserved */
+  fault_handler, /* PendSV */
+  systick_handler,
 };
 
 /* Real boards: no semihosting without a debugger; say the status and stop. */

@@ -10,6 +10,7 @@
  *                         slice resumes the same call with the next slice
  *   WRT_VALUE_STACK, WRT_CALL_FRAMES   interpreter limits (wrt_config)
  *   WRT_STATS 1           also print '#' lines: slices, stack, arena
+ *   WRT_ICOUNT 1          print "# instructions: N" for the run (QEMU -icount)
  *
  * Output on the UART, as `wrt run`: one TYPE:VALUE line per result;
  * "trap: TEXT", "out of fuel", or "error: TEXT". Host functions the guest
@@ -38,6 +39,9 @@ uint32_t wrt_rt_arena_pages(void); /* wrt_rt_bare.c */
 #endif
 #ifndef WRT_CALL_FRAMES
 #define WRT_CALL_FRAMES 256
+#endif
+#ifndef WRT_ICOUNT
+#define WRT_ICOUNT 0
 #endif
 #ifndef WRT_STATS
 #define WRT_STATS 0
@@ -200,6 +204,9 @@ int firmware_main(void) {
   int64_t remaining = WRT_FUEL < 0 ? WRT_FUEL_UNLIMITED : (int64_t)WRT_FUEL;
   uint32_t slices = 0;
   int st;
+#if WRT_ICOUNT
+  board_icount_start();
+#endif
   for (;;) {
     int64_t budget = WRT_SLICE > 0 && (int64_t)WRT_SLICE < remaining ? (int64_t)WRT_SLICE : remaining;
     st = wrt_run_hosted(budget);
@@ -210,6 +217,17 @@ int firmware_main(void) {
       if (remaining <= 0) break;
     }
   }
+#if WRT_ICOUNT
+  {
+    uint64_t n = board_icount();
+    char b[24];
+    int k = 0;
+    do { b[k++] = (char)('0' + (int)(n % 10)); n /= 10; } while (n);
+    out("# instructions: ");
+    while (k) board_putc(b[--k]);
+    line("");
+  }
+#endif
 #if WRT_STATS
   out("# slices: ");
   out_u32(slices);

@@ -42,4 +42,29 @@ void board_exit(int status) {
   }
 }
 
+/* ---- instruction count under -icount shift=0: SysTick on the 25 MHz CPU clock ---- */
+#define SYST_CSR (*(volatile uint32_t *)0xE000E010u)
+#define SYST_RVR (*(volatile uint32_t *)0xE000E014u)
+#define SYST_CVR (*(volatile uint32_t *)0xE000E018u)
+static volatile uint32_t g_wraps;
+
+void systick_handler(void) { g_wraps++; }
+
+void board_icount_start(void) {
+  SYST_RVR = 0xFFFFFFu;
+  SYST_CVR = 0;
+  g_wraps = 0;
+  SYST_CSR = 7; /* enable, interrupt on wrap, processor clock */
+}
+
+uint64_t board_icount(void) {
+  uint32_t w, v;
+  do {
+    w = g_wraps;
+    v = SYST_CVR;
+  } while (w != g_wraps);
+  uint64_t ticks = (uint64_t)w * 0x1000000u + (0xFFFFFFu - v);
+  return ticks * 40u; /* 1 ns per instruction, 40 ns per tick */
+}
+
 /* Startup (vectors, reset, faults): boards/common/cortexm.c. */

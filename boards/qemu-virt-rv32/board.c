@@ -48,6 +48,22 @@ void board_exit(int status) {
   }
 }
 
+/* minstret counts instructions exactly under -icount (QEMU). */
+static uint64_t g_icount0;
+
+static uint64_t read_instret(void) {
+  uint32_t hi, lo, hi2;
+  do {
+    __asm__ volatile(".insn i 0x73, 2, %0, x0, -1150" : "=r"(hi));   /* csrr minstreth (0xB82) */
+    __asm__ volatile(".insn i 0x73, 2, %0, x0, -1278" : "=r"(lo));   /* csrr minstret (0xB02) */
+    __asm__ volatile(".insn i 0x73, 2, %0, x0, -1150" : "=r"(hi2));
+  } while (hi != hi2);
+  return (uint64_t)hi << 32 | lo;
+}
+
+void board_icount_start(void) { g_icount0 = read_instret(); }
+uint64_t board_icount(void) { return read_instret() - g_icount0; }
+
 extern uint32_t __data_load[], __data_start[], __data_end[], __bss_start[], __bss_end[];
 
 void fault_handler(void) {

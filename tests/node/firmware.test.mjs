@@ -147,6 +147,16 @@ for (const board of Object.keys(BOARDS)) {
     assert.equal(d.code, 1);
   });
 
+  t("--icount: instructions of the guest call under QEMU -icount", () => {
+    const count = (n) => {
+      const r = qemu(board, FIB, "--invoke", "fib", String(n), "--icount");
+      assert.equal(r.code, 0, r.out + r.err);
+      return Number(/^# instructions: (\d+)$/m.exec(r.out)?.[1]);
+    };
+    const a = count(15), b = count(20);
+    assert.ok(a > 10000 && b > 5 * a, `fib 15: ${a}, fib 20: ${b} instructions`);
+  });
+
   t("an invalid guest: error text, exit 3", () => {
     const f = path.join(dir, "junk.wasm");
     writeFileSync(f, Buffer.from("\0asm\x01\0\0\0\x05\x01", "latin1"));
