@@ -3,7 +3,9 @@
 //   1. as-pect     AssemblyScript unit tests (tests/as/*.spec.ts)
 //   2. node:test   host-side tests (tests/node/, tests/as/prove-failing/)
 //   3. spec        the Wasm 2.0 core spec suite through the `wrt spec` CLI,
-//                  from $WRT_TESTSUITE or ../shared/testsuite (repo-relative)
+//                  from $WRT_TESTSUITE or ../shared/testsuite (repo-relative):
+//                  once as is, then with every invocation cut into fuel
+//                  slices and resumed (`--fuel-slice 1`, `--fuel-slice random`)
 //
 // Each part's own output is shown as it runs; its pass/fail counts are parsed
 // from that output. The last line is exactly `N passed, M failed` (the sums)
@@ -11,8 +13,8 @@
 // or prints no counts is counted as one failure.
 //
 // Without the spec suite the spec part is skipped with a message; under
-// CI=true a missing suite is a failure. WRT_SPEC_FUEL_SLICES="1,random"
-// (for example) adds runs of the suite with `--fuel-slice <each>`.
+// CI=true a missing suite is a failure. WRT_SPEC_FUEL_SLICES (default
+// "1,random", empty for none) lists the `--fuel-slice` runs.
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -38,7 +40,11 @@ function run(cmd, args, { timeoutMs = 25 * 60_000 } = {}) {
 }
 
 const results = [];
+let partStart = Date.now();
 function record(name, passed, failed, note = "") {
+  const secs = (Date.now() - partStart) / 1000;
+  partStart = Date.now();
+  note = [note, `${secs.toFixed(0)} s`].filter(Boolean).join(", ");
   results.push({ name, passed, failed, note });
   console.log(`\n[test.mjs] ${name}: pass ${passed}, fail ${failed}${note ? ` (${note})` : ""}\n`);
 }
@@ -46,6 +52,7 @@ const banner = (t) => console.log(`\n========== ${t} ==========\n`);
 
 async function asPect() {
   banner("as-pect (tests/as)");
+  partStart = Date.now();
   const asp = path.join(root, "node_modules/@as-pect/cli/bin/asp.js");
   const { code, out } = await run(process.execPath, [asp, "--config", "as-pect.config.js"]);
   const m = /\[Tests\]:\s*(\d+)\s*\/\s*(\d+)/.exec(stripAnsi(out));
@@ -58,6 +65,7 @@ async function asPect() {
 
 async function nodeTests() {
   banner("node:test (tests/node, tests/as/prove-failing)");
+  partStart = Date.now();
   const dir = mkdtempSync(path.join(tmpdir(), "wrt-test-"));
   const tap = path.join(dir, "node.tap");
   const { code, out } = await run(process.execPath, [
@@ -88,10 +96,11 @@ async function spec() {
     return;
   }
   const cli = path.join(root, "host-shims/node/dist/cli.js");
-  const slices = [null, ...(process.env.WRT_SPEC_FUEL_SLICES ?? "").split(",").map((s) => s.trim()).filter(Boolean)];
+  const slices = [null, ...(process.env.WRT_SPEC_FUEL_SLICES ?? "1,random").split(",").map((s) => s.trim()).filter(Boolean)];
   for (const slice of slices) {
     const name = slice ? `spec --fuel-slice ${slice}` : "spec";
     banner(`${name} (${core})`);
+    partStart = Date.now();
     if (!existsSync(cli)) { record(name, 0, 1, "host-shims/node/dist/cli.js missing: run `npm run build`"); continue; }
     const args = [cli, "spec", ...(slice ? ["--fuel-slice", slice] : []), core];
     const { code, out } = await run(process.execPath, args);
