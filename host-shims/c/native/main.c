@@ -231,7 +231,10 @@ static int cmd_run(int argc, char **argv) {
  *   u64 value       0: the return value (i32 sign-extended); 1: log level;
  *                   2: line | col << 32; 3: 0
  *   u8  data[data_len]
- *     kind 0: for wrt_io, the I/O buffer's current contents (a0 bytes);
+ *     kind 0: for wrt_io, the I/O buffer's current contents (max(a0, 64)
+ *             bytes); for other ops (once wrt_io was called), the I/O
+ *             buffer's first 64 bytes at data_addr: until the next request
+ *             wrt_io(size <= 64) would return data_addr and change nothing;
  *     kind 1: the log text; kind 3: the fault text;
  *     kind 2: u32 msg, u32 file, u32 n1, n1 bytes from msg-4,
  *             u32 n2, n2 bytes from file-4 (AssemblyScript strings).
@@ -410,6 +413,11 @@ static void serve_log(void *ctx, int level, const char *text, uint32_t len, uint
   respond(1, (uint64_t)level, addr, text, len);
 }
 
+/* Bytes of the I/O buffer sent with every result (the interpreter's
+ * wrt_io never gives less than 64). */
+#define IO_PEEK 64u
+static bool io_seen;
+
 static int cmd_serve(int argc, char **argv) {
   if (argc != 2) return usage("serve needs <request-fifo> <response-fifo>");
   /* Order matters (the Node side opens its ends in the same order). */
@@ -455,9 +463,21 @@ static int cmd_serve(int argc, char **argv) {
       continue;
     }
     if (op == OP_io && r > 0) {
-      uint32_t size = (uint32_t)a0;
+      /* At least IO_PEEK bytes: the Node side may then answer small wrt_io
+       * calls itself until the next request. */
+      uint32_t size = (uint32_t)a0 < IO_PEEK ? IO_PEEK : (uint32_t)a0;
       if ((uint64_t)r + size > wrt_mem_size()) size = 0;
+      io_seen = true;
       respond(0, (uint64_t)r, (uint32_t)r, wrt_mem_base() + r, size);
+    } else if (io_seen) {
+      /* The I/O buffer's address and first bytes (wrt_io(0) allocates nothing
+       * once the buffer exists: its capacity is at least 64 bytes). */
+      int32_t io = wrt_io(0);
+      if (wrt_dead()) { respond_fault(); continue; }
+      if (io > 0 && (uint64_t)io + IO_PEEK <= wrt_mem_size())
+        respond(0, (uint64_t)r, (uint32_t)io, wrt_mem_base() + io, IO_PEEK);
+      else
+        respond(0, (uint64_t)r, 0, NULL, 0);
     } else {
       respond(0, (uint64_t)r, 0, NULL, 0);
     }
