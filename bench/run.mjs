@@ -30,12 +30,18 @@ const resultsDir = path.join(root, "bench/results");
 const SIZES = {
   fib: 34,          // fib(34): 18 million calls
   sieve: 300,       // 300 sieves of 65536 bytes
-  matmul: 300,      // 300 products of 48x48 f64 matrices
+  matmul: 150,      // 150 products of 48x48 f64 matrices
   calls: 750_000,   // 750k rounds of 8 direct + 8 indirect calls
   coremark: 1000,   // 1000 iterations of list + matrix + state machine
   sha256: 1200,     // 1200 chained SHA-256 digests of 4 KiB
-  memops: 2000,     // 2000 rounds of 256 KiB fill + 32 overlapping copies/fills
+  memops: 6000,     // 6000 rounds of 256 KiB fill + 32 overlapping copies/fills (bulk ops run natively in wrt too)
 };
+
+/** The size for `--scale`: work grows linearly in n, except fib's (by the golden ratio per step). */
+function scaled(name) {
+  if (name === "fib") return Math.max(1, Math.round(SIZES.fib + Math.log(scale) / Math.log(1.618)));
+  return Math.max(1, Math.round(SIZES[name] * scale));
+}
 
 // ---------------- options ----------------
 const argv = process.argv.slice(2);
@@ -85,7 +91,7 @@ function buildKernels() {
     const bytes = readFileSync(out);
     const imports = WebAssembly.Module.imports(new WebAssembly.Module(bytes));
     if (imports.length) throw new Error(`kernel ${name} has imports: ${JSON.stringify(imports)}`);
-    built.push({ name, bytes, n: Math.max(1, Math.round(SIZES[name] * scale)) });
+    built.push({ name, bytes, n: scaled(name) });
   }
   progressDone();
   return built;
@@ -97,7 +103,7 @@ const normalize = (v) => (typeof v === "bigint" ? v.toString() : String(v));
 function v8Runner(k) {
   const inst = new WebAssembly.Instance(new WebAssembly.Module(k.bytes), {});
   const run = inst.exports.run;
-  run(Math.max(1, Math.round(k.n / 10))); // warm up the tiers
+  for (let i = 0; i < 3; i++) run(k.n); // warm up V8's tiers at full size
   return () => normalize(run(k.n));
 }
 
@@ -110,6 +116,9 @@ async function wrtRunnerFactory() {
     const module = api.Module.load(engine, k.bytes);
     const instance = api.Instance.instantiate(module, {});
     const run = instance.func("run");
+    // warm up: let V8 tier build/wrt.wasm itself up before anything is timed
+    const warm = k.name === "fib" ? Math.max(1, k.n - 5) : Math.max(1, Math.round(k.n / 10));
+    run.invoke([warm]);
     return () => {
       const [r] = run.invoke([k.n]);
       return normalize(r);
@@ -170,7 +179,8 @@ progressDone();
 // ---------------- report ----------------
 const fmt = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
 const cpu = os.cpus()[0]?.model?.trim() ?? "unknown CPU";
-const machine = `${cpu}, ${os.cpus().length} cores, ${os.platform()} ${os.release()}, Node ${process.version}`;
+const machine = `${cpu}, ${os.cpus().length} cores, ${os.platform()} ${os.release()}, Node ${process.version}`
+  + `, load average at the end ${os.loadavg().map((x) => x.toFixed(1)).join(" / ")}`;
 const date = new Date().toISOString().replace(/\.\d+Z$/, "Z");
 const lines = [
   "| kernel | n | checksum | V8 (ms) | wrt (ms) | wrt / V8 |",
@@ -193,7 +203,7 @@ const table = lines.join("\n");
 const about = [
   `Machine: ${machine}.`,
   `Date: ${date}. Median of ${rounds} interleaved rounds; times are one \`run(n)\` call each`
-    + ` (V8: the kernel instantiated directly, warmed up; wrt: build/wrt.wasm through host-shims/node, unbounded fuel).`,
+    + ` (V8: the kernel instantiated directly; wrt: build/wrt.wasm through host-shims/node, unbounded fuel; both warmed up first).`,
   scale !== 1 ? `Sizes scaled by ${scale}.` : "",
 ].filter(Boolean).join("\n");
 
