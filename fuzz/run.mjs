@@ -63,24 +63,34 @@ class V8Runner {
   spawn() {
     this.worker = new Worker(path.join(here, "lib/v8-worker.mjs"));
     this.worker.unref();
+    this.worker.on("error", (e) => { this.lastError = e; });
   }
   run(job, timeoutMs) {
     const id = this.nextId++;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.worker.off("message", onMessage);
-        this.worker.terminate();
-        this.spawn();
-        resolve({ timeout: true });
-      }, timeoutMs);
-      const onMessage = (m) => {
-        if (m.id !== id) return;
+      const worker = this.worker;
+      const finish = (result) => {
         clearTimeout(timer);
-        this.worker.off("message", onMessage);
-        resolve(m.result);
+        worker.off("message", onMessage);
+        worker.off("exit", onExit);
+        resolve(result);
       };
-      this.worker.on("message", onMessage);
-      this.worker.postMessage({ id, ...job });
+      const timer = setTimeout(() => {
+        worker.terminate();
+        this.spawn();
+        finish({ timeout: true });
+      }, timeoutMs);
+      // A worker that dies (e.g. out of memory) is replaced; its job is a harness error.
+      const onExit = () => {
+        this.spawn();
+        finish({ died: `${this.lastError?.message ?? "exit"}` });
+      };
+      const onMessage = (m) => {
+        if (m.id === id) finish(m.result);
+      };
+      worker.on("message", onMessage);
+      worker.on("exit", onExit);
+      worker.postMessage({ id, ...job });
     });
   }
   close() { return this.worker.terminate(); }
@@ -123,12 +133,12 @@ async function generate(opts, index) {
   if (source === "spec") {
     const m = specMutant(opts.specDir, mix(modSeed, 0x5bec));
     if (!m) return null;
-    return { source, label: `spec ${m.name} (${m.mutations} mutations)`, bytes: m.bytes };
+    return { source, label: `spec ${m.name} (${m.mutations} mutations)`, bytes: m.bytes, rejected: m.rejected };
   }
   return { source, label: "ttf", bytes: await ttfModule(mix(modSeed, 0x77f)) };
 }
 
-const stats = { modules: 0, calls: 0, differences: 0, skippedCalls: 0, v8Timeouts: 0, nanOnly: 0, ungenerated: 0, wrtRejected: 0, bothRejected: 0, traps: 0 };
+const stats = { v8Died: 0, rejectChecks: 0, modules: 0, calls: 0, differences: 0, skippedCalls: 0, v8Timeouts: 0, nanOnly: 0, ungenerated: 0, wrtRejected: 0, bothRejected: 0, traps: 0 };
 
 /** Runs one module on both sides; returns a list of differences (strings). */
 async function runModule(opts, v8, bytes, modSeed, source, count = true) {
@@ -162,7 +172,16 @@ async function runModule(opts, v8, bytes, modSeed, source, count = true) {
     calls: w.calls.slice(0, upTo).map((c) => ({ name: c.name, args: c.args })),
   };
   const v = await v8.run(job, 20_000);
-  if (v.timeout) { stats.v8Timeouts++; return []; }
+  if (v.timeout) {
+    stats.v8Timeouts++;
+    if (opts.verbose) console.log(`V8 timed out (${job.calls.length} calls, wrt: ${w.calls.map((c) => c.outcome).join(" ")})`);
+    return [];
+  }
+  if (v.died) {
+    stats.v8Died++; // V8 itself gave out (e.g. its heap): nothing to compare
+    if (opts.verbose) console.log(`V8 worker died: ${v.died}`);
+    return [];
+  }
   if (v.error) return [`V8 harness error: ${v.error}`];
   const res = compareRuns(w, v, { compareMemory: opts.engine !== "native" });
   if (count) {
@@ -192,6 +211,29 @@ async function unlessNanOnly(opts, v8, bytes, modSeed, source, diffs, index) {
   stats.nanOnly++;
   if (opts.verbose) console.log(`module ${index}: NaN-bit difference only (${diffs[0]})`);
   return [];
+}
+
+/** Mutants V8 does not validate must not load in wrt either (unless only V8's own limits reject them). */
+async function checkRejected(opts, mutants) {
+  const out = [];
+  if (mutants.length === 0) return out;
+  const engine = await makeEngine(opts.engine);
+  for (const bytes of mutants) {
+    stats.rejectChecks++;
+    let loaded;
+    try {
+      loaded = load(engine, bytes);
+    } catch (e) {
+      out.push({ bytes, why: `interpreter fault while loading an invalid module: ${e.message}` });
+      continue;
+    }
+    if (!loaded.ok) continue;
+    if (await wabtValid(bytes)) continue; // V8's implementation limits, not the spec
+    let why = "";
+    try { new WebAssembly.Module(bytes); } catch (e) { why = e.message; }
+    out.push({ bytes, why: `wrt accepts a module V8 and wabt reject (${why})` });
+  }
+  return out;
 }
 
 async function main() {
@@ -247,6 +289,9 @@ async function main() {
         continue;
       }
       if (!gen) { stats.ungenerated++; continue; }
+      const rejectDiffs = await checkRejected(opts, gen.rejected ?? []);
+      if (rejectDiffs.length > 0) report(index, `${gen.label}: a mutant V8 rejects`, rejectDiffs[0].bytes, [rejectDiffs[0].why]);
+      if (!gen.bytes) { stats.ungenerated++; continue; }
       const modSeed = mix(opts.seed, index);
       let diffs = await runModule(opts, v8, gen.bytes, modSeed, gen.source);
       diffs = await unlessNanOnly(opts, v8, gen.bytes, modSeed, gen.source, diffs, index);
@@ -257,7 +302,7 @@ async function main() {
   await v8.close();
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`fuzz details: ${secs} s, seed ${opts.seed}, engine ${opts.engine}; ${stats.traps} calls trapped (compared), ${stats.skippedCalls} calls not compared (out of fuel, call stack, nesting, or after a difference), ` +
-    `${stats.nanOnly} modules with NaN-bit differences only, ${stats.v8Timeouts} V8 timeouts, ${stats.wrtRejected} mutants beyond Wasm 2.0, ${stats.bothRejected} rejected by both, ${stats.ungenerated} not generated`);
+    `${stats.nanOnly} modules with NaN-bit differences only, ${stats.rejectChecks} invalid mutants checked, ${stats.v8Timeouts} V8 timeouts, ${stats.v8Died} V8 worker deaths, ${stats.wrtRejected} mutants beyond Wasm 2.0, ${stats.bothRejected} rejected by both, ${stats.ungenerated} not generated`);
   console.log(`fuzz: ${stats.modules} modules, ${stats.calls} calls, ${stats.differences} differences`);
   // Exit now: wasm-opt runs generating modules ahead and native engine processes would hold the loop.
   process.exit(stats.differences > 0 ? 1 : 0);

@@ -10,6 +10,18 @@
 // arithmetic NaNs are the host CPU's, not our canonical ones; see
 // fuzz/README.md).
 
+import { createHash } from "node:crypto";
+
+/**
+ * What is kept of a memory for the comparison: its size, a SHA-256, and a
+ * copy of the bytes when it is at most 16 MiB (bigger ones compare by hash:
+ * no NaN tolerance there, and no copies of up to 1 GiB between threads).
+ */
+export function memoryImage(view) {
+  const hash = createHash("sha256").update(view).digest("hex");
+  return { size: view.length, hash, bytes: view.length <= (16 << 20) ? view.slice() : null };
+}
+
 /** mulberry32. */
 export function rng(seed) {
   let a = seed >>> 0;
@@ -134,4 +146,10 @@ export function argToJs(type, bits) {
 export const LIMITS = {
   /** Host -> guest nesting (call-export inside call-export ...): deeper is "skip" on both sides. */
   maxNest: 24,
+  /**
+   * wrt's default per-instance page limit (config key 3): memory.grow past it
+   * returns -1 in wrt but succeeds in V8 (up to 65536 pages). A V8 call that
+   * leaves memory 0 bigger is "skip": the embedder limit, not a difference.
+   */
+  maxPages: 16384,
 };

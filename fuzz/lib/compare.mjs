@@ -77,8 +77,11 @@ export function compareRuns(w, v, { compareMemory = true } = {}) {
   if (diffs.length > 0 || skipped) return { diffs, calls, traps };
 
   if (compareMemory && (w.memory || v.memory)) {
-    const a = w.memory, b = v.memory;
-    if (!a || !b || a.length !== b.length) diffs.push(`memory size: wrt ${a?.length} V8 ${b?.length}`);
+    const ma = w.memory, mb = v.memory;
+    const a = ma?.bytes, b = mb?.bytes;
+    if (!ma || !mb || ma.size !== mb.size) diffs.push(`memory size: wrt ${ma?.size} V8 ${mb?.size}`);
+    else if (ma.hash === mb.hash) { /* same bytes */ }
+    else if (!a || !b) diffs.push(`memory of ${ma.size} bytes differs (hash)`);
     else {
       for (let j = 0; j < a.length; j++) {
         if (a[j] !== b[j] && !nanExplained(a, b, j)) {

@@ -85,16 +85,19 @@ export function specModules(dir) {
 }
 
 /**
- * A mutated spec module from `seed`: { name, bytes, mutations } or null
- * when no V8-valid mutation was found. One module in five stays unmutated.
+ * A mutated spec module from `seed`: { name, bytes, mutations, rejected }
+ * (bytes null when no V8-valid mutation was found; rejected: up to three
+ * mutants V8 did not validate), or null without a spec suite. One module in
+ * five stays unmutated.
  */
 export function specMutant(dir, seed) {
   const pool = specModules(dir);
   if (pool.length === 0) return null;
   const r = rng(seed);
   const base = pool[r() % pool.length];
-  if (r() % 5 === 0) return { name: base.name, bytes: base.bytes, mutations: 0 };
+  if (r() % 5 === 0) return { name: base.name, bytes: base.bytes, mutations: 0, rejected: [] };
   const [start, end] = codeRange(base.bytes);
+  const rejected = []; // a few mutants V8 rejects: wrt must reject them too
   for (let attempt = 0; attempt < 40; attempt++) {
     const bytes = base.bytes.slice();
     const n = 1 + (r() % 4);
@@ -106,7 +109,8 @@ export function specMutant(dir, seed) {
       else if (how === 2) bytes[at] = (bytes[at] + 1) & 0xff; // neighbouring opcode / immediate
       else bytes[at] = [0x00, 0x01, 0x7f, 0x80, 0xff, 0x41, 0x45, 0x1a][r() % 8];
     }
-    if (WebAssembly.validate(bytes)) return { name: base.name, bytes, mutations: n };
+    if (WebAssembly.validate(bytes)) return { name: base.name, bytes, mutations: n, rejected };
+    if (rejected.length < 3) rejected.push(bytes);
   }
-  return null;
+  return { name: base.name, bytes: null, mutations: 0, rejected };
 }

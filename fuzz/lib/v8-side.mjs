@@ -11,7 +11,7 @@
 // that a JS exception, as in JS); the *-catch forms turn an exception into
 // 1 but let traps through.
 
-import { LIMITS, argToJs, showJs, v8TrapClass } from "./common.mjs";
+import { LIMITS, argToJs, memoryImage, showJs, v8TrapClass } from "./common.mjs";
 import { MEMORY_EXPORT } from "./wasm.mjs";
 
 class HarnessException extends Error {}
@@ -122,6 +122,10 @@ export function runV8(job) {
     out.instantiate = outcomeOf(e, logs.splice(0));
     return out;
   }
+  const overLimit = () => {
+    const m = instance.exports[MEMORY_EXPORT];
+    return m instanceof WebAssembly.Memory && m.buffer.byteLength > LIMITS.maxPages * 65536;
+  };
   for (const c of calls) {
     const d = exportDescs.find((x) => x.name === c.name);
     const f = instance.exports[c.name];
@@ -134,11 +138,12 @@ export function runV8(job) {
     } catch (e) {
       rec = outcomeOf(e, logs.splice(0));
     }
+    if (rec.outcome !== "skip" && overLimit()) rec = { outcome: "skip", why: "memory beyond wrt's page limit", logs: rec.logs };
     out.calls.push({ name: c.name, ...rec });
     if (rec.outcome === "skip") break;
   }
   const mem = instance.exports[MEMORY_EXPORT];
-  if (mem instanceof WebAssembly.Memory) out.memory = new Uint8Array(mem.buffer.slice(0));
+  if (mem instanceof WebAssembly.Memory && !overLimit()) out.memory = memoryImage(new Uint8Array(mem.buffer));
   for (const d of exportDescs) {
     if (d.kind !== "global") continue;
     const g = instance.exports[d.name];

@@ -11,7 +11,7 @@
 
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { LIMITS, showBits, wrtTrapClass } from "./common.mjs";
+import { LIMITS, memoryImage, showBits, wrtTrapClass } from "./common.mjs";
 import { MEMORY_EXPORT } from "./wasm.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -213,7 +213,7 @@ export function runWrt(engine, loaded, plan, { fuel, readMemory = true }) {
     if (rec.outcome === "skip") break;
   }
   const mem = instance.exports[MEMORY_EXPORT];
-  if (readMemory && mem instanceof Memory) out.memory = mem.bytes().slice();
+  if (readMemory && mem instanceof Memory) out.memory = memoryImage(mem.bytes());
   for (const d of out.exports) {
     if (d.kind === "global") out.globals.push(`${d.name}=${showBits(d.type.type, instance.exports[d.name].getRaw())}`);
   }
