@@ -17,7 +17,7 @@
 // the main thread terminates and restarts after the hung case.
 //
 // Deterministic: case i uses a PRNG seeded from (WRT_FUZZ_SEED, i).
-// WRT_FUZZ_CASES (default 20000) sets the count; WRT_FUZZ_ONLY=i reruns one
+// WRT_FUZZ_CASES (default 100000, about 10 s) sets the count; WRT_FUZZ_ONLY=i reruns one
 // case. Without the suite the test is skipped, except under CI=true.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -32,7 +32,7 @@ const coreDir = path.join(suite, "core");
 const distIndex = path.join(root, "host-shims/node/dist/index.js");
 const ci = /^(1|true|yes)$/i.test(process.env.CI ?? "");
 
-const CASES = parseInt(process.env.WRT_FUZZ_CASES ?? "20000", 10);
+const CASES = parseInt(process.env.WRT_FUZZ_CASES ?? "100000", 10);
 const SEED = parseInt(process.env.WRT_FUZZ_SEED ?? "0x5eed", 16) >>> 0;
 const FROM = parseInt(process.env.WRT_FUZZ_FROM ?? "0", 10); // first case (to resume a long run)
 const ONLY = process.env.WRT_FUZZ_ONLY !== undefined ? parseInt(process.env.WRT_FUZZ_ONLY, 10) : null;
@@ -307,7 +307,15 @@ async function workerMain({ from, to, progress }) {
       continue;
     } finally {
       if (engine !== null && !engine.dead) {
-        try { instance?.drop(); module?.drop(); } catch (e) {
+        try {
+          instance?.drop();
+          module?.drop();
+          // Handles are reused after a drop, but host-shims/node keeps its Func
+          // wrappers (with their cached types) by handle: without this the next
+          // module's exports would get a stale wrapper. That API bug has its own
+          // test below; here it must not hide what the interpreter does.
+          if (instance) engine.wrappers.clear();
+        } catch (e) {
           stats.failures++;
           if (failures.length < MAX_REPORTED) failures.push({ i, file, what, stage: "drop", error: `${e?.name}: ${e?.message}` });
           engine = null;
@@ -390,4 +398,56 @@ if (isMainThread) test("malformed-input fuzzing: only clean errors or clean runs
   const report = (unclean > failures.length ? `  ${unclean} unclean cases; the first ${failures.length}:\n` : "") + failures.map((f) => `  case ${f.i} (${f.file}: ${f.what}) at ${f.stage}: ${f.error}  [WRT_FUZZ_SEED=0x${SEED.toString(16)} WRT_FUZZ_ONLY=${f.i}]`).join("\n");
   assert.equal(unclean, 0, `unclean outcomes:\n${report}`);
   if (ONLY === null) assert.ok((total.cases ?? 0) >= Math.min(CASES - FROM, 20_000), `only ${total.cases} cases ran`);
+});
+
+// ---------------- findings of the fuzzer, kept as focused tests ----------------
+async function watBytes(src) {
+  const { default: wabtInit } = await import("wabt");
+  const wabt = await wabtInit();
+  const m = wabt.parseWat("finding.wat", src);
+  m.resolveNames();
+  m.validate();
+  const { buffer } = m.toBinary({});
+  m.destroy();
+  return buffer;
+}
+
+if (isMainThread) test("fuzz finding: an export handle reused after a drop gets the new function's type", async () => {
+  assert.ok(existsSync(distIndex), "host-shims/node/dist/index.js is missing: run `npm run build`");
+  const wrt = await import(pathToFileURL(distIndex).href);
+  const engine = wrt.Engine.load({ log: false });
+  const a = wrt.Module.load(engine, await watBytes(`(module (func (export "f") (param i32) (result i32) local.get 0))`));
+  const ia = wrt.Instance.instantiate(a, {});
+  assert.deepEqual(ia.invoke("f", [5]), [5]);
+  ia.drop();
+  a.drop();
+  engine.collect();
+  const b = wrt.Module.load(engine, await watBytes(`(module (func (export "g") (result i32) i32.const 7))`));
+  const ib = wrt.Instance.instantiate(b, {});
+  assert.deepEqual(ib.func("g").type, { params: [], results: ["i32"] });
+  assert.deepEqual(ib.invoke("g", []), [7]);
+});
+
+if (isMainThread) test("fuzz finding: a fuel budget smaller than the next instruction's cost ends in WrtOutOfFuel, not a hang", async () => {
+  assert.ok(existsSync(distIndex), "host-shims/node/dist/index.js is missing: run `npm run build`");
+  // An endless counting loop (fused instructions may cost more than 1 unit):
+  // invoke() with a total budget must give up with WrtOutOfFuel. Run in a
+  // child process so that a hang fails this test instead of blocking it.
+  const bytes = Buffer.from(await watBytes(`
+    (module (func (export "spin") (local i32)
+      (loop (local.set 0 (i32.add (local.get 0) (i32.const 1))) (br_if 0 (local.get 0)))))`)).toString("base64");
+  const script = `
+    const wrt = await import(${JSON.stringify(pathToFileURL(distIndex).href)});
+    const engine = wrt.Engine.load({ log: false });
+    const inst = wrt.Instance.instantiate(wrt.Module.load(engine, Buffer.from(${JSON.stringify(bytes)}, "base64")), {});
+    for (const fuel of [1, 2, 3, 10, 1000, 5000, 12345]) {
+      try { inst.invoke("spin", [], { fuel }); console.log("fuel " + fuel + ": returned"); }
+      catch (e) { console.log("fuel " + fuel + ": " + e.name); }
+    }
+  `;
+  const { spawnSync } = await import("node:child_process");
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8", timeout: 10_000 });
+  assert.notEqual(r.signal, "SIGTERM", `hung (killed after 10 s); output so far:\n${r.stdout}`);
+  assert.equal(r.status, 0, r.stderr);
+  for (const fuel of [1, 2, 3, 10, 1000, 5000, 12345]) assert.match(r.stdout, new RegExp(`fuel ${fuel}: WrtOutOfFuel`));
 });
