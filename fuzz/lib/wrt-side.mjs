@@ -11,7 +11,7 @@
 
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { LIMITS, memoryImage, showBits, wrtTrapClass } from "./common.mjs";
+import { LIMITS, memoryImage, rng, showBits, wrtTrapClass } from "./common.mjs";
 import { MEMORY_EXPORT } from "./wasm.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -63,7 +63,10 @@ export function load(engine, bytes) {
  * { instantiate, calls (with their args), memory, globals, exports } or
  * throws WrtInternalError.
  */
-export function runWrt(engine, loaded, plan, { fuel, readMemory = true }) {
+export function runWrt(engine, loaded, plan, { fuel, readMemory = true, sliceSeed = 0 }) {
+  // sliceSeed != 0: top-level calls run in random slices of 1..4096 fuel,
+  // resumed until done (the results must not change).
+  const nextSlice = sliceSeed ? ((r) => () => 1 + (r() % 4096))(rng(sliceSeed)) : null;
   const { module, imports: importDescs } = loaded;
   const logs = [];
   let nest = 0;
@@ -198,7 +201,20 @@ export function runWrt(engine, loaded, plan, { fuel, readMemory = true }) {
     fuelLeft = BigInt(fuel);
     let rec;
     try {
-      const r = f.callRaw(c.args, fuel);
+      let r;
+      if (nextSlice) {
+        let budget = fuel;
+        let slice = Math.min(nextSlice(), budget);
+        r = f.callRaw(c.args, slice);
+        budget -= slice;
+        while (!r.done && budget > 0) {
+          slice = Math.min(nextSlice(), budget);
+          r = r.resume(slice);
+          budget -= slice;
+        }
+      } else {
+        r = f.callRaw(c.args, fuel);
+      }
       if (r.done) {
         rec = { outcome: "ok", results: r.results.map((b, i) => showBits(f.type.results[i], b)), logs: logs.splice(0) };
       } else {
