@@ -36,6 +36,17 @@
 #include <stdlib.h>
 #endif
 
+/* WRT_THREADS=1 (hosted builds): one interpreter per OS thread. Every piece
+ * of state below is then thread-local, so each thread's wrt_open() gets its
+ * own Z_wrt instance; the wasm-rt must be built with thread-local trap state
+ * too (docs/wasi-logging.md, "C host"). */
+#if WRT_THREADS
+#include <pthread.h>
+#define WRT_TLS _Thread_local
+#else
+#define WRT_TLS
+#endif
+
 #ifndef WRT_MAX_HOSTS
 #define WRT_MAX_HOSTS 32 /* host functions bound at once (all instances) */
 #endif
@@ -46,13 +57,13 @@
 #define WRT_MAX_HOST_SLOTS 16 /* params / results of one host function */
 #endif
 
-static Z_wrt_instance_t g_inst;
-static bool g_module_initialized;
-static bool g_open;
-static bool g_dead;
-static bool g_aborted;
-static uint32_t g_abort_args[4];
-static char g_fault[192];
+static WRT_TLS Z_wrt_instance_t g_inst;
+static bool g_module_initialized; /* process-wide: the generated code's type registry */
+static WRT_TLS bool g_open;
+static WRT_TLS bool g_dead;
+static WRT_TLS bool g_aborted;
+static WRT_TLS uint32_t g_abort_args[4];
+static WRT_TLS char g_fault[192];
 
 typedef struct {
   wrt_host_fn fn;
@@ -60,8 +71,8 @@ typedef struct {
   uint32_t nresults;
 } host_slot;
 
-static host_slot g_hosts[WRT_MAX_HOSTS];
-static uint32_t g_nhosts;
+static WRT_TLS host_slot g_hosts[WRT_MAX_HOSTS];
+static WRT_TLS uint32_t g_nhosts;
 
 /* ------------------------------------------------------------ small text */
 
@@ -131,20 +142,113 @@ void Z_wrtZ_abort(struct Z_wrt_instance_t *inst, u32 msg, u32 file, u32 line, u3
   wasm_rt_trap(WASM_RT_TRAP_UNREACHABLE);
 }
 
-static wrt_log_fn g_log_sink;
-static void *g_log_ctx;
+static WRT_TLS wrt_log_fn g_log_sink;
+static WRT_TLS void *g_log_ctx;
+static WRT_TLS wrt_record_fn g_record_sink;
+static WRT_TLS void *g_record_ctx;
+
+void wrt_set_record_sink(wrt_record_fn fn, void *ctx) {
+  g_record_sink = fn;
+  g_record_ctx = ctx;
+}
 
 void wrt_set_log_sink(wrt_log_fn fn, void *ctx) {
   g_log_sink = fn;
   g_log_ctx = ctx;
 }
 
-/* The `wrt.log` import (present once interpreter code logs). */
-void Z_wrtZ_log(struct Z_wrt_instance_t *inst, u32 level, u32 ptr, u32 len) {
-  (void)inst;
-  const wasm_rt_memory_t *mem = &g_inst.w2c_memory;
-  if (!g_log_sink || ptr > mem->size || len > mem->size - ptr) return;
-  g_log_sink(g_log_ctx, (int)level, (const char *)mem->data + ptr, len, ptr);
+/* The `wrt.log` import (docs/host-abi.md): one whole record. `meta` bits
+ * 0..7 the level, 8..31 the context's length; at `ptr` context then message.
+ * The raw sink gets `meta` as is (the native serve protocol forwards it);
+ * the record sink gets it decoded. `inst` is this thread's interpreter. */
+void Z_wrtZ_log(struct Z_wrt_instance_t *inst, u32 meta, u32 ptr, u32 len) {
+  const wasm_rt_memory_t *mem = &inst->w2c_memory;
+  if (ptr > mem->size || len > mem->size - ptr) return;
+  const char *p = (const char *)mem->data + ptr;
+  if (g_log_sink) g_log_sink(g_log_ctx, (int)meta, p, len, ptr);
+  if (g_record_sink) {
+    uint32_t ctx_len = meta >> 8;
+    if (ctx_len > len) ctx_len = len;
+    g_record_sink(g_record_ctx, (int)(meta & 0xFF), p, ctx_len, p + ctx_len, len - ctx_len);
+  }
+}
+
+/* ------------------------------------------------------------ log lines */
+
+static const char *const LEVEL_NAMES[6] = {"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL"};
+
+const char *wrt_log_level_name(int level) {
+  return level >= 0 && level < 6 ? LEVEL_NAMES[level] : "LEVEL?";
+}
+
+static uint32_t emit_str(wrt_putc_fn put, void *pctx, const char *s) {
+  uint32_t n = 0;
+  for (; *s; s++, n++) put(pctx, *s);
+  return n;
+}
+
+/* Text with controls escaped: LF \n, CR \r, other C0 and DEL \xHH, C1
+ * (UTF-8 C2 80..C2 9F) \u00HH; the rest (valid UTF-8, checked by the
+ * interpreter) as is. */
+static uint32_t emit_escaped(wrt_putc_fn put, void *pctx, const char *s, uint32_t len) {
+  static const char hex[] = "0123456789abcdef";
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < len; i++) {
+    uint8_t b = (uint8_t)s[i];
+    if (b == '\n' || b == '\r') {
+      put(pctx, '\\'); put(pctx, b == '\n' ? 'n' : 'r'); n += 2;
+    } else if ((b < 0x20 && b != '\t') || b == 0x7F) {
+      put(pctx, '\\'); put(pctx, 'x'); put(pctx, hex[b >> 4]); put(pctx, hex[b & 15]); n += 4;
+    } else if (b == 0xC2 && i + 1 < len && (uint8_t)s[i + 1] >= 0x80 && (uint8_t)s[i + 1] <= 0x9F) {
+      uint8_t c = (uint8_t)s[++i];
+      n += emit_str(put, pctx, "\\u00");
+      put(pctx, hex[c >> 4]); put(pctx, hex[c & 15]); n += 2;
+    } else {
+      put(pctx, (char)b); n++;
+    }
+  }
+  return n;
+}
+
+uint32_t wrt_log_emit_body(wrt_putc_fn put, void *pctx, const char *context, uint32_t context_len,
+                           const char *message, uint32_t message_len) {
+  uint32_t n = 0;
+  if (context_len) {
+    n += emit_escaped(put, pctx, context, context_len);
+    n += emit_str(put, pctx, ": ");
+  }
+  return n + emit_escaped(put, pctx, message, message_len);
+}
+
+uint32_t wrt_log_emit_line(wrt_putc_fn put, void *pctx, int level, const char *context, uint32_t context_len,
+                           const char *message, uint32_t message_len) {
+  uint32_t n = 0;
+  put(pctx, '['); n++;
+  n += emit_str(put, pctx, wrt_log_level_name(level));
+  n += emit_str(put, pctx, "] ");
+  n += wrt_log_emit_body(put, pctx, context, context_len, message, message_len);
+  put(pctx, '\n');
+  return n + 1;
+}
+
+typedef struct { char *buf; uint32_t cap, len; } text_sink;
+
+static void put_buf(void *ctx, char c) {
+  text_sink *t = ctx;
+  if (t->len < t->cap) t->buf[t->len] = c;
+  t->len++;
+}
+
+uint32_t wrt_log_format_line(char *buf, uint32_t cap, int level, const char *context, uint32_t context_len,
+                             const char *message, uint32_t message_len) {
+  text_sink t = {buf, cap, 0};
+  return wrt_log_emit_line(put_buf, &t, level, context, context_len, message, message_len);
+}
+
+uint32_t wrt_log_format_body(char *buf, uint32_t cap, const char *context, uint32_t context_len,
+                             const char *message, uint32_t message_len) {
+  text_sink t = {buf, cap, 0};
+  return wrt_log_emit_body(put_buf, &t, context, context_len, message, message_len);
 }
 
 static const char *trap_name(int code) {
@@ -202,17 +306,30 @@ static void on_fault(int code) {
 
 /* ------------------------------------------------------------ life cycle */
 
+#if WRT_THREADS
+static pthread_once_t g_init_once = PTHREAD_ONCE_INIT;
+static void init_once(void) {
+  wasm_rt_init();
+  Z_wrt_init_module();
+  g_module_initialized = true;
+}
+#endif
+
 int wrt_open(void) {
   if (g_open) return g_dead ? -1 : 0;
   g_dead = false;
   g_aborted = false;
   g_fault[0] = 0;
   g_nhosts = 0;
+#if WRT_THREADS
+  pthread_once(&g_init_once, init_once);
+#else
   wasm_rt_init();
   if (!g_module_initialized) {
     Z_wrt_init_module();
     g_module_initialized = true;
   }
+#endif
   memset(&g_inst, 0, sizeof g_inst);
   int trap = wasm_rt_impl_try();
   if (trap != 0) {
@@ -323,7 +440,7 @@ static inline void wr32(uint8_t *p, uint32_t v) {
 }
 static inline void wr64(uint8_t *p, uint64_t v) { wr32(p, (uint32_t)v); wr32(p + 4, (uint32_t)(v >> 32)); }
 
-static char g_host_trap[96];
+static WRT_TLS char g_host_trap[96];
 
 void wrt_set_host_trap(const char *text) { text_set(g_host_trap, sizeof g_host_trap, text); }
 
@@ -339,7 +456,7 @@ static bool name_is(const uint8_t *p, uint32_t len, const char *s) {
 }
 
 int32_t wrt_instantiate_hosts(int32_t m, const wrt_host_def *hosts, uint32_t nhosts) {
-  static uint32_t handles[WRT_MAX_IMPORTS];
+  static WRT_TLS uint32_t handles[WRT_MAX_IMPORTS];
   int32_t n = wrt_module_imports(m);
   if (n < 0 || n > WRT_MAX_IMPORTS) return -1;
   for (int32_t i = 0; i < n; i++) {
@@ -356,6 +473,13 @@ int32_t wrt_instantiate_hosts(int32_t m, const wrt_host_def *hosts, uint32_t nho
     for (uint32_t k = 0; k < nhosts && !def; k++) {
       if (hosts[k].module == NULL && k == (uint32_t)i) def = &hosts[k];
       else if (name_is(mname, mlen, hosts[k].module) && name_is(fname, nlen, hosts[k].name)) def = &hosts[k];
+    }
+    if (!def && d[0] == 0 && name_is(mname, mlen, "wasi:logging/logging") && name_is(fname, nlen, "log")) {
+      /* Not in the table: the interpreter's own wasi:logging (docs/wasi-logging.md). */
+      int32_t h = wrt_wasi_logging();
+      if (h < 0) return -1;
+      handles[i] = (uint32_t)h;
+      continue;
     }
     if (d[0] != 0 || !def || !def->fn || g_nhosts >= WRT_MAX_HOSTS) {
       /* Let the interpreter report it: instantiate with an invalid handle. */
@@ -420,7 +544,7 @@ int wrt_invoke(int32_t func, const uint64_t *args, uint32_t nargs) {
 
 /* Answers the pending host call; 0 ok, -1 error. */
 static int answer_host_call(void) {
-  static uint64_t args[WRT_MAX_HOST_SLOTS], results[WRT_MAX_HOST_SLOTS];
+  static WRT_TLS uint64_t args[WRT_MAX_HOST_SLOTS], results[WRT_MAX_HOST_SLOTS];
   int32_t id = wrt_host_id();
   int32_t n = wrt_host_args();
   if (id < 0 || (uint32_t)id >= g_nhosts || n < 0 || n > WRT_MAX_HOST_SLOTS) return -1;

@@ -191,6 +191,52 @@ uint8_t *wrt_guest_memory(int32_t inst, const char *name, uint32_t *size);
  * valid during the call). Default: dropped. */
 typedef void (*wrt_log_fn)(void *ctx, int level, const char *text, uint32_t len, uint32_t addr);
 void wrt_set_log_sink(wrt_log_fn fn, void *ctx);
+/* (The raw sink above gets `level` = the whole meta word of docs/host-abi.md:
+ * level | context length << 8, and `text` = context then message.) */
+
+/* ---- wasi:logging records (docs/wasi-logging.md) ----
+ * A record sink gets each `wrt.log` record decoded: level 0 trace .. 5
+ * critical, the context (may be empty) and the message, UTF-8, not
+ * NUL-terminated, valid during the call. Called after the raw sink. With
+ * WRT_THREADS, sinks (like all state) are per thread. */
+typedef void (*wrt_record_fn)(void *ctx, int level, const char *context, uint32_t context_len,
+                              const char *message, uint32_t message_len);
+void wrt_set_record_sink(wrt_record_fn fn, void *ctx);
+
+/* "TRACE" .. "CRITICAL" ("LEVEL?" otherwise). */
+const char *wrt_log_level_name(int level);
+
+/* The line format "[LEVEL] context: message\n" ("[LEVEL] message\n" with no
+ * context), controls escaped (\n \r \xHH \u00HH): one record, one line.
+ * emit: character by character through `put` (a UART); format: into `buf`
+ * (at most `cap` bytes, not NUL-terminated). Both return the full length. */
+typedef void (*wrt_putc_fn)(void *ctx, char c);
+uint32_t wrt_log_emit_line(wrt_putc_fn put, void *pctx, int level, const char *context, uint32_t context_len,
+                           const char *message, uint32_t message_len);
+uint32_t wrt_log_format_line(char *buf, uint32_t cap, int level, const char *context, uint32_t context_len,
+                             const char *message, uint32_t message_len);
+/* The same without "[LEVEL] " and the newline ("context: message"): a syslog MSG. */
+uint32_t wrt_log_emit_body(wrt_putc_fn put, void *pctx, const char *context, uint32_t context_len,
+                           const char *message, uint32_t message_len);
+uint32_t wrt_log_format_body(char *buf, uint32_t cap, const char *context, uint32_t context_len,
+                             const char *message, uint32_t message_len);
+
+/* Hosted back ends (host-shims/c/wrt_log_posix.c; thread-safe):
+ * wrt_log_stderr: record sink writing each line with one write(2) under a
+ *   process-wide lock; ctx NULL = fd 2, else (void *)(intptr_t)fd.
+ * wrt_log_syslog_open: tag (NULL: "wrt"), facility as in syslog.h (LOG_USER,
+ *   LOG_LOCAL0, ...), socket NULL: syslog(3) (openlog with LOG_PID), else
+ *   RFC 3164 datagrams "<PRI>Mmm dd hh:mm:ss TAG[PID]: MSG" sent to that
+ *   unix socket path (as syslog(3) sends to /dev/log). 0 ok, -1 error.
+ * wrt_log_syslog: record sink; PRI = facility | severity (critical LOG_CRIT,
+ *   error LOG_ERR, warn LOG_WARNING, info LOG_INFO, debug/trace LOG_DEBUG),
+ *   MSG = "context: message". */
+void wrt_log_stderr(void *ctx, int level, const char *context, uint32_t context_len,
+                    const char *message, uint32_t message_len);
+int wrt_log_syslog_open(const char *tag, int facility, const char *socket_path);
+void wrt_log_syslog(void *ctx, int level, const char *context, uint32_t context_len,
+                    const char *message, uint32_t message_len);
+int wrt_log_syslog_severity(int level);
 
 /* Formats a value as `wrt run` does ("i32:-1", "f64:0.5", ...). */
 const char *wrt_format_value(char *buf, uint32_t cap, uint8_t type, uint64_t bits);
