@@ -32,7 +32,11 @@ let ioCap: u32 = 0;
 
 export function wrt_abi_version(): i32 { return ABI_VERSION; }
 
+/** Largest I/O buffer the host may ask for (a request above it returns 0). */
+const IO_MAX: u32 = 256 << 20;
+
 export function wrt_io(size: i32): usize {
+  if (<u32>size > IO_MAX && size > 0) return 0;
   let want = <u32>max(size, 64);
   if (want > ioCap) {
     io = io == 0 ? heap.alloc(want) : heap.realloc(io, want);
@@ -74,6 +78,7 @@ export function wrt_collect(): void {
 
 export function wrt_fuel_costs(n: i32): i32 {
   if (n < 0 || n > 1024) return apiError(Err.BadArgument, "cost table has at most 1024 entries");
+  if (!ioHolds(<i64>n * 4)) return apiError(Err.BadArgument, "cost table longer than the I/O buffer");
   for (let i = 0; i < n; i++) setFuelCost(i, load<u32>(io + (<usize>i << 2)));
   return 0;
 }
@@ -182,10 +187,15 @@ export function wrt_module_export(h: i32, i: i32): i32 {
 
 // ---------------------------------------------------------------- host-made externs
 
-function readType(p: usize): FuncType {
-  let t = new FuncType();
+/** True if `n` bytes from the start of the I/O buffer were given (n from the host). */
+@inline function ioHolds(n: i64): bool { return n >= 0 && n <= <i64>ioCap; }
+
+function readType(p: usize): FuncType | null {
+  if (!ioHolds(8)) return null;
   let np = load<u32>(p);
   let nr = load<u32>(p, 4);
+  if (!ioHolds(8 + <i64>np + <i64>nr)) return null;
+  let t = new FuncType();
   for (let i: u32 = 0; i < np; i++) t.params.push(load<u8>(p + 8 + i));
   for (let i: u32 = 0; i < nr; i++) t.results.push(load<u8>(p + 8 + np + i));
   return t;
@@ -194,6 +204,7 @@ function readType(p: usize): FuncType {
 export function wrt_func_new_host(hostId: i32): i32 {
   if (hostId < 0) return apiError(Err.BadArgument, "host ids are >= 0 (negative ids name built-ins)");
   let t = readType(io);
+  if (!t) return apiError(Err.BadArgument, "type descriptor longer than the I/O buffer");
   let f = new FuncInst();
   f.instance = -1;
   f.hostId = hostId;
@@ -267,6 +278,7 @@ export function wrt_start(h: i32): i32 {
 export function wrt_instance_export(h: i32, len: i32): i32 {
   let inst = getInstance(h);
   if (!inst) return apiError(Err.BadHandle, "no such instance");
+  if (!ioHolds(len)) return apiError(Err.BadArgument, "name longer than the I/O buffer");
   let name = String.UTF8.decodeUnsafe(io, len);
   let exps = inst.compiled.module.exports;
   for (let i = 0; i < exps.length; i++) {
@@ -352,6 +364,7 @@ export function wrt_host_return(n: i32): i32 {
 
 export function wrt_host_trap(len: i32): i32 {
   if (machine.status != Status.HostCall) return apiError(Err.BadState, "no host call is pending");
+  if (!ioHolds(len)) return apiError(Err.BadArgument, "message longer than the I/O buffer");
   hostTrap(String.UTF8.decodeUnsafe(io, len));
   return 0;
 }
