@@ -354,6 +354,7 @@ export class Engine {
   /** Frees unreachable interpreter objects (call at top level after dropping things). */
   collect(): void {
     this.raw.wrt_collect();
+    this.wrappers.clear(); // reclaimed handles may be handed out again
   }
 
   // ---- I/O buffer ----

@@ -111,6 +111,9 @@ export class Instance {
     if (this.dropped) return;
     this.dropped = true;
     this.engine.raw.wrt_instance_drop(this.handle);
+    // Dropping may give store addresses back (reclaim.ts), and a later
+    // instance may then get the same handles: cached wrappers would be stale.
+    this.engine.wrappers.clear();
   }
 }
 

@@ -217,6 +217,11 @@ export function finish(engine: Engine, type: FuncType, opts: FuelOptions = {}): 
     const used = slice - engine.raw.wrt_fuel_left();
     opts.onSlice?.(engine);
     stalled = used === 0n ? stalled + 1 : 0;
+    // all that was left of the budget cannot pay for the next instruction
+    if (budget !== null && used === 0n && slice === budget) {
+      abandonAll(engine);
+      throw new WrtOutOfFuel();
+    }
     if (budget !== null) budget -= used;
   }
 }
