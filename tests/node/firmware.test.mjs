@@ -23,7 +23,11 @@ const BOARDS = {
   "mps2-an385": ["arm-none-eabi-gcc", "qemu-system-arm"],
   "qemu-virt-rv32": ["riscv64-unknown-elf-gcc", "qemu-system-riscv32"],
 };
-const has = (cmd) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
+// Debian's wabt: its wasm2c runtime sources (the npm wabt's wasm2c.js, first on
+// PATH under `npm run`, is another version and cannot translate the interpreter).
+const has = (cmd) => cmd === "wasm2c"
+  ? existsSync("/usr/share/wabt/wasm2c/wasm-rt-impl.c")
+  : spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
 
 /** Why a board cannot be tested here, or null. */
 function missing(board) {
