@@ -28,6 +28,7 @@ usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 3; }
 
 [ $# -ge 2 ] || usage
 board="$1"; guest="$2"; shift 2
+orig_args=("$@")
 unchecked=0; invoke=""; args=(); fuel=-1; slice=0; arena=""; opt=-Os; stats=0; icount=0; out_elf=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -131,6 +132,14 @@ elf="${out_elf:-$work/firmware.elf}"
   -T"$root/boards/$board/link.ld" "${srcs[@]}" "$root/boards/common/firmware.c" "$work/guest.S" \
   "$obj/wrt_core.o" "$obj/wrt_api.o" "$obj/wrt_rt_bare_$arena.o" ${LDFLAGS:-} $LIBS -o "$elf" || die "linking failed"
 "${CC%gcc}objcopy" -O ihex "$elf" "${elf%.elf}.hex" || die "objcopy failed"
+# build/c may have been re-translated meanwhile (another build of
+# build/wrt.wasm): objects from two translations do not fit together.
+now_id="$(cat "$root/build/c/wrt.h" "$root/build/c/wasm-rt.h" "$root/host-shims/c/wrt.h" | sha256sum | cut -c1-16)"
+if [ "$now_id" != "$deps_id" ]; then
+  [ "${WRT_BUILD_RETRY:-0}" -lt 3 ] || die "build/c keeps changing during the build"
+  echo "build.sh: build/c changed during the build; building again" >&2
+  WRT_BUILD_RETRY=$((${WRT_BUILD_RETRY:-0} + 1)) exec "$0" "$board" "$guest" "${orig_args[@]}"
+fi
 if [ -n "${UF2_FAMILY:-}" ]; then
   node "$root/flash-scripts/uf2.mjs" "${elf%.elf}.hex" "${elf%.elf}.uf2" "$UF2_FAMILY" >&2 || die "uf2 conversion failed"
 fi
