@@ -89,6 +89,7 @@ if (args.includes("--native")) {
     [path.join(outDir, "wrt.c"), ["-w"]],
     [path.join(outDir, "wasm-rt-impl.c"), ["-w"]],
     [c("host-shims/c/wrt.c"), ["-Wall", "-Wextra"]],
+    [c("host-shims/c/wrt_log_posix.c"), ["-Wall", "-Wextra"]],
     [c("host-shims/c/native/main.c"), ["-Wall", "-Wextra"]],
   ];
   const t0 = Date.now();
@@ -97,6 +98,6 @@ if (args.includes("--native")) {
     tool(cc, [...common, ...flags, "-c", src, "-o", obj]);
     return obj;
   });
-  tool(cc, [...objs, "-lm", "-o", out]);
+  tool(cc, [...objs, "-lm", "-lpthread", "-o", out]);
   console.log(`build/wrt-native: ${cc} -O2 in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }

@@ -120,14 +120,17 @@ static const wrt_host_def HOSTS[] = {
   {"env", "log", env_log, NULL},
 };
 
-/* The interpreter's own log lines (wrt.log) go to the UART too. */
-static void uart_log(void *ctx, int level, const char *text, uint32_t len, uint32_t addr) {
-  (void)ctx; (void)addr;
-  out("wrt[");
-  out_u32((uint32_t)level);
-  out("]: ");
-  for (uint32_t i = 0; i < len; i++) board_putc(text[i]);
-  board_putc('\n');
+/* wasi:logging records and the interpreter's own lines (wrt.log): one UART
+ * line each, "[LEVEL] context: message" (docs/wasi-logging.md). */
+static void uart_putc(void *ctx, char c) {
+  (void)ctx;
+  board_putc(c);
+}
+
+static void uart_record(void *ctx, int level, const char *context, uint32_t context_len,
+                        const char *message, uint32_t message_len) {
+  (void)ctx;
+  wrt_log_emit_line(uart_putc, NULL, level, context, context_len, message, message_len);
 }
 
 /* Decimal or 0x hex, optional sign (integers only on the device). */
@@ -153,7 +156,7 @@ static int parse_int(const char *s, uint64_t *v) {
 int firmware_main(void) {
   board_init();
   if (wrt_open() != 0) fail_error("cannot start the interpreter");
-  wrt_set_log_sink(uart_log, NULL);
+  wrt_set_record_sink(uart_record, NULL);
 #if WRT_STATS
   out("# arena pages after start-up: ");
   out_u32(wrt_mem_pages());

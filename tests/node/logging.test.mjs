@@ -316,7 +316,8 @@ test("CLI ring back end: records after the run, then the dropped count (also aft
 const SEVERITY = [7, 7, 6, 4, 3, 2];
 
 function parseRecord(text) {
-  let m = /^<(\d+)>([A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d) (\S+) ([^ [\]]+)\[(\d+)\]: (.*)$/s.exec(text);
+  // RFC 3164 with a HOSTNAME (logger --rfc3164) or without (what syslog(3) sends to the local socket).
+  let m = /^<(\d+)>([A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d) (?:(\S+) )?([^ [\]]+)\[(\d+)\]: (.*)$/s.exec(text);
   if (m) return { format: "rfc3164", pri: Number(m[1]), tag: m[4], pid: Number(m[5]), msg: m[6] };
   m = /^<(\d+)>1 (\S+) (\S+) (\S+) (\S+) (\S+) (-|\[.*?\]) (.*)$/s.exec(text);
   if (m) return { format: "rfc5424", pri: Number(m[1]), tag: m[4], pid: Number(m[5]), msgid: m[6], msg: m[8] };
@@ -404,6 +405,15 @@ test("syslog from the Node API: SyslogSink as the engine's log handler", async (
   const got = (await rx.stop()).map(parseRecord);
   assert.deepEqual(got.map((g) => [g.pri, g.tag, g.pid, g.msg]),
     RECORDS.map((w) => [23 * 8 + SEVERITY[w.level], "guest-a", process.pid, bodyOf(w)]));
+  // A MSG longer than maxBytes is cut (at a character boundary), never split into several records.
+  const rx2 = await datagramSocket(sock);
+  const cut = new SyslogSink({ socketPath: sock, maxBytes: 65 });
+  const e2 = new Engine({ log: cut.handler });
+  const i2 = Instance.instantiate(Module.load(e2, GUEST), {});
+  i2.memory("memory").write(40000, enc.encode("é".repeat(150)));
+  i2.invoke("log", [2, 0, 0, 40000, 300]);
+  await cut.close();
+  assert.deepEqual((await rx2.stop()).map((x) => parseRecord(x).msg), ["é".repeat(32)]);
   assert.throws(() => new SyslogSink({ socketPath: path.join(dir, "none.sock") }), /is not a socket/);
   assert.throws(() => new SyslogSink({ socketPath: sock, facility: "kern" }), /reserved for the kernel/);
   assert.throws(() => new SyslogSink({ socketPath: sock, facility: "nope" }), /unknown syslog facility/);
@@ -466,3 +476,131 @@ template(name="t" type="string" string="%pri%|%syslogfacility-text%|%syslogsever
     daemon.kill();
   }
 });
+
+// ---------------------------------------------------------------- C host
+
+const has = (cmd) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
+const ci = /^(1|true|yes)$/i.test(process.env.CI ?? "");
+
+/**
+ * Builds tests/logging/log-threads.c against host-shims/c with WRT_THREADS=1
+ * and a copy of the wasm2c runtime whose trap state is thread-local (the
+ * stock 1.0.32 runtime keeps one jmp_buf for the process).
+ */
+function buildThreaded() {
+  const r0 = spawnSync(process.execPath, [path.join(root, "scripts/build-c.mjs")], { encoding: "utf8" });
+  if (r0.status !== 0) throw new Error(`build-c: ${r0.stderr}`);
+  const out = mkdtempSync(path.join(tmpdir(), "wrt-threads-"));
+  const gen = path.join(root, "build/c");
+  for (const f of ["wrt.c", "wrt.h", "wrt_gen.h", "wasm-rt.h", "wasm-rt-impl.h", "wasm-rt-impl.c"]) {
+    let s = readFileSync(path.join(gen, f), "utf8");
+    if (f.startsWith("wasm-rt")) {
+      s = s
+        .replace(/^(extern )?jmp_buf wasm_rt_jmp_buf;/m, "$1_Thread_local jmp_buf wasm_rt_jmp_buf;")
+        .replace(/^static jmp_buf\* g_unwind_target;/m, "static _Thread_local jmp_buf* g_unwind_target;")
+        .replace(/^(extern )?uint32_t wasm_rt_call_stack_depth;/m, "$1_Thread_local uint32_t wasm_rt_call_stack_depth;")
+        .replace(/^(extern )?uint32_t wasm_rt_saved_call_stack_depth;/m, "$1_Thread_local uint32_t wasm_rt_saved_call_stack_depth;")
+        .replace(/^static (uint32_t|uint8_t) g_active_exception/gm, "static _Thread_local $1 g_active_exception");
+    }
+    writeFileSync(path.join(out, f), s);
+  }
+  const shim = path.join(root, "host-shims/c");
+  const cc = (src, obj, flags) => {
+    const r = spawnSync("gcc", ["-std=gnu11", "-O1", "-DNDEBUG", ...flags, "-c", src, "-o", path.join(out, obj)], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`gcc ${src}: ${r.stderr}`);
+    return path.join(out, obj);
+  };
+  const objs = [
+    cc(path.join(out, "wrt.c"), "gen.o", ["-w", "-I", out]),
+    cc(path.join(out, "wasm-rt-impl.c"), "rt.o", ["-w", "-I", out]),
+    cc(path.join(shim, "wrt.c"), "shim.o", ["-Wall", "-Werror", "-DWRT_THREADS=1", "-DWRT_FORMAT_FLOATS=1", "-I", shim, "-I", out]),
+    cc(path.join(shim, "wrt_log_posix.c"), "posix.o", ["-Wall", "-Werror", "-I", shim]),
+    cc(path.join(root, "tests/logging/log-threads.c"), "main.o", ["-Wall", "-Werror", "-I", shim]),
+  ];
+  const exe = path.join(out, "log-threads");
+  const r = spawnSync("gcc", [...objs, "-lm", "-lpthread", "-o", exe], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`link: ${r.stderr}`);
+  return exe;
+}
+
+const nativeWhy = ["gcc", "wasm2c"].filter((c) => !has(c));
+const nativeSkip = nativeWhy.length && !ci ? `missing ${nativeWhy.join(", ")}` : false;
+let threadedExe = null;
+const threadsGuest = path.join(dir, "log-threads.wasm");
+writeFileSync(threadsGuest, wat(readFileSync(path.join(root, "tests/logging/log-threads.wat"), "utf8")));
+
+/** Checks that `records` are exactly THREADS x LINES whole records of log-threads, each thread's in order. */
+function checkThreadLines(records, threads, lines, pad, parse) {
+  assert.equal(records.length, threads * lines);
+  const next = new Array(threads).fill(0);
+  const x = "x".repeat(pad);
+  for (const rec of records) {
+    const m = parse(rec);
+    assert.ok(m, `torn or foreign record: ${JSON.stringify(rec.slice(0, 120))}`);
+    const t = Number(m.thread), i = Number(m.line);
+    assert.equal(m.pad, x);
+    assert.equal(i, next[t], `thread ${t}: line ${i} after ${next[t] - 1}`);
+    assert.equal(m.level, i % 6);
+    next[t]++;
+  }
+  assert.deepEqual(next, new Array(threads).fill(lines));
+}
+
+test("native: 8 OS threads, each its own interpreter, 10,000 lines each to one pipe: every line whole", { skip: nativeSkip }, async () => {
+  threadedExe ??= buildThreaded();
+  for (const [lines, pad] of [[10000, 200], [300, 6000]]) { // 6000 > PIPE_BUF: only the lock keeps lines whole
+    const t0 = Date.now();
+    const r = spawnSync(threadedExe, [threadsGuest, "8", String(lines), String(pad), "stderr"], { encoding: "utf8", maxBuffer: 1 << 30 });
+    const ms = Date.now() - t0;
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(r.stdout.endsWith("\n"));
+    const re = /^\[([A-Z]+)\] t(\d+): (x*) line (\d+)$/;
+    checkThreadLines(r.stdout.slice(0, -1).split("\n"), 8, lines, pad, (l) => {
+      const m = re.exec(l);
+      return m && { level: LEVELS.indexOf(m[1]), thread: m[2], pad: m[3], line: m[4] };
+    });
+    console.log(`# native threads: 8 x ${lines} lines of ${pad + 20} bytes in ${ms} ms`);
+  }
+});
+
+test("native: 8 OS threads logging to syslog (RFC 3164 datagrams, local4): every record whole, right priority", { skip: nativeSkip || (!receiverBinary() ? "no gcc" : false) }, async () => {
+  threadedExe ??= buildThreaded();
+  const sock = path.join(dir, "threads.sock");
+  const rx = await datagramSocket(sock);
+  const r = await new Promise((resolve) => {
+    const p = spawn(threadedExe, [threadsGuest, "8", "10000", "100", "syslog", sock], { stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    p.stderr.on("data", (d) => (err += d));
+    p.on("exit", (code) => resolve({ code, err, pid: p.pid }));
+  });
+  const got = await rx.stop();
+  assert.equal(r.code, 0, r.err);
+  checkThreadLines(got, 8, 10000, 100, (text) => {
+    const g = parseRecord(text);
+    const m = /^t(\d+): (x*) line (\d+)$/.exec(g.msg);
+    if (!m || g.tag !== "wrt-threads" || g.pid !== r.pid) return null;
+    const level = Number(m[3]) % 6;
+    assert.equal(g.pri, 20 * 8 + SEVERITY[level]);
+    return { level, thread: m[1], pad: m[2], line: m[3] };
+  });
+});
+
+// ---------------------------------------------------------------- boards
+
+const BOARDS = {
+  "mps2-an385": ["arm-none-eabi-gcc", "qemu-system-arm"],
+  "qemu-virt-rv32": ["riscv64-unknown-elf-gcc", "qemu-system-riscv32"],
+};
+for (const [board, tools] of Object.entries(BOARDS)) {
+  const why = ["wasm2c", ...tools].filter((c) => !has(c));
+  test(`${board}: wasi:logging records as UART lines in the documented format`, { skip: why.length && !ci ? `missing ${why.join(", ")}` : false }, () => {
+    const r = spawnSync(path.join(root, "flash-scripts/qemu.sh"), [board, guestFile, "--invoke", "all"], { encoding: "utf8", timeout: 300_000 });
+    const lines = r.stdout.split("\n").filter((l) => l !== "" && !l.startsWith("#"));
+    assert.deepEqual(lines, [...RECORDS.map(lineOf), "i32:7"], r.stderr);
+    assert.equal(r.status, 0);
+    const bad = spawnSync(path.join(root, "flash-scripts/qemu.sh"), [board, guestFile, "--invoke", "log", "2", "0", "0", "65530", "100"], { encoding: "utf8", timeout: 300_000 });
+    assert.deepEqual(bad.stdout.split("\n").filter((l) => l !== "" && !l.startsWith("#")),
+      ["trap: wasi:logging: message (65530, 100 bytes) is outside guest memory"], bad.stderr);
+    assert.equal(bad.status, 1);
+  });
+}

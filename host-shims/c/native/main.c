@@ -112,13 +112,6 @@ static const wrt_host_def SPECTEST[] = {
   {"spectest", "print_f64_f64", spectest_print, "FF"},
 };
 
-static void run_log(void *ctx, int level, const char *text, uint32_t len, uint32_t addr) {
-  static const char *const names[] = {"trace", "debug", "info", "warn", "error", "critical"};
-  (void)ctx; (void)addr;
-  if (level >= 0 && level < 6) fprintf(stderr, "[wrt %s] %.*s\n", names[level], (int)len, text);
-  else fprintf(stderr, "[wrt level%d] %.*s\n", level, (int)len, text);
-}
-
 static int cmd_run(int argc, char **argv) {
   const char *file = NULL, *invoke = NULL;
   const char *call_args[64];
@@ -153,7 +146,7 @@ static int cmd_run(int argc, char **argv) {
   if (!bytes) { fprintf(stderr, "wrt: cannot read %s: %s\n", file, strerror(errno)); return 1; }
   char msg[512];
   if (wrt_open() != 0) { fprintf(stderr, "wrt: internal error: %s\n", wrt_fault()); return 3; }
-  wrt_set_log_sink(run_log, NULL);
+  wrt_set_record_sink(wrt_log_stderr, NULL); /* "[LEVEL] context: message" lines, as wrt run */
   int32_t m = wrt_load(bytes, len);
   free(bytes);
   if (m < 0) {
