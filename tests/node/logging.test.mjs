@@ -585,6 +585,35 @@ test("native: 8 OS threads logging to syslog (RFC 3164 datagrams, local4): every
   });
 });
 
+/** True when this process may make a private mount namespace (unshare -rm) to give syslog(3) its own /dev/log. */
+function canUnshare() {
+  return has("unshare") && spawnSync("unshare", ["-rm", "sh", "-c", "mount -t tmpfs tmpfs /mnt"]).status === 0;
+}
+
+test("native: syslog(3) itself (openlog/syslog to /dev/log, here a test socket in a private mount namespace)", { skip: nativeSkip || (!receiverBinary() ? "no gcc" : !canUnshare() ? "cannot unshare a mount namespace here" : false) }, async () => {
+  threadedExe ??= buildThreaded();
+  const sock = path.join(dir, "devlog.sock");
+  const rx = await datagramSocket(sock);
+  // In the namespace: an empty /dev with just `log`, bound to the test's socket.
+  const script = `mount -t tmpfs tmpfs /dev && touch /dev/log && mount --bind "$0" /dev/log && exec "$1" "$2" 4 2000 50 syslog`;
+  const r = await new Promise((resolve) => {
+    const p = spawn("unshare", ["-rm", "sh", "-c", script, sock, threadedExe, threadsGuest], { stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    p.stderr.on("data", (d) => (err += d));
+    p.on("exit", (code) => resolve({ code, err }));
+  });
+  const got = await rx.stop();
+  assert.equal(r.code, 0, r.err);
+  checkThreadLines(got, 4, 2000, 50, (text) => {
+    const g = parseRecord(text); // syslog(3) sends RFC 3164 without a HOSTNAME to the local socket
+    const m = /^t(\d+): (x*) line (\d+)$/.exec(g.msg);
+    if (!m || g.tag !== "wrt-threads") return null;
+    const level = Number(m[3]) % 6;
+    assert.equal(g.pri, 20 * 8 + SEVERITY[level], "LOG_LOCAL4 | severity");
+    return { level, thread: m[1], pad: m[2], line: m[3] };
+  });
+});
+
 // ---------------------------------------------------------------- boards
 
 const BOARDS = {
