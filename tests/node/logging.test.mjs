@@ -79,6 +79,13 @@ writeFileSync(guestFile, GUEST);
 
 const lineOf = (r) => formatLogLine(r.level, r.message, r.context);
 
+/** tests/logging/log-threads.wat as a file: spam(id, count, pad) logs "t<id>" / "<pad x's> line <i>" at level i % 6. */
+function threadsGuestPath() {
+  const f = path.join(dir, "log-threads.wasm");
+  if (!existsSync(f)) writeFileSync(f, wat(readFileSync(path.join(root, "tests/logging/log-threads.wat"), "utf8")));
+  return f;
+}
+
 function collecting(options = {}) {
   const got = [];
   const engine = new Engine({ ...options, log: (level, message, context) => got.push({ level, context, message }) });
@@ -145,6 +152,50 @@ test("a throwing callback does not break the interpreter", () => {
   }
   assert.equal(said.length, 2 * RECORDS.length);
   assert.match(said[0], /^wrt: log handler failed: callback boom\n$/);
+});
+
+test("the caller's memory is the one read: no memory, re-exported, through a table", () => {
+  const { engine, got } = collecting();
+  const a = Instance.instantiate(Module.load(engine, wat(`(module
+    (import "wasi:logging/logging" "log" (func $log (param i32 i32 i32 i32 i32)))
+    (func (export "f") (param i32 i32 i32 i32 i32) (call $log (local.get 0) (local.get 1) (local.get 2) (local.get 3) (local.get 4)))
+    (table (export "t") 1 funcref) (elem (i32.const 0) $log) (export "log" (func $log)))`)), {});
+  a.invoke("f", [2, 0, 0, 0, 0]); // no memory: empty strings only
+  assert.throws(() => a.invoke("f", [2, 0, 1, 0, 0]), /wasi:logging: context \(0, 1 bytes\) is outside guest memory/);
+  const b = Instance.instantiate(Module.load(engine, wat(`(module
+    (type $t (func (param i32 i32 i32 i32 i32)))
+    (import "a" "log" (func $log (type $t)))
+    (import "a" "t" (table 1 funcref))
+    (memory 1) (data (i32.const 0) "hi")
+    (func (export "direct") (call $log (i32.const 3) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 2)))
+    (func (export "indirect") (call_indirect (type $t) (i32.const 4) (i32.const 0) (i32.const 1) (i32.const 1) (i32.const 1) (i32.const 0))))`)),
+  { a: { log: a.exports.log, t: a.exports.t } });
+  b.invoke("direct");
+  b.invoke("indirect");
+  assert.deepEqual(got, [{ level: 2, context: "", message: "" }, { level: 3, context: "", message: "hi" }, { level: 4, context: "h", message: "i" }]);
+});
+
+test("engines on worker threads: stderr lines stay whole", async () => {
+  const script = `
+    import { Worker, isMainThread, workerData } from "node:worker_threads";
+    import { readFileSync } from "node:fs";
+    const api = await import(${JSON.stringify(path.join(root, "host-shims/node/dist/index.js"))});
+    if (isMainThread) {
+      for (let t = 0; t < 4; t++) new Worker(new URL(import.meta.url), { workerData: t });
+    } else {
+      const engine = new api.Engine();
+      const inst = api.Instance.instantiate(api.Module.load(engine, readFileSync(${JSON.stringify(threadsGuestPath())})), {});
+      inst.invoke("spam", [workerData, 2000, 300]);
+    }`;
+  const f = path.join(dir, "workers.mjs");
+  writeFileSync(f, script);
+  const r = spawnSync(process.execPath, [f], { encoding: "utf8", maxBuffer: 1 << 28 });
+  assert.equal(r.status, 0, r.stderr.slice(0, 500));
+  const re = /^\[([A-Z]+)\] t(\d+): (x*) line (\d+)$/;
+  checkThreadLines(r.stderr.slice(0, -1).split("\n"), 4, 2000, 300, (l) => {
+    const m = re.exec(l);
+    return m && { level: LEVELS.indexOf(m[1]), thread: m[2], pad: m[3], line: m[4] };
+  });
 });
 
 // ---------------------------------------------------------------- level filter
@@ -526,8 +577,7 @@ function buildThreaded() {
 const nativeWhy = ["gcc", "wasm2c"].filter((c) => !has(c));
 const nativeSkip = nativeWhy.length && !ci ? `missing ${nativeWhy.join(", ")}` : false;
 let threadedExe = null;
-const threadsGuest = path.join(dir, "log-threads.wasm");
-writeFileSync(threadsGuest, wat(readFileSync(path.join(root, "tests/logging/log-threads.wat"), "utf8")));
+const threadsGuest = threadsGuestPath();
 
 /** Checks that `records` are exactly THREADS x LINES whole records of log-threads, each thread's in order. */
 function checkThreadLines(records, threads, lines, pad, parse) {
