@@ -20,12 +20,12 @@ function fuzz(args, timeoutMs) {
   return { modules: +m[1], calls: +m[2], differences: +m[3], status: r.status, out };
 }
 
-test("differential fuzzing against V8: 50 seeded modules, 0 differences", { timeout: 400_000 }, () => {
-  const r = fuzz(["--seed", "20261121", "--modules", "50", "--seconds", "300"], 380_000);
+test("differential fuzzing against V8: 80 seeded modules, 0 differences", { timeout: 480_000 }, () => {
+  const r = fuzz(["--seed", "20261121", "--modules", "80", "--seconds", "400"], 460_000);
   assert.equal(r.differences, 0, r.out.slice(-4000));
   assert.equal(r.status, 0, r.out.slice(-2000));
-  assert.ok(r.modules >= 50, `only ${r.modules} modules compared (time cap hit?):\n${r.out.slice(-1000)}`);
-  assert.ok(r.calls >= 500, `only ${r.calls} calls compared`);
+  assert.ok(r.modules >= 80, `only ${r.modules} modules compared (time cap hit?):\n${r.out.slice(-1000)}`);
+  assert.ok(r.calls >= 1000, `only ${r.calls} calls compared`);
 });
 
 const native = path.join(root, "build/wrt-native");
