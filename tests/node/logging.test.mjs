@@ -131,6 +131,21 @@ test("explicit binding: engine.wasiLogging() in the import object, one extern pe
   assert.equal(got.length, RECORDS.length);
 });
 
+test("instantiate/run/drop cycles with wasi:logging reuse the store (one builtin per engine, instances reclaimed)", () => {
+  const { engine, got } = collecting();
+  const module = Module.load(engine, GUEST);
+  const seen = new Set();
+  for (let i = 0; i < 50; i++) {
+    const inst = Instance.instantiate(module, {});
+    seen.add(`${engine.wasiLogging().handle}/${inst.handle}/${inst.func("all").handle}`);
+    inst.invoke("all");
+    inst.drop();
+    if (i % 2) engine.collect();
+  }
+  assert.equal(seen.size, 1, [...seen].join(" "));
+  assert.equal(got.length, 50 * RECORDS.length);
+});
+
 test("a wrong import type for wasi:logging is a link error", () => {
   const engine = new Engine({ log: false });
   const bad = wat(`(module (import "wasi:logging/logging" "log" (func (param i32))))`);

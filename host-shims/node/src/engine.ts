@@ -14,7 +14,7 @@ import { FuncType, ValType, VALTYPE_BYTE, valTypeFromByte } from "./values.js";
 import "./wasm-types.js";
 import { migrate, restoreEngine, restoreInto, takeSnapshot } from "./snapshot.js";
 import type { Restored, RestoredState, RestoreIntoOptions, RestoreOptions } from "./snapshot.js";
-import { drainLog, logDropped, parseLogLevel, stderrLogHandler, wasiLogging } from "./logging.js";
+import { drainLog, forgetWasiLogging, logDropped, parseLogLevel, stderrLogHandler, wasiLogging } from "./logging.js";
 import type { LogLevelName, LogRecord } from "./logging.js";
 import type { Func } from "./externs.js";
 
@@ -504,7 +504,9 @@ export class Engine {
    * Refused snapshots throw WrtSnapshotError and change nothing.
    */
   restore(bytes: Uint8Array, opts: RestoreIntoOptions = {}): RestoredState {
-    return restoreInto(this, bytes, opts);
+    const state = restoreInto(this, bytes, opts);
+    forgetWasiLogging(this); // the store was replaced: handles may name other things
+    return state;
   }
 
   /** A fresh engine that loads `opts.modules` in order and restores the snapshot into it. */

@@ -93,23 +93,29 @@ export const stderrLogHandler: LogHandler = (level, message, context) => {
 
 // ------------------------------------------------------------ the import
 
-const wasiFuncs = new WeakMap<Engine, Func>();
+/** The builtin's extern handle per engine (a host function of the store: never reclaimed, stable until a restore). */
+const wasiHandles = new WeakMap<Engine, number>();
+const WASI_LOG_TYPE = { params: ["i32", "i32", "i32", "i32", "i32"], results: [] } as const;
 
 /**
  * The extern to bind to `wasi:logging/logging` `log`: a function of the
  * store served inside the interpreter (it never reaches the run loop as a
- * host call). One per engine.
+ * host call). One per engine: made once, so instantiate/drop cycles add
+ * nothing to the store.
  */
 export function wasiLogging(engine: Engine): Func {
-  let f = wasiFuncs.get(engine);
-  // A restore clears the engine's wrapper cache (handles may name other things): then make a new one.
-  if (f === undefined || engine.wrappers.get(f.handle) !== f) {
-    const h = engine.raw.wrt_wasi_logging();
+  let h = wasiHandles.get(engine);
+  if (h === undefined) {
+    h = engine.raw.wrt_wasi_logging();
     if (h < 0) throw engine.lastError();
-    f = Func.fromHandle(engine, h, { params: ["i32", "i32", "i32", "i32", "i32"], results: [] });
-    wasiFuncs.set(engine, f);
+    wasiHandles.set(engine, h);
   }
-  return f;
+  return Func.fromHandle(engine, h, { params: [...WASI_LOG_TYPE.params], results: [] });
+}
+
+/** After a restore replaced the store, the handle may name something else: make a new one when next asked. */
+export function forgetWasiLogging(engine: Engine): void {
+  wasiHandles.delete(engine);
 }
 
 // ------------------------------------------------------------ the ring
