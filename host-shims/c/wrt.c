@@ -146,6 +146,10 @@ static WRT_TLS wrt_log_fn g_log_sink;
 static WRT_TLS void *g_log_ctx;
 static WRT_TLS wrt_record_fn g_record_sink;
 static WRT_TLS void *g_record_ctx;
+/* The builtin wasi:logging extern, made once per interpreter: a host function
+ * of the store is never reclaimed, so one per instantiation would grow the
+ * store and keep dropped instances from being reclaimed. -1: not yet. */
+static WRT_TLS int32_t g_wasi_log = -1;
 
 void wrt_set_record_sink(wrt_record_fn fn, void *ctx) {
   g_record_sink = fn;
@@ -343,6 +347,7 @@ int wrt_open(void) {
 }
 
 void wrt_close(void) {
+  g_wasi_log = -1;
   if (!g_open) return;
   if (g_inst.w2c_memory.data) Z_wrt_free(&g_inst);
   memset(&g_inst, 0, sizeof g_inst);
@@ -417,7 +422,10 @@ int64_t wrt_table_get(int32_t h, int32_t i) { GUARDED(-1, (int64_t)Z_wrtZ_wrt_ta
 int32_t wrt_table_set(int32_t h, int32_t i, int64_t bits) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_table_set(I, (u32)h, (u32)i, (u64)bits)); }
 int32_t wrt_fuel_costs(int32_t n) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_fuel_costs(I, (u32)n)); }
 int32_t wrt_snapshot(void) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_snapshot(I)); }
-int32_t wrt_restore(int32_t len) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_restore(I, (u32)len)); }
+int32_t wrt_restore(int32_t len) {
+  g_wasi_log = -1; /* a new store: make the builtin again when next needed */
+  GUARDED(-1, (int32_t)Z_wrtZ_wrt_restore(I, (u32)len));
+}
 int32_t wrt_wasi_logging(void) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_wasi_logging(I)); }
 int32_t wrt_log_read(void) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_log_read(I)); }
 int32_t wrt_log_dropped(void) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_log_dropped(I)); }
@@ -476,9 +484,9 @@ int32_t wrt_instantiate_hosts(int32_t m, const wrt_host_def *hosts, uint32_t nho
     }
     if (!def && d[0] == 0 && name_is(mname, mlen, "wasi:logging/logging") && name_is(fname, nlen, "log")) {
       /* Not in the table: the interpreter's own wasi:logging (docs/wasi-logging.md). */
-      int32_t h = wrt_wasi_logging();
-      if (h < 0) return -1;
-      handles[i] = (uint32_t)h;
+      if (g_wasi_log < 0) g_wasi_log = wrt_wasi_logging();
+      if (g_wasi_log < 0) return -1;
+      handles[i] = (uint32_t)g_wasi_log;
       continue;
     }
     if (d[0] != 0 || !def || !def->fn || g_nhosts >= WRT_MAX_HOSTS) {
