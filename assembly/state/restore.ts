@@ -405,6 +405,14 @@ function checkMachine(x: Restoring, mi: MachineImage): bool {
     if (inst == HOST_FRAME) {
       let flags = load<u32>(fr, 12);
       if (flags > 3) return x.bad("frame " + i.toString() + ": bad flags");
+      // exactly the bottom host frame starts from idle; every other one nests in a host call
+      if ((i == 0) != (flags == 0)) return x.bad("frame " + i.toString() + ": host frame nesting");
+      if ((flags & 3) == 1 && load<u32>(x.r.base + mi.framesAt + (i - 1) * FRAME_BYTES) == HOST_FRAME) {
+        return x.bad("frame " + i.toString() + ": a nested call from a Wasm host call needs the caller's position below it");
+      }
+      if ((flags & 3) == 3 && load<u32>(x.r.base + mi.framesAt + (i - 1) * FRAME_BYTES) != HOST_FRAME) {
+        return x.bad("frame " + i.toString() + ": a nested call from a direct host call must sit on that call's host frame");
+      }
       if ((flags & 1) && !isHostFunc(x, load<u32>(fr, 4))) return x.bad("frame " + i.toString() + ": saved host call names no host function");
       sentinels++;
       continue;

@@ -5,7 +5,7 @@
 import { theStore, NO_MAX } from "../runtime/store";
 import { machine, Status, FRAME_BYTES } from "../exec/machine";
 import { IR_VERSION } from "../compile/ir";
-import { FUNC_INFO_WORDS } from "../compile/compiled";
+import { CompiledModule, FUNC_INFO_WORDS } from "../compile/compiled";
 import { fuelTableHash } from "../exec/fuel";
 import { ByteWriter } from "./bytes";
 import { crc32 } from "./hash";
@@ -72,7 +72,8 @@ export function writeSnapshot(): ByteWriter | null {
   let at = section(w, F.TAG_MODS);
   w.u32(s.modules.length);
   for (let i = 0; i < s.modules.length; i++) {
-    let cm = s.modules[i];
+    // a module the host dropped may still be used by a live instance
+    let cm = s.modules[i] ? s.modules[i] : moduleOfInstances(<u32>i);
     if (!cm) { w.u8(0); w.u64(0); continue; }
     w.u8(cm.metered ? 3 : 1); // bit0 present, bit1 metered
     w.u64(cm.hash);
@@ -173,6 +174,15 @@ export function writeSnapshot(): ByteWriter | null {
   w.setU32(16, <u32>(w.len + 4));
   w.u32(crc32(w.buf, w.len));
   return w;
+}
+
+function moduleOfInstances(id: u32): CompiledModule | null {
+  let insts = theStore.instances;
+  for (let i = 0; i < insts.length; i++) {
+    let inst = insts[i];
+    if (inst && inst.compiled.id == id) return inst.compiled;
+  }
+  return null;
 }
 
 function writeU32s(w: ByteWriter, a: StaticArray<u32>): void {
