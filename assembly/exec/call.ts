@@ -28,6 +28,7 @@ export let callError: string = "";
 
 export function enterCall(addr: u32, args: usize, nargs: u32): i32 {
   let m = machine;
+  m.ensureStacks();
   if (m.status != Status.Idle && m.status != Status.HostCall) { callError = "a call is already in progress"; return -1; }
   if (addr >= <u32>theStore.funcs.length) { callError = "no such function"; return -1; }
   let f = theStore.funcs[addr];

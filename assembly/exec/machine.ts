@@ -77,24 +77,29 @@ export class Machine {
   trapPcOff: u32 = 0;
   trapText: string = "";
 
-  /** (Re)allocates the stacks to the configured sizes; drops all calls. */
+  /**
+   * Takes the configured stack sizes and drops all calls. The stacks
+   * themselves are allocated on first use (`ensureStacks`), so an embedder
+   * can shrink them with wrt_config before anything large is taken: a
+   * board with little RAM never holds the defaults.
+   */
   reset(): void {
     let sb = limits.valueStackBytes;
     let fc = limits.callFrames;
-    if (this.stack == 0 || this.stackBytes != sb) {
-      if (this.stack != 0) heap.free(this.stack);
-      this.stack = heap.alloc(sb);
-      this.stackBytes = sb;
-    }
-    if (this.frames == 0 || this.frameCap != fc) {
-      if (this.frames != 0) heap.free(this.frames);
-      this.frames = heap.alloc(<usize>fc * FRAME_BYTES);
-      this.frameCap = fc;
-    }
+    if (this.stack != 0 && this.stackBytes != sb) { heap.free(this.stack); this.stack = 0; }
+    if (this.frames != 0 && this.frameCap != fc) { heap.free(this.frames); this.frames = 0; }
+    this.stackBytes = sb;
+    this.frameCap = fc;
     this.frameCount = 0;
     this.status = Status.Idle;
     this.resumeSide = -1;
     this.topOff = 0;
+  }
+
+  /** Allocates the stacks if they are not yet. */
+  ensureStacks(): void {
+    if (this.stack == 0) this.stack = heap.alloc(this.stackBytes);
+    if (this.frames == 0) this.frames = heap.alloc(<usize>this.frameCap * FRAME_BYTES);
   }
 
   @inline pushFrame(inst: u32, retPc: u32, fp: u32, extra: u32): bool {

@@ -434,6 +434,7 @@ export function restoreSnapshot(p: usize, len: u32): i32 {
   if (crc32(p, len - 4) != load<u32>(p + len - 4)) { lastError.set(Err.SnapshotChecksum, <i64>(len - 4), ""); return -1; }
   if (load<u32>(p, 12) != fuelTableHash()) { lastError.set(Err.SnapshotVersion, 12, "the fuel cost table differs"); return -1; }
   if (machine.status != Status.Idle) { lastError.set(Err.SnapshotState, -1, "restore needs an idle interpreter"); return -1; }
+  machine.ensureStacks();
 
   let x = new Restoring(new Reader(p, F.HEADER_BYTES, len - 4));
   let mi = new MachineImage();
