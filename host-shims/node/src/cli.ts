@@ -2,9 +2,9 @@
 // wrt: command-line front end of the Node embedding.
 //
 //   wrt run <module.wasm> [--invoke NAME [args...]] [--fuel N]
-//   wrt resume <s.bin> [--fuel M] [--snapshot-out s2.bin] [--engine node]
+//   wrt resume <s.bin> [--fuel M] [--snapshot-out s2.bin] [--engine node|native]
 //   wrt validate <module.wasm>
-//   wrt spec [--fuel-slice N|random] [--seed S] [--engine node] [--verbose] [--timeout MS] [--v128] [--wasm PATH] <file.json|dir>...
+//   wrt spec [--fuel-slice N|random] [--seed S] [--engine node|native] [--verbose] [--timeout MS] [--v128] [--wasm PATH] <file.json|dir>...
 //
 // --wasm PATH uses another interpreter build (e.g. build/wrt.debug.wasm).
 //
@@ -36,12 +36,12 @@ import { formatTyped, parseTyped } from "./values.js";
 import { cliLogSetup, parseCliLogOption, type CliLogOptions } from "./logging.js";
 
 const USAGE = `usage:
-  wrt run <module.wasm> [--invoke NAME [args...]] [--fuel N [--snapshot-out s.bin]]
+  wrt run <module.wasm> [--invoke NAME [args...]] [--fuel N [--snapshot-out s.bin]] [--engine node|native]
           [--log-level LEVEL] [--log-backend stderr|syslog|ring] [--log-ring-bytes N]
           [--syslog-socket PATH] [--syslog-facility F] [--syslog-format rfc3164|rfc5424] [--syslog-tag T]
-  wrt resume <s.bin> [--fuel M] [--snapshot-out s2.bin] [--engine node]
+  wrt resume <s.bin> [--fuel M] [--snapshot-out s2.bin] [--engine node|native]
   wrt validate <module.wasm>
-  wrt spec [--fuel-slice N|random] [--seed S] [--engine node] [--verbose] [--timeout MS] [--v128] [--wasm PATH] <file.json|dir>...`;
+  wrt spec [--fuel-slice N|random] [--seed S] [--engine node|native] [--verbose] [--timeout MS] [--v128] [--wasm PATH] <file.json|dir>...`;
 
 class UsageError extends Error {}
 
@@ -62,6 +62,12 @@ function describeLoadError(e: WrtCodedError): string {
   return `${kind}: ${e.message} (byte offset ${e.offset})`;
 }
 
+/** `--engine node|native`: which build of the interpreter runs (EngineOptions.engine). */
+function parseEngine(v: string | undefined): "node" | "native" {
+  if (v !== "node" && v !== "native") throw new UsageError(`unknown engine ${v} (node or native)`);
+  return v;
+}
+
 function cmdValidate(args: string[]): number {
   const bytes = readModuleFile(args[0]);
   const engine = new Engine();
@@ -79,6 +85,7 @@ function cmdRun(args: string[]): number {
   let invoke: string | undefined;
   let fuel: bigint | undefined;
   let snapshotOut: string | undefined;
+  let engineName: "node" | "native" = "node";
   const callArgs: string[] = [];
   const logOpts: CliLogOptions = {};
   for (let i = 0; i < args.length; i++) {
@@ -98,6 +105,8 @@ function cmdRun(args: string[]): number {
     } else if (a === "--snapshot-out") {
       snapshotOut = args[++i];
       if (snapshotOut === undefined) throw new UsageError("--snapshot-out needs a file");
+    } else if (a === "--engine") {
+      engineName = parseEngine(args[++i]);
     } else if (a.startsWith("--")) {
       throw new UsageError(`unknown option ${a}`);
     } else if (file === undefined) {
@@ -116,7 +125,7 @@ function cmdRun(args: string[]): number {
     err(`wrt: ${(e as Error).message}`); // e.g. no syslog socket
     return 1;
   }
-  const engine = new Engine(logging.engineOptions);
+  const engine = new Engine({ ...logging.engineOptions, engine: engineName });
   afterCommand = () => logging.finish(engine, err);
   let module: Module;
   try {
@@ -169,6 +178,7 @@ function cmdResume(args: string[]): number {
   let file: string | undefined;
   let fuel: bigint | undefined;
   let snapshotOut: string | undefined;
+  let engineName: "node" | "native" = "node";
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === "--fuel") {
@@ -179,8 +189,7 @@ function cmdResume(args: string[]): number {
       snapshotOut = args[++i];
       if (snapshotOut === undefined) throw new UsageError("--snapshot-out needs a file");
     } else if (a === "--engine") {
-      const v = args[++i];
-      if (v !== "node") throw new UsageError(`unknown engine ${v} (only 'node')`);
+      engineName = parseEngine(args[++i]);
     } else if (a.startsWith("--")) {
       throw new UsageError(`unknown option ${a}`);
     } else if (file === undefined) {
@@ -192,7 +201,7 @@ function cmdResume(args: string[]): number {
   if (file === undefined) throw new UsageError("missing snapshot file");
   if (snapshotOut !== undefined && fuel === undefined) throw new UsageError("--snapshot-out needs --fuel");
   const c = readContainer(readFileSync(file));
-  const engine = new Engine();
+  const engine = new Engine({ engine: engineName });
   for (const m of c.modules) Module.load(engine, m);
   // Host functions are re-bound by id: creating spectest again gives its print functions the ids they had.
   if (c.flags & CONTAINER_SPECTEST) createSpectest(engine, out);
@@ -233,8 +242,7 @@ function cmdSpec(args: string[]): number {
       if (!/^\d+$/.test(v)) throw new UsageError("--seed needs a non-negative integer");
       opts.seed = Number(BigInt(v) & 0xffffffffn);
     } else if (a === "--engine") {
-      const v = value();
-      if (v !== "node") throw new UsageError(`unknown engine ${v} (only 'node')`);
+      opts.engine = { ...opts.engine, engine: parseEngine(value()) };
     } else if (a === "--verbose" || a === "-v") {
       opts.verbose = true;
     } else if (a === "--v128") {

@@ -12,6 +12,7 @@ import path from "node:path";
 import { ErrCode, errorForCode, WrtApiError, WrtCodedError, WrtInternalError } from "./errors.js";
 import { FuncType, ValType, VALTYPE_BYTE, valTypeFromByte } from "./values.js";
 import "./wasm-types.js";
+import { instantiateNative } from "./native-engine.js";
 import { migrate, restoreEngine, restoreInto, takeSnapshot } from "./snapshot.js";
 import type { Restored, RestoredState, RestoreIntoOptions, RestoreOptions } from "./snapshot.js";
 import { drainLog, forgetWasiLogging, logDropped, parseLogLevel, stderrLogHandler, wasiLogging } from "./logging.js";
@@ -125,6 +126,12 @@ export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "critical"
 export type LogHandler = (level: number, text: string, context: string) => void;
 
 export interface EngineOptions {
+  /**
+   * Which build of the interpreter runs: "node" (build/wrt.wasm in this
+   * process, the default) or "native" (build/wrt-native, the wasm2c
+   * translation, in a child process behind the same raw ABI: native-engine.ts).
+   */
+  engine?: "node" | "native";
   /** Path of the interpreter binary; default: build/wrt.wasm of this package. */
   wasmPath?: string;
   /** An already compiled interpreter (skips reading and compiling). */
@@ -216,7 +223,8 @@ export class Engine {
   constructor(options: EngineOptions = {}) {
     this.options = options;
     this.logHandler = options.log === undefined ? defaultLog : options.log;
-    const module = options.wasmModule ?? compileInterpreter(options.wasmPath);
+    const native = options.engine === "native";
+    const module = native ? null : options.wasmModule ?? compileInterpreter(options.wasmPath);
     let memoryRef: WebAssembly.Memory | null = null;
     const imports = {
       wrt: {
@@ -245,7 +253,9 @@ export class Engine {
         },
       },
     };
-    this.instance = new WebAssembly.Instance(module, imports);
+    this.instance = module
+      ? new WebAssembly.Instance(module, imports)
+      : (instantiateNative(imports) as unknown as WebAssembly.Instance);
     const ex = this.instance.exports as Record<string, unknown>;
     const mem = ex["memory"];
     if (!(mem instanceof WebAssembly.Memory)) throw new WrtInternalError("build/wrt.wasm exports no memory");
