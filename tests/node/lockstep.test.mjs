@@ -54,3 +54,16 @@ test("a planted difference is found at the step it appears, with where it is", {
   assert.match(r.divergence.detail, /memory 0, page 0, address 0x1234/);
   assert.ok(r.divergence.fuel > 0n);
 });
+
+test("wrt lockstep (CLI) prints the results and exits 0 when the engines agree", { skip }, async () => {
+  const { spawnSync } = await import("node:child_process");
+  const { writeFileSync, mkdtempSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const dir = mkdtempSync(path.join(tmpdir(), "wrt-lockstep-"));
+  const file = path.join(dir, "g.wasm");
+  writeFileSync(file, GUEST);
+  const r = spawnSync(process.execPath, [path.join(root, "host-shims/node/dist/cli.js"), "lockstep", file, "--invoke", "run", "500", "--every", "1000"], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /^i32:-?\d+\n$/);
+  assert.match(r.stderr, /lockstep: \d+ steps of 1000 fuel/);
+});

@@ -4,6 +4,7 @@
 //   wrt run <module.wasm> [--invoke NAME [args...]] [--fuel N]
 //   wrt resume <s.bin> [--fuel M] [--snapshot-out s2.bin] [--engine node|native]
 //   wrt validate <module.wasm>
+//   wrt lockstep <module.wasm> --invoke NAME [args...] [--every N]
 //   wrt spec [--fuel-slice N|random] [--seed S] [--engine node|native] [--verbose] [--timeout MS] [--v128] [--wasm PATH] <file.json|dir>...
 //
 // --wasm PATH uses another interpreter build (e.g. build/wrt.debug.wasm).
@@ -33,6 +34,7 @@ import { UNBOUNDED_FUEL, WrtOutOfFuel } from "./run.js";
 import { collectSpecFiles, runSpec, SpecOptions } from "./spec.js";
 import { createSpectest } from "./spectest.js";
 import { formatTyped, parseTyped } from "./values.js";
+import { lockstep } from "./lockstep.js";
 import { cliLogSetup, parseCliLogOption, type CliLogOptions } from "./logging.js";
 
 const USAGE = `usage:
@@ -41,6 +43,7 @@ const USAGE = `usage:
           [--syslog-socket PATH] [--syslog-facility F] [--syslog-format rfc3164|rfc5424] [--syslog-tag T]
   wrt resume <s.bin> [--fuel M] [--snapshot-out s2.bin] [--engine node|native]
   wrt validate <module.wasm>
+  wrt lockstep <module.wasm> --invoke NAME [args...] [--every N]
   wrt spec [--fuel-slice N|random] [--seed S] [--engine node|native] [--verbose] [--timeout MS] [--v128] [--wasm PATH] <file.json|dir>...`;
 
 class UsageError extends Error {}
@@ -292,6 +295,54 @@ function main(argv: string[]): number {
   }
 }
 
+/**
+ * wrt lockstep <module.wasm> --invoke NAME [args...] --every N: the call on
+ * the Node and native engines side by side, whole state compared every N
+ * units of fuel (lockstep.ts). Exit 0 if they agree to the end, 1 if not.
+ */
+function cmdLockstep(args: string[]): number {
+  let file: string | undefined;
+  let invoke: string | undefined;
+  let every = 10_000;
+  const callArgs: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--invoke") invoke = args[++i];
+    else if (a === "--every") {
+      const v = args[++i];
+      if (v === undefined || !/^[1-9]\d*$/.test(v)) throw new UsageError("--every needs a positive integer");
+      every = Number(v);
+    } else if (a.startsWith("--")) throw new UsageError(`unknown option ${a}`);
+    else if (file === undefined) file = a;
+    else callArgs.push(a);
+  }
+  if (file === undefined || invoke === undefined) throw new UsageError("lockstep needs a module and --invoke NAME");
+  const bytes = readModuleFile(file);
+  // the parameter types, from a throwaway Node engine
+  const probe = Instance.instantiate(Module.load(new Engine({ log: false }), bytes), {});
+  const f = probe.exports[invoke];
+  if (!(f instanceof Func)) throw new UsageError(`no exported function ${JSON.stringify(invoke)}`);
+  if (callArgs.length !== f.type.params.length) {
+    throw new UsageError(`${invoke} takes ${f.type.params.length} arguments (${f.type.params.join(" ")}), got ${callArgs.length}`);
+  }
+  const bits = f.type.params.map((t, i) => parseTyped(t, callArgs[i]!));
+  const r = lockstep(bytes, invoke, bits, every);
+  err(`lockstep: ${r.steps} steps of ${every} fuel, ${r.fuel} fuel in all`);
+  if (r.status === "diverged") {
+    const d = r.divergence!;
+    out(`diverged after ${d.fuel} fuel: ${d.part}: ${d.detail}`);
+    out(`  node:   ${d.positions[0]}`);
+    out(`  native: ${d.positions[1]}`);
+    return 1;
+  }
+  if (r.status === "trap") {
+    out(`both engines trapped: ${r.trap}`);
+    return 0;
+  }
+  r.results.forEach((bits, i) => out(formatTyped(f.type.results[i]!, bits)));
+  return 0;
+}
+
 function mainCommand(cmd: string | undefined, rest: string[]): number {
   try {
     switch (cmd) {
@@ -303,6 +354,8 @@ function mainCommand(cmd: string | undefined, rest: string[]): number {
         return cmdResume(rest);
       case "spec":
         return cmdSpec(rest);
+      case "lockstep":
+        return cmdLockstep(rest);
       case "-h":
       case "--help":
       case "help":
