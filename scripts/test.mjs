@@ -15,7 +15,7 @@
 // Without the spec suite the spec part is skipped with a message; under
 // CI=true a missing suite is a failure. WRT_SPEC_FUEL_SLICES (default
 // "1,random", empty for none) lists the `--fuel-slice` runs.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -63,7 +63,24 @@ async function asPect() {
   record("as-pect", passed, failed);
 }
 
+/**
+ * The native engine (build/wrt-native) for the tests that compare engines:
+ * built here when gcc and wasm2c are present (incremental), so `npm test`
+ * on a fresh machine needs no extra step. Without them those tests skip
+ * (and fail under CI=true).
+ */
+async function buildNative() {
+  const has = (c) => spawnSync("sh", ["-c", `command -v ${c}`]).status === 0;
+  if (!has("gcc") || !(has("wasm2c") || existsSync("/usr/bin/wasm2c"))) {
+    console.log("[test.mjs] gcc or wasm2c missing: the native engine is not built");
+    return;
+  }
+  const { code } = await run(process.execPath, [path.join(root, "scripts/build-c.mjs"), "--native"]);
+  if (code !== 0) console.log("[test.mjs] building the native engine failed (its tests will say so)");
+}
+
 async function nodeTests() {
+  await buildNative();
   banner("node:test (tests/node, tests/as/prove-failing)");
   partStart = Date.now();
   const dir = mkdtempSync(path.join(tmpdir(), "wrt-test-"));
