@@ -101,8 +101,8 @@ export function irWords(op: u32): u32 {
     case Ir.Fuel: case Ir.JumpIf: case Ir.JumpIfNot: case Ir.Return: case Ir.Call: case Ir.CallImport:
     case Ir.Copy: case Ir.GlobalGet: case Ir.GlobalSet: case Ir.MemoryGrow: case Ir.TableSize:
     case Ir.RefIsNull: case Ir.RefFunc: return 3;
-    case Ir.Const: case Ir.Select: case Ir.MemoryFill: case Ir.MemoryCopy: case Ir.TableGet: case Ir.TableSet: return 4;
-    case Ir.CallIndirect: case Ir.MemoryInit: case Ir.TableGrow: case Ir.TableFill: return 5;
+    case Ir.Const: case Ir.MemoryFill: case Ir.MemoryCopy: case Ir.TableGet: case Ir.TableSet: return 4;
+    case Ir.Select: case Ir.CallIndirect: case Ir.MemoryInit: case Ir.TableGrow: case Ir.TableFill: return 5;
     case Ir.TableCopy: case Ir.TableInit: return 6;
   }
   return 1;
