@@ -64,6 +64,8 @@ const FIB = guest("fib", `(module
       (local.set 0 (i64.sub (local.get 0) (i64.const 1)))
       (br $next)))
     local.get $a))`);
+// A guest whose memory (8 pages) cannot fit in a small arena.
+const BIG = guest("big", `(module (memory 8) (func (export "main") (result i32) (i32.const 1)))`);
 const TRAP = guest("trap", `(module
   (func (export "div") (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_s)
   (func (export "boom") unreachable))`);
@@ -135,9 +137,14 @@ for (const board of Object.keys(BOARDS)) {
   });
 
   t("a too-small arena: a clear message and exit 3, no hang", () => {
-    const r = qemu(board, FIB, "--invoke", "fib", "20", "--arena", "2", "--timeout", "30"); // 2 pages start the interpreter, the first call's stacks do not fit
+    // too small to start the interpreter at all
+    const r = qemu(board, FIB, "--invoke", "fib", "20", "--arena", "1", "--timeout", "30");
     assert.equal(r.code, 3, r.out + r.err);
-    assert.match(r.out, /^error: .*arena exhausted \(raise WRT_ARENA_PAGES\)/m);
+    assert.match(r.out, /^error: .*arena too small for the interpreter's initial memory \(raise WRT_ARENA_PAGES\)/m);
+    // starts, but the guest's memory does not fit
+    const g = qemu(board, BIG, "--invoke", "main", "--arena", "6", "--timeout", "30");
+    assert.equal(g.code, 3, g.out + g.err);
+    assert.match(g.out, /^error: .*arena exhausted \(raise WRT_ARENA_PAGES\)/m);
   });
 
   t("--unchecked build (no wasm2c bounds checks): same results, traps, slices", () => {
