@@ -330,6 +330,11 @@ function moduleHandleFor(engine: Engine, index: number, hash: bigint): number {
  * call in progress, no Suspended) and have loaded the snapshot's modules.
  * Refusals throw WrtSnapshotError and leave the engine as it was.
  */
+/** Host ids the interpreter keeps for its built-ins (negative as i32: assembly/wasi/logging.ts). */
+function isBuiltin(hostId: number): boolean {
+  return (hostId | 0) < 0;
+}
+
 export function restoreInto(engine: Engine, bytes: Uint8Array, opts: RestoreIntoOptions = {}): RestoredState {
   if (engine.depth > 0 || engine.suspended !== null) {
     throw snapshotError("restore needs an idle engine: finish or abandon the call in progress", ErrCode.SnapshotState);
@@ -347,6 +352,7 @@ export function restoreInto(engine: Engine, bytes: Uint8Array, opts: RestoreInto
   }
   if (info) {
     for (const h of info.hostFuncs) {
+      if (isBuiltin(h.hostId)) continue; // served by the interpreter itself (wasi:logging)
       const fn = bindingOf(opts.hostFunctions, h.hostId);
       const own = engine.hosts.get(h.hostId);
       if (fn === undefined && !(own && sameType(own.type, h.type))) {
@@ -362,6 +368,7 @@ export function restoreInto(engine: Engine, bytes: Uint8Array, opts: RestoreInto
   if (!info) throw new WrtInternalError("the interpreter restored a snapshot the host cannot read");
 
   for (const h of info.hostFuncs) {
+    if (isBuiltin(h.hostId)) continue;
     const fn = bindingOf(opts.hostFunctions, h.hostId);
     engine.bindHost(h.hostId, fn ? hostEntry(engine, h.type, fn) : engine.hosts.get(h.hostId)!);
   }
