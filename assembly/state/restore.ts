@@ -26,6 +26,8 @@ class Restoring {
   mods: Array<CompiledModule | null> = [];
   blocks: Array<usize> = [];
   pages: u64 = 0;
+  /** Where the current section must end (its length field). */
+  sectionEnd: u32 = 0;
 
   constructor(r: Reader) { this.r = r; }
 
@@ -59,10 +61,12 @@ function count(x: Restoring, minBytes: u32): u32 {
 
 function expectTag(x: Restoring, tag: u32): bool {
   let r = x.r;
+  if (x.sectionEnd != 0 && r.pos != x.sectionEnd) return x.bad("section length does not match its contents");
   let t = r.u32le();
   let len = r.u32le();
   if (r.failed || t != tag) return x.bad("expected section " + tagName(tag));
   if (len > r.remaining) return x.bad("section " + tagName(tag) + " longer than the snapshot");
+  x.sectionEnd = r.pos + len;
   return true;
 }
 
@@ -129,8 +133,11 @@ function readFuncs(x: Restoring): bool {
       if (!x.truncated()) return false;
       if (<u64>np + <u64>nr > <u64>r.remaining) return x.bad("function type longer than the snapshot");
       let t = new FuncType();
-      for (let j: u32 = 0; j < np; j++) t.params.push(<u8>r.u8());
-      for (let j: u32 = 0; j < nr; j++) t.results.push(<u8>r.u8());
+      for (let j: u32 = 0; j < np + nr; j++) {
+        let b = <u8>r.u8();
+        if (!isDefinedValType(b)) return x.bad("function " + i.toString() + ": bad value type in its type");
+        if (j < np) t.params.push(b); else t.results.push(b);
+      }
       f.type = t;
       f.canon = internType(t);
     } else {
@@ -140,6 +147,10 @@ function readFuncs(x: Restoring): bool {
     x.store.funcs.push(f);
   }
   return true;
+}
+
+function isDefinedValType(b: u8): bool {
+  return b == 0x7F || b == 0x7E || b == 0x7D || b == 0x7C || b == 0x70 || b == 0x6F;
 }
 
 /** A reference slot is null or names an existing function (funcref) / any bits (externref). */
@@ -265,6 +276,7 @@ function readInstances(x: Restoring): bool {
     let present = r.u8();
     if (!x.truncated()) return false;
     if (present == 0) { s.instances.push(null); continue; }
+    if (present != 1) return x.bad("instance " + i.toString() + ": bad presence flag");
     let mi = r.u32le();
     if (!x.truncated()) return false;
     if (mi >= <u32>x.mods.length || !x.mods[mi]) return x.bad("instance " + i.toString() + ": unknown module");
@@ -311,6 +323,25 @@ function readInstances(x: Restoring): bool {
     let ti = m.funcTypeIdx[f.funcIdx - m.numImportedFuncs];
     f.type = m.types[ti];
     f.canon = inst.compiled.typeCanon[ti];
+  }
+  // What each instance imports must have the type its module expects; its globals theirs.
+  for (let i = 0; i < s.instances.length; i++) {
+    let inst = s.instances[i];
+    if (!inst) continue;
+    let cm = inst.compiled;
+    let m = cm.module;
+    for (let k: u32 = 0; k < m.numImportedFuncs; k++) {
+      if (s.funcs[inst.funcAddrs[k]].canon != cm.typeCanon[m.funcImports[k].typeIdx]) {
+        return x.bad("instance " + i.toString() + ": imported function " + k.toString() + " has another type");
+      }
+    }
+    for (let k: u32 = 0; k < m.numGlobals; k++) {
+      let g = s.globals[inst.globalAddrs[k]];
+      let want = m.globalType(k);
+      if (g.type != want.type || g.mutable != want.mutable) {
+        return x.bad("instance " + i.toString() + ": global " + k.toString() + " has another type");
+      }
+    }
   }
   return true;
 }
@@ -418,6 +449,7 @@ function checkMachine(x: Restoring, mi: MachineImage): bool {
       continue;
     }
     if (i == 0) return x.bad("the call stack must start with a host frame");
+    if (load<u32>(fr, 12) != 0) return x.bad("frame " + i.toString() + ": bad flags");
     if (!positionOk(x, inst, load<u32>(fr, 4), load<u32>(fr, 8), mi.stackTop)) return x.bad("frame " + i.toString() + ": not a position in a live function");
   }
   if ((mi.status == Status.Ready || mi.status == Status.HostCall) && sentinels == 0) return x.bad("a call in progress needs a host frame");
@@ -440,6 +472,7 @@ export function restoreSnapshot(p: usize, len: u32): i32 {
   let mi = new MachineImage();
   let ok = readModules(x) && readFuncs(x) && readTables(x) && readMemories(x) && readGlobals(x)
     && readInstances(x) && readMachine(x, mi) && checkMachine(x, mi);
+  if (ok && x.r.pos != x.sectionEnd) ok = x.bad("section length does not match its contents");
   if (ok && !x.r.atEnd) ok = x.bad("bytes after the last section");
   if (!ok) { x.freeAll(); return -1; }
 

@@ -430,7 +430,6 @@ function bottomHostFrame(flags) {
 }
 
 test("a bottom host frame that claims an outer host call is refused", {
-  todo: "restore.ts accepts it; when the call returns, popSentinel pops a frame below frame 0 (frameCount wraps) and the next call crashes the interpreter",
 }, () => {
   for (const flags of [1, 3]) {
     const t = setup();
@@ -448,7 +447,6 @@ test("a bottom host frame that claims an outer host call is refused", {
 });
 
 test("a snapshot taken after dropping a module that a live instance uses restores", {
-  todo: "snapshot.ts writes a dropped module as absent (flags 0, hash 0) although an instance still names it: restore refuses 'instance N: unknown module'",
 }, () => {
   const { engine, module } = setup();
   module.drop();
