@@ -60,14 +60,17 @@ static os_log_t log_for(const char *context, uint32_t len) {
   }
   os_log_t log = NULL;
   pthread_mutex_lock(&g_lock);
-  for (int i = 0; i < g_cached; i++) if (strcmp(g_cache[i].name, name) == 0) { log = g_cache[i].log; break; }
-  if (!log) {
-    if (g_cached == WRT_OS_LOG_CATEGORIES) strcpy(name, "other");
-    log = os_log_create(g_subsystem, name);
-    if (g_cached < WRT_OS_LOG_CATEGORIES) {
+  for (int pass = 0; pass < 2 && !log; pass++) {
+    for (int i = 0; i < g_cached; i++) if (strcmp(g_cache[i].name, name) == 0) { log = g_cache[i].log; break; }
+    if (log) break;
+    /* the last slot is kept for "other" */
+    if (g_cached < WRT_OS_LOG_CATEGORIES - 1 || (strcmp(name, "other") == 0 && g_cached < WRT_OS_LOG_CATEGORIES)) {
+      log = os_log_create(g_subsystem, name);
       strcpy(g_cache[g_cached].name, name);
       g_cache[g_cached].log = log;
       g_cached++;
+    } else {
+      strcpy(name, "other");
     }
   }
   pthread_mutex_unlock(&g_lock);
