@@ -449,7 +449,6 @@ function checkMachine(x: Restoring, mi: MachineImage): bool {
       continue;
     }
     if (i == 0) return x.bad("the call stack must start with a host frame");
-    if (load<u32>(fr, 12) != 0) return x.bad("frame " + i.toString() + ": bad flags");
     if (!positionOk(x, inst, load<u32>(fr, 4), load<u32>(fr, 8), mi.stackTop)) return x.bad("frame " + i.toString() + ": not a position in a live function");
   }
   if ((mi.status == Status.Ready || mi.status == Status.HostCall) && sentinels == 0) return x.bad("a call in progress needs a host frame");
