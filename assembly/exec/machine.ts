@@ -8,7 +8,8 @@
 //   +0 instance   the caller's instance (0xFFFFFFFF: a call from the host)
 //   +4 retPc      byte offset in the caller module's code to continue at
 //   +8 fp         caller's frame, byte offset in the value stack
-//   +12 extra     host-call sentinel: saved flags (see `enterCall`)
+//   +12 extra     host-call sentinel: saved flags (see `enterCall`); not
+//                 written (so unspecified) in frames of Wasm calls
 //
 // A call from the host pushes a sentinel frame; returning into it ends the
 // call (DONE). A call made while a host call is pending (the host calling
