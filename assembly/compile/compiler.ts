@@ -20,6 +20,7 @@
 // The input is already validated: this pass trusts types and indices.
 
 import { Reader } from "../binary/reader";
+import { skipInstruction } from "../binary/decoder";
 import { Module, FuncType, ValType } from "../binary/module";
 import { Op, OpFC } from "../binary/opcodes";
 import { Ir, numIsUnary, hasImmForm, negateCmp } from "./ir";
@@ -862,43 +863,15 @@ export class Compiler {
         return;
       }
     }
-    skipImmediates(r, op);
+    // any other instruction: skip it whole (the decoder's walker knows every immediate)
+    r.pos = this.wasmOff;
+    skipInstruction(r);
   }
 }
 
 /** i32 ops where a op b == b op a. */
 function isCommutative(wop: u32): bool {
   return wop == 0x46 || wop == 0x47 || wop == 0x6A || wop == 0x6C || wop == 0x71 || wop == 0x72 || wop == 0x73;
-}
-
-/** Skips the immediates of `op` (the opcode byte already read). */
-export function skipImmediates(r: Reader, op: u32): void {
-  switch (op) {
-    case Op.Br: case Op.BrIf: case Op.Call: case Op.LocalGet: case Op.LocalSet: case Op.LocalTee:
-    case Op.GlobalGet: case Op.GlobalSet: case Op.TableGet: case Op.TableSet: case Op.RefFunc:
-      r.u32leb(); return;
-    case Op.BrTable: { let n = r.u32leb(); for (let i: u32 = 0; i <= n && !r.failed; i++) r.u32leb(); return; }
-    case Op.CallIndirect: r.u32leb(); r.u32leb(); return;
-    case Op.SelectT: { let n = r.u32leb(); for (let i: u32 = 0; i < n && !r.failed; i++) r.u8(); return; }
-    case Op.MemorySize: case Op.MemoryGrow: case Op.RefNull: r.u8(); return;
-    case Op.I32Const: r.s32leb(); return;
-    case Op.I64Const: r.s64leb(); return;
-    case Op.F32Const: r.u32le(); return;
-    case Op.F64Const: r.u64le(); return;
-    case Op.PrefixFC: {
-      let sub = r.u32leb();
-      switch (sub) {
-        case OpFC.MemoryInit: r.u32leb(); r.u8(); return;
-        case OpFC.DataDrop: case OpFC.ElemDrop: case OpFC.TableGrow: case OpFC.TableSize: case OpFC.TableFill:
-          r.u32leb(); return;
-        case OpFC.MemoryCopy: r.u8(); r.u8(); return;
-        case OpFC.MemoryFill: r.u8(); return;
-        case OpFC.TableInit: case OpFC.TableCopy: r.u32leb(); r.u32leb(); return;
-      }
-      return;
-    }
-  }
-  if (op >= <u32>Op.I32Load && op <= <u32>Op.I64Store32) { r.u32leb(); r.u32leb(); }
 }
 
 /** Compiles every function of `cm.module` into `cm`. */
