@@ -1,32 +1,56 @@
-// `npm run bench`: the benchmark kernels in V8 directly and in WRT (Node API).
+// `npm run bench`: every engine on the benchmark kernels in one run.
 //
-//   node bench/run.mjs [--rounds N] [--scale X] [--only a,b] [--no-wrt] [--no-readme]
+//   node bench/run.mjs [--rounds N] [--scale X] [--only a,b]
+//                      [--no-native] [--no-wabt] [--no-qemu] [--no-node]
+//                      [--no-fuel] [--no-snapshot] [--no-wrt] [--no-readme]
 //
 // 1. Builds bench/kernels/*.ts with asc (`--runtime stub -O3 --noAssert
-//    --use abort=`: no imports at all) into build/bench/*.wasm.
-// 2. For each of several interleaved rounds, runs every kernel once in V8
-//    (the module instantiated directly) and once in WRT (build/wrt.wasm via
-//    host-shims/node), timing only the `run(n)` call, and checks that both
-//    return the same checksum.
-// 3. Writes bench/results/latest.md (medians, ratio WRT/V8, machine, date)
-//    and copies the table into README.md between the bench markers.
+//    --use abort=`: no imports at all) into build/bench/*.wasm; for wabt's
+//    wasm-interp (which runs only exports without arguments) each kernel is
+//    merged (binaryen's wasm-merge) with a wrapper whose `main` calls
+//    `run(n)`, and once more with `run(0)` to measure its start-up.
+//    Builds build/wrt-native (`npm run build:native`) if it is missing or
+//    older than build/wrt.wasm.
+// 2. Interleaved rounds (engine order rotated every round); per kernel:
+//      V8         the kernel instantiated directly (upper bound), warmed up;
+//      wrt Node   build/wrt.wasm through host-shims/node, fuel metering on
+//                 with a large finite budget (the default configuration),
+//                 and again with metering off (`config.fuelMetering: 0`);
+//      wrt native build/wrt-native through the same Node API
+//                 (`engine: "native"`), metered and unmetered as above:
+//                 only the invoke is timed (a few FIFO round trips, ~0.1 ms);
+//      wabt       `wasm-interp` whole process with run(n) minus the median
+//                 whole process with run(0) (start-up and load subtracted).
+//    Every engine must return V8's checksum.
+// 3. QEMU Cortex-M3 (mps2-an385, flash-scripts/qemu.sh --icount): the
+//    instructions of one guest call at a smaller n (deterministic: once).
+// 4. Snapshot/restore: a guest with 1 MiB and 16 MiB of non-zero memory,
+//    snapshot time, restore time (into a second engine) and size, in Node
+//    and native (Node API; native times include the FIFO transfer).
+// 5. Writes bench/results/latest.md and latest.svg, and (on a full default
+//    run) the table and chart link into README.md between the bench markers.
 //
-// Sizes aim at ~1-3 s per WRT run at a 50-100x slowdown to V8; --scale
-// multiplies them (e.g. --scale 0.1 for a quick look). Exit status 1 if any
-// checksum differs or a kernel fails.
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+// Progress goes to stderr (`bench: round 2/3 coremark native`). Exit status
+// 1 if any checksum differs or anything fails.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import {
+  barChartSvg, bytes as fmtBytes, div, geomean, mdTable, median, ms, pct, ratio, si, workUnits,
+} from "./report.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const kernelDir = path.join(root, "bench/kernels");
 const outDir = path.join(root, "build/bench");
 const resultsDir = path.join(root, "bench/results");
+const nativeBin = path.join(root, "build/wrt-native");
+const wrtWasm = path.join(root, "build/wrt.wasm");
+const interp = "/usr/bin/wasm-interp";
 
-// run(n) argument per kernel: 20-100 ms in V8 and about 1 s in wrt on a
-// 2-core x86 VM (the first guess of a 50-100x slowdown was pessimistic).
+// run(n) argument per kernel: 20-100 ms in V8 and about 1 s in wrt in Node
+// on a 2-core x86 VM.
 const SIZES = {
   fib: 34,          // fib(34): 18 million calls
   sieve: 300,       // 300 sieves of 65536 bytes
@@ -36,12 +60,17 @@ const SIZES = {
   sha256: 1200,     // 1200 chained SHA-256 digests of 4 KiB
   memops: 6000,     // 6000 rounds of 256 KiB fill + 32 overlapping copies/fills (bulk ops run natively in wrt too)
 };
-
-/** The size for `--scale`: work grows linearly in n, except fib's (by the golden ratio per step). */
-function scaled(name) {
-  if (name === "fib") return Math.max(1, Math.round(SIZES.fib + Math.log(scale) / Math.log(1.618)));
-  return Math.max(1, Math.round(SIZES[name] * scale));
-}
+// run(n) on the Cortex-M3 under QEMU: 50-600 M instructions each.
+const QEMU_SIZES = { fib: 22, sieve: 4, matmul: 3, calls: 10_000, coremark: 10, sha256: 20, memops: 100 };
+/** What one unit of n is (fib: one call of fib). */
+const UNIT = {
+  fib: "fib call", sieve: "64 KiB sieve", matmul: "48x48 f64 product", calls: "round of 16 calls",
+  coremark: "iteration", sha256: "4 KiB digest", memops: "256 KiB round",
+};
+/** Result type of each kernel's run(n) (bench/kernels/*.ts). */
+const RESULT = { matmul: "i64" };
+const FUEL_BUDGET = 10n ** 15n; // large and finite: metered, never runs out here
+const QEMU_BOARD = "mps2-an385";
 
 // ---------------- options ----------------
 const argv = process.argv.slice(2);
@@ -49,38 +78,62 @@ const opt = (name, def) => {
   const i = argv.indexOf(name);
   return i >= 0 && i + 1 < argv.length ? argv[i + 1] : def;
 };
-const rounds = Math.max(1, parseInt(opt("--rounds", "5"), 10));
+const flag = (name) => argv.includes(name);
+const rounds = Math.max(1, parseInt(opt("--rounds", "3"), 10));
 const scale = parseFloat(opt("--scale", "1"));
 const only = opt("--only", "") ? new Set(opt("--only", "").split(",")) : null;
-const withWrt = !argv.includes("--no-wrt");
-const updateReadme = !argv.includes("--no-readme") && scale === 1 && !only && withWrt;
+const noWrt = flag("--no-wrt");
+const use = {
+  node: !noWrt && !flag("--no-node"),
+  native: !noWrt && !flag("--no-native"),
+  wabt: !flag("--no-wabt"),
+  qemu: !noWrt && !flag("--no-qemu"),
+  fuel: !noWrt && !flag("--no-fuel"),
+  snapshot: !noWrt && !flag("--no-snapshot"),
+};
+const fullRun = scale === 1 && !only && Object.values(use).every(Boolean);
+const updateReadme = !flag("--no-readme") && fullRun;
+
+/** The size for `--scale`: work grows linearly in n, except fib's (by the golden ratio per step). */
+function scaled(name, n) {
+  if (name === "fib") return Math.max(1, Math.round(n + Math.log(scale) / Math.log(1.618)));
+  return Math.max(1, Math.round(n * scale));
+}
 
 // ---------------- progress ----------------
 const tty = process.stderr.isTTY;
 let lastLen = 0;
+const benchStart = Date.now();
 function progress(text) {
+  const line = `bench: ${text} (${((Date.now() - benchStart) / 1000).toFixed(0)} s)`;
   if (tty) {
-    process.stderr.write("\r" + text.padEnd(lastLen) );
-    lastLen = text.length;
+    process.stderr.write("\r" + line.padEnd(lastLen));
+    lastLen = line.length;
   } else {
-    process.stderr.write(text + "\n");
+    process.stderr.write(line + "\n");
   }
 }
 function progressDone() {
   if (tty && lastLen) process.stderr.write("\r" + " ".repeat(lastLen) + "\r");
   lastLen = 0;
 }
+function warn(text) {
+  progressDone();
+  process.stderr.write(`bench: ${text}\n`);
+}
 
 // ---------------- build ----------------
+const asc = path.join(root, "node_modules/.bin/asc");
+const wasmMerge = path.join(root, "node_modules/.bin/wasm-merge");
+
 function buildKernels() {
   mkdirSync(outDir, { recursive: true });
   const names = readdirSync(kernelDir).filter((f) => f.endsWith(".ts")).map((f) => f.slice(0, -3)).sort();
-  const asc = path.join(root, "node_modules/.bin/asc");
   const built = [];
   for (const name of names) {
     if (only && !only.has(name)) continue;
-    if (!(name in SIZES)) { console.warn(`bench: no size for kernel ${name}, skipped`); continue; }
-    progress(`building ${name} ...`);
+    if (!(name in SIZES)) { warn(`no size for kernel ${name}, skipped`); continue; }
+    progress(`building ${name}`);
     const out = path.join(outDir, `${name}.wasm`);
     execFileSync(asc, [
       path.join(kernelDir, `${name}.ts`),
@@ -91,129 +144,427 @@ function buildKernels() {
     const bytes = readFileSync(out);
     const imports = WebAssembly.Module.imports(new WebAssembly.Module(bytes));
     if (imports.length) throw new Error(`kernel ${name} has imports: ${JSON.stringify(imports)}`);
-    built.push({ name, bytes, n: scaled(name) });
+    built.push({ name, file: out, bytes, n: scaled(name, SIZES[name]), qemuN: scaled(name, QEMU_SIZES[name]) });
   }
-  progressDone();
   return built;
 }
 
+let wabtLib = null;
+/** The kernel merged with a wrapper whose `main` calls run(n) (for wasm-interp). */
+async function mergedWithMain(k, n) {
+  wabtLib ??= await (await import("wabt")).default();
+  const dir = path.join(outDir, "wabt");
+  mkdirSync(dir, { recursive: true });
+  const result = RESULT[k.name] ?? "i32";
+  const wrapper = wabtLib.parseWat("w.wat", `(module (import "k" "run" (func $run (param i32) (result ${result})))
+    (func (export "main") (result ${result}) (call $run (i32.const ${n}))))`).toBinary({}).buffer;
+  const w = path.join(dir, `${k.name}.main${n}.wrapper.wasm`);
+  const out = path.join(dir, `${k.name}.main${n}.wasm`);
+  writeFileSync(w, wrapper);
+  execFileSync(wasmMerge, [k.file, "k", w, "w", "-o", out,
+    "--enable-bulk-memory", "--enable-sign-ext", "--enable-nontrapping-float-to-int", "--enable-mutable-globals"]);
+  return out;
+}
+
+function ensureNative() {
+  if (!existsSync(wrtWasm)) throw new Error("build/wrt.wasm missing: run `npm run build`");
+  if (existsSync(nativeBin) && statSync(nativeBin).mtimeMs >= statSync(wrtWasm).mtimeMs) return;
+  progress(existsSync(nativeBin) ? "build/wrt-native is older than build/wrt.wasm: npm run build:native" : "building build/wrt-native (npm run build:native)");
+  execFileSync(process.execPath, [path.join(root, "scripts/build-c.mjs"), "--native"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+}
+
+// ---------------- checksums ----------------
+/** A result as a signed decimal of the kernel's result width (V8, Node API, wasm-interp and UART text alike). */
+function norm(name, v) {
+  const bits = (RESULT[name] ?? "i32") === "i64" ? 64 : 32;
+  if (typeof v === "string") v = v.trim().replace(/^.*?(i32|i64):/s, "");
+  return BigInt.asIntN(bits, BigInt(v)).toString();
+}
+
 // ---------------- engines ----------------
-const normalize = (v) => (typeof v === "bigint" ? v.toString() : String(v));
-
-function v8Runner(k) {
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(k.bytes), {});
-  const run = inst.exports.run;
-  for (let i = 0; i < 3; i++) run(k.n); // warm up V8's tiers at full size
-  return () => normalize(run(k.n));
-}
-
-async function wrtRunnerFactory() {
-  const dist = path.join(root, "host-shims/node/dist/index.js");
-  if (!existsSync(dist)) throw new Error("host-shims/node/dist/index.js missing: run `npm run build`");
-  const api = await import(pathToFileURL(dist).href);
-  return (k) => {
-    const engine = api.Engine.load({ log: false });
-    const module = api.Module.load(engine, k.bytes);
-    const instance = api.Instance.instantiate(module, {});
-    const run = instance.func("run");
-    // warm up: let V8 tier build/wrt.wasm itself up before anything is timed
-    const warm = k.name === "fib" ? Math.max(1, k.n - 5) : Math.max(1, Math.round(k.n / 10));
-    run.invoke([warm]);
-    return () => {
-      const [r] = run.invoke([k.n]);
-      return normalize(r);
-    };
-  };
-}
-
 function time(fn) {
   const t0 = process.hrtime.bigint();
   const result = fn();
   return { ms: Number(process.hrtime.bigint() - t0) / 1e6, result };
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+function v8Runner(k) {
+  const inst = new WebAssembly.Instance(new WebAssembly.Module(k.bytes), {});
+  const run = inst.exports.run;
+  for (let i = 0; i < 3; i++) run(k.n); // warm up V8's tiers at full size
+  return { run: () => norm(k.name, run(k.n)), plain: (n) => norm(k.name, run(n)) };
+}
 
-// ---------------- main ----------------
+let api = null;
+async function loadApi() {
+  const dist = path.join(root, "host-shims/node/dist/index.js");
+  if (!existsSync(dist)) throw new Error("host-shims/node/dist/index.js missing: run `npm run build`");
+  api = await import(pathToFileURL(dist).href);
+}
+
+/** An engine (node or native, metered or not) shared by all kernels. */
+function makeEngine(kind, metered) {
+  return api.Engine.load({ engine: kind, log: false, config: { fuelMetering: metered ? 1 : 0 } });
+}
+
+function closeEngine(engine) {
+  engine?.instance?.close?.();
+}
+
+/** run(n) in a wrt engine: metered calls get FUEL_BUDGET and report the fuel used. */
+function wrtRunner(engine, k, metered) {
+  const module = api.Module.load(engine, k.bytes);
+  const instance = api.Instance.instantiate(module, {});
+  const run = instance.func("run");
+  const call = (n) => {
+    if (!metered) return { value: run.invoke([n])[0], fuel: null };
+    const r = run.call([n], FUEL_BUDGET);
+    if (!r.done) throw new Error("ran out of fuel");
+    return { value: r.results[0], fuel: FUEL_BUDGET - r.fuelLeft };
+  };
+  // warm up: let V8 tier build/wrt.wasm itself up (and fault in guest memory natively)
+  call(k.name === "fib" ? Math.max(1, k.n - 5) : Math.max(1, Math.round(k.n / 10)));
+  return (row) => {
+    const r = call(k.n);
+    if (r.fuel !== null) row.fuelUsed = r.fuel;
+    return norm(k.name, r.value);
+  };
+}
+
+function wabtRunner(file) {
+  return () => {
+    const r = spawnSync(interp, [file, "--run-all-exports"], { encoding: "utf8", timeout: 600_000 });
+    if (r.status !== 0) throw new Error(`wasm-interp exit ${r.status}: ${r.stderr.trim()}`);
+    return r.stdout.trim();
+  };
+}
+
+// ---------------- set-up ----------------
 const kernels = buildKernels();
-const makeWrt = withWrt ? await wrtRunnerFactory() : null;
-const rows = kernels.map((k) => ({ ...k, v8: [], wrt: [], v8Sum: null, wrtSum: null, error: null }));
-for (const row of rows) {
+if (use.native) {
+  try { ensureNative(); } catch (e) { warn(`native engine unavailable: ${e.message}`); use.native = false; }
+}
+if (use.wabt && !existsSync(interp)) { warn(`${interp} missing (apt-get install wabt): wabt skipped`); use.wabt = false; }
+if (use.node || use.native) await loadApi();
+
+const ENGINES = [
+  // key, label, enabled
+  ["v8", "V8", true],
+  ["node", "wrt Node", use.node],
+  ["nodeFree", "wrt Node unmetered", use.node && use.fuel],
+  ["native", "wrt native", use.native],
+  ["nativeFree", "wrt native unmetered", use.native && use.fuel],
+  ["wabt", "wabt", use.wabt],
+  ["wabt0", "wabt run(0)", use.wabt],
+].filter((e) => e[2]);
+
+const shared = {};
+for (const [key] of ENGINES) {
+  if (key === "node") shared.node = makeEngine("node", true);
+  if (key === "nodeFree") shared.nodeFree = makeEngine("node", false);
+  if (key === "native") shared.native = makeEngine("native", true);
+  if (key === "nativeFree") shared.nativeFree = makeEngine("native", false);
+}
+
+const rows = [];
+for (const k of kernels) {
+  const row = { ...k, times: {}, sums: {}, runners: {}, error: null, fuelUsed: null };
+  for (const [key] of ENGINES) row.times[key] = [];
   try {
-    row.runV8 = v8Runner(row);
-    row.runWrt = makeWrt ? makeWrt(row) : null;
+    progress(`set-up ${k.name}`);
+    const v8 = v8Runner(k);
+    row.runners.v8 = v8.run;
+    row.v8Plain = v8.plain;
+    if (shared.node) row.runners.node = wrtRunner(shared.node, k, true);
+    if (shared.nodeFree) row.runners.nodeFree = wrtRunner(shared.nodeFree, k, false);
+    if (shared.native) row.runners.native = wrtRunner(shared.native, k, true);
+    if (shared.nativeFree) row.runners.nativeFree = wrtRunner(shared.nativeFree, k, false);
+    if (use.wabt) {
+      row.runners.wabt = wabtRunner(await mergedWithMain(k, k.n));
+      row.runners.wabt0 = wabtRunner(await mergedWithMain(k, 0));
+    }
   } catch (e) {
     row.error = `set-up failed: ${e.message}`;
   }
+  rows.push(row);
 }
 
-const started = Date.now();
+// ---------------- timed rounds ----------------
+const roundsStart = Date.now();
 for (let r = 0; r < rounds; r++) {
   for (const row of rows) {
     if (row.error) continue;
-    const engines = [["V8", row.runV8, row.v8, "v8Sum"]];
-    if (row.runWrt) engines.push(["wrt", row.runWrt, row.wrt, "wrtSum"]);
-    if (r % 2 === 1) engines.reverse(); // alternate the order within a round
-    for (const [label, run, times, key] of engines) {
-      progress(`[round ${r + 1}/${rounds}] ${row.name} (n=${row.n}) ${label} ... ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    const order = ENGINES.map((e) => e[0]);
+    for (let i = 0; i < r % order.length; i++) order.push(order.shift()); // rotate per round
+    for (const key of order) {
+      const label = ENGINES.find((e) => e[0] === key)[1];
+      progress(`round ${r + 1}/${rounds} ${row.name} ${label}`);
       try {
-        const { ms, result } = time(run);
-        times.push(ms);
-        if (row[key] !== null && row[key] !== result) row.error = `${label} checksum changed between rounds: ${row[key]} then ${result}`;
-        row[key] = result;
+        const { ms: t, result } = time(() => row.runners[key](row));
+        row.times[key].push(t);
+        if (key === "wabt0") continue; // run(0): start-up only, its result is not the checksum
+        const sum = key === "wabt" ? norm(row.name, result) : result;
+        if (row.sums[key] !== undefined && row.sums[key] !== sum) row.error = `${label}: checksum changed between rounds: ${row.sums[key]} then ${sum}`;
+        row.sums[key] = sum;
       } catch (e) {
         row.error = `${label} failed: ${e.name}: ${e.message}`;
+        break;
       }
     }
-    if (!row.error && row.runWrt && row.v8Sum !== row.wrtSum) {
-      row.error = `checksum mismatch: V8 ${row.v8Sum}, wrt ${row.wrtSum}`;
+    if (row.error) continue;
+    for (const [key, label] of ENGINES) {
+      if (key !== "wabt0" && row.sums[key] !== undefined && row.sums[key] !== row.sums.v8) {
+        row.error = `checksum mismatch: V8 ${row.sums.v8}, ${label} ${row.sums[key]}`;
+      }
+    }
+  }
+}
+const roundsSeconds = (Date.now() - roundsStart) / 1000;
+for (const key of Object.keys(shared)) closeEngine(shared[key]);
+
+for (const row of rows) {
+  row.med = {};
+  for (const [key] of ENGINES) row.med[key] = median(row.times[key]);
+  // wabt: whole process with run(n) minus whole process with run(0)
+  if (row.med.wabt !== null && row.med.wabt !== undefined) {
+    row.wabtStartup = row.med.wabt0;
+    row.med.wabtNet = Math.max(0.01, row.med.wabt - row.med.wabt0);
+  }
+}
+
+// ---------------- QEMU instruction counts ----------------
+const qemuRows = [];
+if (use.qemu) {
+  const script = path.join(root, "flash-scripts/qemu.sh");
+  for (const row of rows) {
+    progress(`qemu ${QEMU_BOARD} ${row.name} n=${row.qemuN}`);
+    const q = { name: row.name, n: row.qemuN, icount: null, sum: null, error: null };
+    try {
+      const r = spawnSync(script, [QEMU_BOARD, row.file, "--invoke", "run", String(row.qemuN), "--icount", "--timeout", "300"],
+        { cwd: root, encoding: "utf8", timeout: 400_000 });
+      const out = `${r.stdout}\n${r.stderr}`;
+      const ic = /# instructions: (\d+)/.exec(out);
+      const res = /^(i32|i64):(-?\d+)\s*$/m.exec(r.stdout);
+      if (r.status !== 0 || !ic || !res) throw new Error(`qemu.sh exit ${r.status}: ${out.trim().split("\n").slice(-3).join(" / ")}`);
+      q.icount = Number(ic[1]);
+      q.sum = norm(row.name, res[0]);
+      const want = row.v8Plain ? row.v8Plain(row.qemuN) : null;
+      if (want !== null && want !== q.sum) q.error = `checksum mismatch: V8 ${want}, QEMU ${q.sum}`;
+    } catch (e) {
+      q.error = e.message;
+    }
+    qemuRows.push(q);
+  }
+}
+
+// ---------------- snapshot / restore ----------------
+const SNAP_WAT = `(module
+  (memory (export "memory") 1)
+  ;; grows memory to $pages and fills it with xorshift32 words (never zero); returns their sum
+  (func (export "fill") (param $pages i32) (result i32)
+    (local $i i32) (local $x i32) (local $end i32) (local $sum i32)
+    (if (i32.gt_u (local.get $pages) (memory.size))
+      (then (drop (memory.grow (i32.sub (local.get $pages) (memory.size))))))
+    (local.set $end (i32.shl (local.get $pages) (i32.const 16)))
+    (local.set $x (i32.const 0x9E3779B9))
+    (loop $l
+      (local.set $x (i32.xor (local.get $x) (i32.shl (local.get $x) (i32.const 13))))
+      (local.set $x (i32.xor (local.get $x) (i32.shr_u (local.get $x) (i32.const 17))))
+      (local.set $x (i32.xor (local.get $x) (i32.shl (local.get $x) (i32.const 5))))
+      (i32.store (local.get $i) (local.get $x))
+      (local.set $sum (i32.add (local.get $sum) (local.get $x)))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $end))))
+    (local.get $sum))
+  ;; the sum of the words of the first $pages pages
+  (func (export "sum") (param $pages i32) (result i32)
+    (local $i i32) (local $end i32) (local $sum i32)
+    (local.set $end (i32.shl (local.get $pages) (i32.const 16)))
+    (loop $l
+      (local.set $sum (i32.add (local.get $sum) (i32.load (local.get $i))))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 4))) (local.get $end))))
+    (local.get $sum)))`;
+const SNAP_SIZES = [16, 256]; // pages: 1 MiB, 16 MiB
+
+const snapRows = [];
+if (use.snapshot && (use.node || use.native)) {
+  wabtLib ??= await (await import("wabt")).default();
+  const guest = new Uint8Array(wabtLib.parseWat("snap.wat", SNAP_WAT).toBinary({}).buffer);
+  const reps = Math.max(3, rounds);
+  for (const kind of ["node", "native"]) {
+    if (!use[kind]) continue;
+    let src = null, dst = null;
+    try {
+      src = api.Engine.load({ engine: kind, log: false });
+      const srcInst = api.Instance.instantiate(api.Module.load(src, guest), {});
+      dst = api.Engine.load({ engine: kind, log: false });
+      api.Module.load(dst, guest);
+      for (const pages of SNAP_SIZES) {
+        const s = { engine: kind, pages, size: null, snap: [], restore: [], error: null };
+        progress(`snapshot ${kind} ${pages / 16} MiB`);
+        const [want] = srcInst.func("fill").invoke([pages]);
+        let snap = null;
+        for (let i = 0; i < reps; i++) {
+          progress(`snapshot ${kind} ${pages / 16} MiB ${i + 1}/${reps}`);
+          const a = time(() => src.snapshot());
+          snap = a.result;
+          s.snap.push(a.ms);
+          const b = time(() => dst.restore(snap));
+          s.restore.push(b.ms);
+          const inst = b.result.instances.find((x) => x);
+          const [got] = inst.func("sum").invoke([pages]);
+          if (got !== want) s.error = `restored memory differs: sum ${got}, expected ${want}`;
+        }
+        s.size = snap.length;
+        snapRows.push(s);
+      }
+    } catch (e) {
+      snapRows.push({ engine: kind, pages: 0, size: null, snap: [], restore: [], error: `${e.name}: ${e.message}` });
+    } finally {
+      closeEngine(src);
+      closeEngine(dst);
     }
   }
 }
 progressDone();
+const totalSeconds = (Date.now() - benchStart) / 1000;
 
 // ---------------- report ----------------
-const fmt = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
-const cpu = os.cpus()[0]?.model?.trim() ?? "unknown CPU";
-const machine = `${cpu}, ${os.cpus().length} cores, ${os.platform()} ${os.release()}, Node ${process.version}`
-  + `, load average at the end ${os.loadavg().map((x) => x.toFixed(1)).join(" / ")}`;
-const date = new Date().toISOString().replace(/\.\d+Z$/, "Z");
-const lines = [
-  "| kernel | n | checksum | V8 (ms) | wrt (ms) | wrt / V8 |",
-  "|---|---:|---|---:|---:|---:|",
-];
-let failed = false;
-const ratios = [];
-for (const row of rows) {
-  const v8 = row.v8.length ? median(row.v8) : null;
-  const wrt = row.wrt.length ? median(row.wrt) : null;
-  const ratio = v8 && wrt ? wrt / v8 : null;
-  if (ratio) ratios.push(ratio);
-  if (row.error) failed = true;
-  const sum = row.error ? `**${row.error}**` : `\`${row.v8Sum}\``;
-  lines.push(`| ${row.name} | ${row.n} | ${sum} | ${v8 !== null ? fmt(v8) : "-"} | ${wrt !== null ? fmt(wrt) : "-"} | ${ratio ? ratio.toFixed(1) + "x" : "-"} |`);
+function cmd(c, args) {
+  try {
+    return execFileSync(c, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return "?";
+  }
 }
-const geo = ratios.length ? Math.exp(ratios.reduce((a, r) => a + Math.log(r), 0) / ratios.length) : null;
-if (geo) lines.push(`| **geometric mean** | | | | | **${geo.toFixed(1)}x** |`);
-const table = lines.join("\n");
-const about = [
-  `Machine: ${machine}.`,
-  `Date: ${date}. Median of ${rounds} interleaved rounds; times are one \`run(n)\` call each`
-    + ` (V8: the kernel instantiated directly; wrt: build/wrt.wasm through host-shims/node, unbounded fuel; both warmed up first).`,
-  scale !== 1 ? `Sizes scaled by ${scale}.` : "",
-].filter(Boolean).join("\n");
+function cpuModel() {
+  try {
+    const m = /^model name\s*:\s*(.*)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"));
+    if (m) return m[1].trim();
+  } catch { /* not Linux */ }
+  return os.cpus()[0]?.model?.trim() ?? "unknown CPU";
+}
+const date = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+const machine = {
+  cpu: cpuModel(),
+  cores: os.cpus().length,
+  os: `${os.platform()} ${os.release()}`,
+  node: process.version,
+  gcc: cmd("gcc", ["-dumpfullversion"]),
+  wabt: use.wabt ? cmd(interp, ["--version"]) : "-",
+  qemu: use.qemu ? (cmd("qemu-system-arm", ["--version"]).split("\n")[0].replace(/^QEMU emulator version /, "") || "?") : "-",
+  load: os.loadavg().map((x) => x.toFixed(1)).join(" / "),
+};
 
-console.log(table);
-console.log("\n" + about);
+let failed = false;
+const pick = (row, key) => (row.error ? null : row.med[key] ?? null);
 
+// main table
+const mainRows = [];
+const ratios = { nativeVsWabt: [], nodeVsNative: [], nativeVsV8: [], nodeVsV8: [] };
+for (const row of rows) {
+  if (row.error) failed = true;
+  const v8 = pick(row, "v8"), node = pick(row, "node"), native = pick(row, "native"), wabt = row.error ? null : row.med.wabtNet ?? null;
+  const r = {
+    nativeVsWabt: div(wabt, native), nodeVsNative: div(node, native), nativeVsV8: div(native, v8), nodeVsV8: div(node, v8),
+  };
+  for (const key of Object.keys(ratios)) ratios[key].push(r[key]);
+  row.ratios = r;
+  row.wabtVsV8 = div(wabt, v8);
+  mainRows.push([
+    row.name, String(row.n), row.error ? `**${row.error}**` : `\`${row.sums.v8}\``,
+    ms(v8), ms(node), ms(native), ms(wabt),
+    ratio(r.nativeVsWabt), ratio(r.nodeVsNative), ratio(r.nativeVsV8), ratio(r.nodeVsV8),
+  ]);
+}
+mainRows.push(["**geometric mean**", "", "", "", "", "", "",
+  ...Object.keys(ratios).map((key) => `**${ratio(geomean(ratios[key]))}**`)]);
+const mainTable = mdTable(
+  ["kernel", "n", "checksum", "V8 ms", "wrt Node ms", "wrt native ms", "wabt ms", "native vs wabt (speedup)", "Node / native", "native / V8", "Node / V8"],
+  mainRows, ["---", "---:", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]);
+
+// fuel table
+const fuelRows = [];
+const fuelOver = { node: [], native: [] };
+for (const row of rows) {
+  const nm = pick(row, "node"), nf = pick(row, "nodeFree"), xm = pick(row, "native"), xf = pick(row, "nativeFree");
+  const on = div(nm, nf), ox = div(xm, xf);
+  if (on !== null) fuelOver.node.push(on);
+  if (ox !== null) fuelOver.native.push(ox);
+  fuelRows.push([row.name, ms(nm), ms(nf), pct(on === null ? null : on - 1), ms(xm), ms(xf), pct(ox === null ? null : ox - 1), si(row.fuelUsed === null ? null : Number(row.fuelUsed))]);
+}
+const gmPct = (xs) => { const g = geomean(xs); return `**${pct(g === null ? null : g - 1)}**`; };
+fuelRows.push(["**geometric mean**", "", "", gmPct(fuelOver.node), "", "", gmPct(fuelOver.native), ""]);
+const fuelTable = mdTable(
+  ["kernel", "Node metered ms", "Node unmetered ms", "Node overhead", "native metered ms", "native unmetered ms", "native overhead", "fuel used"],
+  fuelRows);
+
+// snapshot table
+const snapTable = mdTable(
+  ["engine", "used guest memory", "snapshot size", "snapshot ms", "restore ms", "check"],
+  snapRows.map((s) => {
+    if (s.error) failed = true;
+    return [s.engine === "node" ? "wrt Node" : "wrt native", s.pages ? `${s.pages / 16} MiB` : "-", s.size === null ? "-" : fmtBytes(s.size),
+      ms(median(s.snap)), ms(median(s.restore)), s.error ? `**${s.error}**` : "memory sum ok"];
+  }));
+
+// QEMU table
+const qemuTable = mdTable(
+  ["kernel", "n", "checksum", "instructions", "per unit", "unit"],
+  qemuRows.map((q) => {
+    if (q.error) failed = true;
+    const per = q.icount === null ? null : q.icount / workUnits(q.name, q.n);
+    return [q.name, String(q.n), q.error ? `**${q.error}**` : `\`${q.sum}\``, si(q.icount), si(per), UNIT[q.name]];
+  }), ["---", "---:", "---", "---:", "---:", "---"]);
+
+const machineTable = mdTable(["", ""], [
+  ["CPU", `${machine.cpu}, ${machine.cores} cores`],
+  ["OS", machine.os],
+  ["date", date],
+  ["Node", machine.node],
+  ["gcc (wrt-native, -O2)", machine.gcc],
+  ["wabt (wasm-interp)", machine.wabt],
+  ["QEMU", machine.qemu],
+  ["load average at the end", machine.load],
+  ["rounds", `${rounds} interleaved (medians)${scale !== 1 ? `, sizes scaled by ${scale}` : ""}`],
+  ["run time", `${totalSeconds.toFixed(0)} s (timed rounds ${roundsSeconds.toFixed(0)} s)`],
+], ["---", "---"]);
+
+const how = [
+  "Times are medians of one `run(n)` call each. **V8**: the kernel instantiated directly, warmed up (upper bound).",
+  "**wrt Node**: build/wrt.wasm through host-shims/node; **wrt native**: build/wrt-native (wasm2c, gcc -O2) through the same",
+  "Node API (`engine: \"native\"`), only the invoke timed (start-up excluded; a few FIFO round trips, about 0.1 ms, included).",
+  `Both wrt engines run with fuel metering on and a finite budget of ${FUEL_BUDGET} (the default configuration).`,
+  "**wabt**: `wasm-interp` (the kernel merged with a `main` that calls `run(n)`), whole process minus the median whole process",
+  "of the same module calling `run(0)` (start-up and module load subtracted" + (rows.some((r) => r.wabtStartup) ? `; that was ${rows.filter((r) => r.wabtStartup).map((r) => `${r.name} ${ms(r.wabtStartup)}`).join(", ")} ms` : "") + ").",
+  "Every engine must return V8's checksum.",
+].join("\n");
+
+const svg = barChartSvg({
+  title: "WRT benchmark kernels: time relative to V8",
+  subtitle: `${machine.cpu}, ${machine.cores} cores, ${date}; medians of ${rounds} rounds${scale !== 1 ? `, scale ${scale}` : ""}`,
+  kernels: rows.map((r) => r.name),
+  series: [
+    ["wrt native (wasm2c, gcc -O2)", "#2b8a3e", (r) => r.ratios.nativeVsV8],
+    ["wrt in Node", "#1971c2", (r) => r.ratios.nodeVsV8],
+    ["wabt wasm-interp", "#c92a2a", (r) => r.wabtVsV8],
+  ].map(([label, color, f]) => ({ label, color, values: Object.fromEntries(rows.map((r) => [r.name, r.error ? null : f(r)])) })),
+});
+
+const sections = [
+  "## Kernels\n\n" + mainTable + "\n\n" + how,
+  use.fuel && (use.node || use.native) ? "## Fuel metering cost\n\nSame kernels with fuel metering on (finite budget, as above) and off (`config: { fuelMetering: 0 }`: modules compiled without fuel ops). Overhead = metered / unmetered - 1.\n\n" + fuelTable : "",
+  snapRows.length ? "## Snapshot and restore\n\nA guest that filled 1 MiB and 16 MiB of its memory with non-zero words. Snapshot = `engine.snapshot()` (bytes in the host), restore = `engine.restore(bytes)` into a second engine that loaded the same module; the restored memory's sum is checked. Native times include moving the bytes through the FIFO.\n\n" + snapTable : "",
+  qemuRows.length ? `## Cortex-M3 under QEMU (${QEMU_BOARD})\n\nInstructions of one \`run(n)\` guest call (\`flash-scripts/qemu.sh ${QEMU_BOARD} build/bench/K.wasm --invoke run N --icount\`: wrt_call to the end of the last wrt_run, load and instantiation excluded; SysTick at 25 MHz, steps of 40 instructions), firmware at -Os, fuel metering on. Deterministic, so run once.\n\n` + qemuTable : "",
+].filter(Boolean);
+
+const chartLink = "![time relative to V8 per kernel and engine](bench/results/latest.svg)";
+const md = `# Benchmark results\n\nWritten by \`npm run bench\` (bench/run.mjs). Kernels: bench/kernels/*.ts, built by asc with \`--runtime stub -O3\`.\n\n${machineTable}\n\n${sections.join("\n\n")}\n\n![time relative to V8 per kernel and engine](latest.svg)\n`;
+
+console.log(machineTable + "\n\n" + sections.join("\n\n"));
 mkdirSync(resultsDir, { recursive: true });
-const md = `# Benchmark results\n\nWritten by \`npm run bench\` (bench/run.mjs). Kernels: bench/kernels/*.ts,\nbuilt by asc with \`--runtime stub -O3\`; both engines must return the same checksum.\n\n${table}\n\n${about}\n`;
 writeFileSync(path.join(resultsDir, "latest.md"), md);
-console.log(`\nwrote ${path.relative(process.cwd(), path.join(resultsDir, "latest.md"))}`);
+writeFileSync(path.join(resultsDir, "latest.svg"), svg);
+console.log(`\nwrote bench/results/latest.md and bench/results/latest.svg in ${totalSeconds.toFixed(0)} s`);
 
 if (updateReadme) {
   const readme = path.join(root, "README.md");
@@ -221,8 +572,11 @@ if (updateReadme) {
   const begin = "<!-- bench:begin -->", end = "<!-- bench:end -->";
   const a = text.indexOf(begin), b = text.indexOf(end);
   if (a >= 0 && b > a) {
-    writeFileSync(readme, text.slice(0, a + begin.length) + `\n${table}\n\n${about}\n` + text.slice(b));
+    const summary = `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, gcc ${machine.gcc}, wabt ${machine.wabt}; ${date}; medians of ${rounds} interleaved rounds. Full tables (fuel metering cost, snapshot/restore, Cortex-M3 instruction counts): [bench/results/latest.md](bench/results/latest.md).`;
+    writeFileSync(readme, text.slice(0, a + begin.length) + `\n${mainTable}\n\n${summary}\n\n${chartLink}\n` + text.slice(b));
     console.log("updated the Benchmarks section of README.md");
   }
+} else if (!flag("--no-readme")) {
+  console.log("README.md not updated (only a full default run does that)");
 }
 process.exitCode = failed ? 1 : 0;
