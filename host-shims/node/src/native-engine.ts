@@ -76,6 +76,9 @@ class NativeProcess {
   private readonly header = Buffer.alloc(RESP_HEADER);
   /** Page count of the interpreter's memory at start. */
   readonly initialPages: number;
+  /** Page count of the interpreter's memory in the last response (every
+   * response header carries it: native/main.c `respond`). */
+  pages = 0;
 
   constructor(binary: string) {
     if (!existsSync(binary)) {
@@ -114,7 +117,7 @@ class NativeProcess {
       this.req = openSync(reqPath, constants.O_WRONLY);
       closeSync(reqRw);
       const kind = this.header.readUInt32LE(0);
-      this.initialPages = this.header.readUInt32LE(4);
+      this.initialPages = this.pages = this.header.readUInt32LE(4);
       const len = this.header.readUInt32LE(12);
       const data = this.readExact(len);
       if (kind !== Kind.Result) throw new Error(`native engine: cannot start the interpreter: ${data.toString("utf8")}`);
@@ -164,8 +167,14 @@ class NativeProcess {
         data: this.readExact(h.readUInt32LE(12)),
       };
       out.push(r);
+      this.pages = r.pages;
       if (kind !== Kind.Log) return out;
     }
+  }
+
+  /** Process id of the child. */
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   close(reason = "closed"): void {
@@ -193,6 +202,11 @@ export interface NativeInstance {
   exports: RawExports & { memory: WebAssembly.Memory };
   /** Ends the child process (later calls throw). */
   close(): void;
+  /** The wrt-native process id (e.g. to read its RSS). */
+  readonly pid: number | undefined;
+  /** Page count of the interpreter's linear memory in the C process, as of
+   * the last call (the shadow `exports.memory` only ever grows to it). */
+  memoryPages(): number;
 }
 
 /**
@@ -287,6 +301,8 @@ export function instantiateNative(imports: NativeImports, options: NativeOptions
   const inst: NativeInstance = {
     exports: exports as unknown as NativeInstance["exports"],
     close: () => proc.close(),
+    pid: proc.pid,
+    memoryPages: () => proc.pages,
   };
   registry.register(inst, proc);
   return inst;
