@@ -4,7 +4,7 @@
 #
 #   flash-scripts/build.sh <board> <guest.wasm> [--invoke NAME [args...]] [--fuel N]
 #                          [--slice N] [--arena PAGES] [--opt -Os|-O2] [--stats]
-#                          [--unchecked] [--out FILE.elf]
+#                          [--unchecked] [--max-pages N] [--then NAME] [--out FILE.elf]
 #
 # Prints the ELF's path; writes FILE.hex next to it (and FILE.uf2 for boards
 # with a UF2 family, e.g. rp2040-pico). Exit 3 on any failure.
@@ -20,16 +20,22 @@
 #   --unchecked  drop wasm2c's bounds checks on the interpreter's own memory
 #                accesses (about 38% less code on Cortex-M; an interpreter bug
 #                is then not caught as a fault)
+#   --max-pages N  guest memories may hold N pages together (memory.grow
+#                past it returns -1 instead of exhausting the arena)
+#   --then NAME  after the --invoke call returned: call export NAME (no
+#                arguments) and print its results too
+#   --test-smash-guard  tests only: overwrite a byte next to the arena before
+#                exiting (the firmware must then report it and exit 3)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
 die() { echo "error: $*" >&2; exit 3; }
-usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 3; }
+usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" | sed 's/^# \{0,1\}//' >&2; exit 3; }
 
 [ $# -ge 2 ] || usage
 board="$1"; guest="$2"; shift 2
 orig_args=("$@")
-unchecked=0; invoke=""; args=(); fuel=-1; slice=0; arena=""; opt=-Os; stats=0; icount=0; out_elf=""
+unchecked=0; invoke=""; then=""; max_pages=""; smash=0; args=(); fuel=-1; slice=0; arena=""; opt=-Os; stats=0; icount=0; out_elf=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --invoke) [ $# -ge 2 ] || usage; invoke="$2"; shift 2
@@ -41,6 +47,9 @@ while [ $# -gt 0 ]; do
     --stats) stats=1; shift ;;
     --icount) icount=1; shift ;;
     --unchecked) unchecked=1; shift ;;
+    --max-pages) max_pages="${2:?}"; shift 2 ;;
+    --then) then="${2:?}"; shift 2 ;;
+    --test-smash-guard) smash=1; shift ;;
     --out) out_elf="${2:?}"; shift 2 ;;
     *) die "unknown option $1" ;;
   esac
@@ -49,7 +58,8 @@ done
 # shellcheck source=/dev/null
 . "$root/boards/$board/board.env"
 arena="${arena:-$ARENA_DEFAULT}"
-[[ "$fuel" =~ ^-?[0-9]+$ && "$slice" =~ ^[0-9]+$ && "$arena" =~ ^[0-9]+$ ]] || die "numbers expected for --fuel/--slice/--arena"
+[[ "$fuel" =~ ^-?[0-9]+$ && "$slice" =~ ^[0-9]+$ && "$arena" =~ ^[0-9]+$ && "$max_pages" =~ ^[0-9]*$ ]] ||
+  die "numbers expected for --fuel/--slice/--arena/--max-pages"
 [[ "$opt" =~ ^-O[0-3sz]$ ]] || die "--opt takes -Os, -O2, ..."
 [ -f "$guest" ] || die "no such guest file $guest"
 guest="$(cd "$(dirname "$guest")" && pwd)/$(basename "$guest")"
@@ -88,7 +98,7 @@ compile "$root/host-shims/c/wrt.c" "$obj/wrt_api.o" -Wall -Wextra
 compile "$root/host-shims/c/wrt_rt_bare.c" "$obj/wrt_rt_bare_$arena.o" -Wall -Wextra -DWRT_ARENA_PAGES="$arena"
 
 # 3. The guest and its configuration.
-key="$(printf '%s\n' "$guest" "$invoke" "${args[@]+"${args[@]}"}" "$fuel" "$slice" "$stats" "$arena" "$icount" | sha256sum | cut -c1-12)"
+key="$(printf '%s\n' "$guest" "$invoke" "${args[@]+"${args[@]}"}" "$fuel" "$slice" "$stats" "$arena" "$icount" "then:$then" "max:$max_pages" "smash:$smash" | sha256sum | cut -c1-12)"
 work="$obj/run-$key"
 mkdir -p "$work"
 cstr() { local s="${1//\\/\\\\}"; printf '"%s"' "${s//\"/\\\"}"; }
@@ -100,6 +110,9 @@ cstr() { local s="${1//\\/\\\\}"; printf '"%s"' "${s//\"/\\\"}"; }
     for a in "${args[@]+"${args[@]}"}"; do printf '%s, ' "$(cstr "$a")"; done
     echo 'NULL}'
   fi
+  if [ -n "$then" ]; then echo "#define WRT_THEN $(cstr "$then")"; fi
+  if [ -n "$max_pages" ]; then echo "#define WRT_MAX_PAGES $max_pages"; fi
+  echo "#define WRT_TEST_SMASH_GUARD $smash"
   echo "#define WRT_FUEL ($fuel)"
   echo "#define WRT_SLICE $slice"
   echo "#define WRT_STATS $stats"

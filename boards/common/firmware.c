@@ -9,6 +9,12 @@
  *   WRT_SLICE N           fuel per wrt_run (0: one run); out of fuel in a
  *                         slice resumes the same call with the next slice
  *   WRT_VALUE_STACK, WRT_CALL_FRAMES   interpreter limits (wrt_config)
+ *   WRT_MAX_PAGES N       pages all guest memories may hold together
+ *                         (WRT_CFG_MAX_PAGES_TOTAL: memory.grow past it is -1)
+ *   WRT_THEN "name"       after WRT_INVOKE returned: call this export (no
+ *                         arguments) and print its results the same way
+ *   WRT_TEST_SMASH_GUARD 1  tests only: flip the byte right after the arena
+ *                         before the exit check (shows that the check fires)
  *   WRT_STATS 1           also print '#' lines: slices, stack, arena
  *   WRT_ICOUNT 1          print "# instructions: N" for the run (QEMU -icount)
  *
@@ -18,6 +24,10 @@
  * ("log: TEXT" from the guest's exported memory).
  * Exit status: 0 ok, 1 trap, 2 out of fuel, 3 error (incl. interpreter
  * faults such as an exhausted arena).
+ *
+ * Every exit checks the guards next to the interpreter's arena
+ * (wrt_rt_bare.c): overwritten, it prints "error: memory next to the arena
+ * was overwritten" and exits 3 (never seen; docs/firmware.md).
  */
 #include "board.h"
 #include "guest_cfg.h"
@@ -27,6 +37,7 @@
 
 extern const uint8_t guest_wasm[], guest_wasm_end[];
 uint32_t wrt_rt_arena_pages(void); /* wrt_rt_bare.c */
+bool wrt_rt_arena_intact(void);    /* wrt_rt_bare.c */
 
 #ifndef WRT_FUEL
 #define WRT_FUEL (-1)
@@ -62,7 +73,16 @@ static int32_t g_inst = -1;
 static char g_text[200];
 
 static __attribute__((noreturn)) void finish(int status) {
+#if WRT_TEST_SMASH_GUARD
+  if (wrt_mem_base()) wrt_mem_base()[(size_t)wrt_rt_arena_pages() * 65536u] ^= 1;
+#endif
+  bool intact = wrt_rt_arena_intact();
+  if (!intact) {
+    line("error: memory next to the arena was overwritten");
+    status = 3;
+  }
 #if WRT_STATS
+  line2("# arena guards: ", intact ? "intact" : "overwritten");
   uint32_t *p = __stack_bottom;
   while (p < __stack_top && *p == STACK_PAINT) p++;
   out("# stack high-water: ");
@@ -83,6 +103,28 @@ static __attribute__((noreturn)) void fail_error(const char *what) {
   line2(": ", wrt_dead() ? wrt_fault() : wrt_error_message(g_text, sizeof g_text));
   finish(3);
 }
+
+#ifdef WRT_THEN
+/* The second call (WRT_THEN): no arguments; results, a trap or an error
+ * are reported as for the first. Returns only after results. */
+static void invoke_then(void) {
+  int32_t f = wrt_export(g_inst, WRT_THEN);
+  if (f < 0 || (uint32_t)f >> 28 != 0) fail_error("no exported function " WRT_THEN);
+  uint32_t np, nr;
+  uint8_t pt[16], rt[16];
+  if (wrt_func_sig(f, &np, pt, 16, &nr, rt, 16) != 0 || np != 0 || nr > 16) fail_error(WRT_THEN ": not a function without parameters");
+  if (wrt_invoke(f, NULL, 0) != 0) fail_error("wrt_call");
+  int st = wrt_run_hosted(WRT_FUEL_UNLIMITED);
+  if (st == WRT_TRAP) {
+    line2("trap: ", wrt_trap_message(g_text, sizeof g_text));
+    finish(1);
+  }
+  if (st != WRT_DONE) fail_error("run");
+  uint64_t results[16];
+  int32_t n = wrt_get_results(results, 16);
+  for (int32_t i = 0; i < n && i < 16; i++) line(wrt_format_value(g_text, sizeof g_text, rt[i], results[i]));
+}
+#endif
 
 /* ---- host functions ---- */
 
@@ -166,6 +208,9 @@ int firmware_main(void) {
   if (wrt_config(WRT_CFG_VALUE_STACK_BYTES, 1024) < 0 || wrt_config(WRT_CFG_CALL_FRAMES, WRT_CALL_FRAMES) < 0 ||
       wrt_config(WRT_CFG_VALUE_STACK_BYTES, WRT_VALUE_STACK) < 0)
     fail_error("wrt_config");
+#ifdef WRT_MAX_PAGES
+  if (wrt_config(WRT_CFG_MAX_PAGES_TOTAL, WRT_MAX_PAGES) < 0) fail_error("wrt_config");
+#endif
 #if WRT_STATS
   out("# arena pages after wrt_config: ");
   out_u32(wrt_mem_pages());
@@ -242,6 +287,9 @@ int firmware_main(void) {
     case WRT_DONE: {
       int32_t n = wrt_get_results(results, 16);
       for (int32_t i = 0; i < n && i < 16; i++) line(wrt_format_value(g_text, sizeof g_text, rt[i], results[i]));
+#ifdef WRT_THEN
+      invoke_then();
+#endif
       finish(0);
     }
     case WRT_OUT_OF_FUEL:

@@ -14,8 +14,17 @@
  *
  * Memory layout (one instance of the interpreter, one memory):
  *
- *   wrt_arena: [ page 0 | page 1 | ... | page N-1 ]
- *               ^ memory->data             memory->size = pages * 64 KiB
+ *   wrt_arena: [ guard | page 0 | page 1 | ... | page N-1 | guard ]
+ *                        ^ memory->data   memory->size = pages * 64 KiB
+ *
+ * The guards (16 bytes each, in the same section, so they are the first
+ * bytes an overrun either way would hit) get a known pattern when the
+ * memory is first allocated; wrt_rt_arena_intact() checks it (the firmware does
+ * at every exit). Nothing should ever write them: memory->size never
+ * exceeds the arena (wasm_rt_grow_memory), and every access of the
+ * interpreter is bounds-checked against memory->size by the generated code
+ * (unless built with WASM_RT_MEMCHECK_SIGNAL_HANDLER=1: `build.sh
+ * --unchecked`). docs/firmware.md, "The arena never overflows".
  */
 #include "wasm-rt-impl.h"
 
@@ -31,9 +40,16 @@
 #define WRT_PAGE 65536u
 #define WRT_MAX_TYPE_ARITY 12
 
-static uint8_t wrt_arena[(size_t)WRT_ARENA_PAGES * WRT_PAGE]
-    __attribute__((aligned(16), section(".wrt_arena")));
+#define WRT_GUARD_WORDS 4
+#define WRT_GUARD 0x5AFE0A7Eu /* word i holds WRT_GUARD ^ i (below) or ~(WRT_GUARD ^ i) (above) */
+
+static struct {
+  uint32_t below[WRT_GUARD_WORDS];
+  uint8_t pages[(size_t)WRT_ARENA_PAGES * WRT_PAGE]; /* 16-byte aligned: after 16 guard bytes */
+  uint32_t above[WRT_GUARD_WORDS];
+} wrt_arena __attribute__((aligned(16), section(".wrt_arena")));
 static bool g_arena_used;
+static bool g_guards_set;
 static const char *g_note;
 
 #if WASM_RT_USE_STACK_DEPTH_COUNT
@@ -47,6 +63,23 @@ static jmp_buf *g_unwind_target;
 /* Why the last fault happened, if the runtime knows (wrt.c appends it). */
 const char *wrt_rt_note(void) { return g_note; }
 uint32_t wrt_rt_arena_pages(void) { return WRT_ARENA_PAGES; }
+
+static void guards_set(void) {
+  for (uint32_t i = 0; i < WRT_GUARD_WORDS; i++) {
+    wrt_arena.below[i] = WRT_GUARD ^ i;
+    wrt_arena.above[i] = ~(WRT_GUARD ^ i);
+  }
+  g_guards_set = true;
+}
+
+/* True if the guards next to the arena hold their pattern (or were never
+ * set: no memory was ever allocated). */
+bool wrt_rt_arena_intact(void) {
+  if (!g_guards_set) return true;
+  for (uint32_t i = 0; i < WRT_GUARD_WORDS; i++)
+    if (wrt_arena.below[i] != (WRT_GUARD ^ i) || wrt_arena.above[i] != ~(WRT_GUARD ^ i)) return false;
+  return true;
+}
 
 void wasm_rt_init(void) {}
 bool wasm_rt_is_initialized(void) { return true; }
@@ -120,8 +153,9 @@ void wasm_rt_allocate_memory(wasm_rt_memory_t *memory, uint32_t initial_pages, u
     wasm_rt_trap(WASM_RT_TRAP_OOB);
   }
   g_arena_used = true;
-  memset(wrt_arena, 0, (size_t)initial_pages * WRT_PAGE);
-  memory->data = wrt_arena;
+  if (!g_guards_set) guards_set(); /* once: a later wrt_open must not hide an earlier overrun */
+  memset(wrt_arena.pages, 0, (size_t)initial_pages * WRT_PAGE);
+  memory->data = wrt_arena.pages;
   memory->pages = initial_pages;
   memory->size = initial_pages * WRT_PAGE;
   memory->max_pages = max_pages < WRT_ARENA_PAGES ? max_pages : WRT_ARENA_PAGES;
@@ -141,7 +175,7 @@ uint32_t wasm_rt_grow_memory(wasm_rt_memory_t *memory, uint32_t delta) {
 }
 
 void wasm_rt_free_memory(wasm_rt_memory_t *memory) {
-  if (memory->data == wrt_arena) g_arena_used = false;
+  if (memory->data == wrt_arena.pages) g_arena_used = false;
   memory->data = NULL;
   memory->size = memory->pages = 0;
 }
