@@ -421,943 +421,943 @@ export function run(fuelIn: i64): Status {
       }
       // ------------------------------------------------------------ loads and stores
       // Effective address in 64 bits: a 32-bit address plus a 32-bit offset cannot wrap.
-      case Ir.LoadBase + 0: { // i32.load
+      case Ir.I32Load: { // i32.load
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
         if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i32>(fp + load<u32>(pc, 4), load<i32>(memBase + <usize>ea)); pc += 16; break;
       }
-      case Ir.LoadBase + 1: { // i64.load
+      case Ir.I64Load: { // i64.load
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
         if (ea + 8 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i64>(fp + load<u32>(pc, 4), load<i64>(memBase + <usize>ea)); pc += 16; break;
       }
-      case Ir.LoadBase + 2: { // f32.load
+      case Ir.F32Load: { // f32.load
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
         if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u32>(fp + load<u32>(pc, 4), load<u32>(memBase + <usize>ea)); pc += 16; break;
       }
-      case Ir.LoadBase + 3: { // f64.load
+      case Ir.F64Load: { // f64.load
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
         if (ea + 8 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u64>(fp + load<u32>(pc, 4), load<u64>(memBase + <usize>ea)); pc += 16; break;
       }
-      case Ir.LoadBase + 4: { // i32.load8_s
+      case Ir.I32Load8S: { // i32.load8_s
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
         if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i32>(fp + load<u32>(pc, 4), <i32>load<i8>(memBase + <usize>ea)); pc += 16; break;
       }
-      case Ir.LoadBase + 5: { // i32.load8_u
+      case Ir.I32Load8U: { // i32.load8_u
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
         if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u32>(fp + load<u32>(pc, 4), <u32>load<u8>(memBase + <usize>ea)); pc += 16; break;
       }
-      case Ir.LoadBase + 6: { // i32.load16_s
+      case Ir.I32Load16S: { // i32.load16_s
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
         if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i32>(fp + load<u32>(pc, 4), <i32>load<i16>(memBase + <usize>ea)); pc += 16; break;
       }
-      case Ir.LoadBase + 7: { // i32.load16_u
+      case Ir.I32Load16U: { // i32.load16_u
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
         if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u32>(fp + load<u32>(pc, 4), <u32>load<u16>(memBase + <usize>ea)); pc += 16; break;
       }
-      case Ir.LoadBase + 8: { // i64.load8_s
+      case Ir.I64Load8S: { // i64.load8_s
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
         if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i64>(fp + load<u32>(pc, 4), <i64>load<i8>(memBase + <usize>ea)); pc += 16; break;
       }
-      case Ir.LoadBase + 9: { // i64.load8_u
+      case Ir.I64Load8U: { // i64.load8_u
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
         if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u64>(fp + load<u32>(pc, 4), <u64>load<u8>(memBase + <usize>ea)); pc += 16; break;
       }
-      case Ir.LoadBase + 10: { // i64.load16_s
+      case Ir.I64Load16S: { // i64.load16_s
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
         if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i64>(fp + load<u32>(pc, 4), <i64>load<i16>(memBase + <usize>ea)); pc += 16; break;
       }
-      case Ir.LoadBase + 11: { // i64.load16_u
+      case Ir.I64Load16U: { // i64.load16_u
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
         if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u64>(fp + load<u32>(pc, 4), <u64>load<u16>(memBase + <usize>ea)); pc += 16; break;
       }
-      case Ir.LoadBase + 12: { // i64.load32_s
+      case Ir.I64Load32S: { // i64.load32_s
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
         if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i64>(fp + load<u32>(pc, 4), <i64>load<i32>(memBase + <usize>ea)); pc += 16; break;
       }
-      case Ir.LoadBase + 13: { // i64.load32_u
+      case Ir.I64Load32U: { // i64.load32_u
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
         if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u64>(fp + load<u32>(pc, 4), <u64>load<u32>(memBase + <usize>ea)); pc += 16; break;
       }
-      case Ir.StoreBase + 0: { // i32.store
+      case Ir.I32Store: { // i32.store
         let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
         if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i32>(memBase + <usize>ea, load<i32>(fp + load<u32>(pc, 8))); pc += 16; break;
       }
-      case Ir.StoreBase + 1: { // i64.store
+      case Ir.I64Store: { // i64.store
         let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
         if (ea + 8 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i64>(memBase + <usize>ea, load<i64>(fp + load<u32>(pc, 8))); pc += 16; break;
       }
-      case Ir.StoreBase + 2: { // f32.store
+      case Ir.F32Store: { // f32.store
         let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
         if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u32>(memBase + <usize>ea, load<u32>(fp + load<u32>(pc, 8))); pc += 16; break;
       }
-      case Ir.StoreBase + 3: { // f64.store
+      case Ir.F64Store: { // f64.store
         let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
         if (ea + 8 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u64>(memBase + <usize>ea, load<u64>(fp + load<u32>(pc, 8))); pc += 16; break;
       }
-      case Ir.StoreBase + 4: { // i32.store8
+      case Ir.I32Store8: { // i32.store8
         let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
         if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u8>(memBase + <usize>ea, load<u8>(fp + load<u32>(pc, 8))); pc += 16; break;
       }
-      case Ir.StoreBase + 5: { // i32.store16
+      case Ir.I32Store16: { // i32.store16
         let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
         if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u16>(memBase + <usize>ea, load<u16>(fp + load<u32>(pc, 8))); pc += 16; break;
       }
-      case Ir.StoreBase + 6: { // i64.store8
+      case Ir.I64Store8: { // i64.store8
         let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
         if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u8>(memBase + <usize>ea, load<u8>(fp + load<u32>(pc, 8))); pc += 16; break;
       }
-      case Ir.StoreBase + 7: { // i64.store16
+      case Ir.I64Store16: { // i64.store16
         let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
         if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u16>(memBase + <usize>ea, load<u16>(fp + load<u32>(pc, 8))); pc += 16; break;
       }
-      case Ir.StoreBase + 8: { // i64.store32
+      case Ir.I64Store32: { // i64.store32
         let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
         if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u32>(memBase + <usize>ea, load<u32>(fp + load<u32>(pc, 8))); pc += 16; break;
       }
       // ------------------------------------------------------------ numeric, in Wasm opcode order
-      case Ir.NumBase + 0: { // i32.eqz
+      case Ir.I32Eqz: { // i32.eqz
         let a = load<i32>(fp + load<u32>(pc, 8));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a == 0)); pc += 12; break;
       }
-      case Ir.NumBase + 1: { // i32.eq
+      case Ir.I32Eq: { // i32.eq
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a == b)); pc += 16; break;
       }
-      case Ir.NumBase + 2: { // i32.ne
+      case Ir.I32Ne: { // i32.ne
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a != b)); pc += 16; break;
       }
-      case Ir.NumBase + 3: { // i32.lt_s
+      case Ir.I32LtS: { // i32.lt_s
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a < b)); pc += 16; break;
       }
-      case Ir.NumBase + 4: { // i32.lt_u
+      case Ir.I32LtU: { // i32.lt_u
         let a = load<u32>(fp + load<u32>(pc, 8)); let b = load<u32>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a < b)); pc += 16; break;
       }
-      case Ir.NumBase + 5: { // i32.gt_s
+      case Ir.I32GtS: { // i32.gt_s
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a > b)); pc += 16; break;
       }
-      case Ir.NumBase + 6: { // i32.gt_u
+      case Ir.I32GtU: { // i32.gt_u
         let a = load<u32>(fp + load<u32>(pc, 8)); let b = load<u32>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a > b)); pc += 16; break;
       }
-      case Ir.NumBase + 7: { // i32.le_s
+      case Ir.I32LeS: { // i32.le_s
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a <= b)); pc += 16; break;
       }
-      case Ir.NumBase + 8: { // i32.le_u
+      case Ir.I32LeU: { // i32.le_u
         let a = load<u32>(fp + load<u32>(pc, 8)); let b = load<u32>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a <= b)); pc += 16; break;
       }
-      case Ir.NumBase + 9: { // i32.ge_s
+      case Ir.I32GeS: { // i32.ge_s
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a >= b)); pc += 16; break;
       }
-      case Ir.NumBase + 10: { // i32.ge_u
+      case Ir.I32GeU: { // i32.ge_u
         let a = load<u32>(fp + load<u32>(pc, 8)); let b = load<u32>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a >= b)); pc += 16; break;
       }
-      case Ir.NumBase + 11: { // i64.eqz
+      case Ir.I64Eqz: { // i64.eqz
         let a = load<i64>(fp + load<u32>(pc, 8));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a == 0)); pc += 12; break;
       }
-      case Ir.NumBase + 12: { // i64.eq
+      case Ir.I64Eq: { // i64.eq
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a == b)); pc += 16; break;
       }
-      case Ir.NumBase + 13: { // i64.ne
+      case Ir.I64Ne: { // i64.ne
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a != b)); pc += 16; break;
       }
-      case Ir.NumBase + 14: { // i64.lt_s
+      case Ir.I64LtS: { // i64.lt_s
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a < b)); pc += 16; break;
       }
-      case Ir.NumBase + 15: { // i64.lt_u
+      case Ir.I64LtU: { // i64.lt_u
         let a = load<u64>(fp + load<u32>(pc, 8)); let b = load<u64>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a < b)); pc += 16; break;
       }
-      case Ir.NumBase + 16: { // i64.gt_s
+      case Ir.I64GtS: { // i64.gt_s
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a > b)); pc += 16; break;
       }
-      case Ir.NumBase + 17: { // i64.gt_u
+      case Ir.I64GtU: { // i64.gt_u
         let a = load<u64>(fp + load<u32>(pc, 8)); let b = load<u64>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a > b)); pc += 16; break;
       }
-      case Ir.NumBase + 18: { // i64.le_s
+      case Ir.I64LeS: { // i64.le_s
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a <= b)); pc += 16; break;
       }
-      case Ir.NumBase + 19: { // i64.le_u
+      case Ir.I64LeU: { // i64.le_u
         let a = load<u64>(fp + load<u32>(pc, 8)); let b = load<u64>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a <= b)); pc += 16; break;
       }
-      case Ir.NumBase + 20: { // i64.ge_s
+      case Ir.I64GeS: { // i64.ge_s
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a >= b)); pc += 16; break;
       }
-      case Ir.NumBase + 21: { // i64.ge_u
+      case Ir.I64GeU: { // i64.ge_u
         let a = load<u64>(fp + load<u32>(pc, 8)); let b = load<u64>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a >= b)); pc += 16; break;
       }
-      case Ir.NumBase + 22: { // f32.eq
+      case Ir.F32Eq: { // f32.eq
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a == b)); pc += 16; break;
       }
-      case Ir.NumBase + 23: { // f32.ne
+      case Ir.F32Ne: { // f32.ne
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a != b)); pc += 16; break;
       }
-      case Ir.NumBase + 24: { // f32.lt
+      case Ir.F32Lt: { // f32.lt
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a < b)); pc += 16; break;
       }
-      case Ir.NumBase + 25: { // f32.gt
+      case Ir.F32Gt: { // f32.gt
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a > b)); pc += 16; break;
       }
-      case Ir.NumBase + 26: { // f32.le
+      case Ir.F32Le: { // f32.le
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a <= b)); pc += 16; break;
       }
-      case Ir.NumBase + 27: { // f32.ge
+      case Ir.F32Ge: { // f32.ge
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a >= b)); pc += 16; break;
       }
-      case Ir.NumBase + 28: { // f64.eq
+      case Ir.F64Eq: { // f64.eq
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a == b)); pc += 16; break;
       }
-      case Ir.NumBase + 29: { // f64.ne
+      case Ir.F64Ne: { // f64.ne
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a != b)); pc += 16; break;
       }
-      case Ir.NumBase + 30: { // f64.lt
+      case Ir.F64Lt: { // f64.lt
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a < b)); pc += 16; break;
       }
-      case Ir.NumBase + 31: { // f64.gt
+      case Ir.F64Gt: { // f64.gt
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a > b)); pc += 16; break;
       }
-      case Ir.NumBase + 32: { // f64.le
+      case Ir.F64Le: { // f64.le
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a <= b)); pc += 16; break;
       }
-      case Ir.NumBase + 33: { // f64.ge
+      case Ir.F64Ge: { // f64.ge
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), <i32>(a >= b)); pc += 16; break;
       }
-      case Ir.NumBase + 34: { // i32.clz
+      case Ir.I32Clz: { // i32.clz
         let a = load<i32>(fp + load<u32>(pc, 8));
         store<i32>(fp + load<u32>(pc, 4), clz<i32>(a)); pc += 12; break;
       }
-      case Ir.NumBase + 35: { // i32.ctz
+      case Ir.I32Ctz: { // i32.ctz
         let a = load<i32>(fp + load<u32>(pc, 8));
         store<i32>(fp + load<u32>(pc, 4), ctz<i32>(a)); pc += 12; break;
       }
-      case Ir.NumBase + 36: { // i32.popcnt
+      case Ir.I32Popcnt: { // i32.popcnt
         let a = load<i32>(fp + load<u32>(pc, 8));
         store<i32>(fp + load<u32>(pc, 4), popcnt<i32>(a)); pc += 12; break;
       }
-      case Ir.NumBase + 37: { // i32.add
+      case Ir.I32Add: { // i32.add
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), a + b); pc += 16; break;
       }
-      case Ir.NumBase + 38: { // i32.sub
+      case Ir.I32Sub: { // i32.sub
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), a - b); pc += 16; break;
       }
-      case Ir.NumBase + 39: { // i32.mul
+      case Ir.I32Mul: { // i32.mul
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), a * b); pc += 16; break;
       }
-      case Ir.NumBase + 44: { // i32.and
+      case Ir.I32And: { // i32.and
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), a & b); pc += 16; break;
       }
-      case Ir.NumBase + 45: { // i32.or
+      case Ir.I32Or: { // i32.or
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), a | b); pc += 16; break;
       }
-      case Ir.NumBase + 46: { // i32.xor
+      case Ir.I32Xor: { // i32.xor
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), a ^ b); pc += 16; break;
       }
-      case Ir.NumBase + 47: { // i32.shl
+      case Ir.I32Shl: { // i32.shl
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), a << b); pc += 16; break;
       }
-      case Ir.NumBase + 48: { // i32.shr_s
+      case Ir.I32ShrS: { // i32.shr_s
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), a >> b); pc += 16; break;
       }
-      case Ir.NumBase + 49: { // i32.shr_u
+      case Ir.I32ShrU: { // i32.shr_u
         let a = load<u32>(fp + load<u32>(pc, 8)); let b = load<u32>(fp + load<u32>(pc, 12));
         store<u32>(fp + load<u32>(pc, 4), a >>> b); pc += 16; break;
       }
-      case Ir.NumBase + 50: { // i32.rotl
+      case Ir.I32Rotl: { // i32.rotl
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), rotl<i32>(a, b)); pc += 16; break;
       }
-      case Ir.NumBase + 51: { // i32.rotr
+      case Ir.I32Rotr: { // i32.rotr
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
         store<i32>(fp + load<u32>(pc, 4), rotr<i32>(a, b)); pc += 16; break;
       }
-      case Ir.NumBase + 52: { // i64.clz
+      case Ir.I64Clz: { // i64.clz
         let a = load<i64>(fp + load<u32>(pc, 8));
         store<i64>(fp + load<u32>(pc, 4), clz<i64>(a)); pc += 12; break;
       }
-      case Ir.NumBase + 53: { // i64.ctz
+      case Ir.I64Ctz: { // i64.ctz
         let a = load<i64>(fp + load<u32>(pc, 8));
         store<i64>(fp + load<u32>(pc, 4), ctz<i64>(a)); pc += 12; break;
       }
-      case Ir.NumBase + 54: { // i64.popcnt
+      case Ir.I64Popcnt: { // i64.popcnt
         let a = load<i64>(fp + load<u32>(pc, 8));
         store<i64>(fp + load<u32>(pc, 4), popcnt<i64>(a)); pc += 12; break;
       }
-      case Ir.NumBase + 55: { // i64.add
+      case Ir.I64Add: { // i64.add
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
         store<i64>(fp + load<u32>(pc, 4), a + b); pc += 16; break;
       }
-      case Ir.NumBase + 56: { // i64.sub
+      case Ir.I64Sub: { // i64.sub
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
         store<i64>(fp + load<u32>(pc, 4), a - b); pc += 16; break;
       }
-      case Ir.NumBase + 57: { // i64.mul
+      case Ir.I64Mul: { // i64.mul
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
         store<i64>(fp + load<u32>(pc, 4), a * b); pc += 16; break;
       }
-      case Ir.NumBase + 62: { // i64.and
+      case Ir.I64And: { // i64.and
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
         store<i64>(fp + load<u32>(pc, 4), a & b); pc += 16; break;
       }
-      case Ir.NumBase + 63: { // i64.or
+      case Ir.I64Or: { // i64.or
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
         store<i64>(fp + load<u32>(pc, 4), a | b); pc += 16; break;
       }
-      case Ir.NumBase + 64: { // i64.xor
+      case Ir.I64Xor: { // i64.xor
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
         store<i64>(fp + load<u32>(pc, 4), a ^ b); pc += 16; break;
       }
-      case Ir.NumBase + 65: { // i64.shl
+      case Ir.I64Shl: { // i64.shl
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
         store<i64>(fp + load<u32>(pc, 4), a << b); pc += 16; break;
       }
-      case Ir.NumBase + 66: { // i64.shr_s
+      case Ir.I64ShrS: { // i64.shr_s
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
         store<i64>(fp + load<u32>(pc, 4), a >> b); pc += 16; break;
       }
-      case Ir.NumBase + 67: { // i64.shr_u
+      case Ir.I64ShrU: { // i64.shr_u
         let a = load<u64>(fp + load<u32>(pc, 8)); let b = load<u64>(fp + load<u32>(pc, 12));
         store<u64>(fp + load<u32>(pc, 4), a >>> b); pc += 16; break;
       }
-      case Ir.NumBase + 68: { // i64.rotl
+      case Ir.I64Rotl: { // i64.rotl
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
         store<i64>(fp + load<u32>(pc, 4), rotl<i64>(a, b)); pc += 16; break;
       }
-      case Ir.NumBase + 69: { // i64.rotr
+      case Ir.I64Rotr: { // i64.rotr
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
         store<i64>(fp + load<u32>(pc, 4), rotr<i64>(a, b)); pc += 16; break;
       }
-      case Ir.NumBase + 70: { // f32.abs
+      case Ir.F32Abs: { // f32.abs
         let a = load<f32>(fp + load<u32>(pc, 8));
         store<f32>(fp + load<u32>(pc, 4), abs<f32>(a)); pc += 12; break;
       }
-      case Ir.NumBase + 71: { // f32.neg
+      case Ir.F32Neg: { // f32.neg
         let a = load<f32>(fp + load<u32>(pc, 8));
         store<f32>(fp + load<u32>(pc, 4), -a); pc += 12; break;
       }
-      case Ir.NumBase + 72: { // f32.ceil
+      case Ir.F32Ceil: { // f32.ceil
         let a = load<f32>(fp + load<u32>(pc, 8));
         store<f32>(fp + load<u32>(pc, 4), canonF32(ceil<f32>(a))); pc += 12; break;
       }
-      case Ir.NumBase + 73: { // f32.floor
+      case Ir.F32Floor: { // f32.floor
         let a = load<f32>(fp + load<u32>(pc, 8));
         store<f32>(fp + load<u32>(pc, 4), canonF32(floor<f32>(a))); pc += 12; break;
       }
-      case Ir.NumBase + 74: { // f32.trunc
+      case Ir.F32Trunc: { // f32.trunc
         let a = load<f32>(fp + load<u32>(pc, 8));
         store<f32>(fp + load<u32>(pc, 4), canonF32(trunc<f32>(a))); pc += 12; break;
       }
-      case Ir.NumBase + 75: { // f32.nearest
+      case Ir.F32Nearest: { // f32.nearest
         let a = load<f32>(fp + load<u32>(pc, 8));
         store<f32>(fp + load<u32>(pc, 4), canonF32(nearest<f32>(a))); pc += 12; break;
       }
-      case Ir.NumBase + 76: { // f32.sqrt
+      case Ir.F32Sqrt: { // f32.sqrt
         let a = load<f32>(fp + load<u32>(pc, 8));
         store<f32>(fp + load<u32>(pc, 4), canonF32(sqrt<f32>(a))); pc += 12; break;
       }
-      case Ir.NumBase + 77: { // f32.add
+      case Ir.F32Add: { // f32.add
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
         store<f32>(fp + load<u32>(pc, 4), canonF32(a + b)); pc += 16; break;
       }
-      case Ir.NumBase + 78: { // f32.sub
+      case Ir.F32Sub: { // f32.sub
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
         store<f32>(fp + load<u32>(pc, 4), canonF32(a - b)); pc += 16; break;
       }
-      case Ir.NumBase + 79: { // f32.mul
+      case Ir.F32Mul: { // f32.mul
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
         store<f32>(fp + load<u32>(pc, 4), canonF32(a * b)); pc += 16; break;
       }
-      case Ir.NumBase + 80: { // f32.div
+      case Ir.F32Div: { // f32.div
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
         store<f32>(fp + load<u32>(pc, 4), canonF32(a / b)); pc += 16; break;
       }
-      case Ir.NumBase + 81: { // f32.min
+      case Ir.F32Min: { // f32.min
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
         store<f32>(fp + load<u32>(pc, 4), canonF32(min<f32>(a, b))); pc += 16; break;
       }
-      case Ir.NumBase + 82: { // f32.max
+      case Ir.F32Max: { // f32.max
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
         store<f32>(fp + load<u32>(pc, 4), canonF32(max<f32>(a, b))); pc += 16; break;
       }
-      case Ir.NumBase + 83: { // f32.copysign
+      case Ir.F32Copysign: { // f32.copysign
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
         store<f32>(fp + load<u32>(pc, 4), copysign<f32>(a, b)); pc += 16; break;
       }
-      case Ir.NumBase + 84: { // f64.abs
+      case Ir.F64Abs: { // f64.abs
         let a = load<f64>(fp + load<u32>(pc, 8));
         store<f64>(fp + load<u32>(pc, 4), abs<f64>(a)); pc += 12; break;
       }
-      case Ir.NumBase + 85: { // f64.neg
+      case Ir.F64Neg: { // f64.neg
         let a = load<f64>(fp + load<u32>(pc, 8));
         store<f64>(fp + load<u32>(pc, 4), -a); pc += 12; break;
       }
-      case Ir.NumBase + 86: { // f64.ceil
+      case Ir.F64Ceil: { // f64.ceil
         let a = load<f64>(fp + load<u32>(pc, 8));
         store<f64>(fp + load<u32>(pc, 4), canonF64(ceil<f64>(a))); pc += 12; break;
       }
-      case Ir.NumBase + 87: { // f64.floor
+      case Ir.F64Floor: { // f64.floor
         let a = load<f64>(fp + load<u32>(pc, 8));
         store<f64>(fp + load<u32>(pc, 4), canonF64(floor<f64>(a))); pc += 12; break;
       }
-      case Ir.NumBase + 88: { // f64.trunc
+      case Ir.F64Trunc: { // f64.trunc
         let a = load<f64>(fp + load<u32>(pc, 8));
         store<f64>(fp + load<u32>(pc, 4), canonF64(trunc<f64>(a))); pc += 12; break;
       }
-      case Ir.NumBase + 89: { // f64.nearest
+      case Ir.F64Nearest: { // f64.nearest
         let a = load<f64>(fp + load<u32>(pc, 8));
         store<f64>(fp + load<u32>(pc, 4), canonF64(nearest<f64>(a))); pc += 12; break;
       }
-      case Ir.NumBase + 90: { // f64.sqrt
+      case Ir.F64Sqrt: { // f64.sqrt
         let a = load<f64>(fp + load<u32>(pc, 8));
         store<f64>(fp + load<u32>(pc, 4), canonF64(sqrt<f64>(a))); pc += 12; break;
       }
-      case Ir.NumBase + 91: { // f64.add
+      case Ir.F64Add: { // f64.add
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
         store<f64>(fp + load<u32>(pc, 4), canonF64(a + b)); pc += 16; break;
       }
-      case Ir.NumBase + 92: { // f64.sub
+      case Ir.F64Sub: { // f64.sub
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
         store<f64>(fp + load<u32>(pc, 4), canonF64(a - b)); pc += 16; break;
       }
-      case Ir.NumBase + 93: { // f64.mul
+      case Ir.F64Mul: { // f64.mul
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
         store<f64>(fp + load<u32>(pc, 4), canonF64(a * b)); pc += 16; break;
       }
-      case Ir.NumBase + 94: { // f64.div
+      case Ir.F64Div: { // f64.div
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
         store<f64>(fp + load<u32>(pc, 4), canonF64(a / b)); pc += 16; break;
       }
-      case Ir.NumBase + 95: { // f64.min
+      case Ir.F64Min: { // f64.min
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
         store<f64>(fp + load<u32>(pc, 4), canonF64(min<f64>(a, b))); pc += 16; break;
       }
-      case Ir.NumBase + 96: { // f64.max
+      case Ir.F64Max: { // f64.max
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
         store<f64>(fp + load<u32>(pc, 4), canonF64(max<f64>(a, b))); pc += 16; break;
       }
-      case Ir.NumBase + 97: { // f64.copysign
+      case Ir.F64Copysign: { // f64.copysign
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
         store<f64>(fp + load<u32>(pc, 4), copysign<f64>(a, b)); pc += 16; break;
       }
-      case Ir.NumBase + 98: { // i32.wrap_i64
+      case Ir.I32WrapI64: { // i32.wrap_i64
         let a = load<i64>(fp + load<u32>(pc, 8));
         store<i32>(fp + load<u32>(pc, 4), <i32>a); pc += 12; break;
       }
-      case Ir.NumBase + 103: { // i64.extend_i32_s
+      case Ir.I64ExtendI32S: { // i64.extend_i32_s
         let a = load<i32>(fp + load<u32>(pc, 8));
         store<i64>(fp + load<u32>(pc, 4), <i64>a); pc += 12; break;
       }
-      case Ir.NumBase + 104: { // i64.extend_i32_u
+      case Ir.I64ExtendI32U: { // i64.extend_i32_u
         let a = load<u32>(fp + load<u32>(pc, 8));
         store<i64>(fp + load<u32>(pc, 4), <i64>a); pc += 12; break;
       }
-      case Ir.NumBase + 109: { // f32.convert_i32_s
+      case Ir.F32ConvertI32S: { // f32.convert_i32_s
         let a = load<i32>(fp + load<u32>(pc, 8));
         store<f32>(fp + load<u32>(pc, 4), <f32>a); pc += 12; break;
       }
-      case Ir.NumBase + 110: { // f32.convert_i32_u
+      case Ir.F32ConvertI32U: { // f32.convert_i32_u
         let a = load<u32>(fp + load<u32>(pc, 8));
         store<f32>(fp + load<u32>(pc, 4), <f32>a); pc += 12; break;
       }
-      case Ir.NumBase + 111: { // f32.convert_i64_s
+      case Ir.F32ConvertI64S: { // f32.convert_i64_s
         let a = load<i64>(fp + load<u32>(pc, 8));
         store<f32>(fp + load<u32>(pc, 4), <f32>a); pc += 12; break;
       }
-      case Ir.NumBase + 112: { // f32.convert_i64_u
+      case Ir.F32ConvertI64U: { // f32.convert_i64_u
         let a = load<u64>(fp + load<u32>(pc, 8));
         store<f32>(fp + load<u32>(pc, 4), <f32>a); pc += 12; break;
       }
-      case Ir.NumBase + 113: { // f32.demote_f64
+      case Ir.F32DemoteF64: { // f32.demote_f64
         let a = load<f64>(fp + load<u32>(pc, 8));
         store<f32>(fp + load<u32>(pc, 4), canonF32(<f32>a)); pc += 12; break;
       }
-      case Ir.NumBase + 114: { // f64.convert_i32_s
+      case Ir.F64ConvertI32S: { // f64.convert_i32_s
         let a = load<i32>(fp + load<u32>(pc, 8));
         store<f64>(fp + load<u32>(pc, 4), <f64>a); pc += 12; break;
       }
-      case Ir.NumBase + 115: { // f64.convert_i32_u
+      case Ir.F64ConvertI32U: { // f64.convert_i32_u
         let a = load<u32>(fp + load<u32>(pc, 8));
         store<f64>(fp + load<u32>(pc, 4), <f64>a); pc += 12; break;
       }
-      case Ir.NumBase + 116: { // f64.convert_i64_s
+      case Ir.F64ConvertI64S: { // f64.convert_i64_s
         let a = load<i64>(fp + load<u32>(pc, 8));
         store<f64>(fp + load<u32>(pc, 4), <f64>a); pc += 12; break;
       }
-      case Ir.NumBase + 117: { // f64.convert_i64_u
+      case Ir.F64ConvertI64U: { // f64.convert_i64_u
         let a = load<u64>(fp + load<u32>(pc, 8));
         store<f64>(fp + load<u32>(pc, 4), <f64>a); pc += 12; break;
       }
-      case Ir.NumBase + 118: { // f64.promote_f32
+      case Ir.F64PromoteF32: { // f64.promote_f32
         let a = load<f32>(fp + load<u32>(pc, 8));
         store<f64>(fp + load<u32>(pc, 4), canonF64(<f64>a)); pc += 12; break;
       }
-      case Ir.NumBase + 119: { // i32.reinterpret_f32
+      case Ir.I32ReinterpretF32: { // i32.reinterpret_f32
         let a = load<i32>(fp + load<u32>(pc, 8));
         store<i32>(fp + load<u32>(pc, 4), a); pc += 12; break;
       }
-      case Ir.NumBase + 120: { // i64.reinterpret_f64
+      case Ir.I64ReinterpretF64: { // i64.reinterpret_f64
         let a = load<i64>(fp + load<u32>(pc, 8));
         store<i64>(fp + load<u32>(pc, 4), a); pc += 12; break;
       }
-      case Ir.NumBase + 121: { // f32.reinterpret_i32
+      case Ir.F32ReinterpretI32: { // f32.reinterpret_i32
         let a = load<i32>(fp + load<u32>(pc, 8));
         store<i32>(fp + load<u32>(pc, 4), a); pc += 12; break;
       }
-      case Ir.NumBase + 122: { // f64.reinterpret_i64
+      case Ir.F64ReinterpretI64: { // f64.reinterpret_i64
         let a = load<i64>(fp + load<u32>(pc, 8));
         store<i64>(fp + load<u32>(pc, 4), a); pc += 12; break;
       }
-      case Ir.NumBase + 123: { // i32.extend8_s
+      case Ir.I32Extend8S: { // i32.extend8_s
         let a = load<i32>(fp + load<u32>(pc, 8));
         store<i32>(fp + load<u32>(pc, 4), <i32><i8>a); pc += 12; break;
       }
-      case Ir.NumBase + 124: { // i32.extend16_s
+      case Ir.I32Extend16S: { // i32.extend16_s
         let a = load<i32>(fp + load<u32>(pc, 8));
         store<i32>(fp + load<u32>(pc, 4), <i32><i16>a); pc += 12; break;
       }
-      case Ir.NumBase + 125: { // i64.extend8_s
+      case Ir.I64Extend8S: { // i64.extend8_s
         let a = load<i64>(fp + load<u32>(pc, 8));
         store<i64>(fp + load<u32>(pc, 4), <i64><i8>a); pc += 12; break;
       }
-      case Ir.NumBase + 126: { // i64.extend16_s
+      case Ir.I64Extend16S: { // i64.extend16_s
         let a = load<i64>(fp + load<u32>(pc, 8));
         store<i64>(fp + load<u32>(pc, 4), <i64><i16>a); pc += 12; break;
       }
-      case Ir.NumBase + 127: { // i64.extend32_s
+      case Ir.I64Extend32S: { // i64.extend32_s
         let a = load<i64>(fp + load<u32>(pc, 8));
         store<i64>(fp + load<u32>(pc, 4), <i64><i32>a); pc += 12; break;
       }
       // ------------------------------------------------------------ numeric ops that can trap
-      case Ir.NumBase + 0x6D - 0x45: { // i32.div_s
+      case Ir.I32DivS: { // i32.div_s
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
         if (b == 0) return trapOut(Trap.IntegerDivideByZero, instId, <u32>(pc - codeBase), frameCount, fuel);
         if (a == i32.MIN_VALUE && b == -1) return trapOut(Trap.IntegerOverflow, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i32>(fp + load<u32>(pc, 4), a / b); pc += 16; break;
       }
-      case Ir.NumBase + 0x6E - 0x45: { // i32.div_u
+      case Ir.I32DivU: { // i32.div_u
         let a = load<u32>(fp + load<u32>(pc, 8)); let b = load<u32>(fp + load<u32>(pc, 12));
         if (b == 0) return trapOut(Trap.IntegerDivideByZero, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u32>(fp + load<u32>(pc, 4), a / b); pc += 16; break;
       }
-      case Ir.NumBase + 0x6F - 0x45: { // i32.rem_s
+      case Ir.I32RemS: { // i32.rem_s
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
         if (b == 0) return trapOut(Trap.IntegerDivideByZero, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i32>(fp + load<u32>(pc, 4), b == -1 ? 0 : a % b); pc += 16; break;
       }
-      case Ir.NumBase + 0x70 - 0x45: { // i32.rem_u
+      case Ir.I32RemU: { // i32.rem_u
         let a = load<u32>(fp + load<u32>(pc, 8)); let b = load<u32>(fp + load<u32>(pc, 12));
         if (b == 0) return trapOut(Trap.IntegerDivideByZero, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u32>(fp + load<u32>(pc, 4), a % b); pc += 16; break;
       }
-      case Ir.NumBase + 0x7F - 0x45: { // i64.div_s
+      case Ir.I64DivS: { // i64.div_s
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
         if (b == 0) return trapOut(Trap.IntegerDivideByZero, instId, <u32>(pc - codeBase), frameCount, fuel);
         if (a == i64.MIN_VALUE && b == -1) return trapOut(Trap.IntegerOverflow, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i64>(fp + load<u32>(pc, 4), a / b); pc += 16; break;
       }
-      case Ir.NumBase + 0x80 - 0x45: { // i64.div_u
+      case Ir.I64DivU: { // i64.div_u
         let a = load<u64>(fp + load<u32>(pc, 8)); let b = load<u64>(fp + load<u32>(pc, 12));
         if (b == 0) return trapOut(Trap.IntegerDivideByZero, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u64>(fp + load<u32>(pc, 4), a / b); pc += 16; break;
       }
-      case Ir.NumBase + 0x81 - 0x45: { // i64.rem_s
+      case Ir.I64RemS: { // i64.rem_s
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
         if (b == 0) return trapOut(Trap.IntegerDivideByZero, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i64>(fp + load<u32>(pc, 4), b == -1 ? 0 : a % b); pc += 16; break;
       }
-      case Ir.NumBase + 0x82 - 0x45: { // i64.rem_u
+      case Ir.I64RemU: { // i64.rem_u
         let a = load<u64>(fp + load<u32>(pc, 8)); let b = load<u64>(fp + load<u32>(pc, 12));
         if (b == 0) return trapOut(Trap.IntegerDivideByZero, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u64>(fp + load<u32>(pc, 4), a % b); pc += 16; break;
       }
       // Trapping float -> int: NaN is an invalid conversion, out of range an overflow.
-      case Ir.NumBase + 0xA8 - 0x45: { // i32.trunc_f32_s
+      case Ir.I32TruncF32S: { // i32.trunc_f32_s
         let a = load<f32>(fp + load<u32>(pc, 8));
         let t = truncCheck(<f64>a, -2147483649.0, 2147483648.0);
         if (t != Trap.None) return trapOut(t, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i32>(fp + load<u32>(pc, 4), <i32>a); pc += 12; break;
       }
-      case Ir.NumBase + 0xA9 - 0x45: { // i32.trunc_f32_u
+      case Ir.I32TruncF32U: { // i32.trunc_f32_u
         let a = load<f32>(fp + load<u32>(pc, 8));
         let t = truncCheck(<f64>a, -1.0, 4294967296.0);
         if (t != Trap.None) return trapOut(t, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u32>(fp + load<u32>(pc, 4), <u32>a); pc += 12; break;
       }
-      case Ir.NumBase + 0xAA - 0x45: { // i32.trunc_f64_s
+      case Ir.I32TruncF64S: { // i32.trunc_f64_s
         let a = load<f64>(fp + load<u32>(pc, 8));
         let t = truncCheck(a, -2147483649.0, 2147483648.0);
         if (t != Trap.None) return trapOut(t, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i32>(fp + load<u32>(pc, 4), <i32>a); pc += 12; break;
       }
-      case Ir.NumBase + 0xAB - 0x45: { // i32.trunc_f64_u
+      case Ir.I32TruncF64U: { // i32.trunc_f64_u
         let a = load<f64>(fp + load<u32>(pc, 8));
         let t = truncCheck(a, -1.0, 4294967296.0);
         if (t != Trap.None) return trapOut(t, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u32>(fp + load<u32>(pc, 4), <u32>a); pc += 12; break;
       }
-      case Ir.NumBase + 0xAE - 0x45: { // i64.trunc_f32_s
+      case Ir.I64TruncF32S: { // i64.trunc_f32_s
         let a = load<f32>(fp + load<u32>(pc, 8));
         let t = truncCheckS64(<f64>a);
         if (t != Trap.None) return trapOut(t, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i64>(fp + load<u32>(pc, 4), <i64>a); pc += 12; break;
       }
-      case Ir.NumBase + 0xAF - 0x45: { // i64.trunc_f32_u
+      case Ir.I64TruncF32U: { // i64.trunc_f32_u
         let a = load<f32>(fp + load<u32>(pc, 8));
         let t = truncCheck(<f64>a, -1.0, 18446744073709551616.0);
         if (t != Trap.None) return trapOut(t, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u64>(fp + load<u32>(pc, 4), <u64>a); pc += 12; break;
       }
-      case Ir.NumBase + 0xB0 - 0x45: { // i64.trunc_f64_s
+      case Ir.I64TruncF64S: { // i64.trunc_f64_s
         let a = load<f64>(fp + load<u32>(pc, 8));
         let t = truncCheckS64(a);
         if (t != Trap.None) return trapOut(t, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i64>(fp + load<u32>(pc, 4), <i64>a); pc += 12; break;
       }
-      case Ir.NumBase + 0xB1 - 0x45: { // i64.trunc_f64_u
+      case Ir.I64TruncF64U: { // i64.trunc_f64_u
         let a = load<f64>(fp + load<u32>(pc, 8));
         let t = truncCheck(a, -1.0, 18446744073709551616.0);
         if (t != Trap.None) return trapOut(t, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u64>(fp + load<u32>(pc, 4), <u64>a); pc += 12; break;
       }
       // Saturating float -> int (0xFC 0..7): the host conversions saturate already.
-      case Ir.SatBase + 0: { store<i32>(fp + load<u32>(pc, 4), satI32(<f64>load<f32>(fp + load<u32>(pc, 8)))); pc += 12; break; }
-      case Ir.SatBase + 1: { store<u32>(fp + load<u32>(pc, 4), satU32(<f64>load<f32>(fp + load<u32>(pc, 8)))); pc += 12; break; }
-      case Ir.SatBase + 2: { store<i32>(fp + load<u32>(pc, 4), satI32(load<f64>(fp + load<u32>(pc, 8)))); pc += 12; break; }
-      case Ir.SatBase + 3: { store<u32>(fp + load<u32>(pc, 4), satU32(load<f64>(fp + load<u32>(pc, 8)))); pc += 12; break; }
-      case Ir.SatBase + 4: { store<i64>(fp + load<u32>(pc, 4), satI64(<f64>load<f32>(fp + load<u32>(pc, 8)))); pc += 12; break; }
-      case Ir.SatBase + 5: { store<u64>(fp + load<u32>(pc, 4), satU64(<f64>load<f32>(fp + load<u32>(pc, 8)))); pc += 12; break; }
-      case Ir.SatBase + 6: { store<i64>(fp + load<u32>(pc, 4), satI64(load<f64>(fp + load<u32>(pc, 8)))); pc += 12; break; }
-      case Ir.SatBase + 7: { store<u64>(fp + load<u32>(pc, 4), satU64(load<f64>(fp + load<u32>(pc, 8)))); pc += 12; break; }
+      case Ir.I32TruncSatF32S: { store<i32>(fp + load<u32>(pc, 4), satI32(<f64>load<f32>(fp + load<u32>(pc, 8)))); pc += 12; break; }
+      case Ir.I32TruncSatF32U: { store<u32>(fp + load<u32>(pc, 4), satU32(<f64>load<f32>(fp + load<u32>(pc, 8)))); pc += 12; break; }
+      case Ir.I32TruncSatF64S: { store<i32>(fp + load<u32>(pc, 4), satI32(load<f64>(fp + load<u32>(pc, 8)))); pc += 12; break; }
+      case Ir.I32TruncSatF64U: { store<u32>(fp + load<u32>(pc, 4), satU32(load<f64>(fp + load<u32>(pc, 8)))); pc += 12; break; }
+      case Ir.I64TruncSatF32S: { store<i64>(fp + load<u32>(pc, 4), satI64(<f64>load<f32>(fp + load<u32>(pc, 8)))); pc += 12; break; }
+      case Ir.I64TruncSatF32U: { store<u64>(fp + load<u32>(pc, 4), satU64(<f64>load<f32>(fp + load<u32>(pc, 8)))); pc += 12; break; }
+      case Ir.I64TruncSatF64S: { store<i64>(fp + load<u32>(pc, 4), satI64(load<f64>(fp + load<u32>(pc, 8)))); pc += 12; break; }
+      case Ir.I64TruncSatF64U: { store<u64>(fp + load<u32>(pc, 4), satU64(load<f64>(fp + load<u32>(pc, 8)))); pc += 12; break; }
 
       // ------------------------------------------------------------ fused forms (compile/ir.ts)
-      case Ir.ImmBase + 0: { // i32.eq with a constant
+      case Ir.I32EqImm: { // i32.eq with a constant
         store<i32>(fp + load<u32>(pc, 4), <i32>(load<i32>(fp + load<u32>(pc, 8)) == load<i32>(pc, 12))); pc += 16; break;
       }
-      case Ir.ImmBase + 1: { // i32.ne with a constant
+      case Ir.I32NeImm: { // i32.ne with a constant
         store<i32>(fp + load<u32>(pc, 4), <i32>(load<i32>(fp + load<u32>(pc, 8)) != load<i32>(pc, 12))); pc += 16; break;
       }
-      case Ir.ImmBase + 2: { // i32.lt_s with a constant
+      case Ir.I32LtSImm: { // i32.lt_s with a constant
         store<i32>(fp + load<u32>(pc, 4), <i32>(load<i32>(fp + load<u32>(pc, 8)) < load<i32>(pc, 12))); pc += 16; break;
       }
-      case Ir.ImmBase + 3: { // i32.lt_u with a constant
+      case Ir.I32LtUImm: { // i32.lt_u with a constant
         store<i32>(fp + load<u32>(pc, 4), <i32>(load<u32>(fp + load<u32>(pc, 8)) < load<u32>(pc, 12))); pc += 16; break;
       }
-      case Ir.ImmBase + 4: { // i32.gt_s with a constant
+      case Ir.I32GtSImm: { // i32.gt_s with a constant
         store<i32>(fp + load<u32>(pc, 4), <i32>(load<i32>(fp + load<u32>(pc, 8)) > load<i32>(pc, 12))); pc += 16; break;
       }
-      case Ir.ImmBase + 5: { // i32.gt_u with a constant
+      case Ir.I32GtUImm: { // i32.gt_u with a constant
         store<i32>(fp + load<u32>(pc, 4), <i32>(load<u32>(fp + load<u32>(pc, 8)) > load<u32>(pc, 12))); pc += 16; break;
       }
-      case Ir.ImmBase + 6: { // i32.le_s with a constant
+      case Ir.I32LeSImm: { // i32.le_s with a constant
         store<i32>(fp + load<u32>(pc, 4), <i32>(load<i32>(fp + load<u32>(pc, 8)) <= load<i32>(pc, 12))); pc += 16; break;
       }
-      case Ir.ImmBase + 7: { // i32.le_u with a constant
+      case Ir.I32LeUImm: { // i32.le_u with a constant
         store<i32>(fp + load<u32>(pc, 4), <i32>(load<u32>(fp + load<u32>(pc, 8)) <= load<u32>(pc, 12))); pc += 16; break;
       }
-      case Ir.ImmBase + 8: { // i32.ge_s with a constant
+      case Ir.I32GeSImm: { // i32.ge_s with a constant
         store<i32>(fp + load<u32>(pc, 4), <i32>(load<i32>(fp + load<u32>(pc, 8)) >= load<i32>(pc, 12))); pc += 16; break;
       }
-      case Ir.ImmBase + 9: { // i32.ge_u with a constant
+      case Ir.I32GeUImm: { // i32.ge_u with a constant
         store<i32>(fp + load<u32>(pc, 4), <i32>(load<u32>(fp + load<u32>(pc, 8)) >= load<u32>(pc, 12))); pc += 16; break;
       }
-      case Ir.ImmBase + 36: { // i32.add with a constant
+      case Ir.I32AddImm: { // i32.add with a constant
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
         store<i32>(fp + load<u32>(pc, 4), a + b); pc += 16; break;
       }
-      case Ir.ImmBase + 38: { // i32.mul with a constant
+      case Ir.I32MulImm: { // i32.mul with a constant
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
         store<i32>(fp + load<u32>(pc, 4), a * b); pc += 16; break;
       }
-      case Ir.ImmBase + 43: { // i32.and with a constant
+      case Ir.I32AndImm: { // i32.and with a constant
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
         store<i32>(fp + load<u32>(pc, 4), a & b); pc += 16; break;
       }
-      case Ir.ImmBase + 44: { // i32.or with a constant
+      case Ir.I32OrImm: { // i32.or with a constant
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
         store<i32>(fp + load<u32>(pc, 4), a | b); pc += 16; break;
       }
-      case Ir.ImmBase + 45: { // i32.xor with a constant
+      case Ir.I32XorImm: { // i32.xor with a constant
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
         store<i32>(fp + load<u32>(pc, 4), a ^ b); pc += 16; break;
       }
-      case Ir.ImmBase + 46: { // i32.shl with a constant
+      case Ir.I32ShlImm: { // i32.shl with a constant
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
         store<i32>(fp + load<u32>(pc, 4), a << b); pc += 16; break;
       }
-      case Ir.ImmBase + 47: { // i32.shr_s with a constant
+      case Ir.I32ShrSImm: { // i32.shr_s with a constant
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
         store<i32>(fp + load<u32>(pc, 4), a >> b); pc += 16; break;
       }
-      case Ir.ImmBase + 48: { // i32.shr_u with a constant
+      case Ir.I32ShrUImm: { // i32.shr_u with a constant
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
         store<i32>(fp + load<u32>(pc, 4), <i32>(<u32>a >>> <u32>b)); pc += 16; break;
       }
-      case Ir.ImmBase + 49: { // i32.rotl with a constant
+      case Ir.I32RotlImm: { // i32.rotl with a constant
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
         store<i32>(fp + load<u32>(pc, 4), rotl<i32>(a, b)); pc += 16; break;
       }
-      case Ir.ImmBase + 50: { // i32.rotr with a constant
+      case Ir.I32RotrImm: { // i32.rotr with a constant
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
         store<i32>(fp + load<u32>(pc, 4), rotr<i32>(a, b)); pc += 16; break;
       }
-      case Ir.JumpCmpBase + 0: { // br_if (i32.eq a b)
+      case Ir.JumpI32Eq: { // br_if (i32.eq a b)
         if (load<i32>(fp + load<u32>(pc, 4)) == load<i32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
         if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
-      case Ir.JumpCmpBase + 1: { // br_if (i32.ne a b)
+      case Ir.JumpI32Ne: { // br_if (i32.ne a b)
         if (load<i32>(fp + load<u32>(pc, 4)) != load<i32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
         if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
-      case Ir.JumpCmpBase + 2: { // br_if (i32.lt_s a b)
+      case Ir.JumpI32LtS: { // br_if (i32.lt_s a b)
         if (load<i32>(fp + load<u32>(pc, 4)) < load<i32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
         if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
-      case Ir.JumpCmpBase + 3: { // br_if (i32.lt_u a b)
+      case Ir.JumpI32LtU: { // br_if (i32.lt_u a b)
         if (load<u32>(fp + load<u32>(pc, 4)) < load<u32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
         if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
-      case Ir.JumpCmpBase + 4: { // br_if (i32.gt_s a b)
+      case Ir.JumpI32GtS: { // br_if (i32.gt_s a b)
         if (load<i32>(fp + load<u32>(pc, 4)) > load<i32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
         if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
-      case Ir.JumpCmpBase + 5: { // br_if (i32.gt_u a b)
+      case Ir.JumpI32GtU: { // br_if (i32.gt_u a b)
         if (load<u32>(fp + load<u32>(pc, 4)) > load<u32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
         if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
-      case Ir.JumpCmpBase + 6: { // br_if (i32.le_s a b)
+      case Ir.JumpI32LeS: { // br_if (i32.le_s a b)
         if (load<i32>(fp + load<u32>(pc, 4)) <= load<i32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
         if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
-      case Ir.JumpCmpBase + 7: { // br_if (i32.le_u a b)
+      case Ir.JumpI32LeU: { // br_if (i32.le_u a b)
         if (load<u32>(fp + load<u32>(pc, 4)) <= load<u32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
         if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
-      case Ir.JumpCmpBase + 8: { // br_if (i32.ge_s a b)
+      case Ir.JumpI32GeS: { // br_if (i32.ge_s a b)
         if (load<i32>(fp + load<u32>(pc, 4)) >= load<i32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
         if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
-      case Ir.JumpCmpBase + 9: { // br_if (i32.ge_u a b)
+      case Ir.JumpI32GeU: { // br_if (i32.ge_u a b)
         if (load<u32>(fp + load<u32>(pc, 4)) >= load<u32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
         if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
-      case Ir.JumpCmpImmBase + 0: { // br_if (i32.eq a const)
+      case Ir.JumpI32EqImm: { // br_if (i32.eq a const)
         if (load<i32>(fp + load<u32>(pc, 4)) == load<i32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
         if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
-      case Ir.JumpCmpImmBase + 1: { // br_if (i32.ne a const)
+      case Ir.JumpI32NeImm: { // br_if (i32.ne a const)
         if (load<i32>(fp + load<u32>(pc, 4)) != load<i32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
         if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
-      case Ir.JumpCmpImmBase + 2: { // br_if (i32.lt_s a const)
+      case Ir.JumpI32LtSImm: { // br_if (i32.lt_s a const)
         if (load<i32>(fp + load<u32>(pc, 4)) < load<i32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
         if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
-      case Ir.JumpCmpImmBase + 3: { // br_if (i32.lt_u a const)
+      case Ir.JumpI32LtUImm: { // br_if (i32.lt_u a const)
         if (load<u32>(fp + load<u32>(pc, 4)) < load<u32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
         if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
-      case Ir.JumpCmpImmBase + 4: { // br_if (i32.gt_s a const)
+      case Ir.JumpI32GtSImm: { // br_if (i32.gt_s a const)
         if (load<i32>(fp + load<u32>(pc, 4)) > load<i32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
         if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
-      case Ir.JumpCmpImmBase + 5: { // br_if (i32.gt_u a const)
+      case Ir.JumpI32GtUImm: { // br_if (i32.gt_u a const)
         if (load<u32>(fp + load<u32>(pc, 4)) > load<u32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
         if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
-      case Ir.JumpCmpImmBase + 6: { // br_if (i32.le_s a const)
+      case Ir.JumpI32LeSImm: { // br_if (i32.le_s a const)
         if (load<i32>(fp + load<u32>(pc, 4)) <= load<i32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
         if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
-      case Ir.JumpCmpImmBase + 7: { // br_if (i32.le_u a const)
+      case Ir.JumpI32LeUImm: { // br_if (i32.le_u a const)
         if (load<u32>(fp + load<u32>(pc, 4)) <= load<u32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
         if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
-      case Ir.JumpCmpImmBase + 8: { // br_if (i32.ge_s a const)
+      case Ir.JumpI32GeSImm: { // br_if (i32.ge_s a const)
         if (load<i32>(fp + load<u32>(pc, 4)) >= load<i32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
         if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
-      case Ir.JumpCmpImmBase + 9: { // br_if (i32.ge_u a const)
+      case Ir.JumpI32GeUImm: { // br_if (i32.ge_u a const)
         if (load<u32>(fp + load<u32>(pc, 4)) >= load<u32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
         else pc += 16;
         if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
 
-      case Ir.LoadAddBase + 0: { // i32.load of (a + imm)
+      case Ir.I32LoadAdd: { // i32.load of (a + imm)
         let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i32>(fp + load<u32>(pc, 4), load<i32>(memBase + <usize>ea)); pc += 20; break;
       }
-      case Ir.LoadAddBase + 1: { // i64.load of (a + imm)
+      case Ir.I64LoadAdd: { // i64.load of (a + imm)
         let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 8 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i64>(fp + load<u32>(pc, 4), load<i64>(memBase + <usize>ea)); pc += 20; break;
       }
-      case Ir.LoadAddBase + 2: { // f32.load of (a + imm)
+      case Ir.F32LoadAdd: { // f32.load of (a + imm)
         let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u32>(fp + load<u32>(pc, 4), load<u32>(memBase + <usize>ea)); pc += 20; break;
       }
-      case Ir.LoadAddBase + 3: { // f64.load of (a + imm)
+      case Ir.F64LoadAdd: { // f64.load of (a + imm)
         let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 8 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u64>(fp + load<u32>(pc, 4), load<u64>(memBase + <usize>ea)); pc += 20; break;
       }
-      case Ir.LoadAddBase + 4: { // i32.load8_s of (a + imm)
+      case Ir.I32Load8SAdd: { // i32.load8_s of (a + imm)
         let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i32>(fp + load<u32>(pc, 4), <i32>load<i8>(memBase + <usize>ea)); pc += 20; break;
       }
-      case Ir.LoadAddBase + 5: { // i32.load8_u of (a + imm)
+      case Ir.I32Load8UAdd: { // i32.load8_u of (a + imm)
         let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u32>(fp + load<u32>(pc, 4), <u32>load<u8>(memBase + <usize>ea)); pc += 20; break;
       }
-      case Ir.LoadAddBase + 6: { // i32.load16_s of (a + imm)
+      case Ir.I32Load16SAdd: { // i32.load16_s of (a + imm)
         let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i32>(fp + load<u32>(pc, 4), <i32>load<i16>(memBase + <usize>ea)); pc += 20; break;
       }
-      case Ir.LoadAddBase + 7: { // i32.load16_u of (a + imm)
+      case Ir.I32Load16UAdd: { // i32.load16_u of (a + imm)
         let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u32>(fp + load<u32>(pc, 4), <u32>load<u16>(memBase + <usize>ea)); pc += 20; break;
       }
-      case Ir.LoadAddBase + 8: { // i64.load8_s of (a + imm)
+      case Ir.I64Load8SAdd: { // i64.load8_s of (a + imm)
         let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i64>(fp + load<u32>(pc, 4), <i64>load<i8>(memBase + <usize>ea)); pc += 20; break;
       }
-      case Ir.LoadAddBase + 9: { // i64.load8_u of (a + imm)
+      case Ir.I64Load8UAdd: { // i64.load8_u of (a + imm)
         let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u64>(fp + load<u32>(pc, 4), <u64>load<u8>(memBase + <usize>ea)); pc += 20; break;
       }
-      case Ir.LoadAddBase + 10: { // i64.load16_s of (a + imm)
+      case Ir.I64Load16SAdd: { // i64.load16_s of (a + imm)
         let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i64>(fp + load<u32>(pc, 4), <i64>load<i16>(memBase + <usize>ea)); pc += 20; break;
       }
-      case Ir.LoadAddBase + 11: { // i64.load16_u of (a + imm)
+      case Ir.I64Load16UAdd: { // i64.load16_u of (a + imm)
         let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u64>(fp + load<u32>(pc, 4), <u64>load<u16>(memBase + <usize>ea)); pc += 20; break;
       }
-      case Ir.LoadAddBase + 12: { // i64.load32_s of (a + imm)
+      case Ir.I64Load32SAdd: { // i64.load32_s of (a + imm)
         let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i64>(fp + load<u32>(pc, 4), <i64>load<i32>(memBase + <usize>ea)); pc += 20; break;
       }
-      case Ir.LoadAddBase + 13: { // i64.load32_u of (a + imm)
+      case Ir.I64Load32UAdd: { // i64.load32_u of (a + imm)
         let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
