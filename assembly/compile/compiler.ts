@@ -23,7 +23,7 @@ import { Reader } from "../binary/reader";
 import { skipInstruction } from "../binary/decoder";
 import { Module, FuncType, ValType } from "../binary/module";
 import { Op, OpFC } from "../binary/opcodes";
-import { Ir, numIsUnary, hasImmForm, negateCmp } from "./ir";
+import { Ir, numIsUnary, hasImmForm, negateCmp, immOp } from "./ir";
 import { CompiledModule, FUNC_INFO_WORDS } from "./compiled";
 import { fuelCost } from "../exec/fuel";
 import { limits } from "../runtime/limits";
@@ -432,7 +432,7 @@ export class Compiler {
         // Temps are positional: read the other operand from wherever it is
         let a = this.operand(constAt == h - 1 ? h - 2 : h - 1);
         this.height -= 2;
-        this.op(Ir.ImmBase + w - 0x46); let d = this.code.length;
+        this.op(immOp(w)); let d = this.code.length;
         this.w(this.canon(this.height)); this.w(a); this.w(imm);
         this.pushResult(d);
         return;
@@ -565,7 +565,7 @@ export class Compiler {
     let h = this.height - 1;
     // `i32.add x, imm` feeding the address: one op computes both (the add still wraps at 32 bits)
     if (this.kinds[h] == K.Temp && this.lastDstWord >= 0 && this.lastDstHeight == h
-        && this.code[this.lastDstWord - 1] == <u32>Ir.ImmBase + 0x6A - 0x46) {
+        && this.code[this.lastDstWord - 1] == <u32>Ir.I32AddImm) {
       let opPos = this.lastDstWord - 1;
       let a = this.code[opPos + 2];
       let imm = this.code[opPos + 3];

@@ -63,12 +63,12 @@ export const enum Ir {
   SatBase = 185,         // +(0xFC sub 0..7), 8 ops: dst, a
 
   // Fused forms (compile/compiler.ts picks them; semantics as the Wasm ops).
-  ImmBase = 193,         // +(op-0x46), i32 binary op with a constant right operand: dst, a, imm
-  JumpCmpBase = 244,     // +(op-0x46), i32 compare then branch if true: a, b, target
-  JumpCmpImmBase = 254,  // +(op-0x46), the same against a constant: a, imm, target
-  LoadAddBase = 264,     // +(op-0x28), load from (a + imm, wrapping at 32 bits) + offset: dst, a, imm, offset
+  ImmBase = 193,         // +immIndex(op), 21 ops: i32 binary op with a constant right operand: dst, a, imm
+  JumpCmpBase = 214,     // +(op-0x46), i32 compare then branch if true: a, b, target
+  JumpCmpImmBase = 224,  // +(op-0x46), the same against a constant: a, imm, target
+  LoadAddBase = 234,     // +(op-0x28), load from (a + imm, wrapping at 32 bits) + offset: dst, a, imm, offset
 
-  Count = 278,
+  Count = 248,           // at most 256: the loop dispatches on the op word's low byte
 
   // ---- every ranged op by name (the dispatch loop's case labels: literal
   // constants keep its switch one jump table; see docs/internal-code.md)
@@ -239,7 +239,7 @@ export const enum Ir {
   I64TruncSatF64S = SatBase + 6,
   I64TruncSatF64U = SatBase + 7,
 
-  // ImmBase + (op - 0x46): the i32 op with a constant right operand
+  // ImmBase + immIndex(op): the i32 op with a constant right operand
   I32EqImm = ImmBase + 0,
   I32NeImm = ImmBase + 1,
   I32LtSImm = ImmBase + 2,
@@ -250,17 +250,17 @@ export const enum Ir {
   I32LeUImm = ImmBase + 7,
   I32GeSImm = ImmBase + 8,
   I32GeUImm = ImmBase + 9,
-  I32AddImm = ImmBase + 36,
-  I32SubImm = ImmBase + 37,
-  I32MulImm = ImmBase + 38,
-  I32AndImm = ImmBase + 43,
-  I32OrImm = ImmBase + 44,
-  I32XorImm = ImmBase + 45,
-  I32ShlImm = ImmBase + 46,
-  I32ShrSImm = ImmBase + 47,
-  I32ShrUImm = ImmBase + 48,
-  I32RotlImm = ImmBase + 49,
-  I32RotrImm = ImmBase + 50,
+  I32AddImm = ImmBase + 10,
+  I32SubImm = ImmBase + 11,
+  I32MulImm = ImmBase + 12,
+  I32AndImm = ImmBase + 13,
+  I32OrImm = ImmBase + 14,
+  I32XorImm = ImmBase + 15,
+  I32ShlImm = ImmBase + 16,
+  I32ShrSImm = ImmBase + 17,
+  I32ShrUImm = ImmBase + 18,
+  I32RotlImm = ImmBase + 19,
+  I32RotrImm = ImmBase + 20,
 
   // JumpCmpBase + (op - 0x46): compare, jump if true
   JumpI32Eq = JumpCmpBase + 0,
@@ -301,6 +301,13 @@ export const enum Ir {
   I64Load16UAdd = LoadAddBase + 11,
   I64Load32SAdd = LoadAddBase + 12,
   I64Load32UAdd = LoadAddBase + 13,
+}
+
+/** The ImmBase form of i32 binary op `wasmOp` (hasImmForm(wasmOp) must hold): the 21 forms are dense. */
+export function immOp(wasmOp: u32): u32 {
+  if (wasmOp <= 0x4F) return <u32>Ir.ImmBase + wasmOp - 0x46;       // eq .. ge_u:  0..9
+  if (wasmOp <= 0x6C) return <u32>Ir.ImmBase + 10 + wasmOp - 0x6A;  // add sub mul: 10..12
+  return <u32>Ir.ImmBase + 13 + wasmOp - 0x71;                       // and .. rotr: 13..20
 }
 
 /** i32 binary Wasm ops that have an ImmBase form (no traps, no special cases). */
@@ -359,4 +366,4 @@ export function numIsUnary(wasmOp: u32): bool {
 }
 
 /** Version of this encoding; snapshots record it (compiled code is derived, never stored). */
-export const IR_VERSION: u32 = 2;
+export const IR_VERSION: u32 = 3;
