@@ -17,6 +17,11 @@
 #   --stats      also print '#' lines: slices, C stack high-water, arena use
 #   --icount     print "# instructions: N" for the guest call (qemu.sh runs
 #                QEMU with -icount shift=0 then)
+#   --snapshot-in FILE   QEMU boards: instead of --invoke, continue the call
+#                in progress of a snapshot container (`wrt run/resume
+#                --snapshot-out`), read from FILE at run time (semihosting)
+#   --snapshot-out FILE  QEMU boards: when the call runs out of fuel, write
+#                the container for `wrt resume` to FILE (semihosting)
 #   --unchecked  drop wasm2c's bounds checks on the interpreter's own memory
 #                accesses (about 38% less code on Cortex-M; an interpreter bug
 #                is then not caught as a fault)
@@ -36,8 +41,11 @@ usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" | sed 's/^# \{0,1\}//' >&2;
 board="$1"; guest="$2"; shift 2
 orig_args=("$@")
 unchecked=0; invoke=""; then=""; max_pages=""; smash=0; args=(); fuel=-1; slice=0; arena=""; opt=-Os; stats=0; icount=0; out_elf=""
+snap_in=""; snap_out=""
 while [ $# -gt 0 ]; do
   case "$1" in
+    --snapshot-in) snap_in="${2:?}"; shift 2 ;;
+    --snapshot-out) snap_out="${2:?}"; shift 2 ;;
     --invoke) [ $# -ge 2 ] || usage; invoke="$2"; shift 2
               while [ $# -gt 0 ] && ! [[ "$1" =~ ^--[a-z] ]]; do args+=("$1"); shift; done ;;
     --fuel) fuel="${2:?}"; shift 2 ;;
@@ -63,6 +71,12 @@ arena="${arena:-$ARENA_DEFAULT}"
 [[ "$opt" =~ ^-O[0-3sz]$ ]] || die "--opt takes -Os, -O2, ..."
 [ -f "$guest" ] || die "no such guest file $guest"
 guest="$(cd "$(dirname "$guest")" && pwd)/$(basename "$guest")"
+if [ -n "$snap_in$snap_out" ]; then # host files by semihosting: absolute paths (QEMU's working directory may differ)
+  [ -n "${QEMU:-}" ] || die "--snapshot-in/--snapshot-out need semihosting: QEMU boards only"
+  [ -z "$snap_in" ] || [ -z "$invoke" ] || die "--snapshot-in continues a call: no --invoke"
+  if [ -n "$snap_in" ]; then [ -f "$snap_in" ] || die "no such snapshot file $snap_in"; snap_in="$(cd "$(dirname "$snap_in")" && pwd)/$(basename "$snap_in")"; fi
+  if [ -n "$snap_out" ]; then snap_out="$(cd "$(dirname "$snap_out")" && pwd)/$(basename "$snap_out")" || die "no directory for $snap_out"; fi
+fi
 command -v "$CC" >/dev/null || die "$CC not found (Debian packages: $APT)"
 
 # 1. The C translation of the interpreter.
@@ -99,6 +113,7 @@ compile "$root/host-shims/c/wrt_rt_bare.c" "$obj/wrt_rt_bare_$arena.o" -Wall -We
 
 # 3. The guest and its configuration.
 key="$(printf '%s\n' "$guest" "$invoke" "${args[@]+"${args[@]}"}" "$fuel" "$slice" "$stats" "$arena" "$icount" "then:$then" "max:$max_pages" "smash:$smash" | sha256sum | cut -c1-12)"
+[ -z "$snap_in$snap_out" ] || key="$(printf '%s\n' "$key" "in:$snap_in" "out:$snap_out" | sha256sum | cut -c1-12)"
 work="$obj/run-$key"
 mkdir -p "$work"
 cstr() { local s="${1//\\/\\\\}"; printf '"%s"' "${s//\"/\\\"}"; }
@@ -117,6 +132,8 @@ cstr() { local s="${1//\\/\\\\}"; printf '"%s"' "${s//\"/\\\"}"; }
   echo "#define WRT_SLICE $slice"
   echo "#define WRT_STATS $stats"
   echo "#define WRT_ICOUNT $icount"
+  if [ -n "$snap_in" ]; then echo "#define WRT_SNAPSHOT_IN $(cstr "$snap_in")"; fi
+  if [ -n "$snap_out" ]; then echo "#define WRT_SNAPSHOT_OUT $(cstr "$snap_out")"; fi
 } > "$work/guest_cfg.h"
 cat > "$work/guest.S" <<ASM
   .section .rodata.guest, "a"

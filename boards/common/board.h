@@ -24,6 +24,11 @@ __attribute__((noreturn)) void board_halt(int status);
 void board_icount_start(void);
 uint64_t board_icount(void);
 
+/* QEMU boards: an ARM semihosting call (op, parameter block), answered by
+ * the host (QEMU -semihosting): file I/O for `--snapshot-in/--snapshot-out`
+ * (firmware.c). Not on the real boards (no debugger attached). */
+long board_semihost(int op, void *arg);
+
 /* Set by the startup code: the C stack, painted with STACK_PAINT below sp. */
 extern uint32_t __stack_bottom[], __stack_top[];
 #define STACK_PAINT 0xA5A5A5A5u

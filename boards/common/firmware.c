@@ -17,6 +17,13 @@
  *                         before the exit check (shows that the check fires)
  *   WRT_STATS 1           also print '#' lines: slices, stack, arena
  *   WRT_ICOUNT 1          print "# instructions: N" for the run (QEMU -icount)
+ *   WRT_SNAPSHOT_IN "f"   instead of WRT_INVOKE: continue the call in progress
+ *                         of a CLI container (docs/snapshot-format.md: module
+ *                         bytes + snapshot, as `wrt run --snapshot-out` writes)
+ *                         read from the host file f by semihosting
+ *   WRT_SNAPSHOT_OUT "f"  when the call runs out of fuel, write such a
+ *                         container (this guest + the snapshot) to the host
+ *                         file f by semihosting; `wrt resume f` continues it
  *
  * Output on the UART, as `wrt run`: one TYPE:VALUE line per result;
  * "trap: TEXT", "out of fuel", or "error: TEXT". Host functions the guest
@@ -126,6 +133,145 @@ static void invoke_then(void) {
 }
 #endif
 
+static __attribute__((noreturn)) void fail_text(const char *what) {
+  line2("error: ", what);
+  finish(3);
+}
+
+#if defined(WRT_SNAPSHOT_IN) || defined(WRT_SNAPSHOT_OUT)
+/* ---- snapshots to and from host files (semihosting, docs/firmware.md) ----
+ * The file is the CLI container of docs/snapshot-format.md: u32 "WRTC",
+ * u32 version 1, u32 flags, u32 module count, per module u32 length + bytes,
+ * u32 snapshot length + the snapshot. Here: one module, this guest; no host
+ * functions in the store (host ids are the host's own numbering: Node's
+ * spectest/env functions would not mean the same here). */
+enum { SYS_OPEN = 0x01, SYS_CLOSE = 0x02, SYS_WRITE = 0x05, SYS_READ = 0x06, SYS_FLEN = 0x0C };
+#define CONTAINER_MAGIC 0x43545257u /* "WRTC" */
+#define SNAPSHOT_MAGIC 0x53545257u  /* "WRTS" */
+
+static uint32_t rd32(const uint8_t *p) {
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static long host_open(const char *path, uintptr_t mode) {
+  uintptr_t a[3] = {(uintptr_t)path, mode, (uintptr_t)strlen(path)};
+  return board_semihost(SYS_OPEN, a);
+}
+static void host_close(long fd) {
+  uintptr_t a[1] = {(uintptr_t)fd};
+  board_semihost(SYS_CLOSE, a);
+}
+/* SYS_READ/SYS_WRITE answer the count NOT transferred: 0 is success. */
+static bool host_read(long fd, void *buf, uint32_t len) {
+  uintptr_t a[3] = {(uintptr_t)fd, (uintptr_t)buf, len};
+  return len == 0 || board_semihost(SYS_READ, a) == 0;
+}
+
+/* Walks a snapshot's sections (tag, length, payload) for what the firmware
+ * needs before restoring: the machine's status and called function (MACH),
+ * and whether the store holds host functions other than the interpreter's
+ * built-ins (FUNC entries of kind 1 with a non-negative host id). The
+ * interpreter checks everything else on restore. */
+static const char *snapshot_scan(const uint8_t *s, uint32_t len, uint32_t *status, uint32_t *called) {
+  if (len < 28 || rd32(s) != SNAPSHOT_MAGIC || rd32(s + 16) != len) return "not a WRT snapshot";
+  *status = 0;
+  for (uint32_t at = 24; at + 8 <= len - 4;) {
+    uint32_t tag = rd32(s + at), size = rd32(s + at + 4);
+    const uint8_t *p = s + at + 8;
+    if (size > len - 4 - (at + 8)) return "truncated snapshot";
+    if (tag == 0x434e5546u) { /* FUNC: n x { u8 0, u32, u32 } | { u8 1, u32 hostId, u32 np, u32 nr, types } */
+      uint32_t n = size >= 4 ? rd32(p) : 0, k = 4;
+      for (uint32_t i = 0; i < n && k < size; i++) {
+        if (p[k] == 0) { k += 9; continue; }
+        if (k + 13 > size) return "truncated snapshot";
+        if ((int32_t)rd32(p + k + 1) >= 0) return "the snapshot holds host functions (not bound on the board)";
+        k += 13 + rd32(p + k + 5) + rd32(p + k + 9);
+      }
+    } else if (tag == 0x4843414du && size >= 53) { /* MACH: u32 status ... u32 calledFunc at 49 */
+      *status = rd32(p);
+      *called = rd32(p + 49);
+    }
+    at += 8 + size;
+  }
+  return NULL;
+}
+#endif
+
+#ifdef WRT_SNAPSHOT_IN
+/* Reads the container WRT_SNAPSHOT_IN straight into the interpreter's I/O
+ * buffer and restores it; `rt` gets the result types of the call in
+ * progress. Ends the program on any problem. */
+static void restore_from_host(uint8_t *rt) {
+  long fd = host_open(WRT_SNAPSHOT_IN, 1 /* "rb" */);
+  if (fd < 0) fail_text("cannot open " WRT_SNAPSHOT_IN " (semihosting)");
+  uintptr_t fa[1] = {(uintptr_t)fd};
+  long total = board_semihost(SYS_FLEN, fa);
+  uint8_t head[20], chunk[64];
+  if (total < 28 || !host_read(fd, head, 20)) fail_text(WRT_SNAPSHOT_IN ": cannot read");
+  if (rd32(head) != CONTAINER_MAGIC || rd32(head + 4) != 1)
+    fail_text(WRT_SNAPSHOT_IN ": not a WRT snapshot container (version 1)");
+  uint32_t glen = (uint32_t)(guest_wasm_end - guest_wasm), mlen = rd32(head + 16);
+  if (rd32(head + 12) != 1 || mlen != glen) fail_text(WRT_SNAPSHOT_IN ": its module is not this firmware's guest");
+  for (uint32_t at = 0; at < mlen; at += sizeof chunk) {
+    uint32_t n = mlen - at < sizeof chunk ? mlen - at : sizeof chunk;
+    if (!host_read(fd, chunk, n)) fail_text(WRT_SNAPSHOT_IN ": cannot read");
+    if (memcmp(chunk, guest_wasm + at, n) != 0) fail_text(WRT_SNAPSHOT_IN ": its module is not this firmware's guest");
+  }
+  if (!host_read(fd, head, 4)) fail_text(WRT_SNAPSHOT_IN ": cannot read");
+  uint32_t len = rd32(head);
+  if ((uint64_t)len + 24 + mlen != (uint64_t)total) fail_text(WRT_SNAPSHOT_IN ": inconsistent lengths");
+  uint8_t *io = wrt_io_ptr(len);
+  if (!io) fail_error("no room for the snapshot");
+  if (!host_read(fd, io, len)) fail_text(WRT_SNAPSHOT_IN ": cannot read");
+  host_close(fd);
+  uint32_t status, called = 0;
+  const char *why = snapshot_scan(io, len, &status, &called);
+  if (why) fail_text(why);
+  if (status != 5) fail_text("the snapshot holds no call in progress (out of fuel)");
+  if (wrt_restore((int32_t)len) < 0) fail_error("cannot restore the snapshot");
+  uint32_t np, nr;
+  uint8_t pt[16];
+  if (wrt_func_sig((int32_t)called, &np, pt, 16, &nr, rt, 16) != 0 || nr > 16) fail_error("function type");
+}
+#endif
+
+#ifdef WRT_SNAPSHOT_OUT
+static void wr32(uint8_t *p, uint32_t v) {
+  p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
+}
+static bool host_write(long fd, const void *buf, uint32_t len) {
+  uintptr_t a[3] = {(uintptr_t)fd, (uintptr_t)buf, len};
+  return len == 0 || board_semihost(SYS_WRITE, a) == 0;
+}
+
+/* Out of fuel: the container (this guest + the snapshot) to WRT_SNAPSHOT_OUT. */
+static void save_to_host(void) {
+  int32_t n = wrt_snapshot();
+  uint8_t *io = n < 0 ? NULL : wrt_io_ptr((uint32_t)n);
+  if (!io) fail_error("cannot take a snapshot");
+  uint32_t status, called;
+  const char *why = snapshot_scan(io, (uint32_t)n, &status, &called);
+  if (why) fail_text(why);
+  uint32_t glen = (uint32_t)(guest_wasm_end - guest_wasm);
+  uint8_t head[20];
+  wr32(head, CONTAINER_MAGIC);
+  wr32(head + 4, 1);
+  wr32(head + 8, 0);
+  wr32(head + 12, 1);
+  wr32(head + 16, glen);
+  long fd = host_open(WRT_SNAPSHOT_OUT, 5 /* "wb" */);
+  if (fd < 0) fail_text("cannot create " WRT_SNAPSHOT_OUT " (semihosting)");
+  bool ok = host_write(fd, head, 20) && host_write(fd, guest_wasm, glen);
+  wr32(head, (uint32_t)n);
+  ok = ok && host_write(fd, head, 4) && host_write(fd, io, (uint32_t)n);
+  host_close(fd);
+  if (!ok) fail_text("cannot write " WRT_SNAPSHOT_OUT);
+  out("# snapshot: ");
+  out_u32((uint32_t)n);
+  line(" bytes to " WRT_SNAPSHOT_OUT);
+}
+#endif
+
 /* ---- host functions ---- */
 
 static int print_value(void *ctx, const uint64_t *args, uint32_t nargs, uint64_t *res, uint32_t nres) {
@@ -218,6 +364,7 @@ int firmware_main(void) {
 #endif
   int32_t m = wrt_load(guest_wasm, (uint32_t)(guest_wasm_end - guest_wasm));
   if (m < 0) fail_error("cannot load the guest");
+#ifndef WRT_SNAPSHOT_IN /* else the restore brings the instance */
   g_inst = wrt_instantiate_hosts(m, HOSTS, sizeof HOSTS / sizeof HOSTS[0]);
   if (g_inst < 0) {
     if (!wrt_dead() && wrt_trap_code() > 0) {
@@ -226,13 +373,25 @@ int firmware_main(void) {
     }
     fail_error("cannot instantiate the guest");
   }
-#ifdef WRT_INVOKE
+#endif
+#if defined(WRT_INVOKE) && defined(WRT_SNAPSHOT_IN)
+#error "WRT_INVOKE and WRT_SNAPSHOT_IN exclude each other"
+#endif
+#if defined(WRT_INVOKE) || defined(WRT_SNAPSHOT_IN)
+  uint8_t rt[16];
+  uint64_t results[16];
+#ifdef WRT_SNAPSHOT_IN
+  (void)parse_int; /* no arguments, no instantiation (so no host functions) */
+  (void)HOSTS;
+  (void)out_u32;
+  restore_from_host(rt);
+#else
   static const char *const args_text[] = WRT_ARGS;
   enum { NARGS = sizeof args_text / sizeof args_text[0] - 1 }; /* WRT_ARGS ends with NULL */
   int32_t f = wrt_export(g_inst, WRT_INVOKE);
   if (f < 0 || (uint32_t)f >> 28 != 0) fail_error("no exported function " WRT_INVOKE);
   uint32_t np, nr;
-  uint8_t pt[16], rt[16];
+  uint8_t pt[16];
   if (wrt_func_sig(f, &np, pt, 16, &nr, rt, 16) != 0 || np > 16 || nr > 16) fail_error("function type");
   if (np != NARGS) {
     out("error: " WRT_INVOKE " takes ");
@@ -240,7 +399,7 @@ int firmware_main(void) {
     line(" arguments");
     finish(3);
   }
-  uint64_t args[16], results[16];
+  uint64_t args[16];
   for (uint32_t i = 0; i < np; i++) {
     if ((pt[i] != WRT_I32 && pt[i] != WRT_I64) || parse_int(args_text[i], &args[i]) != 0) {
       line2("error: not an integer argument: ", args_text[i]);
@@ -249,21 +408,24 @@ int firmware_main(void) {
     if (pt[i] == WRT_I32) args[i] &= 0xFFFFFFFFu;
   }
   if (wrt_invoke(f, args, np) != 0) fail_error("wrt_call");
+#endif
   int64_t remaining = WRT_FUEL < 0 ? WRT_FUEL_UNLIMITED : (int64_t)WRT_FUEL;
   uint32_t slices = 0;
   int st;
 #if WRT_ICOUNT
   board_icount_start();
 #endif
+  int64_t slice = WRT_SLICE;
   for (;;) {
-    int64_t budget = WRT_SLICE > 0 && (int64_t)WRT_SLICE < remaining ? (int64_t)WRT_SLICE : remaining;
+    int64_t budget = slice > 0 && slice < remaining ? slice : remaining;
     st = wrt_run_hosted(budget);
     slices++;
-    if (st != WRT_OUT_OF_FUEL) break;
-    if (remaining != WRT_FUEL_UNLIMITED) {
-      remaining -= budget - wrt_fuel_left();
-      if (remaining <= 0) break;
-    }
+    /* Out of fuel with the whole rest: done, even if some is left over (the
+     * next step costs more than what is left; looping on it never ends). */
+    if (st != WRT_OUT_OF_FUEL || budget == remaining) break;
+    int64_t used = budget - wrt_fuel_left();
+    if (remaining != WRT_FUEL_UNLIMITED) remaining -= used;
+    if (used == 0) slice = 0; /* the next step costs more than a slice: the rest at once */
   }
 #if WRT_ICOUNT
   {
@@ -293,6 +455,9 @@ int firmware_main(void) {
       finish(0);
     }
     case WRT_OUT_OF_FUEL:
+#ifdef WRT_SNAPSHOT_OUT
+      save_to_host();
+#endif
       wrt_abandon();
       line("out of fuel");
       finish(2);

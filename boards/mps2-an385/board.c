@@ -34,6 +34,8 @@ static int semihost(int op, void *arg) {
   return r0;
 }
 
+long board_semihost(int op, void *arg) { return semihost(op, arg); }
+
 void board_exit(int status) {
   /* SYS_EXIT_EXTENDED with ADP_Stopped_ApplicationExit: any status. */
   uint32_t block[2] = {0x20026u, (uint32_t)status};

@@ -40,6 +40,8 @@ static long semihost(long op, void *arg) {
   return a0;
 }
 
+long board_semihost(int op, void *arg) { return semihost(op, arg); }
+
 void board_exit(int status) {
   uint32_t block[2] = {0x20026u, (uint32_t)status};
   semihost(0x20, block); /* SYS_EXIT_EXTENDED, ADP_Stopped_ApplicationExit */
