@@ -5,6 +5,7 @@
 #   flash-scripts/build.sh <board> <guest.wasm> [--invoke NAME [args...]] [--fuel N]
 #                          [--slice N] [--arena PAGES] [--opt -Os|-O2] [--stats]
 #                          [--unchecked] [--max-pages N] [--then NAME] [--out FILE.elf]
+#                          [--snapshot-in FILE] [--snapshot-out FILE]
 #
 # Prints the ELF's path; writes FILE.hex next to it (and FILE.uf2 for boards
 # with a UF2 family, e.g. rp2040-pico). Exit 3 on any failure.

@@ -4,6 +4,7 @@
 #   flash-scripts/qemu.sh <board> <guest.wasm> [--invoke NAME [args...]] [--fuel N]
 #                         [--slice N] [--arena PAGES] [--opt -Os|-O2] [--stats]
 #                         [--unchecked] [--out FILE.elf] [--timeout SECONDS] [--build-only]
+#                         [--snapshot-in FILE] [--snapshot-out FILE]
 #
 # boards: mps2-an385 (Cortex-M3), qemu-virt-rv32 (rv32imac). Build options:
 # flash-scripts/build.sh. Prints the UART (TYPE:VALUE result lines,
@@ -13,7 +14,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 die() { echo "error: $*" >&2; exit 3; }
-[ $# -ge 2 ] || { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 3; }
+[ $# -ge 2 ] || { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 3; }
 
 board="$1"; guest="$2"; shift 2
 tmo=60; build_only=0; icount=0; pass=()
