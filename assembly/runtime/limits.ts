@@ -14,6 +14,13 @@ export class Limits {
   maxModuleBytes: u32 = 64 << 20;
   /** Compile Fuel ops into modules loaded from now on (off: no metering, no fuel halts). */
   fuelMetering: bool = true;
+  /**
+   * Pages the interpreter's own linear memory can reach (the host's ceiling:
+   * the arena on a board, which host-shims/c/wrt.c passes in at open). Guest
+   * memory.grow and table.grow that could not be served below it fail cleanly
+   * (runtime/heap-room.ts) instead of trapping inside the allocator.
+   */
+  hostMemoryPages: u32 = 65536;
 }
 
 export const limits = new Limits();
@@ -31,6 +38,7 @@ export const enum ConfigKey {
   LogBackend = 10,
   LogRingBytes = 11,
   LogMaxRecordBytes = 12,
+  HostMemoryPages = 13,
 }
 
 /** Apply one setting; false if the key is unknown or the value out of range. */
@@ -49,6 +57,7 @@ export function configure(key: i32, value: i64): bool {
     case ConfigKey.LogMinLevel: if (v > 6) return false; logConfig.minLevel = v; return true;
     case ConfigKey.LogBackend: if (v > 1) return false; logConfig.backend = v; return true;
     case ConfigKey.LogRingBytes: if (v > (64 << 20)) return false; logRing.resize(v); return true;
+    case ConfigKey.HostMemoryPages: if (v == 0 || v > 65536) return false; limits.hostMemoryPages = v; return true;
     case ConfigKey.LogMaxRecordBytes: if (v == 0 || v > (16 << 20)) return false; logConfig.maxRecordBytes = v; return true;
   }
   return false;

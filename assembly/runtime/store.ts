@@ -10,6 +10,7 @@
 import { FuncType, ValType } from "../binary/module";
 import { CompiledModule } from "../compile/compiled";
 import { limits } from "./limits";
+import { heapHasRoom } from "./heap-room";
 
 export const PAGE: u64 = 65536;
 export const NO_MAX: u32 = 0xFFFFFFFF;
@@ -33,6 +34,7 @@ export class MemoryInst {
     if (want > <u64>limits.maxPagesPerMemory) return -1;
     if (<u64>totalPages + <u64>delta > <u64>limits.maxPagesTotal) return -1;
     let newBytes = want * PAGE;
+    if (!heapHasRoom(newBytes, this.base)) return -1;
     let nb = this.base == 0 ? heap.alloc(<usize>newBytes) : heap.realloc(this.base, <usize>newBytes);
     memory.fill(nb + <usize>this.bytes, 0, <usize>(newBytes - this.bytes));
     this.base = nb;
@@ -62,6 +64,7 @@ export class TableInst {
     if (this.max != NO_MAX && want > <u64>this.max) return -1;
     if (want > <u64>limits.maxTableElems) return -1;
     if (delta == 0) return <i32>old;
+    if (!heapHasRoom(want << 3, this.elems)) return -1;
     let nb = this.elems == 0 ? heap.alloc(<usize>want << 3) : heap.realloc(this.elems, <usize>want << 3);
     for (let i = <usize>old; i < <usize>want; i++) store<u64>(nb + (i << 3), init);
     this.elems = nb;

@@ -342,6 +342,10 @@ int wrt_open(void) {
     return -1;
   }
   Z_wrt_instantiate(&g_inst, &g_inst);
+  /* The interpreter's memory can grow no further than this (the arena on a
+   * board): guest memory.grow/table.grow that would need more return -1. */
+  uint32_t ceiling = g_inst.w2c_memory.max_pages < 65536u ? g_inst.w2c_memory.max_pages : 65536u;
+  Z_wrtZ_wrt_config(&g_inst, WRT_CFG_HOST_MEMORY_PAGES, ceiling);
   g_open = true;
   return 0;
 }

@@ -48,7 +48,10 @@ enum {
   WRT_CFG_VALUE_STACK_BYTES = 1, WRT_CFG_CALL_FRAMES = 2,
   WRT_CFG_MAX_PAGES_PER_MEMORY = 3, WRT_CFG_MAX_PAGES_TOTAL = 4,
   WRT_CFG_MAX_TABLE_ELEMS = 5, WRT_CFG_MAX_INSTANCES = 6,
-  WRT_CFG_MAX_MODULE_BYTES = 7
+  WRT_CFG_MAX_MODULE_BYTES = 7,
+  /* The interpreter's own memory ceiling in pages; wrt_open sets it from the
+   * runtime (the arena on boards), so guest growth fails cleanly before it. */
+  WRT_CFG_HOST_MEMORY_PAGES = 13
 };
 
 /* Unlimited fuel for wrt_run. */

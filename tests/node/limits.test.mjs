@@ -119,6 +119,29 @@ test("memory pages per instance: memory.grow returns -1 past the limit, a bigger
   assert.deepEqual(grower(engine, 4).invoke("size"), [4]);
 });
 
+test("host memory ceiling (key 13): guest growth answers -1 before the interpreter's own memory would run out", () => {
+  // On a board the interpreter's memory is a fixed arena (wrt_open sets this
+  // key from it); past it the allocator would trap and end the interpreter.
+  const engine = engineWith({});
+  const i = grower(engine, 1);
+  const ownPages = () => engine["memory"].buffer.byteLength / 65536;
+  assert.deepEqual(i.invoke("size"), [1]); // the first call allocates the interpreter's stacks
+  const ceiling = ownPages() + 6;
+  engine.configure("hostMemoryPages", ceiling);
+  let pages = 1;
+  while (i.invoke("grow", [1])[0] !== -1) pages++;
+  assert.ok(pages >= 3, `only ${pages} pages`);
+  assert.ok(ownPages() <= ceiling, `interpreter memory ${ownPages()} pages > ceiling ${ceiling}`);
+  assert.deepEqual(i.invoke("size"), [pages]);
+  i.invoke("poke", [pages * 65536 - 1, 7]);
+  assert.deepEqual(i.invoke("peek", [pages * 65536 - 1]), [7]);
+  // a bigger request fails the same way, and everything else still runs
+  assert.deepEqual(i.invoke("grow", [0x1000]), [-1]);
+  stillWorks(engine, i);
+  assert.throws(() => engine.configure("hostMemoryPages", 0));
+  assert.throws(() => engine.configure("hostMemoryPages", 65537));
+});
+
 test("memory pages in total: the budget over all instances, given back when an instance is dropped", () => {
   const engine = engineWith({ maxPagesTotal: 6 });
   const a = grower(engine, 4);

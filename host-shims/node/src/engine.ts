@@ -114,6 +114,8 @@ export const ConfigKey = {
   logBackend: 10,
   logRingBytes: 11,
   logMaxRecordBytes: 12,
+  /** Pages the interpreter's own memory can reach (default 65536; the C shim sets the arena size): guest growth fails cleanly below it. */
+  hostMemoryPages: 13,
 } as const;
 export type ConfigName = keyof typeof ConfigKey;
 
