@@ -96,8 +96,21 @@ function popSentinel(): void {
     }
     m.status = Status.HostCall;
   } else {
-    m.status = Status.Idle;
+    becomeIdle();
   }
+}
+
+/**
+ * Nothing runs: forget the last position, so an idle machine's state (and
+ * its snapshot) does not depend on how the finished call was sliced by fuel.
+ */
+function becomeIdle(): void {
+  let m = machine;
+  m.status = Status.Idle;
+  m.pcOff = 0;
+  m.fpOff = 0;
+  m.resumeSide = -1;
+  m.resumeK = 0;
 }
 
 /** The guest returned into a host-level call: results are at `resOff`. */
@@ -119,7 +132,7 @@ export function unwindAfterTrap(): void {
     let fr = m.frames + <usize>m.frameCount * FRAME_BYTES;
     if (load<u32>(fr, 0) == HOST_FRAME) { popSentinel(); return; }
   }
-  m.status = Status.Idle;
+  becomeIdle();
 }
 
 /** Completes the pending host call with `n` result slots at `res`. */
