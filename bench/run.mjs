@@ -27,8 +27,9 @@
 // 4. Snapshot/restore: a guest with 1 MiB and 16 MiB of non-zero memory,
 //    snapshot time, restore time (into a second engine) and size, in Node
 //    and native (Node API; native times include the FIFO transfer).
-// 5. Writes bench/results/latest.md and latest.svg, and (on a full default
-//    run) the table and chart link into README.md between the bench markers.
+// 5. Writes bench/results/latest.md and latest.svg, and the table and chart
+//    link into README.md between the bench markers; a partial run (--scale,
+//    --only, --no-...) writes build/bench/latest.md and .svg only.
 //
 // Progress goes to stderr (`bench: round 2/3 coremark native`). Exit status
 // 1 if any checksum differs or anything fails.
@@ -268,7 +269,7 @@ for (const [key] of ENGINES) {
 
 const rows = [];
 for (const k of kernels) {
-  const row = { ...k, times: {}, sums: {}, runners: {}, error: null, fuelUsed: null };
+  const row = { ...k, times: {}, sums: {}, runners: {}, error: null, fuelUsed: null, fuelRatios: { node: [], native: [] } };
   for (const [key] of ENGINES) row.times[key] = [];
   try {
     progress(`set-up ${k.name}`);
@@ -294,8 +295,15 @@ const roundsStart = Date.now();
 for (let r = 0; r < rounds; r++) {
   for (const row of rows) {
     if (row.error) continue;
-    const order = ENGINES.map((e) => e[0]);
-    for (let i = 0; i < r % order.length; i++) order.push(order.shift()); // rotate per round
+    // Groups rotate every round; metered and unmetered runs of an engine stay
+    // back to back (their order swapped every other round) so that the fuel
+    // overhead is a ratio of neighbours, less exposed to load from elsewhere.
+    const groups = [["v8"], ["node", "nodeFree"], ["native", "nativeFree"], ["wabt", "wabt0"]]
+      .map((g) => g.filter((key) => ENGINES.some((e) => e[0] === key)))
+      .filter((g) => g.length)
+      .map((g) => (r % 2 ? g.reverse() : g));
+    for (let i = 0; i < r % groups.length; i++) groups.push(groups.shift());
+    const order = groups.flat();
     for (const key of order) {
       const label = ENGINES.find((e) => e[0] === key)[1];
       progress(`round ${r + 1}/${rounds} ${row.name} ${label}`);
@@ -312,6 +320,9 @@ for (let r = 0; r < rounds; r++) {
       }
     }
     if (row.error) continue;
+    for (const [m, f] of [["node", "nodeFree"], ["native", "nativeFree"]]) {
+      if (row.times[m]?.length === r + 1 && row.times[f]?.length === r + 1) row.fuelRatios[m].push(row.times[m][r] / row.times[f][r]);
+    }
     for (const [key, label] of ENGINES) {
       if (key !== "wabt0" && row.sums[key] !== undefined && row.sums[key] !== row.sums.v8) {
         row.error = `checksum mismatch: V8 ${row.sums.v8}, ${label} ${row.sums[key]}`;
@@ -487,7 +498,8 @@ const fuelRows = [];
 const fuelOver = { node: [], native: [] };
 for (const row of rows) {
   const nm = pick(row, "node"), nf = pick(row, "nodeFree"), xm = pick(row, "native"), xf = pick(row, "nativeFree");
-  const on = div(nm, nf), ox = div(xm, xf);
+  // median of the per-round ratios of neighbouring runs (see the rounds loop)
+  const on = row.error ? null : median(row.fuelRatios.node), ox = row.error ? null : median(row.fuelRatios.native);
   if (on !== null) fuelOver.node.push(on);
   if (ox !== null) fuelOver.native.push(ox);
   fuelRows.push([row.name, ms(nm), ms(nf), pct(on === null ? null : on - 1), ms(xm), ms(xf), pct(ox === null ? null : ox - 1), si(row.fuelUsed === null ? null : Number(row.fuelUsed))]);
@@ -516,7 +528,7 @@ const qemuTable = mdTable(
     return [q.name, String(q.n), q.error ? `**${q.error}**` : `\`${q.sum}\``, si(q.icount), si(per), UNIT[q.name]];
   }), ["---", "---:", "---", "---:", "---:", "---"]);
 
-const machineTable = mdTable(["", ""], [
+const machineTable = mdTable(["machine and run", ""], [
   ["CPU", `${machine.cpu}, ${machine.cores} cores`],
   ["OS", machine.os],
   ["date", date],
@@ -552,7 +564,7 @@ const svg = barChartSvg({
 
 const sections = [
   "## Kernels\n\n" + mainTable + "\n\n" + how,
-  use.fuel && (use.node || use.native) ? "## Fuel metering cost\n\nSame kernels with fuel metering on (finite budget, as above) and off (`config: { fuelMetering: 0 }`: modules compiled without fuel ops). Overhead = metered / unmetered - 1.\n\n" + fuelTable : "",
+  use.fuel && (use.node || use.native) ? "## Fuel metering cost\n\nSame kernels with fuel metering on (finite budget, as above) and off (`config: { fuelMetering: 0 }`: modules compiled without fuel ops). Overhead = median over the rounds of metered / unmetered - 1, the two run back to back in each round (so it need not equal the ratio of the medians shown); differences of a few % are within this machine's noise.\n\n" + fuelTable : "",
   snapRows.length ? "## Snapshot and restore\n\nA guest that filled 1 MiB and 16 MiB of its memory with non-zero words. Snapshot = `engine.snapshot()` (bytes in the host), restore = `engine.restore(bytes)` into a second engine that loaded the same module; the restored memory's sum is checked. Native times include moving the bytes through the FIFO.\n\n" + snapTable : "",
   qemuRows.length ? `## Cortex-M3 under QEMU (${QEMU_BOARD})\n\nInstructions of one \`run(n)\` guest call (\`flash-scripts/qemu.sh ${QEMU_BOARD} build/bench/K.wasm --invoke run N --icount\`: wrt_call to the end of the last wrt_run, load and instantiation excluded; SysTick at 25 MHz, steps of 40 instructions), firmware at -Os, fuel metering on. Deterministic, so run once.\n\n` + qemuTable : "",
 ].filter(Boolean);
@@ -561,10 +573,14 @@ const chartLink = "![time relative to V8 per kernel and engine](bench/results/la
 const md = `# Benchmark results\n\nWritten by \`npm run bench\` (bench/run.mjs). Kernels: bench/kernels/*.ts, built by asc with \`--runtime stub -O3\`.\n\n${machineTable}\n\n${sections.join("\n\n")}\n\n![time relative to V8 per kernel and engine](latest.svg)\n`;
 
 console.log(machineTable + "\n\n" + sections.join("\n\n"));
-mkdirSync(resultsDir, { recursive: true });
-writeFileSync(path.join(resultsDir, "latest.md"), md);
-writeFileSync(path.join(resultsDir, "latest.svg"), svg);
-console.log(`\nwrote bench/results/latest.md and bench/results/latest.svg in ${totalSeconds.toFixed(0)} s`);
+// Partial runs (--scale, --only, --no-...) go to build/bench/ so that they
+// do not replace the committed results of a full run.
+const writeDir = fullRun ? resultsDir : outDir;
+mkdirSync(writeDir, { recursive: true });
+writeFileSync(path.join(writeDir, "latest.md"), md);
+writeFileSync(path.join(writeDir, "latest.svg"), svg);
+const rel = path.relative(root, writeDir);
+console.log(`\nwrote ${rel}/latest.md and ${rel}/latest.svg in ${totalSeconds.toFixed(0)} s`);
 
 if (updateReadme) {
   const readme = path.join(root, "README.md");
@@ -572,7 +588,15 @@ if (updateReadme) {
   const begin = "<!-- bench:begin -->", end = "<!-- bench:end -->";
   const a = text.indexOf(begin), b = text.indexOf(end);
   if (a >= 0 && b > a) {
-    const summary = `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, gcc ${machine.gcc}, wabt ${machine.wabt}; ${date}; medians of ${rounds} interleaved rounds. Full tables (fuel metering cost, snapshot/restore, Cortex-M3 instruction counts): [bench/results/latest.md](bench/results/latest.md).`;
+    const g = (xs) => pct(geomean(xs) === null ? null : geomean(xs) - 1);
+    const snap16 = snapRows.filter((x) => x.pages === 256 && !x.error)
+      .map((x) => `${x.engine === "node" ? "Node" : "native"} ${ms(median(x.snap))} ms / ${ms(median(x.restore))} ms`).join(", ");
+    const summary = [
+      `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, gcc ${machine.gcc}, wabt ${machine.wabt}; ${date}; medians of ${rounds} interleaved rounds; wrt with fuel metering on.`,
+      `Fuel metering cost (geometric mean): ${g(fuelOver.node)} in Node, ${g(fuelOver.native)} native.`,
+      snap16 ? `Snapshot / restore of a guest with 16 MiB of used memory: ${snap16}.` : "",
+      `All tables (fuel per kernel, snapshots, Cortex-M3 instruction counts under QEMU): [bench/results/latest.md](bench/results/latest.md).`,
+    ].filter(Boolean).map((line) => `- ${line}`).join("\n");
     writeFileSync(readme, text.slice(0, a + begin.length) + `\n${mainTable}\n\n${summary}\n\n${chartLink}\n` + text.slice(b));
     console.log("updated the Benchmarks section of README.md");
   }
