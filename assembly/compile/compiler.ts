@@ -40,10 +40,14 @@ class Ctl {
   nresults: i32 = 0;
   /** Loop: byte offset of the header. */
   labelPc: u32 = 0;
+  /** Loop: side-table index of the header's fuel block (see loopBackEdge). */
+  headerSide: i32 = -1;
   /** Word indices of forward jump targets that must point at this block's end. */
   fixups: Array<i32> = [];
   /** If: word index of the JumpIfNot target (to the else arm or the end). */
   elseFixup: i32 = -1;
+  /** If: more jump targets that go where elseFixup goes (loop exits moved by loopBackEdge). */
+  elseExtra: Array<i32> = [];
   /** The rest of the current arm is unreachable. */
   unreachable: bool = false;
   /** Opened inside unreachable code: emits nothing at all. */
@@ -329,6 +333,7 @@ export class Compiler {
     let src = this.height - arity;
     if (src == t.height) {
       this.materializeTop(arity);
+      if (cond < 0 && t.kind == CtlKind.Loop && arity == 0 && this.loopBackEdge(t)) return;
       if (cond < 0) { this.op(Ir.Jump); }
       else { this.op(Ir.JumpIf); this.w(<u32>cond); }
       this.jumpTargetWord(t);
@@ -345,6 +350,66 @@ export class Compiler {
       return;
     }
     if (cond >= 0) { this.endBlock(); this.startBlock(); }
+  }
+
+  /**
+   * `br` back to a loop whose header is a single conditional exit
+   * (`loop (br_if $out (cond)) ... (br $loop)`, or `loop (if (cond) (then
+   * ... (br $loop))))`, the shape asc and binaryen give `for` loops): instead of jumping to the
+   * header to test again, test here with the condition negated and jump
+   * straight into the body; the loop's exit becomes a plain jump after it.
+   * One op per iteration instead of two. The test op carries the header's
+   * fuel share, so every iteration is charged exactly as before
+   * (docs/internal-code.md, "Loop back edges").
+   */
+  loopBackEdge(t: Ctl): bool {
+    let hs = t.headerSide;
+    if (hs < 0 || hs >= this.side.length || this.side[hs] != 1) return false;
+    let opPc = this.side[hs + 1];
+    if (opPc != t.labelPc + (this.metering ? 12 : 0)) return false;
+    let p = <i32>(opPc >> 2);
+    let ir = this.code[p];
+    let len: i32;
+    let neg: u32;
+    if (ir == <u32>Ir.JumpIf || ir == <u32>Ir.JumpIfNot) {
+      len = 3;
+      neg = ir == <u32>Ir.JumpIf ? Ir.JumpIfNot : Ir.JumpIf;
+    } else if (ir >= <u32>Ir.JumpCmpBase && ir < <u32>Ir.JumpCmpBase + 10) {
+      len = 4;
+      neg = Ir.JumpCmpBase + negateCmp(ir - Ir.JumpCmpBase + 0x46) - 0x46;
+    } else if (ir >= <u32>Ir.JumpCmpImmBase && ir < <u32>Ir.JumpCmpImmBase + 10) {
+      len = 4;
+      neg = Ir.JumpCmpImmBase + negateCmp(ir - Ir.JumpCmpImmBase + 0x46) - 0x46;
+    } else return false;
+    // Where the header exits to: a pending forward jump (some block's
+    // fixup) or a position already final. An if's else-fixup is patched
+    // by a different path: leave those loops alone.
+    let tw = p + len - 1;
+    let owner: Ctl | null = null;
+    let elseOwner: Ctl | null = null;
+    for (let i = 0; i < this.ctls.length; i++) {
+      let c = this.ctls[i];
+      if (c.elseFixup == tw) {
+        if (c.nparams != 0) return false;
+        elseOwner = c;
+        break;
+      }
+      if (c.fixups.includes(tw)) { owner = c; break; }
+    }
+    let headerCost = this.side[hs + 2];
+    this.op(neg);
+    for (let i = 1; i < len - 1; i++) this.w(this.code[p + i]);
+    this.w(opPc + (<u32>len << 2)); // the body, right after the header
+    this.side[this.lastEntry + 1] += headerCost;
+    this.side[this.lastEntry + 2] = this.side[hs + 3];
+    this.blockCost += headerCost;
+    this.endBlock();
+    this.startBlock();
+    this.op(Ir.Jump);
+    if (owner) { owner.fixups.push(this.code.length); this.w(0); }
+    else if (elseOwner) { elseOwner.elseExtra.push(this.code.length); this.w(0); }
+    else this.w(this.code[tw]);
+    return true;
   }
 
   // The conditional-return path materializes entries only on the taken path;
@@ -618,7 +683,7 @@ export class Compiler {
         let b = this.openBlock(op == Op.Block ? CtlKind.Block : CtlKind.Loop);
         this.materializeAll();
         b.height = this.height - b.nparams;
-        if (op == Op.Loop) b.labelPc = this.label();
+        if (op == Op.Loop) { b.labelPc = this.label(); b.headerSide = this.sideHeader; }
         this.ctls.push(b);
         break;
       }
@@ -813,6 +878,8 @@ export class Compiler {
     let at = this.label();
     this.patch(c.elseFixup, at);
     c.elseFixup = -1;
+    for (let i = 0; i < c.elseExtra.length; i++) this.patch(c.elseExtra[i], at);
+    c.elseExtra.length = 0;
     c.kind = CtlKind.Else;
     c.unreachable = false;
     this.height = c.height;
@@ -828,11 +895,20 @@ export class Compiler {
     }
     if (!c.unreachable) this.materializeAll();
     this.ctls.pop();
-    let needLabel = c.fixups.length > 0 || c.elseFixup >= 0;
+    let needLabel = c.fixups.length > 0 || c.elseFixup >= 0 || c.elseExtra.length > 0;
     if (needLabel) {
       let at = this.label();
       for (let i = 0; i < c.fixups.length; i++) this.patch(c.fixups[i], at);
       if (c.elseFixup >= 0) this.patch(c.elseFixup, at);
+      for (let i = 0; i < c.elseExtra.length; i++) this.patch(c.elseExtra[i], at);
+    } else if (c.unreachable) {
+      // Nothing falls through this end and nothing branches to it (a loop
+      // whose body ends in `br`, a block left only by outer branches): the
+      // code after it is dead until the next label, so it must neither be
+      // compiled nor charged to the block that ended in the branch.
+      this.setUnreachable();
+      this.lastDstWord = -1;
+      return;
     }
     this.height = c.height;
     for (let i = 0; i < c.nresults; i++) this.push(K.Temp, 0);
