@@ -628,22 +628,46 @@ export class Compiler {
     this.r.u32leb(); // align
     let offset = this.r.u32leb();
     let h = this.height - 1;
-    // `i32.add x, imm` feeding the address: one op computes both (the add still wraps at 32 bits)
-    if (this.kinds[h] == K.Temp && this.lastDstWord >= 0 && this.lastDstHeight == h
-        && this.code[this.lastDstWord - 1] == <u32>Ir.I32AddImm) {
+    // The address computed by the op just emitted folds into the load:
+    // `i32.add x, imm`, `i32.shl x, k`, or a shl whose temporary feeds the
+    // add (array indexing). Both still wrap at 32 bits.
+    if (this.kinds[h] == K.Temp && this.lastDstWord >= 0 && this.lastDstHeight == h) {
       let opPos = this.lastDstWord - 1;
-      let a = this.code[opPos + 2];
-      let imm = this.code[opPos + 3];
-      this.code.length = opPos;
-      this.code.push(Ir.LoadAddBase + wop - Op.I32Load);
-      let d = this.code.length;
-      this.w(this.canon(h)); this.w(a); this.w(imm); this.w(offset);
-      this.side[this.lastEntry + 1] += this.pending;
-      this.blockCost += this.pending;
-      this.pending = 0;
-      this.height--;
-      this.pushResult(d);
-      return;
+      let ir = this.code[opPos];
+      if (ir == <u32>Ir.I32AddImm || ir == <u32>Ir.I32ShlImm) {
+        let entry = this.lastEntry;
+        let a = this.code[opPos + 2];
+        let imm: u32 = 0;
+        let shift: u32 = 0;
+        if (ir == <u32>Ir.I32ShlImm) shift = this.code[opPos + 3] & 31;
+        else {
+          imm = this.code[opPos + 3];
+          let shlPos = opPos - 4;
+          if (entry - 3 > this.sideHeader && this.side[entry - 3] == <u32>shlPos << 2
+              && this.code[shlPos] == <u32>Ir.I32ShlImm && this.code[shlPos + 1] == a && a >= this.localsBytes) {
+            // the shl's result was a temporary read only by the add: drop both ops' entries but one
+            a = this.code[shlPos + 2];
+            shift = this.code[shlPos + 3] & 31;
+            this.side[entry - 2] += this.side[entry + 1];
+            this.side.length = entry;
+            entry -= 3;
+            this.lastEntry = entry;
+            this.blockOps--;
+            opPos = shlPos;
+          }
+        }
+        this.code.length = opPos;
+        this.code.push(Ir.LoadAddBase + wop - Op.I32Load);
+        let d = this.code.length;
+        this.w(this.canon(h)); this.w(a); this.w(imm); this.w(offset); this.w(shift);
+        this.side[entry + 1] += this.pending;
+        this.side[entry + 2] = this.wasmOff; // a trap reports the load
+        this.blockCost += this.pending;
+        this.pending = 0;
+        this.height--;
+        this.pushResult(d);
+        return;
+      }
     }
     let a = this.operand(this.height - 1);
     this.height--;

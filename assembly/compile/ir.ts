@@ -66,7 +66,7 @@ export const enum Ir {
   ImmBase = 193,         // +immIndex(op), 21 ops: i32 binary op with a constant right operand: dst, a, imm
   JumpCmpBase = 214,     // +(op-0x46), i32 compare then branch if true: a, b, target
   JumpCmpImmBase = 224,  // +(op-0x46), the same against a constant: a, imm, target
-  LoadAddBase = 234,     // +(op-0x28), load from (a + imm, wrapping at 32 bits) + offset: dst, a, imm, offset
+  LoadAddBase = 234,     // +(op-0x28), load from ((a << shift) + imm, wrapping at 32 bits) + offset: dst, a, imm, offset, shift
 
   Count = 248,           // at most 256: the loop dispatches on the op word's low byte
 
@@ -330,7 +330,7 @@ export function negateCmp(wasmOp: u32): u32 {
 /** Words of an op with a fixed layout (BrTable is variable: 3 + n + 1). */
 export function irWords(op: u32): u32 {
   if (op >= <u32>Ir.NumBase && op < <u32>Ir.SatBase) return numIsUnary(op - Ir.NumBase + 0x45) ? 3 : 4;
-  if (op >= <u32>Ir.LoadAddBase) return 5;
+  if (op >= <u32>Ir.LoadAddBase) return 6;
   if (op >= <u32>Ir.ImmBase) return 4;
   if (op >= <u32>Ir.SatBase) return 3;
   if (op >= <u32>Ir.LoadBase) return 4;
@@ -366,4 +366,4 @@ export function numIsUnary(wasmOp: u32): bool {
 }
 
 /** Version of this encoding; snapshots record it (compiled code is derived, never stored). */
-export const IR_VERSION: u32 = 3;
+export const IR_VERSION: u32 = 4;

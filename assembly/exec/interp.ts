@@ -1281,89 +1281,89 @@ export function run(fuelIn: i64): Status {
         break;
       }
 
-      case Ir.I32LoadAdd: { // i32.load of (a + imm)
-        let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
+      case Ir.I32LoadAdd: { // i32.load of ((a << shift) + imm)
+        let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<i32>(fp + load<u32>(pc, 4), load<i32>(memBase + <usize>ea)); pc += 20; break;
+        store<i32>(fp + load<u32>(pc, 4), load<i32>(memBase + <usize>ea)); pc += 24; break;
       }
-      case Ir.I64LoadAdd: { // i64.load of (a + imm)
-        let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
+      case Ir.I64LoadAdd: { // i64.load of ((a << shift) + imm)
+        let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 8 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<i64>(fp + load<u32>(pc, 4), load<i64>(memBase + <usize>ea)); pc += 20; break;
+        store<i64>(fp + load<u32>(pc, 4), load<i64>(memBase + <usize>ea)); pc += 24; break;
       }
-      case Ir.F32LoadAdd: { // f32.load of (a + imm)
-        let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
+      case Ir.F32LoadAdd: { // f32.load of ((a << shift) + imm)
+        let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u32>(fp + load<u32>(pc, 4), load<u32>(memBase + <usize>ea)); pc += 20; break;
+        store<u32>(fp + load<u32>(pc, 4), load<u32>(memBase + <usize>ea)); pc += 24; break;
       }
-      case Ir.F64LoadAdd: { // f64.load of (a + imm)
-        let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
+      case Ir.F64LoadAdd: { // f64.load of ((a << shift) + imm)
+        let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 8 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u64>(fp + load<u32>(pc, 4), load<u64>(memBase + <usize>ea)); pc += 20; break;
+        store<u64>(fp + load<u32>(pc, 4), load<u64>(memBase + <usize>ea)); pc += 24; break;
       }
-      case Ir.I32Load8SAdd: { // i32.load8_s of (a + imm)
-        let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
+      case Ir.I32Load8SAdd: { // i32.load8_s of ((a << shift) + imm)
+        let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<i32>(fp + load<u32>(pc, 4), <i32>load<i8>(memBase + <usize>ea)); pc += 20; break;
+        store<i32>(fp + load<u32>(pc, 4), <i32>load<i8>(memBase + <usize>ea)); pc += 24; break;
       }
-      case Ir.I32Load8UAdd: { // i32.load8_u of (a + imm)
-        let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
+      case Ir.I32Load8UAdd: { // i32.load8_u of ((a << shift) + imm)
+        let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u32>(fp + load<u32>(pc, 4), <u32>load<u8>(memBase + <usize>ea)); pc += 20; break;
+        store<u32>(fp + load<u32>(pc, 4), <u32>load<u8>(memBase + <usize>ea)); pc += 24; break;
       }
-      case Ir.I32Load16SAdd: { // i32.load16_s of (a + imm)
-        let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
+      case Ir.I32Load16SAdd: { // i32.load16_s of ((a << shift) + imm)
+        let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<i32>(fp + load<u32>(pc, 4), <i32>load<i16>(memBase + <usize>ea)); pc += 20; break;
+        store<i32>(fp + load<u32>(pc, 4), <i32>load<i16>(memBase + <usize>ea)); pc += 24; break;
       }
-      case Ir.I32Load16UAdd: { // i32.load16_u of (a + imm)
-        let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
+      case Ir.I32Load16UAdd: { // i32.load16_u of ((a << shift) + imm)
+        let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u32>(fp + load<u32>(pc, 4), <u32>load<u16>(memBase + <usize>ea)); pc += 20; break;
+        store<u32>(fp + load<u32>(pc, 4), <u32>load<u16>(memBase + <usize>ea)); pc += 24; break;
       }
-      case Ir.I64Load8SAdd: { // i64.load8_s of (a + imm)
-        let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
+      case Ir.I64Load8SAdd: { // i64.load8_s of ((a << shift) + imm)
+        let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<i64>(fp + load<u32>(pc, 4), <i64>load<i8>(memBase + <usize>ea)); pc += 20; break;
+        store<i64>(fp + load<u32>(pc, 4), <i64>load<i8>(memBase + <usize>ea)); pc += 24; break;
       }
-      case Ir.I64Load8UAdd: { // i64.load8_u of (a + imm)
-        let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
+      case Ir.I64Load8UAdd: { // i64.load8_u of ((a << shift) + imm)
+        let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u64>(fp + load<u32>(pc, 4), <u64>load<u8>(memBase + <usize>ea)); pc += 20; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>load<u8>(memBase + <usize>ea)); pc += 24; break;
       }
-      case Ir.I64Load16SAdd: { // i64.load16_s of (a + imm)
-        let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
+      case Ir.I64Load16SAdd: { // i64.load16_s of ((a << shift) + imm)
+        let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<i64>(fp + load<u32>(pc, 4), <i64>load<i16>(memBase + <usize>ea)); pc += 20; break;
+        store<i64>(fp + load<u32>(pc, 4), <i64>load<i16>(memBase + <usize>ea)); pc += 24; break;
       }
-      case Ir.I64Load16UAdd: { // i64.load16_u of (a + imm)
-        let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
+      case Ir.I64Load16UAdd: { // i64.load16_u of ((a << shift) + imm)
+        let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u64>(fp + load<u32>(pc, 4), <u64>load<u16>(memBase + <usize>ea)); pc += 20; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>load<u16>(memBase + <usize>ea)); pc += 24; break;
       }
-      case Ir.I64Load32SAdd: { // i64.load32_s of (a + imm)
-        let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
+      case Ir.I64Load32SAdd: { // i64.load32_s of ((a << shift) + imm)
+        let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<i64>(fp + load<u32>(pc, 4), <i64>load<i32>(memBase + <usize>ea)); pc += 20; break;
+        store<i64>(fp + load<u32>(pc, 4), <i64>load<i32>(memBase + <usize>ea)); pc += 24; break;
       }
-      case Ir.I64Load32UAdd: { // i64.load32_u of (a + imm)
-        let base: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
+      case Ir.I64Load32UAdd: { // i64.load32_u of ((a << shift) + imm)
+        let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u64>(fp + load<u32>(pc, 4), <u64>load<u32>(memBase + <usize>ea)); pc += 20; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>load<u32>(memBase + <usize>ea)); pc += 24; break;
       }
       // numbers no compiled code contains (the gap after the stores, the
       // unused i32.sub immediate form, 248..255): listed to keep the table total

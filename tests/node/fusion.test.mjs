@@ -15,6 +15,13 @@ const inst = Instance.instantiate(Module.load(engine, wabt.parseWat("f.wat", `
   ;; i32.add with a constant feeding a load wraps at 32 bits before the offset is added
   (func (export "load_wrap") (param i32) (result i32) (i32.load8_u (i32.add (local.get 0) (i32.const 16))))
   (func (export "load_wrap_off") (param i32) (result i32) (i32.load8_u offset=65530 (i32.add (local.get 0) (i32.const 16))))
+  ;; a shl feeding the address (alone or through an add of a constant) wraps at 32 bits too
+  (func (export "load_shl") (param i32) (result i32) (i32.load8_u offset=4 (i32.shl (local.get 0) (i32.const 1))))
+  (func (export "load_shl_add") (param i32) (result i32) (i32.load8_u (i32.add (i32.shl (local.get 0) (i32.const 2)) (i32.const 4))))
+  (func (export "load_shl_33") (param i32) (result i32) (i32.load8_u (i32.add (i32.shl (local.get 0) (i32.const 33)) (i32.const 6))))
+  ;; the shl's value is also kept in a local: it must still be computed
+  (func (export "load_shl_tee") (param i32) (result i32) (local i32)
+    (i32.add (i32.load8_u (i32.add (local.tee 1 (i32.shl (local.get 0) (i32.const 2))) (i32.const 4))) (local.get 1)))
   ;; x - c is compiled as x + (-c); c - x must not be
   (func (export "sub_const") (param i32) (result i32) (i32.sub (local.get 0) (i32.const -2147483648)))
   (func (export "const_sub") (param i32) (result i32) (i32.sub (i32.const 10) (local.get 0)))
@@ -40,6 +47,16 @@ test("a wrapping address add feeding a load", () => {
   assert.equal(call("load_wrap", -8), 42);
   assert.equal(call("load_wrap", -16), 0);
   assert.throws(() => call("load_wrap_off", -8), /out of bounds memory access/);
+});
+
+test("a shl (and add) feeding a load", () => {
+  assert.equal(call("load_shl", 2), 42);                 // (2 << 1) + 4 = 8
+  assert.equal(call("load_shl", 2 + 0x80000000), 42);    // the shl drops the top bit
+  assert.equal(call("load_shl_add", 1), 42);             // (1 << 2) + 4
+  assert.equal(call("load_shl_add", 0x40000001), 42);    // (0x40000001 << 2) wraps to 4
+  assert.equal(call("load_shl_33", 1), 42);              // shift counts are taken mod 32: (1 << 1) + 6
+  assert.equal(call("load_shl_tee", 1), 42 + 4);
+  assert.throws(() => call("load_shl_add", 0x3fff), /out of bounds memory access/);
 });
 
 test("constants on either side", () => {
