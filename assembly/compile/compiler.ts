@@ -225,7 +225,7 @@ export class Compiler {
     if (k == K.Temp) return;
     let dst = this.canon(h);
     if (k == K.Local) {
-      this.op(Ir.Copy); this.w(dst); this.w(<u32>this.vals[h]);
+      this.copy(dst, <u32>this.vals[h]);
     } else {
       let v = this.vals[h];
       this.op(Ir.Const); this.w(dst); this.w(<u32>v); this.w(<u32>(v >>> 32));
@@ -303,7 +303,7 @@ export class Compiler {
         this.op(Ir.Const); this.w(dst); this.w(<u32>v); this.w(<u32>(v >>> 32));
       } else {
         let s = k == K.Local ? <u32>this.vals[h] : this.canon(h);
-        if (s != dst) { this.op(Ir.Copy); this.w(dst); this.w(s); }
+        if (s != dst) this.copy(dst, s);
       }
     }
   }
@@ -503,7 +503,49 @@ export class Compiler {
         return;
       }
     }
+    if (wop == 0x6A && this.addShl()) return;
     this.binary(Ir.NumBase + wop - 0x45);
+  }
+
+  /**
+   * `i32.add x, (i32.shl y, k)` with the shl just emitted and its result on
+   * top: one op, `x + (y << k)` (array indexing with a base in a local).
+   */
+  addShl(): bool {
+    let h = this.height;
+    if (this.kinds[h - 1] != K.Temp || this.kinds[h - 2] == K.Const) return false;
+    if (this.lastDstWord < 0 || this.lastDstHeight != h - 1) return false;
+    let p = this.lastDstWord - 1;
+    if (this.code[p] != <u32>Ir.I32ShlImm || this.code.length != p + 4) return false;
+    let y = this.code[p + 2];
+    let k = this.code[p + 3] & 31;
+    let x = this.operand(h - 2); // a Local or a Temp: emits nothing
+    this.code.length = p;
+    this.code.push(Ir.I32AddShl);
+    let d = this.code.length;
+    this.height -= 2;
+    this.w(this.canon(this.height)); this.w(x); this.w(y); this.w(k);
+    this.side[this.lastEntry + 1] += this.pending;
+    this.blockCost += this.pending;
+    this.pending = 0;
+    this.pushResult(d);
+    return true;
+  }
+
+  /** A slot-to-slot copy; right after another copy in the same block the two share one op. */
+  copy(dst: u32, src: u32): void {
+    let p = this.code.length - 3;
+    if (this.lastEntry > this.sideHeader && p >= 0 && this.code[p] == <u32>Ir.Copy
+        && this.side[this.lastEntry] == <u32>p << 2) {
+      this.code[p] = Ir.Copy2;
+      this.w(dst); this.w(src);
+      this.side[this.lastEntry + 1] += this.pending;
+      this.blockCost += this.pending;
+      this.pending = 0;
+      this.lastDstWord = -1;
+      return;
+    }
+    this.op(Ir.Copy); this.w(dst); this.w(src);
   }
 
   /**
@@ -585,7 +627,7 @@ export class Compiler {
       this.op(Ir.Const); this.w(slot); this.w(<u32>v); this.w(<u32>(v >>> 32));
     } else {
       let s = k == K.Local ? <u32>this.vals[h] : this.canon(h);
-      this.op(Ir.Copy); this.w(slot); this.w(s);
+      this.copy(slot, s);
     }
     if (!tee) this.height--;
   }

@@ -186,6 +186,11 @@ export function run(fuelIn: i64): Status {
         break;
       }
       case Ir.Copy: { store<i64>(fp + load<u32>(pc, 4), load<i64>(fp + load<u32>(pc, 8))); pc += 12; break; }
+      case Ir.Copy2: {
+        store<i64>(fp + load<u32>(pc, 4), load<i64>(fp + load<u32>(pc, 8)));
+        store<i64>(fp + load<u32>(pc, 12), load<i64>(fp + load<u32>(pc, 16)));
+        pc += 20; break;
+      }
       case Ir.Const: { store<i64>(fp + load<u32>(pc, 4), load<i64>(pc, 8)); pc += 16; break; }
       case Ir.Select: {
         let c = load<i32>(fp + load<u32>(pc, 16));
@@ -1281,6 +1286,11 @@ export function run(fuelIn: i64): Status {
         break;
       }
 
+      case Ir.I32AddShl: { // i32.add a (i32.shl b k)
+        store<i32>(fp + load<u32>(pc, 4), load<i32>(fp + load<u32>(pc, 8)) + (load<i32>(fp + load<u32>(pc, 12)) << load<u32>(pc, 16)));
+        pc += 20; break;
+      }
+
       case Ir.I32LoadAdd: { // i32.load of ((a << shift) + imm)
         let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
         let ea = <u64>base + <u64>load<u32>(pc, 16);
@@ -1366,8 +1376,8 @@ export function run(fuelIn: i64): Status {
         store<u64>(fp + load<u32>(pc, 4), <u64>load<u32>(memBase + <usize>ea)); pc += 24; break;
       }
       // numbers no compiled code contains (the gap after the stores, the
-      // unused i32.sub immediate form, 248..255): listed to keep the table total
-      case 56: case 204: case 248: case 249: case 250: case 251: case 252: case 253: case 254: case 255:
+      // unused i32.sub immediate form, 250..255): listed to keep the table total
+      case 56: case 204: case 250: case 251: case 252: case 253: case 254: case 255:
         return trapOut(Trap.Unreachable, instId, <u32>(pc - codeBase), frameCount, fuel);
       default:
         unreachable(); // a byte has no other values; a body of its own keeps binaryen from folding 248..255 into it

@@ -22,6 +22,16 @@ const inst = Instance.instantiate(Module.load(engine, wabt.parseWat("f.wat", `
   ;; the shl's value is also kept in a local: it must still be computed
   (func (export "load_shl_tee") (param i32) (result i32) (local i32)
     (i32.add (i32.load8_u (i32.add (local.tee 1 (i32.shl (local.get 0) (i32.const 2))) (i32.const 4))) (local.get 1)))
+  ;; x + (y << k) is one op; it wraps like the two
+  (func (export "add_shl") (param i32 i32) (result i32) (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 3))))
+  (func (export "add_shl_left") (param i32 i32) (result i32) (i32.add (i32.shl (local.get 1) (i32.const 35)) (local.get 0)))
+  ;; copies in a row share an op and still run in order
+  (func (export "copies_in_order") (param i32 i32) (result i32) (local i32)
+    (local.set 2 (local.get 0)) (local.set 0 (local.get 1)) (local.set 1 (local.get 2))
+    (i32.sub (i32.mul (local.get 0) (i32.const 10)) (local.get 1)))
+  (func (export "swap_via_stack") (param i32 i32) (result i32)
+    (local.get 0) (local.get 1) (local.set 0) (local.set 1)
+    (i32.sub (i32.mul (local.get 0) (i32.const 10)) (local.get 1)))
   ;; x - c is compiled as x + (-c); c - x must not be
   (func (export "sub_const") (param i32) (result i32) (i32.sub (local.get 0) (i32.const -2147483648)))
   (func (export "const_sub") (param i32) (result i32) (i32.sub (i32.const 10) (local.get 0)))
@@ -57,6 +67,15 @@ test("a shl (and add) feeding a load", () => {
   assert.equal(call("load_shl_33", 1), 42);              // shift counts are taken mod 32: (1 << 1) + 6
   assert.equal(call("load_shl_tee", 1), 42 + 4);
   assert.throws(() => call("load_shl_add", 0x3fff), /out of bounds memory access/);
+});
+
+test("add of a shl, and copies in a row", () => {
+  assert.equal(call("add_shl", 5, 2), 21);
+  assert.equal(call("add_shl", 1, 0x20000001), 9);        // the shl wraps: 0x20000001 << 3 = 8
+  assert.equal(call("add_shl", 0x7fffffff, 1), -2147483641); // the add wraps
+  assert.equal(call("add_shl_left", 5, 2), 21);           // 35 mod 32 = 3
+  assert.equal(call("copies_in_order", 3, 4), 37);        // (a, b) = (b, a): 4 * 10 - 3
+  assert.equal(call("swap_via_stack", 3, 4), 37);
 });
 
 test("constants on either side", () => {
