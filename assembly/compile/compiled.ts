@@ -10,6 +10,9 @@
 //   [3] localBytes  non-parameter locals (zeroed on entry)
 //   [4] nresults
 //   [5] canon type id
+//   [6] entryCost   fuel of the entry block (0 unmetered): a call pays it inline
+//   [7] entryAfter  byte offset of the op after the entry block's Fuel op
+//                   (= codeOff unmetered); 8 words, so an index is a shift
 //
 // fuel side table (`side`), per basic block, at the index its Fuel op names:
 //   [n] then n entries of [pcOff, cost, wasmOff]: each op of the block, the
@@ -20,7 +23,7 @@
 import { Module } from "../binary/module";
 import { irLength } from "./ir";
 
-export const FUNC_INFO_WORDS: u32 = 6;
+export const FUNC_INFO_WORDS: u32 = 8;
 
 export class CompiledModule {
   module: Module;

@@ -106,6 +106,10 @@ export class Compiler {
       info[base + 3] = <u32>m.codes[i].locals.length << 3;
       info[base + 4] = <u32>ft.results.length;
       info[base + 5] = this.cm.typeCanon[m.funcTypeIdx[i]];
+      let start = <i32>(info[base + 0] >> 2);
+      let fuelFirst = this.metering && start + 2 < this.code.length && this.code[start] == <u32>Ir.Fuel;
+      info[base + 6] = fuelFirst ? this.code[start + 1] : 0;
+      info[base + 7] = info[base + 0] + (fuelFirst ? 12 : 0);
     }
     this.cm.funcInfo = info;
     this.cm.code = StaticArray.fromArray<u32>(this.code);
@@ -640,7 +644,7 @@ export class Compiler {
     this.height -= np;
     let argOff = this.canon(this.height);
     if (funcIdx < m.numImportedFuncs) { this.op(Ir.CallImport); this.w(funcIdx); }
-    else { this.op(Ir.Call); this.w(funcIdx - m.numImportedFuncs); }
+    else { this.op(Ir.Call); this.w((funcIdx - m.numImportedFuncs) * (FUNC_INFO_WORDS << 2)); } // its funcInfo byte offset
     this.w(argOff);
     this.afterCall(ft);
   }

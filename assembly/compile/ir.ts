@@ -32,7 +32,7 @@ export const enum Ir {
   JumpIfNot = 6,         // cond, target
   BrTable = 7,           // index, n, target*n, default target
   Return = 8,            // src, n                (copy n slots from fp+src to fp+0, pop frame)
-  Call = 9,              // definedFuncIdx, argOff
+  Call = 9,              // infoOff, argOff        (infoOff = definedFuncIdx * funcInfo bytes)
   CallImport = 10,       // importedFuncIdx, argOff
   CallIndirect = 11,     // canonTypeId, tableIdx, argOff, indexSlot
   Copy = 12,             // dst, src              (8 bytes)
@@ -370,4 +370,4 @@ export function numIsUnary(wasmOp: u32): bool {
 }
 
 /** Version of this encoding; snapshots record it (compiled code is derived, never stored). */
-export const IR_VERSION: u32 = 5;
+export const IR_VERSION: u32 = 6;

@@ -198,7 +198,7 @@ export function run(fuelIn: i64): Status {
         pc += 20; break;
       }
       case Ir.Call: {
-        let fi = infoBase + <usize>load<u32>(pc, 4) * INFO_BYTES;
+        let fi = infoBase + <usize>load<u32>(pc, 4);
         let newFp = fp + load<u32>(pc, 8);
         if (newFp + load<u32>(fi, 4) > stackEnd || frameCount >= frameCap) {
           return trapOut(Trap.CallStackExhausted, instId, <u32>(pc - codeBase), frameCount, fuel);
@@ -211,8 +211,10 @@ export function run(fuelIn: i64): Status {
         let zb = load<u32>(fi, 12);
         if (zb != 0) zeroLocals(newFp + load<u32>(fi, 8), zb);
         fp = newFp;
-        pc = codeBase + load<u32>(fi, 0);
-        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
+        // the entry block's fuel, from funcInfo: no look at the callee's first op
+        let ec = <i64>load<u32>(fi, 24);
+        if (fuel >= ec) { fuel -= ec; pc = codeBase + load<u32>(fi, 28); }
+        else pc = codeBase + load<u32>(fi, 0);
         break;
       }
       case Ir.CallImport:
@@ -281,8 +283,9 @@ export function run(fuelIn: i64): Status {
           memBase = mem ? mem.base : 0;
           memBytes = mem ? mem.bytes : 0;
         }
-        pc = codeBase + load<u32>(fi, 0);
-        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
+        let ec = <i64>load<u32>(fi, 24);
+        if (fuel >= ec) { fuel -= ec; pc = codeBase + load<u32>(fi, 28); }
+        else pc = codeBase + load<u32>(fi, 0);
         break;
       }
       case Ir.Return: {
