@@ -2,8 +2,8 @@
  * wrt-native: the C translation of the interpreter as a host program
  * (x86-64 Linux, gcc -O2, stock wasm-rt-impl.c). Two commands:
  *
- *   wrt-native run <module.wasm> [--invoke NAME [args...]] [--fuel N]
- *       as `wrt run`: results as TYPE:VALUE lines on stdout; exit 0 ok,
+ *   wrt-native run <module.wasm> [--invoke NAME [args...]] [--fuel N] [--no-fuel-metering]
+ *       as `wrt run` (--no-fuel-metering: compile without Fuel ops, to measure their cost): results as TYPE:VALUE lines on stdout; exit 0 ok,
  *       1 trap / invalid module / error, 2 out of fuel, 3 interpreter
  *       fault, 64 usage.
  *
@@ -27,7 +27,7 @@ bool wrt_abort_args(uint32_t out[4]); /* wrt.c, internal */
 /* ------------------------------------------------------------------ run */
 
 static int usage(const char *msg) {
-  fprintf(stderr, "wrt-native: %s\nusage:\n  wrt-native run <module.wasm> [--invoke NAME [args...]] [--fuel N]\n"
+  fprintf(stderr, "wrt-native: %s\nusage:\n  wrt-native run <module.wasm> [--invoke NAME [args...]] [--fuel N] [--no-fuel-metering]\n"
                   "  wrt-native serve <request-fifo> <response-fifo>\n", msg);
   return 64;
 }
@@ -117,9 +117,12 @@ static int cmd_run(int argc, char **argv) {
   const char *call_args[64];
   int ncall = 0;
   int64_t fuel = -1;
+  bool metering = true;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
-    if (!strcmp(a, "--invoke")) {
+    if (!strcmp(a, "--no-fuel-metering")) {
+      metering = false;
+    } else if (!strcmp(a, "--invoke")) {
       if (++i >= argc) return usage("--invoke needs a name");
       invoke = argv[i];
       while (i + 1 < argc && !(argv[i + 1][0] == '-' && argv[i + 1][1] == '-' && argv[i + 1][2] >= 'a' && argv[i + 1][2] <= 'z')) {
@@ -147,6 +150,7 @@ static int cmd_run(int argc, char **argv) {
   char msg[512];
   if (wrt_open() != 0) { fprintf(stderr, "wrt: internal error: %s\n", wrt_fault()); return 3; }
   wrt_set_record_sink(wrt_log_stderr, NULL); /* "[LEVEL] context: message" lines, as wrt run */
+  if (!metering) wrt_config(8, 0); /* compile without Fuel ops: runs never stop for fuel */
   int32_t m = wrt_load(bytes, len);
   free(bytes);
   if (m < 0) {
