@@ -507,25 +507,27 @@ export class Compiler {
         return;
       }
     }
-    if (wop == 0x6A && this.addShl()) return;
+    if (wop == 0x6A && this.shiftedOperand(Ir.I32ShlImm, Ir.I32AddShl)) return;
+    if (wop == 0x73 && this.shiftedOperand(Ir.I32RotrImm, Ir.I32XorRotr)) return;
     this.binary(Ir.NumBase + wop - 0x45);
   }
 
   /**
-   * `i32.add x, (i32.shl y, k)` with the shl just emitted and its result on
-   * top: one op, `x + (y << k)` (array indexing with a base in a local).
+   * `x op (y shift k)` with the shift just emitted and its result on top:
+   * one op (`x + (y << k)`: array indexing with a base in a local;
+   * `x ^ rotr(y, k)`: the SHA-2 sigma functions).
    */
-  addShl(): bool {
+  shiftedOperand(shiftIr: u32, fusedIr: u32): bool {
     let h = this.height;
     if (this.kinds[h - 1] != K.Temp || this.kinds[h - 2] == K.Const) return false;
     if (this.lastDstWord < 0 || this.lastDstHeight != h - 1) return false;
     let p = this.lastDstWord - 1;
-    if (this.code[p] != <u32>Ir.I32ShlImm || this.code.length != p + 4) return false;
+    if (this.code[p] != shiftIr || this.code.length != p + 4) return false;
     let y = this.code[p + 2];
     let k = this.code[p + 3] & 31;
     let x = this.operand(h - 2); // a Local or a Temp: emits nothing
     this.code.length = p;
-    this.code.push(Ir.I32AddShl);
+    this.code.push(fusedIr);
     let d = this.code.length;
     this.height -= 2;
     this.w(this.canon(this.height)); this.w(x); this.w(y); this.w(k);

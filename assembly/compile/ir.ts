@@ -70,8 +70,9 @@ export const enum Ir {
 
   Copy2 = 248,           // dst1, src1, dst2, src2   (two copies in order: a Copy right after a Copy)
   I32AddShl = 249,       // dst, a, b, k              (a + (b << k), i32)
+  I32XorRotr = 250,      // dst, a, b, k              (a ^ rotr(b, k), i32)
 
-  Count = 250,           // at most 256: the loop dispatches on the op word's low byte
+  Count = 251,           // at most 256: the loop dispatches on the op word's low byte
 
   // ---- every ranged op by name (the dispatch loop's case labels: literal
   // constants keep its switch one jump table; see docs/internal-code.md)
@@ -345,7 +346,7 @@ export function irWords(op: u32): u32 {
     case Ir.RefIsNull: case Ir.RefFunc: return 3;
     case Ir.Const: case Ir.MemoryFill: case Ir.MemoryCopy: case Ir.TableGet: case Ir.TableSet: return 4;
     case Ir.Select: case Ir.CallIndirect: case Ir.MemoryInit: case Ir.TableGrow: case Ir.TableFill:
-    case Ir.Copy2: case Ir.I32AddShl: return 5;
+    case Ir.Copy2: case Ir.I32AddShl: case Ir.I32XorRotr: return 5;
     case Ir.TableCopy: case Ir.TableInit: return 6;
   }
   return 1;
@@ -370,4 +371,4 @@ export function numIsUnary(wasmOp: u32): bool {
 }
 
 /** Version of this encoding; snapshots record it (compiled code is derived, never stored). */
-export const IR_VERSION: u32 = 6;
+export const IR_VERSION: u32 = 7;

@@ -330,11 +330,11 @@ export function run(fuelIn: i64): Status {
       }
 
       // ------------------------------------------------------------ memory
-      case Ir.MemorySize: { store<i32>(fp + load<u32>(pc, 4), mem!.pages); pc += 8; break; }
+      case Ir.MemorySize: { store<u64>(fp + load<u32>(pc, 4), <u64><u32>(mem!.pages)); pc += 8; break; }
       case Ir.MemoryGrow: {
         let r = mem!.grow(load<u32>(fp + load<u32>(pc, 8)));
         memBase = mem!.base; memBytes = mem!.bytes;
-        store<i32>(fp + load<u32>(pc, 4), r);
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(r));
         pc += 12; break;
       }
       case Ir.MemoryFill: {
@@ -389,7 +389,7 @@ export function run(fuelIn: i64): Status {
       case Ir.TableGrow: {
         let t = unchecked(theStore.tables[unchecked(inst.tableAddrs[load<u32>(pc, 8)])]);
         let r = t.grow(load<u32>(fp + load<u32>(pc, 16)), load<u64>(fp + load<u32>(pc, 12)));
-        store<i32>(fp + load<u32>(pc, 4), r);
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(r));
         pc += 20; break;
       }
       case Ir.TableFill: {
@@ -424,7 +424,7 @@ export function run(fuelIn: i64): Status {
         pc += 24; break;
       }
       case Ir.ElemDrop: { unchecked(inst.droppedElems[load<u32>(pc, 4)] = 1); pc += 8; break; }
-      case Ir.RefIsNull: { store<i32>(fp + load<u32>(pc, 4), <i32>(load<u64>(fp + load<u32>(pc, 8)) == 0)); pc += 12; break; }
+      case Ir.RefIsNull: { store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<u64>(fp + load<u32>(pc, 8)) == 0))); pc += 12; break; }
       case Ir.RefFunc: {
         store<u64>(fp + load<u32>(pc, 4), <u64>unchecked(inst.funcAddrs[load<u32>(pc, 8)]) + 1);
         pc += 12; break;
@@ -434,7 +434,7 @@ export function run(fuelIn: i64): Status {
       case Ir.I32Load: { // i32.load
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
         if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<i32>(fp + load<u32>(pc, 4), load<i32>(memBase + <usize>ea)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(load<i32>(memBase + <usize>ea))); pc += 16; break;
       }
       case Ir.I64Load: { // i64.load
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
@@ -454,7 +454,7 @@ export function run(fuelIn: i64): Status {
       case Ir.I32Load8S: { // i32.load8_s
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
         if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<i32>(fp + load<u32>(pc, 4), <i32>load<i8>(memBase + <usize>ea)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>load<i8>(memBase + <usize>ea))); pc += 16; break;
       }
       case Ir.I32Load8U: { // i32.load8_u
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
@@ -464,7 +464,7 @@ export function run(fuelIn: i64): Status {
       case Ir.I32Load16S: { // i32.load16_s
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
         if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<i32>(fp + load<u32>(pc, 4), <i32>load<i16>(memBase + <usize>ea)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>load<i16>(memBase + <usize>ea))); pc += 16; break;
       }
       case Ir.I32Load16U: { // i32.load16_u
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
@@ -549,183 +549,183 @@ export function run(fuelIn: i64): Status {
       // ------------------------------------------------------------ numeric, in Wasm opcode order
       case Ir.I32Eqz: { // i32.eqz
         let a = load<i32>(fp + load<u32>(pc, 8));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a == 0)); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a == 0))); pc += 12; break;
       }
       case Ir.I32Eq: { // i32.eq
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a == b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a == b))); pc += 16; break;
       }
       case Ir.I32Ne: { // i32.ne
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a != b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a != b))); pc += 16; break;
       }
       case Ir.I32LtS: { // i32.lt_s
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a < b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a < b))); pc += 16; break;
       }
       case Ir.I32LtU: { // i32.lt_u
         let a = load<u32>(fp + load<u32>(pc, 8)); let b = load<u32>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a < b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a < b))); pc += 16; break;
       }
       case Ir.I32GtS: { // i32.gt_s
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a > b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a > b))); pc += 16; break;
       }
       case Ir.I32GtU: { // i32.gt_u
         let a = load<u32>(fp + load<u32>(pc, 8)); let b = load<u32>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a > b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a > b))); pc += 16; break;
       }
       case Ir.I32LeS: { // i32.le_s
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a <= b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a <= b))); pc += 16; break;
       }
       case Ir.I32LeU: { // i32.le_u
         let a = load<u32>(fp + load<u32>(pc, 8)); let b = load<u32>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a <= b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a <= b))); pc += 16; break;
       }
       case Ir.I32GeS: { // i32.ge_s
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a >= b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a >= b))); pc += 16; break;
       }
       case Ir.I32GeU: { // i32.ge_u
         let a = load<u32>(fp + load<u32>(pc, 8)); let b = load<u32>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a >= b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a >= b))); pc += 16; break;
       }
       case Ir.I64Eqz: { // i64.eqz
         let a = load<i64>(fp + load<u32>(pc, 8));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a == 0)); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a == 0))); pc += 12; break;
       }
       case Ir.I64Eq: { // i64.eq
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a == b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a == b))); pc += 16; break;
       }
       case Ir.I64Ne: { // i64.ne
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a != b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a != b))); pc += 16; break;
       }
       case Ir.I64LtS: { // i64.lt_s
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a < b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a < b))); pc += 16; break;
       }
       case Ir.I64LtU: { // i64.lt_u
         let a = load<u64>(fp + load<u32>(pc, 8)); let b = load<u64>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a < b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a < b))); pc += 16; break;
       }
       case Ir.I64GtS: { // i64.gt_s
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a > b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a > b))); pc += 16; break;
       }
       case Ir.I64GtU: { // i64.gt_u
         let a = load<u64>(fp + load<u32>(pc, 8)); let b = load<u64>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a > b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a > b))); pc += 16; break;
       }
       case Ir.I64LeS: { // i64.le_s
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a <= b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a <= b))); pc += 16; break;
       }
       case Ir.I64LeU: { // i64.le_u
         let a = load<u64>(fp + load<u32>(pc, 8)); let b = load<u64>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a <= b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a <= b))); pc += 16; break;
       }
       case Ir.I64GeS: { // i64.ge_s
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a >= b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a >= b))); pc += 16; break;
       }
       case Ir.I64GeU: { // i64.ge_u
         let a = load<u64>(fp + load<u32>(pc, 8)); let b = load<u64>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a >= b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a >= b))); pc += 16; break;
       }
       case Ir.F32Eq: { // f32.eq
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a == b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a == b))); pc += 16; break;
       }
       case Ir.F32Ne: { // f32.ne
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a != b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a != b))); pc += 16; break;
       }
       case Ir.F32Lt: { // f32.lt
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a < b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a < b))); pc += 16; break;
       }
       case Ir.F32Gt: { // f32.gt
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a > b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a > b))); pc += 16; break;
       }
       case Ir.F32Le: { // f32.le
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a <= b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a <= b))); pc += 16; break;
       }
       case Ir.F32Ge: { // f32.ge
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a >= b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a >= b))); pc += 16; break;
       }
       case Ir.F64Eq: { // f64.eq
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a == b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a == b))); pc += 16; break;
       }
       case Ir.F64Ne: { // f64.ne
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a != b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a != b))); pc += 16; break;
       }
       case Ir.F64Lt: { // f64.lt
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a < b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a < b))); pc += 16; break;
       }
       case Ir.F64Gt: { // f64.gt
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a > b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a > b))); pc += 16; break;
       }
       case Ir.F64Le: { // f64.le
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a <= b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a <= b))); pc += 16; break;
       }
       case Ir.F64Ge: { // f64.ge
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), <i32>(a >= b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a >= b))); pc += 16; break;
       }
       case Ir.I32Clz: { // i32.clz
         let a = load<i32>(fp + load<u32>(pc, 8));
-        store<i32>(fp + load<u32>(pc, 4), clz<i32>(a)); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(clz<i32>(a))); pc += 12; break;
       }
       case Ir.I32Ctz: { // i32.ctz
         let a = load<i32>(fp + load<u32>(pc, 8));
-        store<i32>(fp + load<u32>(pc, 4), ctz<i32>(a)); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(ctz<i32>(a))); pc += 12; break;
       }
       case Ir.I32Popcnt: { // i32.popcnt
         let a = load<i32>(fp + load<u32>(pc, 8));
-        store<i32>(fp + load<u32>(pc, 4), popcnt<i32>(a)); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(popcnt<i32>(a))); pc += 12; break;
       }
       case Ir.I32Add: { // i32.add
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), a + b); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a + b)); pc += 16; break;
       }
       case Ir.I32Sub: { // i32.sub
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), a - b); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a - b)); pc += 16; break;
       }
       case Ir.I32Mul: { // i32.mul
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), a * b); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a * b)); pc += 16; break;
       }
       case Ir.I32And: { // i32.and
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), a & b); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a & b)); pc += 16; break;
       }
       case Ir.I32Or: { // i32.or
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), a | b); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a | b)); pc += 16; break;
       }
       case Ir.I32Xor: { // i32.xor
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), a ^ b); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a ^ b)); pc += 16; break;
       }
       case Ir.I32Shl: { // i32.shl
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), a << b); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a << b)); pc += 16; break;
       }
       case Ir.I32ShrS: { // i32.shr_s
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), a >> b); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a >> b)); pc += 16; break;
       }
       case Ir.I32ShrU: { // i32.shr_u
         let a = load<u32>(fp + load<u32>(pc, 8)); let b = load<u32>(fp + load<u32>(pc, 12));
@@ -733,11 +733,11 @@ export function run(fuelIn: i64): Status {
       }
       case Ir.I32Rotl: { // i32.rotl
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), rotl<i32>(a, b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(rotl<i32>(a, b))); pc += 16; break;
       }
       case Ir.I32Rotr: { // i32.rotr
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
-        store<i32>(fp + load<u32>(pc, 4), rotr<i32>(a, b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(rotr<i32>(a, b))); pc += 16; break;
       }
       case Ir.I64Clz: { // i64.clz
         let a = load<i64>(fp + load<u32>(pc, 8));
@@ -797,59 +797,59 @@ export function run(fuelIn: i64): Status {
       }
       case Ir.F32Abs: { // f32.abs
         let a = load<f32>(fp + load<u32>(pc, 8));
-        store<f32>(fp + load<u32>(pc, 4), abs<f32>(a)); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(abs<f32>(a)))); pc += 12; break;
       }
       case Ir.F32Neg: { // f32.neg
         let a = load<f32>(fp + load<u32>(pc, 8));
-        store<f32>(fp + load<u32>(pc, 4), -a); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(-a))); pc += 12; break;
       }
       case Ir.F32Ceil: { // f32.ceil
         let a = load<f32>(fp + load<u32>(pc, 8));
-        store<f32>(fp + load<u32>(pc, 4), canonF32(ceil<f32>(a))); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(ceil<f32>(a))))); pc += 12; break;
       }
       case Ir.F32Floor: { // f32.floor
         let a = load<f32>(fp + load<u32>(pc, 8));
-        store<f32>(fp + load<u32>(pc, 4), canonF32(floor<f32>(a))); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(floor<f32>(a))))); pc += 12; break;
       }
       case Ir.F32Trunc: { // f32.trunc
         let a = load<f32>(fp + load<u32>(pc, 8));
-        store<f32>(fp + load<u32>(pc, 4), canonF32(trunc<f32>(a))); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(trunc<f32>(a))))); pc += 12; break;
       }
       case Ir.F32Nearest: { // f32.nearest
         let a = load<f32>(fp + load<u32>(pc, 8));
-        store<f32>(fp + load<u32>(pc, 4), canonF32(nearest<f32>(a))); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(nearest<f32>(a))))); pc += 12; break;
       }
       case Ir.F32Sqrt: { // f32.sqrt
         let a = load<f32>(fp + load<u32>(pc, 8));
-        store<f32>(fp + load<u32>(pc, 4), canonF32(sqrt<f32>(a))); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(sqrt<f32>(a))))); pc += 12; break;
       }
       case Ir.F32Add: { // f32.add
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
-        store<f32>(fp + load<u32>(pc, 4), canonF32(a + b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(a + b)))); pc += 16; break;
       }
       case Ir.F32Sub: { // f32.sub
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
-        store<f32>(fp + load<u32>(pc, 4), canonF32(a - b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(a - b)))); pc += 16; break;
       }
       case Ir.F32Mul: { // f32.mul
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
-        store<f32>(fp + load<u32>(pc, 4), canonF32(a * b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(a * b)))); pc += 16; break;
       }
       case Ir.F32Div: { // f32.div
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
-        store<f32>(fp + load<u32>(pc, 4), canonF32(a / b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(a / b)))); pc += 16; break;
       }
       case Ir.F32Min: { // f32.min
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
-        store<f32>(fp + load<u32>(pc, 4), canonF32(min<f32>(a, b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(min<f32>(a, b))))); pc += 16; break;
       }
       case Ir.F32Max: { // f32.max
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
-        store<f32>(fp + load<u32>(pc, 4), canonF32(max<f32>(a, b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(max<f32>(a, b))))); pc += 16; break;
       }
       case Ir.F32Copysign: { // f32.copysign
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
-        store<f32>(fp + load<u32>(pc, 4), copysign<f32>(a, b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(copysign<f32>(a, b)))); pc += 16; break;
       }
       case Ir.F64Abs: { // f64.abs
         let a = load<f64>(fp + load<u32>(pc, 8));
@@ -909,7 +909,7 @@ export function run(fuelIn: i64): Status {
       }
       case Ir.I32WrapI64: { // i32.wrap_i64
         let a = load<i64>(fp + load<u32>(pc, 8));
-        store<i32>(fp + load<u32>(pc, 4), <i32>a); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>a)); pc += 12; break;
       }
       case Ir.I64ExtendI32S: { // i64.extend_i32_s
         let a = load<i32>(fp + load<u32>(pc, 8));
@@ -921,23 +921,23 @@ export function run(fuelIn: i64): Status {
       }
       case Ir.F32ConvertI32S: { // f32.convert_i32_s
         let a = load<i32>(fp + load<u32>(pc, 8));
-        store<f32>(fp + load<u32>(pc, 4), <f32>a); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(<f32>a))); pc += 12; break;
       }
       case Ir.F32ConvertI32U: { // f32.convert_i32_u
         let a = load<u32>(fp + load<u32>(pc, 8));
-        store<f32>(fp + load<u32>(pc, 4), <f32>a); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(<f32>a))); pc += 12; break;
       }
       case Ir.F32ConvertI64S: { // f32.convert_i64_s
         let a = load<i64>(fp + load<u32>(pc, 8));
-        store<f32>(fp + load<u32>(pc, 4), <f32>a); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(<f32>a))); pc += 12; break;
       }
       case Ir.F32ConvertI64U: { // f32.convert_i64_u
         let a = load<u64>(fp + load<u32>(pc, 8));
-        store<f32>(fp + load<u32>(pc, 4), <f32>a); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(<f32>a))); pc += 12; break;
       }
       case Ir.F32DemoteF64: { // f32.demote_f64
         let a = load<f64>(fp + load<u32>(pc, 8));
-        store<f32>(fp + load<u32>(pc, 4), canonF32(<f32>a)); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(<f32>a)))); pc += 12; break;
       }
       case Ir.F64ConvertI32S: { // f64.convert_i32_s
         let a = load<i32>(fp + load<u32>(pc, 8));
@@ -961,7 +961,7 @@ export function run(fuelIn: i64): Status {
       }
       case Ir.I32ReinterpretF32: { // i32.reinterpret_f32
         let a = load<i32>(fp + load<u32>(pc, 8));
-        store<i32>(fp + load<u32>(pc, 4), a); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a)); pc += 12; break;
       }
       case Ir.I64ReinterpretF64: { // i64.reinterpret_f64
         let a = load<i64>(fp + load<u32>(pc, 8));
@@ -969,7 +969,7 @@ export function run(fuelIn: i64): Status {
       }
       case Ir.F32ReinterpretI32: { // f32.reinterpret_i32
         let a = load<i32>(fp + load<u32>(pc, 8));
-        store<i32>(fp + load<u32>(pc, 4), a); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a)); pc += 12; break;
       }
       case Ir.F64ReinterpretI64: { // f64.reinterpret_i64
         let a = load<i64>(fp + load<u32>(pc, 8));
@@ -977,11 +977,11 @@ export function run(fuelIn: i64): Status {
       }
       case Ir.I32Extend8S: { // i32.extend8_s
         let a = load<i32>(fp + load<u32>(pc, 8));
-        store<i32>(fp + load<u32>(pc, 4), <i32><i8>a); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32><i8>a)); pc += 12; break;
       }
       case Ir.I32Extend16S: { // i32.extend16_s
         let a = load<i32>(fp + load<u32>(pc, 8));
-        store<i32>(fp + load<u32>(pc, 4), <i32><i16>a); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32><i16>a)); pc += 12; break;
       }
       case Ir.I64Extend8S: { // i64.extend8_s
         let a = load<i64>(fp + load<u32>(pc, 8));
@@ -1000,7 +1000,7 @@ export function run(fuelIn: i64): Status {
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
         if (b == 0) return trapOut(Trap.IntegerDivideByZero, instId, <u32>(pc - codeBase), frameCount, fuel);
         if (a == i32.MIN_VALUE && b == -1) return trapOut(Trap.IntegerOverflow, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<i32>(fp + load<u32>(pc, 4), a / b); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a / b)); pc += 16; break;
       }
       case Ir.I32DivU: { // i32.div_u
         let a = load<u32>(fp + load<u32>(pc, 8)); let b = load<u32>(fp + load<u32>(pc, 12));
@@ -1010,7 +1010,7 @@ export function run(fuelIn: i64): Status {
       case Ir.I32RemS: { // i32.rem_s
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
         if (b == 0) return trapOut(Trap.IntegerDivideByZero, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<i32>(fp + load<u32>(pc, 4), b == -1 ? 0 : a % b); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(b == -1 ? 0 : a % b)); pc += 16; break;
       }
       case Ir.I32RemU: { // i32.rem_u
         let a = load<u32>(fp + load<u32>(pc, 8)); let b = load<u32>(fp + load<u32>(pc, 12));
@@ -1043,7 +1043,7 @@ export function run(fuelIn: i64): Status {
         let a = load<f32>(fp + load<u32>(pc, 8));
         let t = truncCheck(<f64>a, -2147483649.0, 2147483648.0);
         if (t != Trap.None) return trapOut(t, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<i32>(fp + load<u32>(pc, 4), <i32>a); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>a)); pc += 12; break;
       }
       case Ir.I32TruncF32U: { // i32.trunc_f32_u
         let a = load<f32>(fp + load<u32>(pc, 8));
@@ -1055,7 +1055,7 @@ export function run(fuelIn: i64): Status {
         let a = load<f64>(fp + load<u32>(pc, 8));
         let t = truncCheck(a, -2147483649.0, 2147483648.0);
         if (t != Trap.None) return trapOut(t, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<i32>(fp + load<u32>(pc, 4), <i32>a); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>a)); pc += 12; break;
       }
       case Ir.I32TruncF64U: { // i32.trunc_f64_u
         let a = load<f64>(fp + load<u32>(pc, 8));
@@ -1088,9 +1088,9 @@ export function run(fuelIn: i64): Status {
         store<u64>(fp + load<u32>(pc, 4), <u64>a); pc += 12; break;
       }
       // Saturating float -> int (0xFC 0..7): the host conversions saturate already.
-      case Ir.I32TruncSatF32S: { store<i32>(fp + load<u32>(pc, 4), satI32(<f64>load<f32>(fp + load<u32>(pc, 8)))); pc += 12; break; }
+      case Ir.I32TruncSatF32S: { store<u64>(fp + load<u32>(pc, 4), <u64><u32>(satI32(<f64>load<f32>(fp + load<u32>(pc, 8))))); pc += 12; break; }
       case Ir.I32TruncSatF32U: { store<u32>(fp + load<u32>(pc, 4), satU32(<f64>load<f32>(fp + load<u32>(pc, 8)))); pc += 12; break; }
-      case Ir.I32TruncSatF64S: { store<i32>(fp + load<u32>(pc, 4), satI32(load<f64>(fp + load<u32>(pc, 8)))); pc += 12; break; }
+      case Ir.I32TruncSatF64S: { store<u64>(fp + load<u32>(pc, 4), <u64><u32>(satI32(load<f64>(fp + load<u32>(pc, 8))))); pc += 12; break; }
       case Ir.I32TruncSatF64U: { store<u32>(fp + load<u32>(pc, 4), satU32(load<f64>(fp + load<u32>(pc, 8)))); pc += 12; break; }
       case Ir.I64TruncSatF32S: { store<i64>(fp + load<u32>(pc, 4), satI64(<f64>load<f32>(fp + load<u32>(pc, 8)))); pc += 12; break; }
       case Ir.I64TruncSatF32U: { store<u64>(fp + load<u32>(pc, 4), satU64(<f64>load<f32>(fp + load<u32>(pc, 8)))); pc += 12; break; }
@@ -1099,74 +1099,74 @@ export function run(fuelIn: i64): Status {
 
       // ------------------------------------------------------------ fused forms (compile/ir.ts)
       case Ir.I32EqImm: { // i32.eq with a constant
-        store<i32>(fp + load<u32>(pc, 4), <i32>(load<i32>(fp + load<u32>(pc, 8)) == load<i32>(pc, 12))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<i32>(fp + load<u32>(pc, 8)) == load<i32>(pc, 12)))); pc += 16; break;
       }
       case Ir.I32NeImm: { // i32.ne with a constant
-        store<i32>(fp + load<u32>(pc, 4), <i32>(load<i32>(fp + load<u32>(pc, 8)) != load<i32>(pc, 12))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<i32>(fp + load<u32>(pc, 8)) != load<i32>(pc, 12)))); pc += 16; break;
       }
       case Ir.I32LtSImm: { // i32.lt_s with a constant
-        store<i32>(fp + load<u32>(pc, 4), <i32>(load<i32>(fp + load<u32>(pc, 8)) < load<i32>(pc, 12))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<i32>(fp + load<u32>(pc, 8)) < load<i32>(pc, 12)))); pc += 16; break;
       }
       case Ir.I32LtUImm: { // i32.lt_u with a constant
-        store<i32>(fp + load<u32>(pc, 4), <i32>(load<u32>(fp + load<u32>(pc, 8)) < load<u32>(pc, 12))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<u32>(fp + load<u32>(pc, 8)) < load<u32>(pc, 12)))); pc += 16; break;
       }
       case Ir.I32GtSImm: { // i32.gt_s with a constant
-        store<i32>(fp + load<u32>(pc, 4), <i32>(load<i32>(fp + load<u32>(pc, 8)) > load<i32>(pc, 12))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<i32>(fp + load<u32>(pc, 8)) > load<i32>(pc, 12)))); pc += 16; break;
       }
       case Ir.I32GtUImm: { // i32.gt_u with a constant
-        store<i32>(fp + load<u32>(pc, 4), <i32>(load<u32>(fp + load<u32>(pc, 8)) > load<u32>(pc, 12))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<u32>(fp + load<u32>(pc, 8)) > load<u32>(pc, 12)))); pc += 16; break;
       }
       case Ir.I32LeSImm: { // i32.le_s with a constant
-        store<i32>(fp + load<u32>(pc, 4), <i32>(load<i32>(fp + load<u32>(pc, 8)) <= load<i32>(pc, 12))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<i32>(fp + load<u32>(pc, 8)) <= load<i32>(pc, 12)))); pc += 16; break;
       }
       case Ir.I32LeUImm: { // i32.le_u with a constant
-        store<i32>(fp + load<u32>(pc, 4), <i32>(load<u32>(fp + load<u32>(pc, 8)) <= load<u32>(pc, 12))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<u32>(fp + load<u32>(pc, 8)) <= load<u32>(pc, 12)))); pc += 16; break;
       }
       case Ir.I32GeSImm: { // i32.ge_s with a constant
-        store<i32>(fp + load<u32>(pc, 4), <i32>(load<i32>(fp + load<u32>(pc, 8)) >= load<i32>(pc, 12))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<i32>(fp + load<u32>(pc, 8)) >= load<i32>(pc, 12)))); pc += 16; break;
       }
       case Ir.I32GeUImm: { // i32.ge_u with a constant
-        store<i32>(fp + load<u32>(pc, 4), <i32>(load<u32>(fp + load<u32>(pc, 8)) >= load<u32>(pc, 12))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<u32>(fp + load<u32>(pc, 8)) >= load<u32>(pc, 12)))); pc += 16; break;
       }
       case Ir.I32AddImm: { // i32.add with a constant
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
-        store<i32>(fp + load<u32>(pc, 4), a + b); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a + b)); pc += 16; break;
       }
       case Ir.I32MulImm: { // i32.mul with a constant
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
-        store<i32>(fp + load<u32>(pc, 4), a * b); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a * b)); pc += 16; break;
       }
       case Ir.I32AndImm: { // i32.and with a constant
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
-        store<i32>(fp + load<u32>(pc, 4), a & b); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a & b)); pc += 16; break;
       }
       case Ir.I32OrImm: { // i32.or with a constant
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
-        store<i32>(fp + load<u32>(pc, 4), a | b); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a | b)); pc += 16; break;
       }
       case Ir.I32XorImm: { // i32.xor with a constant
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
-        store<i32>(fp + load<u32>(pc, 4), a ^ b); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a ^ b)); pc += 16; break;
       }
       case Ir.I32ShlImm: { // i32.shl with a constant
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
-        store<i32>(fp + load<u32>(pc, 4), a << b); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a << b)); pc += 16; break;
       }
       case Ir.I32ShrSImm: { // i32.shr_s with a constant
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
-        store<i32>(fp + load<u32>(pc, 4), a >> b); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a >> b)); pc += 16; break;
       }
       case Ir.I32ShrUImm: { // i32.shr_u with a constant
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
-        store<i32>(fp + load<u32>(pc, 4), <i32>(<u32>a >>> <u32>b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(<u32>a >>> <u32>b))); pc += 16; break;
       }
       case Ir.I32RotlImm: { // i32.rotl with a constant
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
-        store<i32>(fp + load<u32>(pc, 4), rotl<i32>(a, b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(rotl<i32>(a, b))); pc += 16; break;
       }
       case Ir.I32RotrImm: { // i32.rotr with a constant
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
-        store<i32>(fp + load<u32>(pc, 4), rotr<i32>(a, b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(rotr<i32>(a, b))); pc += 16; break;
       }
       case Ir.JumpI32Eq: { // br_if (i32.eq a b)
         if (load<i32>(fp + load<u32>(pc, 4)) == load<i32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
@@ -1290,7 +1290,12 @@ export function run(fuelIn: i64): Status {
       }
 
       case Ir.I32AddShl: { // i32.add a (i32.shl b k)
-        store<i32>(fp + load<u32>(pc, 4), load<i32>(fp + load<u32>(pc, 8)) + (load<i32>(fp + load<u32>(pc, 12)) << load<u32>(pc, 16)));
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(load<i32>(fp + load<u32>(pc, 8)) + (load<i32>(fp + load<u32>(pc, 12)) << load<u32>(pc, 16))));
+        pc += 20; break;
+      }
+
+      case Ir.I32XorRotr: { // i32.xor a (i32.rotr b k)
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(load<i32>(fp + load<u32>(pc, 8)) ^ rotr<i32>(load<i32>(fp + load<u32>(pc, 12)), load<i32>(pc, 16))));
         pc += 20; break;
       }
 
@@ -1298,7 +1303,7 @@ export function run(fuelIn: i64): Status {
         let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<i32>(fp + load<u32>(pc, 4), load<i32>(memBase + <usize>ea)); pc += 24; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(load<i32>(memBase + <usize>ea))); pc += 24; break;
       }
       case Ir.I64LoadAdd: { // i64.load of ((a << shift) + imm)
         let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
@@ -1322,7 +1327,7 @@ export function run(fuelIn: i64): Status {
         let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<i32>(fp + load<u32>(pc, 4), <i32>load<i8>(memBase + <usize>ea)); pc += 24; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>load<i8>(memBase + <usize>ea))); pc += 24; break;
       }
       case Ir.I32Load8UAdd: { // i32.load8_u of ((a << shift) + imm)
         let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
@@ -1334,7 +1339,7 @@ export function run(fuelIn: i64): Status {
         let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<i32>(fp + load<u32>(pc, 4), <i32>load<i16>(memBase + <usize>ea)); pc += 24; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>load<i16>(memBase + <usize>ea))); pc += 24; break;
       }
       case Ir.I32Load16UAdd: { // i32.load16_u of ((a << shift) + imm)
         let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
@@ -1379,8 +1384,8 @@ export function run(fuelIn: i64): Status {
         store<u64>(fp + load<u32>(pc, 4), <u64>load<u32>(memBase + <usize>ea)); pc += 24; break;
       }
       // numbers no compiled code contains (the gap after the stores, the
-      // unused i32.sub immediate form, 250..255): listed to keep the table total
-      case 56: case 204: case 250: case 251: case 252: case 253: case 254: case 255:
+      // unused i32.sub immediate form, 251..255): listed to keep the table total
+      case 56: case 204: case 251: case 252: case 253: case 254: case 255:
         return trapOut(Trap.Unreachable, instId, <u32>(pc - codeBase), frameCount, fuel);
       default:
         unreachable(); // a byte has no other values; a body of its own keeps binaryen from folding 248..255 into it

@@ -25,6 +25,10 @@ const inst = Instance.instantiate(Module.load(engine, wabt.parseWat("f.wat", `
   ;; x + (y << k) is one op; it wraps like the two
   (func (export "add_shl") (param i32 i32) (result i32) (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 3))))
   (func (export "add_shl_left") (param i32 i32) (result i32) (i32.add (i32.shl (local.get 1) (i32.const 35)) (local.get 0)))
+  ;; x ^ rotr(y, k) is one op (SHA-2's sigma functions)
+  (func (export "xor_rotr") (param i32 i32) (result i32) (i32.xor (local.get 0) (i32.rotr (local.get 1) (i32.const 8))))
+  (func (export "sigma") (param i32) (result i32)
+    (i32.xor (i32.xor (i32.rotr (local.get 0) (i32.const 2)) (i32.rotr (local.get 0) (i32.const 13))) (i32.rotr (local.get 0) (i32.const 54))))
   ;; copies in a row share an op and still run in order
   (func (export "copies_in_order") (param i32 i32) (result i32) (local i32)
     (local.set 2 (local.get 0)) (local.set 0 (local.get 1)) (local.set 1 (local.get 2))
@@ -74,6 +78,9 @@ test("add of a shl, and copies in a row", () => {
   assert.equal(call("add_shl", 1, 0x20000001), 9);        // the shl wraps: 0x20000001 << 3 = 8
   assert.equal(call("add_shl", 0x7fffffff, 1), -2147483641); // the add wraps
   assert.equal(call("add_shl_left", 5, 2), 21);           // 35 mod 32 = 3
+  assert.equal(call("xor_rotr", 0x0f, 0x12345678), (0x78123456 ^ 0x0f) | 0);
+  const rotr = (x, k) => ((x >>> (k & 31)) | (x << (32 - (k & 31)))) | 0;
+  for (const x of [1, 0x80000000, 0x6a09e667, -1]) assert.equal(call("sigma", x), rotr(x, 2) ^ rotr(x, 13) ^ rotr(x, 54), `sigma(${x})`);
   assert.equal(call("copies_in_order", 3, 4), 37);        // (a, b) = (b, a): 4 * 10 - 3
   assert.equal(call("swap_via_stack", 3, 4), 37);
 });
