@@ -326,6 +326,7 @@ export class Compiler {
     if (t.kind == CtlKind.Func) {
       if (cond < 0) { this.emitReturn(arity); return; }
       this.op(Ir.JumpIfNot); this.w(<u32>cond); let skip = this.code.length; this.w(0);
+      this.endBlock(); this.startBlock(); // every conditional jump's fallthrough starts a block
       let saved = this.saveKinds(arity);
       this.emitReturn(arity);
       this.restoreKinds(saved, arity);
@@ -346,6 +347,7 @@ export class Compiler {
       this.op(Ir.Jump); this.jumpTargetWord(t);
     } else {
       this.op(Ir.JumpIfNot); this.w(<u32>cond); let skip = this.code.length; this.w(0);
+      this.endBlock(); this.startBlock(); // every conditional jump's fallthrough starts a block
       this.copyToLabel(t, arity);
       this.op(Ir.Jump); this.jumpTargetWord(t);
       this.endBlock();

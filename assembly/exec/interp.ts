@@ -104,6 +104,11 @@ export function run(fuelIn: i64): Status {
   let instId = m.inst;
   let inst = changetype<Instance>(unchecked(theStore.instances[instId]));
   let cm = inst.compiled;
+  // Metered code starts every jump target, conditional-jump fallthrough and
+  // call continuation with a Fuel op (BrTable trampolines aside), unmetered
+  // code has none: the next block's fuel is paid inline without looking at
+  // the op there.
+  let metered = cm.metered;
   let codeBase = cm.codeBase;
   let infoBase = cm.funcInfoBase;
   let globalCells = changetype<usize>(inst.globalCells);
@@ -164,17 +169,15 @@ export function run(fuelIn: i64): Status {
       }
       case Ir.Nop: { pc += 4; break; }
       case Ir.Unreachable: return trapOut(Trap.Unreachable, instId, <u32>(pc - codeBase), frameCount, fuel);
-      case Ir.Jump: { pc = codeBase + load<u32>(pc, 4); if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }; break; }
+      case Ir.Jump: { pc = codeBase + load<u32>(pc, 4); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }; break; }
       case Ir.JumpIf: {
-        if (load<i32>(fp + load<u32>(pc, 4)) != 0) pc = codeBase + load<u32>(pc, 8);
-        else pc += 12;
-        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
+        if (load<i32>(fp + load<u32>(pc, 4)) != 0) { pc = codeBase + load<u32>(pc, 8); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        else { pc += 12; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpIfNot: {
-        if (load<i32>(fp + load<u32>(pc, 4)) == 0) pc = codeBase + load<u32>(pc, 8);
-        else pc += 12;
-        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
+        if (load<i32>(fp + load<u32>(pc, 4)) == 0) { pc = codeBase + load<u32>(pc, 8); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        else { pc += 12; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.BrTable: {
@@ -182,7 +185,7 @@ export function run(fuelIn: i64): Status {
         let n = load<u32>(pc, 8);
         if (i > n) i = n;
         pc = codeBase + load<u32>(pc + 12 + (<usize>i << 2));
-        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
+        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } // a target may be a trampoline in the same block
         break;
       }
       case Ir.Copy: { store<i64>(fp + load<u32>(pc, 4), load<i64>(fp + load<u32>(pc, 8))); pc += 12; break; }
@@ -248,7 +251,7 @@ export function run(fuelIn: i64): Status {
             let t = wasiLog(fp + argOff, memBase, memBytes);
             if (t != Trap.None) return trapOut(t, instId, <u32>(pc - codeBase), frameCount, fuel, logTrapText);
             pc = next;
-            if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
+            if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
             break;
           }
           // A host function: yield to the embedder, continue at `next` later.
@@ -276,6 +279,7 @@ export function run(fuelIn: i64): Status {
           instId = <u32>f.instance;
           inst = callee;
           cm = ccm;
+          metered = cm.metered;
           codeBase = cm.codeBase;
           infoBase = cm.funcInfoBase;
           globalCells = changetype<usize>(inst.globalCells);
@@ -305,6 +309,7 @@ export function run(fuelIn: i64): Status {
           instId = ci;
           inst = changetype<Instance>(unchecked(theStore.instances[instId]));
           cm = inst.compiled;
+          metered = cm.metered;
           codeBase = cm.codeBase;
           infoBase = cm.funcInfoBase;
           globalCells = changetype<usize>(inst.globalCells);
@@ -313,7 +318,7 @@ export function run(fuelIn: i64): Status {
           memBytes = mem ? mem.bytes : 0;
         }
         pc = codeBase + load<u32>(fr, 4);
-        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
+        if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
         break;
       }
 
@@ -1169,123 +1174,103 @@ export function run(fuelIn: i64): Status {
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(rotr<i32>(a, b))); pc += 16; break;
       }
       case Ir.JumpI32Eq: { // br_if (i32.eq a b)
-        if (load<i32>(fp + load<u32>(pc, 4)) == load<i32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
-        else pc += 16;
-        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
+        if (load<i32>(fp + load<u32>(pc, 4)) == load<i32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32Ne: { // br_if (i32.ne a b)
-        if (load<i32>(fp + load<u32>(pc, 4)) != load<i32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
-        else pc += 16;
-        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
+        if (load<i32>(fp + load<u32>(pc, 4)) != load<i32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32LtS: { // br_if (i32.lt_s a b)
-        if (load<i32>(fp + load<u32>(pc, 4)) < load<i32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
-        else pc += 16;
-        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
+        if (load<i32>(fp + load<u32>(pc, 4)) < load<i32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32LtU: { // br_if (i32.lt_u a b)
-        if (load<u32>(fp + load<u32>(pc, 4)) < load<u32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
-        else pc += 16;
-        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
+        if (load<u32>(fp + load<u32>(pc, 4)) < load<u32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32GtS: { // br_if (i32.gt_s a b)
-        if (load<i32>(fp + load<u32>(pc, 4)) > load<i32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
-        else pc += 16;
-        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
+        if (load<i32>(fp + load<u32>(pc, 4)) > load<i32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32GtU: { // br_if (i32.gt_u a b)
-        if (load<u32>(fp + load<u32>(pc, 4)) > load<u32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
-        else pc += 16;
-        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
+        if (load<u32>(fp + load<u32>(pc, 4)) > load<u32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32LeS: { // br_if (i32.le_s a b)
-        if (load<i32>(fp + load<u32>(pc, 4)) <= load<i32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
-        else pc += 16;
-        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
+        if (load<i32>(fp + load<u32>(pc, 4)) <= load<i32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32LeU: { // br_if (i32.le_u a b)
-        if (load<u32>(fp + load<u32>(pc, 4)) <= load<u32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
-        else pc += 16;
-        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
+        if (load<u32>(fp + load<u32>(pc, 4)) <= load<u32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32GeS: { // br_if (i32.ge_s a b)
-        if (load<i32>(fp + load<u32>(pc, 4)) >= load<i32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
-        else pc += 16;
-        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
+        if (load<i32>(fp + load<u32>(pc, 4)) >= load<i32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32GeU: { // br_if (i32.ge_u a b)
-        if (load<u32>(fp + load<u32>(pc, 4)) >= load<u32>(fp + load<u32>(pc, 8))) pc = codeBase + load<u32>(pc, 12);
-        else pc += 16;
-        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
+        if (load<u32>(fp + load<u32>(pc, 4)) >= load<u32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32EqImm: { // br_if (i32.eq a const)
-        if (load<i32>(fp + load<u32>(pc, 4)) == load<i32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
-        else pc += 16;
-        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
+        if (load<i32>(fp + load<u32>(pc, 4)) == load<i32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32NeImm: { // br_if (i32.ne a const)
-        if (load<i32>(fp + load<u32>(pc, 4)) != load<i32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
-        else pc += 16;
-        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
+        if (load<i32>(fp + load<u32>(pc, 4)) != load<i32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32LtSImm: { // br_if (i32.lt_s a const)
-        if (load<i32>(fp + load<u32>(pc, 4)) < load<i32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
-        else pc += 16;
-        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
+        if (load<i32>(fp + load<u32>(pc, 4)) < load<i32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32LtUImm: { // br_if (i32.lt_u a const)
-        if (load<u32>(fp + load<u32>(pc, 4)) < load<u32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
-        else pc += 16;
-        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
+        if (load<u32>(fp + load<u32>(pc, 4)) < load<u32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32GtSImm: { // br_if (i32.gt_s a const)
-        if (load<i32>(fp + load<u32>(pc, 4)) > load<i32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
-        else pc += 16;
-        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
+        if (load<i32>(fp + load<u32>(pc, 4)) > load<i32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32GtUImm: { // br_if (i32.gt_u a const)
-        if (load<u32>(fp + load<u32>(pc, 4)) > load<u32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
-        else pc += 16;
-        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
+        if (load<u32>(fp + load<u32>(pc, 4)) > load<u32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32LeSImm: { // br_if (i32.le_s a const)
-        if (load<i32>(fp + load<u32>(pc, 4)) <= load<i32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
-        else pc += 16;
-        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
+        if (load<i32>(fp + load<u32>(pc, 4)) <= load<i32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32LeUImm: { // br_if (i32.le_u a const)
-        if (load<u32>(fp + load<u32>(pc, 4)) <= load<u32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
-        else pc += 16;
-        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
+        if (load<u32>(fp + load<u32>(pc, 4)) <= load<u32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32GeSImm: { // br_if (i32.ge_s a const)
-        if (load<i32>(fp + load<u32>(pc, 4)) >= load<i32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
-        else pc += 16;
-        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
+        if (load<i32>(fp + load<u32>(pc, 4)) >= load<i32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32GeUImm: { // br_if (i32.ge_u a const)
-        if (load<u32>(fp + load<u32>(pc, 4)) >= load<u32>(pc, 8)) pc = codeBase + load<u32>(pc, 12);
-        else pc += 16;
-        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
+        if (load<u32>(fp + load<u32>(pc, 4)) >= load<u32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
 
