@@ -19,34 +19,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { fileURLToPath } from "node:url";
-import path from "node:path";
-import wabtInit from "wabt";
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const qemuSh = path.join(root, "flash-scripts/qemu.sh");
-const ci = /^(1|true|yes)$/i.test(process.env.CI ?? "");
-
-const BOARDS = {
-  "mps2-an385": ["arm-none-eabi-gcc", "qemu-system-arm"],
-  "qemu-virt-rv32": ["riscv64-unknown-elf-gcc", "qemu-system-riscv32"],
-};
-const has = (cmd) => cmd === "wasm2c"
-  ? existsSync("/usr/share/wabt/wasm2c/wasm-rt-impl.c")
-  : spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
-function missing(board) {
-  const need = ["wasm2c", ...BOARDS[board]].filter((c) => !has(c));
-  if (!existsSync(path.join(root, "build/wrt.wasm"))) need.push("build/wrt.wasm (npm run build:wasm)");
-  return need.length ? `missing ${need.join(", ")}` : null;
-}
+import { qemuSh, ci, BOARDS, missingBoard as missing, guestDir } from "./support.mjs";
 
 const ARENA = "8"; // pages; the interpreter starts with 2
-const wabt = await wabtInit();
-const dir = mkdtempSync(path.join(tmpdir(), "wrt-arena-"));
-const GROW = (() => {
-  const m = wabt.parseWat("grow.wat", `(module
+const { guest } = guestDir("wrt-arena-");
+const GROW = guest("grow", `(module
   (memory (export "memory") 1)
   ;; grows one page at a time until memory.grow says -1, then writes
   ;; address ^ 0x5a5a5a5a into every word of every page; the page count
@@ -78,15 +55,6 @@ const GROW = (() => {
     (drop (call $fill))
     (i32.store (i32.sub (i32.mul (memory.size) (i32.const 65536)) (i32.const 2)) (i32.const -1))
     (i32.const 0)))`);
-  try {
-    m.validate();
-    const f = path.join(dir, "grow.wasm");
-    writeFileSync(f, m.toBinary({}).buffer);
-    return f;
-  } finally {
-    m.destroy();
-  }
-})();
 
 function qemu(board, ...args) {
   const r = spawnSync(qemuSh, [board, GROW, "--arena", ARENA, "--stats", "--timeout", "30", ...args], { encoding: "utf8", timeout: 300_000 });

@@ -9,47 +9,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { fileURLToPath } from "node:url";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import wabtInit from "wabt";
+import { root, ci, qemuSh, BOARDS, has, missingBoard as missing, guestDir } from "./support.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const qemuSh = path.join(root, "flash-scripts/qemu.sh");
-const ci = /^(1|true|yes)$/i.test(process.env.CI ?? "");
-
-const BOARDS = {
-  "mps2-an385": ["arm-none-eabi-gcc", "qemu-system-arm"],
-  "qemu-virt-rv32": ["riscv64-unknown-elf-gcc", "qemu-system-riscv32"],
-};
-// Debian's wabt: its wasm2c runtime sources (the npm wabt's wasm2c.js, first on
-// PATH under `npm run`, is another version and cannot translate the interpreter).
-const has = (cmd) => cmd === "wasm2c"
-  ? existsSync("/usr/share/wabt/wasm2c/wasm-rt-impl.c")
-  : spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
-
-/** Why a board cannot be tested here, or null. */
-function missing(board) {
-  const need = ["wasm2c", ...BOARDS[board]].filter((c) => !has(c));
-  if (!existsSync(path.join(root, "build/wrt.wasm"))) need.push("build/wrt.wasm (npm run build:wasm)");
-  return need.length ? `missing ${need.join(", ")}` : null;
-}
-
-const wabt = await wabtInit();
-const dir = mkdtempSync(path.join(tmpdir(), "wrt-fw-"));
-function guest(name, src) {
-  const m = wabt.parseWat(`${name}.wat`, src);
-  try {
-    m.resolveNames();
-    m.validate();
-    const f = path.join(dir, `${name}.wasm`);
-    writeFileSync(f, m.toBinary({}).buffer);
-    return f;
-  } finally {
-    m.destroy();
-  }
-}
+const { dir, guest } = guestDir("wrt-fw-");
 
 const FIB = guest("fib", `(module
   (func $fib (export "fib") (param i32) (result i32)

@@ -6,22 +6,11 @@
 // instance leaves every other instance running and correct.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import wabtInit from "wabt";
+import { wat } from "./support.mjs";
 import {
   Engine, Module, Instance, Func, WrtTrap, WrtApiError, WrtOutOfFuel, WrtInternalError, TrapCode,
 } from "../../host-shims/node/dist/index.js";
 
-const wabt = await wabtInit();
-function wat(src) {
-  const m = wabt.parseWat("isolation.wat", src);
-  try {
-    m.resolveNames();
-    m.validate();
-    return m.toBinary({}).buffer;
-  } finally {
-    m.destroy();
-  }
-}
 
 const PAGE = 65536;
 const records = [];

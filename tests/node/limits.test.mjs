@@ -3,22 +3,11 @@
 // working afterwards. Each test gets a fresh Engine with its own limits.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import wabtInit from "wabt";
+import { wat } from "./support.mjs";
 import {
   Engine, Module, Instance, Memory, Table, Suspended, WrtTrap, WrtApiError, WrtOutOfFuel, TrapCode, ErrCode,
 } from "../../host-shims/node/dist/index.js";
 
-const wabt = await wabtInit();
-function wat(src) {
-  const m = wabt.parseWat("limits.wat", src);
-  try {
-    m.resolveNames();
-    m.validate();
-    return m.toBinary({}).buffer;
-  } finally {
-    m.destroy();
-  }
-}
 const engineWith = (config) => new Engine({ log: false, config });
 const inst = (engine, src, imports = {}) => Instance.instantiate(Module.load(engine, wat(src)), imports);
 

@@ -23,21 +23,13 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { fileURLToPath } from "node:url";
 import path from "node:path";
-import wabtInit from "wabt";
+import { root, ci, qemuSh, has, wat } from "./support.mjs";
 import { Engine, Instance, Module } from "../../host-shims/node/dist/index.js";
 import { readContainer } from "../../host-shims/node/dist/container.js";
 import { describeDifference } from "../../host-shims/node/dist/lockstep.js";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const cli = path.join(root, "host-shims/node/dist/cli.js");
-const qemuSh = path.join(root, "flash-scripts/qemu.sh");
-const ci = /^(1|true|yes)$/i.test(process.env.CI ?? "");
-
-const has = (cmd) => cmd === "wasm2c"
-  ? existsSync("/usr/share/wabt/wasm2c/wasm-rt-impl.c")
-  : spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
 const need = ["wasm2c", "arm-none-eabi-gcc", "qemu-system-arm"].filter((c) => !has(c));
 if (!existsSync(path.join(root, "build/wrt-native"))) need.push("build/wrt-native (npm run build:native)");
 const why = need.length ? `missing ${need.join(", ")}` : null;
@@ -152,16 +144,7 @@ const WAT = `(module
     (call $range (i32.const 0) (i32.shr_u (local.get $end) (i32.const 6)))
     (i32.load offset=0x100 (i32.const 0))))`;
 
-const wabt = await wabtInit();
-const mod = wabt.parseWat("sha.wat", WAT);
-let GUEST;
-try {
-  mod.resolveNames();
-  mod.validate();
-  GUEST = new Uint8Array(mod.toBinary({}).buffer);
-} finally {
-  mod.destroy();
-}
+const GUEST = wat(WAT, "sha.wat");
 
 const LEN = 131000, SEED = 12345;
 const ARGS = [String(LEN), String(SEED)];

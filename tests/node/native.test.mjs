@@ -8,26 +8,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { fileURLToPath } from "node:url";
+import { existsSync } from "node:fs";
 import path from "node:path";
-import wabtInit from "wabt";
+import { root, ci, missingTools, guestDir } from "./support.mjs";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const ci = /^(1|true|yes)$/i.test(process.env.CI ?? "");
 const cli = path.join(root, "host-shims/node/dist/cli.js");
 const nativeBin = path.join(root, "build/wrt-native");
-// Debian's wabt: its wasm2c runtime sources (the npm wabt's wasm2c.js, first on
-// PATH under `npm run`, is another version and cannot translate the interpreter).
-const has = (cmd) => cmd === "wasm2c"
-  ? existsSync("/usr/share/wabt/wasm2c/wasm-rt-impl.c")
-  : spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
 const suite = process.env.WRT_TESTSUITE ?? path.join(root, "../shared/testsuite/core");
 
-const need = ["gcc", "wasm2c"].filter((c) => !has(c));
-if (!existsSync(path.join(root, "build/wrt.wasm"))) need.push("build/wrt.wasm");
-const why = need.length ? `missing ${need.join(", ")}` : null;
+const why = missingTools(["gcc"]);
 const skip = why && !ci ? why : false;
 
 let built = false;
@@ -39,20 +28,7 @@ function build() {
   built = true;
 }
 
-const wabt = await wabtInit();
-const dir = mkdtempSync(path.join(tmpdir(), "wrt-native-"));
-function guest(name, src) {
-  const m = wabt.parseWat(`${name}.wat`, src);
-  try {
-    m.resolveNames();
-    m.validate();
-    const f = path.join(dir, `${name}.wasm`);
-    writeFileSync(f, m.toBinary({}).buffer);
-    return f;
-  } finally {
-    m.destroy();
-  }
-}
+const { dir, guest } = guestDir("wrt-native-");
 
 const MOD = guest("m", `(module
   (import "spectest" "print_i32" (func $print (param i32)))
