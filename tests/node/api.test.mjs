@@ -2,26 +2,14 @@
 // Modules are written in WAT and assembled with the npm `wabt` package.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import wabtInit from "wabt";
+import { wat } from "./support.mjs";
 import {
   Engine, Module, Instance, Func, Memory, Global, RawValue, Suspended,
   f32ToBits, bitsToF32, f64ToBits, formatTyped, parseTyped,
   WrtDecodeError, WrtValidationError, WrtLinkError, WrtTrap, WrtOutOfFuel, TrapCode,
 } from "../../host-shims/node/dist/index.js";
 
-const wabt = await wabtInit();
 
-/** WAT -> bytes. `check: false` skips wabt's validation (to build invalid modules). */
-function wat(src, { check = true } = {}) {
-  const m = wabt.parseWat("test.wat", src);
-  try {
-    m.resolveNames();
-    if (check) m.validate();
-    return m.toBinary({}).buffer;
-  } finally {
-    m.destroy();
-  }
-}
 
 // One engine for the file, created on first use (so the pure value tests run without build/wrt.wasm).
 let engineCache = null;

@@ -6,23 +6,12 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
-import wabtInit from "wabt";
+import { wat } from "./support.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const cli = path.join(root, "host-shims/node/dist/cli.js");
-const wabt = await wabtInit();
 const dir = mkdtempSync(path.join(tmpdir(), "wrt-cli-"));
 
-function wat(src, { check = true } = {}) {
-  const m = wabt.parseWat("test.wat", src);
-  try {
-    m.resolveNames();
-    if (check) m.validate();
-    return m.toBinary({}).buffer;
-  } finally {
-    m.destroy();
-  }
-}
 
 let n = 0;
 function wasmFile(src, opts) {

@@ -144,7 +144,7 @@ const WAT = `(module
     (call $range (i32.const 0) (i32.shr_u (local.get $end) (i32.const 6)))
     (i32.load offset=0x100 (i32.const 0))))`;
 
-const GUEST = wat(WAT, "sha.wat");
+const GUEST = wat(WAT, { name: "sha.wat" });
 
 const LEN = 131000, SEED = 12345;
 const ARGS = [String(LEN), String(SEED)];
