@@ -333,11 +333,11 @@ export function negateCmp(wasmOp: u32): u32 {
 
 /** Words of an op with a fixed layout (BrTable is variable: 3 + n + 1). */
 export function irWords(op: u32): u32 {
+  if (op >= <u32>Ir.LoadBase && op < <u32>Ir.NumBase) return 4;                  // loads, stores
   if (op >= <u32>Ir.NumBase && op < <u32>Ir.SatBase) return numIsUnary(op - Ir.NumBase + 0x45) ? 3 : 4;
-  if (op >= <u32>Ir.LoadAddBase) return 6;
-  if (op >= <u32>Ir.ImmBase) return 4;
-  if (op >= <u32>Ir.SatBase) return 3;
-  if (op >= <u32>Ir.LoadBase) return 4;
+  if (op >= <u32>Ir.SatBase && op < <u32>Ir.ImmBase) return 3;
+  if (op >= <u32>Ir.ImmBase && op < <u32>Ir.LoadAddBase) return 4;                 // imm, jump-compare
+  if (op >= <u32>Ir.LoadAddBase && op < <u32>Ir.LoadAddBase + 14) return 6;
   switch (op) {
     case Ir.Unreachable: case Ir.Nop: case Ir.Halt: return 1;
     case Ir.Jump: case Ir.MemorySize: case Ir.DataDrop: case Ir.ElemDrop: return 2;

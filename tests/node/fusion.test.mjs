@@ -102,3 +102,19 @@ test("fused compare and branch", () => {
   assert.equal(call("brif_eqz", 5), 9);
   assert.equal(call("tee_chain", 5), 30);
 });
+
+test("every fused form survives a snapshot and restore into a fresh interpreter at every unit of fuel", () => {
+  // restore checks that the position is an op boundary (irWords): a wrong
+  // length for any fused op would refuse these snapshots
+  const cases = [
+    ["load_shl_add", [1]], ["load_shl_tee", [1]], ["add_shl", [5, 2]], ["xor_rotr", [0x0f, 0x12345678]],
+    ["sigma", [0x6a09e667]], ["copies_in_order", [3, 4]], ["swap_via_stack", [3, 4]], ["if_lt_u", [1, -1]],
+  ];
+  let migrations = 0;
+  for (const [name, args] of cases) {
+    const want = call(name, ...args);
+    const got = inst.invoke(name, args, { fuelSlice: 1, onSlice: (e) => { e.migrate(); migrations++; } })[0];
+    assert.equal(got, want, name);
+  }
+  assert.ok(migrations > 20, `${migrations} migrations`);
+});
