@@ -28,3 +28,14 @@ export class ByteWriter {
 
   free(): void { heap.free(this.buf); this.buf = 0; this.cap = 0; this.len = 0; }
 }
+
+/** True if the 64 KiB page at `p` is all zero (eight words at a time). */
+export function isZeroPage(p: usize): bool {
+  let end = p + 65536;
+  for (let a = p; a < end; a += 64) {
+    let v = load<u64>(a) | load<u64>(a, 8) | load<u64>(a, 16) | load<u64>(a, 24)
+      | load<u64>(a, 32) | load<u64>(a, 40) | load<u64>(a, 48) | load<u64>(a, 56);
+    if (v != 0) return false;
+  }
+  return true;
+}

@@ -17,6 +17,7 @@ import {
 import { machine, Status, FRAME_BYTES, HOST_FRAME } from "../exec/machine";
 import { fuelTableHash } from "../exec/fuel";
 import { crc32 } from "./hash";
+import { isZeroPage } from "./bytes";
 import * as F from "./format";
 
 /** A restore in progress: the new objects, and the raw blocks to free if it fails. */
@@ -205,22 +206,33 @@ function readMemories(x: Restoring): bool {
     if (stored > mm.pages) return x.bad("memory " + i.toString() + ": more stored pages than pages");
     if (<u64>stored * (F.PAGE_BYTES + 4) > <u64>r.remaining) return x.bad("memory " + i.toString() + " longer than the snapshot");
     mm.bytes = <u64>mm.pages * F.PAGE_BYTES;
-    if (mm.pages > 0) {
-      mm.base = x.alloc(<usize>mm.bytes);
-      memory.fill(mm.base, 0, <usize>mm.bytes);
-    }
-    let last: i64 = -1;
+    if (mm.pages > 0) mm.base = x.alloc(<usize>mm.bytes);
+    let next: u32 = 0; // pages below this one are written
     for (let k: u32 = 0; k < stored; k++) {
       let p = r.u32le();
       if (!x.truncated()) return false;
-      if (<i64>p <= last || p >= mm.pages) return x.bad("memory " + i.toString() + ": page index out of order or range");
-      last = p;
+      if (p < next || p >= mm.pages) return x.bad("memory " + i.toString() + ": page index out of order or range");
+      clearPages(mm.base, next, p);
+      next = p + 1;
       memory.copy(mm.base + <usize>p * F.PAGE_BYTES, r.base + r.pos, F.PAGE_BYTES);
       r.skip(F.PAGE_BYTES);
     }
+    clearPages(mm.base, next, mm.pages);
     x.store.mems.push(mm);
   }
   return true;
+}
+
+/**
+ * Zeroes pages [from, to) of a memory block, skipping those already zero:
+ * a fresh interpreter's new heap memory is, and reading it leaves it
+ * untouched (a big, mostly zero guest memory then costs little to restore).
+ */
+function clearPages(base: usize, from: u32, to: u32): void {
+  for (let p = from; p < to; p++) {
+    let at = base + <usize>p * F.PAGE_BYTES;
+    if (!isZeroPage(at)) memory.fill(at, 0, F.PAGE_BYTES);
+  }
 }
 
 function readGlobals(x: Restoring): bool {

@@ -7,7 +7,7 @@ import { machine, Status, FRAME_BYTES } from "../exec/machine";
 import { IR_VERSION } from "../compile/ir";
 import { CompiledModule, FUNC_INFO_WORDS } from "../compile/compiled";
 import { fuelTableHash } from "../exec/fuel";
-import { ByteWriter } from "./bytes";
+import { ByteWriter, isZeroPage } from "./bytes";
 import { crc32 } from "./hash";
 import * as F from "./format";
 
@@ -50,11 +50,6 @@ function section(w: ByteWriter, tag: u32): usize {
 }
 function endSection(w: ByteWriter, at: usize): void {
   w.setU32(at, <u32>(w.len - at - 4));
-}
-
-function isZeroPage(p: usize): bool {
-  for (let i: usize = 0; i < F.PAGE_BYTES; i += 8) if (load<u64>(p + i) != 0) return false;
-  return true;
 }
 
 /** Writes the whole state; the caller frees the writer. Null if not at a halt. */
