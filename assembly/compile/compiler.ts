@@ -48,6 +48,8 @@ class Ctl {
   elseFixup: i32 = -1;
   /** If: more jump targets that go where elseFixup goes (loop exits moved by loopBackEdge). */
   elseExtra: Array<i32> = [];
+  /** If: its end is the function's last instruction; its arms return themselves (tailReturn). */
+  endsFunction: bool = false;
   /** The rest of the current arm is unreachable. */
   unreachable: bool = false;
   /** Opened inside unreachable code: emits nothing at all. */
@@ -69,6 +71,8 @@ export class Compiler {
   maxHeight: i32 = 0;
   ctls: Array<Ctl> = [];
   wasmOff: u32 = 0;
+  /** Byte offset just past the function body being compiled (its final `end` is the byte before). */
+  bodyEnd: u32 = 0;
 
   // fuel block state
   /** Emit Fuel ops (limits.fuelMetering when the module was loaded). */
@@ -121,6 +125,7 @@ export class Compiler {
     let m = this.m;
     let body = m.codes[i];
     this.r = new Reader(m.base, body.codeStart, body.codeEnd);
+    this.bodyEnd = body.codeEnd;
     let nlocals = <u32>ft.params.length + <u32>body.locals.length;
     this.localsBytes = nlocals << 3;
     this.height = 0;
@@ -317,6 +322,46 @@ export class Compiler {
   emitReturn(n: i32): void {
     this.materializeTop(n);
     this.op(Ir.Return); this.w(this.canon(this.height - n)); this.w(<u32>n);
+  }
+
+  /**
+   * A return standing in for the function's final `end` (see ifEndsFunction):
+   * it also carries that end's fuel, which the end itself, dead by then, no
+   * longer charges. One value already in a local returns straight from it.
+   */
+  tailReturn(n: i32): void {
+    this.pending += fuelCost(Op.End);
+    if (n == 1 && this.kinds[this.height - 1] == K.Local) {
+      this.op(Ir.Return); this.w(<u32>this.vals[this.height - 1]); this.w(1);
+      return;
+    }
+    this.emitReturn(n);
+  }
+
+  /**
+   * At `else`: is this if the function's last instruction, with its results
+   * the function's results and nothing beneath them? Then each arm can
+   * return by itself instead of meeting at the end (recursive functions end
+   * like this: fib's `n < 2 ? n : fib(n - 1) + fib(n - 2)`).
+   */
+  ifEndsFunction(c: Ctl): bool {
+    if (c.kind != CtlKind.If || this.ctls.length != 2 || c.height != 0 || c.nparams != 0) return false;
+    if (c.nresults != this.ctls[0].nresults || this.height != c.nresults) return false;
+    // find the if's own end by walking the else arm
+    let r = new Reader(this.m.base, this.r.pos, this.bodyEnd);
+    let depth = 0;
+    while (!r.failed && r.pos < this.bodyEnd) {
+      let op = load<u8>(this.m.base + <usize>r.pos);
+      if (op == <u8>Op.End) {
+        if (depth == 0) return r.pos + 2 == this.bodyEnd; // the next byte is the function's end
+        depth--;
+        r.pos++;
+        continue;
+      }
+      if (op == <u8>Op.Block || op == <u8>Op.Loop || op == <u8>Op.If) depth++;
+      skipInstruction(r);
+    }
+    return false;
   }
 
   /** br (cond < 0) or br_if (cond = slot) to relative depth `depth`. */
@@ -779,8 +824,13 @@ export class Compiler {
         break;
       }
       case Op.Else: {
-        this.materializeAll();
-        this.op(Ir.Jump); c.fixups.push(this.code.length); this.w(0);
+        if (this.ifEndsFunction(c)) {
+          c.endsFunction = true;
+          this.tailReturn(c.nresults); // instead of a jump to the end and a return there
+        } else {
+          this.materializeAll();
+          this.op(Ir.Jump); c.fixups.push(this.code.length); this.w(0);
+        }
         this.elseArm(c);
         break;
       }
@@ -965,6 +1015,15 @@ export class Compiler {
       if (!c.unreachable) this.emitReturn(c.nresults);
       this.endBlock();
       this.ctls.pop();
+      return;
+    }
+    if (c.endsFunction && !c.unreachable && c.fixups.length == 0 && c.elseExtra.length == 0) {
+      // nothing else lands after this end: the else arm returns too, and the
+      // function's own end is dead (its cost is on the two returns)
+      this.tailReturn(c.nresults);
+      this.ctls.pop();
+      this.setUnreachable();
+      this.lastDstWord = -1;
       return;
     }
     if (!c.unreachable) this.materializeAll();
