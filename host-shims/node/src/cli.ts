@@ -5,7 +5,7 @@
 //   wrt resume <s.bin> [--fuel M] [--snapshot-out s2.bin] [--engine node|native]
 //   wrt validate <module.wasm>
 //   wrt lockstep <module.wasm> --invoke NAME [args...] [--every N]
-//   wrt spec [--fuel-slice N|random] [--seed S] [--engine node|native] [--verbose] [--timeout MS] [--v128] [--wasm PATH] <file.json|dir>...
+//   wrt spec [--fuel-slice N|random|spread [--snapshot-every-slice]] [--seed S] [--engine node|native] [--verbose] [--timeout MS] [--v128] [--wasm PATH] <file.json|dir>...
 //
 // --wasm PATH uses another interpreter build (e.g. build/wrt.debug.wasm).
 //
@@ -44,7 +44,7 @@ const USAGE = `usage:
   wrt resume <s.bin> [--fuel M] [--snapshot-out s2.bin] [--engine node|native]
   wrt validate <module.wasm>
   wrt lockstep <module.wasm> --invoke NAME [args...] [--every N]
-  wrt spec [--fuel-slice N|random] [--seed S] [--engine node|native] [--verbose] [--timeout MS] [--v128] [--wasm PATH] <file.json|dir>...`;
+  wrt spec [--fuel-slice N|random|spread [--snapshot-every-slice]] [--seed S] [--engine node|native] [--verbose] [--timeout MS] [--v128] [--wasm PATH] <file.json|dir>...`;
 
 class UsageError extends Error {}
 
@@ -237,9 +237,9 @@ function cmdSpec(args: string[]): number {
     };
     if (a === "--fuel-slice") {
       const v = value();
-      if (v === "random") opts.fuelSlice = "random";
+      if (v === "random" || v === "spread") opts.fuelSlice = v;
       else if (/^\d+$/.test(v) && Number(v) > 0) opts.fuelSlice = Number(v);
-      else throw new UsageError("--fuel-slice needs a positive integer or 'random'");
+      else throw new UsageError("--fuel-slice needs a positive integer, 'random' or 'spread'");
     } else if (a === "--seed") {
       const v = value();
       if (!/^\d+$/.test(v)) throw new UsageError("--seed needs a non-negative integer");
@@ -264,7 +264,7 @@ function cmdSpec(args: string[]): number {
   }
   if (inputs.length === 0) throw new UsageError("no spec files given");
   if (opts.snapshotEverySlice && opts.fuelSlice === undefined) throw new UsageError("--snapshot-every-slice needs --fuel-slice");
-  if (opts.fuelSlice === "random") {
+  if (opts.fuelSlice === "random" || opts.fuelSlice === "spread") {
     opts.seed ??= Math.floor(Math.random() * 0x100000000);
     out(`seed: ${opts.seed}`);
   }

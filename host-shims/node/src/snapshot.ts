@@ -464,7 +464,9 @@ export function migrate(engine: Engine): number {
   const t0 = performance.now();
   const n = engine.raw.wrt_snapshot();
   if (n < 0) throw lastSnapshotError(engine);
-  const bytes = engine.readBytes(n);
+  // The bytes stay in the old interpreter's I/O buffer (nothing runs there
+  // any more) and are copied once, straight into the fresh one's.
+  const bytes = engine.view(engine.ioAddress(n), n);
   const t1 = performance.now();
   const fresh = new Engine({ ...engine.options, config: undefined });
   fresh.logSetupCalls = false;
