@@ -20,7 +20,7 @@ import { bitsToF32, bitsToF64, formatTyped, isValType, ValType } from "./values.
 export interface SpecOptions {
   /**
    * Fuel per slice, or "random" (slices in [1, 64] from `seed`), or "spread"
-   * (from `seed`: the first slice of every invocation in [1, 8], later ones
+   * (from `seed`: the first slice of every invocation in [1, 4], later ones
    * log-uniform in [1, 65536]: `spreadSlices`); default unbounded.
    */
   fuelSlice?: number | "random" | "spread";
@@ -176,12 +176,13 @@ function errText(e: unknown): string {
 
 /**
  * The "spread" slice policy: slices from a seeded generator over five orders
- * of magnitude. The first slice of every invocation is uniform in [1, 8], so
- * most invocations (the median one of the core suite uses 4 units) halt at a
- * random op near their start; every later slice is log-uniform in
- * [1, 65536], so long invocations halt at random points, sometimes a few ops
- * apart, on average every ~6000 units. With --snapshot-every-slice each
- * halt is a snapshot and a restore into a fresh interpreter.
+ * of magnitude. The first slice of every invocation is uniform in [1, 4]:
+ * half the core suite's invocations use at most 4 units, so even short ones
+ * halt (two thirds of all invocations halt at least once), at a random op
+ * near their start. Every later slice is log-uniform in [1, 65536], so long
+ * invocations halt at random points, sometimes a few ops apart, on average
+ * every ~6000 units. With --snapshot-every-slice each halt is a snapshot and
+ * a restore into a fresh interpreter (docs/snapshot-format.md).
  */
 export function spreadSlices(rnd: () => number): { next: () => number; startCall: () => void } {
   let first = true;
@@ -189,7 +190,7 @@ export function spreadSlices(rnd: () => number): { next: () => number; startCall
     next: () => {
       if (first) {
         first = false;
-        return 1 + Math.floor(rnd() * 8);
+        return 1 + Math.floor(rnd() * 4);
       }
       return Math.floor(2 ** (rnd() * 16));
     },
