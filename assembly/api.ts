@@ -231,7 +231,7 @@ export function wrt_table_new(elemType: i32, min: i32, maxElems: i32): i32 {
   let t = new TableInst();
   t.elemType = <u8>elemType;
   t.max = maxElems < 0 ? NO_MAX : <u32>maxElems;
-  t.grow(<u32>min, 0);
+  if (min > 0 && t.grow(<u32>min, 0) < 0) return apiError(Err.LimitExceeded, "the table does not fit in the interpreter's memory");
   let addr = <u32>theStore.tables.length;
   theStore.tables.push(t);
   return <i32>makeHandle(ExternKind.Table, addr);

@@ -10,7 +10,7 @@ import { Reader } from "../binary/reader";
 import { CompiledModule } from "../compile/compiled";
 import { Err, lastError } from "../errors";
 import { limits } from "./limits";
-import { theStore, Instance, FuncInst, TableInst, MemoryInst, GlobalInst, NO_MAX } from "./store";
+import { theStore, Instance, FuncInst, TableInst, MemoryInst, GlobalInst, NO_MAX, totalPages } from "./store";
 
 export const HANDLE_KIND_SHIFT: u32 = 28;
 export const HANDLE_ADDR_MASK: u32 = (1 << 28) - 1;
@@ -144,7 +144,11 @@ export function instantiate(cm: CompiledModule, externs: StaticArray<u32>): Inst
     t.owner = <i32>inst.id;
     t.elemType = tt.elem;
     t.max = tt.limits.hasMax ? <u32>tt.limits.max : NO_MAX;
-    t.grow(<u32>tt.limits.min, 0);
+    if (tt.limits.min > 0 && t.grow(<u32>tt.limits.min, 0) < 0) {
+      lastError.set(Err.LimitExceeded, -1, "table " + i.toString() + ": " + tt.limits.min.toString() + " elements do not fit in the interpreter's memory");
+      inst.dropped = true;
+      return null;
+    }
     inst.tableAddrs[nt++] = <u32>theStore.tables.length;
     theStore.tables.push(t);
   }
@@ -154,7 +158,11 @@ export function instantiate(cm: CompiledModule, externs: StaticArray<u32>): Inst
     mm.owner = <i32>inst.id;
     mm.max = lim.hasMax ? <u32>lim.max : NO_MAX;
     if (lim.min > 0 && mm.grow(<u32>lim.min) < 0) {
-      lastError.set(Err.LimitExceeded, -1, "memory " + i.toString() + ": the total page budget is exhausted");
+      let why = <u64>totalPages + lim.min > <u64>limits.maxPagesTotal
+        ? "the total page budget is exhausted"
+        : lim.min.toString() + " pages do not fit in the interpreter's memory (at most " + limits.hostMemoryPages.toString() +
+          " pages of its own; on a board: raise WRT_ARENA_PAGES)";
+      lastError.set(Err.LimitExceeded, -1, "memory " + i.toString() + ": " + why);
       inst.dropped = true;
       return null;
     }

@@ -105,10 +105,10 @@ for (const board of Object.keys(BOARDS)) {
     const r = qemu(board, FIB, "--invoke", "fib", "20", "--arena", "1", "--timeout", "30");
     assert.equal(r.code, 3, r.out + r.err);
     assert.match(r.out, /^error: .*arena too small for the interpreter's initial memory \(raise WRT_ARENA_PAGES\)/m);
-    // starts, but the guest's memory does not fit
+    // starts, but the guest's memory does not fit: refused at instantiation, saying why
     const g = qemu(board, BIG, "--invoke", "main", "--arena", "6", "--timeout", "30");
     assert.equal(g.code, 3, g.out + g.err);
-    assert.match(g.out, /^error: .*arena exhausted \(raise WRT_ARENA_PAGES\)/m);
+    assert.match(g.out, /^error: cannot instantiate the guest: .*pages do not fit in the interpreter's memory .*raise WRT_ARENA_PAGES/m);
   });
 
   t("--unchecked build (no wasm2c bounds checks): same results, traps, slices", () => {

@@ -127,6 +127,10 @@ test("host memory ceiling (key 13): guest growth answers -1 before the interpret
   // a bigger request fails the same way, and everything else still runs
   assert.deepEqual(i.invoke("grow", [0x1000]), [-1]);
   stillWorks(engine, i);
+  // a module whose memory or table cannot fit is refused at instantiation, saying why
+  assert.throws(() => grower(engine, 64), limitError(/64 pages do not fit in the interpreter's memory/));
+  assert.throws(() => inst(engine, `(module (table 2000000 funcref))`), limitError(/2000000 elements do not fit in the interpreter's memory/));
+  stillWorks(engine, i);
   assert.throws(() => engine.configure("hostMemoryPages", 0));
   assert.throws(() => engine.configure("hostMemoryPages", 65537));
 });
