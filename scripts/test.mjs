@@ -5,7 +5,11 @@
 //   3. spec        the Wasm 2.0 core spec suite through the `wrt spec` CLI,
 //                  from $WRT_TESTSUITE or ../shared/testsuite (repo-relative):
 //                  once as is, then with every invocation cut into fuel
-//                  slices and resumed (`--fuel-slice 1`, `--fuel-slice random`)
+//                  slices and resumed (`--fuel-slice 1`, `--fuel-slice random`),
+//                  then with every slice snapshotted and restored into a
+//                  fresh interpreter (`--snapshot-every-slice --fuel-slice
+//                  spread`, docs/snapshot-format.md); the sliced runs must
+//                  pass as many commands as the plain run
 //
 // Each part's own output is shown as it runs; its pass/fail counts are parsed
 // from that output. The last line is exactly `N passed, M failed` (the sums)
@@ -14,7 +18,8 @@
 //
 // Without the spec suite the spec part is skipped with a message; under
 // CI=true a missing suite is a failure. WRT_SPEC_FUEL_SLICES (default
-// "1,random", empty for none) lists the `--fuel-slice` runs.
+// "1,random,snapshot:spread", empty for none) lists the `--fuel-slice` runs;
+// "snapshot:X" is `--snapshot-every-slice --fuel-slice X`.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -113,20 +118,33 @@ async function spec() {
     return;
   }
   const cli = path.join(root, "host-shims/node/dist/cli.js");
-  const slices = [null, ...(process.env.WRT_SPEC_FUEL_SLICES ?? "1,random").split(",").map((s) => s.trim()).filter(Boolean)];
+  const slices = [null, ...(process.env.WRT_SPEC_FUEL_SLICES ?? "1,random,snapshot:spread").split(",").map((s) => s.trim()).filter(Boolean)];
+  let plainPassed = null;
   for (const slice of slices) {
-    const name = slice ? `spec --fuel-slice ${slice}` : "spec";
+    const snapshot = slice?.startsWith("snapshot:") ?? false;
+    const fuelSlice = snapshot ? slice.slice("snapshot:".length) : slice;
+    const flags = [...(snapshot ? ["--snapshot-every-slice"] : []), ...(fuelSlice ? ["--fuel-slice", fuelSlice] : [])];
+    const name = ["spec", ...flags].join(" ");
     banner(`${name} (${core})`);
     partStart = Date.now();
     if (!existsSync(cli)) { record(name, 0, 1, "host-shims/node/dist/cli.js missing: run `npm run build`"); continue; }
-    const args = [cli, "spec", ...(slice ? ["--fuel-slice", slice] : []), core];
-    const { code, out } = await run(process.execPath, args);
+    const { code, out } = await run(process.execPath, [cli, "spec", ...flags, core]);
     const all = [...stripAnsi(out).matchAll(/^spec: (\d+) passed, (\d+) failed, (\d+) skipped$/gm)];
     if (all.length === 0) { record(name, 0, 1, `no 'spec: ...' line, exit ${code}`); continue; }
     const m = all[all.length - 1];
+    const passed = +m[1];
     let failed = +m[2];
     if (code !== 0 && failed === 0) failed = 1;
-    record(name, +m[1], failed, `${m[3]} skipped`);
+    let note = `${m[3]} skipped`;
+    const seed = /^seed: (\d+)$/m.exec(stripAnsi(out));
+    if (seed) note += `, seed ${seed[1]}`;
+    if (!slice) plainPassed = passed;
+    else if (plainPassed !== null && passed !== plainPassed) {
+      // e.g. a command skipped only when sliced would hide a failure
+      failed += 1;
+      note += `; ${passed} passed, the plain run ${plainPassed}`;
+    }
+    record(name, passed, failed, note);
   }
 }
 
@@ -136,7 +154,8 @@ await nodeTests();
 await spec();
 
 console.log("========== summary ==========");
-for (const r of results) console.log(`  ${r.name.padEnd(24)} pass ${String(r.passed).padStart(7)}  fail ${String(r.failed).padStart(5)}${r.note ? `  (${r.note})` : ""}`);
+const width = Math.max(24, ...results.map((r) => r.name.length));
+for (const r of results) console.log(`  ${r.name.padEnd(width)} pass ${String(r.passed).padStart(7)}  fail ${String(r.failed).padStart(5)}${r.note ? `  (${r.note})` : ""}`);
 console.log(`  time: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 const passed = results.reduce((a, r) => a + r.passed, 0);
 const failed = results.reduce((a, r) => a + r.failed, 0);
