@@ -48,8 +48,10 @@ class Ctl {
   elseFixup: i32 = -1;
   /** If: more jump targets that go where elseFixup goes (loop exits moved by loopBackEdge). */
   elseExtra: Array<i32> = [];
-  /** If: its end is the function's last instruction; its arms return themselves (tailReturn). */
+  /** If: nothing but the function's return follows its end; its arms return themselves (tailReturn). */
   endsFunction: bool = false;
+  /** If with endsFunction: fuel of the instructions between its end and the return (else/end markers, the function's end). */
+  tailCost: u32 = 0;
   /** The rest of the current arm is unreachable. */
   unreachable: bool = false;
   /** Opened inside unreachable code: emits nothing at all. */
@@ -325,12 +327,13 @@ export class Compiler {
   }
 
   /**
-   * A return standing in for the function's final `end` (see ifEndsFunction):
-   * it also carries that end's fuel, which the end itself, dead by then, no
-   * longer charges. One value already in a local returns straight from it.
+   * A return standing in for the way out of an if that ends the function
+   * (decideTailReturns): it also carries the fuel of the markers it skips
+   * (`tail`: the enclosing ifs' else/end and the function's end), which are
+   * dead by then. One value already in a local returns straight from it.
    */
-  tailReturn(n: i32): void {
-    this.pending += fuelCost(Op.End);
+  tailReturn(n: i32, tail: u32): void {
+    this.pending += tail;
     if (n == 1 && this.kinds[this.height - 1] == K.Local) {
       this.op(Ir.Return); this.w(<u32>this.vals[this.height - 1]); this.w(1);
       return;
@@ -339,29 +342,49 @@ export class Compiler {
   }
 
   /**
-   * At `else`: is this if the function's last instruction, with its results
-   * the function's results and nothing beneath them? Then each arm can
-   * return by itself instead of meeting at the end (recursive functions end
-   * like this: fib's `n < 2 ? n : fib(n - 1) + fib(n - 2)`).
+   * At `if`: does nothing but the function's return follow this if's end?
+   * True for an if/else that is the function's last instruction (its
+   * results the function's, nothing beneath them), and, in turn, for an
+   * if/else that is the last thing in an arm of such an if. Then each arm
+   * returns by itself instead of meeting at the end: recursive code ends like
+   * this (fib's `n < 2 ? n : fib(n - 1) + fib(n - 2)`).
    */
-  ifEndsFunction(c: Ctl): bool {
-    if (c.kind != CtlKind.If || this.ctls.length != 2 || c.height != 0 || c.nparams != 0) return false;
-    if (c.nresults != this.ctls[0].nresults || this.height != c.nresults) return false;
-    // find the if's own end by walking the else arm
+  decideTailReturns(b: Ctl): void {
+    let p = this.top();
+    if (b.nparams != 0 || b.height != 0 || b.nresults != this.ctls[0].nresults) return;
+    let next: u32;           // the byte that must follow this if's end
+    let tail: u32;           // fuel of what runs after the end, up to the return
+    if (p.kind == CtlKind.Func) {
+      next = 0x0B; tail = fuelCost(Op.End);
+    } else if (p.endsFunction && p.height == 0 && (p.kind == CtlKind.If || p.kind == CtlKind.Else)) {
+      next = p.kind == CtlKind.If ? 0x05 : 0x0B; // the enclosing if's else, or its end
+      tail = fuelCost(next) + p.tailCost;
+    } else return;
+    // walk to this if's own end; it needs an else arm
     let r = new Reader(this.m.base, this.r.pos, this.bodyEnd);
     let depth = 0;
+    let sawElse = false;
     while (!r.failed && r.pos < this.bodyEnd) {
-      let op = load<u8>(this.m.base + <usize>r.pos);
-      if (op == <u8>Op.End) {
-        if (depth == 0) return r.pos + 2 == this.bodyEnd; // the next byte is the function's end
+      let op = <u32>load<u8>(this.m.base + <usize>r.pos);
+      if (op == <u32>Op.End) {
+        if (depth == 0) {
+          let at = r.pos + 1;
+          if (!sawElse || at >= this.bodyEnd) return;
+          let follower = <u32>load<u8>(this.m.base + <usize>at);
+          if (follower != next) return;
+          if (p.kind == CtlKind.Func && at + 1 != this.bodyEnd) return; // the function's own, last end
+          b.endsFunction = true;
+          b.tailCost = tail;
+          return;
+        }
         depth--;
         r.pos++;
         continue;
       }
-      if (op == <u8>Op.Block || op == <u8>Op.Loop || op == <u8>Op.If) depth++;
+      if (op == <u32>Op.Else && depth == 0) { sawElse = true; r.pos++; continue; }
+      if (op == <u32>Op.Block || op == <u32>Op.Loop || op == <u32>Op.If) depth++;
       skipInstruction(r);
     }
-    return false;
   }
 
   /** br (cond < 0) or br_if (cond = slot) to relative depth `depth`. */
@@ -820,13 +843,13 @@ export class Compiler {
         b.height = this.height - b.nparams;
         this.endBlock();
         this.startBlock();
+        this.decideTailReturns(b);
         this.ctls.push(b);
         break;
       }
       case Op.Else: {
-        if (this.ifEndsFunction(c)) {
-          c.endsFunction = true;
-          this.tailReturn(c.nresults); // instead of a jump to the end and a return there
+        if (c.endsFunction) {
+          this.tailReturn(c.nresults, c.tailCost); // instead of a jump to the end and a return there
         } else {
           this.materializeAll();
           this.op(Ir.Jump); c.fixups.push(this.code.length); this.w(0);
@@ -1020,7 +1043,7 @@ export class Compiler {
     if (c.endsFunction && !c.unreachable && c.fixups.length == 0 && c.elseExtra.length == 0) {
       // nothing else lands after this end: the else arm returns too, and the
       // function's own end is dead (its cost is on the two returns)
-      this.tailReturn(c.nresults);
+      this.tailReturn(c.nresults, c.tailCost);
       this.ctls.pop();
       this.setUnreachable();
       this.lastDstWord = -1;

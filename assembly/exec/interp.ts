@@ -260,8 +260,10 @@ export function run(fuelIn: i64): Status {
           m.hostDirect = false;
           return saveOut(Status.HostCall, instId, <u32>(next - codeBase), <u32>(fp - stackBase), frameCount, fuel);
         }
-        let callee = changetype<Instance>(unchecked(theStore.instances[f.instance]));
-        let ccm = callee.compiled;
+        // a callee in the running instance needs none of its Instance's fields
+        let sameInst = <u32>f.instance == instId;
+        let callee = sameInst ? inst : changetype<Instance>(unchecked(theStore.instances[f.instance]));
+        let ccm = sameInst ? cm : callee.compiled;
         let fi = ccm.funcInfoBase + <usize>(f.funcIdx - ccm.module.numImportedFuncs) * INFO_BYTES;
         let newFp = fp + argOff;
         if (newFp + load<u32>(fi, 4) > stackEnd || frameCount >= frameCap) {
@@ -275,7 +277,7 @@ export function run(fuelIn: i64): Status {
         let zb = load<u32>(fi, 12);
         if (zb != 0) zeroLocals(newFp + load<u32>(fi, 8), zb);
         fp = newFp;
-        if (<u32>f.instance != instId) {
+        if (!sameInst) {
           instId = <u32>f.instance;
           inst = callee;
           cm = ccm;

@@ -20,6 +20,18 @@ const GUEST = wat(`(module
       (then (local.get 0))
       (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
                      (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+  ;; nested: an if/else that is the last thing in an arm of such an if returns too
+  (func $pp (export "pingpong") (param i32 i32) (result i32)
+    (if (result i32) (local.get 1)
+      (then
+        (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+        (if (result i32) (i32.sub (local.get 1) (i32.const 1))
+          (then (call $pp (i32.mul (local.get 0) (i32.const 3)) (i32.sub (local.get 1) (i32.const 2))))
+          (else (local.get 0))))
+      (else
+        (if (result i32) (i32.gt_s (local.get 0) (i32.const 10))
+          (then (i32.const -1))
+          (else (local.get 0))))))
   ;; a br to the if's end from the then arm: the else arm must fall into the end
   (func (export "br_to_end") (param i32) (result i32)
     (if (result i32) (local.get 0)
@@ -39,6 +51,7 @@ const GUEST = wat(`(module
 const engine = new Engine({ log: false });
 const inst = Instance.instantiate(Module.load(engine, GUEST), {});
 const BIG = 10n ** 12n;
+const PP = [10, 10, 14, 54]; // pingpong fuel, from the plain form (see the test below)
 const fuelOf = (name, args) => {
   const r = inst.invoke(name, args, { fuel: BIG });
   return [r, Number(BIG - engine.raw.wrt_fuel_left())];
@@ -48,6 +61,10 @@ test("results of every shape", () => {
   assert.deepEqual(inst.invoke("pick", [1]), [1]);
   assert.deepEqual(inst.invoke("pick", [5]), [105]);
   assert.deepEqual(inst.invoke("fib", [15]), [610]);
+  assert.deepEqual(inst.invoke("pingpong", [1, 5]), [22]);
+  assert.deepEqual(inst.invoke("pingpong", [1, 4]), [-1]);
+  assert.deepEqual(inst.invoke("pingpong", [20, 0]), [-1]);
+  assert.deepEqual(inst.invoke("pingpong", [3, 0]), [3]);
   assert.deepEqual(inst.invoke("br_to_end", [1]), [7]);
   assert.deepEqual(inst.invoke("br_to_end", [0]), [9]);
   assert.deepEqual(inst.invoke("else_traps", [1]), [5]);
@@ -70,8 +87,16 @@ test("each arm costs exactly the instructions it runs", () => {
   }
 });
 
+test("nested arms cost what the plain nesting did (else/end markers and the function's end)", () => {
+  // measured with the plain form (before this rewrite): every path, every depth
+  assert.deepEqual(fuelOf("pingpong", [3, 0]), [[3], PP[0]]);
+  assert.deepEqual(fuelOf("pingpong", [20, 0]), [[-1], PP[1]]);
+  assert.deepEqual(fuelOf("pingpong", [1, 1]), [[2], PP[2]]);
+  assert.deepEqual(fuelOf("pingpong", [1, 5]), [[22], PP[3]]);
+});
+
 test("a budget one unit short stops the call; slicing at every unit changes nothing", () => {
-  for (const [name, args] of [["pick", [1]], ["pick", [5]], ["fib", [6]], ["br_to_end", [1]], ["two", [0]]]) {
+  for (const [name, args] of [["pick", [1]], ["pick", [5]], ["fib", [6]], ["br_to_end", [1]], ["two", [0]], ["pingpong", [1, 5]], ["pingpong", [1, 4]]]) {
     const [want, need] = fuelOf(name, args);
     assert.deepEqual(inst.invoke(name, args, { fuel: need }), want, name);
     assert.throws(() => inst.invoke(name, args, { fuel: need - 1 }), WrtOutOfFuel, name);
