@@ -225,6 +225,7 @@ export function run(fuelIn: i64): Status {
         let addr: u32;
         let argOff: u32;
         let next: usize;
+        let funcs = theStore.funcs;
         if (load<u32>(pc) == Ir.CallImport) {
           addr = unchecked(inst.funcAddrs[load<u32>(pc, 4)]);
           argOff = load<u32>(pc, 8);
@@ -236,15 +237,15 @@ export function run(fuelIn: i64): Status {
           let ref = load<u64>(t.elems + (<usize>i << 3));
           if (ref == 0) return trapOut(Trap.UninitializedElement, instId, <u32>(pc - codeBase), frameCount, fuel);
           // a host may hand in any bits as a funcref: check before indexing
-          if (ref > <u64>theStore.funcs.length) return trapOut(Trap.UninitializedElement, instId, <u32>(pc - codeBase), frameCount, fuel);
+          if (ref > <u64>funcs.length) return trapOut(Trap.UninitializedElement, instId, <u32>(pc - codeBase), frameCount, fuel);
           addr = <u32>(ref - 1);
-          if (unchecked(theStore.funcs[addr]).canon != load<u32>(pc, 4)) {
+          if (unchecked(funcs[addr]).canon != load<u32>(pc, 4)) {
             return trapOut(Trap.IndirectCallTypeMismatch, instId, <u32>(pc - codeBase), frameCount, fuel);
           }
           argOff = load<u32>(pc, 12);
           next = pc + 20;
         }
-        let f = unchecked(theStore.funcs[addr]);
+        let f = unchecked(funcs[addr]);
         if (f.instance < 0) {
           if (f.hostId == BUILTIN_WASI_LOG) {
             // provided by the interpreter itself: runs here, no yield
