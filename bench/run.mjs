@@ -263,9 +263,15 @@ const shared = {};
 for (const [key] of ENGINES) {
   if (key === "node") shared.node = makeEngine("node", true);
   if (key === "nodeFree") shared.nodeFree = makeEngine("node", false);
-  if (key === "native") shared.native = makeEngine("native", true);
-  if (key === "nativeFree") shared.nativeFree = makeEngine("native", false);
 }
+// The native engine's speed varies from process to process with where ASLR
+// puts its code, stack and memory (2.5x seen on fib between two processes
+// running the same binary): every round of a native run gets a fresh
+// process, so the median is over independent layouts.
+const freshNative = (k, metered) => () => {
+  const engine = makeEngine("native", metered);
+  return { run: wrtRunner(engine, k, metered), close: () => closeEngine(engine) };
+};
 
 const rows = [];
 for (const k of kernels) {
@@ -278,8 +284,9 @@ for (const k of kernels) {
     row.v8Plain = v8.plain;
     if (shared.node) row.runners.node = wrtRunner(shared.node, k, true);
     if (shared.nodeFree) row.runners.nodeFree = wrtRunner(shared.nodeFree, k, false);
-    if (shared.native) row.runners.native = wrtRunner(shared.native, k, true);
-    if (shared.nativeFree) row.runners.nativeFree = wrtRunner(shared.nativeFree, k, false);
+    row.fresh = {};
+    if (ENGINES.some((e) => e[0] === "native")) row.fresh.native = freshNative(k, true);
+    if (ENGINES.some((e) => e[0] === "nativeFree")) row.fresh.nativeFree = freshNative(k, false);
     if (use.wabt) {
       row.runners.wabt = wabtRunner(await mergedWithMain(k, k.n));
       row.runners.wabt0 = wabtRunner(await mergedWithMain(k, 0));
@@ -308,7 +315,11 @@ for (let r = 0; r < rounds; r++) {
       const label = ENGINES.find((e) => e[0] === key)[1];
       progress(`round ${r + 1}/${rounds} ${row.name} ${label}`);
       try {
-        const { ms: t, result } = time(() => row.runners[key](row));
+        const fresh = row.fresh[key] ? row.fresh[key]() : null; // set-up and warm-up, not timed
+        const runner = fresh ? fresh.run : row.runners[key];
+        let timed;
+        try { timed = time(() => runner(row)); } finally { fresh?.close(); }
+        const { ms: t, result } = timed;
         row.times[key].push(t);
         if (key === "wabt0") continue; // run(0): start-up only, its result is not the checksum
         const sum = key === "wabt" ? norm(row.name, result) : result;
@@ -544,7 +555,7 @@ const machineTable = mdTable(["machine and run", ""], [
 const how = [
   "Times are medians of one `run(n)` call each. **V8**: the kernel instantiated directly, warmed up (upper bound).",
   "**wrt Node**: build/wrt.wasm through host-shims/node; **wrt native**: build/wrt-native (wasm2c, gcc -O2) through the same",
-  "Node API (`engine: \"native\"`), only the invoke timed (start-up excluded; a few FIFO round trips, about 0.1 ms, included).",
+  "Node API (`engine: \"native\"`), a fresh process every round (its speed varies with the address-space layout ASLR gives it), only the invoke timed (start-up and a warm-up call excluded; a few FIFO round trips, about 0.1 ms, included).",
   `Both wrt engines run with fuel metering on and a finite budget of ${FUEL_BUDGET} (the default configuration).`,
   "**wabt**: `wasm-interp` (the kernel merged with a `main` that calls `run(n)`), whole process minus the median whole process",
   "of the same module calling `run(0)` (start-up and module load subtracted" + (rows.some((r) => r.wabtStartup) ? `; that was ${rows.filter((r) => r.wabtStartup).map((r) => `${r.name} ${ms(r.wabtStartup)}`).join(", ")} ms` : "") + ").",
