@@ -84,18 +84,22 @@ if (args.includes("--native")) {
   mkdirSync(objDir, { recursive: true });
   const c = (p) => path.join(root, p);
   const cc = process.env.CC ?? "gcc";
-  // -O2 with the x86-64-v2 baseline (every x86-64 CPU since 2009). Where gcc
-  // places the ~250 handlers of the dispatch loop swings kernels by tens of
-  // percent between builds; with the current code this choice measured best
-  // (docs/internal-code.md, "The native build").
+  // -O2 with the x86-64-v2 baseline (every x86-64 CPU since 2009). Where the
+  // dispatch loop (w2c_wrt_run) lands in .text swings kernels by tens of
+  // percent; it moves with the size of everything linked before it,
+  // including the host units' .text.startup/.unlikely parts. The host units'
+  // alignment flags below are there for that placement: measured, not
+  // principled (docs/internal-code.md, "The native build"). Re-measure with
+  // `npm run bench` after changing the interpreter or these flags.
   const common = ["-std=gnu11", "-O2",
     ...(process.arch === "x64" ? ["-march=x86-64-v2"] : []), "-DNDEBUG", "-DWRT_FORMAT_FLOATS=1", "-I", c("host-shims/c"), "-I", outDir];
+  const hostUnit = ["-falign-labels=32", "-falign-jumps=32"];
   const units = [
     [path.join(outDir, "wrt.c"), ["-w"]],
-    [path.join(outDir, "wasm-rt-impl.c"), ["-w"]],
-    [c("host-shims/c/wrt.c"), ["-Wall", "-Wextra"]],
-    [c("host-shims/c/wrt_log_posix.c"), ["-Wall", "-Wextra"]],
-    [c("host-shims/c/native/main.c"), ["-Wall", "-Wextra"]],
+    [path.join(outDir, "wasm-rt-impl.c"), ["-w", ...hostUnit]],
+    [c("host-shims/c/wrt.c"), ["-Wall", "-Wextra", ...hostUnit]],
+    [c("host-shims/c/wrt_log_posix.c"), ["-Wall", "-Wextra", ...hostUnit]],
+    [c("host-shims/c/native/main.c"), ["-Wall", "-Wextra", ...hostUnit]],
   ];
   const t0 = Date.now();
   const objs = units.map(([src, flags]) => {
