@@ -160,6 +160,13 @@ export class Compiler {
     this.lastDstWord = -1;
   }
   @inline w(v: u32): void { this.code.push(v); }
+
+  /** The fuel of instructions that emitted nothing rides on the last op of the block. */
+  chargePendingToLastOp(): void {
+    this.side[this.lastEntry + 1] += this.pending;
+    this.blockCost += this.pending;
+    this.pending = 0;
+  }
   @inline here(): u32 { return <u32>this.code.length << 2; }
 
   startBlock(): void {
@@ -184,9 +191,7 @@ export class Compiler {
     if (this.pending > 0 && !this.metering) this.pending = 0;
     if (this.pending > 0) {
       if (this.blockOps > 0) {
-        this.side[this.lastEntry + 1] += this.pending;
-        this.blockCost += this.pending;
-        this.pending = 0;
+        this.chargePendingToLastOp();
       } else {
         this.op(Ir.Nop);
       }
@@ -601,9 +606,7 @@ export class Compiler {
     let d = this.code.length;
     this.height -= 2;
     this.w(this.canon(this.height)); this.w(x); this.w(y); this.w(k);
-    this.side[this.lastEntry + 1] += this.pending;
-    this.blockCost += this.pending;
-    this.pending = 0;
+    this.chargePendingToLastOp();
     this.pushResult(d);
     return true;
   }
@@ -615,9 +618,7 @@ export class Compiler {
         && this.side[this.lastEntry] == <u32>p << 2) {
       this.code[p] = Ir.Copy2;
       this.w(dst); this.w(src);
-      this.side[this.lastEntry + 1] += this.pending;
-      this.blockCost += this.pending;
-      this.pending = 0;
+      this.chargePendingToLastOp();
       this.lastDstWord = -1;
       return;
     }
@@ -655,9 +656,7 @@ export class Compiler {
       target = opPos + 3;
     }
     // the branch's own fuel rides on the fused op
-    this.side[this.lastEntry + 1] += this.pending;
-    this.blockCost += this.pending;
-    this.pending = 0;
+    this.chargePendingToLastOp();
     this.height--;
     this.lastDstWord = -1;
     return target;
@@ -778,10 +777,8 @@ export class Compiler {
         this.code.push(Ir.LoadAddBase + wop - Op.I32Load);
         let d = this.code.length;
         this.w(this.canon(h)); this.w(a); this.w(imm); this.w(offset); this.w(shift);
-        this.side[entry + 1] += this.pending;
+        this.chargePendingToLastOp();
         this.side[entry + 2] = this.wasmOff; // a trap reports the load
-        this.blockCost += this.pending;
-        this.pending = 0;
         this.height--;
         this.pushResult(d);
         return;

@@ -49,6 +49,7 @@ enum {
   WRT_CFG_MAX_PAGES_PER_MEMORY = 3, WRT_CFG_MAX_PAGES_TOTAL = 4,
   WRT_CFG_MAX_TABLE_ELEMS = 5, WRT_CFG_MAX_INSTANCES = 6,
   WRT_CFG_MAX_MODULE_BYTES = 7,
+  WRT_CFG_FUEL_METERING = 8, /* 1: compile Fuel ops into modules loaded from now on; 0: none */
   /* The interpreter's own memory ceiling in pages; wrt_open sets it from the
    * runtime (the arena on boards), so guest growth fails cleanly before it. */
   WRT_CFG_HOST_MEMORY_PAGES = 13

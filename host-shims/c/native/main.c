@@ -150,7 +150,7 @@ static int cmd_run(int argc, char **argv) {
   char msg[512];
   if (wrt_open() != 0) { fprintf(stderr, "wrt: internal error: %s\n", wrt_fault()); return 3; }
   wrt_set_record_sink(wrt_log_stderr, NULL); /* "[LEVEL] context: message" lines, as wrt run */
-  if (!metering) wrt_config(8, 0); /* compile without Fuel ops: runs never stop for fuel */
+  if (!metering) wrt_config(WRT_CFG_FUEL_METERING, 0); /* runs never stop for fuel */
   int32_t m = wrt_load(bytes, len);
   free(bytes);
   if (m < 0) {
