@@ -4,11 +4,9 @@
 // buffer and a memory's bytes, both documented as short-lived.
 
 import { Err, lastError } from "./errors";
-import { decodeModule } from "./binary/decoder";
+import { io, ioCap, ioText, apiError, wrt_io } from "./api-io";
 import { Module, FuncType, ExternKind, ValType } from "./binary/module";
-import { validateModule } from "./valid/index";
 import { CompiledModule, FUNC_INFO_WORDS } from "./compile/compiled";
-import { compileModule } from "./compile/compiler";
 import { internType } from "./runtime/types";
 import { configure, limits } from "./runtime/limits";
 import { theStore, Instance, FuncInst, MemoryInst, TableInst, GlobalInst, NO_MAX } from "./runtime/store";
@@ -18,47 +16,17 @@ import { machine, Status } from "./exec/machine";
 import { enterCall, runCall, hostReturn, hostTrap, abandon, callError } from "./exec/call";
 import { trapText, Trap } from "./exec/trap";
 import { setFuelCost } from "./exec/fuel";
-import { fnv1a64 } from "./state/hash";
 import { BUILTIN_WASI_LOG, logRing } from "./wasi/logging";
 import { writeSnapshot } from "./state/snapshot";
 import { restoreSnapshot } from "./state/restore";
 
 const ABI_VERSION: i32 = 1;
 
-// ---------------------------------------------------------------- I/O buffer
+// ---------------------------------------------------------------- I/O buffer, errors
 
-let io: usize = 0;
-let ioCap: u32 = 0;
+export { wrt_io } from "./api-io";
 
 export function wrt_abi_version(): i32 { return ABI_VERSION; }
-
-/** Largest I/O buffer the host may ask for (a request above it returns 0). */
-const IO_MAX: u32 = 256 << 20;
-
-export function wrt_io(size: i32): usize {
-  if (<u32>size > IO_MAX && size > 0) return 0;
-  let want = <u32>max(size, 64);
-  if (want > ioCap) {
-    io = io == 0 ? heap.alloc(want) : heap.realloc(io, want);
-    ioCap = want;
-  }
-  return io;
-}
-
-/** Writes `s` as UTF-8 into the I/O buffer; returns the byte length. */
-function ioText(s: string): i32 {
-  let len = String.UTF8.byteLength(s);
-  let p = wrt_io(len);
-  String.UTF8.encodeUnsafe(changetype<usize>(s), s.length, p);
-  return len;
-}
-
-// ---------------------------------------------------------------- errors
-
-function apiError(code: Err, detail: string): i32 {
-  lastError.set(code, -1, detail);
-  return -1;
-}
 
 export function wrt_error_code(): i32 { return lastError.code; }
 export function wrt_error_offset(): i32 { return <i32>lastError.offset; }
@@ -88,29 +56,6 @@ export function wrt_fuel_costs(n: i32): i32 {
 function getModule(h: i32): CompiledModule | null {
   if (h < 0 || h >= theStore.modules.length) return null;
   return theStore.modules[h];
-}
-
-export function wrt_module_load(len: i32): i32 {
-  lastError.clear();
-  if (len < 0 || <u32>len > ioCap) return apiError(Err.BadArgument, "length exceeds the I/O buffer");
-  if (<u32>len > limits.maxModuleBytes) return apiError(Err.LimitExceeded, "module larger than the configured limit");
-  let bytes = new ArrayBuffer(len);
-  memory.copy(changetype<usize>(bytes), io, len);
-  let m = decodeModule(bytes);
-  if (!m) return -1;
-  if (!validateModule(m)) return -1;
-  let cm = new CompiledModule(m);
-  cm.hash = fnv1a64(changetype<usize>(bytes), <usize>len);
-  let canon = new StaticArray<u32>(m.types.length);
-  for (let i = 0; i < m.types.length; i++) {
-    canon[i] = internType(m.types[i]);
-    m.types[i].canon = <i32>canon[i];
-  }
-  cm.typeCanon = canon;
-  compileModule(cm);
-  cm.id = <u32>theStore.modules.length;
-  theStore.modules.push(cm);
-  return <i32>cm.id;
 }
 
 export function wrt_module_drop(h: i32): void {

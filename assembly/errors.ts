@@ -86,6 +86,11 @@ export const enum Err {
   SnapshotCorrupt = 124,
   SnapshotLimit = 125,
   SnapshotState = 126,
+  // ---- precompiled images (image/) ----
+  ImageMagic = 130,
+  ImageVersion = 131,
+  ImageChecksum = 132,
+  ImageCorrupt = 133,
 }
 
 /** Human text for an error code; the spec suite's wording where it has one. */
@@ -164,6 +169,10 @@ export function errText(code: Err): string {
     case Err.SnapshotCorrupt: return "snapshot is inconsistent";
     case Err.SnapshotLimit: return "snapshot exceeds a configured limit";
     case Err.SnapshotState: return "snapshot not possible in this state";
+    case Err.ImageMagic: return "not a WRT image";
+    case Err.ImageVersion: return "image was compiled for another interpreter";
+    case Err.ImageChecksum: return "image checksum mismatch";
+    case Err.ImageCorrupt: return "image is inconsistent";
   }
   return "unknown error";
 }

@@ -1,8 +1,10 @@
-// Entry point of build/wrt.wasm: the embedding ABI (api.ts) and nothing else.
+// Entry point of build/wrt.wasm: the embedding ABI (api.ts, api-load.ts).
+// assembly/device.ts is the device build's entry.
 import { machine } from "./exec/machine";
 import "./abort"; // the --use abort=... target must be part of the program
 
 export * from "./api";
+export * from "./api-load";
 
 // Stacks are allocated at start-up with the default sizes; wrt_config resizes them.
 machine.reset();

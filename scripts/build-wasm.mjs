@@ -1,4 +1,5 @@
-// Builds build/wrt.wasm: asc (release target) -> wasm-opt.
+// Builds build/wrt.wasm (asc release target -> wasm-opt -O3) and
+// build/wrt-device.wasm (asc device target -> wasm-opt -Oz).
 // Usage: node scripts/build-wasm.mjs [--debug]
 import { execFileSync } from "node:child_process";
 import { mkdirSync, statSync } from "node:fs";
@@ -16,17 +17,23 @@ const debug = process.argv.includes("--debug");
 if (debug) {
   run(bin("asc"), ["assembly/index.ts", "--target", "debug"]);
 } else {
-  run(bin("asc"), ["assembly/index.ts", "--target", "release"]);
+  build("assembly/index.ts", "release", "build/wrt.raw.wasm", "build/wrt.wasm", "-O3");
+  // The device build (docs/image-format.md): images only, no validator or
+  // compiler, optimized for size (docs/footprint.md).
+  build("assembly/device.ts", "device", "build/wrt-device.raw.wasm", "build/wrt-device.wasm", "-fimfs", "0", "-ocimfs", "0", "-O3");
+}
+
+function build(entry, target, raw, outFile, ...level) {
+  run(bin("asc"), [entry, "--target", target]);
   // The features asc emits by default; SIMD stays off so wasm2c can translate it.
   run(bin("wasm-opt"), [
-    "build/wrt.raw.wasm", "-O3",
+    raw, ...level,
     "--enable-bulk-memory", "--enable-nontrapping-float-to-int",
     "--enable-sign-ext", "--enable-mutable-globals",
-    "-o", "build/wrt.wasm",
+    "-o", outFile,
   ]);
   // One data segment instead of hundreds: much less C after wasm2c (see the script).
-  const out = path.join(root, "build/wrt.wasm");
+  const out = path.join(root, outFile);
   writeFileSync(out, mergeDataSegments(new Uint8Array(readFileSync(out)), 64));
-  const size = statSync(out).size;
-  console.log(`build/wrt.wasm: ${size} bytes`);
+  console.log(`${outFile}: ${statSync(out).size} bytes`);
 }

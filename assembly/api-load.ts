@@ -1,0 +1,46 @@
+// Loading modules, full build (assembly/index.ts): a .wasm is decoded,
+// validated and compiled; an image (docs/image-format.md) is read as is.
+// wrt_image writes a loaded module's image for a device build.
+
+import { Err, lastError } from "./errors";
+import { io, ioCap, apiError, wrt_io } from "./api-io";
+import { decodeModule } from "./binary/decoder";
+import { validateModule } from "./valid/index";
+import { CompiledModule } from "./compile/compiled";
+import { compileModule } from "./compile/compiler";
+import { limits } from "./runtime/limits";
+import { theStore } from "./runtime/store";
+import { internModuleTypes, addModule } from "./runtime/modules";
+import { fnv1a64 } from "./state/hash";
+import { isImage } from "./image/read";
+import { loadImage } from "./image/load";
+import { imageSize, writeImage } from "./image/write";
+
+export function wrt_module_load(len: i32): i32 {
+  lastError.clear();
+  if (len < 0 || <u32>len > ioCap) return apiError(Err.BadArgument, "length exceeds the I/O buffer");
+  if (isImage(io, <u32>len)) return loadImage(io, <u32>len);
+  if (<u32>len > limits.maxModuleBytes) return apiError(Err.LimitExceeded, "module larger than the configured limit");
+  let bytes = new ArrayBuffer(len);
+  memory.copy(changetype<usize>(bytes), io, len);
+  let m = decodeModule(bytes);
+  if (!m) return -1;
+  if (!validateModule(m)) return -1;
+  let cm = new CompiledModule(m);
+  cm.hash = fnv1a64(changetype<usize>(bytes), <usize>len);
+  internModuleTypes(cm);
+  compileModule(cm);
+  return addModule(cm);
+}
+
+/** Writes the image of module `h` into the I/O buffer; returns its length or -1. */
+export function wrt_image(h: i32): i32 {
+  lastError.clear();
+  if (h < 0 || h >= theStore.modules.length) return apiError(Err.BadHandle, "no such module");
+  let cm = theStore.modules[h];
+  if (!cm) return apiError(Err.BadHandle, "module was dropped");
+  let n = imageSize(cm);
+  let p = wrt_io(<i32>n);
+  if (p == 0) return apiError(Err.LimitExceeded, "image larger than the I/O buffer may be");
+  return <i32>writeImage(cm, p);
+}
