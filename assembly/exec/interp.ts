@@ -12,6 +12,7 @@ import { FUNC_INFO_WORDS } from "../compile/compiled";
 import { theStore, Instance, MemoryInst, TableInst, FuncInst } from "../runtime/store";
 import { machine, Status, FRAME_BYTES, HOST_FRAME } from "./machine";
 import { Trap } from "./trap";
+import { arrayAt, staticAt, staticLength } from "./elem";
 import { wasiLog, logTrapText, BUILTIN_WASI_LOG } from "../wasi/logging";
 import { finishHostLevelCall, unwindAfterTrap } from "./call";
 
@@ -75,7 +76,7 @@ function trapOut(t: Trap, inst: u32, pcOff: u32, frameCount: u32, fuel: i64, tex
 export function unpatch(): void {
   let m = machine;
   if (m.patchInst < 0) return;
-  let inst = unchecked(theStore.instances[m.patchInst]);
+  let inst = arrayAt(theStore.instances, m.patchInst);
   if (inst) store<u32>(inst.compiled.codeBase + m.patchOff, m.patchSaved);
   m.patchInst = -1;
 }
@@ -102,7 +103,7 @@ export function run(fuelIn: i64): Status {
   let frameCount = m.frameCount;
 
   let instId = m.inst;
-  let inst = changetype<Instance>(unchecked(theStore.instances[instId]));
+  let inst = changetype<Instance>(arrayAt(theStore.instances, instId));
   let cm = inst.compiled;
   // Metered code starts every jump target, conditional-jump fallthrough and
   // call continuation with a Fuel op (BrTable trampolines aside), unmetered
@@ -112,7 +113,7 @@ export function run(fuelIn: i64): Status {
   let codeBase = cm.codeBase;
   let infoBase = cm.funcInfoBase;
   let globalCells = changetype<usize>(inst.globalCells);
-  let mem: MemoryInst | null = inst.memAddrs.length > 0 ? unchecked(theStore.mems[unchecked(inst.memAddrs[0])]) : null;
+  let mem: MemoryInst | null = staticLength(inst.memAddrs) > 0 ? arrayAt(theStore.mems, staticAt(inst.memAddrs, 0)) : null;
   let memBase: usize = mem ? mem.base : 0;
   let memBytes: u64 = mem ? mem.bytes : 0;
 
@@ -227,11 +228,11 @@ export function run(fuelIn: i64): Status {
         let next: usize;
         let funcs = theStore.funcs;
         if (load<u32>(pc) == Ir.CallImport) {
-          addr = unchecked(inst.funcAddrs[load<u32>(pc, 4)]);
+          addr = staticAt(inst.funcAddrs, load<u32>(pc, 4));
           argOff = load<u32>(pc, 8);
           next = pc + 12;
         } else {
-          let t = unchecked(theStore.tables[unchecked(inst.tableAddrs[load<u32>(pc, 8)])]);
+          let t = arrayAt(theStore.tables, staticAt(inst.tableAddrs, load<u32>(pc, 8)));
           let i = load<u32>(fp + load<u32>(pc, 16));
           if (i >= t.size) return trapOut(Trap.UndefinedElement, instId, <u32>(pc - codeBase), frameCount, fuel);
           let ref = load<u64>(t.elems + (<usize>i << 3));
@@ -239,13 +240,13 @@ export function run(fuelIn: i64): Status {
           // a host may hand in any bits as a funcref: check before indexing
           if (ref > <u64>funcs.length) return trapOut(Trap.UninitializedElement, instId, <u32>(pc - codeBase), frameCount, fuel);
           addr = <u32>(ref - 1);
-          if (unchecked(funcs[addr]).canon != load<u32>(pc, 4)) {
+          if (arrayAt(funcs, addr).canon != load<u32>(pc, 4)) {
             return trapOut(Trap.IndirectCallTypeMismatch, instId, <u32>(pc - codeBase), frameCount, fuel);
           }
           argOff = load<u32>(pc, 12);
           next = pc + 20;
         }
-        let f = unchecked(funcs[addr]);
+        let f = arrayAt(funcs, addr);
         if (f.instance < 0) {
           if (f.hostId == BUILTIN_WASI_LOG) {
             // provided by the interpreter itself: runs here, no yield
@@ -263,7 +264,7 @@ export function run(fuelIn: i64): Status {
         }
         // a callee in the running instance needs none of its Instance's fields
         let sameInst = <u32>f.instance == instId;
-        let callee = sameInst ? inst : changetype<Instance>(unchecked(theStore.instances[f.instance]));
+        let callee = sameInst ? inst : changetype<Instance>(arrayAt(theStore.instances, f.instance));
         let ccm = sameInst ? cm : callee.compiled;
         let fi = ccm.funcInfoBase + <usize>(f.funcIdx - ccm.module.numImportedFuncs) * INFO_BYTES;
         let newFp = fp + argOff;
@@ -286,7 +287,7 @@ export function run(fuelIn: i64): Status {
           codeBase = cm.codeBase;
           infoBase = cm.funcInfoBase;
           globalCells = changetype<usize>(inst.globalCells);
-          mem = inst.memAddrs.length > 0 ? unchecked(theStore.mems[unchecked(inst.memAddrs[0])]) : null;
+          mem = staticLength(inst.memAddrs) > 0 ? arrayAt(theStore.mems, staticAt(inst.memAddrs, 0)) : null;
           memBase = mem ? mem.base : 0;
           memBytes = mem ? mem.bytes : 0;
         }
@@ -310,13 +311,13 @@ export function run(fuelIn: i64): Status {
         fp = stackBase + load<u32>(fr, 8);
         if (ci != instId) {
           instId = ci;
-          inst = changetype<Instance>(unchecked(theStore.instances[instId]));
+          inst = changetype<Instance>(arrayAt(theStore.instances, instId));
           cm = inst.compiled;
           metered = cm.metered;
           codeBase = cm.codeBase;
           infoBase = cm.funcInfoBase;
           globalCells = changetype<usize>(inst.globalCells);
-          mem = inst.memAddrs.length > 0 ? unchecked(theStore.mems[unchecked(inst.memAddrs[0])]) : null;
+          mem = staticLength(inst.memAddrs) > 0 ? arrayAt(theStore.mems, staticAt(inst.memAddrs, 0)) : null;
           memBase = mem ? mem.base : 0;
           memBytes = mem ? mem.bytes : 0;
         }
@@ -366,8 +367,8 @@ export function run(fuelIn: i64): Status {
         let d = <u64>load<u32>(fp + load<u32>(pc, 8));
         let s = <u64>load<u32>(fp + load<u32>(pc, 12));
         let n = <u64>load<u32>(fp + load<u32>(pc, 16));
-        let data = unchecked(cm.module.datas[seg]);
-        let len: u64 = unchecked(inst.droppedDatas[seg]) ? 0 : <u64>data.dataLen;
+        let data = arrayAt(cm.module.datas, seg);
+        let len: u64 = staticAt(inst.droppedDatas, seg) ? 0 : <u64>data.dataLen;
         if (s + n > len || d + n > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         memory.copy(memBase + <usize>d, cm.module.base + data.dataStart + <usize>s, <usize>n);
         pc += 20; break;
@@ -376,32 +377,32 @@ export function run(fuelIn: i64): Status {
 
       // ------------------------------------------------------------ tables and references
       case Ir.TableGet: {
-        let t = unchecked(theStore.tables[unchecked(inst.tableAddrs[load<u32>(pc, 8)])]);
+        let t = arrayAt(theStore.tables, staticAt(inst.tableAddrs, load<u32>(pc, 8)));
         let i = load<u32>(fp + load<u32>(pc, 12));
         if (i >= t.size) return trapOut(Trap.TableOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u64>(fp + load<u32>(pc, 4), load<u64>(t.elems + (<usize>i << 3)));
         pc += 16; break;
       }
       case Ir.TableSet: {
-        let t = unchecked(theStore.tables[unchecked(inst.tableAddrs[load<u32>(pc, 4)])]);
+        let t = arrayAt(theStore.tables, staticAt(inst.tableAddrs, load<u32>(pc, 4)));
         let i = load<u32>(fp + load<u32>(pc, 8));
         if (i >= t.size) return trapOut(Trap.TableOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u64>(t.elems + (<usize>i << 3), load<u64>(fp + load<u32>(pc, 12)));
         pc += 16; break;
       }
       case Ir.TableSize: {
-        let t = unchecked(theStore.tables[unchecked(inst.tableAddrs[load<u32>(pc, 8)])]);
+        let t = arrayAt(theStore.tables, staticAt(inst.tableAddrs, load<u32>(pc, 8)));
         store<u32>(fp + load<u32>(pc, 4), t.size);
         pc += 12; break;
       }
       case Ir.TableGrow: {
-        let t = unchecked(theStore.tables[unchecked(inst.tableAddrs[load<u32>(pc, 8)])]);
+        let t = arrayAt(theStore.tables, staticAt(inst.tableAddrs, load<u32>(pc, 8)));
         let r = t.grow(load<u32>(fp + load<u32>(pc, 16)), load<u64>(fp + load<u32>(pc, 12)));
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(r));
         pc += 20; break;
       }
       case Ir.TableFill: {
-        let t = unchecked(theStore.tables[unchecked(inst.tableAddrs[load<u32>(pc, 4)])]);
+        let t = arrayAt(theStore.tables, staticAt(inst.tableAddrs, load<u32>(pc, 4)));
         let i = <u64>load<u32>(fp + load<u32>(pc, 8));
         let v = load<u64>(fp + load<u32>(pc, 12));
         let n = <u64>load<u32>(fp + load<u32>(pc, 16));
@@ -410,8 +411,8 @@ export function run(fuelIn: i64): Status {
         pc += 20; break;
       }
       case Ir.TableCopy: {
-        let td = unchecked(theStore.tables[unchecked(inst.tableAddrs[load<u32>(pc, 4)])]);
-        let ts = unchecked(theStore.tables[unchecked(inst.tableAddrs[load<u32>(pc, 8)])]);
+        let td = arrayAt(theStore.tables, staticAt(inst.tableAddrs, load<u32>(pc, 4)));
+        let ts = arrayAt(theStore.tables, staticAt(inst.tableAddrs, load<u32>(pc, 8)));
         let d = <u64>load<u32>(fp + load<u32>(pc, 12));
         let s = <u64>load<u32>(fp + load<u32>(pc, 16));
         let n = <u64>load<u32>(fp + load<u32>(pc, 20));
@@ -420,13 +421,13 @@ export function run(fuelIn: i64): Status {
         pc += 24; break;
       }
       case Ir.TableInit: {
-        let t = unchecked(theStore.tables[unchecked(inst.tableAddrs[load<u32>(pc, 4)])]);
+        let t = arrayAt(theStore.tables, staticAt(inst.tableAddrs, load<u32>(pc, 4)));
         let seg = load<u32>(pc, 8);
         let d = <u64>load<u32>(fp + load<u32>(pc, 12));
         let s = <u64>load<u32>(fp + load<u32>(pc, 16));
         let n = <u64>load<u32>(fp + load<u32>(pc, 20));
-        let refs = unchecked(inst.elemRefs[seg]);
-        let len: u64 = unchecked(inst.droppedElems[seg]) ? 0 : <u64>refs.length;
+        let refs = arrayAt(inst.elemRefs, seg);
+        let len: u64 = staticAt(inst.droppedElems, seg) ? 0 : <u64>refs.length;
         if (s + n > len || d + n > <u64>t.size) return trapOut(Trap.TableOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         memory.copy(t.elems + (<usize>d << 3), changetype<usize>(refs) + (<usize>s << 3), <usize>n << 3);
         pc += 24; break;
@@ -434,7 +435,7 @@ export function run(fuelIn: i64): Status {
       case Ir.ElemDrop: { unchecked(inst.droppedElems[load<u32>(pc, 4)] = 1); pc += 8; break; }
       case Ir.RefIsNull: { store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<u64>(fp + load<u32>(pc, 8)) == 0))); pc += 12; break; }
       case Ir.RefFunc: {
-        store<u64>(fp + load<u32>(pc, 4), <u64>unchecked(inst.funcAddrs[load<u32>(pc, 8)]) + 1);
+        store<u64>(fp + load<u32>(pc, 4), <u64>staticAt(inst.funcAddrs, load<u32>(pc, 8)) + 1);
         pc += 12; break;
       }
       // ------------------------------------------------------------ loads and stores
