@@ -8,8 +8,10 @@
 //                  slices and resumed (`--fuel-slice 1`, `--fuel-slice random`),
 //                  then with every slice snapshotted and restored into a
 //                  fresh interpreter (`--snapshot-every-slice --fuel-slice
-//                  spread`, docs/snapshot-format.md); the sliced runs must
-//                  pass as many commands as the plain run
+//                  spread`, docs/snapshot-format.md); then the device build
+//                  on precompiled images, plain and snapshotted at every
+//                  slice; every run must pass as many commands as the
+//                  plain run
 //
 // Each part's own output is shown as it runs; its pass/fail counts are parsed
 // from that output. The last line is exactly `N passed, M failed` (the sums)
@@ -18,8 +20,11 @@
 //
 // Without the spec suite the spec part is skipped with a message; under
 // CI=true a missing suite is a failure. WRT_SPEC_FUEL_SLICES (default
-// "1,random,snapshot:spread", empty for none) lists the `--fuel-slice` runs;
-// "snapshot:X" is `--snapshot-every-slice --fuel-slice X`.
+// "1,random,snapshot:spread,device,device-snapshot:spread", empty for none)
+// lists the runs after the plain one: "X" is `--fuel-slice X`,
+// "snapshot:X" is `--snapshot-every-slice --fuel-slice X`, a "device" prefix
+// runs the device build (build/wrt-device.wasm) on precompiled images
+// (`--via-image`, docs/image-format.md).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -118,12 +123,15 @@ async function spec() {
     return;
   }
   const cli = path.join(root, "host-shims/node/dist/cli.js");
-  const slices = [null, ...(process.env.WRT_SPEC_FUEL_SLICES ?? "1,random,snapshot:spread").split(",").map((s) => s.trim()).filter(Boolean)];
+  const slices = [null, ...(process.env.WRT_SPEC_FUEL_SLICES ?? "1,random,snapshot:spread,device,device-snapshot:spread").split(",").map((s) => s.trim()).filter(Boolean)];
   let plainPassed = null;
   for (const slice of slices) {
-    const snapshot = slice?.startsWith("snapshot:") ?? false;
-    const fuelSlice = snapshot ? slice.slice("snapshot:".length) : slice;
-    const flags = [...(snapshot ? ["--snapshot-every-slice"] : []), ...(fuelSlice ? ["--fuel-slice", fuelSlice] : [])];
+    const device = slice?.startsWith("device") ?? false;
+    const rest = device ? slice.slice("device".length).replace(/^-/, "") || null : slice;
+    const snapshot = rest?.startsWith("snapshot:") ?? false;
+    const fuelSlice = snapshot ? rest.slice("snapshot:".length) : rest;
+    const flags = [...(device ? ["--via-image", "--wasm", "build/wrt-device.wasm"] : []),
+      ...(snapshot ? ["--snapshot-every-slice"] : []), ...(fuelSlice ? ["--fuel-slice", fuelSlice] : [])];
     const name = ["spec", ...flags].join(" ");
     banner(`${name} (${core})`);
     partStart = Date.now();

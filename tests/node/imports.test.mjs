@@ -1,4 +1,4 @@
-// The built interpreter imports only the host ABI of docs/host-abi.md:
+// Both builds of the interpreter (full and device) import only the host ABI of docs/host-abi.md:
 // `wrt.log (i32, i32, i32) -> ()` and `wrt.abort (i32, i32, i32, i32) -> ()`.
 // Anything else (env.abort, env.seed, WASI, ...) means a dependency crept in
 // and fails the test. `wrt.abort` must be there (every build can fault);
@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import path from "node:path";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const wasmPath = path.join(root, "build/wrt.wasm");
+const BUILDS = ["build/wrt.wasm", "build/wrt-device.wasm"];
 
 const EXPECTED = {
   "wrt.log": { params: ["i32", "i32", "i32"], results: [] },
@@ -51,8 +51,9 @@ function importSignatures(bytes) {
   return sigs;
 }
 
-test("build/wrt.wasm imports only wrt.log and wrt.abort, with their documented signatures", (t) => {
-  assert.ok(existsSync(wasmPath), "build/wrt.wasm is missing: run `npm run build` (npm ci does it)");
+for (const build of BUILDS) test(`${build} imports only wrt.log and wrt.abort, with their documented signatures`, (t) => {
+  const wasmPath = path.join(root, build);
+  assert.ok(existsSync(wasmPath), `${build} is missing: run \`npm run build\` (npm ci does it)`);
   const bytes = new Uint8Array(readFileSync(wasmPath));
   const module = new WebAssembly.Module(bytes);
   const imports = WebAssembly.Module.imports(module);
@@ -68,7 +69,7 @@ test("build/wrt.wasm imports only wrt.log and wrt.abort, with their documented s
   for (const name of names) assert.deepEqual(sigs[name], EXPECTED[name], `signature of ${name}`);
   // the exported surface a host relies on
   const exports = WebAssembly.Module.exports(module).map((e) => e.name);
-  assert.ok(exports.includes("memory"), "build/wrt.wasm must export its memory");
+  assert.ok(exports.includes("memory"), `${build} must export its memory`);
 });
 
 test("the import check rejects anything else (checked on a module that imports env.abort)", () => {

@@ -44,7 +44,8 @@ const USAGE = `usage:
   wrt resume <s.bin> [--fuel M] [--snapshot-out s2.bin] [--engine node|native]
   wrt validate <module.wasm>
   wrt lockstep <module.wasm> --invoke NAME [args...] [--every N]
-  wrt spec [--fuel-slice N|random|spread [--snapshot-every-slice]] [--seed S] [--engine node|native] [--verbose] [--timeout MS] [--v128] [--wasm PATH] <file.json|dir>...`;
+  wrt spec [--fuel-slice N|random|spread [--snapshot-every-slice]] [--seed S] [--engine node|native] [--verbose] [--timeout MS] [--v128] [--wasm PATH] [--via-image] <file.json|dir>...
+  wrt compile <module.wasm> -o <module.wrti> [--no-fuel-metering]`;
 
 class UsageError extends Error {}
 
@@ -81,6 +82,40 @@ function cmdValidate(args: string[]): number {
   }
   out(describeLoadError(r.error));
   return 1;
+}
+
+/** `wrt compile`: the precompiled image for a device build (docs/image-format.md). */
+function cmdCompile(args: string[]): number {
+  let file: string | undefined;
+  let outFile: string | undefined;
+  let metering = true;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "-o") {
+      outFile = args[++i];
+      if (outFile === undefined) throw new UsageError("-o needs a file");
+    } else if (a === "--no-fuel-metering") metering = false;
+    else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
+    else if (file === undefined) file = a;
+    else throw new UsageError(`unexpected argument ${a}`);
+  }
+  if (!outFile) throw new UsageError("missing -o <module.wrti>");
+  const bytes = readModuleFile(file);
+  const engine = new Engine({ config: { fuelMetering: metering ? 1 : 0 } });
+  let m: Module;
+  try {
+    m = Module.load(engine, bytes);
+  } catch (e) {
+    if (e instanceof WrtCodedError) {
+      out(describeLoadError(e));
+      return 1;
+    }
+    throw e;
+  }
+  const image = m.image();
+  writeFileSync(outFile, image);
+  out(`${outFile}: ${image.length} bytes (module ${bytes.length} bytes, fuel metering ${metering ? "on" : "off"})`);
+  return 0;
 }
 
 function cmdRun(args: string[]): number {
@@ -254,6 +289,8 @@ function cmdSpec(args: string[]): number {
       opts.snapshotEverySlice = true;
     } else if (a === "--wasm") {
       opts.engine = { ...opts.engine, wasmPath: value() };
+    } else if (a === "--via-image") {
+      opts.viaImage = true;
     } else if (a === "--timeout") {
       opts.timeoutMs = Number(value());
     } else if (a.startsWith("--")) {
@@ -350,6 +387,8 @@ function mainCommand(cmd: string | undefined, rest: string[]): number {
         return cmdRun(rest);
       case "validate":
         return cmdValidate(rest);
+      case "compile":
+        return cmdCompile(rest);
       case "resume":
         return cmdResume(rest);
       case "spec":

@@ -71,6 +71,7 @@ export interface RawExports {
   wrt_wasi_logging(): number;
   wrt_log_read(): number;
   wrt_log_dropped(): number;
+  wrt_image(m: number): number;
 }
 
 export const RAW_EXPORT_NAMES: readonly (keyof RawExports)[] = [
@@ -86,6 +87,8 @@ export const RAW_EXPORT_NAMES: readonly (keyof RawExports)[] = [
   "wrt_fuel_costs", "wrt_snapshot", "wrt_restore",
   // wasi:logging (logging.ts); appended so the native serve protocol's op numbers stay put
   "wrt_wasi_logging", "wrt_log_read", "wrt_log_dropped",
+  // precompiled images (image.ts); build/wrt-device.wasm does not export it
+  "wrt_image",
 ];
 
 /** Raw calls that shape what a fresh interpreter must replay before a restore (Engine.setupLog). */

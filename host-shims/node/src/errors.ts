@@ -37,6 +37,10 @@ export const ErrCode = {
   SnapshotCorrupt: 124,
   SnapshotLimit: 125,
   SnapshotState: 126,
+  ImageMagic: 130,
+  ImageVersion: 131,
+  ImageChecksum: 132,
+  ImageCorrupt: 133,
   /** Node API only (not an interpreter code): a host function of the snapshot has no binding. */
   SnapshotHostUnbound: 190,
 } as const;
@@ -121,6 +125,17 @@ export class WrtSnapshotError extends WrtCodedError {
   override name = "WrtSnapshotError";
 }
 
+/**
+ * A precompiled image was refused (docs/image-format.md): not an image, or
+ * a .wasm given to the device build (130); compiled for another
+ * internal-code version, fuel cost table or fuel-metering setting (131);
+ * checksum (132); inconsistent contents (133). `offset` is the byte offset
+ * in the image.
+ */
+export class WrtImageError extends WrtCodedError {
+  override name = "WrtImageError";
+}
+
 /** A guest trap. */
 export class WrtTrap extends WrtError {
   override name = "WrtTrap";
@@ -154,5 +169,6 @@ export function errorForCode(code: number, offset: number, text: string): WrtCod
   if ((code >= SNAPSHOT_CODES.min && code <= SNAPSHOT_CODES.max) || code === SNAPSHOT_CODES.hostUnbound) {
     return new WrtSnapshotError(text, code, offset);
   }
+  if (code >= ErrCode.ImageMagic && code <= ErrCode.ImageCorrupt) return new WrtImageError(text, code, offset);
   return new WrtApiError(text, code, offset);
 }

@@ -19,7 +19,7 @@ export {
 export type { ValType, RefType, FuncType, Value, RefContext } from "./values.js";
 export {
   WrtError, WrtCodedError, WrtDecodeError, WrtValidationError, WrtLinkError, WrtInstantiationError,
-  WrtApiError, WrtTrap, WrtInternalError, WrtSnapshotError, ErrCode, TrapCode,
+  WrtApiError, WrtTrap, WrtInternalError, WrtSnapshotError, WrtImageError, ErrCode, TrapCode,
 } from "./errors.js";
 export { readSnapshotInfo, moduleHash, crc32, resealSnapshot, migrationStats } from "./snapshot.js";
 export type { HostBindings, RestoreOptions, RestoreIntoOptions, RestoredState, Restored, SnapshotInfo } from "./snapshot.js";

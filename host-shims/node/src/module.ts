@@ -1,4 +1,5 @@
-// Module: decode + validate + compile module bytes; import/export descriptors.
+// Module: decode + validate + compile module bytes (or read a precompiled
+// image); import/export descriptors; writing an image.
 
 import { Engine, parseFuncType } from "./engine.js";
 import { WrtCodedError } from "./errors.js";
@@ -60,12 +61,28 @@ export class Module {
 
   private constructor(readonly engine: Engine, readonly handle: number) {}
 
-  /** Decodes, validates and compiles; throws WrtDecodeError / WrtValidationError (with code and offset). */
+  /**
+   * Decodes, validates and compiles a .wasm, or reads an image (image());
+   * throws WrtDecodeError / WrtValidationError / WrtImageError (with code and offset).
+   */
   static load(engine: Engine, bytes: Uint8Array): Module {
     engine.writeBytes(bytes);
     const h = engine.raw.wrt_module_load(bytes.length);
     if (h < 0) throw engine.lastError();
     return new Module(engine, h);
+  }
+
+  /**
+   * The precompiled image of this module (docs/image-format.md), for an
+   * interpreter without a compiler (build/wrt-device.wasm, `--device`
+   * firmware). It holds the module's bytes and its internal code; it loads
+   * only where the internal-code version, the fuel cost table and the
+   * fuel-metering setting are the same as here.
+   */
+  image(): Uint8Array {
+    const n = this.engine.raw.wrt_image(this.handle);
+    if (n < 0) throw this.engine.lastError();
+    return this.engine.readBytes(n);
   }
 
   /** The wrapper of a module already loaded under `handle` (e.g. by a restore). */

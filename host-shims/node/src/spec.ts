@@ -41,6 +41,13 @@ export interface SpecOptions {
    * loaded in the same order). Needs `fuelSlice`.
    */
   snapshotEverySlice?: boolean;
+  /**
+   * Load every module as a precompiled image (docs/image-format.md): a
+   * second interpreter (build/wrt.wasm in Node, the same fuel metering)
+   * compiles it, the one under test loads the image. With `engine.wasmPath`
+   * build/wrt-device.wasm this runs the suite through the device build.
+   */
+  viaImage?: boolean;
 }
 
 export interface FileResult {
@@ -225,6 +232,7 @@ export function runSpecFile(file: string, opts: SpecOptions = {}, displayName?: 
     return res;
   }
 
+  let compiler: Engine | null = null;
   const rnd = opts.fuelSlice === "random" || opts.fuelSlice === "spread" ? seededRandom(opts.seed ?? 1) : null;
   const fuel: FuelOptions = { timeoutMs: opts.timeoutMs ?? 20000 };
   const spread = opts.fuelSlice === "spread" ? spreadSlices(rnd!) : null;
@@ -278,7 +286,17 @@ export function runSpecFile(file: string, opts: SpecOptions = {}, displayName?: 
 
   const load = (c: JsonCommand): Module => {
     if (!c.filename) throw new Fail("command without filename");
-    return Module.load(engine, readFileSync(path.join(dir, c.filename)));
+    const bytes = readFileSync(path.join(dir, c.filename));
+    if (!opts.viaImage) return Module.load(engine, bytes);
+    // Malformed or invalid modules fail here, in the compiling interpreter.
+    const metering = opts.engine?.config?.fuelMetering;
+    compiler ??= new Engine({ log: false, config: metering === undefined ? undefined : { fuelMetering: metering } });
+    const m = Module.load(compiler, bytes);
+    try {
+      return Module.load(engine, m.image());
+    } finally {
+      m.drop();
+    }
   };
 
   const mustFailLoading = (c: JsonCommand, what: string): void => {
