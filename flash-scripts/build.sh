@@ -5,7 +5,7 @@
 #   flash-scripts/build.sh <board> <guest.wasm> [--invoke NAME [args...]] [--fuel N]
 #                          [--slice N] [--arena PAGES] [--opt -Os|-O2] [--stats]
 #                          [--unchecked] [--max-pages N] [--then NAME] [--out FILE.elf]
-#                          [--snapshot-in FILE] [--snapshot-out FILE]
+#                          [--snapshot-in FILE] [--snapshot-out FILE] [--device]
 #
 # Prints the ELF's path; writes FILE.hex next to it (and FILE.uf2 for boards
 # with a UF2 family, e.g. rp2040-pico). Exit 3 on any failure.
@@ -30,6 +30,10 @@
 #                past it returns -1 instead of exhausting the arena)
 #   --then NAME  after the --invoke call returned: call export NAME (no
 #                arguments) and print its results too
+#   --device     the device build of the interpreter (build/wrt-device.wasm:
+#                no validator or compiler, about half the flash). The guest
+#                is embedded as a precompiled image (`wrt compile`, done here
+#                when GUEST is a .wasm); docs/image-format.md
 #   --test-smash-guard  tests only: overwrite a byte next to the arena before
 #                exiting (the firmware must then report it and exit 3)
 set -euo pipefail
@@ -42,7 +46,7 @@ usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" | sed 's/^# \{0,1\}//' >&2;
 board="$1"; guest="$2"; shift 2
 orig_args=("$@")
 unchecked=0; invoke=""; then=""; max_pages=""; smash=0; args=(); fuel=-1; slice=0; arena=""; opt=-Os; stats=0; icount=0; out_elf=""
-snap_in=""; snap_out=""
+snap_in=""; snap_out=""; device=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --snapshot-in) snap_in="${2:?}"; shift 2 ;;
@@ -59,6 +63,7 @@ while [ $# -gt 0 ]; do
     --max-pages) max_pages="${2:?}"; shift 2 ;;
     --then) then="${2:?}"; shift 2 ;;
     --test-smash-guard) smash=1; shift ;;
+    --device) device=1; shift ;;
     --out) out_elf="${2:?}"; shift 2 ;;
     *) die "unknown option $1" ;;
   esac
@@ -80,13 +85,20 @@ if [ -n "$snap_in$snap_out" ]; then # host files by semihosting: absolute paths 
 fi
 command -v "$CC" >/dev/null || die "$CC not found (Debian packages: $APT)"
 
-# 1. The C translation of the interpreter.
-if [ ! -f "$root/build/c/wrt.c" ] || [ "$root/build/wrt.wasm" -nt "$root/build/c/wrt.c" ]; then
-  node "$root/scripts/build-c.mjs" >&2 || die "scripts/build-c.mjs failed"
+# 1. The C translation of the interpreter (full or device build).
+if [ "$device" = 1 ]; then
+  cdir="$root/build/c-device"; wasm="$root/build/wrt-device.wasm"
+else
+  cdir="$root/build/c"; wasm="$root/build/wrt.wasm"
+fi
+[ -f "$wasm" ] || die "${wasm#"$root"/} is missing: run \`npm run build\` first"
+if [ ! -f "$cdir/wrt.c" ] || [ "$wasm" -nt "$cdir/wrt.c" ]; then
+  node "$root/scripts/build-c.mjs" --wasm "$wasm" --out "$cdir" >&2 || die "scripts/build-c.mjs failed"
 fi
 
 # 2. Interpreter objects, cached per board, optimization level and variant.
 obj="$root/build/boards/$board/${opt#-}"
+[ "$device" = 0 ] || obj="$obj-device"
 MEMCHECK=()
 if [ "$unchecked" = 1 ]; then
   obj="$obj-unchecked"
@@ -95,10 +107,10 @@ fi
 mkdir -p "$obj"
 # shellcheck disable=SC2206
 CFLAGS=(-std=gnu11 "$opt" -g -DNDEBUG -ffunction-sections -fdata-sections -fno-common $ARCH_CFLAGS $LIBC_FLAGS
-        ${MEMCHECK[@]+"${MEMCHECK[@]}"} -I"$root/host-shims/c" -I"$root/build/c" -I"$root/boards/common")
+        ${MEMCHECK[@]+"${MEMCHECK[@]}"} -DWRT_DEVICE="$device" -I"$root/host-shims/c" -I"$cdir" -I"$root/boards/common")
 # Headers every object depends on: the generated one (the instance struct's
 # layout changes with the interpreter's globals), the API, the wasm-rt.
-deps_id="$(cat "$root/build/c/wrt.h" "$root/build/c/wasm-rt.h" "$root/host-shims/c/wrt.h" | sha256sum | cut -c1-16)"
+deps_id="$(cat "$cdir/wrt.h" "$cdir/wasm-rt.h" "$root/host-shims/c/wrt.h" | sha256sum | cut -c1-16)"
 compile() { # src obj extra-flags...
   local src="$1" o="$2"; shift 2
   local stamp="$o.flags" flags="${CFLAGS[*]} $* deps:$deps_id"
@@ -108,12 +120,12 @@ compile() { # src obj extra-flags...
     echo "$flags" > "$stamp"
   fi
 }
-compile "$root/build/c/wrt.c" "$obj/wrt_core.o" -w
+compile "$cdir/wrt.c" "$obj/wrt_core.o" -w
 compile "$root/host-shims/c/wrt.c" "$obj/wrt_api.o" -Wall -Wextra
 compile "$root/host-shims/c/wrt_rt_bare.c" "$obj/wrt_rt_bare_$arena.o" -Wall -Wextra -DWRT_ARENA_PAGES="$arena"
 
 # 3. The guest and its configuration.
-key="$(printf '%s\n' "$guest" "$invoke" "${args[@]+"${args[@]}"}" "$fuel" "$slice" "$stats" "$arena" "$icount" "then:$then" "max:$max_pages" "smash:$smash" | sha256sum | cut -c1-12)"
+key="$(printf '%s\n' "$guest" "device:$device" "$invoke" "${args[@]+"${args[@]}"}" "$fuel" "$slice" "$stats" "$arena" "$icount" "then:$then" "max:$max_pages" "smash:$smash" | sha256sum | cut -c1-12)"
 [ -z "$snap_in$snap_out" ] || key="$(printf '%s\n' "$key" "in:$snap_in" "out:$snap_out" | sha256sum | cut -c1-12)"
 work="$obj/run-$key"
 mkdir -p "$work"
@@ -136,12 +148,17 @@ cstr() { local s="${1//\\/\\\\}"; printf '"%s"' "${s//\"/\\\"}"; }
   if [ -n "$snap_in" ]; then echo "#define WRT_SNAPSHOT_IN $(cstr "$snap_in")"; fi
   if [ -n "$snap_out" ]; then echo "#define WRT_SNAPSHOT_OUT $(cstr "$snap_out")"; fi
 } > "$work/guest_cfg.h"
+embed="$guest"
+if [ "$device" = 1 ] && [ "$(head -c 4 "$guest" | od -An -tx1 | tr -d " \n")" != "57525449" ]; then
+  embed="$work/guest.wrti"
+  node "$root/host-shims/node/dist/cli.js" compile "$guest" -o "$embed" >&2 || die "wrt compile $guest failed"
+fi
 cat > "$work/guest.S" <<ASM
   .section .rodata.guest, "a"
   .global guest_wasm, guest_wasm_end
   .balign 4
 guest_wasm:
-  .incbin "$guest"
+  .incbin "$embed"
 guest_wasm_end:
 ASM
 
@@ -165,7 +182,7 @@ elf="${out_elf:-$work/firmware.elf}"
 "${CC%gcc}objcopy" -O ihex "$elf" "${elf%.elf}.hex" || die "objcopy failed"
 # build/c may have been re-translated meanwhile (another build of
 # build/wrt.wasm): objects from two translations do not fit together.
-now_id="$(cat "$root/build/c/wrt.h" "$root/build/c/wasm-rt.h" "$root/host-shims/c/wrt.h" | sha256sum | cut -c1-16)"
+now_id="$(cat "$cdir/wrt.h" "$cdir/wasm-rt.h" "$root/host-shims/c/wrt.h" | sha256sum | cut -c1-16)"
 if [ "$now_id" != "$deps_id" ]; then
   [ "${WRT_BUILD_RETRY:-0}" -lt 3 ] || die "build/c keeps changing during the build"
   echo "build.sh: build/c changed during the build; building again" >&2

@@ -43,6 +43,23 @@
 #include <string.h>
 
 extern const uint8_t guest_wasm[], guest_wasm_end[];
+
+#if defined(WRT_SNAPSHOT_IN) || defined(WRT_SNAPSHOT_OUT)
+/* The guest's module bytes: the whole embedded file, or the module part of
+ * a precompiled image (--device; docs/image-format.md: u32 length at 32,
+ * bytes from 36). Snapshot containers carry these bytes. */
+static const uint8_t *guest_module(uint32_t *len) {
+  uint32_t glen = (uint32_t)(guest_wasm_end - guest_wasm);
+  if (glen >= 36 && memcmp(guest_wasm, "WRTI", 4) == 0) {
+    uint32_t m = (uint32_t)guest_wasm[32] | (uint32_t)guest_wasm[33] << 8 | (uint32_t)guest_wasm[34] << 16 |
+                 (uint32_t)guest_wasm[35] << 24;
+    *len = m <= glen - 36 ? m : 0;
+    return guest_wasm + 36;
+  }
+  *len = glen;
+  return guest_wasm;
+}
+#endif
 uint32_t wrt_rt_arena_pages(void); /* wrt_rt_bare.c */
 bool wrt_rt_arena_intact(void);    /* wrt_rt_bare.c */
 
@@ -210,12 +227,13 @@ static void restore_from_host(uint8_t *rt) {
   if (total < 28 || !host_read(fd, head, 20)) fail_text(WRT_SNAPSHOT_IN ": cannot read");
   if (rd32(head) != CONTAINER_MAGIC || rd32(head + 4) != 1)
     fail_text(WRT_SNAPSHOT_IN ": not a WRT snapshot container (version 1)");
-  uint32_t glen = (uint32_t)(guest_wasm_end - guest_wasm), mlen = rd32(head + 16);
+  uint32_t glen, mlen = rd32(head + 16);
+  const uint8_t *gmod = guest_module(&glen);
   if (rd32(head + 12) != 1 || mlen != glen) fail_text(WRT_SNAPSHOT_IN ": its module is not this firmware's guest");
   for (uint32_t at = 0; at < mlen; at += sizeof chunk) {
     uint32_t n = mlen - at < sizeof chunk ? mlen - at : sizeof chunk;
     if (!host_read(fd, chunk, n)) fail_text(WRT_SNAPSHOT_IN ": cannot read");
-    if (memcmp(chunk, guest_wasm + at, n) != 0) fail_text(WRT_SNAPSHOT_IN ": its module is not this firmware's guest");
+    if (memcmp(chunk, gmod + at, n) != 0) fail_text(WRT_SNAPSHOT_IN ": its module is not this firmware's guest");
   }
   if (!host_read(fd, head, 4)) fail_text(WRT_SNAPSHOT_IN ": cannot read");
   uint32_t len = rd32(head);
@@ -252,7 +270,8 @@ static void save_to_host(void) {
   uint32_t status, called;
   const char *why = snapshot_scan(io, (uint32_t)n, &status, &called);
   if (why) fail_text(why);
-  uint32_t glen = (uint32_t)(guest_wasm_end - guest_wasm);
+  uint32_t glen;
+  const uint8_t *gmod = guest_module(&glen);
   uint8_t head[20];
   wr32(head, CONTAINER_MAGIC);
   wr32(head + 4, 1);
@@ -261,7 +280,7 @@ static void save_to_host(void) {
   wr32(head + 16, glen);
   long fd = host_open(WRT_SNAPSHOT_OUT, 5 /* "wb" */);
   if (fd < 0) fail_text("cannot create " WRT_SNAPSHOT_OUT " (semihosting)");
-  bool ok = host_write(fd, head, 20) && host_write(fd, guest_wasm, glen);
+  bool ok = host_write(fd, head, 20) && host_write(fd, gmod, glen);
   wr32(head, (uint32_t)n);
   ok = ok && host_write(fd, head, 4) && host_write(fd, io, (uint32_t)n);
   host_close(fd);

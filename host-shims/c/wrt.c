@@ -433,6 +433,11 @@ int32_t wrt_restore(int32_t len) {
 int32_t wrt_wasi_logging(void) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_wasi_logging(I)); }
 int32_t wrt_log_read(void) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_log_read(I)); }
 int32_t wrt_log_dropped(void) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_log_dropped(I)); }
+#if WRT_DEVICE
+int32_t wrt_image(int32_t m) { (void)m; return -1; } /* the device build cannot compile */
+#else
+int32_t wrt_image(int32_t m) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_image(I, (u32)m)); }
+#endif
 #undef I
 
 uint8_t *wrt_io_ptr(uint32_t size) {

@@ -130,6 +130,9 @@ int32_t wrt_restore(int32_t len);
 int32_t wrt_wasi_logging(void);
 int32_t wrt_log_read(void);
 int32_t wrt_log_dropped(void);
+/* Full build only (not WRT_DEVICE): writes the precompiled image of module m
+ * into the I/O buffer, returns its length (docs/image-format.md). */
+int32_t wrt_image(int32_t m);
 
 /* The I/O buffer as a pointer (at least `size` bytes), or NULL. Valid until
  * the next call into the interpreter. */

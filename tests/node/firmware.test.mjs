@@ -44,6 +44,12 @@ const HOST = guest("host", `(module
     (i32.const 7))
   (func (export "bad_log") (call $log (i32.const 65530) (i32.const 100))))`);
 
+const MIN_GUEST = guest("min", `(module (func (export "main") (result i32) i32.const 1))`);
+function armWhyNow() {
+  const m = ["arm-none-eabi-gcc", "wasm2c"].filter((c) => !has(c));
+  return m.length ? `missing ${m.join(", ")}` : null;
+}
+
 function qemu(board, wasm, ...args) {
   const r = spawnSync(qemuSh, [board, wasm, ...args], { encoding: "utf8", timeout: 300_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
@@ -132,6 +138,42 @@ for (const board of Object.keys(BOARDS)) {
     assert.ok(a > 10000 && b > 5 * a, `fib 15: ${a}, fib 20: ${b} instructions`);
   });
 
+  t("--device build (precompiled image, no compiler): results, traps, slices, host calls, snapshots both ways", () => {
+    const r = qemu(board, FIB, "--device", "--invoke", "fib", "23", "--slice", "500", "--stats");
+    assert.deepEqual(lines(r.out), ["i32:28657"], r.err);
+    assert.equal(r.code, 0);
+    assert.ok(Number(/^# slices: (\d+)$/m.exec(r.out)?.[1]) > 100, r.out);
+    const stack = Number(/^# stack high-water: (\d+) bytes$/m.exec(r.out)?.[1]);
+    assert.ok(stack > 0 && stack < 4096, `C stack high-water ${stack} bytes (budget 4 KiB)`);
+    const h = qemu(board, HOST, "--device", "--invoke", "main");
+    assert.deepEqual(lines(h.out), ["log: hello from the guest", "42 : i32", "i32:7"], h.err);
+    const d = qemu(board, TRAP, "--device", "--unchecked", "--invoke", "div", "1", "0");
+    assert.deepEqual(lines(d.out), ["trap: integer divide by zero"], d.err);
+    assert.equal(d.code, 1);
+    // Node -> board: a call stopped in Node continues on the device build
+    const snap = path.join(dir, `${board}-in.bin`);
+    const n = spawnSync(process.execPath, [path.join(root, "host-shims/node/dist/cli.js"), "run", FIB, "--invoke", "fib", "23",
+      "--fuel", "20000", "--snapshot-out", snap], { encoding: "utf8" });
+    assert.equal(n.status, 2, n.stderr);
+    const c = qemu(board, FIB, "--device", "--snapshot-in", snap);
+    assert.deepEqual(lines(c.out), ["i32:28657"], c.err);
+    // board -> Node: a call stopped on the device build continues in Node
+    const out = path.join(dir, `${board}-out.bin`);
+    const b = qemu(board, FIB, "--device", "--invoke", "fib", "23", "--fuel", "30000", "--snapshot-out", out);
+    assert.equal(b.code, 2, b.out + b.err);
+    const res = spawnSync(process.execPath, [path.join(root, "host-shims/node/dist/cli.js"), "resume", out], { encoding: "utf8" });
+    assert.equal(res.status, 0, res.stderr);
+    assert.match(res.stdout, /^i32:28657$/m);
+  });
+
+  t("an invalid guest for the device build: the compile step says why, exit 3", () => {
+    const f = path.join(dir, "junk-device.wasm");
+    writeFileSync(f, Buffer.from("\0asm\x01\0\0\0\x05\x01", "latin1"));
+    const r = qemu(board, f, "--device", "--invoke", "x");
+    assert.equal(r.code, 3, r.out + r.err);
+    assert.match(r.err, /malformed: .*\n.*wrt compile .* failed/);
+  });
+
   t("an invalid guest: error text, exit 3", () => {
     const f = path.join(dir, "junk.wasm");
     writeFileSync(f, Buffer.from("\0asm\x01\0\0\0\x05\x01", "latin1"));
@@ -141,6 +183,20 @@ for (const board of Object.keys(BOARDS)) {
   });
 }
 
+// The flash budget of issue 3 (docs/footprint.md): the device build's
+// interpreter core, Cortex-M4 at -Os, under 64 KiB of .text.
+test("device build: interpreter core under 64 KiB of .text on Cortex-M4 -Os", { skip: armWhyNow() && !ci ? armWhyNow() : false }, () => {
+  if (armWhyNow()) assert.fail(`${armWhyNow()} (CI=true)`);
+  const r = spawnSync(path.join(root, "flash-scripts/build.sh"), ["nrf52840-dk", MIN_GUEST, "--device", "--unchecked", "--invoke", "main"],
+    { encoding: "utf8", timeout: 300_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const obj = path.join(root, "build/boards/nrf52840-dk/Os-device-unchecked/wrt_core.o");
+  const sections = spawnSync("arm-none-eabi-size", ["-A", obj], { encoding: "utf8" }).stdout;
+  const text = [...sections.matchAll(/^\.text\S*\s+(\d+)/gm)].reduce((a, m) => a + Number(m[1]), 0);
+  assert.ok(text > 20_000, `implausible .text ${text}`);
+  assert.ok(text < 64 * 1024, `device core .text ${text} bytes, budget 65536`);
+});
+
 // Real boards: no emulator here; the firmware must build to ELF + HEX (+ UF2)
 // with a vector table that points into the board's flash and RAM.
 const REAL = {
@@ -148,7 +204,7 @@ const REAL = {
   "stm32f429-nucleo": { flash: [0x08000000, 0x200000], ram: [0x20000000, 0x30000] },
   "rp2040-pico": { flash: [0x10000000, 0x200000], ram: [0x20000000, 0x42000], vectors: 0x10000100, uf2: 0xe48bff56 },
 };
-const MIN = guest("min", `(module (func (export "main") (result i32) i32.const 1))`);
+const MIN = MIN_GUEST;
 const armWhy = ["arm-none-eabi-gcc", "wasm2c"].filter((c) => !has(c));
 for (const [board, m] of Object.entries(REAL)) {
   const why = armWhy.length ? `missing ${armWhy.join(", ")}` : null;
