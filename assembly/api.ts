@@ -385,8 +385,14 @@ export function wrt_global_set(h: i32, bits: i64): i32 {
   let g = globalOf(h);
   if (!g) return apiError(Err.BadHandle, "not a global handle");
   if (!g.mutable) return apiError(Err.GlobalIsImmutable, "global is immutable");
+  if (g.type == ValType.FuncRef && !isFuncRef(bits)) return apiError(Err.BadArgument, "funcref names no function");
   g.value = bits;
   return 0;
+}
+
+/** A funcref's bits: 0 (null) or a store function address + 1. */
+function isFuncRef(bits: i64): bool {
+  return <u64>bits <= <u64>theStore.funcs.length;
 }
 export function wrt_global_type(h: i32): i32 {
   let g = globalOf(h);
@@ -411,6 +417,7 @@ export function wrt_table_get(h: i32, i: i32): i64 {
 export function wrt_table_set(h: i32, i: i32, bits: i64): i32 {
   let t = tableOf(h);
   if (!t || i < 0 || <u32>i >= t.size) return apiError(Err.BadArgument, "table index out of bounds");
+  if (t.elemType == ValType.FuncRef && !isFuncRef(bits)) return apiError(Err.BadArgument, "funcref names no function");
   store<i64>(t.elems + (<usize>i << 3), bits);
   return 0;
 }

@@ -247,15 +247,13 @@ test("host API pointers and handles: out-of-range requests are refused, nothing 
   assert.equal(raw.wrt_table_get(tabH, -1), -1n);
   assert.ok(raw.wrt_table_set(tabH, 4, 0n) < 0);
   assert.ok(raw.wrt_table_set(tabH, -1, 0n) < 0);
-  // A funcref that names no function: refused, or stored and then refused
-  // where it is used (call_indirect checks host-supplied bits: a clean trap).
+  // A funcref that names no function is refused, and the slot keeps its value.
   for (const bits of [0x7fffffffn, 0xffffffffn, -1n, 1n << 40n]) {
     const before = tab.getRaw(0);
-    if (raw.wrt_table_set(tabH, 0, bits) >= 0) {
-      assert.throws(() => call("icall", 0), (e) => e instanceof WrtTrap, `call_indirect through funcref bits ${bits}`);
-    }
+    assert.ok(raw.wrt_table_set(tabH, 0, bits) < 0, `funcref bits ${bits} accepted`);
+    assert.match(engine.lastError().message, /funcref names no function/);
+    assert.equal(tab.getRaw(0), before);
     assert.ok(!engine.dead, `funcref bits ${bits} killed the interpreter`);
-    tab.setRaw(0, before);
   }
   // Handles that name nothing, or the wrong kind of thing.
   const bogus = [0x0fffffff, 0x1fffffff, 0x2fffffff, 0x3fffffff, 0x7fffffff, -1, memH + 1000];
@@ -406,4 +404,26 @@ test("a trap in one instance leaves every other instance running and correct (in
   }
   assert.ok(!engine.dead);
   victimIntact();
+});
+
+test("a mutable funcref global refuses bits that name no function; null and real functions are accepted", () => {
+  const inst = instantiate(`(module
+    (func $f (result i32) (i32.const 7))
+    (global $g (export "g") (mut funcref) (ref.func $f))
+    (table $t 1 funcref)
+    (type $r (func (result i32)))
+    (func (export "callg") (result i32)
+      (table.set $t (i32.const 0) (global.get $g))
+      (call_indirect $t (type $r) (i32.const 0))))`);
+  const g = inst.global("g");
+  const good = g.getRaw();
+  assert.deepEqual(inst.invoke("callg"), [7]);
+  for (const bits of [0xffffffn, -1n, 1n << 40n]) {
+    assert.ok(engine.raw.wrt_global_set(g.handle, bits) < 0, `bits ${bits} accepted`);
+    assert.match(engine.lastError().message, /funcref names no function/);
+    assert.equal(g.getRaw(), good);
+  }
+  assert.equal(engine.raw.wrt_global_set(g.handle, 0n), 0, "null is a funcref");
+  assert.equal(engine.raw.wrt_global_set(g.handle, good), 0);
+  assert.deepEqual(inst.invoke("callg"), [7]);
 });
