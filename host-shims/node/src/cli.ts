@@ -118,17 +118,43 @@ function cmdCompile(args: string[]): number {
   return 0;
 }
 
+/** The options `run` and `resume` share: fuel, a snapshot on running out, the engine. */
+interface CallOptions {
+  fuel?: bigint;
+  snapshotOut?: string;
+  engineName: "node" | "native";
+}
+
+/** Parses one of the CallOptions at args[i]; returns how many words it took (0: not one of them). */
+function parseCallOption(args: string[], i: number, o: CallOptions): number {
+  const a = args[i]!;
+  if (a === "--fuel") {
+    const v = args[i + 1];
+    if (v === undefined || !/^\d+$/.test(v)) throw new UsageError("--fuel needs a non-negative integer");
+    o.fuel = BigInt(v);
+    return 2;
+  }
+  if (a === "--snapshot-out") {
+    o.snapshotOut = args[i + 1];
+    if (o.snapshotOut === undefined) throw new UsageError("--snapshot-out needs a file");
+    return 2;
+  }
+  if (a === "--engine") {
+    o.engineName = parseEngine(args[i + 1]);
+    return 2;
+  }
+  return 0;
+}
+
 function cmdRun(args: string[]): number {
   let file: string | undefined;
   let invoke: string | undefined;
-  let fuel: bigint | undefined;
-  let snapshotOut: string | undefined;
-  let engineName: "node" | "native" = "node";
+  const o: CallOptions = { engineName: "node" };
   const callArgs: string[] = [];
   const logOpts: CliLogOptions = {};
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    const took = usage(() => parseCliLogOption(args, i, logOpts));
+    const took = usage(() => parseCliLogOption(args, i, logOpts)) || parseCallOption(args, i, o);
     if (took > 0) {
       i += took - 1;
     } else if (a === "--invoke") {
@@ -136,15 +162,6 @@ function cmdRun(args: string[]): number {
       if (invoke === undefined) throw new UsageError("--invoke needs a name");
       // Everything up to the next option is an argument (negative numbers allowed).
       while (i + 1 < args.length && !/^--[a-z]/.test(args[i + 1]!)) callArgs.push(args[++i]!);
-    } else if (a === "--fuel") {
-      const v = args[++i];
-      if (v === undefined || !/^\d+$/.test(v)) throw new UsageError("--fuel needs a non-negative integer");
-      fuel = BigInt(v);
-    } else if (a === "--snapshot-out") {
-      snapshotOut = args[++i];
-      if (snapshotOut === undefined) throw new UsageError("--snapshot-out needs a file");
-    } else if (a === "--engine") {
-      engineName = parseEngine(args[++i]);
     } else if (a.startsWith("--")) {
       throw new UsageError(`unknown option ${a}`);
     } else if (file === undefined) {
@@ -153,6 +170,7 @@ function cmdRun(args: string[]): number {
       callArgs.push(a);
     }
   }
+  const { fuel, snapshotOut, engineName } = o;
   if (snapshotOut !== undefined && fuel === undefined) throw new UsageError("--snapshot-out needs --fuel");
   const bytes = readModuleFile(file);
   let logging: ReturnType<typeof cliLogSetup>;
@@ -214,20 +232,12 @@ function writeSnapshotFile(file: string, snapshot: Uint8Array, modules: Uint8Arr
 /** wrt resume: the modules of the container, then its snapshot, then on with the call. */
 function cmdResume(args: string[]): number {
   let file: string | undefined;
-  let fuel: bigint | undefined;
-  let snapshotOut: string | undefined;
-  let engineName: "node" | "native" = "node";
+  const o: CallOptions = { engineName: "node" };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (a === "--fuel") {
-      const v = args[++i];
-      if (v === undefined || !/^\d+$/.test(v)) throw new UsageError("--fuel needs a non-negative integer");
-      fuel = BigInt(v);
-    } else if (a === "--snapshot-out") {
-      snapshotOut = args[++i];
-      if (snapshotOut === undefined) throw new UsageError("--snapshot-out needs a file");
-    } else if (a === "--engine") {
-      engineName = parseEngine(args[++i]);
+    const took = parseCallOption(args, i, o);
+    if (took > 0) {
+      i += took - 1;
     } else if (a.startsWith("--")) {
       throw new UsageError(`unknown option ${a}`);
     } else if (file === undefined) {
@@ -237,6 +247,7 @@ function cmdResume(args: string[]): number {
     }
   }
   if (file === undefined) throw new UsageError("missing snapshot file");
+  const { fuel, snapshotOut, engineName } = o;
   if (snapshotOut !== undefined && fuel === undefined) throw new UsageError("--snapshot-out needs --fuel");
   const c = readContainer(readFileSync(file));
   const engine = new Engine({ engine: engineName });
