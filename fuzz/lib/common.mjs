@@ -11,6 +11,7 @@
 // fuzz/README.md).
 
 import { createHash } from "node:crypto";
+import { seededRandom } from "../../host-shims/node/dist/index.js";
 
 /**
  * What is kept of a memory for the comparison: its size, a SHA-256, and a
@@ -22,16 +23,10 @@ export function memoryImage(view) {
   return { size: view.length, hash, bytes: view.length <= (16 << 20) ? view.slice() : null };
 }
 
-/** mulberry32. */
+/** mulberry32 as u32 words (the Node API's seededRandom gives them divided by 2^32). */
 export function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
+  const f = seededRandom(seed);
+  return () => f() * 4294967296;
 }
 
 /** A 32-bit hash of a few integers (seeds per module and per call). */

@@ -25,6 +25,7 @@ import { Worker, isMainThread, parentPort, workerData } from "node:worker_thread
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import path from "node:path";
+import { seededRandom as mulberry32 } from "../../host-shims/node/dist/index.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const suite = process.env.WRT_TESTSUITE ? path.resolve(root, process.env.WRT_TESTSUITE) : path.resolve(root, "../shared/testsuite");
@@ -55,16 +56,7 @@ const CONFIG = {
 };
 
 // ---------------- deterministic randomness ----------------
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// mulberry32 (seededRandom of the Node API).
 const caseRng = (i) => mulberry32(Math.imul(SEED ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(i + 1, 0xc2b2ae35));
 
 // ---------------- LEB128 and sections ----------------
