@@ -1,0 +1,52 @@
+// Snapshots (and images) carry program counters into the internal code, and
+// name the code only by IR_VERSION (compile/ir.ts). So any change to what the
+// compiler emits must come with a new IR_VERSION, or a snapshot taken by one
+// build would restore into another build's different code. This test pins
+// the compiler's output for a few guests to the IR version: when it fails,
+// bump IR_VERSION and record the new digest here.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { Engine, Module } from "../../host-shims/node/dist/index.js";
+import { GUEST } from "./snapshot-guest.mjs";
+import { wat } from "./support.mjs";
+
+/** IR_VERSION -> SHA-256 of the guests' images without their headers. */
+const DIGESTS = {
+  7: "b37d8926477ddd4fea25de1882d96468f9a7bafbb13546abd180accbcdf92fc4",
+};
+
+const GUESTS = [
+  GUEST,
+  wat(`(module (memory 1)
+    (func $fib (export "fib") (param i32) (result i32)
+      local.get 0 i32.const 2 i32.lt_u
+      if (result i32) local.get 0
+      else local.get 0 i32.const 1 i32.sub call $fib local.get 0 i32.const 2 i32.sub call $fib i32.add end)
+    (func (export "sum") (param $n i32) (result i64) (local $i i32) (local $s i64)
+      (block $out (loop $top
+        (br_if $out (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $s (i64.add (local.get $s) (i64.load (i32.shl (local.get $i) (i32.const 3)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $top)))
+      (local.get $s))
+    (func (export "pick") (param i32) (result i32)
+      (block (block (block (br_table 0 1 2 (local.get 0))) (return (i32.const 10))) (return (i32.const 20)))
+      (i32.const 30)))`, { name: "ir-version.wat" }),
+];
+
+test("the compiler's output is pinned to IR_VERSION (bump it when this changes)", () => {
+  const h = createHash("sha256");
+  let version = null;
+  for (const bytes of GUESTS) {
+    for (const metering of [1, 0]) {
+      const image = Module.load(new Engine({ log: false, config: { fuelMetering: metering } }), bytes).image();
+      version = new DataView(image.buffer, image.byteOffset).getUint32(8, true);
+      h.update(image.subarray(32, image.length - 4));
+    }
+  }
+  const digest = h.digest("hex");
+  assert.ok(version in DIGESTS, `IR_VERSION ${version} has no recorded digest: add ${version}: "${digest}"`);
+  assert.equal(digest, DIGESTS[version],
+    `the compiler's output changed but IR_VERSION is still ${version}: bump IR_VERSION in assembly/compile/ir.ts and record the new digest`);
+});
