@@ -58,7 +58,11 @@ export function enterCall(addr: u32, args: usize, nargs: u32): i32 {
     if (m.hostDirect) flags |= OUTER_DIRECT;
     else m.pushFrame(m.inst, m.pcOff, m.fpOff, 0);
   }
-  m.pushFrame(HOST_FRAME, m.hostFunc, m.hostArgsOff, flags);
+  // A nested call's host frame saves the pending host call; the outermost
+  // one (flags 0) records the function called, which calledFunc goes back
+  // to when a nested call ends.
+  if (outer) m.pushFrame(HOST_FRAME, m.hostFunc, m.hostArgsOff, flags);
+  else m.pushFrame(HOST_FRAME, addr, 0, 0);
   let fp = m.stack + top;
   memory.copy(fp, args, <usize>nargs << 3);
   m.calledFunc = addr;
@@ -87,6 +91,7 @@ function popSentinel(): void {
     m.hostFunc = load<u32>(fr, 4);
     m.hostArgsOff = load<u32>(fr, 8);
     m.hostDirect = (flags & OUTER_DIRECT) != 0;
+    m.calledFunc = load<u32>(m.frames, 4); // the outermost call's function again
     if (!m.hostDirect) {
       m.frameCount--;
       let p = m.frames + <usize>m.frameCount * FRAME_BYTES;

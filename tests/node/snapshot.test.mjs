@@ -286,3 +286,33 @@ test("CLI: a damaged container or snapshot is refused with a message, exit 1", (
   r = wrt("run", LOOP, "--invoke", "sum", "5", "--snapshot-out", "x.bin");
   assert.equal(r.code, 64);
 });
+
+test("after a nested call from a host function, a snapshot still names the outer call's function (calledFunc)", () => {
+  const src = wat(`(module
+    (import "env" "cb" (func $cb (param i32) (result i32)))
+    (func (export "inner") (param i32) (result i64) (i64.extend_i32_u (i32.mul (local.get 0) (i32.const 3))))
+    (func (export "outer") (param $n i32) (result i32) (local $i i32) (local $acc i32)
+      (local.set $acc (call $cb (local.get $n)))
+      (block $done (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $acc (i32.add (local.get $acc) (local.get $i)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+      (local.get $acc)))`);
+  const snapAfter = (nested) => {
+    const engine = new Engine({ log: false });
+    let inst;
+    const cb = (x) => (nested ? Number(inst.invoke("inner", [x])[0]) : x * 3);
+    inst = Instance.instantiate(Module.load(engine, src), { env: { cb } });
+    const r = inst.call("outer", [1000], 2000);
+    assert.ok(!r.done);
+    return engine.snapshot();
+  };
+  const plain = snapAfter(false), nested = snapAfter(true);
+  assert.equal(readSnapshotInfo(nested).calledFunc, readSnapshotInfo(plain).calledFunc);
+  // and the restored call has the outer function's type and finishes
+  const restored = Engine.restore(nested, { modules: [src], hostFunctions: { 1: () => 0 }, log: false });
+  assert.deepEqual(restored.callType, { params: ["i32"], results: ["i32"] });
+  const done = restored.call.resume(10_000_000n);
+  assert.deepEqual(done.results, [3000 + (999 * 1000) / 2]);
+});

@@ -188,11 +188,8 @@ export function begin(engine: Engine, handle: number, type: FuncType, args: read
   const slots = toSlots(type.params, args);
   engine.writeSlots(slots);
   if (engine.raw.wrt_call(handle, slots.length) < 0) throw engine.lastError();
-  if (engine.depth === 0) topCalls.set(engine, handle);
 }
 
-/** The function handle of each engine's latest top-level call (snapshot.ts needs it). */
-export const topCalls = new WeakMap<Engine, number>();
 
 /** Runs the prepared call to completion per `opts` (slices, or a total budget that throws). */
 export function finish(engine: Engine, type: FuncType, opts: FuelOptions = {}): bigint[] {

@@ -21,7 +21,7 @@ import { ErrCode, WrtCodedError, WrtInternalError, WrtSnapshotError } from "./er
 import { hostEntry, refs } from "./externs.js";
 import { Instance } from "./instance.js";
 import { Module } from "./module.js";
-import { Suspended, topCalls } from "./run.js";
+import { Suspended } from "./run.js";
 import { decodeValue, FuncType } from "./values.js";
 
 /** JS functions for host functions by hostId (arguments decoded, results encoded as for Func.host). */
@@ -297,16 +297,6 @@ export function takeSnapshot(engine: Engine): Uint8Array {
   const n = engine.raw.wrt_snapshot();
   if (n < 0) throw lastSnapshotError(engine);
   const bytes = engine.readBytes(n);
-  if (engine.depth === 1) {
-    // A nested call that already finished left its function as `calledFunc`;
-    // the restoring host reads the pending top-level call's type from it.
-    const top = topCalls.get(engine);
-    const info = readSnapshotInfo(bytes);
-    if (top !== undefined && info.calledFunc !== top) {
-      new DataView(bytes.buffer, bytes.byteOffset).setUint32(info.calledFuncAt, top, true);
-      resealSnapshot(bytes);
-    }
-  }
   return bytes;
 }
 
@@ -399,7 +389,6 @@ export function restoreInto(engine: Engine, bytes: Uint8Array, opts: RestoreInto
     const convert = opts.raw ? (bits: bigint[]): unknown[] => bits : (bits: bigint[]): unknown[] => bits.map((b, i) => decodeValue(types[i]!, b, r));
     call = new Suspended(engine, type, convert, info.status === STATUS_HOST_CALL);
     callType = type;
-    topCalls.set(engine, info.calledFunc);
     status = info.status === STATUS_HOST_CALL ? "host-call" : "suspended";
   } else if (info.status !== STATUS_IDLE) {
     throw new WrtInternalError(`restored machine status ${info.status}`);
