@@ -50,7 +50,7 @@ export function readImage(p: usize, len: u32): CompiledModule | null {
   let end = len - 4;
   let at = IMAGE_HEADER_BYTES;
   let modLen = load<u32>(p + at);
-  if (<u64>modLen + 4 > <u64>(end - at)) return bad(Err.ImageCorrupt, at, "module longer than the image");
+  if (<u64>((<u64>modLen + 3) & ~3) + 4 > <u64>(end - at)) return bad(Err.ImageCorrupt, at, "module longer than the image");
   if (modLen > limits.maxModuleBytes) return bad(Err.LimitExceeded, at, "module larger than the configured limit");
   let modAt = at + 4;
   at = modAt + ((modLen + 3) & ~3);
@@ -83,7 +83,7 @@ export function readImage(p: usize, len: u32): CompiledModule | null {
 
 /** A u32 count and that many words at `at`, copied; null (lastError set) if they run past `end`. */
 function words(p: usize, at: u32, end: u32): StaticArray<u32> | null {
-  if (end - at < 4) { bad(Err.ImageCorrupt, at, "truncated"); return null; }
+  if (at > end || end - at < 4) { bad(Err.ImageCorrupt, at, "truncated"); return null; }
   let n = load<u32>(p + at);
   if (<u64>n * 4 > <u64>(end - at - 4)) { bad(Err.ImageCorrupt, at, "array longer than the image"); return null; }
   let a = new StaticArray<u32>(n);

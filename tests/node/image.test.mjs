@@ -157,3 +157,18 @@ function crc32(bytes) {
   }
   return ~c >>> 0;
 }
+
+test("resealed images with lengths that do not add up are refused, not read past their end", () => {
+  const dv = (b) => new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const reseal = (b) => (dv(b).setUint32(b.length - 4, crc32(b.subarray(0, b.length - 4)), true), b);
+  const modLen = dv(IMAGE).getUint32(32, true);
+  const codeAt = 36 + ((modLen + 3) & ~3);
+  const e = device();
+  for (const [at, v] of [[32, IMAGE.length - 38], [32, IMAGE.length - 37], [32, 0xfffffff0], [codeAt, 0x3fffffff], [codeAt, 0xffffffff]]) {
+    const bad = IMAGE.slice();
+    dv(bad).setUint32(at, v, true);
+    assert.throws(() => Module.load(e, reseal(bad)), (err) => err instanceof WrtImageError || err instanceof WrtDecodeError, `${at}=${v}`);
+  }
+  assert.ok(!e.dead);
+  assert.deepEqual(runAll(Module.load(e, IMAGE)), runAll(Module.load(full(), GUEST)));
+});
