@@ -133,7 +133,10 @@ function budgetLine() {
 (${m4.core.text} bytes; checked by tests/node/firmware.test.mjs); C stack high-water at most ${stack} B.
 The full build, which also validates and compiles .wasm on the board, does not: ${kib(full.core.text)}
 at -Os unchecked. wasm3's core is 61 KB here (shared/notes/anchors.md) and includes its compiler;
-ours moves to the host (\`wrt compile\`).`;
+ours moves to the host (\`wrt compile\`). On Cortex-M0+ and RV32 every build is larger and
+\`--unchecked\` saves little: without unaligned loads, each of wasm2c's memory accesses (a
+\`memcpy\`) compiles to byte loads and shifts (a 4-byte load: 16 bytes of Thumb code on the
+M0+, 4 on the M4).`;
 }
 if (process.argv.includes("--check")) process.stdout.write(md);
 else {
