@@ -14,7 +14,7 @@ import { internModuleTypes, addModule } from "./runtime/modules";
 import { fnv1a64 } from "./state/hash";
 import { isImage } from "./image/read";
 import { loadImage } from "./image/load";
-import { imageSize, writeImage } from "./image/write";
+import { ImageParts, writeImage } from "./image/write";
 
 export function wrt_module_load(len: i32): i32 {
   lastError.clear();
@@ -39,8 +39,8 @@ export function wrt_image(h: i32): i32 {
   if (h < 0 || h >= theStore.modules.length) return apiError(Err.BadHandle, "no such module");
   let cm = theStore.modules[h];
   if (!cm) return apiError(Err.BadHandle, "module was dropped");
-  let n = imageSize(cm);
-  let p = wrt_io(<i32>n);
+  let parts = new ImageParts(cm);
+  let p = wrt_io(<i32>parts.size);
   if (p == 0) return apiError(Err.LimitExceeded, "image larger than the I/O buffer may be");
-  return <i32>writeImage(cm, p);
+  return <i32>writeImage(parts, p);
 }

@@ -53,14 +53,12 @@ export function readImage(p: usize, len: u32): CompiledModule | null {
   if (<u64>((<u64>modLen + 3) & ~3) + 4 > <u64>(end - at)) return bad(Err.ImageCorrupt, at, "module longer than the image");
   if (modLen > limits.maxModuleBytes) return bad(Err.LimitExceeded, at, "module larger than the configured limit");
   let modAt = at + 4;
-  at = modAt + ((modLen + 3) & ~3);
-  let code = words(p, at, end); if (!code) return null;
-  at += 4 + (<u32>code.length << 2);
-  let info = words(p, at, end); if (!info) return null;
-  at += 4 + (<u32>info.length << 2);
-  let side = words(p, at, end); if (!side) return null;
-  at += 4 + (<u32>side.length << 2);
-  if (at != end) return bad(Err.ImageCorrupt, at, "bytes after the fuel side table");
+  let x = new Cursor();
+  x.at = modAt + ((modLen + 3) & ~3);
+  let code = words(p, x, end); if (!code) return null;
+  let info = words(p, x, end); if (!info) return null;
+  let side = words(p, x, end); if (!side) return null;
+  if (x.at != end) return bad(Err.ImageCorrupt, x.at, "bytes after the fuel side table");
 
   let bytes = new ArrayBuffer(modLen);
   memory.copy(changetype<usize>(bytes), p + modAt, modLen);
@@ -81,15 +79,37 @@ export function readImage(p: usize, len: u32): CompiledModule | null {
   return cm;
 }
 
-/** A u32 count and that many words at `at`, copied; null (lastError set) if they run past `end`. */
-function words(p: usize, at: u32, end: u32): StaticArray<u32> | null {
+/**
+ * A u32 count and that many LEB128 words from `at` (format.ts); null with
+ * lastError set if they run past `end` or a word is malformed. `x.at` gets
+ * the position after them.
+ */
+function words(p: usize, x: Cursor, end: u32): StaticArray<u32> | null {
+  let at = x.at;
   if (at > end || end - at < 4) { bad(Err.ImageCorrupt, at, "truncated"); return null; }
   let n = load<u32>(p + at);
-  if (<u64>n * 4 > <u64>(end - at - 4)) { bad(Err.ImageCorrupt, at, "array longer than the image"); return null; }
+  at += 4;
+  // every word takes at least one byte
+  if (n > end - at) { bad(Err.ImageCorrupt, at - 4, "array longer than the image"); return null; }
   let a = new StaticArray<u32>(n);
-  memory.copy(changetype<usize>(a), p + at + 4, <usize>n << 2);
+  for (let i: u32 = 0; i < n; i++) {
+    let v: u32 = 0;
+    let shift: u32 = 0;
+    let b: u32;
+    do {
+      if (at >= end || shift > 28) { bad(Err.ImageCorrupt, at, "malformed word"); return null; }
+      b = load<u8>(p + at++);
+      if (shift == 28 && b > 0x0F) { bad(Err.ImageCorrupt, at - 1, "malformed word"); return null; }
+      v |= (b & 0x7F) << shift;
+      shift += 7;
+    } while (b & 0x80);
+    unchecked(a[i] = v);
+  }
+  x.at = at;
   return a;
 }
+
+class Cursor { at: u32 = 0; }
 
 /**
  * After the module's types are interned (cm.typeCanon set): checks the code

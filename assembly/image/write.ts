@@ -4,72 +4,95 @@ import { CompiledModule, FUNC_INFO_WORDS } from "../compile/compiled";
 import { IR_VERSION, Ir, irLength } from "../compile/ir";
 import { fuelTableHash } from "../exec/fuel";
 import { crc32 } from "../state/hash";
-import { IMAGE_MAGIC, IMAGE_VERSION, IMAGE_FLAG_METERED } from "./format";
+import { IMAGE_MAGIC, IMAGE_VERSION, IMAGE_FLAG_METERED, IMAGE_HEADER_BYTES } from "./format";
 
-/** Bytes of the image of `cm`. */
-export function imageSize(cm: CompiledModule): u32 {
-  let modLen = <u32>cm.module.bytes.byteLength;
-  return 32 + 4 + ((modLen + 3) & ~3) + 4 + ((<u32>cm.code.length) << 2)
-    + 4 + ((<u32>cm.funcInfo.length) << 2) + 4 + ((<u32>cm.side.length) << 2) + 4;
+/** What an image holds besides its header: the code with portable type ids, ready to write. */
+export class ImageParts {
+  cm: CompiledModule;
+  code: StaticArray<u32>;
+  info: StaticArray<u32>;
+  size: u32 = 0;
+
+  constructor(cm: CompiledModule) {
+    this.cm = cm;
+    this.code = portableCode(cm);
+    this.info = portableInfo(cm);
+    this.size = IMAGE_HEADER_BYTES + 4 + ((<u32>cm.module.bytes.byteLength + 3) & ~3)
+      + packedSize(this.code) + packedSize(this.info) + packedSize(cm.side) + 4;
+  }
 }
 
-/** Writes the image of `cm` at `p` (imageSize(cm) bytes); returns its length. */
-export function writeImage(cm: CompiledModule, p: usize): u32 {
-  let total = imageSize(cm);
+/** Writes the image at `p` (parts.size bytes); returns its length. */
+export function writeImage(parts: ImageParts, p: usize): u32 {
+  let cm = parts.cm;
   store<u32>(p, IMAGE_MAGIC);
   store<u32>(p, IMAGE_VERSION, 4);
   store<u32>(p, IR_VERSION, 8);
   store<u32>(p, fuelTableHash(), 12);
   store<u32>(p, cm.metered ? IMAGE_FLAG_METERED : 0, 16);
-  store<u32>(p, total, 20);
+  store<u32>(p, parts.size, 20);
   store<u64>(p, cm.hash, 24);
-  let at = p + 32;
+  let at = p + IMAGE_HEADER_BYTES;
   let modLen = <u32>cm.module.bytes.byteLength;
   store<u32>(at, modLen);
   memory.copy(at + 4, changetype<usize>(cm.module.bytes), modLen);
   let padded = (modLen + 3) & ~3;
   memory.fill(at + 4 + modLen, 0, padded - modLen);
   at += 4 + padded;
-  let codeAt = at;
-  at = putWords(at, cm.code);
-  portableTypeIds(cm, codeAt + 4);
-  let infoAt = at;
-  at = putWords(at, cm.funcInfo);
-  portableFuncTypes(cm, infoAt + 4);
+  at = putWords(at, parts.code);
+  at = putWords(at, parts.info);
   at = putWords(at, cm.side);
   store<u32>(at, crc32(p, at - p));
-  return total;
+  return parts.size;
+}
+
+// Word arrays are stored as a u32 count and one unsigned LEB128 per word:
+// most words are small (op numbers, frame offsets), so this is about a third
+// of the words' size, and the device build unpacks them once, at load.
+
+function packedSize(a: StaticArray<u32>): u32 {
+  let n: u32 = 4;
+  for (let i = 0; i < a.length; i++) n += lebSize(a[i]);
+  return n;
+}
+
+@inline function lebSize(v: u32): u32 {
+  return v < (1 << 7) ? 1 : v < (1 << 14) ? 2 : v < (1 << 21) ? 3 : v < (1 << 28) ? 4 : 5;
 }
 
 function putWords(at: usize, a: StaticArray<u32>): usize {
-  let bytes = (<usize>a.length) << 2;
   store<u32>(at, <u32>a.length);
-  memory.copy(at + 4, changetype<usize>(a), bytes);
-  return at + 4 + bytes;
+  at += 4;
+  for (let i = 0; i < a.length; i++) {
+    let v = a[i];
+    while (v >= 0x80) { store<u8>(at++, <u8>(v | 0x80)); v >>>= 7; }
+    store<u8>(at++, <u8>v);
+  }
+  return at;
 }
 
 // Canonical type ids are numbered per process (runtime/types.ts), so the
 // image holds module type indices where the code holds canonical ids; the
 // reader maps them back with its own registry.
 
-/** In the copied code at `p`: each call_indirect's canonical id -> a type index. */
-function portableTypeIds(cm: CompiledModule, p: usize): void {
+/** The code with each call_indirect's canonical id replaced by a type index. */
+function portableCode(cm: CompiledModule): StaticArray<u32> {
   let code = cm.code;
+  let out = StaticArray.slice<u32>(code);
   let pos = 0;
   while (pos < code.length) {
-    if (code[pos] == <u32>Ir.CallIndirect) {
-      store<u32>(p + ((<usize>pos + 1) << 2), typeIndexOf(cm, code[pos + 1]));
-    }
+    if (code[pos] == <u32>Ir.CallIndirect) out[pos + 1] = typeIndexOf(cm, code[pos + 1]);
     pos += <i32>irLength(code, pos);
   }
+  return out;
 }
 
-/** In the copied function table at `p`: word 5 (canonical id) -> the function's type index. */
-function portableFuncTypes(cm: CompiledModule, p: usize): void {
+/** The function table with word 5 (canonical id) replaced by the function's type index. */
+function portableInfo(cm: CompiledModule): StaticArray<u32> {
+  let out = StaticArray.slice<u32>(cm.funcInfo);
   let idx = cm.module.funcTypeIdx;
-  for (let i = 0; i < idx.length; i++) {
-    store<u32>(p + ((<usize>i * FUNC_INFO_WORDS + 5) << 2), idx[i]);
-  }
+  for (let i = 0; i < idx.length; i++) out[i * <i32>FUNC_INFO_WORDS + 5] = idx[i];
+  return out;
 }
 
 function typeIndexOf(cm: CompiledModule, canon: u32): u32 {

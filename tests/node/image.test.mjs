@@ -12,7 +12,7 @@ import {
   Engine, Module, Instance, WrtImageError, WrtDecodeError, ErrCode,
 } from "../../host-shims/node/dist/index.js";
 import { GUEST, checkpoint } from "./snapshot-guest.mjs";
-import { root, guestDir } from "./support.mjs";
+import { root, guestDir, crc32, imageParts, buildImage } from "./support.mjs";
 
 const DEVICE = path.join(root, "build/wrt-device.wasm");
 const cli = path.join(root, "host-shims/node/dist/cli.js");
@@ -116,12 +116,16 @@ test("an image that passes its checksum but is inconsistent is refused with the 
   badModule[36] = 0x01; // the module's magic
   assert.throws(() => Module.load(device(), reseal(badModule)), (err) => err instanceof WrtImageError || err instanceof WrtDecodeError);
   // an op outside the op table
-  const badOp = IMAGE.slice();
-  const modLen = dv(IMAGE).getUint32(32, true);
-  const codeAt = 36 + ((modLen + 3) & ~3);
-  dv(badOp).setUint32(codeAt + 4, 0xff, true);
-  assert.throws(() => Module.load(device(), reseal(badOp)), (err) =>
+  const parts = imageParts(IMAGE);
+  assert.deepEqual(buildImage(parts), IMAGE, "the test's image codec");
+  const badOp = buildImage({ ...parts, code: [0xff, ...parts.code.slice(1)] });
+  assert.throws(() => Module.load(device(), badOp), (err) =>
     err instanceof WrtImageError && err.code === ErrCode.ImageCorrupt && /code: unknown op 255/.test(err.message));
+  // a function that starts inside an op
+  const info = parts.info.slice();
+  info[0] += 4;
+  assert.throws(() => Module.load(device(), buildImage({ ...parts, info })), (err) =>
+    err instanceof WrtImageError && /function 0 does not start at an op/.test(err.message));
   // another internal-code version
   const badIr = IMAGE.slice();
   dv(badIr).setUint32(8, 9999, true);
@@ -148,23 +152,14 @@ test("`wrt compile` writes the image; a malformed .wasm is reported, exit 1", ()
   assert.match(b.stdout, /malformed: unknown binary version/);
 });
 
-/** CRC-32 (IEEE), as the image uses. */
-function crc32(bytes) {
-  let c = ~0;
-  for (const b of bytes) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  }
-  return ~c >>> 0;
-}
 
 test("resealed images with lengths that do not add up are refused, not read past their end", () => {
   const dv = (b) => new DataView(b.buffer, b.byteOffset, b.byteLength);
   const reseal = (b) => (dv(b).setUint32(b.length - 4, crc32(b.subarray(0, b.length - 4)), true), b);
-  const modLen = dv(IMAGE).getUint32(32, true);
-  const codeAt = 36 + ((modLen + 3) & ~3);
+  const [codeAt, infoAt, sideAt] = imageParts(IMAGE).starts;
   const e = device();
-  for (const [at, v] of [[32, IMAGE.length - 38], [32, IMAGE.length - 37], [32, 0xfffffff0], [codeAt, 0x3fffffff], [codeAt, 0xffffffff]]) {
+  for (const [at, v] of [[32, IMAGE.length - 38], [32, IMAGE.length - 37], [32, 0xfffffff0], [codeAt, 0x3fffffff],
+    [codeAt, 0xffffffff], [infoAt, 1], [sideAt, 0], [sideAt, 0x7fffffff]]) {
     const bad = IMAGE.slice();
     dv(bad).setUint32(at, v, true);
     assert.throws(() => Module.load(e, reseal(bad)), (err) => err instanceof WrtImageError || err instanceof WrtDecodeError, `${at}=${v}`);
