@@ -62,15 +62,9 @@ export function missingTools(tools) {
 /** Why a board cannot be tested here, or null. */
 export const missingBoard = (board) => missingTools(BOARDS[board]);
 
-/** CRC-32 (IEEE), as snapshots and images use. */
-export function crc32(bytes) {
-  let c = ~0;
-  for (const b of bytes) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  }
-  return ~c >>> 0;
-}
+/** CRC-32 (IEEE), as snapshots and images use: the Node API's. */
+export { crc32 } from "../../host-shims/node/dist/index.js";
+import { crc32 } from "../../host-shims/node/dist/index.js";
 
 /** The parts of a precompiled image (docs/image-format.md): header bytes, module, and the three word arrays. */
 export function imageParts(image) {
