@@ -9,8 +9,7 @@ import { validateModule } from "./valid/index";
 import { CompiledModule } from "./compile/compiled";
 import { compileModule } from "./compile/compiler";
 import { limits } from "./runtime/limits";
-import { theStore } from "./runtime/store";
-import { internModuleTypes, addModule } from "./runtime/modules";
+import { internModuleTypes, addModule, moduleOf } from "./runtime/modules";
 import { fnv1a64 } from "./state/hash";
 import { isImage } from "./image/read";
 import { loadImage } from "./image/load";
@@ -36,9 +35,8 @@ export function wrt_module_load(len: i32): i32 {
 /** Writes the image of module `h` into the I/O buffer; returns its length or -1. */
 export function wrt_image(h: i32): i32 {
   lastError.clear();
-  if (h < 0 || h >= theStore.modules.length) return apiError(Err.BadHandle, "no such module");
-  let cm = theStore.modules[h];
-  if (!cm) return apiError(Err.BadHandle, "module was dropped");
+  let cm = moduleOf(h);
+  if (!cm) return apiError(Err.BadHandle, "no such module");
   let parts = new ImageParts(cm);
   let p = wrt_io(<i32>parts.size);
   if (p == 0) return apiError(Err.LimitExceeded, "image larger than the I/O buffer may be");

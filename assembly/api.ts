@@ -8,6 +8,7 @@ import { io, ioCap, ioText, apiError, wrt_io } from "./api-io";
 import { Module, FuncType, ExternKind, ValType } from "./binary/module";
 import { CompiledModule, FUNC_INFO_WORDS } from "./compile/compiled";
 import { internType } from "./runtime/types";
+import { moduleOf } from "./runtime/modules";
 import { configure, limits } from "./runtime/limits";
 import { theStore, Instance, FuncInst, MemoryInst, TableInst, GlobalInst, NO_MAX } from "./runtime/store";
 import { reclaimDropped } from "./runtime/reclaim";
@@ -53,22 +54,18 @@ export function wrt_fuel_costs(n: i32): i32 {
 
 // ---------------------------------------------------------------- modules
 
-function getModule(h: i32): CompiledModule | null {
-  if (h < 0 || h >= theStore.modules.length) return null;
-  return theStore.modules[h];
-}
 
 export function wrt_module_drop(h: i32): void {
   if (h >= 0 && h < theStore.modules.length) theStore.modules[h] = null;
 }
 
 export function wrt_module_imports(h: i32): i32 {
-  let cm = getModule(h);
+  let cm = moduleOf(h);
   return cm ? cm.module.imports.length : apiError(Err.BadHandle, "no such module");
 }
 
 export function wrt_module_exports(h: i32): i32 {
-  let cm = getModule(h);
+  let cm = moduleOf(h);
   return cm ? cm.module.exports.length : apiError(Err.BadHandle, "no such module");
 }
 
@@ -95,7 +92,7 @@ class Out {
 }
 
 export function wrt_module_import(h: i32, i: i32): i32 {
-  let cm = getModule(h);
+  let cm = moduleOf(h);
   if (!cm) return apiError(Err.BadHandle, "no such module");
   let m = cm.module;
   if (i < 0 || i >= m.imports.length) return apiError(Err.BadArgument, "no such import");
@@ -120,7 +117,7 @@ export function wrt_module_import(h: i32, i: i32): i32 {
 }
 
 export function wrt_module_export(h: i32, i: i32): i32 {
-  let cm = getModule(h);
+  let cm = moduleOf(h);
   if (!cm) return apiError(Err.BadHandle, "no such module");
   let m = cm.module;
   if (i < 0 || i >= m.exports.length) return apiError(Err.BadArgument, "no such export");
@@ -196,7 +193,7 @@ export function wrt_global_new(type: i32, mutable: i32, bits: i64): i32 {
 
 export function wrt_instantiate(h: i32, n: i32): i32 {
   lastError.clear();
-  let cm = getModule(h);
+  let cm = moduleOf(h);
   if (!cm) return apiError(Err.BadHandle, "no such module");
   if (n < 0 || <u32>n * 4 > ioCap) return apiError(Err.BadArgument, "bad import count");
   let ext = new StaticArray<u32>(n);

@@ -1,9 +1,10 @@
 import { OBJECT, TOTAL_OVERHEAD } from "rt/common";
 
 // Element reads for the dispatch loop. `unchecked(a[i])` compiles to a call
-// of the std library's accessor unless asc inlines it, which it stops doing
-// at --shrinkLevel > 0 (the device build, docs/footprint.md). These are
-// always inlined: one load, no bounds check, the caller knows i is in range.
+// of the std library's accessor unless the optimizer inlines it, which the
+// device build's does not (asc -O0, wasm-opt without small-function
+// inlining: scripts/build-wasm.mjs). These are always inlined: one load, no
+// bounds check, the caller knows i is in range.
 
 @inline export function arrayAt<T>(a: Array<T>, i: u32): T {
   return load<T>(a.dataStart + (<usize>i << alignof<T>()));

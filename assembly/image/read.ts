@@ -9,6 +9,7 @@
 
 import { Err, lastError } from "../errors";
 import { decodeModule } from "../binary/decoder";
+import { Reader } from "../binary/reader";
 import { CompiledModule, FUNC_INFO_WORDS } from "../compile/compiled";
 import { IR_VERSION, Ir, irWords } from "../compile/ir";
 import { fuelTableHash } from "../exec/fuel";
@@ -28,7 +29,7 @@ function bad(code: Err, at: u32, what: string): CompiledModule | null {
 
 /** Reads the image of `len` bytes at `p`; null with lastError set if it is refused. */
 export function readImage(p: usize, len: u32): CompiledModule | null {
-  if (len < IMAGE_MIN_BYTES || load<u32>(p) != IMAGE_MAGIC) {
+  if (len < IMAGE_MIN_BYTES || !isImage(p, len)) {
     return bad(Err.ImageMagic, 0, len >= 4 && load<u32>(p) == 0x6D736100
       ? "this is a .wasm module; this build loads only images made by `wrt compile`"
       : "no image header");
@@ -46,19 +47,19 @@ export function readImage(p: usize, len: u32): CompiledModule | null {
                                              : "compiled without fuel metering, which this interpreter has on");
   }
 
-  // The four length-prefixed parts, each checked against what remains.
-  let end = len - 4;
-  let at = IMAGE_HEADER_BYTES;
-  let modLen = load<u32>(p + at);
-  if (<u64>((<u64>modLen + 3) & ~3) + 4 > <u64>(end - at)) return bad(Err.ImageCorrupt, at, "module longer than the image");
-  if (modLen > limits.maxModuleBytes) return bad(Err.LimitExceeded, at, "module larger than the configured limit");
-  let modAt = at + 4;
-  let x = new Cursor();
-  x.at = modAt + ((modLen + 3) & ~3);
-  let code = words(p, x, end); if (!code) return null;
-  let info = words(p, x, end); if (!info) return null;
-  let side = words(p, x, end); if (!side) return null;
-  if (x.at != end) return bad(Err.ImageCorrupt, x.at, "bytes after the fuel side table");
+  // The module and the three word arrays, each checked against what remains.
+  let r = new Reader(p, IMAGE_HEADER_BYTES, len - 4);
+  let modLen = r.u32le();
+  let padded = (<u64>modLen + 3) & ~3;
+  if (r.failed || padded > <u64>r.remaining) return bad(Err.ImageCorrupt, IMAGE_HEADER_BYTES, "module longer than the image");
+  if (modLen > limits.maxModuleBytes) return bad(Err.LimitExceeded, IMAGE_HEADER_BYTES, "module larger than the configured limit");
+  let modAt = r.pos;
+  r.skip(<u32>padded);
+  let code = words(r);
+  let info = words(r);
+  let side = words(r);
+  if (r.failed) return bad(Err.ImageCorrupt, r.errPos, r.err == Err.LengthOutOfBounds ? "array longer than the image" : "truncated or malformed word");
+  if (!r.atEnd) return bad(Err.ImageCorrupt, r.pos, "bytes after the fuel side table");
 
   let bytes = new ArrayBuffer(modLen);
   memory.copy(changetype<usize>(bytes), p + modAt, modLen);
@@ -79,37 +80,15 @@ export function readImage(p: usize, len: u32): CompiledModule | null {
   return cm;
 }
 
-/**
- * A u32 count and that many LEB128 words from `at` (format.ts); null with
- * lastError set if they run past `end` or a word is malformed. `x.at` gets
- * the position after them.
- */
-function words(p: usize, x: Cursor, end: u32): StaticArray<u32> | null {
-  let at = x.at;
-  if (at > end || end - at < 4) { bad(Err.ImageCorrupt, at, "truncated"); return null; }
-  let n = load<u32>(p + at);
-  at += 4;
+/** A u32 count and that many LEB128 words (format.ts); on any problem `r` fails. */
+function words(r: Reader): StaticArray<u32> {
+  let n = r.u32le();
   // every word takes at least one byte
-  if (n > end - at) { bad(Err.ImageCorrupt, at - 4, "array longer than the image"); return null; }
+  if (n > r.remaining) { r.fail(Err.LengthOutOfBounds, r.pos - 4); n = 0; }
   let a = new StaticArray<u32>(n);
-  for (let i: u32 = 0; i < n; i++) {
-    let v: u32 = 0;
-    let shift: u32 = 0;
-    let b: u32;
-    do {
-      if (at >= end || shift > 28) { bad(Err.ImageCorrupt, at, "malformed word"); return null; }
-      b = load<u8>(p + at++);
-      if (shift == 28 && b > 0x0F) { bad(Err.ImageCorrupt, at - 1, "malformed word"); return null; }
-      v |= (b & 0x7F) << shift;
-      shift += 7;
-    } while (b & 0x80);
-    unchecked(a[i] = v);
-  }
-  x.at = at;
+  for (let i: u32 = 0; i < n; i++) unchecked(a[i] = r.u32leb());
   return a;
 }
-
-class Cursor { at: u32 = 0; }
 
 /**
  * After the module's types are interned (cm.typeCanon set): checks the code

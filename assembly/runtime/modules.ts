@@ -1,4 +1,5 @@
-// Adding a compiled module to the store, from a .wasm or from an image.
+// The store's compiled modules: adding one (from a .wasm or from an image)
+// and finding one by handle.
 
 import { CompiledModule } from "../compile/compiled";
 import { internType } from "./types";
@@ -20,4 +21,10 @@ export function addModule(cm: CompiledModule): i32 {
   cm.id = <u32>theStore.modules.length;
   theStore.modules.push(cm);
   return <i32>cm.id;
+}
+
+/** The module with handle `h`, or null (no such handle, or dropped). */
+export function moduleOf(h: i32): CompiledModule | null {
+  if (h < 0 || h >= theStore.modules.length) return null;
+  return theStore.modules[h];
 }

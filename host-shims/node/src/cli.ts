@@ -26,7 +26,7 @@
 import { readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { CONTAINER_SPECTEST, readContainer, writeContainer } from "./container.js";
 import { Engine } from "./engine.js";
-import { WrtCodedError, WrtDecodeError, WrtInternalError, WrtLinkError, WrtTrap } from "./errors.js";
+import { WrtCodedError, WrtDecodeError, WrtImageError, WrtInternalError, WrtLinkError, WrtTrap } from "./errors.js";
 import { Func } from "./externs.js";
 import { Instance } from "./instance.js";
 import { Module } from "./module.js";
@@ -62,8 +62,21 @@ function readModuleFile(file: string | undefined): Uint8Array {
 }
 
 function describeLoadError(e: WrtCodedError): string {
-  const kind = e instanceof WrtDecodeError ? "malformed" : "invalid";
+  const kind = e instanceof WrtDecodeError ? "malformed" : e instanceof WrtImageError ? "refused image" : "invalid";
   return `${kind}: ${e.message} (byte offset ${e.offset})`;
+}
+
+/** Loads a module; a malformed or invalid one is reported through `print` (null). */
+function loadReporting(engine: Engine, bytes: Uint8Array, print: (line: string) => void): Module | null {
+  try {
+    return Module.load(engine, bytes);
+  } catch (e) {
+    if (e instanceof WrtCodedError) {
+      print(describeLoadError(e));
+      return null;
+    }
+    throw e;
+  }
 }
 
 /** `--engine node|native`: which build of the interpreter runs (EngineOptions.engine). */
@@ -101,17 +114,8 @@ function cmdCompile(args: string[]): number {
   }
   if (!outFile) throw new UsageError("missing -o <module.wrti>");
   const bytes = readModuleFile(file);
-  const engine = new Engine({ config: { fuelMetering: metering ? 1 : 0 } });
-  let m: Module;
-  try {
-    m = Module.load(engine, bytes);
-  } catch (e) {
-    if (e instanceof WrtCodedError) {
-      out(describeLoadError(e));
-      return 1;
-    }
-    throw e;
-  }
+  const m = loadReporting(new Engine({ config: { fuelMetering: metering ? 1 : 0 } }), bytes, out);
+  if (!m) return 1;
   const image = m.image();
   writeFileSync(outFile, image);
   out(`${outFile}: ${image.length} bytes (module ${bytes.length} bytes, fuel metering ${metering ? "on" : "off"})`);
@@ -183,16 +187,8 @@ function cmdRun(args: string[]): number {
   }
   const engine = new Engine({ ...logging.engineOptions, engine: engineName });
   afterCommand = () => logging.finish(engine, err);
-  let module: Module;
-  try {
-    module = Module.load(engine, bytes);
-  } catch (e) {
-    if (e instanceof WrtCodedError) {
-      err(describeLoadError(e));
-      return 1;
-    }
-    throw e;
-  }
+  const module = loadReporting(engine, bytes, err);
+  if (!module) return 1;
   const spectest = module.imports().some((d) => d.module === "spectest");
   const imports = spectest ? { spectest: createSpectest(engine, out) } : {};
   const inst = Instance.instantiate(module, imports);
