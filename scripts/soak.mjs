@@ -76,7 +76,7 @@ if (engines !== "node" && !existsSync(nativeBin)) {
   console.log("soak (native): skipped, build/wrt-native is missing (npm run build:native)");
   ok &&= engines === "both";
 } else if (engines !== "node") {
-  const { instantiateNative } = await import(pathToFileURL(path.join(root, "host-shims/node/dist/native-engine.js")).href);
+  const { instantiateNative } = await import(pathToFileURL(path.join(root, "host-shims/node/dist/engines/native.js")).href);
   const inst = instantiateNative(imports, { binary: nativeBin });
   /** Resident set of the wrt-native process (kB -> bytes), from /proc. */
   const rss = () => {

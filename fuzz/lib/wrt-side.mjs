@@ -16,7 +16,7 @@ import { MEMORY_EXPORT } from "./wasm.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const api = await import(path.join(root, "host-shims/node/dist/index.js"));
-const runApi = await import(path.join(root, "host-shims/node/dist/run.js"));
+const runApi = await import(path.join(root, "host-shims/node/dist/api/run.js"));
 const { Engine, Module, Instance, Func, Memory, Table, Global, WrtTrap, WrtCodedError, WrtInternalError, WrtInstantiationError, WrtLinkError, ErrCode } = api;
 
 class HarnessException extends Error {}
@@ -27,7 +27,7 @@ let nativeFactory = null;
 export async function makeEngine(engine) {
   if (engine !== "native") return new Engine({ log: false });
   if (!nativeFactory) {
-    const { instantiateNative } = await import(path.join(root, "host-shims/node/dist/native-engine.js"));
+    const { instantiateNative } = await import(path.join(root, "host-shims/node/dist/engines/native.js"));
     nativeFactory = instantiateNative;
   }
   const Orig = WebAssembly.Instance;

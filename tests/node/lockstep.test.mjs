@@ -1,4 +1,4 @@
-// Lock-step (host-shims/node/src/lockstep.ts): the Node and native engines
+// Lock-step (host-shims/node/src/tools/lockstep.ts): the Node and native engines
 // run the same call with their whole state compared every N units of fuel.
 // Identical runs agree to the end; a planted difference in guest memory is
 // reported with the fuel count and where it is.
@@ -13,7 +13,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const native = path.join(root, "build/wrt-native");
 const ci = /^(1|true|yes)$/i.test(process.env.CI ?? "");
 const skip = existsSync(native) ? false : ci ? false : "build/wrt-native is missing (npm run build:native)";
-const { lockstep } = await import("../../host-shims/node/dist/lockstep.js");
+const { lockstep } = await import("../../host-shims/node/dist/tools/lockstep.js");
 
 const wabt = await wabtInit();
 // memory, a table, recursion and memory.grow, with floats: everything a snapshot holds

@@ -26,8 +26,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { root, ci, qemuSh, has, wat } from "./support.mjs";
 import { Engine, Instance, Module } from "../../host-shims/node/dist/index.js";
-import { readContainer } from "../../host-shims/node/dist/container.js";
-import { describeDifference } from "../../host-shims/node/dist/lockstep.js";
+import { readContainer } from "../../host-shims/node/dist/api/container.js";
+import { describeDifference } from "../../host-shims/node/dist/tools/lockstep.js";
 
 const cli = path.join(root, "host-shims/node/dist/cli.js");
 const need = ["wasm2c", "arm-none-eabi-gcc", "qemu-system-arm"].filter((c) => !has(c));

@@ -1,6 +1,6 @@
 // The native engine (docs/firmware.md): the wasm2c translation of the
 // interpreter built for the host. `wrt-native run` must print what `wrt run`
-// prints, and the Node embedding driven through it (native-engine.ts) must
+// prints, and the Node embedding driven through it (engines/native.ts) must
 // pass the same spec tests as the wasm engine.
 //
 // Needs gcc and the Debian package wabt (wasm2c); skips without them
@@ -74,7 +74,7 @@ test("wrt-native run prints what wrt run prints (results, traps, fuel, floats, s
 // Until `wrt spec --engine native` is wired in cli.ts/engine.ts, the harness
 // routes the Engine's instantiation of build/wrt.wasm to instantiateNative.
 const HARNESS = `
-import { instantiateNative } from ${JSON.stringify(path.join(root, "host-shims/node/dist/native-engine.js"))};
+import { instantiateNative } from ${JSON.stringify(path.join(root, "host-shims/node/dist/engines/native.js"))};
 const Orig = WebAssembly.Instance;
 WebAssembly.Instance = function (m, imports) {
   return imports?.wrt?.abort ? instantiateNative(imports) : new Orig(m, imports);

@@ -9,7 +9,7 @@
  *
  *   wrt-native serve <request-fifo> <response-fifo>
  *       the raw embedding ABI over two pipes, for the Node side
- *       (host-shims/node/src/native-engine.ts). Protocol in docs/firmware.md
+ *       (host-shims/node/src/engines/native.ts). Protocol in docs/firmware.md
  *       ("Native engine protocol") and below.
  */
 #include <errno.h>
@@ -213,7 +213,7 @@ static int cmd_run(int argc, char **argv) {
  *
  * Request (40-byte header, little-endian, then flush_len bytes):
  *   u32 op          index of the export in OPS below (RAW_EXPORT_NAMES order
- *                   of host-shims/node/src/engine.ts); 0xFFFFFFFF = quit
+ *                   of host-shims/node/src/binding/abi.ts); 0xFFFFFFFF = quit
  *   u32 flush_addr  bytes to write into the interpreter's memory first
  *   u32 flush_len   (the I/O buffer region the Node side may have written)
  *   u32 reserved

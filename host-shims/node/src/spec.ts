@@ -7,15 +7,15 @@
 
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { Engine, EngineOptions } from "./engine.js";
-import { WrtCodedError, WrtDecodeError, WrtInternalError, WrtLinkError, WrtInstantiationError, WrtTrap } from "./errors.js";
-import { Extern, Func, Global } from "./externs.js";
-import { Instance, ImportObject } from "./instance.js";
-import { Module } from "./module.js";
-import { FuelOptions, seededRandom } from "./run.js";
+import { Engine, EngineOptions } from "./api/engine.js";
+import { WrtCodedError, WrtDecodeError, WrtInternalError, WrtLinkError, WrtInstantiationError, WrtTrap } from "./api/errors.js";
+import { Extern, Func, Global } from "./api/externs.js";
+import { Instance, ImportObject } from "./api/instance.js";
+import { Module } from "./api/module.js";
+import { FuelOptions, seededRandom } from "./api/run.js";
 import { createSpectest } from "./spectest.js";
-import { migrationStats, resetMigrationStats } from "./snapshot.js";
-import { bitsToF32, bitsToF64, formatTyped, isValType, ValType } from "./values.js";
+import { migrationStats, resetMigrationStats } from "./api/snapshot.js";
+import { bitsToF32, bitsToF64, formatTyped, isValType, ValType } from "./api/values.js";
 
 export interface SpecOptions {
   /**

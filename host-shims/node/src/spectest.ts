@@ -1,8 +1,8 @@
 // The `spectest` host module of the spec test suite (interpreter/host/spectest.ml).
 
-import { Engine } from "./engine.js";
-import { Extern, Func, Global, Memory, Table } from "./externs.js";
-import { FuncType, ValType } from "./values.js";
+import { Engine } from "./api/engine.js";
+import { Extern, Func, Global, Memory, Table } from "./api/externs.js";
+import { FuncType, ValType } from "./api/values.js";
 
 /** Creates spectest's exports in `engine`. `print` writes `value : type` lines when given. */
 export function createSpectest(engine: Engine, print?: (line: string) => void): Record<string, Extern> {

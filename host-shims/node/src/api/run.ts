@@ -5,7 +5,7 @@
 // `Suspended` (resume it with more fuel, or abandon it). A call made from
 // inside a host function (nested) always runs to completion.
 
-import { Engine } from "./engine.js";
+import { EngineCore } from "./engine-core.js";
 import { ErrCode, WrtApiError, WrtInternalError, WrtTrap } from "./errors.js";
 import { FuncType, ValType, fromSlots, toSlots } from "./values.js";
 
@@ -37,7 +37,7 @@ export interface FuelOptions {
    * Called after every slice that ran out of fuel, before the next one (at
    * a halt: e.g. `engine.migrate()` to continue in a fresh interpreter).
    */
-  onSlice?: (engine: Engine) => void;
+  onSlice?: (engine: EngineCore) => void;
 }
 
 /** `invoke()` exceeded its `timeoutMs` (the call is abandoned). */
@@ -85,7 +85,7 @@ export function sliceSource(opts: FuelOptions): (() => bigint) | null {
   return () => n;
 }
 
-function readTrap(engine: Engine): WrtTrap {
+function readTrap(engine: EngineCore): WrtTrap {
   const r = engine.raw;
   const code = r.wrt_trap_code();
   const text = engine.readText(r.wrt_trap_text()) || `trap ${code}`;
@@ -98,7 +98,7 @@ function errorMessage(e: unknown): string {
 }
 
 /** Serves one pending HOST_CALL: runs the JS function, completes the call. */
-export function serveHostCall(engine: Engine): void {
+export function serveHostCall(engine: EngineCore): void {
   const r = engine.raw;
   const id = r.wrt_host_id();
   const entry = engine.hosts.get(id);
@@ -139,7 +139,7 @@ export type DriveResult = { done: true; results: bigint[]; fuelLeft: bigint } | 
  * Runs the current call with at most `fuel`, serving host calls, until DONE
  * (results as slots) or OUT_OF_FUEL. A trap throws WrtTrap.
  */
-export function drive(engine: Engine, fuel: bigint, resultTypes: readonly ValType[]): DriveResult {
+export function drive(engine: EngineCore, fuel: bigint, resultTypes: readonly ValType[]): DriveResult {
   const r = engine.raw;
   let left = fuel;
   for (;;) {
@@ -174,13 +174,13 @@ export function drive(engine: Engine, fuel: bigint, resultTypes: readonly ValTyp
  * function that also ends the outer calls: mark it so that their run loops
  * pass the error up instead of answering a host call that no longer exists.
  */
-function abandonAll(engine: Engine): void {
+function abandonAll(engine: EngineCore): void {
   engine.raw.wrt_abandon();
   if (engine.depth > 0) engine.abandoned = true;
 }
 
 /** Prepares a call of `handle` with argument bit patterns. */
-export function begin(engine: Engine, handle: number, type: FuncType, args: readonly bigint[]): void {
+export function begin(engine: EngineCore, handle: number, type: FuncType, args: readonly bigint[]): void {
   if (engine.depth === 0 && engine.suspended !== null) {
     throw new WrtApiError("a suspended call is pending: resume or abandon it first", ErrCode.BadState, -1);
   }
@@ -192,7 +192,7 @@ export function begin(engine: Engine, handle: number, type: FuncType, args: read
 
 
 /** Runs the prepared call to completion per `opts` (slices, or a total budget that throws). */
-export function finish(engine: Engine, type: FuncType, opts: FuelOptions = {}): bigint[] {
+export function finish(engine: EngineCore, type: FuncType, opts: FuelOptions = {}): bigint[] {
   const next = sliceSource(opts);
   let budget = opts.fuel === undefined ? null : BigInt(opts.fuel);
   let stalled = 0;
@@ -238,7 +238,7 @@ export class Suspended<V> {
   readonly done = false as const;
   private finished = false;
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: EngineCore,
     private readonly type: FuncType,
     private readonly convert: (bits: bigint[]) => V[],
     /**
@@ -290,7 +290,7 @@ export class Suspended<V> {
 
 /** Starts a top-level call with a fuel budget; returns Completed or Suspended. */
 export function callWithFuel<V>(
-  engine: Engine,
+  engine: EngineCore,
   handle: number,
   type: FuncType,
   args: readonly bigint[],

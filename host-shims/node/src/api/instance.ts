@@ -11,13 +11,14 @@
 // is bound to the engine's built-in wasi:logging (engine.wasiLogging(),
 // docs/wasi-logging.md); supply it to override.
 
-import { Engine } from "./engine.js";
+import { EngineCore } from "./engine-core.js";
 import { ErrCode, WrtLinkError } from "./errors.js";
 import { Extern, externFromHandle, Func, Global, InvokeOptions, isExtern, Memory, Table } from "./externs.js";
 import { ImportDescriptor, Module } from "./module.js";
 import { CallResult, finish, FuelOptions } from "./run.js";
 import { RawValue } from "./values.js";
-import { WASI_LOGGING_MODULE, WASI_LOGGING_NAME, wasiLogging } from "./logging.js";
+import { WASI_LOGGING_MODULE, WASI_LOGGING_NAME } from "./log-format.js";
+import { wasiLogging } from "./wasi-logging.js";
 
 export type ImportValue = Extern | ((...args: any[]) => unknown) | number | bigint | RawValue | null;
 export type ImportObject = Record<string, Record<string, ImportValue | undefined> | undefined>;
@@ -40,7 +41,7 @@ export class Instance {
     }
   }
 
-  get engine(): Engine {
+  get engine(): EngineCore {
     return this.module.engine;
   }
 
@@ -117,7 +118,7 @@ export class Instance {
   }
 }
 
-function resolveImport(engine: Engine, d: ImportDescriptor, imports: ImportObject): number {
+function resolveImport(engine: EngineCore, d: ImportDescriptor, imports: ImportObject): number {
   const where = `${d.module}.${d.name}`;
   const ns = imports[d.module];
   const v = ns && Object.prototype.hasOwnProperty.call(ns, d.name) ? ns[d.name] : undefined;

@@ -1,7 +1,7 @@
 // Module: decode + validate + compile module bytes (or read a precompiled
 // image); import/export descriptors; writing an image.
 
-import { Engine, parseFuncType } from "./engine.js";
+import { EngineCore, parseFuncType } from "./engine-core.js";
 import { WrtCodedError } from "./errors.js";
 import { EXTERN_KIND_NAMES, ExternKindName, GlobalType, MemoryType, TableType } from "./externs.js";
 import { FuncType, RefType, valTypeFromByte } from "./values.js";
@@ -59,13 +59,13 @@ export class Module {
   private exportsCache: ExportDescriptor[] | null = null;
   private dropped = false;
 
-  private constructor(readonly engine: Engine, readonly handle: number) {}
+  private constructor(readonly engine: EngineCore, readonly handle: number) {}
 
   /**
    * Decodes, validates and compiles a .wasm, or reads an image (image());
    * throws WrtDecodeError / WrtValidationError / WrtImageError (with code and offset).
    */
-  static load(engine: Engine, bytes: Uint8Array): Module {
+  static load(engine: EngineCore, bytes: Uint8Array): Module {
     engine.writeBytes(bytes);
     const h = engine.raw.wrt_module_load(bytes.length);
     if (h < 0) throw engine.lastError();
@@ -86,12 +86,12 @@ export class Module {
   }
 
   /** The wrapper of a module already loaded under `handle` (e.g. by a restore). */
-  static fromHandle(engine: Engine, handle: number): Module {
+  static fromHandle(engine: EngineCore, handle: number): Module {
     return new Module(engine, handle);
   }
 
   /** Loads and drops again: says whether the bytes are a valid module. */
-  static validate(engine: Engine, bytes: Uint8Array): ValidationResult {
+  static validate(engine: EngineCore, bytes: Uint8Array): ValidationResult {
     let m: Module;
     try {
       m = Module.load(engine, bytes);

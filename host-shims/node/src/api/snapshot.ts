@@ -16,7 +16,7 @@
 //     module loads and drops, in order, so module handles match), restores,
 //     and the engine continues there (every wrapper keeps its handle).
 
-import { Engine, EngineOptions, parseFuncType } from "./engine.js";
+import { EngineCore, type EngineOptions, parseFuncType } from "./engine-core.js";
 import { ErrCode, WrtCodedError, WrtInternalError, WrtSnapshotError } from "./errors.js";
 import { hostEntry, refs } from "./externs.js";
 import { Instance } from "./instance.js";
@@ -49,12 +49,6 @@ export interface RestoredState {
   call: Suspended<unknown> | null;
   /** The type of the function of the call in progress, or null. */
   callType: FuncType | null;
-}
-
-export interface Restored extends RestoredState {
-  engine: Engine;
-  /** The loaded modules, in the order of `modules`. */
-  modules: Module[];
 }
 
 // ---- reading the snapshot on the host side (only what the host needs) ----
@@ -263,7 +257,7 @@ function snapshotError(message: string, code: number, offset = -1): WrtSnapshotE
 }
 
 /** The interpreter's last error, as a WrtSnapshotError whatever its code. */
-function lastSnapshotError(engine: Engine): WrtSnapshotError {
+function lastSnapshotError(engine: EngineCore): WrtSnapshotError {
   const e: WrtCodedError = engine.lastError();
   return e instanceof WrtSnapshotError ? e : snapshotError(e.message, e.code, e.offset);
 }
@@ -290,7 +284,7 @@ function bindingOf(bindings: HostBindings | undefined, id: number): ((...args: a
  * call pending). Not inside a nested call (a host function that called into
  * the guest and is in turn called back): WrtSnapshotError code 126.
  */
-export function takeSnapshot(engine: Engine): Uint8Array {
+export function takeSnapshot(engine: EngineCore): Uint8Array {
   if (engine.depth > 1) {
     throw snapshotError("snapshot not possible in this state: a nested call from a host function is in progress", ErrCode.SnapshotState);
   }
@@ -303,7 +297,7 @@ export function takeSnapshot(engine: Engine): Uint8Array {
 // ---- restore ----
 
 /** Loaded module handles by hash (setup log), for mapping the snapshot's module list. */
-function moduleHandleFor(engine: Engine, index: number, hash: bigint): number {
+function moduleHandleFor(engine: EngineCore, index: number, hash: bigint): number {
   const loaded = new Map<number, Uint8Array>();
   for (const c of engine.setupLog) {
     if (c.op === "wrt_module_load") loaded.set(c.handle, c.bytes);
@@ -325,7 +319,7 @@ function isBuiltin(hostId: number): boolean {
   return (hostId | 0) < 0;
 }
 
-export function restoreInto(engine: Engine, bytes: Uint8Array, opts: RestoreIntoOptions = {}): RestoredState {
+export function restoreInto(engine: EngineCore, bytes: Uint8Array, opts: RestoreIntoOptions = {}): RestoredState {
   if (engine.depth > 0 || engine.suspended !== null) {
     throw snapshotError("restore needs an idle engine: finish or abandon the call in progress", ErrCode.SnapshotState);
   }
@@ -396,84 +390,5 @@ export function restoreInto(engine: Engine, bytes: Uint8Array, opts: RestoreInto
   return { status, instances, call, callType };
 }
 
-/** A fresh engine (options as for `new Engine`) that loads `opts.modules` in order and restores the snapshot. */
-export function restoreEngine(bytes: Uint8Array, opts: RestoreOptions): Restored {
-  const { modules: moduleBytes, hostFunctions, raw, ...engineOptions } = opts;
-  const engine = new Engine(engineOptions);
-  const modules = moduleBytes.map((b) => Module.load(engine, b));
-  const state = restoreInto(engine, bytes, { hostFunctions, raw });
-  return { engine, modules, ...state };
-}
-
-// ---- migrate ----
-
-/** Totals of `migrate()` calls in this process (the spec runner prints them). */
-export const migrationStats = { count: 0, bytes: 0, maxBytes: 0, snapshotMs: 0, freshMs: 0, restoreMs: 0 };
-
-export function resetMigrationStats(): void {
-  Object.assign(migrationStats, { count: 0, bytes: 0, maxBytes: 0, snapshotMs: 0, freshMs: 0, restoreMs: 0 });
-}
-
-/** Replays `engine`'s setup log into `fresh` (same config, cost table, module handles). */
-function replaySetup(engine: Engine, fresh: Engine): void {
-  const r = fresh.raw;
-  for (const c of engine.setupLog) {
-    switch (c.op) {
-      case "wrt_config":
-        if (r.wrt_config(c.key, c.value) < 0) throw fresh.lastError();
-        break;
-      case "wrt_fuel_costs":
-        fresh.writeBytes(c.table);
-        if (r.wrt_fuel_costs(c.table.length / 4) < 0) throw fresh.lastError();
-        break;
-      case "wrt_module_load": {
-        fresh.writeBytes(c.bytes);
-        const h = r.wrt_module_load(c.bytes.length);
-        if (h !== c.handle) throw new WrtInternalError(`replaying the setup: module handle ${h}, expected ${c.handle}`);
-        break;
-      }
-      case "wrt_module_drop":
-        // Not replayed: a dropped module may still be named by a live
-        // instance, and a restore looks it up among the loaded modules.
-        break;
-    }
-  }
-}
-
-/**
- * Moves the whole state into a fresh interpreter (a new WebAssembly
- * instance of build/wrt.wasm with the same setup replayed) and continues
- * there; every wrapper (Func, Instance, Suspended, ...) keeps working.
- * Only at top level (not inside a host function). Returns the snapshot's size.
- */
-export function migrate(engine: Engine): number {
-  if (engine.depth > 0) {
-    throw snapshotError("migrate only at top level (not inside a host function)", ErrCode.SnapshotState);
-  }
-  const t0 = performance.now();
-  const n = engine.raw.wrt_snapshot();
-  if (n < 0) throw lastSnapshotError(engine);
-  // The bytes stay in the old interpreter's I/O buffer (nothing runs there
-  // any more) and are copied once, straight into the fresh one's.
-  const bytes = engine.view(engine.ioAddress(n), n);
-  const t1 = performance.now();
-  const fresh = new Engine({ ...engine.options, config: undefined });
-  fresh.logSetupCalls = false;
-  replaySetup(engine, fresh);
-  const t2 = performance.now();
-  fresh.writeBytes(bytes);
-  if (fresh.raw.wrt_restore(n) < 0) {
-    const e = fresh.lastError();
-    throw new WrtInternalError(`a fresh interpreter refused this engine's own snapshot: ${e.message}`, { cause: e });
-  }
-  engine.adoptInterpreter(fresh);
-  const t3 = performance.now();
-  const s = migrationStats;
-  s.count++;
-  s.bytes += n;
-  if (n > s.maxBytes) s.maxBytes = n;
-  s.snapshotMs += t1 - t0;
-  s.freshMs += t2 - t1;
-  s.restoreMs += t3 - t2;
-  return n;
-}
+// migrate() is a method of the engine core (engine-core.ts); its totals are re-exported for the spec runner.
+export { migrationStats, resetMigrationStats } from "./engine-core.js";

@@ -5,7 +5,7 @@
 // object (useful for funcref identity). A funcref's slot bits are the store
 // function address + 1, i.e. func handle + 1.
 
-import { Engine, HostEntry } from "./engine.js";
+import { EngineCore, HostEntry } from "./engine-core.js";
 import { WrtApiError, ErrCode } from "./errors.js";
 import { begin, callWithFuel, CallResult, FuelOptions, finish } from "./run.js";
 import {
@@ -23,7 +23,7 @@ export function handleKind(handle: number): ExternKindName {
 }
 
 /** Reference conversions for an engine: funcref <-> Func, externref <-> any JS value. */
-export function refContext(engine: Engine): RefContext {
+export function refContext(engine: EngineCore): RefContext {
   return {
     funcToBits(v: unknown): bigint {
       if (v instanceof Func) {
@@ -52,14 +52,14 @@ export function refContext(engine: Engine): RefContext {
   };
 }
 
-const contexts = new WeakMap<Engine, RefContext>();
-export function refs(engine: Engine): RefContext {
+const contexts = new WeakMap<EngineCore, RefContext>();
+export function refs(engine: EngineCore): RefContext {
   let c = contexts.get(engine);
   if (!c) contexts.set(engine, (c = refContext(engine)));
   return c;
 }
 
-function cached<T extends object>(engine: Engine, handle: number, make: () => T): T {
+function cached<T extends object>(engine: EngineCore, handle: number, make: () => T): T {
   const hit = engine.wrappers.get(handle);
   if (hit) return hit as T;
   const w = make();
@@ -68,7 +68,7 @@ function cached<T extends object>(engine: Engine, handle: number, make: () => T)
 }
 
 /** A JS function as a host function of `type`: arguments decoded, results encoded (Func.host, restore). */
-export function hostEntry(engine: Engine, type: FuncType, fn: (...args: any[]) => unknown, opts: { raw?: boolean } = {}): HostEntry {
+export function hostEntry(engine: EngineCore, type: FuncType, fn: (...args: any[]) => unknown, opts: { raw?: boolean } = {}): HostEntry {
   const r = refs(engine);
   return {
     type,
@@ -96,16 +96,16 @@ export interface InvokeOptions extends FuelOptions {
 export class Func {
   private cachedType: FuncType | null = null;
 
-  protected constructor(readonly engine: Engine, readonly handle: number, type?: FuncType) {
+  protected constructor(readonly engine: EngineCore, readonly handle: number, type?: FuncType) {
     if (type) this.cachedType = type;
   }
 
-  static fromHandle(engine: Engine, handle: number, type?: FuncType): Func {
+  static fromHandle(engine: EngineCore, handle: number, type?: FuncType): Func {
     return cached(engine, handle, () => new Func(engine, handle, type));
   }
 
   /** A host function of type `type` calling `fn` with decoded arguments. */
-  static host(engine: Engine, type: FuncType, fn: (...args: any[]) => unknown, opts: { raw?: boolean } = {}): Func {
+  static host(engine: EngineCore, type: FuncType, fn: (...args: any[]) => unknown, opts: { raw?: boolean } = {}): Func {
     const handle = engine.newHostFunc(hostEntry(engine, type, fn, opts));
     return Func.fromHandle(engine, handle, type);
   }
@@ -164,14 +164,14 @@ export interface MemoryType {
 
 /** A linear memory of the store. */
 export class Memory {
-  private constructor(readonly engine: Engine, readonly handle: number) {}
+  private constructor(readonly engine: EngineCore, readonly handle: number) {}
 
-  static fromHandle(engine: Engine, handle: number): Memory {
+  static fromHandle(engine: EngineCore, handle: number): Memory {
     return cached(engine, handle, () => new Memory(engine, handle));
   }
 
   /** A new host memory (`min`/`max` in 64 KiB pages). */
-  static create(engine: Engine, type: MemoryType): Memory {
+  static create(engine: EngineCore, type: MemoryType): Memory {
     const h = engine.raw.wrt_memory_new(type.min, type.max ?? -1);
     if (h < 0) throw engine.lastError();
     return Memory.fromHandle(engine, h);
@@ -221,16 +221,16 @@ export interface TableType {
 
 /** A table of the store. */
 export class Table {
-  private constructor(readonly engine: Engine, readonly handle: number, public element: RefType) {}
+  private constructor(readonly engine: EngineCore, readonly handle: number, public element: RefType) {}
 
   /** `element` is needed to decode entries; the ABI has no table-type query (assumed funcref). */
-  static fromHandle(engine: Engine, handle: number, element?: RefType): Table {
+  static fromHandle(engine: EngineCore, handle: number, element?: RefType): Table {
     const t = cached(engine, handle, () => new Table(engine, handle, element ?? "funcref"));
     if (element) t.element = element;
     return t;
   }
 
-  static create(engine: Engine, type: TableType): Table {
+  static create(engine: EngineCore, type: TableType): Table {
     const h = engine.raw.wrt_table_new(VALTYPE_BYTE[type.element], type.min, type.max ?? -1);
     if (h < 0) throw engine.lastError();
     return Table.fromHandle(engine, h, type.element);
@@ -266,13 +266,13 @@ export interface GlobalType {
 
 /** A global of the store. */
 export class Global {
-  private constructor(readonly engine: Engine, readonly handle: number) {}
+  private constructor(readonly engine: EngineCore, readonly handle: number) {}
 
-  static fromHandle(engine: Engine, handle: number): Global {
+  static fromHandle(engine: EngineCore, handle: number): Global {
     return cached(engine, handle, () => new Global(engine, handle));
   }
 
-  static create(engine: Engine, type: GlobalType, value: unknown): Global {
+  static create(engine: EngineCore, type: GlobalType, value: unknown): Global {
     const bits = encodeValue(type.type, value, refs(engine));
     const h = engine.raw.wrt_global_new(VALTYPE_BYTE[type.type], type.mutable ? 1 : 0, BigInt.asIntN(64, bits));
     if (h < 0) throw engine.lastError();
@@ -311,7 +311,7 @@ export function isExtern(v: unknown): v is Extern {
 }
 
 /** The wrapper of an extern handle. */
-export function externFromHandle(engine: Engine, handle: number): Extern {
+export function externFromHandle(engine: EngineCore, handle: number): Extern {
   switch (handleKind(handle)) {
     case "func": return Func.fromHandle(engine, handle);
     case "table": return Table.fromHandle(engine, handle);

@@ -19,17 +19,13 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, constants, existsSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import path from "node:path";
-import { RAW_EXPORT_NAMES, type RawExports } from "./engine.js";
+import { RAW_EXPORT_NAMES, type HostImports, type RawExports } from "../binding/abi.js";
+import { buildPath } from "../binding/paths.js";
+import "../binding/wasm-types.js";
 
 /** The host ABI imports as an Engine builds them (docs/host-abi.md). */
-export interface NativeImports {
-  wrt: {
-    log?: (level: number, ptr: number, len: number) => void;
-    abort: (msg: number, file: number, line: number, col: number) => unknown;
-  };
-}
+export type NativeImports = HostImports;
 
 export interface NativeOptions {
   /** Path of the wrt-native binary; default: build/wrt-native of this package. */
@@ -40,8 +36,7 @@ export interface NativeOptions {
 
 /** Default location of build/wrt-native (this file is in host-shims/node/dist). */
 export function defaultNativePath(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  return path.resolve(here, "..", "..", "..", "build", "wrt-native");
+  return buildPath("wrt-native");
 }
 
 const I64_RESULTS = new Set<string>(["wrt_fuel_left", "wrt_global_get", "wrt_table_get"]);

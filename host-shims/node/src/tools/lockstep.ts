@@ -8,11 +8,9 @@
 // Drives the raw embedding ABI directly (docs/embedding-api.md), so both
 // engines receive exactly the same calls.
 
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import path from "node:path";
-import type { RawExports } from "./engine.js";
-import { instantiateNative } from "./native-engine.js";
+import type { RawExports } from "../binding/abi.js";
+import { compileInterpreter, instantiateWasm } from "../engines/node.js";
+import { instantiateNative } from "../engines/native.js";
 
 export type EngineName = "node" | "native";
 
@@ -45,9 +43,7 @@ export interface LockstepResult {
 const STATUS = ["done", "out of fuel", "host call", "trap"];
 
 function wasmSide(): RawSide {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const bin = readFileSync(path.resolve(here, "..", "..", "..", "build", "wrt.wasm"));
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(bin), {
+  const inst = instantiateWasm(compileInterpreter(), {
     wrt: { log() {}, abort() { throw new Error("node engine: interpreter aborted"); } },
   });
   return { name: "node", x: inst.exports as unknown as RawSide["x"], close() {} };

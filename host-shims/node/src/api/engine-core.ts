@@ -1,4 +1,7 @@
-// The engine: one WebAssembly instance of build/wrt.wasm plus its host side.
+// The engine core: one interpreter (build/wrt.wasm in V8, or the native
+// build behind the same raw exports) plus its host side. engine.ts adds
+// snapshots and wasi:logging on top; everything in this layer takes an
+// EngineCore so that it does not depend on those.
 //
 // Provides the host ABI imports (docs/host-abi.md: `wrt.log`, `wrt.abort`),
 // wraps the raw exports (docs/embedding-api.md) so that an interpreter fault
@@ -6,90 +9,13 @@
 // buffer. The I/O address is re-read from `wrt_io` for every access, since
 // anything that may allocate may move it.
 
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import path from "node:path";
-import { ErrCode, errorForCode, WrtApiError, WrtCodedError, WrtInternalError } from "./errors.js";
+import { ConfigKey, RAW_EXPORT_NAMES, type ConfigName, type HostImports, type RawExports } from "../binding/abi.js";
+import "../binding/wasm-types.js";
+import { compileInterpreter, instantiateWasm } from "../engines/node.js";
+import { instantiateNative } from "../engines/native.js";
+import { ErrCode, errorForCode, WrtApiError, WrtCodedError, WrtInternalError, WrtSnapshotError } from "./errors.js";
+import { parseLogLevel, stderrLogHandler, type LogHandler, type LogLevelName } from "./log-format.js";
 import { FuncType, ValType, VALTYPE_BYTE, valTypeFromByte } from "./values.js";
-import "./wasm-types.js";
-import { instantiateNative } from "./native-engine.js";
-import { migrate, restoreEngine, restoreInto, takeSnapshot } from "./snapshot.js";
-import type { Restored, RestoredState, RestoreIntoOptions, RestoreOptions } from "./snapshot.js";
-import { drainLog, forgetWasiLogging, logDropped, parseLogLevel, stderrLogHandler, wasiLogging } from "./logging.js";
-import type { LogLevelName, LogRecord } from "./logging.js";
-import type { Func } from "./externs.js";
-
-/** The raw exports of build/wrt.wasm (docs/embedding-api.md). */
-export interface RawExports {
-  wrt_abi_version(): number;
-  wrt_io(size: number): number;
-  wrt_error_code(): number;
-  wrt_error_offset(): number;
-  wrt_error_text(): number;
-  wrt_config(key: number, value: bigint): number;
-  wrt_collect(): void;
-  wrt_module_load(len: number): number;
-  wrt_module_drop(m: number): void;
-  wrt_module_imports(m: number): number;
-  wrt_module_import(m: number, i: number): number;
-  wrt_module_exports(m: number): number;
-  wrt_module_export(m: number, i: number): number;
-  wrt_func_new_host(hostId: number): number;
-  wrt_memory_new(min: number, max: number): number;
-  wrt_table_new(elemType: number, min: number, max: number): number;
-  wrt_global_new(type: number, mutable: number, bits: bigint): number;
-  wrt_instantiate(m: number, n: number): number;
-  wrt_start(inst: number): number;
-  wrt_instance_export(inst: number, len: number): number;
-  wrt_instance_drop(inst: number): void;
-  wrt_func_type(handle: number): number;
-  wrt_call(func: number, nargs: number): number;
-  wrt_run(fuel: bigint): number;
-  wrt_fuel_left(): bigint;
-  wrt_results(): number;
-  wrt_host_id(): number;
-  wrt_host_args(): number;
-  wrt_host_return(nresults: number): number;
-  wrt_host_trap(len: number): number;
-  wrt_trap_code(): number;
-  wrt_trap_text(): number;
-  wrt_trap_func(): number;
-  wrt_trap_pc(): number;
-  wrt_abandon(): void;
-  wrt_global_get(handle: number): bigint;
-  wrt_global_set(handle: number, bits: bigint): number;
-  wrt_global_type(handle: number): number;
-  wrt_memory_base(handle: number): number;
-  wrt_memory_bytes(handle: number): number;
-  wrt_memory_grow(handle: number, pages: number): number;
-  wrt_table_size(handle: number): number;
-  wrt_table_get(handle: number, i: number): bigint;
-  wrt_table_set(handle: number, i: number, bits: bigint): number;
-  wrt_fuel_costs(n: number): number;
-  wrt_snapshot(): number;
-  wrt_restore(len: number): number;
-  wrt_wasi_logging(): number;
-  wrt_log_read(): number;
-  wrt_log_dropped(): number;
-  wrt_image(m: number): number;
-}
-
-export const RAW_EXPORT_NAMES: readonly (keyof RawExports)[] = [
-  "wrt_abi_version", "wrt_io", "wrt_error_code", "wrt_error_offset", "wrt_error_text",
-  "wrt_config", "wrt_collect", "wrt_module_load", "wrt_module_drop", "wrt_module_imports",
-  "wrt_module_import", "wrt_module_exports", "wrt_module_export", "wrt_func_new_host",
-  "wrt_memory_new", "wrt_table_new", "wrt_global_new", "wrt_instantiate", "wrt_start",
-  "wrt_instance_export", "wrt_instance_drop", "wrt_func_type", "wrt_call", "wrt_run",
-  "wrt_fuel_left", "wrt_results", "wrt_host_id", "wrt_host_args", "wrt_host_return",
-  "wrt_host_trap", "wrt_trap_code", "wrt_trap_text", "wrt_trap_func", "wrt_trap_pc",
-  "wrt_abandon", "wrt_global_get", "wrt_global_set", "wrt_global_type", "wrt_memory_base",
-  "wrt_memory_bytes", "wrt_memory_grow", "wrt_table_size", "wrt_table_get", "wrt_table_set",
-  "wrt_fuel_costs", "wrt_snapshot", "wrt_restore",
-  // wasi:logging (logging.ts); appended so the native serve protocol's op numbers stay put
-  "wrt_wasi_logging", "wrt_log_read", "wrt_log_dropped",
-  // precompiled images (image.ts); build/wrt-device.wasm does not export it
-  "wrt_image",
-];
 
 /** Raw calls that shape what a fresh interpreter must replay before a restore (Engine.setupLog). */
 const SETUP_CALLS = new Set<string>(["wrt_config", "wrt_fuel_costs", "wrt_module_load", "wrt_module_drop"]);
@@ -101,34 +27,7 @@ export type SetupCall =
   | { op: "wrt_module_load"; bytes: Uint8Array; handle: number }
   | { op: "wrt_module_drop"; handle: number };
 
-/** `wrt_config` keys. */
-export const ConfigKey = {
-  valueStackBytes: 1,
-  callStackFrames: 2,
-  maxPagesPerInstance: 3,
-  maxPagesTotal: 4,
-  maxTableElements: 5,
-  maxInstances: 6,
-  maxModuleBytes: 7,
-  fuelMetering: 8,
-  /** wasi:logging level filter: 0 trace .. 5 critical, 6 off (docs/wasi-logging.md). */
-  logMinLevel: 9,
-  /** wasi:logging back end: 0 host (`wrt.log` -> EngineOptions.log), 1 ring (engine.drainLog()). */
-  logBackend: 10,
-  logRingBytes: 11,
-  logMaxRecordBytes: 12,
-  /** Pages the interpreter's own memory can reach (default 65536; the C shim sets the arena size): guest growth fails cleanly below it. */
-  hostMemoryPages: 13,
-} as const;
-export type ConfigName = keyof typeof ConfigKey;
-
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "critical"] as const;
-
-/**
- * Receives each `wrt.log` record (docs/host-abi.md): the level (0 trace .. 5
- * critical), the message, and the context ("" for the interpreter's own lines).
- */
-export type LogHandler = (level: number, text: string, context: string) => void;
 
 export interface EngineOptions {
   /**
@@ -161,34 +60,11 @@ export interface HostEntry {
   call(args: bigint[]): bigint[];
 }
 
-/** Default location of build/wrt.wasm: <package>/build/wrt.wasm (this file is in host-shims/node/dist). */
-export function defaultWasmPath(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  return path.resolve(here, "..", "..", "..", "build", "wrt.wasm");
-}
-
-const compiledCache = new Map<string, WebAssembly.Module>();
-
-/** Compiles (once per path and process) the interpreter binary. */
-export function compileInterpreter(wasmPath = defaultWasmPath()): WebAssembly.Module {
-  let m = compiledCache.get(wasmPath);
-  if (!m) {
-    m = new WebAssembly.Module(readFileSync(wasmPath));
-    compiledCache.set(wasmPath, m);
-  }
-  return m;
-}
-
 const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 const utf8enc = new TextEncoder();
 const utf16 = new TextDecoder("utf-16le");
 
-/** The stderr back end: one line per record, `[LEVEL] context: message` (docs/wasi-logging.md). */
-function defaultLog(level: number, text: string, context: string): void {
-  stderrLogHandler(level, text, context); // a call, not an alias: engine.ts and logging.ts import each other
-}
-
-export class Engine {
+export class EngineCore {
   /** The wrapped raw exports: every call checks the engine is alive and maps faults. */
   raw: RawExports;
   instance: WebAssembly.Instance;
@@ -220,18 +96,13 @@ export class Engine {
   readonly externValues: unknown[] = [undefined];
   readonly externIds = new Map<unknown, bigint>();
 
-  /** Loads build/wrt.wasm (compiled once per process) into a fresh instance. */
-  static load(options: EngineOptions = {}): Engine {
-    return new Engine(options);
-  }
-
   constructor(options: EngineOptions = {}) {
     this.options = options;
-    this.logHandler = options.log === undefined ? defaultLog : options.log;
+    this.logHandler = options.log === undefined ? stderrLogHandler : options.log;
     const native = options.engine === "native";
     const module = native ? null : options.wasmModule ?? compileInterpreter(options.wasmPath);
     let memoryRef: WebAssembly.Memory | null = null;
-    const imports = {
+    const imports: HostImports = {
       wrt: {
         log: (meta: number, ptr: number, len: number): void => {
           if (this.logHandler === false || memoryRef === null) return;
@@ -259,7 +130,7 @@ export class Engine {
       },
     };
     this.instance = module
-      ? new WebAssembly.Instance(module, imports)
+      ? instantiateWasm(module, imports)
       : (instantiateNative(imports) as unknown as WebAssembly.Instance);
     const ex = this.instance.exports as Record<string, unknown>;
     const mem = ex["memory"];
@@ -327,7 +198,7 @@ export class Engine {
    * this, holding a restored copy of this engine's state): every wrapper of
    * this engine keeps its handles, which mean the same things there.
    */
-  adoptInterpreter(fresh: Engine): void {
+  adoptInterpreter(fresh: EngineCore): void {
     this.instance = fresh.instance;
     this.memory = fresh.memory;
     this.raw = this.wrapExports(fresh.instance.exports as Record<string, unknown>);
@@ -345,6 +216,15 @@ export class Engine {
       return err;
     }
     return e; // e.g. an exception from a log handler
+  }
+
+  /**
+   * Continues in a fresh interpreter: snapshot, a new instance of the
+   * interpreter replays `setupLog`, restores; wrappers keep working. Returns
+   * the snapshot's size in bytes.
+   */
+  migrate(): number {
+    return migrateEngine(this);
   }
 
   /** True once the interpreter has faulted; then every call throws WrtInternalError. */
@@ -483,60 +363,6 @@ export class Engine {
     this.hosts.set(id, entry);
     if (id >= this.nextHostId) this.nextHostId = id + 1;
   }
-
-  // ---- wasi:logging (logging.ts, docs/wasi-logging.md) ----
-
-  /** The extern for imports of `wasi:logging/logging` `log` (served inside the interpreter). */
-  wasiLogging(): Func {
-    return wasiLogging(this);
-  }
-
-  /** Ring back end (config logBackend 1): takes the buffered records out, oldest first. */
-  drainLog(): LogRecord[] {
-    return drainLog(this);
-  }
-
-  /** Ring back end: records dropped because the ring was full. */
-  logDropped(): number {
-    return logDropped(this);
-  }
-
-  // ---- snapshots (snapshot.ts, docs/snapshot-format.md) ----
-
-  /**
-   * The whole interpreter state as bytes, at a halt: idle, with a suspended
-   * call, or inside a host function (the snapshot holds that host call
-   * pending). Throws WrtSnapshotError otherwise.
-   */
-  snapshot(): Uint8Array {
-    return takeSnapshot(this);
-  }
-
-  /**
-   * Replaces this engine's state with a snapshot. Needs an idle engine that
-   * has loaded the snapshot's modules; host functions bind by hostId
-   * (`opts.hostFunctions`, else this engine's own of the same id and type).
-   * Refused snapshots throw WrtSnapshotError and change nothing.
-   */
-  restore(bytes: Uint8Array, opts: RestoreIntoOptions = {}): RestoredState {
-    const state = restoreInto(this, bytes, opts);
-    forgetWasiLogging(this); // the store was replaced: handles may name other things
-    return state;
-  }
-
-  /** A fresh engine that loads `opts.modules` in order and restores the snapshot into it. */
-  static restore(bytes: Uint8Array, opts: RestoreOptions): Restored {
-    return restoreEngine(bytes, opts);
-  }
-
-  /**
-   * Continues in a fresh interpreter: snapshot, a new instance of the
-   * interpreter replays `setupLog`, restores; wrappers keep working. Returns
-   * the snapshot's size in bytes.
-   */
-  migrate(): number {
-    return migrate(this);
-  }
 }
 
 /** Reads an AssemblyScript string (UTF-16LE, byte length as u32 at ptr-4). */
@@ -559,4 +385,80 @@ export function parseFuncType(bytes: Uint8Array, at: number): { type: FuncType; 
   for (let i = 0; i < np; i++) params.push(valTypeFromByte(bytes[k++]!));
   for (let i = 0; i < nr; i++) results.push(valTypeFromByte(bytes[k++]!));
   return { type: { params, results }, end: k };
+}
+
+// ---- migrate ----
+
+/** Totals of `migrate()` calls in this process (the spec runner prints them). */
+export const migrationStats = { count: 0, bytes: 0, maxBytes: 0, snapshotMs: 0, freshMs: 0, restoreMs: 0 };
+
+export function resetMigrationStats(): void {
+  Object.assign(migrationStats, { count: 0, bytes: 0, maxBytes: 0, snapshotMs: 0, freshMs: 0, restoreMs: 0 });
+}
+
+/** Replays `engine`'s setup log into `fresh` (same config, cost table, module handles). */
+function replaySetup(engine: EngineCore, fresh: EngineCore): void {
+  const r = fresh.raw;
+  for (const c of engine.setupLog) {
+    switch (c.op) {
+      case "wrt_config":
+        if (r.wrt_config(c.key, c.value) < 0) throw fresh.lastError();
+        break;
+      case "wrt_fuel_costs":
+        fresh.writeBytes(c.table);
+        if (r.wrt_fuel_costs(c.table.length / 4) < 0) throw fresh.lastError();
+        break;
+      case "wrt_module_load": {
+        fresh.writeBytes(c.bytes);
+        const h = r.wrt_module_load(c.bytes.length);
+        if (h !== c.handle) throw new WrtInternalError(`replaying the setup: module handle ${h}, expected ${c.handle}`);
+        break;
+      }
+      case "wrt_module_drop":
+        // Not replayed: a dropped module may still be named by a live
+        // instance, and a restore looks it up among the loaded modules.
+        break;
+    }
+  }
+}
+
+/**
+ * Moves the whole state into a fresh interpreter (a new WebAssembly
+ * instance of build/wrt.wasm with the same setup replayed) and continues
+ * there; every wrapper (Func, Instance, Suspended, ...) keeps working.
+ * Only at top level (not inside a host function). Returns the snapshot's size.
+ */
+function migrateEngine(engine: EngineCore): number {
+  if (engine.depth > 0) {
+    throw new WrtSnapshotError("migrate only at top level (not inside a host function)", ErrCode.SnapshotState, -1);
+  }
+  const t0 = performance.now();
+  const n = engine.raw.wrt_snapshot();
+  if (n < 0) {
+    const e = engine.lastError();
+    throw e instanceof WrtSnapshotError ? e : new WrtSnapshotError(e.message, e.code, e.offset);
+  }
+  // The bytes stay in the old interpreter's I/O buffer (nothing runs there
+  // any more) and are copied once, straight into the fresh one's.
+  const bytes = engine.view(engine.ioAddress(n), n);
+  const t1 = performance.now();
+  const fresh = new EngineCore({ ...engine.options, config: undefined });
+  fresh.logSetupCalls = false;
+  replaySetup(engine, fresh);
+  const t2 = performance.now();
+  fresh.writeBytes(bytes);
+  if (fresh.raw.wrt_restore(n) < 0) {
+    const e = fresh.lastError();
+    throw new WrtInternalError(`a fresh interpreter refused this engine's own snapshot: ${e.message}`, { cause: e });
+  }
+  engine.adoptInterpreter(fresh);
+  const t3 = performance.now();
+  const s = migrationStats;
+  s.count++;
+  s.bytes += n;
+  if (n > s.maxBytes) s.maxBytes = n;
+  s.snapshotMs += t1 - t0;
+  s.freshMs += t2 - t1;
+  s.restoreMs += t3 - t2;
+  return n;
 }
