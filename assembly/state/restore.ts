@@ -63,17 +63,50 @@ function count(x: Restoring, minBytes: u32): u32 {
 function expectTag(x: Restoring, tag: u32): bool {
   let r = x.r;
   if (x.sectionEnd != 0 && r.pos != x.sectionEnd) return x.bad("section length does not match its contents");
+  if (!skipAncillary(x)) return false;
+  let at = r.pos;
   let t = r.u32le();
   let len = r.u32le();
-  if (r.failed || t != tag) return x.bad("expected section " + tagName(tag));
-  if (len > r.remaining) return x.bad("section " + tagName(tag) + " longer than the snapshot");
+  if (r.failed) return x.bad("expected section \"" + tagName(tag) + "\"");
+  if (t != tag) {
+    r.pos = at;
+    if (!F.isKnownTag(t)) return x.bad("unknown section \"" + tagName(t) + "\"");
+    return x.bad("expected section \"" + tagName(tag) + "\", found \"" + tagName(t) + "\"");
+  }
+  if (len > r.remaining) return x.bad("section \"" + tagName(tag) + "\" longer than the snapshot");
   x.sectionEnd = r.pos + len;
   return true;
 }
 
+/** Skips ancillary sections (lower-case tags: never state) at the reader's position. */
+function skipAncillary(x: Restoring): bool {
+  let r = x.r;
+  while (r.remaining >= 8 && F.isAncillary(load<u32>(r.base + r.pos))) {
+    let len = load<u32>(r.base + r.pos, 4);
+    if (len > r.remaining - 8) return x.bad("section \"" + tagName(load<u32>(r.base + r.pos)) + "\" longer than the snapshot");
+    r.pos += 8 + len;
+  }
+  return true;
+}
+
+/** Refuses feature bits this reader does not implement, naming the first. */
+function featuresOk(p: usize): bool {
+  let f = load<u32>(p, F.FEATURES_AT) & ~F.FEATURES_SUPPORTED;
+  if (f == 0) return true;
+  let bit = <u32>ctz(f);
+  let name = F.featureName(bit);
+  lastError.set(Err.SnapshotVersion, F.FEATURES_AT, name.length > 0
+    ? "snapshot needs feature \"" + name + "\""
+    : "snapshot needs feature bit " + bit.toString());
+  return false;
+}
+
 function tagName(tag: u32): string {
   let s = "";
-  for (let i: u32 = 0; i < 32; i += 8) s += String.fromCharCode((tag >> i) & 0xFF);
+  for (let i: u32 = 0; i < 32; i += 8) {
+    let c = (tag >> i) & 0xFF;
+    s += c >= 0x20 && c < 0x7F ? String.fromCharCode(c) : "?";
+  }
   return s;
 }
 
@@ -476,6 +509,7 @@ export function restoreSnapshot(p: usize, len: u32): i32 {
   if (load<u32>(p, 16) != len) { lastError.set(Err.SnapshotCorrupt, 16, "length field says " + load<u32>(p, 16).toString() + " bytes, got " + len.toString()); return -1; }
   if (crc32(p, len - 4) != load<u32>(p + len - 4)) { lastError.set(Err.SnapshotChecksum, <i64>(len - 4), ""); return -1; }
   if (load<u32>(p, 12) != fuelTableHash()) { lastError.set(Err.SnapshotVersion, 12, "the fuel cost table differs"); return -1; }
+  if (!featuresOk(p)) return -1;
   if (machine.status != Status.Idle) { lastError.set(Err.SnapshotState, -1, "restore needs an idle interpreter"); return -1; }
   machine.ensureStacks();
 
@@ -484,7 +518,10 @@ export function restoreSnapshot(p: usize, len: u32): i32 {
   let ok = readModules(x) && readFuncs(x) && readTables(x) && readMemories(x) && readGlobals(x)
     && readInstances(x) && readMachine(x, mi) && checkMachine(x, mi);
   if (ok && x.r.pos != x.sectionEnd) ok = x.bad("section length does not match its contents");
-  if (ok && !x.r.atEnd) ok = x.bad("bytes after the last section");
+  if (ok) ok = skipAncillary(x);
+  if (ok && !x.r.atEnd) ok = x.bad(x.r.remaining >= 4 && !F.isKnownTag(load<u32>(x.r.base + x.r.pos))
+    ? "unknown section \"" + tagName(load<u32>(x.r.base + x.r.pos)) + "\""
+    : "bytes after the last section");
   if (!ok) { x.freeAll(); return -1; }
 
   // Commit: free the old store's raw blocks, then take the new one.

@@ -62,7 +62,7 @@ export function writeSnapshot(): ByteWriter | null {
   // header; length and checksum are patched at the end
   w.u32(F.SNAP_MAGIC); w.u32(F.SNAP_VERSION); w.u32(IR_VERSION); w.u32(fuelTableHash());
   w.u32(0); // total length
-  w.u32(0); // reserved
+  w.u32(0); // features: none of the optional state kinds (format.ts)
 
   let at = section(w, F.TAG_MODS);
   w.u32(s.modules.length);

@@ -151,7 +151,7 @@ function structuralMutations() {
     const fl = pick(rnd, L.by(name));
     setField(b, fl, how(fl.value, rnd, L, fl));
   }]);
-  field("header.version", (v, rnd) => pick(rnd, [0, 2, 3, 0xffffffff, 1 << 16]));
+  field("header.version", (v, rnd) => pick(rnd, [0, 1, 3, 0xffffffff, 1 << 16]));
   field("header.irVersion", (v, rnd) => v + 1 + Math.floor(rnd() * 1000));
   field("header.costHash", (v, rnd) => v ^ (1 << Math.floor(rnd() * 32)));
   field("header.magic", (v, rnd) => v ^ (1 << Math.floor(rnd() * 32)));

@@ -194,7 +194,7 @@ test("refusals: unbound host function, another module, non-idle engine, nested c
   assert.equal(code(() => Engine.restore(snap, { modules: [other], hostFunctions: { 1: checkpoint }, log: false })), ErrCode.SnapshotModule);
   assert.equal(code(() => engine.restore(snap)), ErrCode.SnapshotState); // a call is suspended here
   const wrongVersion = snap.slice();
-  wrongVersion[4] = 2;
+  wrongVersion[4] = 3;
   resealSnapshot(wrongVersion);
   assert.equal(code(() => Engine.restore(wrongVersion, { modules: [GUEST], hostFunctions: { 1: checkpoint }, log: false })), ErrCode.SnapshotVersion);
   s.abandon();
