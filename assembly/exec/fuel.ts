@@ -1,13 +1,14 @@
 // Fuel costs per Wasm instruction (docs/fuel.md).
 
 import { crc32 } from "../state/hash";
+import { COST_TABLE_SIZE } from "./fuel-index";
+export { COST_TABLE_SIZE };
 //
-// Index: the opcode byte for single-byte opcodes, 256 + sub-opcode for the
-// 0xFC prefix (SIMD and threads will take 512.. and 768..). Default 1 each.
+// Index: one range per opcode prefix and one for the per-unit amounts of
+// bulk operations (exec/fuel-index.ts, generated from scripts/isa/fuel.mjs;
+// docs/fuel.md "Cost table indices"). Default 1 each.
 // Costs are applied when a module is compiled: install a table before
 // loading the modules it should govern.
-
-export const COST_TABLE_SIZE: i32 = 1024;
 
 const costs = new StaticArray<u32>(COST_TABLE_SIZE);
 for (let i = 0; i < COST_TABLE_SIZE; i++) costs[i] = 1;
