@@ -149,7 +149,7 @@ test("`wrt compile` writes the image; a malformed .wasm is reported, exit 1", ()
   writeFileSync(bad, new Uint8Array([0, 0x61, 0x73, 0x6d, 2, 0, 0, 0]));
   const b = spawnSync(process.execPath, [cli, "compile", bad, "-o", path.join(dir, "bad.wrti")], { encoding: "utf8" });
   assert.equal(b.status, 1);
-  assert.match(b.stdout, /malformed: unknown binary version/);
+  assert.match(b.stderr, /bad\.wasm: malformed: unknown binary version/);
 });
 
 

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "wrt.h"
@@ -32,17 +33,47 @@ static int usage(const char *msg) {
   return 64;
 }
 
+/* Reads a whole module file. A directory or a device (/dev/zero, /dev/full:
+ * they never end) is refused with errno EISDIR / ENODEV, a FIFO is read up
+ * to READ_LIMIT bytes (EFBIG beyond), so no path hangs or crashes. */
+#define READ_LIMIT (256u << 20)
 static uint8_t *read_file(const char *path, uint32_t *len) {
   FILE *f = fopen(path, "rb");
   if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  uint8_t *buf = malloc(n > 0 ? (size_t)n : 1);
-  if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) { free(buf); buf = NULL; }
+  struct stat st;
+  if (fstat(fileno(f), &st) != 0) { fclose(f); return NULL; }
+  if (S_ISDIR(st.st_mode)) { fclose(f); errno = EISDIR; return NULL; }
+  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISSOCK(st.st_mode)) { fclose(f); errno = ENODEV; return NULL; }
+  size_t cap = 1 << 16, n = 0;
+  uint8_t *buf = malloc(cap);
+  while (buf) {
+    if (n == cap) {
+      if (cap >= READ_LIMIT) { free(buf); buf = NULL; errno = EFBIG; break; }
+      uint8_t *bigger = realloc(buf, cap * 2);
+      if (!bigger) { free(buf); buf = NULL; errno = ENOMEM; break; }
+      buf = bigger;
+      cap *= 2;
+    }
+    size_t got = fread(buf + n, 1, cap - n, f);
+    n += got;
+    if (got == 0) {
+      if (ferror(f)) { free(buf); buf = NULL; errno = EIO; }
+      break;
+    }
+  }
   fclose(f);
   *len = (uint32_t)n;
   return buf;
+}
+
+/* --fuel N: 0 to 2^63-1 (as the Node CLI); anything else is refused. */
+static int parse_fuel(const char *text, int64_t *fuel) {
+  if (!*text || strspn(text, "0123456789") != strlen(text)) return -1;
+  errno = 0;
+  unsigned long long v = strtoull(text, NULL, 10);
+  if (errno == ERANGE || v > (unsigned long long)INT64_MAX) return -1;
+  *fuel = (int64_t)v;
+  return 0;
 }
 
 /* Command-line text -> bits (as values.ts parseTyped). */
@@ -130,8 +161,7 @@ static int cmd_run(int argc, char **argv) {
         call_args[ncall++] = argv[++i];
       }
     } else if (!strcmp(a, "--fuel")) {
-      if (++i >= argc || !*argv[i] || strspn(argv[i], "0123456789") != strlen(argv[i])) return usage("--fuel needs a non-negative integer");
-      fuel = (int64_t)strtoull(argv[i], NULL, 10);
+      if (++i >= argc || parse_fuel(argv[i], &fuel) != 0) return usage("--fuel takes an integer from 0 to 9223372036854775807");
     } else if (a[0] == '-' && a[1] == '-') {
       char m[128];
       snprintf(m, sizeof m, "unknown option %s", a);

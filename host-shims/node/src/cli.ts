@@ -2,4 +2,4 @@
 // The `wrt` command (package.json "bin"): everything is in cli/.
 import { main } from "./cli/main.js";
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

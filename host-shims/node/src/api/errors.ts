@@ -5,6 +5,8 @@
 // inputs, a trap code plus text, function and pc for traps. These classes turn
 // them into exceptions a JS caller can tell apart with `instanceof`.
 
+import { ERR_CODES, TRAP_CODES } from "./codes.js";
+
 /** Error code ranges of `Err` in assembly/errors.ts. */
 export const ErrRange = {
   /** 1..39: the binary format is malformed. */
@@ -15,32 +17,9 @@ export const ErrRange = {
   linkMax: 99,
 } as const;
 
-/** `Err` codes this host reacts to (mirrors assembly/errors.ts). */
+/** `Err` codes of the interpreter (generated from assembly/errors.ts: codes.ts), plus the Node API's own. */
 export const ErrCode = {
-  None: 0,
-  UnknownImport: 80,
-  IncompatibleImportType: 81,
-  OutOfBoundsMemoryAccess: 82,
-  OutOfBoundsTableAccess: 83,
-  StartTrapped: 84,
-  OutOfMemory: 100,
-  LimitExceeded: 101,
-  BadHandle: 102,
-  BadState: 103,
-  BadArgument: 104,
-  ExportNotFound: 105,
-  NotAFunction: 106,
-  SnapshotMagic: 120,
-  SnapshotVersion: 121,
-  SnapshotChecksum: 122,
-  SnapshotModule: 123,
-  SnapshotCorrupt: 124,
-  SnapshotLimit: 125,
-  SnapshotState: 126,
-  ImageMagic: 130,
-  ImageVersion: 131,
-  ImageChecksum: 132,
-  ImageCorrupt: 133,
+  ...ERR_CODES,
   /** Node API only (not an interpreter code): a host function of the snapshot has no binding. */
   SnapshotHostUnbound: 190,
 } as const;
@@ -48,22 +27,8 @@ export const ErrCode = {
 /** `Err` codes 120..126 (and the Node API's 190): snapshot refused. */
 export const SNAPSHOT_CODES = { min: 120, max: 126, hostUnbound: 190 } as const;
 
-/** Trap codes (mirrors assembly/exec/trap.ts). */
-export const TrapCode = {
-  Unreachable: 1,
-  MemoryOutOfBounds: 2,
-  TableOutOfBounds: 3,
-  IndirectCallTypeMismatch: 4,
-  UninitializedElement: 5,
-  NullReference: 6,
-  IntegerDivideByZero: 7,
-  IntegerOverflow: 8,
-  InvalidConversion: 9,
-  CallStackExhausted: 10,
-  HostError: 11,
-  OutOfMemory: 12,
-  UndefinedElement: 13,
-} as const;
+/** Trap codes (generated from assembly/exec/trap.ts: codes.ts). */
+export const TrapCode = TRAP_CODES;
 
 /** Base class of every error this API throws. */
 export class WrtError extends Error {

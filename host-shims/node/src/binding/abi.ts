@@ -2,80 +2,93 @@
 // what build/wrt.wasm exports and imports, as plain types and tables. The
 // bottom layer: it imports nothing, and every other file builds on it.
 //
-// RAW_EXPORT_NAMES is also the native engine's wire protocol (an op is the
-// index of its name), so names are only ever appended.
+// RAW_EXPORTS lists each export once, with its signature; its order is also
+// the native engine's wire protocol (an op is the index of its name).
 
-/** The raw exports of build/wrt.wasm (docs/embedding-api.md). */
-export interface RawExports {
-  wrt_abi_version(): number;
-  wrt_io(size: number): number;
-  wrt_error_code(): number;
-  wrt_error_offset(): number;
-  wrt_error_text(): number;
-  wrt_config(key: number, value: bigint): number;
-  wrt_collect(): void;
-  wrt_module_load(len: number): number;
-  wrt_module_drop(m: number): void;
-  wrt_module_imports(m: number): number;
-  wrt_module_import(m: number, i: number): number;
-  wrt_module_exports(m: number): number;
-  wrt_module_export(m: number, i: number): number;
-  wrt_func_new_host(hostId: number): number;
-  wrt_memory_new(min: number, max: number): number;
-  wrt_table_new(elemType: number, min: number, max: number): number;
-  wrt_global_new(type: number, mutable: number, bits: bigint): number;
-  wrt_instantiate(m: number, n: number): number;
-  wrt_start(inst: number): number;
-  wrt_instance_export(inst: number, len: number): number;
-  wrt_instance_drop(inst: number): void;
-  wrt_func_type(handle: number): number;
-  wrt_call(func: number, nargs: number): number;
-  wrt_run(fuel: bigint): number;
-  wrt_fuel_left(): bigint;
-  wrt_results(): number;
-  wrt_host_id(): number;
-  wrt_host_args(): number;
-  wrt_host_return(nresults: number): number;
-  wrt_host_trap(len: number): number;
-  wrt_trap_code(): number;
-  wrt_trap_text(): number;
-  wrt_trap_func(): number;
-  wrt_trap_pc(): number;
-  wrt_abandon(): void;
-  wrt_global_get(handle: number): bigint;
-  wrt_global_set(handle: number, bits: bigint): number;
-  wrt_global_type(handle: number): number;
-  wrt_memory_base(handle: number): number;
-  wrt_memory_bytes(handle: number): number;
-  wrt_memory_grow(handle: number, pages: number): number;
-  wrt_table_size(handle: number): number;
-  wrt_table_get(handle: number, i: number): bigint;
-  wrt_table_set(handle: number, i: number, bits: bigint): number;
-  wrt_fuel_costs(n: number): number;
-  wrt_snapshot(): number;
-  wrt_restore(len: number): number;
-  wrt_wasi_logging(): number;
-  wrt_log_read(): number;
-  wrt_log_dropped(): number;
-  wrt_image(m: number): number;
+/** A Wasm value type at the raw ABI (only i32 and i64 cross it). */
+export type AbiType = "i32" | "i64";
+type JsOf<T> = T extends "i64" ? bigint : T extends "void" ? void : number;
+
+/** The signature of one raw export, visible at run time (tests check it against build/wrt.wasm). */
+export interface AbiSignature<P extends readonly AbiType[] = readonly AbiType[], R extends AbiType | "void" = AbiType | "void"> {
+  readonly params: P;
+  readonly result: R;
 }
 
-export const RAW_EXPORT_NAMES: readonly (keyof RawExports)[] = [
-  "wrt_abi_version", "wrt_io", "wrt_error_code", "wrt_error_offset", "wrt_error_text",
-  "wrt_config", "wrt_collect", "wrt_module_load", "wrt_module_drop", "wrt_module_imports",
-  "wrt_module_import", "wrt_module_exports", "wrt_module_export", "wrt_func_new_host",
-  "wrt_memory_new", "wrt_table_new", "wrt_global_new", "wrt_instantiate", "wrt_start",
-  "wrt_instance_export", "wrt_instance_drop", "wrt_func_type", "wrt_call", "wrt_run",
-  "wrt_fuel_left", "wrt_results", "wrt_host_id", "wrt_host_args", "wrt_host_return",
-  "wrt_host_trap", "wrt_trap_code", "wrt_trap_text", "wrt_trap_func", "wrt_trap_pc",
-  "wrt_abandon", "wrt_global_get", "wrt_global_set", "wrt_global_type", "wrt_memory_base",
-  "wrt_memory_bytes", "wrt_memory_grow", "wrt_table_size", "wrt_table_get", "wrt_table_set",
-  "wrt_fuel_costs", "wrt_snapshot", "wrt_restore",
-  // wasi:logging (logging.ts); appended so the native serve protocol's op numbers stay put
-  "wrt_wasi_logging", "wrt_log_read", "wrt_log_dropped",
-  // precompiled images (image.ts); build/wrt-device.wasm does not export it
-  "wrt_image",
-];
+function fn<const P extends readonly AbiType[], const R extends AbiType | "void">(params: P, result: R): AbiSignature<P, R> {
+  return { params, result };
+}
+
+/**
+ * Every raw export of build/wrt.wasm (docs/embedding-api.md), in wire order:
+ * the native engine's op for an export is its index here (host-shims/c/native
+ * main.c's OP_ enum follows this order), so rows are only ever appended.
+ * tests/node/abi-sync.test.mjs checks names, order and types against
+ * build/wrt.wasm and main.c.
+ */
+export const RAW_EXPORTS = {
+  wrt_abi_version: fn([], "i32"),
+  wrt_io: fn(["i32"], "i32"),
+  wrt_error_code: fn([], "i32"),
+  wrt_error_offset: fn([], "i32"),
+  wrt_error_text: fn([], "i32"),
+  wrt_config: fn(["i32", "i64"], "i32"),
+  wrt_collect: fn([], "void"),
+  wrt_module_load: fn(["i32"], "i32"),
+  wrt_module_drop: fn(["i32"], "void"),
+  wrt_module_imports: fn(["i32"], "i32"),
+  wrt_module_import: fn(["i32", "i32"], "i32"),
+  wrt_module_exports: fn(["i32"], "i32"),
+  wrt_module_export: fn(["i32", "i32"], "i32"),
+  wrt_func_new_host: fn(["i32"], "i32"),
+  wrt_memory_new: fn(["i32", "i32"], "i32"),
+  wrt_table_new: fn(["i32", "i32", "i32"], "i32"),
+  wrt_global_new: fn(["i32", "i32", "i64"], "i32"),
+  wrt_instantiate: fn(["i32", "i32"], "i32"),
+  wrt_start: fn(["i32"], "i32"),
+  wrt_instance_export: fn(["i32", "i32"], "i32"),
+  wrt_instance_drop: fn(["i32"], "void"),
+  wrt_func_type: fn(["i32"], "i32"),
+  wrt_call: fn(["i32", "i32"], "i32"),
+  wrt_run: fn(["i64"], "i32"),
+  wrt_fuel_left: fn([], "i64"),
+  wrt_results: fn([], "i32"),
+  wrt_host_id: fn([], "i32"),
+  wrt_host_args: fn([], "i32"),
+  wrt_host_return: fn(["i32"], "i32"),
+  wrt_host_trap: fn(["i32"], "i32"),
+  wrt_trap_code: fn([], "i32"),
+  wrt_trap_text: fn([], "i32"),
+  wrt_trap_func: fn([], "i32"),
+  wrt_trap_pc: fn([], "i32"),
+  wrt_abandon: fn([], "void"),
+  wrt_global_get: fn(["i32"], "i64"),
+  wrt_global_set: fn(["i32", "i64"], "i32"),
+  wrt_global_type: fn(["i32"], "i32"),
+  wrt_memory_base: fn(["i32"], "i32"),
+  wrt_memory_bytes: fn(["i32"], "i32"),
+  wrt_memory_grow: fn(["i32", "i32"], "i32"),
+  wrt_table_size: fn(["i32"], "i32"),
+  wrt_table_get: fn(["i32", "i32"], "i64"),
+  wrt_table_set: fn(["i32", "i32", "i64"], "i32"),
+  wrt_fuel_costs: fn(["i32"], "i32"),
+  wrt_snapshot: fn([], "i32"),
+  wrt_restore: fn(["i32"], "i32"),
+  // wasi:logging (api/wasi-logging.ts)
+  wrt_wasi_logging: fn([], "i32"),
+  wrt_log_read: fn([], "i32"),
+  wrt_log_dropped: fn([], "i32"),
+  // precompiled images (api/module.ts); build/wrt-device.wasm does not export it
+  wrt_image: fn(["i32"], "i32"),
+} as const;
+
+/** The raw exports as JS functions (i64 as bigint). */
+export type RawExports = { -readonly [K in keyof typeof RAW_EXPORTS]: FnOf<(typeof RAW_EXPORTS)[K]> };
+type ArgsOf<P extends readonly AbiType[]> = { -readonly [I in keyof P]: JsOf<P[I]> };
+type FnOf<S> = S extends AbiSignature<infer P, infer R> ? (...args: ArgsOf<P>) => JsOf<R> : never;
+
+/** The raw export names in wire order. */
+export const RAW_EXPORT_NAMES = Object.keys(RAW_EXPORTS) as readonly (keyof RawExports)[];
 
 /** `wrt_config` keys. */
 export const ConfigKey = {

@@ -5,6 +5,8 @@ import type { EngineOptions } from "../api/engine-core.js";
 import { formatLogLine, parseLogLevel } from "../api/log-format.js";
 import { drainLog, logDropped } from "../api/wasi-logging.js";
 import { parseFacility, SyslogSink, type SyslogOptions } from "../logging/syslog.js";
+import type { OptionSpec } from "./command.js";
+import { FileError, UsageError } from "./exit-codes.js";
 
 // ------------------------------------------------------------ CLI
 
@@ -18,42 +20,33 @@ export interface CliLogOptions {
   syslog?: SyslogOptions;
 }
 
-/** Reads one `--log-*` / `--syslog-*` option at args[i]; returns how many args it took (0: not ours). Throws RangeError. */
-export function parseCliLogOption(args: readonly string[], i: number, into: CliLogOptions): number {
-  const a = args[i]!;
-  const names = ["--log-level", "--log-backend", "--log-ring-bytes", "--syslog-socket", "--syslog-facility", "--syslog-format", "--syslog-tag"];
-  if (!names.includes(a)) return 0;
-  const v = args[i + 1];
-  if (v === undefined) throw new RangeError(`${a} needs a value`);
-  switch (a) {
-    case "--log-level":
-      parseLogLevel(v);
-      into.level = v;
-      break;
-    case "--log-backend":
-      if (v !== "stderr" && v !== "syslog" && v !== "ring") throw new RangeError("--log-backend is stderr, syslog or ring");
-      into.backend = v;
-      break;
-    case "--log-ring-bytes":
-      if (!/^\d+$/.test(v)) throw new RangeError("--log-ring-bytes needs a non-negative integer");
-      into.ringBytes = Number(v);
-      break;
-    case "--syslog-socket":
-      (into.syslog ??= {}).socketPath = v;
-      break;
-    case "--syslog-facility":
-      parseFacility(v);
-      (into.syslog ??= {}).facility = v;
-      break;
-    case "--syslog-format":
-      if (v !== "rfc3164" && v !== "rfc5424") throw new RangeError("--syslog-format is rfc3164 or rfc5424");
-      (into.syslog ??= {}).format = v;
-      break;
-    case "--syslog-tag":
-      (into.syslog ??= {}).tag = v;
-      break;
-  }
-  return 2;
+/** The `--log-*` / `--syslog-*` options of `wrt run`. */
+export const LOG_OPTIONS: readonly OptionSpec[] = [
+  { flags: "--log-level <level>", description: "wasi:logging level filter: trace, debug, info, warn, error, critical or off",
+    parse: (v) => { parseLogLevel(v); return v; } },
+  { flags: "--log-backend <backend>", description: "where guest log records go: stderr lines, syslog, or a ring printed after the run",
+    choices: ["stderr", "syslog", "ring"] },
+  { flags: "--log-ring-bytes <n>", description: "size of the log ring (with --log-backend ring)",
+    parse: (v) => { if (!/^\d+$/.test(v)) throw new RangeError("--log-ring-bytes needs a non-negative integer"); return Number(v); } },
+  { flags: "--syslog-socket <path>", description: "syslog socket (default /dev/log)" },
+  { flags: "--syslog-facility <name>", description: "syslog facility (default user)", parse: (v) => { parseFacility(v); return v; } },
+  { flags: "--syslog-format <format>", description: "syslog record format", choices: ["rfc3164", "rfc5424"] },
+  { flags: "--syslog-tag <tag>", description: "syslog tag (default wrt)" },
+];
+
+/** CliLogOptions from the parsed options of a command. */
+export function logOptionsFrom(opts: Record<string, unknown>): CliLogOptions {
+  const o: CliLogOptions = {};
+  if (opts["logLevel"] !== undefined) o.level = opts["logLevel"] as string;
+  if (opts["logBackend"] !== undefined) o.backend = opts["logBackend"] as LogBackendName;
+  if (opts["logRingBytes"] !== undefined) o.ringBytes = opts["logRingBytes"] as number;
+  const sys: SyslogOptions = {};
+  if (opts["syslogSocket"] !== undefined) sys.socketPath = opts["syslogSocket"] as string;
+  if (opts["syslogFacility"] !== undefined) sys.facility = opts["syslogFacility"] as string;
+  if (opts["syslogFormat"] !== undefined) sys.format = opts["syslogFormat"] as "rfc3164" | "rfc5424";
+  if (opts["syslogTag"] !== undefined) sys.tag = opts["syslogTag"] as string;
+  if (Object.keys(sys).length > 0) o.syslog = sys;
+  return o;
 }
 
 /** The engine options for the CLI's log options, and what to do after the run. */
@@ -62,9 +55,15 @@ export function cliLogSetup(o: CliLogOptions): {
   finish(engine: Engine | null, err: (line: string) => void): void;
 } {
   const backend = o.backend ?? "stderr";
-  if (o.ringBytes !== undefined && backend !== "ring") throw new RangeError("--log-ring-bytes needs --log-backend ring");
-  if (o.syslog !== undefined && backend !== "syslog") throw new RangeError("--syslog-* options need --log-backend syslog");
-  const sink = backend === "syslog" ? new SyslogSink(o.syslog) : null;
+  if (o.ringBytes !== undefined && backend !== "ring") throw new UsageError("--log-ring-bytes needs --log-backend ring");
+  if (o.syslog !== undefined && backend !== "syslog") throw new UsageError("--syslog-* options need --log-backend syslog");
+  let sink: SyslogSink | null = null;
+  try {
+    sink = backend === "syslog" ? new SyslogSink(o.syslog) : null;
+  } catch (e) {
+    if (e instanceof RangeError) throw new UsageError(e.message);
+    throw new FileError((e as Error).message); // e.g. no syslog socket
+  }
   const config: EngineOptions["config"] = {};
   if (backend === "ring") {
     config.logBackend = 1;

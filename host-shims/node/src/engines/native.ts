@@ -20,7 +20,7 @@ import { closeSync, constants, existsSync, mkdtempSync, openSync, readSync, rmSy
 import { tmpdir } from "node:os";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { RAW_EXPORT_NAMES, type HostImports, type RawExports } from "../binding/abi.js";
+import { RAW_EXPORT_NAMES, RAW_EXPORTS, type HostImports, type RawExports } from "../binding/abi.js";
 import { buildPath } from "../binding/paths.js";
 import "../binding/wasm-types.js";
 
@@ -39,8 +39,8 @@ export function defaultNativePath(): string {
   return buildPath("wrt-native");
 }
 
-const I64_RESULTS = new Set<string>(["wrt_fuel_left", "wrt_global_get", "wrt_table_get"]);
-const VOID_RESULTS = new Set<string>(["wrt_collect", "wrt_module_drop", "wrt_instance_drop", "wrt_abandon"]);
+const I64_RESULTS = new Set<string>(RAW_EXPORT_NAMES.filter((n) => RAW_EXPORTS[n].result === "i64"));
+const VOID_RESULTS = new Set<string>(RAW_EXPORT_NAMES.filter((n) => RAW_EXPORTS[n].result === "void"));
 const OP_QUIT = 0xffffffff;
 const REQ_HEADER = 40;
 const RESP_HEADER = 24;

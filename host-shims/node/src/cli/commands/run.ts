@@ -1,0 +1,96 @@
+// wrt run: load a module, link its imports, run `--invoke NAME args...` or
+// the WASI command's `_start`, print results as TYPE:VALUE lines.
+
+import { CONTAINER_SPECTEST, writeContainer } from "../../api/container.js";
+import { Engine } from "../../api/engine.js";
+import { Instance, type ImportObject } from "../../api/instance.js";
+import { createSpectest } from "../../spectest.js";
+import { ensureNativeEngine } from "../native-build.js";
+import type { CommandInput, CommandSpec } from "../command.js";
+import { Exit, UsageError } from "../exit-codes.js";
+import { err, out, Progress, readInputFile, writeOutputFile } from "../io.js";
+import { exitFor } from "../program.js";
+import { cliLogSetup, LOG_OPTIONS, logOptionsFrom } from "../log-options.js";
+import { runCall } from "./call-loop.js";
+import {
+  callArgs, ENGINE_OPTION, exportedFunc, formatResult, FUEL_OPTION, loadModule, RESULTS_OPTION, type ResultStyle,
+} from "./common.js";
+
+export const runCommand: CommandSpec = {
+  name: "run",
+  summary: "run a WebAssembly module: a WASI command's _start, or an exported function",
+  description: [
+    "Loads a module (.wasm, or a precompiled .wrti image), links its imports and runs it.",
+    "With --invoke NAME, calls that export with the arguments given after the module",
+    "(i32/i64 as decimal or 0x hex, f32/f64 as decimal, nan or inf) and prints each result",
+    "as TYPE:VALUE. Without --invoke, runs the exported function _start (a WASI command);",
+    "a module without _start is only instantiated. Arguments that start with - go after --.",
+  ].join(" "),
+  arguments: [
+    { name: "module", description: "the .wasm module or .wrti image" },
+    { name: "args", description: "arguments of the invoked function", optional: true, variadic: true },
+  ],
+  options: [
+    { flags: "--invoke <name>", description: "the exported function to call (default: _start)" },
+    FUEL_OPTION,
+    { flags: "--snapshot-out <file>", description: "with --fuel: when the fuel runs out, save the state there (`wrt resume` continues it)" },
+    ENGINE_OPTION,
+    RESULTS_OPTION,
+    ...LOG_OPTIONS,
+  ],
+  exitCodes: [Exit.ok, Exit.failure, Exit.outOfFuel, Exit.internal, Exit.usage],
+  examples: [
+    "wrt run examples/hello.wasm --invoke fib 20          # i32:6765",
+    "wrt run examples/hello.wasm --invoke fib 25 --fuel 5000 --snapshot-out s.bin",
+  ],
+  action: runAction,
+};
+
+function runAction({ args, opts }: CommandInput): number {
+  const file = args["module"] as string;
+  const rest = (args["args"] as string[] | undefined) ?? [];
+  const fuel = opts["fuel"] as bigint | undefined;
+  const snapshotOut = opts["snapshotOut"] as string | undefined;
+  const style = opts["results"] as ResultStyle;
+  const invoke = opts["invoke"] as string | undefined;
+  if (snapshotOut !== undefined && fuel === undefined) throw new UsageError("--snapshot-out needs --fuel");
+  if (opts["engine"] === "native") ensureNativeEngine();
+  const bytes = readInputFile(file, "module");
+  const logging = cliLogSetup(logOptionsFrom(opts));
+  const engine = new Engine({ ...logging.engineOptions, engine: opts["engine"] as "node" | "native" });
+  try {
+    const module = loadModule(engine, bytes, file);
+    const spectest = module.imports().some((d) => d.module === "spectest");
+    const imports: ImportObject = spectest ? { spectest: createSpectest(engine, out) } : {};
+    const inst = Instance.instantiate(module, imports);
+    const name = invoke ?? "_start";
+    if (invoke === undefined && !(inst.exports["_start"] !== undefined)) {
+      if (rest.length > 0) throw new UsageError(`${file} has no _start: name the function to call with --invoke NAME`);
+      const funcs = module.exports().filter((e) => e.kind === "func").map((e) => e.name);
+      err(`wrt: ${file}: instantiated; it has no _start to run (exported functions: ${funcs.join(", ") || "none"}; call one with --invoke NAME)`);
+      return Exit.ok;
+    }
+    const f = exportedFunc(inst, name, file);
+    const bits = callArgs(f, name, invoke === undefined ? [] : rest);
+    const r = runCall(f, bits, fuel ?? null, new Progress(), `running ${name}`);
+    if (!r.done) {
+      if (snapshotOut !== undefined) writeSnapshotFile(snapshotOut, engine.snapshot(), [bytes], spectest ? CONTAINER_SPECTEST : 0);
+      r.suspended.abandon();
+      out("out of fuel");
+      return Exit.outOfFuel;
+    }
+    r.results.forEach((b, i) => out(formatResult(f.type.results[i]!, b, style)));
+    return Exit.ok;
+  } catch (e) {
+    return exitFor(e); // reported before the log ring's records are printed
+  } finally {
+    logging.finish(engine, err);
+  }
+}
+
+/** Writes the CLI container (modules + snapshot) that `wrt resume` reads. */
+export function writeSnapshotFile(file: string, snapshot: Uint8Array, modules: Uint8Array[], flags: number): void {
+  const c = writeContainer({ flags, modules, snapshot });
+  writeOutputFile(file, c, "snapshot");
+  err(`snapshot: ${file} (${c.length} bytes, snapshot ${snapshot.length} bytes)`);
+}

@@ -1,0 +1,58 @@
+// wrt spec: run Wasm spec test files (wast2json output) through the spec runner (spec.ts).
+
+import { readdirSync, statSync } from "node:fs";
+import { collectSpecFiles, runSpec, type SpecOptions } from "../../spec.js";
+import { ensureNativeEngine } from "../native-build.js";
+import type { CommandInput, CommandSpec } from "../command.js";
+import { Exit, UsageError } from "../exit-codes.js";
+import { out } from "../io.js";
+import { parsePositive } from "./common.js";
+
+export const specCommand: CommandSpec = {
+  name: "spec",
+  summary: "run Wasm spec tests (wast2json .json files or directories of them)",
+  description: [
+    "Runs spec test scripts converted by wast2json and prints, per file and in all,",
+    "`N passed, M failed, K skipped`. The fuel-slice options cut every call into",
+    "slices and resume it (also snapshotted into a fresh interpreter at every slice).",
+  ].join(" "),
+  arguments: [{ name: "inputs", description: ".json files or directories", variadic: true }],
+  options: [
+    { flags: "--fuel-slice <n>", description: "cut every call into fuel slices: N, random or spread",
+      parse: (v) => (v === "random" || v === "spread" ? v : parsePositive("--fuel-slice")(v)) },
+    { flags: "--snapshot-every-slice", description: "with --fuel-slice: snapshot and restore into a fresh interpreter at every slice" },
+    { flags: "--seed <n>", description: "seed of the random slices (default: a random one, printed)",
+      parse: (v) => { if (!/^\d+$/.test(v)) throw new UsageError("--seed needs a non-negative integer"); return Number(BigInt(v) & 0xffffffffn); } },
+    { flags: "--engine <engine>", description: "node or native", choices: ["node", "native"] },
+    { flags: "-v, --verbose", description: "print every command" },
+    { flags: "--v128", description: "run the SIMD (v128) commands too" },
+    { flags: "--timeout <ms>", description: "per-call wall-clock limit", parse: parsePositive("--timeout") },
+    { flags: "--wasm <path>", description: "another interpreter build (e.g. build/wrt.debug.wasm)" },
+    { flags: "--via-image", description: "load every module as a precompiled image (the device build with --wasm build/wrt-device.wasm)" },
+  ],
+  exitCodes: [Exit.ok, Exit.failure, Exit.internal, Exit.usage],
+  exitNotes: ["1 also when any test failed"],
+  examples: ["wrt spec ../shared/testsuite/core", "wrt spec --fuel-slice random --seed 7 tests/x.json"],
+  action: ({ args, opts }: CommandInput): number => {
+    const inputs = (args["inputs"] as string[] | undefined) ?? [];
+    const o: SpecOptions = {};
+    if (opts["fuelSlice"] !== undefined) o.fuelSlice = opts["fuelSlice"] as SpecOptions["fuelSlice"];
+    if (opts["snapshotEverySlice"]) o.snapshotEverySlice = true;
+    if (opts["seed"] !== undefined) o.seed = opts["seed"] as number;
+    if (opts["engine"] !== undefined) o.engine = { ...o.engine, engine: opts["engine"] as "node" | "native" };
+    if (opts["wasm"] !== undefined) o.engine = { ...o.engine, wasmPath: opts["wasm"] as string };
+    if (opts["verbose"]) o.verbose = true;
+    if (opts["v128"]) o.v128 = true;
+    if (opts["viaImage"]) o.viaImage = true;
+    if (opts["timeout"] !== undefined) o.timeoutMs = opts["timeout"] as number;
+    if (o.snapshotEverySlice && o.fuelSlice === undefined) throw new UsageError("--snapshot-every-slice needs --fuel-slice");
+    if (o.fuelSlice === "random" || o.fuelSlice === "spread") {
+      o.seed ??= Math.floor(Math.random() * 0x100000000);
+      out(`seed: ${o.seed}`);
+    }
+    if (o.engine?.engine === "native") ensureNativeEngine();
+    const files = collectSpecFiles(inputs, statSync, (p) => readdirSync(p));
+    const totals = runSpec(files, o);
+    return totals.failed > 0 ? Exit.failure : Exit.ok;
+  },
+};
