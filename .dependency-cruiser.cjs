@@ -1,7 +1,7 @@
 // dependency-cruiser rules (npm run lint:deps, part of npm test): no import
 // circle in the interpreter (assembly/) or the Node host (host-shims/node/src),
 // and the Node host's layers import only downwards (docs/architecture.md):
-//   binding/  <  engines/  <  api/  <  logging/, tools/, component/  <  spec*, cli/, index.ts, cli.ts
+//   binding/  <  engines/  <  api/  <  wasi/, hosts/, logging/, tools/, component/  <  spec*, cli/, index.ts, cli.ts
 // Type-only imports count too: a layer is read and changed alone.
 const NODE = "^host-shims/node/src/";
 module.exports = {
@@ -15,7 +15,7 @@ module.exports = {
     { name: "api-below-front-ends", severity: "error", comment: "the typed API must not depend on the CLI, back ends, tools or the spec runner",
       from: { path: NODE + "api/" }, to: { path: NODE, pathNot: [NODE + "(api|binding|engines)/"] } },
     { name: "back-ends-below-cli", severity: "error", comment: "logging back ends, tools and components do not import the CLI (except the CommandSpec type a component's subcommand uses)",
-      from: { path: NODE + "(logging|tools|component)/" }, to: { path: NODE + "(cli/|cli\\.ts|index\\.ts|spec)", pathNot: NODE + "cli/(command|exit-codes)\\.ts$" } },
+      from: { path: NODE + "(logging|tools|component|wasi|hosts)/" }, to: { path: NODE + "(cli/|cli\\.ts|index\\.ts|spec)", pathNot: NODE + "cli/(command|exit-codes)\\.ts$" } },
   ],
   options: {
     doNotFollow: { path: "node_modules" },

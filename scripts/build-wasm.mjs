@@ -15,7 +15,7 @@ const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: "inherit"
 mkdirSync(path.join(root, "build"), { recursive: true });
 const debug = process.argv.includes("--debug");
 if (debug) {
-  run(bin("asc"), ["assembly/index.ts", "--target", "debug"]);
+  run(bin("asc"), ["assembly/index.ts", "--config", "wrt.asconfig.json", "--target", "debug"]);
 } else {
   build("assembly/index.ts", "release", "build/wrt.raw.wasm", "build/wrt.wasm", "-O3");
   // The device build (docs/image-format.md): images only, no validator or
@@ -24,7 +24,9 @@ if (debug) {
 }
 
 function build(entry, target, raw, outFile, ...level) {
-  run(bin("asc"), [entry, "--target", target]);
+  // The interpreter's asc config is wrt.asconfig.json, not asconfig.json: `npx asc guest.ts` from the
+  // repository root (an AssemblyScript guest, README) must not pick up the interpreter's settings.
+  run(bin("asc"), [entry, "--config", "wrt.asconfig.json", "--target", target]);
   // The features asc emits by default; SIMD stays off so wasm2c can translate it.
   run(bin("wasm-opt"), [
     raw, ...level,

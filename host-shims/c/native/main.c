@@ -281,6 +281,11 @@ enum {
   OP_log_dropped, OP_image, OP_COUNT
 };
 
+/* Host-side ops beyond the raw exports (engines/native.ts): read and write
+ * interpreter memory, so that host functions (WASI) reach guest memories. */
+#define OP_PEEK 0xFFFFFFFEu
+#define OP_POKE 0xFFFFFFFDu
+
 static int g_in = -1, g_out = -1;
 
 static void die(const char *what) {
@@ -480,6 +485,16 @@ static int cmd_serve(int argc, char **argv) {
     if (flen && read_all(flush, flen) != 0) break;
     if (wrt_dead()) wrt_reset();
     if (flen && (uint64_t)faddr + flen <= wrt_mem_size()) memcpy(wrt_mem_base() + faddr, flush, flen);
+    if (op == OP_PEEK) {
+      /* host side: bytes [a0, a0+a1) of the interpreter's memory (guest memory reads) */
+      if (a0 + a1 <= wrt_mem_size() && a1 <= 0xFFFFFFFFu) respond(0, 0, (uint32_t)a0, wrt_mem_base() + a0, (uint32_t)a1);
+      else respond(0, (uint64_t)-1, 0, NULL, 0);
+      continue;
+    }
+    if (op == OP_POKE) { /* host side: the flush above was the write */
+      respond(0, 0, 0, NULL, 0);
+      continue;
+    }
     if (op >= OP_COUNT) {
       respond(3, 0, 0, "unknown operation", 17);
       continue;

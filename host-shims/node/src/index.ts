@@ -42,3 +42,8 @@ export { SyslogSink, SYSLOG_FACILITIES, SYSLOG_SEVERITY, syslogPriority, parseFa
 export type { SyslogOptions } from "./logging/syslog.js";
 export { lockstep, describeDifference } from "./tools/lockstep.js";
 export type { LockstepOptions, LockstepResult, Divergence } from "./tools/lockstep.js";
+export { WasiPreview1, WasiExit, WASI_MODULE } from "./wasi/preview1.js";
+export type { WasiOptions } from "./wasi/preview1.js";
+export { AssemblyScriptEnv, assemblyScriptEnv } from "./hosts/assemblyscript.js";
+export type { AssemblyScriptEnvOptions } from "./hosts/assemblyscript.js";
+export { trapUnknownImports, missingImports } from "./hosts/unknown-imports.js";

@@ -308,7 +308,24 @@ export class EngineCore {
     values.forEach((x, i) => v.setUint32(i * 4, x >>> 0, true));
   }
 
-  /** The interpreter's linear memory bytes [addr, addr+len) as a live view. */
+  /**
+   * A copy of the interpreter's memory [addr, addr+len): works on both
+   * engines (with the native engine, `view` shows only the I/O buffer).
+   */
+  readMemory(addr: number, len: number): Uint8Array {
+    const native = this.instance as unknown as { peek?: (a: number, n: number) => Uint8Array };
+    if (typeof native.peek === "function") return native.peek(addr >>> 0, len >>> 0);
+    return this.view(addr, len).slice();
+  }
+
+  /** Writes the interpreter's memory at addr (both engines). */
+  writeMemory(addr: number, bytes: Uint8Array): void {
+    const native = this.instance as unknown as { poke?: (a: number, b: Uint8Array) => void };
+    if (typeof native.poke === "function") native.poke(addr >>> 0, bytes);
+    else this.view(addr, bytes.length).set(bytes);
+  }
+
+  /** The interpreter's linear memory bytes [addr, addr+len) as a live view (the Node engine only: see readMemory). */
   view(addr: number, len: number): Uint8Array {
     return new Uint8Array(this.memory.buffer, addr >>> 0, len >>> 0);
   }

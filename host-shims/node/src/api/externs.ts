@@ -187,7 +187,7 @@ export class Memory {
     return Math.floor(this.byteLength / 65536);
   }
 
-  /** A live view of the memory; valid only until the next call into the interpreter. */
+  /** A live view of the memory; valid only until the next call into the interpreter (Node engine; native: use read/write). */
   bytes(): Uint8Array {
     const r = this.engine.raw;
     const len = r.wrt_memory_bytes(this.handle) >>> 0;
@@ -195,16 +195,20 @@ export class Memory {
     return this.engine.view(base, len);
   }
 
+  /** A copy of bytes [offset, offset+length) (both engines). */
   read(offset: number, length: number): Uint8Array {
-    const b = this.bytes();
-    if (offset < 0 || offset + length > b.length) throw new RangeError("out of bounds memory read");
-    return b.slice(offset, offset + length);
+    const r = this.engine.raw;
+    const len = r.wrt_memory_bytes(this.handle) >>> 0;
+    if (!(offset >= 0 && length >= 0 && offset + length <= len)) throw new RangeError("out of bounds memory read");
+    return this.engine.readMemory((r.wrt_memory_base(this.handle) >>> 0) + offset, length);
   }
 
+  /** Writes bytes at offset (both engines). */
   write(offset: number, data: Uint8Array): void {
-    const b = this.bytes();
-    if (offset < 0 || offset + data.length > b.length) throw new RangeError("out of bounds memory write");
-    b.set(data, offset);
+    const r = this.engine.raw;
+    const len = r.wrt_memory_bytes(this.handle) >>> 0;
+    if (!(offset >= 0 && offset + data.length <= len)) throw new RangeError("out of bounds memory write");
+    this.engine.writeMemory((r.wrt_memory_base(this.handle) >>> 0) + offset, data);
   }
 
   /** Grows by `delta` pages; returns the old size in pages, or -1. */

@@ -52,6 +52,12 @@ export class Instance {
    */
   static instantiate(module: Module, imports: ImportObject = {}, opts: InstantiateOptions = {}): Instance {
     const engine = module.engine;
+    const missing = module.imports().filter((d) => supplied(d, imports) === undefined && !isBuiltin(d));
+    if (missing.length > 0) {
+      // name every missing import, not just the first
+      const list = missing.map((d) => `${d.module}.${d.name} (${describeImport(d)})`).join(", ");
+      throw new WrtLinkError(`unknown import${missing.length > 1 ? `s (${missing.length})` : ""}: ${list}`, ErrCode.UnknownImport, -1);
+    }
     const handles = module.imports().map((d) => resolveImport(engine, d, imports));
     engine.writeU32s(handles);
     const h = engine.raw.wrt_instantiate(module.handle, handles.length);
@@ -118,11 +124,31 @@ export class Instance {
   }
 }
 
+/** The import object's value for an import, or undefined. */
+function supplied(d: ImportDescriptor, imports: ImportObject): ImportValue | undefined {
+  const ns = imports[d.module];
+  return ns && Object.prototype.hasOwnProperty.call(ns, d.name) ? ns[d.name] : undefined;
+}
+
+/** Imports the engine binds by itself when the object does not supply them (wasi:logging). */
+function isBuiltin(d: ImportDescriptor): boolean {
+  return d.module === WASI_LOGGING_MODULE && d.name === WASI_LOGGING_NAME && d.kind === "func";
+}
+
+/** "func [i32 i32] -> [i32]", "memory 1..2 pages", ... */
+function describeImport(d: ImportDescriptor): string {
+  switch (d.kind) {
+    case "func": return `func [${d.type.params.join(" ")}] -> [${d.type.results.join(" ")}]`;
+    case "memory": return `memory ${d.type.min}${d.type.max !== null ? `..${d.type.max}` : ".."} pages`;
+    case "table": return `table of ${d.type.element}`;
+    case "global": return `global ${d.type.mutable ? "mut " : ""}${d.type.type}`;
+  }
+}
+
 function resolveImport(engine: EngineCore, d: ImportDescriptor, imports: ImportObject): number {
   const where = `${d.module}.${d.name}`;
-  const ns = imports[d.module];
-  const v = ns && Object.prototype.hasOwnProperty.call(ns, d.name) ? ns[d.name] : undefined;
-  if (v === undefined && d.module === WASI_LOGGING_MODULE && d.name === WASI_LOGGING_NAME && d.kind === "func") {
+  const v = supplied(d, imports);
+  if (v === undefined && isBuiltin(d)) {
     return wasiLogging(engine).handle; // the interpreter checks the import's type
   }
   if (v === undefined) throw new WrtLinkError(`unknown import: ${where}`, ErrCode.UnknownImport, -1);

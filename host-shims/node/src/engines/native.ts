@@ -34,14 +34,17 @@ export interface NativeOptions {
   maxLive?: number;
 }
 
-/** Default location of build/wrt-native (this file is in host-shims/node/dist). */
+/** The wrt-native binary: $WRT_NATIVE if set (another build), else build/wrt-native of this package. */
 export function defaultNativePath(): string {
-  return buildPath("wrt-native");
+  return process.env["WRT_NATIVE"] || buildPath("wrt-native");
 }
 
 const I64_RESULTS = new Set<string>(RAW_EXPORT_NAMES.filter((n) => RAW_EXPORTS[n].result === "i64"));
 const VOID_RESULTS = new Set<string>(RAW_EXPORT_NAMES.filter((n) => RAW_EXPORTS[n].result === "void"));
 const OP_QUIT = 0xffffffff;
+/** Host-side ops (native/main.c): read / write the interpreter's memory. */
+const OP_PEEK = 0xfffffffe;
+const OP_POKE = 0xfffffffd;
 const REQ_HEADER = 40;
 const RESP_HEADER = 24;
 const PAGE = 65536;
@@ -199,6 +202,10 @@ export interface NativeInstance {
   close(): void;
   /** The wrt-native process id (e.g. to read its RSS). */
   readonly pid: number | undefined;
+  /** A copy of bytes [addr, addr+len) of the interpreter's memory (e.g. a guest memory region). */
+  peek(addr: number, len: number): Uint8Array;
+  /** Writes bytes at addr of the interpreter's memory. */
+  poke(addr: number, bytes: Uint8Array): void;
   /** Page count of the interpreter's linear memory in the C process, as of
    * the last call (the shadow `exports.memory` only ever grows to it). */
   memoryPages(): number;
@@ -293,10 +300,32 @@ export function instantiateNative(imports: NativeImports, options: NativeOptions
   RAW_EXPORT_NAMES.forEach((name, op) => {
     exports[name] = (...args: unknown[]) => call(name, op, args);
   });
+  /** Sends what the host wrote to the I/O buffer, if anything (before a peek or poke). */
+  const flushPending = (): { addr: number; data: Uint8Array | null } => {
+    ioPeek = null;
+    if (!pending) return { addr: 0, data: null };
+    const p = { addr: pending.addr, data: new Uint8Array(memory.buffer, pending.addr, pending.len) };
+    pending = null;
+    return p;
+  };
+  const peek = (addr: number, len: number): Uint8Array => {
+    const f = flushPending();
+    const [r] = proc.request(OP_PEEK, [BigInt(addr >>> 0), BigInt(len >>> 0)], f.addr, f.data);
+    if (!r || r.value !== 0n || r.data.length !== len) throw new RangeError(`native engine: cannot read interpreter memory [${addr}, +${len})`);
+    return new Uint8Array(r.data);
+  };
+  const poke = (addr: number, bytes: Uint8Array): void => {
+    const f = flushPending();
+    if (f.data) proc.request(OP_POKE, [], f.addr, f.data);
+    fit(Math.ceil((addr + bytes.length) / PAGE));
+    proc.request(OP_POKE, [], addr, bytes);
+  };
   const inst: NativeInstance = {
     exports: exports as unknown as NativeInstance["exports"],
     close: () => proc.close(),
     pid: proc.pid,
+    peek,
+    poke,
     memoryPages: () => proc.pages,
   };
   registry.register(inst, proc);

@@ -5,6 +5,7 @@
 import type { EngineCore } from "../../api/engine-core.js";
 import type { Func } from "../../api/externs.js";
 import { begin, drive, Suspended } from "../../api/run.js";
+import type { ValType } from "../../api/values.js";
 import type { Progress } from "../io.js";
 
 /** Fuel per slice: small enough for a live progress line, large enough to cost nothing. */
@@ -16,7 +17,7 @@ export type CallOutcome = { done: true; results: bigint[]; fuelUsed: bigint } | 
  * Continues the prepared call of `f` (begin() done, or a restored call)
  * with at most `budget` fuel in all (null: unbounded).
  */
-export function continueCall(engine: EngineCore, resultTypes: Func["type"]["results"], budget: bigint | null, progress: Progress, what: string): CallOutcome {
+export function continueCall(engine: EngineCore, resultTypes: readonly ValType[], budget: bigint | null, progress: Progress, what: string): CallOutcome {
   let left = budget;
   let used = 0n;
   let slice = SLICE;

@@ -2,8 +2,10 @@
 
 import { CONTAINER_SPECTEST, readContainer } from "../../api/container.js";
 import { Engine } from "../../api/engine.js";
-import { WrtSnapshotError } from "../../api/errors.js";
-import { createSpectest } from "../../spectest.js";
+import { WrtSnapshotError, WrtTrap } from "../../api/errors.js";
+import type { Suspended } from "../../api/run.js";
+import type { ValType } from "../../api/values.js";
+import { link, type HostSetup } from "../link.js";
 import { ensureNativeEngine } from "../native-build.js";
 import type { CommandInput, CommandSpec } from "../command.js";
 import { Exit, FileError, UsageError } from "../exit-codes.js";
@@ -48,9 +50,10 @@ function resumeAction({ args, opts }: CommandInput): number {
     throw e;
   }
   const engine = new Engine({ engine: opts["engine"] as "node" | "native" });
-  c.modules.forEach((m, i) => loadModule(engine, m, `${file} (module ${i})`));
-  // Host functions are re-bound by id: creating spectest again gives its print functions the ids they had.
-  if (c.flags & CONTAINER_SPECTEST) createSpectest(engine, out);
+  const modules = c.modules.map((m, i) => loadModule(engine, m, `${file} (module ${i})`));
+  // The same host functions as the run that saved it, in the same order: they re-bind by id.
+  const setup: HostSetup = (c.host as HostSetup | null) ?? { spectest: (c.flags & CONTAINER_SPECTEST) !== 0 };
+  const linked = modules.length > 0 ? link(engine, modules[0]!, setup) : null;
   let state;
   try {
     state = engine.restore(c.snapshot, { raw: true });
@@ -63,9 +66,21 @@ function resumeAction({ args, opts }: CommandInput): number {
     return Exit.ok;
   }
   const types = state.callType.results;
+  for (const inst of state.instances) if (inst) linked?.bind(inst);
+  try {
+    return continueRestored(engine, state.call, types, c.modules, setup, opts);
+  } catch (e) {
+    if (e instanceof WrtTrap && linked?.wasi?.exitCode != null) return linked.wasi.exitCode; // proc_exit
+    throw e;
+  } finally {
+    linked?.wasi?.close();
+  }
+}
+
+function continueRestored(engine: Engine, pending: Suspended<unknown>, types: readonly ValType[], modules: Uint8Array[], setup: HostSetup, opts: Record<string, unknown>): number {
+  const fuel = opts["fuel"] as bigint | undefined;
+  const snapshotOut = opts["snapshotOut"] as string | undefined;
   // the restored call is pending in the interpreter: hand it back to the loop
-  const pending = state.call;
-  let r;
   if (pending.atHostCall) {
     const first = pending.resume(0n);
     if (first.done) {
@@ -74,9 +89,9 @@ function resumeAction({ args, opts }: CommandInput): number {
     }
   }
   engine.suspended = null; // continueCall drives the call itself
-  r = continueCall(engine, types, fuel ?? null, new Progress(), "resuming");
+  const r = continueCall(engine, types, fuel ?? null, new Progress(), "resuming");
   if (!r.done) {
-    if (snapshotOut !== undefined) writeSnapshotFile(snapshotOut, engine.snapshot(), c.modules, c.flags);
+    if (snapshotOut !== undefined) writeSnapshotFile(snapshotOut, engine.snapshot(), modules, setup);
     r.suspended.abandon();
     out("out of fuel");
     return Exit.outOfFuel;

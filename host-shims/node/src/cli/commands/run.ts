@@ -3,8 +3,9 @@
 
 import { CONTAINER_SPECTEST, writeContainer } from "../../api/container.js";
 import { Engine } from "../../api/engine.js";
-import { Instance, type ImportObject } from "../../api/instance.js";
-import { createSpectest } from "../../spectest.js";
+import { WrtTrap } from "../../api/errors.js";
+import { Instance } from "../../api/instance.js";
+import { link, setupFor, type HostSetup } from "../link.js";
 import { ensureNativeEngine } from "../native-build.js";
 import type { CommandInput, CommandSpec } from "../command.js";
 import { Exit, UsageError } from "../exit-codes.js";
@@ -32,6 +33,19 @@ export const runCommand: CommandSpec = {
   ],
   options: [
     { flags: "--invoke <name>", description: "the exported function to call (default: _start)" },
+    { flags: "--dir <host[::guest]>", description: "WASI: preopen a host directory, as the guest path (default: the same path); repeatable",
+      parse: (v: string, prev: unknown) => {
+        const [host, guest] = v.split("::");
+        if (!host) throw new UsageError("--dir needs a directory");
+        return { ...(prev as Record<string, string> | undefined), [guest ?? host]: host };
+      } },
+    { flags: "--env <name=value>", description: "WASI: an environment variable for the guest; repeatable",
+      parse: (v: string, prev: unknown) => {
+        if (!/^[^=]+=/.test(v)) throw new UsageError("--env takes NAME=VALUE");
+        return [...((prev as string[] | undefined) ?? []), v];
+      } },
+    { flags: "--unknown-imports <mode>", description: "imports nobody supplies: error (refuse the module, naming them all) or trap (link function imports to a stub that traps when called)",
+      choices: ["error", "trap"], default: "error" },
     FUEL_OPTION,
     { flags: "--snapshot-out <file>", description: "with --fuel: when the fuel runs out, save the state there (`wrt resume` continues it)" },
     ENGINE_OPTION,
@@ -60,11 +74,17 @@ function runAction({ args, opts }: CommandInput): number {
   const engine = new Engine({ ...logging.engineOptions, engine: opts["engine"] as "node" | "native" });
   try {
     const module = loadModule(engine, bytes, file);
-    const spectest = module.imports().some((d) => d.module === "spectest");
-    const imports: ImportObject = spectest ? { spectest: createSpectest(engine, out) } : {};
-    const inst = Instance.instantiate(module, imports);
+    const setup = setupFor(module, {
+      args: [file, ...(invoke === undefined ? rest : [])],
+      env: (opts["env"] as string[] | undefined) ?? [],
+      preopens: (opts["dir"] as Record<string, string> | undefined) ?? {},
+      unknownImports: opts["unknownImports"] as string,
+    });
+    const linked = link(engine, module, setup);
+    const inst = Instance.instantiate(module, linked.imports);
+    linked.bind(inst);
     const name = invoke ?? "_start";
-    if (invoke === undefined && !(inst.exports["_start"] !== undefined)) {
+    if (invoke === undefined && inst.exports["_start"] === undefined) {
       if (rest.length > 0) throw new UsageError(`${file} has no _start: name the function to call with --invoke NAME`);
       const funcs = module.exports().filter((e) => e.kind === "func").map((e) => e.name);
       err(`wrt: ${file}: instantiated; it has no _start to run (exported functions: ${funcs.join(", ") || "none"}; call one with --invoke NAME)`);
@@ -72,9 +92,17 @@ function runAction({ args, opts }: CommandInput): number {
     }
     const f = exportedFunc(inst, name, file);
     const bits = callArgs(f, name, invoke === undefined ? [] : rest);
-    const r = runCall(f, bits, fuel ?? null, new Progress(), `running ${name}`);
+    let r;
+    try {
+      r = runCall(f, bits, fuel ?? null, new Progress(), `running ${name}`);
+    } catch (e) {
+      if (e instanceof WrtTrap && linked.wasi?.exitCode != null) return linked.wasi.exitCode; // proc_exit
+      throw e;
+    } finally {
+      linked.wasi?.close();
+    }
     if (!r.done) {
-      if (snapshotOut !== undefined) writeSnapshotFile(snapshotOut, engine.snapshot(), [bytes], spectest ? CONTAINER_SPECTEST : 0);
+      if (snapshotOut !== undefined) writeSnapshotFile(snapshotOut, engine.snapshot(), [bytes], setup);
       r.suspended.abandon();
       out("out of fuel");
       return Exit.outOfFuel;
@@ -89,8 +117,8 @@ function runAction({ args, opts }: CommandInput): number {
 }
 
 /** Writes the CLI container (modules + snapshot) that `wrt resume` reads. */
-export function writeSnapshotFile(file: string, snapshot: Uint8Array, modules: Uint8Array[], flags: number): void {
-  const c = writeContainer({ flags, modules, snapshot });
+export function writeSnapshotFile(file: string, snapshot: Uint8Array, modules: Uint8Array[], host: HostSetup): void {
+  const c = writeContainer({ flags: host.spectest ? CONTAINER_SPECTEST : 0, host, modules, snapshot });
   writeOutputFile(file, c, "snapshot");
   err(`snapshot: ${file} (${c.length} bytes, snapshot ${snapshot.length} bytes)`);
 }
