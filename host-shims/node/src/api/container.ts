@@ -19,6 +19,7 @@
 import { ErrCode, WrtSnapshotError } from "./errors.js";
 
 export const CONTAINER_MAGIC = 0x43545257; // "WRTC"
+/** The newest version written (2: with a host description; 1 without, as before). */
 export const CONTAINER_VERSION = 2;
 export const CONTAINER_SPECTEST = 1;
 
@@ -30,27 +31,25 @@ export interface Container {
   snapshot: Uint8Array;
 }
 
+/** Writes version 1 when there is no host description (what firmware reading containers expects), else version 2. */
 export function writeContainer(c: Container): Uint8Array {
-  const host = new TextEncoder().encode(JSON.stringify(c.host ?? null));
-  const size = 20 + host.length + c.modules.reduce((n, m) => n + 4 + m.length, 0) + 4 + c.snapshot.length;
+  const host = c.host == null ? null : new TextEncoder().encode(JSON.stringify(c.host));
+  const size = 16 + (host ? 4 + host.length : 0) + c.modules.reduce((n, m) => n + 4 + m.length, 0) + 4 + c.snapshot.length;
   const out = new Uint8Array(size);
   const dv = new DataView(out.buffer);
   dv.setUint32(0, CONTAINER_MAGIC, true);
-  dv.setUint32(4, CONTAINER_VERSION, true);
+  dv.setUint32(4, host ? 2 : 1, true);
   dv.setUint32(8, c.flags >>> 0, true);
   let at = 12;
-  for (const m of [host]) {
+  const blob = (m: Uint8Array): void => {
     dv.setUint32(at, m.length, true);
     out.set(m, at + 4);
     at += 4 + m.length;
-  }
+  };
+  if (host) blob(host);
   dv.setUint32(at, c.modules.length, true);
   at += 4;
-  for (const m of [...c.modules, c.snapshot]) {
-    dv.setUint32(at, m.length, true);
-    out.set(m, at + 4);
-    at += 4 + m.length;
-  }
+  for (const m of [...c.modules, c.snapshot]) blob(m);
   return out;
 }
 

@@ -118,7 +118,9 @@ function runAction({ args, opts }: CommandInput): number {
 
 /** Writes the CLI container (modules + snapshot) that `wrt resume` reads. */
 export function writeSnapshotFile(file: string, snapshot: Uint8Array, modules: Uint8Array[], host: HostSetup): void {
-  const c = writeContainer({ flags: host.spectest ? CONTAINER_SPECTEST : 0, host, modules, snapshot });
+  // version 1 (no host description) unless something beyond spectest was linked: boards read version 1
+  const described = host.wasi !== undefined || host.asEnv !== undefined || host.unknownImports !== undefined;
+  const c = writeContainer({ flags: host.spectest ? CONTAINER_SPECTEST : 0, host: described ? host : null, modules, snapshot });
   writeOutputFile(file, c, "snapshot");
   err(`snapshot: ${file} (${c.length} bytes, snapshot ${snapshot.length} bytes)`);
 }
