@@ -150,12 +150,13 @@ static void invoke_then(void) {
 }
 #endif
 
+#if defined(WRT_SNAPSHOT_IN) || defined(WRT_SNAPSHOT_OUT)
+/* Only the snapshot paths fail with a fixed text (unused otherwise: no -Wunused-function). */
 static __attribute__((noreturn)) void fail_text(const char *what) {
   line2("error: ", what);
   finish(3);
 }
 
-#if defined(WRT_SNAPSHOT_IN) || defined(WRT_SNAPSHOT_OUT)
 /* ---- snapshots to and from host files (semihosting, docs/firmware.md) ----
  * The file is the CLI container of docs/snapshot-format.md: u32 "WRTC",
  * u32 version 1, u32 flags, u32 module count, per module u32 length + bytes,

@@ -98,6 +98,7 @@ test("results: signed by default; --results unsigned, hex and all", () => {
   assert.equal(wrt(["run", MOD, "--invoke", "neg64", "--results", "unsigned"]).out, "i64:18446744073709551614\n");
   // negative arguments are arguments, not options
   assert.equal(wrt(["run", MOD, "--invoke", "add", "-5", "3"]).out, "i32:-2\n");
+  assert.equal(wrt(["run", MOD, "--invoke", "add", "-5", "-0x10"]).out, "i32:-21\n");
 });
 
 test("run without --invoke: runs _start, or says there is none and lists the exports", () => {

@@ -10,12 +10,12 @@
 // anything that may allocate may move it.
 
 import { ConfigKey, RAW_EXPORT_NAMES, type ConfigName, type HostImports, type RawExports } from "../binding/abi.js";
-import "../binding/wasm-types.js";
 import { compileInterpreter, instantiateWasm } from "../engines/node.js";
 import { instantiateNative } from "../engines/native.js";
 import { ErrCode, errorForCode, WrtApiError, WrtCodedError, WrtInternalError, WrtSnapshotError } from "./errors.js";
 import { parseLogLevel, stderrLogHandler, type LogHandler, type LogLevelName } from "./log-format.js";
 import { FuncType, ValType, VALTYPE_BYTE, valTypeFromByte } from "./values.js";
+import { Wasm, type WasmInstance, type WasmMemory, type WasmModule } from "../binding/wasm-types.js";
 
 /** Raw calls that shape what a fresh interpreter must replay before a restore (Engine.setupLog). */
 const SETUP_CALLS = new Set<string>(["wrt_config", "wrt_fuel_costs", "wrt_module_load", "wrt_module_drop"]);
@@ -39,7 +39,7 @@ export interface EngineOptions {
   /** Path of the interpreter binary; default: build/wrt.wasm of this package. */
   wasmPath?: string;
   /** An already compiled interpreter (skips reading and compiling). */
-  wasmModule?: WebAssembly.Module;
+  wasmModule?: WasmModule;
   /**
    * Where `wrt.log` records go (the interpreter's own lines and wasi:logging
    * with the host back end); default: stderr as `[LEVEL] context: message`
@@ -67,8 +67,8 @@ const utf16 = new TextDecoder("utf-16le");
 export class EngineCore {
   /** The wrapped raw exports: every call checks the engine is alive and maps faults. */
   raw: RawExports;
-  instance: WebAssembly.Instance;
-  private memory: WebAssembly.Memory;
+  instance: WasmInstance;
+  private memory: WasmMemory;
   /** The options this engine was made with (a fresh interpreter for `migrate()` uses them too). */
   readonly options: EngineOptions;
   /**
@@ -101,7 +101,7 @@ export class EngineCore {
     this.logHandler = options.log === undefined ? stderrLogHandler : options.log;
     const native = options.engine === "native";
     const module = native ? null : options.wasmModule ?? compileInterpreter(options.wasmPath);
-    let memoryRef: WebAssembly.Memory | null = null;
+    let memoryRef: WasmMemory | null = null;
     const imports: HostImports = {
       wrt: {
         log: (meta: number, ptr: number, len: number): void => {
@@ -131,10 +131,10 @@ export class EngineCore {
     };
     this.instance = module
       ? instantiateWasm(module, imports)
-      : (instantiateNative(imports) as unknown as WebAssembly.Instance);
+      : (instantiateNative(imports) as unknown as WasmInstance);
     const ex = this.instance.exports as Record<string, unknown>;
     const mem = ex["memory"];
-    if (!(mem instanceof WebAssembly.Memory)) throw new WrtInternalError("build/wrt.wasm exports no memory");
+    if (!(mem instanceof Wasm.Memory)) throw new WrtInternalError("build/wrt.wasm exports no memory");
     this.memory = mem;
     memoryRef = mem;
     this.raw = this.wrapExports(ex);
@@ -210,7 +210,7 @@ export class EngineCore {
       this.deadReason ??= e;
       return e;
     }
-    if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) {
+    if (e instanceof Wasm.RuntimeError || e instanceof RangeError) {
       const err = new WrtInternalError(`interpreter crashed: ${(e as Error).message}`, { cause: e });
       this.deadReason = err;
       return err;
@@ -383,7 +383,7 @@ export class EngineCore {
 }
 
 /** Reads an AssemblyScript string (UTF-16LE, byte length as u32 at ptr-4). */
-function readAsString(memory: WebAssembly.Memory, ptr: number): string | null {
+function readAsString(memory: WasmMemory, ptr: number): string | null {
   ptr >>>= 0;
   if (ptr === 0 || ptr < 4 || ptr > memory.buffer.byteLength) return null;
   const len = new DataView(memory.buffer).getUint32(ptr - 4, true);

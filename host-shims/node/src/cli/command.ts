@@ -29,6 +29,8 @@ export interface OptionSpec {
 export interface CommandInput {
   args: Record<string, string | string[] | undefined>;
   opts: Record<string, unknown>;
+  /** The whole command line as given (after `wrt`). */
+  argv: readonly string[];
 }
 
 export interface CommandSpec {
@@ -46,6 +48,12 @@ export interface CommandSpec {
   /** Example command lines for the help. */
   examples?: readonly string[];
   subcommands?: readonly CommandSpec[];
+  /**
+   * Arguments may start with "-" (values like -inf, -nan, -0x10, or a guest
+   * program's own flags): unknown single-dash words become arguments; an
+   * unknown "--word" before a "--" is still a usage error.
+   */
+  dashValues?: boolean;
   /** Runs the command; returns the exit code. Throw UsageError for a bad command line. */
   action?: (input: CommandInput) => number | Promise<number>;
 }

@@ -27,6 +27,16 @@ function argumentText(a: { name: string; optional?: boolean; variadic?: boolean 
 /** The result of an action, once it has run (commander actions cannot return values). */
 interface Outcome {
   code: number;
+  argv: readonly string[];
+}
+
+/** With dashValues: an argument "--word" that did not come after "--" is an unknown option. */
+function rejectUnknownLongOptions(args: Record<string, string | string[] | undefined>, argv: readonly string[]): void {
+  const dd = argv.indexOf("--");
+  const passed = new Set(dd >= 0 ? argv.slice(dd + 1) : []);
+  for (const v of Object.values(args).flat()) {
+    if (typeof v === "string" && /^--./.test(v) && !passed.has(v)) throw new UsageError(`unknown option '${v}'`);
+  }
 }
 
 function addCommand(parent: Command, spec: CommandSpec, outcome: Outcome): void {
@@ -44,6 +54,7 @@ function addCommand(parent: Command, spec: CommandSpec, outcome: Outcome): void 
   if (spec.examples?.length) help.push(["Examples:", ...spec.examples.map((e) => `  ${e}`)].join("\n"));
   if (spec.action) help.push(exitCodeHelp(spec.exitCodes ?? [Exit.ok, Exit.failure, Exit.usage], spec.exitNotes));
   if (help.length) cmd.addHelpText("after", "\n" + help.join("\n\n"));
+  if (spec.dashValues) cmd.allowUnknownOption();
   for (const sub of spec.subcommands ?? []) addCommand(cmd, sub, outcome);
   if (spec.action) {
     const names = (spec.arguments ?? []).map((a) => a.name);
@@ -52,7 +63,8 @@ function addCommand(parent: Command, spec: CommandSpec, outcome: Outcome): void 
       const args: Record<string, string | string[] | undefined> = {};
       names.forEach((n, i) => (args[n] = params[i] as string | string[] | undefined));
       const opts = (params[names.length] as Record<string, unknown>) ?? {};
-      outcome.code = await action({ args, opts });
+      if (spec.dashValues) rejectUnknownLongOptions(args, outcome.argv);
+      outcome.code = await action({ args, opts, argv: outcome.argv });
     });
   }
 }
@@ -86,7 +98,7 @@ export function describeCodedError(e: WrtCodedError): string {
 
 /** Runs `wrt` with argv (without "node cli.js"); returns the exit code. Never throws. */
 export async function runProgram(specs: readonly CommandSpec[], version: string, argv: readonly string[]): Promise<number> {
-  const outcome: Outcome = { code: Exit.ok };
+  const outcome: Outcome = { code: Exit.ok, argv };
   const program = buildProgram(specs, version, outcome);
   try {
     if (argv.length === 0) {

@@ -22,7 +22,7 @@ import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { RAW_EXPORT_NAMES, RAW_EXPORTS, type HostImports, type RawExports } from "../binding/abi.js";
 import { buildPath } from "../binding/paths.js";
-import "../binding/wasm-types.js";
+import { Wasm, type WasmMemory } from "../binding/wasm-types.js";
 
 /** The host ABI imports as an Engine builds them (docs/host-abi.md). */
 export type NativeImports = HostImports;
@@ -134,7 +134,7 @@ class NativeProcess {
       const r = readSync(this.resp, buf, got, n - got, null);
       if (r === 0) {
         this.close("the wrt-native process exited");
-        throw new WebAssembly.RuntimeError("native engine: the wrt-native process exited");
+        throw new Wasm.RuntimeError("native engine: the wrt-native process exited");
       }
       got += r;
     }
@@ -143,7 +143,7 @@ class NativeProcess {
 
   /** Sends one request; returns the responses up to the last one. */
   request(op: number, a: readonly bigint[], flushAddr: number, flush: Uint8Array | null): { kind: number; pages: number; addr: number; value: bigint; data: Buffer }[] {
-    if (this.closedReason !== null) throw new WebAssembly.RuntimeError(`native engine closed: ${this.closedReason}`);
+    if (this.closedReason !== null) throw new Wasm.RuntimeError(`native engine closed: ${this.closedReason}`);
     const flen = flush ? flush.length : 0;
     const msg = Buffer.alloc(REQ_HEADER + flen);
     msg.writeUInt32LE(op >>> 0, 0);
@@ -197,7 +197,7 @@ class NativeProcess {
 
 /** What instantiateNative returns: shaped like a WebAssembly.Instance. */
 export interface NativeInstance {
-  exports: RawExports & { memory: WebAssembly.Memory };
+  exports: RawExports & { memory: WasmMemory };
   /** Ends the child process (later calls throw). */
   close(): void;
   /** The wrt-native process id (e.g. to read its RSS). */
@@ -223,7 +223,7 @@ export function instantiateNative(imports: NativeImports, options: NativeOptions
 
   // Same size as the real memory from the start: an Engine may hold a view of
   // `memory.buffer` across a call, which a grow would detach.
-  const memory = new WebAssembly.Memory({ initial: Math.max(1, proc.initialPages) });
+  const memory = new Wasm.Memory({ initial: Math.max(1, proc.initialPages) });
   /** The I/O buffer region the host may have written since the last call. */
   let pending: { addr: number; len: number } | null = null;
 
@@ -275,10 +275,10 @@ export function instantiateNative(imports: NativeImports, options: NativeOptions
           const n2 = d.readUInt32LE(12 + n1);
           if (file) put(file - 4, d.subarray(16 + n1, 16 + n1 + n2));
           imports.wrt.abort(msg, file, Number(r.value & 0xffffffffn), Number(r.value >> 32n));
-          throw new WebAssembly.RuntimeError("interpreter aborted");
+          throw new Wasm.RuntimeError("interpreter aborted");
         }
         case Kind.Crash:
-          throw new WebAssembly.RuntimeError(r.data.toString("utf8"));
+          throw new Wasm.RuntimeError(r.data.toString("utf8"));
         default:
           if (name === "wrt_io" && r.data.length > 0) {
             put(r.addr, r.data);

@@ -5,26 +5,26 @@
 import { readFileSync } from "node:fs";
 import type { HostImports } from "../binding/abi.js";
 import { buildPath } from "../binding/paths.js";
-import "../binding/wasm-types.js";
+import { Wasm, type WasmInstance, type WasmModule } from "../binding/wasm-types.js";
 
 /** Default location of build/wrt.wasm in this package. */
 export function defaultWasmPath(): string {
   return buildPath("wrt.wasm");
 }
 
-const compiledCache = new Map<string, WebAssembly.Module>();
+const compiledCache = new Map<string, WasmModule>();
 
 /** Compiles (once per path and process) the interpreter binary. */
-export function compileInterpreter(wasmPath = defaultWasmPath()): WebAssembly.Module {
+export function compileInterpreter(wasmPath = defaultWasmPath()): WasmModule {
   let m = compiledCache.get(wasmPath);
   if (!m) {
-    m = new WebAssembly.Module(readFileSync(wasmPath));
+    m = new Wasm.Module(readFileSync(wasmPath));
     compiledCache.set(wasmPath, m);
   }
   return m;
 }
 
 /** A fresh instance of the interpreter with the given host imports. */
-export function instantiateWasm(module: WebAssembly.Module, imports: HostImports): WebAssembly.Instance {
-  return new WebAssembly.Instance(module, imports as unknown as Record<string, Record<string, unknown>>);
+export function instantiateWasm(module: WasmModule, imports: HostImports): WasmInstance {
+  return new Wasm.Instance(module, imports as unknown as Record<string, Record<string, unknown>>);
 }

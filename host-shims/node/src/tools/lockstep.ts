@@ -11,12 +11,13 @@
 import type { RawExports } from "../binding/abi.js";
 import { compileInterpreter, instantiateWasm } from "../engines/node.js";
 import { instantiateNative } from "../engines/native.js";
+import { type WasmMemory } from "../binding/wasm-types.js";
 
 export type EngineName = "node" | "native";
 
 interface RawSide {
   name: EngineName;
-  x: RawExports & { memory: WebAssembly.Memory };
+  x: RawExports & { memory: WasmMemory };
   close(): void;
 }
 

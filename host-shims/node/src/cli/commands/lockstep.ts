@@ -27,6 +27,7 @@ export const lockstepCommand: CommandSpec = {
     { flags: "--every <n>", description: "fuel between comparisons", default: "10000", parse: parsePositive("--every") },
     RESULTS_OPTION,
   ],
+  dashValues: true,
   exitCodes: [Exit.ok, Exit.failure, Exit.internal, Exit.usage],
   exitNotes: ["1 also when the engines diverge"],
   examples: ["wrt lockstep examples/hello.wasm --invoke fib 25 --every 1000"],

@@ -52,6 +52,7 @@ export const runCommand: CommandSpec = {
     RESULTS_OPTION,
     ...LOG_OPTIONS,
   ],
+  dashValues: true,
   exitCodes: [Exit.ok, Exit.failure, Exit.outOfFuel, Exit.internal, Exit.usage],
   examples: [
     "wrt run examples/hello.wasm --invoke fib 20          # i32:6765",
