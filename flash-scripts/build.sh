@@ -77,6 +77,7 @@ arena="${arena:-$ARENA_DEFAULT}"
 [[ "$opt" =~ ^-O[0-3sz]$ ]] || die "--opt takes -Os, -O2, ..."
 [ -f "$guest" ] || die "no such guest file $guest"
 guest="$(cd "$(dirname "$guest")" && pwd)/$(basename "$guest")"
+wasi=0; grep -q wasi_snapshot_preview1 "$guest" && wasi=1
 if [ -n "$snap_in$snap_out" ]; then # host files by semihosting: absolute paths (QEMU's working directory may differ)
   [ -n "${QEMU:-}" ] || die "--snapshot-in/--snapshot-out need semihosting: QEMU boards only"
   [ -z "$snap_in" ] || [ -z "$invoke" ] || die "--snapshot-in continues a call: no --invoke"
@@ -145,6 +146,7 @@ cstr() { local s="${1//\\/\\\\}"; printf '"%s"' "${s//\"/\\\"}"; }
   echo "#define WRT_SLICE $slice"
   echo "#define WRT_STATS $stats"
   echo "#define WRT_ICOUNT $icount"
+  echo "#define WRT_WASI $wasi"
   if [ -n "$snap_in" ]; then echo "#define WRT_SNAPSHOT_IN $(cstr "$snap_in")"; fi
   if [ -n "$snap_out" ]; then echo "#define WRT_SNAPSHOT_OUT $(cstr "$snap_out")"; fi
 } > "$work/guest_cfg.h"
@@ -174,6 +176,8 @@ if [ -n "${BOOT2:-}" ]; then # RP2040: boot2 assembled alone, CRC32 appended
   srcs+=("$work/boot2_crc.S")
 fi
 for f in ${EXTRA_SRCS:-}; do srcs+=("$root/boards/$f"); done
+# a WASI guest (it imports wasi_snapshot_preview1): the C host's WASI subset (host-shims/c/wasi.h)
+if [ "$wasi" = 1 ]; then srcs+=("$root/host-shims/c/wasi.c"); fi
 elf="${out_elf:-$work/firmware.elf}"
 # shellcheck disable=SC2086
 "$CC" "${CFLAGS[@]}" -Wall -Wextra -I"$work" -I"$root/boards/$board" -nostartfiles -Wl,--gc-sections \

@@ -112,6 +112,7 @@ static uint32_t w2c_wrt_run(Z_wrt_instance_t*, uint64_t) __attribute__((aligned(
     [c("host-shims/c/wrt.c"), ["-Wall", "-Wextra"]],
     [c("host-shims/c/wrt_log_posix.c"), ["-Wall", "-Wextra"]],
     [c("host-shims/c/native/main.c"), ["-Wall", "-Wextra"]],
+    [c("host-shims/c/wasi.c"), ["-Wall", "-Wextra"]],
   ];
   const t0 = Date.now();
   const objs = units.map(([src, flags]) => {

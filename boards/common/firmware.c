@@ -39,6 +39,9 @@
 #include "board.h"
 #include "guest_cfg.h"
 #include "wrt.h"
+#if WRT_WASI
+#include "wasi.h"
+#endif
 
 #include <string.h>
 
@@ -328,6 +331,27 @@ static const wrt_host_def HOSTS[] = {
   {"env", "log", env_log, NULL},
 };
 
+#if WRT_WASI
+/* WASI preview 1 (host-shims/c/wasi.h; build.sh sets WRT_WASI when the guest
+ * imports wasi_snapshot_preview1): stdout and stderr to the UART, argv =
+ * {"guest"}, clocks and random ENOSYS (no board source yet), proc_exit ends
+ * the run with its status. */
+static void wasi_write(void *ctx, int fd, const uint8_t *bytes, uint32_t len) {
+  (void)ctx; (void)fd;
+  for (uint32_t i = 0; i < len; i++) board_putc((char)bytes[i]);
+}
+static const char *const WASI_ARGV[] = {"guest"};
+static wrt_wasi g_wasi = {1, WASI_ARGV, wasi_write, NULL, NULL, NULL, -1, 0, 0};
+static wrt_host_def g_hosts[sizeof HOSTS / sizeof HOSTS[0] + WRT_WASI_HOSTS];
+
+/* After a trap: a WASI proc_exit ends the firmware with the guest's status. */
+static inline void wasi_exit_check(void) {
+  if (g_wasi.exited) finish((int)g_wasi.exit_code);
+}
+#else
+static inline void wasi_exit_check(void) {}
+#endif
+
 /* wasi:logging records and the interpreter's own lines (wrt.log): one UART
  * line each, "[LEVEL] context: message" (docs/wasi-logging.md). */
 static void uart_putc(void *ctx, char c) {
@@ -385,7 +409,15 @@ int firmware_main(void) {
   int32_t m = wrt_load(guest_wasm, (uint32_t)(guest_wasm_end - guest_wasm));
   if (m < 0) fail_error("cannot load the guest");
 #ifndef WRT_SNAPSHOT_IN /* else the restore brings the instance */
+#if WRT_WASI
+  memcpy(g_hosts, HOSTS, sizeof HOSTS);
+  uint32_t nhosts = sizeof HOSTS / sizeof HOSTS[0];
+  nhosts += wrt_wasi_hosts(&g_wasi, g_hosts + nhosts, WRT_WASI_HOSTS);
+  g_inst = wrt_instantiate_hosts(m, g_hosts, nhosts);
+  g_wasi.inst = g_inst;
+#else
   g_inst = wrt_instantiate_hosts(m, HOSTS, sizeof HOSTS / sizeof HOSTS[0]);
+#endif
   if (g_inst < 0) {
     if (!wrt_dead() && wrt_trap_code() > 0) {
       line2("trap: ", wrt_trap_message(g_text, sizeof g_text));
@@ -482,6 +514,7 @@ int firmware_main(void) {
       line("out of fuel");
       finish(2);
     case WRT_TRAP:
+      wasi_exit_check();
       line2("trap: ", wrt_trap_message(g_text, sizeof g_text));
       finish(1);
     default:

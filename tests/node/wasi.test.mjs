@@ -173,3 +173,34 @@ int main(int argc, char **argv) { printf("bye\\n"); if (argc > 1) __builtin_trap
   assert.equal(t.code, 1);
   assert.match(t.err, /^trap: unreachable/m);
 });
+
+// The C host's WASI subset (host-shims/c/wasi.h): stdout/stderr, clocks,
+// random, proc_exit; no files (no preopened directories): wrt-native run
+// and the QEMU Cortex-M3 board.
+const PRINTF = `#include <stdio.h>
+#include <stdlib.h>
+int main(int argc, char **argv) {
+  printf("hello from %s with %d args\\n", argv[0], argc - 1);
+  for (int i = 1; i < 4; i++) printf("%d squared is %d\\n", i, i * i);
+  FILE *f = fopen("anything.txt", "r");
+  printf("files: %s\\n", f ? "open" : "none");
+  fflush(stdout);
+  exit(argc > 1 ? 5 : 0);
+}
+`;
+
+test("wrt-native run: a WASI printf program (the C host's subset)", { skip: skip || (!haveNative && "build/wrt-native missing") }, () => {
+  const prog = cc("printf", PRINTF);
+  const r = spawnSync(path.join(root, "build/wrt-native"), ["run", prog, "x"], { encoding: "utf8", cwd: dir });
+  assert.equal(r.stdout, `hello from ${prog} with 1 args\n1 squared is 1\n2 squared is 4\n3 squared is 9\nfiles: none\n`, r.stderr);
+  assert.equal(r.status, 5);
+});
+
+const haveQemu = spawnSync("qemu-system-arm", ["--version"]).status === 0 && spawnSync("arm-none-eabi-gcc", ["--version"]).status === 0;
+test("the printf program prints on the QEMU Cortex-M3 board's UART", { skip: skip || (!haveQemu && !ci && "qemu-system-arm / arm-none-eabi-gcc missing") }, () => {
+  const prog = cc("printf-board", PRINTF);
+  const r = spawnSync(path.join(root, "flash-scripts/qemu.sh"), ["mps2-an385", prog, "--invoke", "_start", "--timeout", "120"], { encoding: "utf8", cwd: root, timeout: 300_000 });
+  assert.equal(r.stdout, "hello from guest with 0 args\n1 squared is 1\n2 squared is 4\n3 squared is 9\nfiles: none\n", r.stderr);
+  assert.equal(r.status, 0);
+  assert.doesNotMatch(r.stderr, /warning:/);
+});

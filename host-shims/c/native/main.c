@@ -18,10 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "wrt.h"
+#include "wasi.h"
 
 bool wrt_abort_args(uint32_t out[4]); /* wrt.c, internal */
 
@@ -143,6 +145,24 @@ static const wrt_host_def SPECTEST[] = {
   {"spectest", "print_f64_f64", spectest_print, "FF"},
 };
 
+/* WASI for `wrt-native run` (host-shims/c/wasi.h): stdout/stderr, clocks, random. */
+static void wasi_write(void *ctx, int fd, const uint8_t *bytes, uint32_t len) {
+  (void)ctx;
+  fwrite(bytes, 1, len, fd == 2 ? stderr : stdout);
+}
+static uint64_t wasi_clock(void *ctx, uint32_t id) {
+  (void)ctx;
+  struct timespec ts;
+  clock_gettime(id == 0 ? CLOCK_REALTIME : id == 1 ? CLOCK_MONOTONIC : CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+static void wasi_random(void *ctx, uint8_t *buf, uint32_t len) {
+  (void)ctx;
+  FILE *f = fopen("/dev/urandom", "rb");
+  if (!f || fread(buf, 1, len, f) != len) for (uint32_t i = 0; i < len; i++) buf[i] = (uint8_t)rand();
+  if (f) fclose(f);
+}
+
 static int cmd_run(int argc, char **argv) {
   const char *file = NULL, *invoke = NULL;
   const char *call_args[64];
@@ -190,14 +210,30 @@ static int cmd_run(int argc, char **argv) {
     fprintf(stderr, "%s: %s (byte offset %d)\n", code > 0 && code <= 39 ? "malformed" : "invalid", msg, off);
     return 1;
   }
-  int32_t inst = wrt_instantiate_hosts(m, SPECTEST, sizeof SPECTEST / sizeof SPECTEST[0]);
+  /* spectest and WASI; a WASI command's argv: the module file, then the arguments (without --invoke) */
+  static wrt_host_def hosts[sizeof SPECTEST / sizeof SPECTEST[0] + WRT_WASI_HOSTS];
+  static const char *wasi_argv[65];
+  int wasi_argc = 0;
+  wasi_argv[wasi_argc++] = file;
+  if (!invoke) for (int i = 0; i < ncall; i++) wasi_argv[wasi_argc++] = call_args[i];
+  static wrt_wasi wasi;
+  wasi = (wrt_wasi){wasi_argc, wasi_argv, wasi_write, NULL, wasi_clock, wasi_random, -1, 0, 0};
+  memcpy(hosts, SPECTEST, sizeof SPECTEST);
+  uint32_t nhosts = sizeof SPECTEST / sizeof SPECTEST[0];
+  nhosts += wrt_wasi_hosts(&wasi, hosts + nhosts, WRT_WASI_HOSTS);
+  int32_t inst = wrt_instantiate_hosts(m, hosts, nhosts);
+  wasi.inst = inst;
   if (inst < 0) {
     if (wrt_dead()) { fprintf(stderr, "wrt: internal error: %s\n", wrt_fault()); return 3; }
     if (wrt_trap_code() > 0) fprintf(stderr, "trap: %s\n", wrt_trap_message(msg, sizeof msg));
     else fprintf(stderr, "wrt: %s\n", wrt_error_message(msg, sizeof msg));
     return 1;
   }
-  if (!invoke) return 0;
+  if (!invoke) {
+    if (wrt_export(inst, "_start") < 0) return 0; /* nothing to run */
+    invoke = "_start";
+    ncall = 0;
+  }
   int32_t f = wrt_export(inst, invoke);
   if (f < 0 || (uint32_t)f >> 28 != 0) {
     snprintf(msg, sizeof msg, "no exported function \"%s\"", invoke);
@@ -230,6 +266,8 @@ static int cmd_run(int argc, char **argv) {
       puts("out of fuel");
       return 2;
     case WRT_TRAP:
+      fflush(stdout);
+      if (wasi.exited) return (int)wasi.exit_code; /* proc_exit */
       fprintf(stderr, "trap: %s\n", wrt_trap_message(msg, sizeof msg));
       return 1;
     default:
