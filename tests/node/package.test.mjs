@@ -44,6 +44,20 @@ test("npm pack installs in a scratch project: import from \"wrt\", types, the bi
   assert.equal(bin.status, 0, bin.stderr);
   assert.equal(bin.stdout, "i32:6765\n");
 
+  // the native engine is not in the package: its first use builds it, saying so in one line;
+  // a missing compiler is one line with the install hint, not a stack trace
+  const wrtBin = path.join(project, "node_modules/.bin/wrt");
+  const noCc = spawnSync(wrtBin, ["run", "--engine", "native", "examples/hello.wasm", "--invoke", "fib", "20"], { cwd: project, encoding: "utf8", env: { ...process.env, CC: "/nonexistent/cc", WRT_NATIVE: "" }, timeout: 300_000 });
+  assert.equal(noCc.status, 1, noCc.stdout + noCc.stderr);
+  assert.match(noCc.stderr, /^wrt: building the native engine .*\nwrt: cannot build the native engine: .*not found.*install: apt-get install gcc wabt/);
+  assert.equal(noCc.stderr.trim().split("\n").length, 2, noCc.stderr);
+  const nat = spawnSync(wrtBin, ["run", "--engine", "native", "examples/hello.wasm", "--invoke", "fib", "20"], { cwd: project, encoding: "utf8", env: { ...process.env, WRT_NATIVE: "" }, timeout: 300_000 });
+  assert.equal(nat.status, 0, nat.stderr);
+  assert.equal(nat.stdout, "i32:6765\n");
+  assert.match(nat.stderr, /^wrt: building the native engine /);
+  const again = spawnSync(wrtBin, ["run", "--engine", "native", "examples/hello.wasm", "--invoke", "fib", "20"], { cwd: project, encoding: "utf8", env: { ...process.env, WRT_NATIVE: "" } });
+  assert.equal(again.stderr, "", "built once");
+
   writeFileSync(path.join(project, "check.ts"), `import { Engine, Module, Instance, type FuelOptions, type CallResult } from "wrt";
 const engine: Engine = Engine.load();
 const opts: FuelOptions = { fuel: 10n };

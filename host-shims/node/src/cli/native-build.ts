@@ -14,6 +14,7 @@ import { err } from "./io.js";
 export function ensureNativeEngine(): void {
   const binary = defaultNativePath();
   if (existsSync(binary)) return;
+  if (process.env["WRT_NATIVE"]) throw new FileError(`the native engine WRT_NATIVE=${binary} does not exist`);
   const script = path.join(packageRoot(), "scripts", "build-c.mjs");
   if (!existsSync(script)) throw new FileError(`the native engine ${binary} is missing and this package cannot build it (no scripts/build-c.mjs)`);
   err(`wrt: building the native engine ${path.relative(process.cwd(), binary) || binary} (first use; needs gcc and wabt, ~10 s)`);
