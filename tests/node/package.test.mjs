@@ -12,12 +12,19 @@ import path from "node:path";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+/**
+ * The environment of a user's shell: npm test sets npm_config_* and puts
+ * node_modules/.bin first on PATH, where a dependency brings an old npm/npx.
+ */
+const userEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+userEnv.PATH = (process.env.PATH ?? "").split(path.delimiter).filter((d) => !d.includes(`node_modules${path.sep}.bin`)).join(path.delimiter);
+
 
 test("npm pack installs in a scratch project: import from \"wrt\", types, the bin, the README snippet", (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), "wrt-pack-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   // --ignore-scripts: the build is already there (npm ci ran `prepare`)
-  const pack = spawnSync(npm, ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], { cwd: root, encoding: "utf8" });
+  const pack = spawnSync(npm, ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], { cwd: root, encoding: "utf8", env: userEnv });
   assert.equal(pack.status, 0, pack.stderr);
   const info = JSON.parse(pack.stdout)[0];
   const files = new Set(info.files.map((f) => f.path));
@@ -28,7 +35,7 @@ test("npm pack installs in a scratch project: import from \"wrt\", types, the bi
   const project = path.join(dir, "app");
   mkdirSync(project);
   writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "app", version: "1.0.0", type: "module", private: true }));
-  const install = spawnSync(npm, ["install", "--no-audit", "--no-fund", "--prefer-offline", path.join(dir, info.filename)], { cwd: project, encoding: "utf8", timeout: 180_000 });
+  const install = spawnSync(npm, ["install", "--no-audit", "--no-fund", "--prefer-offline", path.join(dir, info.filename)], { cwd: project, encoding: "utf8", timeout: 180_000, env: userEnv });
   assert.equal(install.status, 0, install.stderr);
 
   mkdirSync(path.join(project, "examples"));
@@ -47,15 +54,15 @@ test("npm pack installs in a scratch project: import from \"wrt\", types, the bi
   // the native engine is not in the package: its first use builds it, saying so in one line;
   // a missing compiler is one line with the install hint, not a stack trace
   const wrtBin = path.join(project, "node_modules/.bin/wrt");
-  const noCc = spawnSync(wrtBin, ["run", "--engine", "native", "examples/hello.wasm", "--invoke", "fib", "20"], { cwd: project, encoding: "utf8", env: { ...process.env, CC: "/nonexistent/cc", WRT_NATIVE: "" }, timeout: 300_000 });
+  const noCc = spawnSync(wrtBin, ["run", "--engine", "native", "examples/hello.wasm", "--invoke", "fib", "20"], { cwd: project, encoding: "utf8", env: { ...userEnv, CC: "/nonexistent/cc", WRT_NATIVE: "" }, timeout: 300_000 });
   assert.equal(noCc.status, 1, noCc.stdout + noCc.stderr);
   assert.match(noCc.stderr, /^wrt: building the native engine .*\nwrt: cannot build the native engine: .*not found.*install: apt-get install gcc wabt/);
   assert.equal(noCc.stderr.trim().split("\n").length, 2, noCc.stderr);
-  const nat = spawnSync(wrtBin, ["run", "--engine", "native", "examples/hello.wasm", "--invoke", "fib", "20"], { cwd: project, encoding: "utf8", env: { ...process.env, WRT_NATIVE: "" }, timeout: 300_000 });
+  const nat = spawnSync(wrtBin, ["run", "--engine", "native", "examples/hello.wasm", "--invoke", "fib", "20"], { cwd: project, encoding: "utf8", env: { ...userEnv, WRT_NATIVE: "" }, timeout: 300_000 });
   assert.equal(nat.status, 0, nat.stderr);
   assert.equal(nat.stdout, "i32:6765\n");
   assert.match(nat.stderr, /^wrt: building the native engine /);
-  const again = spawnSync(wrtBin, ["run", "--engine", "native", "examples/hello.wasm", "--invoke", "fib", "20"], { cwd: project, encoding: "utf8", env: { ...process.env, WRT_NATIVE: "" } });
+  const again = spawnSync(wrtBin, ["run", "--engine", "native", "examples/hello.wasm", "--invoke", "fib", "20"], { cwd: project, encoding: "utf8", env: { ...userEnv, WRT_NATIVE: "" } });
   assert.equal(again.stderr, "", "built once");
 
   writeFileSync(path.join(project, "check.ts"), `import { Engine, Module, Instance, type FuelOptions, type CallResult } from "wrt";

@@ -16,6 +16,13 @@ import path from "node:path";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const readme = readFileSync(path.join(root, "README.md"), "utf8");
 const haveNative = existsSync(path.join(root, "build/wrt-native"));
+/**
+ * The environment of a user's shell: npm test sets npm_config_* and puts
+ * node_modules/.bin first on PATH, where a dependency brings an old npm/npx.
+ */
+const userEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+userEnv.PATH = (process.env.PATH ?? "").split(path.delimiter).filter((d) => !d.includes(`node_modules${path.sep}.bin`)).join(path.delimiter);
+
 
 /** The first fenced block of `lang` after `heading`. */
 function block(heading, lang) {
@@ -31,7 +38,7 @@ test("README quick start: every shell line runs as written and prints what its c
   const before = new Set(readdirSync(root));
   // one bash session: each line, then a marker with its exit status
   const script = lines.map((l, i) => `${l.replace(/\s+#.*$/, "")}\necho "@@ ${i} $?"`).join("\n");
-  const r = spawnSync("bash", ["-c", script], { cwd: root, encoding: "utf8", timeout: 240_000 });
+  const r = spawnSync("bash", ["-c", script], { cwd: root, encoding: "utf8", timeout: 240_000, env: userEnv });
   assert.equal(r.signal, null, "timed out");
   const outputs = r.stdout.split(/^@@ (\d+) (\d+)$/m);
   // outputs: [out0, i0, rc0, out1, i1, rc1, ...]
@@ -54,7 +61,7 @@ test("README JavaScript snippet runs inside the repository and prints its result
   try {
     const file = path.join(dir, "snippet.mjs");
     writeFileSync(file, js);
-    const r = spawnSync(process.execPath, [file], { cwd: root, encoding: "utf8" });
+    const r = spawnSync(process.execPath, [file], { cwd: root, encoding: "utf8", env: userEnv });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, "[ 75025 ]\n");
   } finally {
