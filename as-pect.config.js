@@ -1,6 +1,6 @@
 // as-pect configuration: AssemblyScript unit tests under tests/as/.
 //
-// Deliberately does NOT extend ./asconfig.json (see as-pect.asconfig.json):
+// Deliberately does NOT extend ./wrt.asconfig.json (see as-pect.asconfig.json):
 // the interpreter build uses `--runtime minimal` and `--use abort=wrtAbort`,
 // which imports `wrt.abort`; as-pect needs its own runtime exports and its
 // own `env.abort` so that a failing `expect` is reported as a test failure.
