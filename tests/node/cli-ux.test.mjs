@@ -192,3 +192,23 @@ test("a progress line on long runs when asked (stderr a terminal, or WRT_PROGRES
   const quiet = wrt(["run", MOD, "--invoke", "count", "20000000"], { env: { ...process.env, WRT_PROGRESS: "0" } });
   assert.equal(quiet.err, "");
 });
+
+test("wrt spec over several files: a progress line between the per-file lines (terminal or WRT_PROGRESS=1), none otherwise", () => {
+  const files = ["a", "b", "c"].map((name) => {
+    const f = path.join(dir, `spec-${name}.json`);
+    writeFileSync(f, JSON.stringify({ source_filename: `${name}.wast`, commands: [
+      { type: "module", line: 1, filename: "m.wasm" },
+      { type: "assert_return", line: 2, action: { type: "invoke", field: "add", args: [{ type: "i32", value: "2" }, { type: "i32", value: "3" }] }, expected: [{ type: "i32", value: "5" }] },
+    ] }));
+    return f;
+  });
+  const env = { ...process.env, WRT_PROGRESS: "1", WRT_PROGRESS_AFTER_MS: "0" };
+  const r = wrt(["spec", ...files], { env });
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /\r\x1b\[2Kwrt: spec: 1\/3 files/);
+  assert.match(r.err, /\r\x1b\[2Kwrt: spec: 3\/3 files/);
+  assert.match(r.out, /^spec: 6 passed, 0 failed/m);
+  const quiet = wrt(["spec", ...files], { env: { ...process.env, WRT_PROGRESS: "0" } });
+  assert.equal(quiet.err, "");
+  assert.equal(quiet.out, r.out);
+});

@@ -119,8 +119,10 @@ export class Progress {
     process.stderr.write(`\r\x1b[2K${text()} (${((now - this.start) / 1000).toFixed(1)} s)`);
   }
 
+  /** Erases the line (before other output, or at the end); a later update draws it again. */
   done(): void {
     if (this.shown) process.stderr.write("\r\x1b[2K");
     this.shown = false;
+    this.lastDraw = 0;
   }
 }

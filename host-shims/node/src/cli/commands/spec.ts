@@ -5,7 +5,7 @@ import { collectSpecFiles, runSpec, type SpecOptions } from "../../spec.js";
 import { ensureNativeEngine } from "../native-build.js";
 import type { CommandInput, CommandSpec } from "../command.js";
 import { Exit, UsageError } from "../exit-codes.js";
-import { out } from "../io.js";
+import { out, Progress } from "../io.js";
 import { parsePositive } from "./common.js";
 
 export const specCommand: CommandSpec = {
@@ -52,7 +52,17 @@ export const specCommand: CommandSpec = {
     }
     if (o.engine?.engine === "native") ensureNativeEngine();
     const files = collectSpecFiles(inputs, statSync, (p) => readdirSync(p));
+    // a progress line (terminal only) between the per-file lines: "wrt: spec: 12/150 files"
+    const progress = new Progress();
+    let done = 0;
+    o.out = (line: string): void => {
+      progress.done();
+      out(line);
+      if (/^[^:]+: \d+ passed, \d+ failed/.test(line) && !line.startsWith("spec:")) done++;
+      progress.update(() => `wrt: spec: ${done}/${files.length} files`);
+    };
     const totals = runSpec(files, o);
+    progress.done();
     return totals.failed > 0 ? Exit.failure : Exit.ok;
   },
 };
