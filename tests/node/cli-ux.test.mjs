@@ -64,6 +64,7 @@ test("wrt <cmd> --help: description, arguments, options and the exit codes; exit
   const top = wrt(["--help"]);
   assert.equal(top.code, 0);
   for (const cmd of COMMANDS) assert.match(top.out, new RegExp(`\\n  ${cmd} `), cmd);
+  assert.match(top.out, /\n  component \[args\.\.\.\] +Component Model tools/, "wrt component (passes its words to host-shims/node/src/component/cli.ts)");
   assert.equal(wrt(["help", "run"]).out, wrt(["run", "--help"]).out);
 });
 

@@ -54,6 +54,12 @@ export interface CommandSpec {
    * unknown "--word" before a "--" is still a usage error.
    */
   dashValues?: boolean;
+  /**
+   * Every word after the command name goes to the action as `args.args`,
+   * unparsed (options and --help included): for a command that parses its
+   * own subcommands (e.g. `wrt component`).
+   */
+  passThrough?: boolean;
   /** Runs the command; returns the exit code. Throw UsageError for a bad command line. */
   action?: (input: CommandInput) => number | Promise<number>;
 }

@@ -55,6 +55,7 @@ function addCommand(parent: Command, spec: CommandSpec, outcome: Outcome): void 
   if (spec.action) help.push(exitCodeHelp(spec.exitCodes ?? [Exit.ok, Exit.failure, Exit.usage], spec.exitNotes));
   if (help.length) cmd.addHelpText("after", "\n" + help.join("\n\n"));
   if (spec.dashValues) cmd.allowUnknownOption();
+  if (spec.passThrough) cmd.allowUnknownOption().allowExcessArguments().helpOption(false);
   for (const sub of spec.subcommands ?? []) addCommand(cmd, sub, outcome);
   if (spec.action) {
     const names = (spec.arguments ?? []).map((a) => a.name);

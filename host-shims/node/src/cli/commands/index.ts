@@ -3,6 +3,7 @@
 
 import type { CommandSpec } from "../command.js";
 import { compileCommand } from "./compile.js";
+import { componentCommand } from "./component.js";
 import { lockstepCommand } from "./lockstep.js";
 import { resumeCommand } from "./resume.js";
 import { runCommand } from "./run.js";
@@ -16,4 +17,5 @@ export const COMMANDS: readonly CommandSpec[] = [
   compileCommand,
   lockstepCommand,
   specCommand,
+  componentCommand,
 ];
