@@ -94,8 +94,11 @@ HOST(fd_fdstat_get) {
   if (!o) RET(E_FAULT);
   memset(o, 0, 24);
   o[0] = 2; /* character device */
-  put64(o + 8, ~(uint64_t)0 >> 34); /* rights: all 30 */
-  put64(o + 16, ~(uint64_t)0 >> 34);
+  /* rights: all 30 but FD_SEEK (bit 2) and FD_TELL (bit 5): not seekable, so
+   * wasi-libc treats stdio as a terminal (line-buffered stdout) */
+  uint64_t rights = (~(uint64_t)0 >> 34) & ~(((uint64_t)1 << 2) | ((uint64_t)1 << 5));
+  put64(o + 8, rights);
+  put64(o + 16, rights);
   RET(E_SUCCESS);
 }
 

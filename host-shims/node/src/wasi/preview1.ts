@@ -77,6 +77,9 @@ function typeOf(params: string, results: string): FuncType {
   return { params: [...params].map(t), results: [...results].map(t) };
 }
 
+/** Rights stdio lacks: FD_SEEK (bit 2) and FD_TELL (bit 5). */
+const STDIO_NOT = (1n << 2n) | (1n << 5n);
+
 const utf8 = new TextEncoder();
 const utf8d = new TextDecoder("utf-8", { fatal: true });
 
@@ -337,8 +340,10 @@ export class WasiPreview1 {
       const type = e.kind === "dir" ? FileType.DIRECTORY : e.kind === "file" ? FileType.REGULAR_FILE : FileType.CHARACTER_DEVICE;
       dv.setUint8(0, type);
       dv.setUint16(2, e.kind === "file" && e.append ? FdFlags.APPEND : 0, true);
-      dv.setBigUint64(8, RIGHTS_ALL, true);
-      dv.setBigUint64(16, RIGHTS_ALL, true);
+      // stdio is not seekable: without FD_SEEK/FD_TELL wasi-libc treats it as a terminal (line-buffered stdout)
+      const rights = e.kind === "file" || e.kind === "dir" ? RIGHTS_ALL : RIGHTS_ALL & ~STDIO_NOT;
+      dv.setBigUint64(8, rights, true);
+      dv.setBigUint64(16, rights, true);
       this.put(out, b);
       return Errno.SUCCESS;
     });
