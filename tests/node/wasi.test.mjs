@@ -148,6 +148,10 @@ test("a printf loop stopped on fuel resumes on the other engine and prints exact
   assert.equal(whole.code, 0);
   const lines = Array.from({ length: 300 }, (_, i) => `line ${i}: ${i * i}\n`).join("");
   assert.equal(whole.out, lines);
+  // with the progress line on, the guest's output is unchanged and the line is erased before guest output
+  const shown = wrt(["run", "loop.wasm"], { env: { ...process.env, WRT_PROGRESS: "1", WRT_PROGRESS_AFTER_MS: "0" } });
+  assert.equal(shown.out, lines);
+  assert.doesNotMatch(shown.err, /fuel \(\d+\.\d s\)[^\r]/, "progress text not erased before other output");
   for (const [first, second] of [["node", "native"], ["native", "node"]]) {
     const snap = path.join(dir, `loop-${first}.bin`);
     const a = wrt(["run", "--engine", first, "--fuel", "60000", "--snapshot-out", snap, "loop.wasm"]);

@@ -3,7 +3,7 @@
 // all give one line, never a hang or a stack trace), writing outputs, and
 // the progress line on long runs.
 
-import { closeSync, fstatSync, openSync, readSync, writeFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, writeFileSync, writeSync } from "node:fs";
 import { FileError } from "./exit-codes.js";
 
 export function out(line: string): void {
@@ -12,6 +12,18 @@ export function out(line: string): void {
 
 export function err(line: string): void {
   process.stderr.write(line + "\n");
+}
+
+/** Writes all bytes to a file descriptor (stdout 1, stderr 2), retrying on EAGAIN (a non-blocking pipe). */
+export function writeAll(fd: number, b: Uint8Array): void {
+  let off = 0;
+  while (off < b.length) {
+    try {
+      off += writeSync(fd, b, off, b.length - off);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EAGAIN") throw e;
+    }
+  }
 }
 
 /** Largest input the CLI reads (the interpreter's default module limit is 64 MiB; snapshots may be larger). */

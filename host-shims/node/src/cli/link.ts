@@ -12,7 +12,7 @@ import { AssemblyScriptEnv } from "../hosts/assemblyscript.js";
 import { trapUnknownImports } from "../hosts/unknown-imports.js";
 import { createSpectest } from "../spectest.js";
 import { WASI_MODULE, WasiPreview1 } from "../wasi/preview1.js";
-import { out } from "./io.js";
+import { out, writeAll, type Progress } from "./io.js";
 
 export interface HostSetup {
   spectest?: boolean;
@@ -42,12 +42,18 @@ export function setupFor(module: Module, o: { args: string[]; env: string[]; pre
 }
 
 /** Creates the host functions of `setup` (always in this order) for `module`. */
-export function link(engine: Engine, module: Module, setup: HostSetup): Linked {
+export function link(engine: Engine, module: Module, setup: HostSetup, progress?: Progress): Linked {
   const imports: ImportObject = {};
-  if (setup.spectest) imports["spectest"] = createSpectest(engine, out);
+  // guest output first erases the progress line (a terminal shows both on stderr/stdout)
+  const clear = (): void => progress?.done();
+  if (setup.spectest) imports["spectest"] = createSpectest(engine, (line) => (clear(), out(line)));
   let wasi: WasiPreview1 | null = null;
   if (setup.wasi) {
-    wasi = new WasiPreview1({ args: setup.wasi.args, env: setup.wasi.env, preopens: setup.wasi.preopens });
+    wasi = new WasiPreview1({
+      args: setup.wasi.args, env: setup.wasi.env, preopens: setup.wasi.preopens,
+      stdout: (b) => (clear(), writeAll(1, b)),
+      stderr: (b) => (clear(), writeAll(2, b)),
+    });
     Object.assign(imports, wasi.imports(engine));
   }
   let asEnv: AssemblyScriptEnv | null = null;

@@ -53,7 +53,8 @@ function resumeAction({ args, opts }: CommandInput): number {
   const modules = c.modules.map((m, i) => loadModule(engine, m, `${file} (module ${i})`));
   // The same host functions as the run that saved it, in the same order: they re-bind by id.
   const setup: HostSetup = (c.host as HostSetup | null) ?? { spectest: (c.flags & CONTAINER_SPECTEST) !== 0 };
-  const linked = modules.length > 0 ? link(engine, modules[0]!, setup) : null;
+  const progress = new Progress();
+  const linked = modules.length > 0 ? link(engine, modules[0]!, setup, progress) : null;
   let state;
   try {
     state = engine.restore(c.snapshot, { raw: true });
@@ -68,7 +69,7 @@ function resumeAction({ args, opts }: CommandInput): number {
   const types = state.callType.results;
   for (const inst of state.instances) if (inst) linked?.bind(inst);
   try {
-    return continueRestored(engine, state.call, types, c.modules, setup, opts);
+    return continueRestored(engine, state.call, types, c.modules, setup, opts, progress);
   } catch (e) {
     if (e instanceof WrtTrap && linked?.wasi?.exitCode != null) return linked.wasi.exitCode; // proc_exit
     throw e;
@@ -77,7 +78,7 @@ function resumeAction({ args, opts }: CommandInput): number {
   }
 }
 
-function continueRestored(engine: Engine, pending: Suspended<unknown>, types: readonly ValType[], modules: Uint8Array[], setup: HostSetup, opts: Record<string, unknown>): number {
+function continueRestored(engine: Engine, pending: Suspended<unknown>, types: readonly ValType[], modules: Uint8Array[], setup: HostSetup, opts: Record<string, unknown>, progress: Progress): number {
   const fuel = opts["fuel"] as bigint | undefined;
   const snapshotOut = opts["snapshotOut"] as string | undefined;
   // the restored call is pending in the interpreter: hand it back to the loop
@@ -89,7 +90,7 @@ function continueRestored(engine: Engine, pending: Suspended<unknown>, types: re
     }
   }
   engine.suspended = null; // continueCall drives the call itself
-  const r = continueCall(engine, types, fuel ?? null, new Progress(), "resuming");
+  const r = continueCall(engine, types, fuel ?? null, progress, "resuming");
   if (!r.done) {
     if (snapshotOut !== undefined) writeSnapshotFile(snapshotOut, engine.snapshot(), modules, setup);
     r.suspended.abandon();

@@ -81,7 +81,8 @@ function runAction({ args, opts }: CommandInput): number {
       preopens: (opts["dir"] as Record<string, string> | undefined) ?? {},
       unknownImports: opts["unknownImports"] as string,
     });
-    const linked = link(engine, module, setup);
+    const progress = new Progress();
+    const linked = link(engine, module, setup, progress);
     const inst = Instance.instantiate(module, linked.imports);
     linked.bind(inst);
     const name = invoke ?? "_start";
@@ -95,7 +96,7 @@ function runAction({ args, opts }: CommandInput): number {
     const bits = callArgs(f, name, invoke === undefined ? [] : rest);
     let r;
     try {
-      r = runCall(f, bits, fuel ?? null, new Progress(), `running ${name}`);
+      r = runCall(f, bits, fuel ?? null, progress, `running ${name}`);
     } catch (e) {
       if (e instanceof WrtTrap && linked.wasi?.exitCode != null) return linked.wasi.exitCode; // proc_exit
       throw e;
