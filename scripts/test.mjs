@@ -10,16 +10,20 @@
 //                  fresh interpreter (`--snapshot-every-slice --fuel-slice
 //                  spread`, docs/snapshot-format.md); then the device build
 //                  on precompiled images, plain and snapshotted at every
-//                  slice; every run must pass as many commands as the
-//                  plain run
+//                  slice; every run must pass and skip exactly the
+//                  numbers of commands recorded for its suite and engine
+//                  in tests/expected-counts.json
 //
-// Each part's own output is shown as it runs; its pass/fail counts are parsed
-// from that output. The last line is exactly `N passed, M failed` (the sums)
-// and the exit status is non-zero if any part failed. A part that crashes
-// or prints no counts is counted as one failure.
+// Each part's own output is shown as it runs; its pass/fail/skip counts are
+// parsed from that output. The last line is exactly
+// `N passed, M failed, K skipped` (the sums; CI parses it) and the exit status
+// is non-zero if any part failed. A part that crashes or prints no counts is
+// counted as one failure.
 //
-// Without the spec suite the spec part is skipped with a message; under
-// CI=true a missing suite is a failure. WRT_SPEC_FUEL_SLICES (default
+// Under CI=true nothing skips silently: a skipped node test (a missing tool)
+// is also counted as a failure, with its name and reason printed; a missing
+// or empty spec suite is a failure. Without CI the spec part is skipped with
+// a message when the suite is missing, and skipped node tests are listed. WRT_SPEC_FUEL_SLICES (default
 // "1,random,snapshot:spread,device,device-snapshot:spread", empty for none)
 // lists the runs after the plain one: "X" is `--fuel-slice X`,
 // "snapshot:X" is `--snapshot-every-slice --fuel-slice X`, a "device" prefix
@@ -51,12 +55,12 @@ function run(cmd, args, { timeoutMs = 25 * 60_000 } = {}) {
 
 const results = [];
 let partStart = Date.now();
-function record(name, passed, failed, note = "") {
+function record(name, passed, failed, note = "", skipped = 0) {
   const secs = (Date.now() - partStart) / 1000;
   partStart = Date.now();
   note = [note, `${secs.toFixed(0)} s`].filter(Boolean).join(", ");
-  results.push({ name, passed, failed, note });
-  console.log(`\n[test.mjs] ${name}: pass ${passed}, fail ${failed}${note ? ` (${note})` : ""}\n`);
+  results.push({ name, passed, failed, skipped, note });
+  console.log(`\n[test.mjs] ${name}: pass ${passed}, fail ${failed}, skip ${skipped}${note ? ` (${note})` : ""}\n`);
 }
 const banner = (t) => console.log(`\n========== ${t} ==========\n`);
 
@@ -105,10 +109,35 @@ async function nodeTests() {
   rmSync(dir, { recursive: true, force: true });
   const count = (k) => { const m = new RegExp(`^# ${k} (\\d+)$`, "m").exec(text); return m ? +m[1] : null; };
   const pass = count("pass"), fail = count("fail"), cancelled = count("cancelled") ?? 0;
+  const skipped = (count("skipped") ?? 0) + (count("todo") ?? 0);
   if (pass === null || fail === null) return record("node:test", 0, 1, `no TAP summary, exit ${code}: ${out.slice(-200)}`);
   let failed = fail + cancelled;
   if (code !== 0 && failed === 0) failed = 1;
-  record("node:test", pass, failed);
+  // Every skipped or todo test, by name and reason (TAP: `ok N - name # SKIP why`).
+  const skips = [...text.matchAll(/^\s*(?:not )?ok \d+ - (.*?) # (SKIP|TODO)\b ?(.*)$/gm)].map((m) => `${m[1]}: ${m[3] || m[2].toLowerCase()}`);
+  if (skips.length) console.log(`[test.mjs] ${skips.length} node tests skipped:\n${skips.map((x) => `  ${x}`).join("\n")}`);
+  let note = "";
+  if (ci && skipped > 0) {
+    failed += skipped; // under CI a skip is a missing tool: a failure
+    note = `${skipped} skipped under CI=true, counted as failed`;
+  }
+  record("node:test", pass, failed, note, skipped);
+}
+
+/**
+ * tests/expected-counts.json: for each spec suite (folder name) and engine
+ * ("node": build/wrt.wasm, "device": build/wrt-device.wasm on images), the
+ * number of commands that pass and that skip. Returns null if the run
+ * matches, else what differs. Update the file by hand when a change is meant
+ * to change the counts (say why in the commit).
+ */
+function checkExpected(suite, engine, passed, skipped) {
+  const file = path.join(root, "tests/expected-counts.json");
+  const want = JSON.parse(readFileSync(file, "utf8"))[suite]?.[engine];
+  const got = `"${suite}": { "${engine}": { "passed": ${passed}, "skipped": ${skipped} } }`;
+  if (!want) return `no expected counts for ${suite}/${engine} in tests/expected-counts.json (this run: ${got})`;
+  if (want.passed === passed && want.skipped === skipped) return null;
+  return `expected ${want.passed} passed, ${want.skipped} skipped (tests/expected-counts.json), got ${passed} passed, ${skipped} skipped`;
 }
 
 async function spec() {
@@ -124,7 +153,7 @@ async function spec() {
   }
   const cli = path.join(root, "host-shims/node/dist/cli.js");
   const slices = [null, ...(process.env.WRT_SPEC_FUEL_SLICES ?? "1,random,snapshot:spread,device,device-snapshot:spread").split(",").map((s) => s.trim()).filter(Boolean)];
-  let plainPassed = null;
+  const suiteName = path.basename(core);
   for (const slice of slices) {
     const device = slice?.startsWith("device") ?? false;
     const rest = device ? slice.slice("device".length).replace(/^-/, "") || null : slice;
@@ -140,19 +169,22 @@ async function spec() {
     const all = [...stripAnsi(out).matchAll(/^spec: (\d+) passed, (\d+) failed, (\d+) skipped$/gm)];
     if (all.length === 0) { record(name, 0, 1, `no 'spec: ...' line, exit ${code}`); continue; }
     const m = all[all.length - 1];
-    const passed = +m[1];
+    const passed = +m[1], skipped = +m[3];
     let failed = +m[2];
     if (code !== 0 && failed === 0) failed = 1;
-    let note = `${m[3]} skipped`;
+    const notes = [];
     const seed = /^seed: (\d+)$/m.exec(stripAnsi(out));
-    if (seed) note += `, seed ${seed[1]}`;
-    if (!slice) plainPassed = passed;
-    else if (plainPassed !== null && passed !== plainPassed) {
-      // e.g. a command skipped only when sliced would hide a failure
-      failed += 1;
-      note += `; ${passed} passed, the plain run ${plainPassed}`;
+    if (seed) notes.push(`seed ${seed[1]}`);
+    if (passed === 0) {
+      failed += 1; // an empty or unreadable suite passes nothing: never a success
+      notes.push("nothing passed (empty suite?)");
     }
-    record(name, passed, failed, note);
+    // Every run against the counts recorded for its suite and engine (a
+    // command skipped only when sliced, a growing skip count or a shrinking
+    // suite would otherwise pass).
+    const bad = checkExpected(suiteName, device ? "device" : "node", passed, skipped);
+    if (bad) { failed += 1; notes.push(bad); }
+    record(name, passed, failed, notes.join("; "), skipped);
   }
 }
 
@@ -163,9 +195,10 @@ await spec();
 
 console.log("========== summary ==========");
 const width = Math.max(24, ...results.map((r) => r.name.length));
-for (const r of results) console.log(`  ${r.name.padEnd(width)} pass ${String(r.passed).padStart(7)}  fail ${String(r.failed).padStart(5)}${r.note ? `  (${r.note})` : ""}`);
+for (const r of results) console.log(`  ${r.name.padEnd(width)} pass ${String(r.passed).padStart(7)}  fail ${String(r.failed).padStart(5)}  skip ${String(r.skipped).padStart(5)}${r.note ? `  (${r.note})` : ""}`);
 console.log(`  time: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 const passed = results.reduce((a, r) => a + r.passed, 0);
 const failed = results.reduce((a, r) => a + r.failed, 0);
-console.log(`${passed} passed, ${failed} failed`);
+const skipped = results.reduce((a, r) => a + r.skipped, 0);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exitCode = failed > 0 ? 1 : 0;

@@ -2,18 +2,28 @@
 //
 // Each file runs in a fresh interpreter (a new WebAssembly instance of
 // build/wrt.wasm), so one file cannot poison the next. Every command except
-// `register` counts (like wabt's spectest-interp). If the interpreter aborts,
-// the rest of that file counts as failed.
+// `register` counts (like wabt's spectest-interp); a `register` that fails
+// counts as a failure. If the interpreter aborts, the rest of that file counts
+// as failed.
+//
+// Expected failures are checked for what they mean (spec-expect.ts,
+// docs/spec-runner.md): an assert_trap needs the trap the text names, an
+// assert_malformed a decode error and an assert_invalid a validation error
+// with the code and text the spec names. An unknown command fails. Every
+// skip has a reason; the reasons are counted and printed.
 
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Engine, EngineOptions } from "./api/engine.js";
-import { WrtCodedError, WrtDecodeError, WrtInternalError, WrtLinkError, WrtInstantiationError, WrtTrap } from "./api/errors.js";
+import { WrtCodedError, WrtDecodeError, WrtInternalError, WrtLinkError, WrtInstantiationError, WrtTrap, WrtValidationError } from "./api/errors.js";
 import { Extern, Func, Global } from "./api/externs.js";
 import { Instance, ImportObject } from "./api/instance.js";
 import { Module } from "./api/module.js";
 import { FuelOptions, seededRandom } from "./api/run.js";
 import { createSpectest } from "./spectest.js";
+import {
+  baseText, DECODE_CODES, INSTANTIATION_CODES, KNOWN_DIFFERENCES, LINK_CODES, sameText, TRAP_CODES, VALIDATION_CODES,
+} from "./spec-expect.js";
 import { migrationStats, resetMigrationStats } from "./api/snapshot.js";
 import { bitsToF32, bitsToF64, formatTyped, isValType, ValType } from "./api/values.js";
 
@@ -58,6 +68,8 @@ export interface FileResult {
   failures: string[];
   notes: string[];
   aborted: string | null;
+  /** Skipped commands by reason. */
+  skips: Record<string, number>;
 }
 
 interface JsonValue {
@@ -105,7 +117,7 @@ function argBits(v: JsonValue): bigint {
   if (t === "funcref" || t === "externref") {
     if (v.value === "null") return 0n;
     if (t === "externref") return BigInt(v.value as string) + 1n; // (ref.extern N): host ref N+1
-    throw new Skip(`${t} argument ${v.value}`);
+    throw new Skip(`non-null ${t} argument`);
   }
   if (t === "i32" || t === "i64" || t === "f32" || t === "f64") return BigInt(v.value as string);
   throw new Skip(`value type ${t}`);
@@ -167,9 +179,26 @@ function showResult(t: ValType | string, bits: bigint): string {
   return s;
 }
 
-/** Loose text comparison: the spec's text, or its prefix without a trailing index ("unknown memory 1"). */
-function textMatches(actual: string, expected: string): boolean {
-  return actual.includes(expected) || actual.includes(expected.replace(/ \d+$/, ""));
+/**
+ * Why a rejected module does not match the spec's expectation (null if it
+ * does): `what` fixes the class (malformed: a decode error, invalid: a
+ * validation error), the text the code (spec-expect.ts) and the message.
+ * `where` ("file:line") may name a listed deliberate difference.
+ */
+function rejectionMismatch(where: string, what: "malformed" | "invalid", text: string, e: WrtCodedError): string | null {
+  const known = KNOWN_DIFFERENCES[where];
+  const kind = known?.kind ?? what;
+  const cls = kind === "malformed" ? WrtDecodeError : WrtValidationError;
+  const got = `${errText(e)} (code ${e.code})`;
+  if (!(e instanceof cls)) {
+    return `expected ${what} "${text}": a ${kind === "malformed" ? "decode" : "validation"} error, got ${got}`;
+  }
+  if (known) return e.code === known.code ? null : `expected code ${known.code} (${known.why}), got ${got}`;
+  const codes = (what === "malformed" ? DECODE_CODES : VALIDATION_CODES)[baseText(text)];
+  if (!codes) return `no ${what} code for the spec text "${text}" (spec-expect.ts), got ${got}`;
+  if (!codes.includes(e.code)) return `expected ${what} "${text}" (code ${codes.join("/")}), got ${got}`;
+  if (!sameText(e.message, text)) return `expected ${what} text "${text}", got ${got}`;
+  return null;
 }
 
 function errText(e: unknown): string {
@@ -210,7 +239,8 @@ export function spreadSlices(rnd: () => number): { next: () => number; startCall
 /** Runs one JSON command file. */
 export function runSpecFile(file: string, opts: SpecOptions = {}, displayName?: string): FileResult {
   const name = displayName ?? path.basename(file).replace(/\.json$/, "");
-  const res: FileResult = { name, passed: 0, failed: 0, skipped: 0, failures: [], notes: [], aborted: null };
+  const res: FileResult = { name, passed: 0, failed: 0, skipped: 0, failures: [], notes: [], aborted: null, skips: {} };
+  const base = path.basename(file).replace(/\.json$/, "");
   const dir = path.dirname(file);
   let commands: JsonCommand[];
   try {
@@ -270,7 +300,7 @@ export function runSpecFile(file: string, opts: SpecOptions = {}, displayName?: 
     // The interpreter does not run SIMD yet, and the slot count of a v128 in
     // wrt_call is not settled (docs: two slots; assembly/api.ts: one value).
     if (!opts.v128 && [...(a.args ?? []), ...(expected ?? [])].some((v) => v.type === "v128")) {
-      throw new Skip("v128 values");
+      throw new Skip("v128 argument or result (SIMD actions run only with --v128)");
     }
     const inst = instanceFor(a);
     const ex = inst.exports[a.field];
@@ -299,29 +329,38 @@ export function runSpecFile(file: string, opts: SpecOptions = {}, displayName?: 
     }
   };
 
-  const mustFailLoading = (c: JsonCommand, what: string): void => {
+  /** An assert_malformed or assert_invalid: the load must fail with the error the spec names. */
+  const mustFailLoading = (c: JsonCommand, what: "malformed" | "invalid"): void => {
     let m: Module;
     try {
       m = load(c);
     } catch (e) {
       if (e instanceof WrtInternalError || e instanceof Fail) throw e;
       if (!(e instanceof WrtCodedError)) throw e;
-      if (verbose) {
-        const wrongKind = what === "invalid" && e instanceof WrtDecodeError;
-        if (wrongKind || !textMatches(e.message, c.text ?? "")) {
-          res.notes.push(`line ${c.line}: expected ${what} "${c.text}", got ${errText(e)}`);
-        }
-      }
+      const wrong = rejectionMismatch(`${base}:${c.line}`, what, c.text ?? "", e);
+      if (wrong) throw new Fail(wrong);
       return;
     }
     m.drop();
     throw new Fail(`module is not ${what} (expected "${c.text}")`);
   };
 
-  const noteTrapText = (c: JsonCommand, e: unknown): void => {
-    if (!verbose) return;
-    const msg = e instanceof Error ? e.message : String(e);
-    if (c.text && !textMatches(msg, c.text)) res.notes.push(`line ${c.line}: expected "${c.text}", got "${msg}"`);
+  /** A trap (assert_trap, assert_exhaustion, a trapping start function) must be the one the text names. */
+  const checkTrap = (c: JsonCommand, e: WrtTrap): void => {
+    const text = c.text ?? "";
+    const codes = TRAP_CODES[baseText(text)];
+    if (!codes) throw new Fail(`no trap code for the spec text "${text}" (spec-expect.ts TRAP_CODES), got ${errText(e)}`);
+    if (!codes.includes(e.code)) throw new Fail(`expected trap "${text}" (code ${codes.join("/")}), got code ${e.code}: ${e.message}`);
+    if (!sameText(e.message, text)) throw new Fail(`expected trap text "${text}", got "${e.message}" (code ${e.code})`);
+  };
+
+  /** An instantiation or link error: class, code and text as the spec names them. */
+  const checkCoded = (c: JsonCommand, e: WrtCodedError, table: Record<string, readonly number[]>, what: string): void => {
+    const text = c.text ?? "";
+    const codes = table[baseText(text)];
+    if (!codes) throw new Fail(`no ${what} code for the spec text "${text}" (spec-expect.ts), got ${errText(e)}`);
+    if (!codes.includes(e.code)) throw new Fail(`expected ${what} "${text}" (code ${codes.join("/")}), got ${errText(e)} (code ${e.code})`);
+    if (!sameText(e.message, text)) throw new Fail(`expected ${what} text "${text}", got "${e.message}"`);
   };
 
   const runCommand = (c: JsonCommand): void => {
@@ -363,7 +402,7 @@ export function runSpecFile(file: string, opts: SpecOptions = {}, displayName?: 
           results = act(c.action!, c.expected).bits;
         } catch (e) {
           if (e instanceof WrtTrap) {
-            noteTrapText(c, e);
+            checkTrap(c, e);
             return;
           }
           throw e;
@@ -374,7 +413,7 @@ export function runSpecFile(file: string, opts: SpecOptions = {}, displayName?: 
         mustFailLoading(c, "invalid");
         return;
       case "assert_malformed":
-        if (c.module_type === "text") throw new Skip("text module");
+        if (c.module_type === "text") throw new Skip("assert_malformed of a text module (WRT reads binaries only)");
         mustFailLoading(c, "malformed");
         return;
       case "assert_unlinkable":
@@ -383,19 +422,24 @@ export function runSpecFile(file: string, opts: SpecOptions = {}, displayName?: 
         try {
           Instance.instantiate(m, importObject(), fuelForCall());
         } catch (e) {
-          const ok = c.type === "assert_unlinkable"
-            ? e instanceof WrtLinkError
-            : e instanceof WrtTrap || e instanceof WrtInstantiationError;
-          if (!ok) throw e;
-          noteTrapText(c, e);
+          if (c.type === "assert_unlinkable") {
+            if (!(e instanceof WrtLinkError)) throw e;
+            checkCoded(c, e, LINK_CODES, "link error");
+          } else if (e instanceof WrtTrap) {
+            checkTrap(c, e);
+          } else if (e instanceof WrtInstantiationError) {
+            checkCoded(c, e, INSTANTIATION_CODES, "instantiation error");
+          } else {
+            throw e;
+          }
           return;
         }
         throw new Fail(`instantiation succeeded (expected "${c.text}")`);
       }
       case "assert_exception":
-        throw new Skip("exceptions not supported");
+        throw new Skip("assert_exception (exception handling is not implemented)");
       default:
-        throw new Skip(`unknown command ${c.type}`);
+        throw new Fail(`unknown command type ${JSON.stringify(c.type)}`);
     }
   };
 
@@ -403,8 +447,12 @@ export function runSpecFile(file: string, opts: SpecOptions = {}, displayName?: 
     const c = commands[i]!;
     if (c.type === "register") {
       const inst = c.name !== undefined ? named.get(c.name) : current;
-      if (inst) registry.set(c.as!, inst.exports);
-      else res.notes.push(`line ${c.line}: register ${c.as}: no such module`);
+      if (inst && c.as !== undefined) {
+        registry.set(c.as, inst.exports);
+      } else {
+        res.failed++;
+        res.failures.push(`line ${c.line}: register ${c.as}: no such module ${c.name ?? "(current)"}`);
+      }
       continue;
     }
     try {
@@ -413,6 +461,7 @@ export function runSpecFile(file: string, opts: SpecOptions = {}, displayName?: 
     } catch (e) {
       if (e instanceof Skip) {
         res.skipped++;
+        res.skips[e.message] = (res.skips[e.message] ?? 0) + 1;
         continue;
       }
       if (e instanceof WrtInternalError || engine.dead) {
@@ -452,13 +501,15 @@ export interface SpecTotals {
   failed: number;
   skipped: number;
   files: FileResult[];
+  /** Skipped commands by reason, over all files. */
+  skips: Record<string, number>;
 }
 
 /** Runs the files, printing per-file lines and the final `spec:` line. */
 export function runSpec(files: string[], opts: SpecOptions = {}): SpecTotals {
   const out = opts.out ?? ((l: string) => console.log(l));
   const limit = opts.verbose ? Infinity : opts.failLimit ?? 20;
-  const totals: SpecTotals = { passed: 0, failed: 0, skipped: 0, files: [] };
+  const totals: SpecTotals = { passed: 0, failed: 0, skipped: 0, files: [], skips: {} };
   resetMigrationStats();
   const started = performance.now();
   const root = files.length > 1 ? commonDir(files) : path.dirname(files[0] ?? ".");
@@ -475,7 +526,15 @@ export function runSpec(files: string[], opts: SpecOptions = {}): SpecTotals {
     if (r.failures.length > limit) out(`  ... ${r.failures.length - limit} more failures (use --verbose)`);
     if (opts.verbose) r.notes.forEach((x) => out(`  note: ${x}`));
     else if (r.notes.length && r.notes[0]!.startsWith("spectest")) out(`  note: ${r.notes[0]}`);
+    for (const [why, n] of Object.entries(r.skips)) totals.skips[why] = (totals.skips[why] ?? 0) + n;
   }
+  if (files.length === 0) {
+    totals.failed++;
+    out("no spec command files (.json) found: nothing was tested");
+  }
+  const reasons = Object.entries(totals.skips).sort((a, b) => b[1] - a[1]);
+  if (reasons.length) out("skipped by reason:");
+  for (const [why, n] of reasons) out(`  ${String(n).padStart(6)}  ${why}`);
   if (opts.snapshotEverySlice) {
     const s = migrationStats;
     const mib = (b: number): string => (b / 1048576).toFixed(1);
