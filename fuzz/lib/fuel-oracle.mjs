@@ -25,6 +25,9 @@ import { sections } from "./wasm.mjs";
 
 class Unsupported extends Error {}
 
+/** The name of the exported counter (an i64 global) in an instrumented module. */
+export const FUEL_COUNTER = "__wrt_fuel_oracle";
+
 /** A cursor over a byte array with the LEB128 readers the binary format needs. */
 class Cursor {
   constructor(bytes, pos, end) { this.b = bytes; this.pos = pos; this.end = end; }
@@ -186,7 +189,7 @@ export function basicBlocks(bytes, start, end) {
  * The module rewritten to count its fuel in an exported mutable i64 global
  * (`name`), or null if it uses anything the rewriter does not know.
  */
-export function instrument(bytes, name = "__wrt_fuel_oracle") {
+export function instrument(bytes, name = FUEL_COUNTER) {
   try {
     return instrumentOrThrow(bytes, name);
   } catch (e) {

@@ -12,6 +12,7 @@
 // 1 but let traps through.
 
 import { LIMITS, argToJs, memoryImage, showJs, v8TrapClass } from "./common.mjs";
+import { FUEL_COUNTER } from "./fuel-oracle.mjs";
 import { MEMORY_EXPORT } from "./wasm.mjs";
 
 class HarnessException extends Error {}
@@ -20,9 +21,13 @@ class Skip extends Error {}
 const isStackOverflow = (e) => e instanceof RangeError && /call stack/i.test(e.message);
 
 export function runV8(job) {
-  const { bytes, imports: importDescs, exports: exportDescs, calls } = job;
+  // `counted`: the module rewritten to count its fuel (fuzz/lib/fuel-oracle.mjs),
+  // run instead of `bytes` when there is one; each call then reports its fuel
+  // (not when the call went back into the module through a host function).
+  const { bytes, counted, imports: importDescs, exports: exportDescs, calls } = job;
   const logs = [];
   let nest = 0;
+  let nestedCalls = 0;
   let exportList = [];
   let table = null;
 
@@ -32,6 +37,7 @@ export function runV8(job) {
     const args = [];
     for (let i = 0; i < f.length; i++) args.push(null); // i64 params: TypeError, as in binaryen's shell
     nest++;
+    nestedCalls++;
     try {
       f(...args);
     } finally {
@@ -112,9 +118,9 @@ export function runV8(job) {
   const out = { instantiate: null, calls: [], memory: null, globals: [] };
   let instance;
   try {
-    const module = new WebAssembly.Module(bytes);
+    const module = new WebAssembly.Module(counted ?? bytes);
     instance = new WebAssembly.Instance(module, importObject);
-    exportList = WebAssembly.Module.exports(module).map((e) => ({ name: e.name, value: instance.exports[e.name] }));
+    exportList = WebAssembly.Module.exports(module).filter((e) => e.name !== FUEL_COUNTER).map((e) => ({ name: e.name, value: instance.exports[e.name] }));
     const t = instance.exports.table;
     table = t instanceof WebAssembly.Table ? t : null;
     out.instantiate = { outcome: "ok", logs: logs.splice(0) };
@@ -130,6 +136,9 @@ export function runV8(job) {
     const d = exportDescs.find((x) => x.name === c.name);
     const f = instance.exports[c.name];
     let rec;
+    const counter = instance.exports[FUEL_COUNTER];
+    const before = counter ? counter.value : 0n;
+    nestedCalls = 0;
     try {
       nest = 0;
       const r = f(...c.args.map((b, i) => argToJs(d.type.params[i], b)));
@@ -138,6 +147,7 @@ export function runV8(job) {
     } catch (e) {
       rec = outcomeOf(e, logs.splice(0));
     }
+    if (counter && nestedCalls === 0 && (rec.outcome === "ok" || rec.outcome === "trap")) rec.fuel = String(counter.value - before);
     if (rec.outcome !== "skip" && overLimit()) rec = { outcome: "skip", why: "memory beyond wrt's page limit", logs: rec.logs };
     out.calls.push({ name: c.name, ...rec });
     if (rec.outcome === "skip") break;

@@ -23,9 +23,15 @@ class HarnessException extends Error {}
 class Skip extends Error {}
 
 let nativeFactory = null;
-/** An Engine over build/wrt.wasm, or over build/wrt-native with engine "native". */
-export async function makeEngine(engine) {
-  if (engine !== "native") return new Engine({ log: false });
+/**
+ * An Engine over build/wrt.wasm, or over build/wrt-native with engine
+ * "native". `big`: 8x the default stacks (a re-run after WRT exhausted its
+ * call stack: a false exhaustion must not end the comparison).
+ */
+export const BIG_STACKS = { callStackFrames: 262144, valueStackBytes: 8 << 20 };
+export async function makeEngine(engine, { big = false } = {}) {
+  const config = big ? BIG_STACKS : undefined;
+  if (engine !== "native") return new Engine({ log: false, config });
   if (!nativeFactory) {
     const { instantiateNative } = await import(path.join(root, "host-shims/node/dist/engines/native.js"));
     nativeFactory = instantiateNative;
@@ -35,7 +41,7 @@ export async function makeEngine(engine) {
     return imports?.wrt?.abort ? nativeFactory(imports) : new Orig(m, imports);
   };
   try {
-    return new Engine({ log: false });
+    return new Engine({ log: false, config });
   } finally {
     WebAssembly.Instance = Orig;
   }
@@ -70,6 +76,7 @@ export function runWrt(engine, loaded, plan, { fuel, readMemory = true, sliceSee
   const { module, imports: importDescs } = loaded;
   const logs = [];
   let nest = 0;
+  let nested = 0; // host-to-guest calls inside the current top-level call (its fuel is then not compared)
   let fuelLeft = 0n;
   let realTrap = null; // a trap inside a nested call, on its way out through host functions
   let skipped = null; // why the current top-level call cannot be compared (it reaches the top as a host error)
@@ -84,6 +91,7 @@ export function runWrt(engine, loaded, plan, { fuel, readMemory = true, sliceSee
     if (type.params.includes("i64")) throw new HarnessException("i64 parameter from JS");
     const args = type.params.map(() => 0n);
     nest++;
+    nested++;
     try {
       runApi.begin(engine, f.handle, type, args);
       const res = runApi.drive(engine, fuelLeft, type.results);
@@ -196,33 +204,46 @@ export function runWrt(engine, loaded, plan, { fuel, readMemory = true, sliceSee
     const f = instance.exports[c.name];
     if (!(f instanceof Func)) continue;
     nest = 0;
+    nested = 0;
     realTrap = null;
     skipped = null;
     fuelLeft = BigInt(fuel);
     let rec;
+    let given = 0; // fuel handed to the call so far (all slices)
+    let resumed = false; // the call stopped for fuel at least once
     try {
       let r;
       if (nextSlice) {
         let budget = fuel;
         let slice = Math.min(nextSlice(), budget);
+        given += slice;
         r = f.callRaw(c.args, slice);
         budget -= slice;
         while (!r.done && budget > 0) {
           slice = Math.min(nextSlice(), budget);
+          given += slice;
+          resumed = true;
           r = r.resume(slice);
           budget -= slice;
         }
       } else {
+        given = fuel;
         r = f.callRaw(c.args, fuel);
       }
       if (r.done) {
         rec = { outcome: "ok", results: r.results.map((b, i) => showBits(f.type.results[i], b)), logs: logs.splice(0) };
+        if (nested === 0) rec.fuel = String(BigInt(given) - BigInt(r.fuelLeft));
       } else {
         r.abandon();
         rec = { outcome: "skip", why: "out of fuel", logs: logs.splice(0) };
       }
     } catch (e) {
       rec = outcomeOf(engine, e, logs.splice(0), realTrap, skipped);
+      // a guest trap (not one on its way out of a host function): what the call cost up to it
+      if (rec.outcome === "trap" && nested === 0 && e instanceof WrtTrap && e.code !== 11) {
+        rec.fuel = String(BigInt(given) - BigInt(engine.raw.wrt_fuel_left()));
+        if (resumed) rec.slicedTrap = true;
+      }
     }
     engine.abandoned = false;
     out.calls.push({ name: c.name, args: c.args, ...rec });

@@ -26,6 +26,9 @@ test("differential fuzzing against V8: 80 seeded modules, 0 differences", { time
   assert.equal(r.status, 0, r.out.slice(-2000));
   assert.ok(r.modules >= 80, `only ${r.modules} modules compared (time cap hit?):\n${r.out.slice(-1000)}`);
   assert.ok(r.calls >= 1000, `only ${r.calls} calls compared`);
+  // the fuel oracle (fuzz/lib/fuel-oracle.mjs) compared most calls' fuel too
+  const fuel = /(\d+) calls' fuel agreed with the oracle/.exec(r.out);
+  assert.ok(fuel && +fuel[1] >= 500, `fuel compared for only ${fuel?.[1]} calls`);
 });
 
 const native = path.join(root, "build/wrt-native");
@@ -36,4 +39,18 @@ test("differential fuzzing against V8 through the native engine: 20 modules", { 
   assert.equal(r.differences, 0, r.out.slice(-4000));
   assert.ok(r.modules >= 20, `only ${r.modules} modules compared`);
   assert.ok(r.calls >= 300, `only ${r.calls} calls compared`);
+});
+
+// A run that compares too little fails: with generation broken (wasm-opt
+// replaced by /bin/false, no spec suite) nothing is compared, and the
+// minimum (one module per 12 s asked for, 5 calls per module) is not met.
+// `npm run test:full` runs the same for the full 60 s (WRT_FUZZ_BROKEN_SECONDS).
+test("the fuzzer fails when generation is broken (0 modules compared)", { timeout: 200_000 }, () => {
+  const seconds = process.env.WRT_FUZZ_BROKEN_SECONDS ?? "13";
+  const r = spawnSync(process.execPath, [run, "--seconds", seconds, "--spec-dir", "/nonexistent"], {
+    cwd: root, encoding: "utf8", timeout: 180_000, env: { ...process.env, WRT_FUZZ_WASM_OPT: "/bin/false" },
+  });
+  assert.equal(r.status, 1, `${r.stdout}${r.stderr}`.slice(-2000));
+  assert.match(r.stdout, /^fuzz minimum: \d+ modules, \d+ calls: NOT MET \(0 modules, 0 calls compared\)$/m);
+  assert.match(r.stdout, /^fuzz: 0 modules, 0 calls, 0 differences$/m);
 });
