@@ -3,10 +3,14 @@
 // (fuzz/lib/fuel-oracle.mjs). Runs the invocations of the spec suite's
 // command files, in order, on both sides.
 //
-//   node scripts/fuel-oracle.mjs [--files N] [--seed S] [dir|file.json ...]
+//   node scripts/fuel-oracle.mjs [--files N] [--seed S] [--sliced] [dir|file.json ...]
 //
 // Default: every file of ../shared/testsuite/core (or $WRT_TESTSUITE/core).
-// --files N: a seeded sample of N files (npm test). The last line is
+// --files N: a seeded sample of N files. --sliced: WRT runs every call in
+// seeded random fuel slices (log-uniform in 1..65536), resumed (the charge must not change;
+// a call that traps is not compared: with fuel short of its block, WRT
+// charges the ops paid so far, not the whole block; a known issue, see
+// fuzz/README.md "Fuel"). The last line is
 // `fuel oracle: N calls agreed, M disagreed, K not compared (F functions)`;
 // exit status 1 if M > 0 or nothing was compared.
 
@@ -54,7 +58,8 @@ function arg(v) {
 }
 
 /** Runs one spec command file on both sides; returns its tallies. */
-export function oracleFile(file) {
+export function oracleFile(file, { sliced = false, seed = 1 } = {}) {
+  const rnd = sliced ? seededRandom(seed) : null;
   const res = { agreed: 0, trapped: 0, disagreed: [], skipped: 0, why: {}, functions: new Set() };
   const skip = (why) => { res.skipped++; res.why[why] = (res.why[why] ?? 0) + 1; };
   const dir = path.dirname(file);
@@ -87,8 +92,9 @@ export function oracleFile(file) {
     if (!pair) { skip("module not loaded on both sides (imports beyond spectest, SIMD, invalid)"); continue; }
     const args = (c.action.args ?? []).map(arg);
     if (args.some((a) => a === null)) { skip("argument type"); continue; }
-    const w = wrtCall(engine, pair.wrt, c.action.field, args.map((a) => a[0]));
+    const w = wrtCall(engine, pair.wrt, c.action.field, args.map((a) => a[0]), rnd);
     const v = v8Call(pair.v8, counters, c.action.field, args.map((a) => a[1]));
+    if (w?.known) { skip("trapped in a sliced call (known issue)"); continue; }
     if (!w || !v) { skip(w?.why ?? v?.why ?? "call stack exhausted / out of fuel"); continue; }
     res.functions.add(`${name}/${path.basename(pair.file)}/${c.action.field}`);
     if (w.fuel === v.fuel && w.trapped === v.trapped) {
@@ -128,17 +134,32 @@ function loadPair(engine, registry, file) {
   return { file, wrt, v8 };
 }
 
-/** { fuel, trapped } of one WRT call, or null (out of fuel, call stack, not a function). */
-function wrtCall(engine, inst, field, args) {
+/**
+ * { fuel, trapped } of one WRT call, or null (out of fuel, call stack, not a
+ * function). With `rnd`, in random slices of 1..64: the charge is what each
+ * slice used (wrt_run sets the fuel; what a stop leaves is not carried over).
+ */
+function wrtCall(engine, inst, field, args, rnd) {
   const f = inst.exports[field];
   if (!(f instanceof Func)) return null;
+  let used = 0n;
+  // slices log-uniform in [1, 65536] (docs/fuel.md: a stop at any op); a
+  // slice smaller than the next op's cost stops without progress
+  const slice = () => (rnd ? Math.floor(2 ** (rnd() * 16)) : BUDGET);
+  let given = slice();
   try {
-    const r = f.callRaw(args, BUDGET);
+    let r = f.callRaw(args, given);
+    while (!r.done && rnd && used < BigInt(BUDGET)) {
+      used += BigInt(given) - BigInt(engine.raw.wrt_fuel_left());
+      given = slice();
+      r = r.resume(given);
+    }
     if (!r.done) { r.abandon(); return null; }
-    return { fuel: BigInt(BUDGET) - BigInt(r.fuelLeft), trapped: false };
+    return { fuel: used + BigInt(given) - BigInt(r.fuelLeft), trapped: false };
   } catch (e) {
     if (!(e instanceof WrtTrap) || e.code === 10) return null;
-    return { fuel: BigInt(BUDGET) - BigInt(engine.raw.wrt_fuel_left()), trapped: true };
+    if (rnd) return { known: true }; // a trap in a sliced call (a block paid in part): known issue
+    return { fuel: used + BigInt(given) - BigInt(engine.raw.wrt_fuel_left()), trapped: true };
   }
 }
 
@@ -174,11 +195,12 @@ export function specFiles(inputs, n = Infinity, seed = 1) {
 
 async function main() {
   const argv = process.argv.slice(2);
-  let n = Infinity, seed = 1;
+  let n = Infinity, seed = 1, sliced = false;
   const inputs = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--files") n = Number(argv[++i]);
     else if (argv[i] === "--seed") seed = Number(argv[++i]);
+    else if (argv[i] === "--sliced") sliced = true;
     else inputs.push(argv[i]);
   }
   if (inputs.length === 0) {
@@ -189,7 +211,7 @@ async function main() {
   const why = {};
   const files = specFiles(inputs, n, seed);
   for (const f of files) {
-    const r = oracleFile(f);
+    const r = oracleFile(f, { sliced, seed });
     agreed += r.agreed; trapped += r.trapped; disagreed += r.disagreed.length; skipped += r.skipped; functions += r.functions.size;
     for (const [k, v] of Object.entries(r.why)) why[k] = (why[k] ?? 0) + v;
     for (const d of r.disagreed.slice(0, 10)) console.log(`  ${d}`);

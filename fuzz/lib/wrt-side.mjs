@@ -209,8 +209,9 @@ export function runWrt(engine, loaded, plan, { fuel, readMemory = true, sliceSee
     skipped = null;
     fuelLeft = BigInt(fuel);
     let rec;
-    let given = 0; // fuel handed to the call so far (all slices)
-    let resumed = false; // the call stopped for fuel at least once
+    // fuel handed to the call so far, less what each fuel stop left unused
+    // (wrt_run sets the fuel, it does not add to what is left)
+    let given = 0;
     try {
       let r;
       if (nextSlice) {
@@ -220,9 +221,9 @@ export function runWrt(engine, loaded, plan, { fuel, readMemory = true, sliceSee
         r = f.callRaw(c.args, slice);
         budget -= slice;
         while (!r.done && budget > 0) {
+          given -= Number(engine.raw.wrt_fuel_left());
           slice = Math.min(nextSlice(), budget);
           given += slice;
-          resumed = true;
           r = r.resume(slice);
           budget -= slice;
         }
@@ -242,7 +243,7 @@ export function runWrt(engine, loaded, plan, { fuel, readMemory = true, sliceSee
       // a guest trap (not one on its way out of a host function): what the call cost up to it
       if (rec.outcome === "trap" && nested === 0 && e instanceof WrtTrap && e.code !== 11) {
         rec.fuel = String(BigInt(given) - BigInt(engine.raw.wrt_fuel_left()));
-        if (resumed) rec.slicedTrap = true;
+        if (nextSlice) rec.slicedTrap = true; // fuel may have been short of the trapping block: a known issue
       }
     }
     engine.abandoned = false;
