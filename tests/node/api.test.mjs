@@ -6,7 +6,7 @@ import { wat } from "./support.mjs";
 import {
   Engine, Module, Instance, Func, Memory, Global, RawValue, Suspended,
   f32ToBits, bitsToF32, f64ToBits, formatTyped, parseTyped,
-  WrtDecodeError, WrtValidationError, WrtLinkError, WrtTrap, WrtOutOfFuel, TrapCode,
+  WrtDecodeError, WrtValidationError, WrtLinkError, WrtTrap, WrtOutOfFuel, WrtApiError, TrapCode, ErrCode,
 } from "../../host-shims/node/dist/index.js";
 
 
@@ -270,6 +270,13 @@ test("a nested call that runs out of its fuel budget ends the outer call too; th
     (func (export "outer") (result i32) call $cb i32.const 1))`, {
     env: { cb: () => { try { inst2.invoke("spin", [], { fuel: 100 }); } catch { /* swallowed */ } } },
   });
-  assert.throws(() => inst2.invoke("outer"));
+  // the abandoned nested call took the outer one with it: wrt_host_return finds no
+  // host call pending (BadState, docs/embedding-api.md), not a trap or a result
+  assert.throws(() => inst2.invoke("outer"), (e) => {
+    assert.ok(e instanceof WrtApiError, `${e?.name}: ${e?.message}`);
+    assert.equal(e.code, ErrCode.BadState);
+    assert.match(e.message, /no host call is pending/);
+    return true;
+  });
   assert.deepEqual(inst.invoke("one"), [1]);
 });

@@ -41,12 +41,22 @@ function stillWorks(engine, old) {
   if (old) assert.deepEqual(old.invoke("add", [2, 3]), [5]);
 }
 
+/** A refused config value: WrtApiError BadArgument (docs/embedding-api.md, wrt_config). */
+const badArgument = (e) => {
+  assert.ok(e instanceof WrtApiError, `expected WrtApiError, got ${e?.name}: ${e?.message}`);
+  assert.equal(e.code, ErrCode.BadArgument, e.message);
+  assert.match(e.message, /bad config key or value/);
+  return true;
+};
+
 test("config: values out of range are refused", () => {
   const e = engineWith({});
-  assert.throws(() => e.configure("valueStackBytes", 16));
-  assert.throws(() => e.configure("callStackFrames", 1));
-  assert.throws(() => e.configure("maxPagesPerInstance", 65537));
-  assert.throws(() => e.configure("maxModuleBytes", -1));
+  assert.throws(() => e.configure("valueStackBytes", 16), badArgument);
+  assert.throws(() => e.configure("callStackFrames", 1), badArgument);
+  assert.throws(() => e.configure("maxPagesPerInstance", 65537), badArgument);
+  assert.throws(() => e.configure("maxModuleBytes", -1), badArgument);
+  // the edge of the range is accepted (4 GiB of pages: 65536)
+  e.configure("maxPagesPerInstance", 65536);
   stillWorks(e);
 });
 
@@ -131,8 +141,9 @@ test("host memory ceiling (key 13): guest growth answers -1 before the interpret
   assert.throws(() => grower(engine, 64), limitError(/64 pages do not fit in the interpreter's memory/));
   assert.throws(() => inst(engine, `(module (table 2000000 funcref))`), limitError(/2000000 elements do not fit in the interpreter's memory/));
   stillWorks(engine, i);
-  assert.throws(() => engine.configure("hostMemoryPages", 0));
-  assert.throws(() => engine.configure("hostMemoryPages", 65537));
+  // docs/embedding-api.md: key 13 takes 1..65536
+  assert.throws(() => engine.configure("hostMemoryPages", 0), badArgument);
+  assert.throws(() => engine.configure("hostMemoryPages", 65537), badArgument);
 });
 
 test("memory pages in total: the budget over all instances, given back when an instance is dropped", () => {

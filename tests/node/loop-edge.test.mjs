@@ -8,6 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import wabtInit from "wabt";
 import { Engine, Module, Instance, WrtOutOfFuel } from "../../host-shims/node/dist/index.js";
+import { instrument } from "../../fuzz/lib/fuel-oracle.mjs";
 
 const wabt = await wabtInit();
 const m = wabt.parseWat("loops.wat", `(module
@@ -74,6 +75,15 @@ const engine = new Engine({ log: false });
 const inst = Instance.instantiate(Module.load(engine, GUEST), {});
 const BIG = 10n ** 12n;
 
+// The fuel a call costs, counted outside WRT: the module rewritten to count
+// its instructions (fuzz/lib/fuel-oracle.mjs, docs/fuel.md "Counting"), run in V8.
+const counted = new WebAssembly.Instance(new WebAssembly.Module(instrument(new Uint8Array(GUEST), "count")));
+function oracleFuel(name, n) {
+  const before = counted.exports.count.value;
+  counted.exports[name](n);
+  return Number(counted.exports.count.value - before);
+}
+
 /** [result, fuel used] with a generous budget. */
 function run(name, n) {
   const [r] = inst.invoke(name, [n], { fuel: BIG });
@@ -98,15 +108,19 @@ test("results for 0, 1 and many iterations", () => {
 
 test("every iteration costs exactly its instructions", () => {
   for (const [name, k] of Object.entries(perIteration)) {
-    const base = run(name, 0)[1];
-    for (const n of [1, 2, 10, 100]) assert.equal(run(name, n)[1] - base, k * n, `${name}(${n})`);
+    const base = oracleFuel(name, 0);
+    for (const n of [0, 1, 2, 10, 100]) {
+      const fuel = run(name, n)[1];
+      assert.equal(fuel, oracleFuel(name, n), `${name}(${n}): WRT against the oracle`);
+      assert.equal(fuel - base, k * n, `${name}(${n}): ${k} per iteration, by hand`);
+    }
   }
 });
 
 test("a budget one unit short stops the call; the exact budget finishes it", () => {
   for (const name of Object.keys(expect)) {
     for (const n of [0, 3, 9]) {
-      const need = run(name, n)[1];
+      const need = oracleFuel(name, n); // counted outside WRT
       assert.deepEqual(inst.invoke(name, [n], { fuel: need }), [expect[name](n)], `${name}(${n}) with ${need}`);
       assert.throws(() => inst.invoke(name, [n], { fuel: need - 1 }), WrtOutOfFuel, `${name}(${n}) with ${need - 1}`);
     }

@@ -452,5 +452,11 @@ test("a snapshot taken after dropping a module that a live instance uses restore
   module.drop();
   const bytes = engine.snapshot();
   const t = setup();
-  t.engine.restore(bytes, { hostFunctions: { 1: checkpoint } });
+  const state = t.engine.restore(bytes, { hostFunctions: { 1: checkpoint } });
+  // idle (no call was running), the one instance back with its memory: the
+  // data segment "hello snapshot" at 16, read as a little-endian i32 ("hell")
+  assert.ok(!state.call, "an idle snapshot restored a running call");
+  assert.equal(state.instances.length, 1);
+  assert.deepEqual(state.instances[0].invoke("peek", [16]), [0x6c6c6568]);
+  assert.deepEqual(state.instances[0].invoke("peek", [20]), [0x6e73206f]); // "o sn"
 });
