@@ -25,6 +25,21 @@ import { sections } from "./wasm.mjs";
 
 class Unsupported extends Error {}
 
+/**
+ * What a trap charges: "block", the whole basic block of the trapping
+ * instruction (docs/fuel.md until the lead's decision of 2026-12-03 09:33 is
+ * implemented), or "instruction", exactly the instructions up to and
+ * including the trapping one (the decision: the same however the call is
+ * sliced). Without a trap both count the same.
+ */
+export const TRAP_RULE = "block";
+
+/**
+ * Whether bulk operations pay per unit (docs/fuel.md "Bulk operations", the
+ * isa engineer's change); false until that lands on main.
+ */
+export const BULK_UNITS = false;
+
 /** The name of the exported counter (an i64 global) in an instrumented module. */
 export const FUEL_COUNTER = "__wrt_fuel_oracle";
 
@@ -185,20 +200,65 @@ export function basicBlocks(bytes, start, end) {
   return blocks.filter((b) => b.cost > 0);
 }
 
+/** The parameter count of each defined function, in code-section order. */
+function paramCounts(bytes, secs) {
+  const types = [];
+  const ts = secs.find((x) => x.id === 1);
+  if (ts) {
+    const c = new Cursor(bytes, ts.start, ts.end);
+    const n = c.u32();
+    for (let i = 0; i < n; i++) {
+      if (c.u8() !== 0x60) throw new Unsupported("type form");
+      const np = c.u32(); c.skip(np);
+      const nr = c.u32(); c.skip(nr);
+      types.push(np);
+    }
+  }
+  const out = [];
+  const fs = secs.find((x) => x.id === 3);
+  if (fs) {
+    const c = new Cursor(bytes, fs.start, fs.end);
+    const n = c.u32();
+    for (let i = 0; i < n; i++) {
+      const ti = c.u32();
+      if (types[ti] === undefined) throw new Unsupported("type index");
+      out.push(types[ti]);
+    }
+  }
+  return out;
+}
+
+/**
+ * The "instruction" trap rule: every instruction pays for itself just before
+ * it runs (an `end` or `else` only when execution falls through to it, since
+ * its increment sits inside the block, before it), so a trap has paid for
+ * exactly the instructions up to and including the trapping one.
+ */
+export function eachInstruction(bytes, start, end) {
+  const c = new Cursor(bytes, start, end);
+  const out = [];
+  while (c.pos < end) {
+    const at = c.pos;
+    skipImmediates(c, c.u8());
+    out.push({ at, cost: 1 });
+  }
+  return out;
+}
+
 /**
  * The module rewritten to count its fuel in an exported mutable i64 global
  * (`name`), or null if it uses anything the rewriter does not know.
  */
-export function instrument(bytes, name = FUEL_COUNTER) {
+export function instrument(bytes, name = FUEL_COUNTER, { trapRule = TRAP_RULE } = {}) {
   try {
-    return instrumentOrThrow(bytes, name);
+    return instrumentOrThrow(bytes, name, trapRule);
   } catch (e) {
     if (e instanceof Unsupported) return null;
     throw e;
   }
 }
 
-function instrumentOrThrow(bytes, name) {
+function instrumentOrThrow(bytes, name, trapRule) {
   const secs = sections(bytes);
   if (!secs) throw new Unsupported("section framing");
   let importedGlobals = 0;
@@ -249,7 +309,7 @@ function instrumentOrThrow(bytes, name) {
       section(7, [...leb(n + 1), ...bytes.subarray(c.pos, s.end), ...exportEntry]);
       addedExport = true;
     } else if (s.id === 10) {
-      section(10, rewriteCode(bytes, s, bump));
+      section(10, rewriteCode(bytes, s, bump, trapRule, paramCounts(bytes, secs), g));
     } else {
       put(bytes.subarray(s.headerStart, s.end));
     }
@@ -258,7 +318,7 @@ function instrumentOrThrow(bytes, name) {
   return new Uint8Array(out);
 }
 
-function rewriteCode(bytes, s, bump) {
+function rewriteCode(bytes, s, bump, trapRule, paramCounts, g) {
   const c = new Cursor(bytes, s.start, s.end);
   const n = c.u32();
   const body = [...leb(n)];
@@ -267,18 +327,73 @@ function rewriteCode(bytes, s, bump) {
     const fStart = c.pos, fEnd = c.pos + size;
     const lc = new Cursor(bytes, fStart, fEnd);
     const groups = lc.u32();
-    for (let k = 0; k < groups; k++) { lc.u32(); lc.u8(); }
+    let locals = paramCounts[i];
+    if (locals === undefined) throw new Unsupported("a body without a function");
+    for (let k = 0; k < groups; k++) { locals += lc.u32(); lc.u8(); }
     const codeStart = lc.pos;
-    const blocks = basicBlocks(bytes, codeStart, fEnd);
-    const f = [...bytes.subarray(fStart, codeStart)];
+    const blocks = trapRule === "instruction" ? eachInstruction(bytes, codeStart, fEnd) : basicBlocks(bytes, codeStart, fEnd);
+    // inserts: { at, code } in order; block costs first at a position, then a bulk op's own
+    const inserts = blocks.map((b) => ({ at: b.at, code: bump(b.cost) }));
+    const bulk = BULK_UNITS ? bulkInserts(bytes, codeStart, fEnd, locals, g) : [];
+    const f = [];
+    if (bulk.length) {
+      // two i32 temporaries for the bulk ops' operands and results
+      f.push(...leb(groups + 1), ...bytes.subarray(lebEnd(bytes, fStart), codeStart), 0x02, 0x7f);
+    } else {
+      f.push(...bytes.subarray(fStart, codeStart));
+    }
+    const all = [...inserts, ...bulk].sort((x, y) => x.at - y.at || (x.order ?? 0) - (y.order ?? 0));
     let at = codeStart;
-    for (const b of blocks) {
-      for (; at < b.at; at++) f.push(bytes[at]);
-      for (const x of bump(b.cost)) f.push(x);
+    for (const ins of all) {
+      for (; at < ins.at; at++) f.push(bytes[at]);
+      for (const x of ins.code) f.push(x);
     }
     for (; at < fEnd; at++) f.push(bytes[at]);
     body.push(...leb(f.length), ...f);
     c.pos = fEnd;
   }
   return body;
+}
+
+/** The offset after the LEB128 at `pos`. */
+function lebEnd(bytes, pos) {
+  while (bytes[pos] & 0x80) pos++;
+  return pos + 1;
+}
+
+/**
+ * Per-unit fuel of the bulk operations (docs/fuel.md "Bulk operations"):
+ * memory.fill/copy/init pay ceil(n / 64), table.fill/copy/init n, after the
+ * operation succeeded (one that traps pays no units); memory.grow pays
+ * delta * 1024 and table.grow delta, unless it returns -1. The operand `n`
+ * (or delta) is on top of the stack: a local.tee keeps it, and the counter
+ * is raised after the op. Locals `t` (the operand) and `t + 1` (a grow's
+ * result) are the two temporaries rewriteCode declares.
+ */
+function bulkInserts(bytes, start, end, t, g) {
+  const out = [];
+  const c = new Cursor(bytes, start, end);
+  const add = (units) => [0x23, ...leb(g), ...units, 0x7c, 0x24, ...leb(g)]; // counter += units (i64)
+  const n64 = [0x20, ...leb(t), 0xad]; // local.get t; i64.extend_i32_u
+  const chunks = [...n64, 0x42, 0x3f, 0x7c, 0x42, 0x06, 0x88]; // (n + 63) >> 6
+  while (c.pos < end) {
+    const at = c.pos;
+    const op = c.u8();
+    const sub = skipImmediates(c, op);
+    const after = c.pos;
+    const keep = { at, order: 1, code: [0x22, ...leb(t)] }; // local.tee t
+    if (op === 0xfc && (sub === 8 || sub === 10 || sub === 11)) {
+      out.push(keep, { at: after, order: 1, code: add(chunks) });
+    } else if (op === 0xfc && (sub === 12 || sub === 14 || sub === 17)) {
+      out.push(keep, { at: after, order: 1, code: add(n64) });
+    } else if (op === 0x40 || (op === 0xfc && sub === 15)) {
+      const unit = op === 0x40 ? [0x42, 0x80, 0x08, 0x7e] : []; // x 1024 for pages
+      out.push(keep, {
+        at: after, order: 1,
+        // local.tee t+1; i32.const -1; i32.ne; if; counter += delta * unit; end; local.get t+1
+        code: [0x22, ...leb(t + 1), 0x41, 0x7f, 0x47, 0x04, 0x40, ...add([...n64, ...unit]), 0x0b, 0x20, ...leb(t + 1)],
+      });
+    }
+  }
+  return out;
 }
