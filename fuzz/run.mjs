@@ -379,10 +379,10 @@ async function main() {
   const started = Date.now();
   const r = await (await mode()).run(opts);
   // A run that compared too little is a failure (e.g. generation broken): the
-  // minimums default to one module per 12 s asked for (or --modules) and 5
+  // minimums default to --modules, or one module per 12 s asked for, and 5
   // calls per module; a single-module reproduction (--only, --replay) has none.
   const single = opts.only !== null || opts.replay !== null;
-  const minModules = opts.minModules ?? (single ? 0 : Math.max(1, Math.min(opts.modules, Math.floor(opts.seconds / 12))));
+  const minModules = opts.minModules ?? (single ? 0 : Number.isFinite(opts.modules) ? opts.modules : Math.max(1, Math.floor(opts.seconds / 12)));
   const minCalls = opts.minCalls ?? 5 * minModules;
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`fuzz details: mode ${opts.mode}, ${secs} s, seed ${opts.seed}, engine ${opts.engine}; ${r.details ?? ""}`);
