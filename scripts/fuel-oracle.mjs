@@ -3,7 +3,7 @@
 // (fuzz/lib/fuel-oracle.mjs). Runs the invocations of the spec suite's
 // command files, in order, on both sides.
 //
-//   node scripts/fuel-oracle.mjs [--files N] [--seed S] [--sliced] [dir|file.json ...]
+//   node scripts/fuel-oracle.mjs [--files N] [--seed S] [--sliced] [--wasm build/wrt.wasm] [dir|file.json ...]
 //
 // Default: every file of ../shared/testsuite/core (or $WRT_TESTSUITE/core).
 // --files N: a seeded sample of N files. --sliced: WRT runs every call in
@@ -58,14 +58,14 @@ function arg(v) {
 }
 
 /** Runs one spec command file on both sides; returns its tallies. */
-export function oracleFile(file, { sliced = false, seed = 1 } = {}) {
+export function oracleFile(file, { sliced = false, seed = 1, wasmPath } = {}) {
   const rnd = sliced ? seededRandom(seed) : null;
   const res = { agreed: 0, trapped: 0, disagreed: [], skipped: 0, why: {}, functions: new Set() };
   const skip = (why) => { res.skipped++; res.why[why] = (res.why[why] ?? 0) + 1; };
   const dir = path.dirname(file);
   const name = path.basename(file, ".json");
   const { commands } = JSON.parse(readFileSync(file, "utf8"));
-  const engine = new Engine({ log: false });
+  const engine = new Engine({ log: false, wasmPath });
   // registered modules, on both sides; every V8 instance's counter (a call
   // into another module counts there: the call's fuel is the sum of all)
   const registry = { wrt: { spectest: createSpectest(engine) }, v8: { spectest: v8Spectest() } };
@@ -195,12 +195,13 @@ export function specFiles(inputs, n = Infinity, seed = 1) {
 
 async function main() {
   const argv = process.argv.slice(2);
-  let n = Infinity, seed = 1, sliced = false;
+  let n = Infinity, seed = 1, sliced = false, wasmPath;
   const inputs = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--files") n = Number(argv[++i]);
     else if (argv[i] === "--seed") seed = Number(argv[++i]);
     else if (argv[i] === "--sliced") sliced = true;
+    else if (argv[i] === "--wasm") wasmPath = path.resolve(argv[++i]);
     else inputs.push(argv[i]);
   }
   if (inputs.length === 0) {
@@ -211,7 +212,7 @@ async function main() {
   const why = {};
   const files = specFiles(inputs, n, seed);
   for (const f of files) {
-    const r = oracleFile(f, { sliced, seed });
+    const r = oracleFile(f, { sliced, seed, wasmPath });
     agreed += r.agreed; trapped += r.trapped; disagreed += r.disagreed.length; skipped += r.skipped; functions += r.functions.size;
     for (const [k, v] of Object.entries(r.why)) why[k] = (why[k] ?? 0) + v;
     for (const d of r.disagreed.slice(0, 10)) console.log(`  ${d}`);
