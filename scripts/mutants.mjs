@@ -105,7 +105,9 @@ function nodeTest(dir, files) {
  */
 function build(dir, { node = false } = {}) {
   const asc = path.join(root, "node_modules/assemblyscript/bin/asc.js");
-  const r = spawnSync(process.execPath, [asc, "assembly/index.ts", "--target", "release", "--outFile", "build/wrt.wasm", "--textFile", "build/wrt.wat"], { cwd: dir, encoding: "utf8" });
+  // the interpreter's asc config (wrt.asconfig.json; asconfig.json before it was renamed)
+  const config = existsSync(path.join(dir, "wrt.asconfig.json")) ? "wrt.asconfig.json" : "asconfig.json";
+  const r = spawnSync(process.execPath, [asc, "assembly/index.ts", "--config", config, "--target", "release", "--outFile", "build/wrt.wasm", "--textFile", "build/wrt.wat"], { cwd: dir, encoding: "utf8" });
   if (r.status !== 0) return `build failed: ${(r.stderr || r.stdout).split("\n").filter(Boolean).slice(-3).join(" | ").slice(0, 400)}`;
   if (node) {
     const t = spawnSync(process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "-p", "host-shims/node/tsconfig.json"], { cwd: dir, encoding: "utf8" });
