@@ -91,6 +91,10 @@ export const enum Err {
   ImageVersion = 131,
   ImageChecksum = 132,
   ImageCorrupt = 133,
+  // ---- components (component/) ----
+  ComponentMalformed = 140,   // the component binary format (Binary.md)
+  ComponentInvalid = 141,     // a validation rule of Binary.md / Explainer.md
+  ComponentUnsupported = 142, // a gated or async feature outside WASI 0.2
 }
 
 /** Human text for an error code; the spec suite's wording where it has one. */
@@ -173,6 +177,9 @@ export function errText(code: Err): string {
     case Err.ImageVersion: return "image was compiled for another interpreter";
     case Err.ImageChecksum: return "image checksum mismatch";
     case Err.ImageCorrupt: return "image is inconsistent";
+    case Err.ComponentMalformed: return "malformed component";
+    case Err.ComponentInvalid: return "invalid component";
+    case Err.ComponentUnsupported: return "not supported";
   }
   return "unknown error";
 }
