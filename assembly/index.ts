@@ -8,3 +8,4 @@ export * from "./api-load";
 
 // Stacks are allocated at start-up with the default sizes; wrt_config resizes them.
 machine.reset();
+export * from "./api-component"; // Component Model (full build only; docs/component-model.md)

@@ -22,13 +22,39 @@ export function readCoreModule(r: Reader, start: u32, len: u32): i32 {
   let buf = new ArrayBuffer(<i32>len);
   memory.copy(changetype<usize>(buf), r.base + start, len);
   let m = decodeModule(buf);
-  if (m && validateModule(m)) return moduleTypeOf(r, m);
+  if (m && validateModule(m)) {
+    // two-level names mangle to one level in components: (module, name) must be unique
+    let seen = new Set<string>();
+    for (let i = 0; i < m.imports.length; i++) {
+      let key = m.imports[i].module + ":" + m.imports[i].name;
+      if (seen.has(key)) { invalid(r, "duplicate import name `" + key + "` in core module", start + m.imports[i].offset); return NONE; }
+      seen.add(key);
+    }
+    return moduleTypeOf(r, m);
+  }
   let code = lastError.code;
-  let off = lastError.offset >= 0 ? start + <u32>lastError.offset : start;
+  let off = lastError.offset >= 0 && <u64>lastError.offset < <u64>len ? start + <u32>lastError.offset : start;
   let text = errText(code);
   if (lastError.detail.length > 0) text += " (" + lastError.detail + ")";
+  let proposal = coreProposal(r, code, off);
+  if (proposal.length > 0) { unsupported(r, "not supported: core module uses " + proposal + " (the core decoder says: " + text + ")", off); return NONE; }
   fail(r, code, "core module: " + text, off);
   return NONE;
+}
+
+/**
+ * The Wasm 3.0 proposal behind a core refusal, when the refused bytes are
+ * that proposal's encoding (WRT's core decoder implements Wasm 2.0): a second
+ * memory or a memarg with a memory index (bit 6), a tag section or tag use.
+ */
+function coreProposal(r: Reader, code: Err, off: u32): string {
+  if (code == Err.MultipleMemories) return "multi-memory";
+  if (code == Err.UnknownTag) return "exceptions (tags)";
+  if (off >= r.end) return "";
+  let b = <u32>load<u8>(r.base + off);
+  if (code == Err.MalformedMemopFlags && (b & 0x40) != 0) return "multi-memory";
+  if (code == Err.MalformedSectionId && b == 13) return "exceptions (tag section)";
+  return "";
 }
 
 function extOfImport(m: Module, i: i32): CoreExt {
@@ -152,16 +178,21 @@ function readModuleType(r: Reader, outer: Scope, at: u32): i32 {
   let t = new CType(TK.CoreModule);
   let types: Array<i32> = [];
   let exportNames = new Set<string>();
+  let importNames = new Set<string>();
   let n = r.count(1);
   for (let i: u32 = 0; i < n && !r.failed; i++) {
     let dat = r.pos;
     let tag = r.u8();
     if (r.failed) break;
     if (tag == 0x00) {
+      let nat = r.pos;
       let mod = r.name();
       let name = r.name();
       let e = readCoreExtern(r, types);
-      if (e) t.coreImports.push(new CoreNamed(mod, name, e));
+      if (!e) break;
+      if (importNames.has(mod + ":" + name)) { invalid(r, "duplicate import name `" + mod + ":" + name + "` in module type", nat); break; }
+      importNames.add(mod + ":" + name);
+      t.coreImports.push(new CoreNamed(mod, name, e));
     } else if (tag == 0x01) {
       let tat = r.pos;
       let b = r.u8();
@@ -173,7 +204,7 @@ function readModuleType(r: Reader, outer: Scope, at: u32): i32 {
       let s = r.u8();
       let k = r.u8();
       if (!r.failed && (s != 0x10 || k != 0x01)) { malformed(r, "a module type may only alias outer core types", dat); break; }
-      let id = outerCoreType(r);
+      let id = outerCoreType(r, types);
       if (id != NONE) {
         if (st.arena[id].kind == TK.CoreModule) { invalid(r, "a module type may not alias a module type", dat); break; }
         types.push(id);
@@ -194,15 +225,19 @@ function readModuleType(r: Reader, outer: Scope, at: u32): i32 {
   return addType(r, t);
 }
 
-/** An outer alias of a core type: ct (scopes out) and idx. */
-function outerCoreType(r: Reader): i32 {
+/** An outer alias of a core type inside a module type: ct 0 is the module type itself. */
+function outerCoreType(r: Reader, own: Array<i32>): i32 {
   let at = r.pos;
   let ct = r.u32leb();
   let idx = r.u32leb();
   if (r.failed) return NONE;
+  if (ct == 0) {
+    if (!checkIndex(r, idx, own.length, "core type", at)) return NONE;
+    return own[idx];
+  }
   let depth = st.scopes.length;
-  if (ct >= <u32>depth) { invalid(r, "outer alias count " + ct.toString() + " exceeds the " + depth.toString() + " enclosing scopes", at); return NONE; }
-  let sc = st.scopes[depth - 1 - <i32>ct];
+  if (ct > <u32>depth) { invalid(r, "outer alias count " + ct.toString() + " exceeds the " + depth.toString() + " enclosing scopes", at); return NONE; }
+  let sc = st.scopes[depth - <i32>ct];
   if (!checkIndex(r, idx, sc.coreTypes.length, "core type", at)) return NONE;
   return sc.coreTypes[idx];
 }

@@ -5,13 +5,19 @@
 
 import { Reader } from "../binary/reader";
 import { CType, TK, Ext, Sort, CORE_SORT_BASE, CoreSort, NONE } from "./types";
-import { st, Scope, ScopeKind, invalid, malformed, unsupported, addType, checkIndex, roomFor } from "./state";
+import { st, Scope, ScopeKind, invalid, malformed, unsupported, addType, checkIndex, roomFor, aliasType } from "./state";
+import { extVisible, nameInstanceTypes } from "./visibility";
 import { NameKind, parseExternName, uniqueKey, nameResource, nameMember, nameProblem, isSemver } from "./names";
-import { extSub, mismatch, sortName } from "./subtype";
+import { extSub, mismatch, sortName, subst } from "./subtype";
+import { canonOf } from "./state";
 import { pushCoreItem } from "./core";
+
+/** Whether the last name read carried an `implements` attribute. */
+export let hadImplements: bool = false;
 
 /** `nameattributes`: the extern name (attributes are checked, then ignored). "" on error. */
 export function readNameAttrs(r: Reader): string {
+  hadImplements = false;
   let at = r.pos;
   let tag = r.u8();
   if (r.failed) return "";
@@ -29,7 +35,8 @@ export function readNameAttrs(r: Reader): string {
     seen |= 1 << kind;
     let v = r.name();
     if (r.failed) break;
-    if (kind == 0 && parseExternName(v) != NameKind.Interface) { invalid(r, "`implements` needs an interface name, got `" + v + "`", aat); break; }
+    if (kind == 0 && parseExternName(v) != NameKind.Interface) { invalid(r, "`implements` must be an interface name, got `" + v + "`", aat); break; }
+    if (kind == 0) hadImplements = true;
     if (kind == 1 && name.indexOf("@") < 0) { invalid(r, "`versionsuffix` needs a versioned interface name", aat); break; }
   }
   return name;
@@ -107,15 +114,16 @@ export function pushExt(r: Reader, sc: Scope, e: Ext): void {
 }
 
 /** The rules of [constructor]/[method]/[static] names (Binary.md notes on imports and exports). */
-function checkAnnotation(r: Reader, sc: Scope, kind: NameKind, e: Ext, at: u32): void {
+function checkAnnotation(r: Reader, sc: Scope, kind: NameKind, e: Ext, isImport: bool, at: u32): void {
   if (kind == NameKind.Label || kind == NameKind.Interface) return;
   if (e.sort != Sort.Func) { invalid(r, "`" + e.name + "` is an annotated name, so it must be a function", at); return; }
   let resName = nameResource;
-  if (!sc.namedResources.has(resName)) {
-    invalid(r, "`" + e.name + "` names resource `" + resName + "`, which is not a preceding resource import or export", at);
+  let named = isImport ? sc.importResources : sc.exportResources;
+  if (!named.has(resName)) {
+    invalid(r, "`" + e.name + "` names resource `" + resName + "`, which is not a preceding resource " + (isImport ? "import" : "export") + " (resource used in function does not have a name in this context)", at);
     return;
   }
-  let res = sc.namedResources.get(resName);
+  let res = named.get(resName);
   let f = st.arena[e.type];
   if (kind == NameKind.Constructor) {
     let ok = false;
@@ -138,17 +146,64 @@ function checkAnnotation(r: Reader, sc: Scope, kind: NameKind, e: Ext, at: u32):
   }
 }
 
-/** Names and uniqueness, then the effects of an import or export on the scope. */
-function declare(r: Reader, sc: Scope, e: Ext, isImport: bool, kind: NameKind, at: u32): void {
+/** `implements` only on instance externs with plain names (Binary.md notes). */
+export function checkImplements(r: Reader, name: string, sort: u32, kind: NameKind, at: u32): void {
+  if (!hadImplements) return;
+  if (sort != Sort.Instance) { invalid(r, "`" + name + "`: only instances can have an `implements` attribute", at); return; }
+  if (kind != NameKind.Label) invalid(r, "name `" + name + "` is not valid with `implements` (a plain name is required)", at);
+}
+
+/** Names, uniqueness and visibility, then the effects of an import or export on the scope. */
+export function declare(r: Reader, sc: Scope, e: Ext, isImport: bool, kind: NameKind, at: u32): void {
   let keys = isImport ? sc.importKeys : sc.exportKeys;
   let key = uniqueKey(e.name);
   let what = isImport ? "import" : "export";
   if (keys.has(key)) { invalid(r, what + " name `" + e.name + "` conflicts with a previous " + what + " name (names must be strongly unique)", at); return; }
   keys.add(key);
-  checkAnnotation(r, sc, kind, e, at);
+  checkAnnotation(r, sc, kind, e, isImport, at);
   if (r.failed) return;
-  if (e.sort == Sort.Type && st.arena[e.type].kind == TK.Resource && kind == NameKind.Label) sc.namedResources.set(e.name, e.type);
+  if (sc.kind != ScopeKind.InstanceType && !extVisible(r, e, isImport ? sc.importNamed : sc.allNamed)) {
+    if (!r.failed) invalid(r, sortName(e.sort) + " not valid to be used as " + what + ": `" + e.name + "` uses a record, variant, enum, flags or resource type that no preceding " + (isImport ? "import" : "import or export") + " names", at);
+    return;
+  }
+  if (e.sort == Sort.Type) {
+    if (isImport) sc.importNamed.add(e.type);
+    sc.allNamed.add(e.type);
+  } else if (e.sort == Sort.Instance) {
+    if (isImport) nameInstanceTypes(e.type, sc.importNamed);
+    nameInstanceTypes(e.type, sc.allNamed);
+  }
+  if (e.sort == Sort.Type && st.arena[e.type].kind == TK.Resource && kind == NameKind.Label) {
+    if (isImport) sc.importResources.set(e.name, e.type); else sc.exportResources.set(e.name, e.type);
+  }
   if (isImport) sc.imports.push(e); else sc.exports.push(e);
+}
+
+/**
+ * An instance typed by an instance type with `(sub resource)` exports gets
+ * resources of its own (two imports of one instance type hold different
+ * resources); they join `list` (the scope's fresh or import-fresh resources).
+ */
+function freshen(r: Reader, e: Ext, list: Array<i32>): Ext {
+  if (e.sort != Sort.Instance) return e;
+  let t = st.arena[e.type];
+  if (t.freshResources.length == 0) return e;
+  let map = new Map<i32, i32>();
+  for (let i = 0; i < t.freshResources.length; i++) {
+    let res = new CType(TK.Resource);
+    res.hasResource = true;
+    let id = addType(r, res);
+    if (id < 0) return e;
+    map.set(t.freshResources[i], id);
+    list.push(id);
+  }
+  return new Ext(e.name, e.sort, subst(r, e.type, map));
+}
+
+/** A type import/export names its type: an alias of its own, unless it made a fresh resource. */
+export function named(r: Reader, e: Ext, fresh: bool): Ext {
+  if (e.sort != Sort.Type || fresh) return e;
+  return new Ext(e.name, e.sort, aliasType(r, e.type));
 }
 
 /** `import` (a component's import section, or an importdecl of a component type). */
@@ -161,8 +216,12 @@ export function readImport(r: Reader, sc: Scope): void {
   let before = st.arena.length;
   let e = readExternType(r, sc, name);
   if (!e) return;
+  checkImplements(r, name, e.sort, kind, at);
   // a `(sub resource)` import made a fresh resource: arguments replace it at instantiation
-  if (e.sort == Sort.Type && e.type >= before && st.arena[e.type].kind == TK.Resource) sc.importFresh.push(e.type);
+  let fresh = e.sort == Sort.Type && e.type >= before && st.arena[e.type].kind == TK.Resource;
+  if (fresh) sc.importFresh.push(e.type);
+  e = named(r, e, fresh);
+  e = freshen(r, e, sc.importFresh);
   declare(r, sc, e, true, kind, at);
   if (!r.failed) pushExt(r, sc, e);
 }
@@ -177,7 +236,11 @@ export function readExportDecl(r: Reader, sc: Scope): void {
   let before = st.arena.length;
   let e = readExternType(r, sc, name);
   if (!e) return;
-  if (e.sort == Sort.Type && e.type >= before && st.arena[e.type].kind == TK.Resource) sc.freshList.push(e.type);
+  checkImplements(r, name, e.sort, kind, at);
+  let fresh = e.sort == Sort.Type && e.type >= before && st.arena[e.type].kind == TK.Resource;
+  if (fresh) sc.freshList.push(e.type);
+  e = named(r, e, fresh);
+  e = freshen(r, e, sc.freshList);
   if (e.sort == Sort.Type && st.arena[e.type].hasBorrow) { invalid(r, "exported type `" + name + "` contains a borrow handle", at); return; }
   declare(r, sc, e, false, kind, at);
   if (!r.failed) pushExt(r, sc, e);
@@ -235,6 +298,7 @@ export function readExport(r: Reader, sc: Scope): void {
   }
   let e = itemExt(r, sc, sort, idx, name, sat);
   if (!e) return;
+  let ascribedFresh = false;
   let tag = r.u8();
   if (tag == 0x01) {
     let tat = r.pos;
@@ -244,9 +308,15 @@ export function readExport(r: Reader, sc: Scope): void {
     let map = new Map<i32, i32>();
     if (asc.sort == Sort.Type && asc.type >= before && st.arena[asc.type].kind == TK.Resource) {
       if (e.sort != Sort.Type || st.arena[e.type].kind != TK.Resource) { invalid(r, "export `" + name + "` is ascribed a resource type but is not one", tat); return; }
+      // `(sub resource)` hides the resource: outside it is a fresh type of each instance
+      sc.freshList.push(asc.type);
+      e = asc;
+      ascribedFresh = true;
     } else if (!extSub(r, e, asc, map)) {
       if (!r.failed) invalid(r, "type mismatch in export `" + name + "`: " + mismatch, tat);
       return;
+    } else {
+      e = asc; // the ascribed type is what the outside sees
     }
   } else if (tag != 0x00 && !r.failed) {
     malformed(r, "malformed export type ascription flag 0x" + tag.toString(16), sat);
@@ -254,6 +324,8 @@ export function readExport(r: Reader, sc: Scope): void {
   }
   if (r.failed) return;
   if (e.sort == Sort.Type && st.arena[e.type].hasBorrow) { invalid(r, "exported type `" + name + "` contains a borrow handle", at); return; }
+  checkImplements(r, name, e.sort, kind, at);
+  e = named(r, e, ascribedFresh);
   declare(r, sc, e, false, kind, at);
   if (!r.failed) pushExt(r, sc, e);
 }

@@ -5,8 +5,8 @@
 
 import { Reader } from "../binary/reader";
 import { CType, TK, NONE, Ext, Sort, CORE_SORT_BASE, CoreSort } from "./types";
-import { st, Scope, ScopeKind, invalid, malformed, addType, checkIndex, roomFor } from "./state";
-import { readNameAttrs, readSort, itemExt, pushExt } from "./externs";
+import { st, Scope, ScopeKind, invalid, malformed, addType, checkIndex, roomFor, canonOf } from "./state";
+import { readNameAttrs, readSort, itemExt, pushExt, checkImplements, declare, named } from "./externs";
 import { parseExternName, NameKind, uniqueKey, nameProblem } from "./names";
 import { extSub, subst, mismatch, sortName } from "./subtype";
 import { findCoreExport, pushCoreItem } from "./core";
@@ -63,6 +63,8 @@ function instantiate(r: Reader, sc: Scope): void {
       if (!r.failed) invalid(r, "type mismatch in instantiation argument `" + imp.name + "`: " + mismatch, cat);
       return;
     }
+    // the argument's type replaces the imported one in everything after it
+    if (imp.sort == Sort.Type && !map.has(canonOf(imp.type))) map.set(canonOf(imp.type), arg.type);
   }
   // each instantiation defines its own copies of the resources the component defines
   for (let i = 0; i < ct.freshResources.length; i++) {
@@ -85,27 +87,28 @@ function instantiate(r: Reader, sc: Scope): void {
   if (id != NONE && roomFor(r, sc.instances.length, "instance")) sc.instances.push(id);
 }
 
+/** An instance bundled from inline exports: names, annotations and type aliases as for an instance type. */
 function bundle(r: Reader, sc: Scope): void {
   let inst = new CType(TK.Instance);
-  let keys = new Set<string>();
+  let bag = new Scope(ScopeKind.InstanceType, -1);
   let n = r.count(3);
   for (let i: u32 = 0; i < n && !r.failed; i++) {
     let nat = r.pos;
     let name = readNameAttrs(r);
     if (r.failed) return;
-    if (parseExternName(name) == NameKind.Invalid) { invalid(r, "instance export name `" + name + "` is not a valid extern name: " + nameProblem, nat); return; }
-    let key = uniqueKey(name);
-    if (keys.has(key)) { invalid(r, "instance export name `" + name + "` conflicts with a previous export name (names must be strongly unique)", nat); return; }
-    keys.add(key);
+    let nk = parseExternName(name);
+    if (nk == NameKind.Invalid) { invalid(r, "instance export name `" + name + "` is not a valid extern name: " + nameProblem, nat); return; }
     let sat = r.pos;
     let sort = readSort(r);
     let idx = r.u32leb();
     if (r.failed) return;
     let e = itemExt(r, sc, sort, idx, name, sat);
     if (!e) return;
+    checkImplements(r, name, sort, nk, nat);
+    declare(r, bag, named(r, e, false), false, nk, nat);
     if (st.arena[e.type].hasResource) inst.hasResource = true;
-    inst.exports.push(e);
   }
+  inst.exports = bag.exports;
   if (r.failed) return;
   let id = addType(r, inst);
   if (id != NONE && roomFor(r, sc.instances.length, "instance")) sc.instances.push(id);

@@ -45,10 +45,12 @@ export class Scope {
   exportKeys: Set<string> = new Set();
   imports: Array<Ext> = [];
   exports: Array<Ext> = [];
-  /** Resource labels named by imports/exports so far -> resource type id (annotated names). */
-  namedResources: Map<string, i32> = new Map();
-  /** Resources that an export may name: imported, exported, or defined here. */
-  visibleResources: Set<i32> = new Set();
+  /** Resource labels named by imports (resp. exports) so far -> resource type id (annotated names). */
+  importResources: Map<string, i32> = new Map();
+  exportResources: Map<string, i32> = new Map();
+  /** Types that have a name here (Explainer.md "external visibility"): from imports; from imports and exports. */
+  importNamed: Set<i32> = new Set();
+  allNamed: Set<i32> = new Set();
   /** Resources each instantiation makes fresh: `(sub resource)` exports of a type, resources a component defines. */
   freshList: Array<i32> = [];
   /** Resources that `(sub resource)` imports introduced (instantiation arguments replace them). */
@@ -148,4 +150,27 @@ export function newCoreExt(kind: u8): CoreExt {
   let e = new CoreExt();
   e.kind = kind;
   return e;
+}
+
+/** The type an alias names (itself if it is no alias). */
+export function canonOf(id: i32): i32 {
+  if (id < 0) return id;
+  let c = st.arena[id].canon;
+  return c >= 0 ? c : id;
+}
+
+/** A named alias of type `t` (a type import or export): equal to `t`, but a type of its own for naming. */
+export function aliasType(r: Reader, t: i32): i32 {
+  let x = st.arena[t];
+  let c = new CType(x.kind);
+  c.labels = x.labels; c.members = x.members; c.a = x.a; c.b = x.b;
+  c.imports = x.imports; c.exports = x.exports;
+  c.freshResources = x.freshResources; c.importFresh = x.importFresh;
+  c.rep = x.rep; c.local = x.local; c.owner = x.owner;
+  c.fn = x.fn; c.coreImports = x.coreImports; c.coreExports = x.coreExports;
+  c.canon = canonOf(t);
+  c.depth = x.depth; c.size = x.size; c.align = x.align; c.flat = x.flat; c.flatOver = x.flatOver;
+  c.hasBorrow = x.hasBorrow; c.hasList = x.hasList; c.hasResource = x.hasResource;
+  let id = addType(r, c);
+  return id < 0 ? t : id;
 }

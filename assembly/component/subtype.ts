@@ -10,16 +10,21 @@
 import { Reader } from "../binary/reader";
 import { FuncType, Limits } from "../binary/module";
 import { CType, TK, NONE, Ext, Sort, CORE_SORT_BASE, CoreSort, CoreExt, CoreNamed } from "./types";
-import { st, spend, addType } from "./state";
+import { st, spend, addType, canonOf } from "./state";
 
 /** Why the last match failed (for the error text). */
 export let mismatch: string = "";
 
-@inline function res(map: Map<i32, i32>, id: i32): i32 { return map.has(id) ? map.get(id) : id; }
+/** A resource's identity: its canonical id, through `map`. */
+function res(map: Map<i32, i32>, id: i32): i32 {
+  let c = canonOf(id);
+  return map.has(c) ? canonOf(map.get(c)) : c;
+}
 
 /** Value types equal (resources through `map`). */
 export function valEq(r: Reader, a: i32, b: i32, map: Map<i32, i32>): bool {
   if (a == b) return true;
+  if (a != NONE && b != NONE && canonOf(a) == canonOf(b)) return true;
   if (a == NONE || b == NONE) return false;
   if (!spend(r)) return false;
   let x = st.arena[a], y = st.arena[b];
@@ -48,7 +53,7 @@ function sameLabels(x: CType, y: CType): bool {
 
 /** Function types: same parameter names and types, same result. */
 export function funcEq(r: Reader, a: i32, b: i32, map: Map<i32, i32>): bool {
-  if (a == b) return true;
+  if (a == b || canonOf(a) == canonOf(b)) return true;
   let x = st.arena[a], y = st.arena[b];
   if (!sameLabels(x, y)) { mismatch = "parameter names differ"; return false; }
   for (let i = 0; i < x.members.length; i++) {
@@ -99,9 +104,9 @@ export function instanceSub(r: Reader, a: i32, b: i32, map: Map<i32, i32>): bool
     let want = y.exports[i];
     let have = findExt(x.exports, want.name);
     if (!have) { mismatch = "missing export `" + want.name + "`"; return false; }
-    if (want.sort == Sort.Type && y.freshResources.includes(want.type)) {
+    if (want.sort == Sort.Type && y.freshResources.includes(canonOf(want.type))) {
       if (have.sort != Sort.Type || st.arena[have.type].kind != TK.Resource) { mismatch = "export `" + want.name + "` must be a resource type"; return false; }
-      map.set(want.type, res(map, have.type));
+      map.set(canonOf(want.type), res(map, have.type));
       continue;
     }
     if (!extSub(r, have, want, map)) { mismatch = "export `" + want.name + "`: " + mismatch; return false; }
@@ -116,8 +121,8 @@ export function componentSub(r: Reader, a: i32, b: i32, map: Map<i32, i32>): boo
     let need = x.imports[i];
     let given = findExt(y.imports, need.name);
     if (!given) { mismatch = "extra import `" + need.name + "`"; return false; }
-    if (need.sort == Sort.Type && x.importFresh.includes(need.type) && given.sort == Sort.Type) {
-      map.set(need.type, res(map, given.type));
+    if (need.sort == Sort.Type && x.importFresh.includes(canonOf(need.type)) && given.sort == Sort.Type) {
+      map.set(canonOf(need.type), res(map, given.type));
       continue;
     }
     if (!extSub(r, given, need, map)) { mismatch = "import `" + need.name + "`: " + mismatch; return false; }
@@ -129,8 +134,8 @@ export function componentSub(r: Reader, a: i32, b: i32, map: Map<i32, i32>): boo
     let want = y.exports[i];
     let have = findExt(x.exports, want.name);
     if (!have) { mismatch = "missing export `" + want.name + "`"; return false; }
-    if (want.sort == Sort.Type && y.freshResources.includes(want.type)) {
-      map.set(want.type, res(map, have.type));
+    if (want.sort == Sort.Type && y.freshResources.includes(canonOf(want.type))) {
+      map.set(canonOf(want.type), res(map, have.type));
       continue;
     }
     if (!extSub(r, have, want, map)) { mismatch = "export `" + want.name + "`: " + mismatch; return false; }
@@ -198,9 +203,9 @@ export function moduleSub(r: Reader, a: i32, b: i32): bool {
 /** Type `t` with resources replaced through `map`; the same id when nothing changes. */
 export function subst(r: Reader, t: i32, map: Map<i32, i32>): i32 {
   if (t == NONE || map.size == 0) return t;
-  if (map.has(t)) return map.get(t);
+  if (map.has(canonOf(t))) return map.get(canonOf(t));
   let x = st.arena[t];
-  if (!x.hasResource && x.kind != TK.Func && x.kind != TK.Instance && x.kind != TK.Component) return t;
+  if (x.kind == TK.Prim || x.kind == TK.Resource) return t;
   if (!spend(r)) return t;
   let c = new CType(x.kind);
   let changed = false;
@@ -212,7 +217,7 @@ export function subst(r: Reader, t: i32, map: Map<i32, i32>): i32 {
   }
   c.a = x.a;
   c.b = x.b;
-  if (x.kind == TK.Own || x.kind == TK.Borrow) { c.a = res(map, x.a); }
+  if (x.kind == TK.Own || x.kind == TK.Borrow) { let m = canonOf(x.a); c.a = map.has(m) ? map.get(m) : x.a; }
   else { c.a = subst(r, x.a, map); c.b = subst(r, x.b, map); }
   if (c.a != x.a || c.b != x.b) changed = true;
   for (let i = 0; i < x.imports.length; i++) {
@@ -228,8 +233,13 @@ export function subst(r: Reader, t: i32, map: Map<i32, i32>): i32 {
     c.exports.push(new Ext(e.name, e.sort, nt));
   }
   if (!changed || r.failed) return t;
-  c.freshResources = x.freshResources;
+  c.freshResources = [];
+  for (let i = 0; i < x.freshResources.length; i++) {
+    let f = x.freshResources[i];
+    c.freshResources.push(map.has(f) ? map.get(f) : f);
+  }
   c.importFresh = x.importFresh;
+  c.canon = -1;
   c.depth = x.depth; c.size = x.size; c.align = x.align; c.flat = x.flat; c.flatOver = x.flatOver;
   c.hasBorrow = x.hasBorrow; c.hasList = x.hasList; c.hasResource = x.hasResource;
   let id = addType(r, c);

@@ -116,6 +116,9 @@ export class CType {
   coreImports: Array<CoreNamed> = [];
   coreExports: Array<CoreNamed> = [];
 
+  /** For a named alias made by a type import/export: the type it names (equal to it). -1: itself. */
+  canon: i32 = -1;
+
   // ---- facts computed at creation ----
   depth: u32 = 1;
   size: u64 = 0;

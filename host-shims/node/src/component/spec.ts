@@ -98,7 +98,7 @@ async function runForm(t: Tally, v: ComponentValidator, file: string, src: strin
     if (!c.bytes) { t.failed++; t.failures.push({ file, line, what: "component", detail: "the text parser refused a component meant to be valid: " + c.textError }); return; }
     const r = v.validate(c.bytes);
     if (r.ok) { t.passed++; return; }
-    if (r.code === COMPONENT_UNSUPPORTED) { t.skip("valid component refused as outside WASI 0.2 scope (" + r.message.replace(/^.*not supported: /, "") + ")"); return; }
+    if (r.code === COMPONENT_UNSUPPORTED) { t.skip("valid component refused as not supported: " + r.message.replace(/^.*not supported: /, "")); return; }
     t.failed++;
     t.failures.push({ file, line, what: "component", detail: "refused a valid component: " + r.message });
     return;
@@ -110,7 +110,7 @@ async function runForm(t: Tally, v: ComponentValidator, file: string, src: strin
     if (c.skip) { t.skip(c.skip); return; }
     if (!c.bytes) { t.skip("text-format case refused by the text parser before a binary exists"); return; }
     const r = v.validate(c.bytes);
-    if (!r.ok && r.code === COMPONENT_UNSUPPORTED) { t.skip("refused as not supported, so the rule itself is not checked (" + r.message.replace(/^.*not supported: /, "") + ")"); return; }
+    if (!r.ok && r.code === COMPONENT_UNSUPPORTED) { t.skip("invalid component refused as not supported, so its rule is not checked: " + r.message.replace(/^.*not supported: /, "")); return; }
     if (!r.ok) { t.passed++; return; }
     t.failed++;
     const expected = (form as { items: SExpr[] }).items[2];
