@@ -5,7 +5,7 @@ import "./abort"; // the --use abort=... target must be part of the program
 
 export * from "./api";
 export * from "./api-load";
+export * from "./api-component"; // Component Model (full build only; docs/component-model.md)
 
 // Stacks are allocated at start-up with the default sizes; wrt_config resizes them.
 machine.reset();
-export * from "./api-component"; // Component Model (full build only; docs/component-model.md)

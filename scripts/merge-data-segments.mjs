@@ -66,14 +66,15 @@ export function mergeDataSegments(bytes, maxGap = 256) {
     const off = [];
     let v = g.start | 0;
     for (;;) { const byte = v & 0x7f; v >>= 7; if ((v === 0 && !(byte & 0x40)) || (v === -1 && (byte & 0x40))) { off.push(byte); break; } off.push(byte | 0x80); }
-    body.push(0, 0x41, ...off, 0x0b, ...u32leb(blob.length), ...blob);
+    body.push(0, 0x41, ...off, 0x0b, ...u32leb(blob.length));
+    for (const x of blob) body.push(x); // no spread: a large blob overflows the call stack
   }
   const out = [];
   out.push(...b.subarray(0, 8));
   for (const s of sections) {
-    if (s.id === 11) { out.push(11, ...u32leb(body.length), ...body); continue; }
+    if (s.id === 11) { out.push(11, ...u32leb(body.length)); for (const x of body) out.push(x); continue; }
     if (s.id === 12) { const c = u32leb(groups.length); out.push(12, ...u32leb(c.length), ...c); continue; }
-    out.push(...b.subarray(s.start, s.end));
+    for (const x of b.subarray(s.start, s.end)) out.push(x);
   }
   return Uint8Array.from(out);
 }

@@ -47,3 +47,5 @@ export type { WasiOptions } from "./wasi/preview1.js";
 export { AssemblyScriptEnv, assemblyScriptEnv } from "./hosts/assemblyscript.js";
 export type { AssemblyScriptEnvOptions } from "./hosts/assemblyscript.js";
 export { trapUnknownImports, missingImports } from "./hosts/unknown-imports.js";
+// Component Model validator (comp; the jco-based WIT tools stay out of the package entry)
+export { ComponentValidator, type ComponentVerdict } from "./component/validator.js";
