@@ -72,6 +72,8 @@ export class State {
   item: i64 = -1;
   /** Set with the first error; the Reader holds code and offset. */
   failed: bool = false;
+  /** Components enclosing the first error (1: the outermost). */
+  failNesting: i32 = 0;
 
   reset(): void {
     this.arena = [];
@@ -84,6 +86,7 @@ export class State {
     this.sectionLabel = "";
     this.item = -1;
     this.failed = false;
+    this.failNesting = 0;
   }
 
   get top(): Scope { return this.scopes[this.scopes.length - 1]; }
@@ -102,6 +105,9 @@ function primType(id: i32): CType {
 export function fail(r: Reader, code: Err, rule: string, at: u32 = 0xFFFFFFFF): void {
   if (st.failed) { r.fail(code, at); return; }
   st.failed = true;
+  let n = 0;
+  for (let i = 0; i < st.scopes.length; i++) if (st.scopes[i].kind == ScopeKind.Component) n++;
+  st.failNesting = n;
   st.rule = rule;
   r.fail(code, at);
 }

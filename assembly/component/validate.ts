@@ -10,7 +10,7 @@
 // the code, the byte offset, and "in section S (name), item I: rule".
 
 import { Reader } from "../binary/reader";
-import { lastError, errText } from "../errors";
+import { lastError } from "../errors";
 import { st, Scope, ScopeKind, invalid, malformed, unsupported, roomFor } from "./state";
 import { readCoreModule, readCoreInstance, readCoreType } from "./core";
 import { readTypeDef, enterScope } from "./deftypes";
@@ -74,9 +74,11 @@ function readComponent(r: Reader, start: u32, end: u32, top: bool): i32 {
 function readSection(r: Reader, sc: Scope, top: bool): void {
   let at = r.pos;
   let id = r.u8();
+  if (r.failed) return;
+  if (id > 12) { malformed(r, "malformed section id " + id.toString(), at); return; }
+  if (!st.failed) { st.section = <i32>id; st.item = -1; }
   let size = r.length();
   if (r.failed) return;
-  if (id > 12) { st.section = -1; malformed(r, "malformed section id " + id.toString(), at); return; }
   let s = new Reader(r.base, r.pos, r.pos + size);
   r.pos += size;
   if (!st.failed) { st.section = <i32>id; st.item = -1; }
@@ -149,12 +151,13 @@ export function validateComponent(p: usize, len: u32): bool {
   readComponent(r, 0, len, true);
   if (!r.failed) { st.reset(); return true; }
   let detail = "";
+ if (st.failNesting > 1) detail = "in a component nested " + (st.failNesting - 1).toString() + " deep, ";
   if (st.section >= 0) {
-    detail = "in section " + st.section.toString() + " (" + SECTION_NAMES[st.section] + ")";
+    detail += "in section " + st.section.toString() + " (" + SECTION_NAMES[st.section] + ")";
     if (st.item >= 0) detail += ", item " + st.item.toString();
-    detail += ": ";
   }
-  detail += st.rule.length > 0 ? st.rule : errText(r.err);
+  // the code's own text leads the message; a rule adds what it checked
+  if (st.rule.length > 0) detail += (detail.length > 0 ? ": " : "") + st.rule;
   lastError.set(r.err, <i64>r.errPos, detail);
   st.reset();
   return false;
