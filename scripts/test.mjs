@@ -13,6 +13,8 @@
 //                  slice; every run must pass and skip exactly the
 //                  numbers of commands recorded for its suite and engine
 //                  in tests/expected-counts.json
+//   4. component   the component-model spec tests (`wrt component spec`;
+//                  comp's part, counts in tests/component-expected-counts.json)
 //
 // Each part's own output is shown as it runs; its pass/fail/skip counts are
 // parsed from that output. The last line is exactly
@@ -188,10 +190,44 @@ async function spec() {
   }
 }
 
+// ---- comp (issue 14): the component-model spec tests ----------------------
+// `wrt component spec` over $WRT_TESTSUITE/component-model (or
+// ../shared/testsuite/component-model): validation assertions only
+// (execution is part 2). Its pass/skip counts must equal
+// tests/component-expected-counts.json; without the suite the part is
+// skipped with a message (a failure under CI=true).
+async function componentSpec() {
+  const suite = process.env.WRT_TESTSUITE
+    ? path.resolve(root, process.env.WRT_TESTSUITE)
+    : path.resolve(root, "../shared/testsuite");
+  const dir = path.join(suite, "component-model");
+  banner(`component spec (${dir})`);
+  partStart = Date.now();
+  if (!existsSync(dir)) {
+    if (ci) return record("component spec", 0, 1, `suite not found at ${dir} (required under CI=true)`);
+    console.log(`[test.mjs] component-model suite not found at ${dir}: skipping the component spec tests`);
+    return;
+  }
+  const cli = path.join(root, "host-shims/node/dist/cli.js");
+  const { code, out } = await run(process.execPath, [cli, "component", "spec", dir]);
+  const m = /^spec: (\d+) passed, (\d+) failed, (\d+) skipped$/m.exec(stripAnsi(out));
+  if (!m) return record("component spec", 0, 1, `no 'spec: ...' line, exit ${code}`);
+  const want = JSON.parse(readFileSync(path.join(root, "tests/component-expected-counts.json"), "utf8"));
+  let failed = +m[2];
+  let note = "";
+  if (code !== 0 && failed === 0) failed = 1;
+  if (+m[1] !== want.passed || +m[3] !== want.skipped) {
+    failed += 1;
+    note = `expected ${want.passed} passed, ${want.skipped} skipped (tests/component-expected-counts.json)`;
+  }
+  record("component spec", +m[1], failed, note, +m[3]);
+}
+
 const t0 = Date.now();
 await asPect();
 await nodeTests();
 await spec();
+await componentSpec();
 
 console.log("========== summary ==========");
 const width = Math.max(24, ...results.map((r) => r.name.length));

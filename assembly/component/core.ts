@@ -54,6 +54,7 @@ function coreProposal(r: Reader, code: Err, off: u32): string {
   let b = <u32>load<u8>(r.base + off);
   if (code == Err.MalformedMemopFlags && (b & 0x40) != 0) return "multi-memory";
   if (code == Err.MalformedSectionId && b == 13) return "exceptions (tag section)";
+  if (code == Err.MalformedLimits && (b == 2 || b == 3)) return "threads (shared memory)";
   return "";
 }
 

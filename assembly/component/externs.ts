@@ -8,7 +8,7 @@ import { CType, TK, Ext, Sort, CORE_SORT_BASE, CoreSort, NONE } from "./types";
 import { st, Scope, ScopeKind, invalid, malformed, unsupported, addType, checkIndex, roomFor, aliasType } from "./state";
 import { extVisible, nameInstanceTypes } from "./visibility";
 import { NameKind, parseExternName, uniqueKey, nameResource, nameMember, nameProblem, isSemver } from "./names";
-import { extSub, mismatch, sortName, subst } from "./subtype";
+import { extSub, mismatch, sortName, subst, aSort } from "./subtype";
 import { canonOf } from "./state";
 import { pushCoreItem } from "./core";
 
@@ -98,7 +98,7 @@ function typedExt(r: Reader, sc: Scope, name: string, sort: u32, kind: TK, what:
   let idx = r.u32leb();
   if (!checkIndex(r, idx, sc.types.length, "type", iat)) return null;
   let t = sc.types[idx];
-  if (st.arena[t].kind != kind) { invalid(r, "type " + idx.toString() + " is not a " + what, iat); return null; }
+  if (st.arena[t].kind != kind) { invalid(r, "type " + idx.toString() + " is not " + (what.charAt(0) == "i" ? "an " : "a ") + what, iat); return null; }
   return new Ext(name, sort, t);
 }
 
@@ -256,7 +256,7 @@ export function itemExt(r: Reader, sc: Scope, sort: u32, idx: u32, name: string,
     case Sort.Instance: if (!checkIndex(r, idx, sc.instances.length, "instance", at)) return null; t = sc.instances[idx]; break;
     case CORE_SORT_BASE + CoreSort.Module: if (!checkIndex(r, idx, sc.coreModules.length, "core module", at)) return null; t = sc.coreModules[idx]; break;
     case Sort.Value: unsupported(r, "not supported: values", at); return null;
-    default: invalid(r, "a " + sortName(sort) + " cannot be exported or passed to a component", at); return null;
+    default: invalid(r, aSort(sort) + " cannot be exported or passed to a component", at); return null;
   }
   return new Ext(name, sort, t);
 }
@@ -293,7 +293,7 @@ export function readExport(r: Reader, sc: Scope): void {
   let idx = r.u32leb();
   if (r.failed) return;
   if (sort >= CORE_SORT_BASE && sort != CORE_SORT_BASE + CoreSort.Module) {
-    invalid(r, "only core modules may be exported of the core sorts, not a " + sortName(sort), sat);
+    invalid(r, "only core modules may be exported of the core sorts, not " + aSort(sort), sat);
     return;
   }
   let e = itemExt(r, sc, sort, idx, name, sat);

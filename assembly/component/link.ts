@@ -8,7 +8,7 @@ import { CType, TK, NONE, Ext, Sort, CORE_SORT_BASE, CoreSort } from "./types";
 import { st, Scope, ScopeKind, invalid, malformed, addType, checkIndex, roomFor, canonOf } from "./state";
 import { readNameAttrs, readSort, itemExt, pushExt, checkImplements, declare, named } from "./externs";
 import { parseExternName, NameKind, uniqueKey, nameProblem } from "./names";
-import { extSub, subst, mismatch, sortName } from "./subtype";
+import { extSub, subst, mismatch, sortName, aSort } from "./subtype";
 import { findCoreExport, pushCoreItem } from "./core";
 
 function findExt(list: Array<Ext>, name: string): Ext | null {
@@ -49,7 +49,7 @@ function instantiate(r: Reader, sc: Scope): void {
   for (let i = 0; i < ct.imports.length; i++) {
     let imp = ct.imports[i];
     let arg = findExt(args, imp.name);
-    if (!arg) { invalid(r, "missing instantiation argument `" + imp.name + "` (a " + sortName(imp.sort) + ")", cat); return; }
+    if (!arg) { invalid(r, "missing instantiation argument `" + imp.name + "` (" + aSort(imp.sort) + ")", cat); return; }
     if (imp.sort == Sort.Type && ct.importFresh.includes(imp.type)) {
       if (arg.sort != Sort.Type || st.arena[arg.type].kind != TK.Resource) {
         invalid(r, "instantiation argument `" + imp.name + "` must be a resource type", cat);
@@ -135,13 +135,13 @@ function exportAlias(r: Reader, sc: Scope, sort: u32, declarator: bool, at: u32)
   let name = r.name();
   if (!checkIndex(r, ii, sc.instances.length, "instance", iat)) return;
   if (declarator && sort != Sort.Instance && sort != Sort.Type) {
-    invalid(r, "export aliases in a type may only name instances and types, not a " + sortName(sort), at);
+    invalid(r, "export aliases in a type may only name instances and types, not " + aSort(sort), at);
     return;
   }
   let inst = st.arena[sc.instances[ii]];
   let e = findExt(inst.exports, name);
   if (!e) { invalid(r, "instance " + ii.toString() + " has no export named `" + name + "`", iat); return; }
-  if (e.sort != sort) { invalid(r, "export `" + name + "` of instance " + ii.toString() + " is a " + sortName(e.sort) + ", not a " + sortName(sort), iat); return; }
+  if (e.sort != sort) { invalid(r, "export `" + name + "` of instance " + ii.toString() + " is " + aSort(e.sort) + ", not " + aSort(sort), iat); return; }
   pushExt(r, sc, e);
 }
 
@@ -152,13 +152,13 @@ function coreExportAlias(r: Reader, sc: Scope, sort: u32, declarator: bool, at: 
   if (r.failed) return;
   if (declarator) { invalid(r, "core export aliases are not allowed in type declarations", at); return; }
   if (sort < CORE_SORT_BASE || sort - CORE_SORT_BASE > <u32>CoreSort.Tag) {
-    invalid(r, "core export aliases name core funcs, tables, memories, globals or tags, not a " + sortName(sort), at);
+    invalid(r, "core export aliases name core funcs, tables, memories, globals or tags, not " + aSort(sort), at);
     return;
   }
   if (!checkIndex(r, ii, sc.coreInstances.length, "core instance", iat)) return;
   let e = findCoreExport(st.arena[sc.coreInstances[ii]], name);
   if (!e) { invalid(r, "core instance " + ii.toString() + " has no export named `" + name + "`", iat); return; }
-  if (<u32>e.ext.kind != sort - CORE_SORT_BASE) { invalid(r, "export `" + name + "` of core instance " + ii.toString() + " is not a " + sortName(sort), iat); return; }
+  if (<u32>e.ext.kind != sort - CORE_SORT_BASE) { invalid(r, "export `" + name + "` of core instance " + ii.toString() + " is not " + aSort(sort), iat); return; }
   pushCoreItem(r, sc, e.ext);
 }
 
@@ -169,7 +169,7 @@ function outerAlias(r: Reader, sc: Scope, sort: u32, declarator: bool, at: u32):
   if (r.failed) return;
   let okSort = sort == Sort.Type || sort == CORE_SORT_BASE + CoreSort.Type;
   if (!declarator) okSort = okSort || sort == Sort.Component || sort == CORE_SORT_BASE + CoreSort.Module;
-  if (!okSort) { invalid(r, "outer aliases may only name types" + (declarator ? "" : ", modules and components") + ", not a " + sortName(sort), at); return; }
+  if (!okSort) { invalid(r, "outer aliases may only name types" + (declarator ? "" : ", modules and components") + ", not " + aSort(sort), at); return; }
   let depth = st.scopes.length;
   if (ct >= <u32>depth) { invalid(r, "outer alias count " + ct.toString() + " exceeds the enclosing scopes (" + (depth - 1).toString() + ")", cat); return; }
   let target = st.scopes[depth - 1 - <i32>ct];

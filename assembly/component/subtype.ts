@@ -72,7 +72,7 @@ function findExt(list: Array<Ext>, name: string): Ext | null {
 /** An actual extern `a` fits the expected extern `b`. */
 export function extSub(r: Reader, a: Ext, b: Ext, map: Map<i32, i32>): bool {
   if (!spend(r)) return false;
-  if (a.sort != b.sort) { mismatch = "expected a " + sortName(b.sort) + ", found a " + sortName(a.sort); return false; }
+  if (a.sort != b.sort) { mismatch = "expected " + aSort(b.sort) + ", found " + aSort(a.sort); return false; }
   switch (a.sort) {
     case Sort.Func: return funcEq(r, a.type, b.type, map);
     case Sort.Type: return typeSub(r, a.type, b.type, map);
@@ -157,7 +157,7 @@ function limitsSub(a: Limits, b: Limits): bool {
 
 /** Core extern `a` fits expected `b` (core import matching). */
 export function coreExtSub(a: CoreExt, b: CoreExt): bool {
-  if (a.kind != b.kind) { mismatch = "expected a " + coreSortName(b.kind) + ", found a " + coreSortName(a.kind); return false; }
+  if (a.kind != b.kind) { mismatch = "expected a core " + coreSortName(b.kind) + ", found a core " + coreSortName(a.kind); return false; }
   switch (a.kind) {
     case CoreSort.Func: case CoreSort.Tag:
       if (!a.fn!.equals(b.fn!)) { mismatch = "function types differ"; return false; }
@@ -256,6 +256,12 @@ export function sortName(s: u32): string {
   }
   if (s >= CORE_SORT_BASE) return "core " + coreSortName(<u8>(s - CORE_SORT_BASE));
   return "sort " + s.toString();
+}
+
+/** "a func", "an instance", "a core module". */
+export function aSort(s: u32): string {
+  let n = sortName(s);
+  return (n.charAt(0) == "i" ? "an " : "a ") + n;
 }
 
 export function coreSortName(k: u32): string {
