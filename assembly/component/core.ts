@@ -9,8 +9,9 @@ import { decodeModule, readValType as readCoreValType, readRefType } from "../bi
 import { validateModule } from "../valid/index";
 import { Err, lastError, errText } from "../errors";
 import { CType, TK, CoreExt, CoreNamed, CoreSort, NONE } from "./types";
-import { st, Scope, invalid, malformed, unsupported, fail, addType, checkIndex, newCoreExt, roomFor } from "./state";
+import { st, Scope, invalid, malformed, unsupported, fail, addType, checkIndex, newCoreExt, roomFor, spend } from "./state";
 import { coreExtSub, mismatch, coreSortName } from "./subtype";
+import { findCoreExport } from "./lookup";
 
 /** Most pages a 32-bit memory may declare. */
 const MAX_PAGES: u64 = 65536;
@@ -263,11 +264,6 @@ export function readCoreType(r: Reader, sc: Scope): void {
 
 // ---------------------------------------------------------------- core instances
 
-function findCoreExport(t: CType, name: string): CoreNamed | null {
-  for (let i = 0; i < t.coreExports.length; i++) if (t.coreExports[i].name == name) return t.coreExports[i];
-  return null;
-}
-
 /** core:instance: instantiate a module with instance arguments, or bundle inline exports. */
 export function readCoreInstance(r: Reader, sc: Scope): void {
   let at = r.pos;
@@ -283,8 +279,7 @@ function instantiateModule(r: Reader, sc: Scope): void {
   if (!checkIndex(r, midx, sc.coreModules.length, "core module", mat)) return;
   let mt = st.arena[sc.coreModules[midx]];
   let n = r.count(3);
-  let argNames: Array<string> = [];
-  let argInsts: Array<i32> = [];
+  let args = new Map<string, i32>();
   for (let i: u32 = 0; i < n && !r.failed; i++) {
     let nat = r.pos;
     let name = r.name();
@@ -294,16 +289,15 @@ function instantiateModule(r: Reader, sc: Scope): void {
     let iat = r.pos;
     let idx = r.u32leb();
     if (!checkIndex(r, idx, sc.coreInstances.length, "core instance", iat)) return;
-    if (argNames.includes(name)) { invalid(r, "duplicate instantiation argument `" + name + "`", nat); return; }
-    argNames.push(name);
-    argInsts.push(sc.coreInstances[idx]);
+    if (args.has(name)) { invalid(r, "duplicate instantiation argument `" + name + "`", nat); return; }
+    args.set(name, sc.coreInstances[idx]);
   }
   if (r.failed) return;
+  if (!spend(r, mt.coreImports.length + 1)) return;
   for (let i = 0; i < mt.coreImports.length; i++) {
     let imp = mt.coreImports[i];
-    let k = argNames.indexOf(imp.module);
-    if (k < 0) { invalid(r, "missing module instantiation argument named `" + imp.module + "`", mat); return; }
-    let given = findCoreExport(st.arena[argInsts[k]], imp.name);
+    if (!args.has(imp.module)) { invalid(r, "missing module instantiation argument named `" + imp.module + "`", mat); return; }
+    let given = findCoreExport(st.arena[args.get(imp.module)], imp.name);
     if (!given) { invalid(r, "module instantiation argument `" + imp.module + "` does not export an item named `" + imp.name + "`", mat); return; }
     if (!coreExtSub(given.ext, imp.ext)) {
       invalid(r, "type mismatch for export `" + imp.name + "` of module instantiation argument `" + imp.module + "`: " + mismatch, mat);
@@ -334,6 +328,7 @@ export function coreItem(r: Reader, sc: Scope, sort: u32, idx: u32, at: u32): Co
 
 function bundleCoreExports(r: Reader, sc: Scope): void {
   let inst = new CType(TK.CoreInstance);
+  let names = new Set<string>();
   let n = r.count(3);
   for (let i: u32 = 0; i < n && !r.failed; i++) {
     let nat = r.pos;
@@ -345,7 +340,8 @@ function bundleCoreExports(r: Reader, sc: Scope): void {
     if (!isCoreSort(sort)) { malformed(r, "malformed core sort 0x" + sort.toString(16), sat); return; }
     let e = coreItem(r, sc, sort, idx, sat);
     if (!e) return;
-    if (findCoreExport(inst, name)) { invalid(r, "duplicate core instance export name `" + name + "`", nat); return; }
+    if (names.has(name)) { invalid(r, "duplicate core instance export name `" + name + "`", nat); return; }
+    names.add(name);
     inst.coreExports.push(new CoreNamed("", name, e));
   }
   if (r.failed) return;
@@ -368,4 +364,3 @@ export function pushCoreItem(r: Reader, sc: Scope, e: CoreExt): void {
   }
 }
 
-export { findCoreExport };

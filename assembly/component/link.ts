@@ -5,16 +5,12 @@
 
 import { Reader } from "../binary/reader";
 import { CType, TK, NONE, Ext, Sort, CORE_SORT_BASE, CoreSort } from "./types";
-import { st, Scope, ScopeKind, invalid, malformed, addType, checkIndex, roomFor, canonOf } from "./state";
+import { st, Scope, ScopeKind, invalid, malformed, addType, checkIndex, roomFor, canonOf, spend } from "./state";
 import { readNameAttrs, readSort, itemExt, pushExt, checkImplements, declare, named } from "./externs";
 import { parseExternName, NameKind, uniqueKey, nameProblem } from "./names";
 import { extSub, subst, mismatch, sortName, aSort } from "./subtype";
-import { findCoreExport, pushCoreItem } from "./core";
-
-function findExt(list: Array<Ext>, name: string): Ext | null {
-  for (let i = 0; i < list.length; i++) if (list[i].name == name) return list[i];
-  return null;
-}
+import { pushCoreItem } from "./core";
+import { findExport, findCoreExport, isImportFresh } from "./lookup";
 
 /** A component `instance` definition. */
 export function readInstance(r: Reader, sc: Scope): void {
@@ -31,7 +27,7 @@ function instantiate(r: Reader, sc: Scope): void {
   if (!checkIndex(r, ci, sc.components.length, "component", cat)) return;
   let ct = st.arena[sc.components[ci]];
   let n = r.count(3);
-  let args: Array<Ext> = [];
+  let args = new Map<string, Ext>();
   for (let i: u32 = 0; i < n && !r.failed; i++) {
     let nat = r.pos;
     let name = r.name();
@@ -41,16 +37,18 @@ function instantiate(r: Reader, sc: Scope): void {
     if (r.failed) return;
     let e = itemExt(r, sc, sort, idx, name, sat);
     if (!e) return;
-    if (findExt(args, name)) { invalid(r, "duplicate instantiation argument `" + name + "`", nat); return; }
-    args.push(e);
+    if (args.has(name)) { invalid(r, "duplicate instantiation argument `" + name + "`", nat); return; }
+    args.set(name, e);
   }
   if (r.failed) return;
+  // each instantiation costs its component's imports and exports (many instantiations of a big type end at the budget)
+  if (!spend(r, <i64>ct.imports.length + <i64>ct.exports.length)) return;
   let map = new Map<i32, i32>();
   for (let i = 0; i < ct.imports.length; i++) {
     let imp = ct.imports[i];
-    let arg = findExt(args, imp.name);
-    if (!arg) { invalid(r, "missing instantiation argument `" + imp.name + "` (" + aSort(imp.sort) + ")", cat); return; }
-    if (imp.sort == Sort.Type && ct.importFresh.includes(imp.type)) {
+    if (!args.has(imp.name)) { invalid(r, "missing instantiation argument `" + imp.name + "` (" + aSort(imp.sort) + ")", cat); return; }
+    let arg = args.get(imp.name);
+    if (imp.sort == Sort.Type && isImportFresh(ct, imp.type)) {
       if (arg.sort != Sort.Type || st.arena[arg.type].kind != TK.Resource) {
         invalid(r, "instantiation argument `" + imp.name + "` must be a resource type", cat);
         return;
@@ -139,7 +137,7 @@ function exportAlias(r: Reader, sc: Scope, sort: u32, declarator: bool, at: u32)
     return;
   }
   let inst = st.arena[sc.instances[ii]];
-  let e = findExt(inst.exports, name);
+  let e = findExport(inst, name);
   if (!e) { invalid(r, "instance " + ii.toString() + " has no export named `" + name + "`", iat); return; }
   if (e.sort != sort) { invalid(r, "export `" + name + "` of instance " + ii.toString() + " is " + aSort(e.sort) + ", not " + aSort(sort), iat); return; }
   pushExt(r, sc, e);

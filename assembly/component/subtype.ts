@@ -11,6 +11,7 @@ import { Reader } from "../binary/reader";
 import { FuncType, Limits } from "../binary/module";
 import { CType, TK, NONE, Ext, Sort, CORE_SORT_BASE, CoreSort, CoreExt, CoreNamed } from "./types";
 import { st, spend, addType, canonOf } from "./state";
+import { findExport, findImport, findCoreExport, findCoreImport, isFresh, isImportFresh } from "./lookup";
 
 /** Why the last match failed (for the error text). */
 export let mismatch: string = "";
@@ -64,11 +65,6 @@ export function funcEq(r: Reader, a: i32, b: i32, map: Map<i32, i32>): bool {
   return true;
 }
 
-function findExt(list: Array<Ext>, name: string): Ext | null {
-  for (let i = 0; i < list.length; i++) if (list[i].name == name) return list[i];
-  return null;
-}
-
 /** An actual extern `a` fits the expected extern `b`. */
 export function extSub(r: Reader, a: Ext, b: Ext, map: Map<i32, i32>): bool {
   if (!spend(r)) return false;
@@ -102,9 +98,9 @@ export function instanceSub(r: Reader, a: i32, b: i32, map: Map<i32, i32>): bool
   let x = st.arena[a], y = st.arena[b];
   for (let i = 0; i < y.exports.length; i++) {
     let want = y.exports[i];
-    let have = findExt(x.exports, want.name);
+    let have = findExport(x, want.name);
     if (!have) { mismatch = "missing export `" + want.name + "`"; return false; }
-    if (want.sort == Sort.Type && y.freshResources.includes(canonOf(want.type))) {
+    if (want.sort == Sort.Type && isFresh(y, canonOf(want.type))) {
       if (have.sort != Sort.Type || st.arena[have.type].kind != TK.Resource) { mismatch = "export `" + want.name + "` must be a resource type"; return false; }
       map.set(canonOf(want.type), res(map, have.type));
       continue;
@@ -119,22 +115,19 @@ export function componentSub(r: Reader, a: i32, b: i32, map: Map<i32, i32>): boo
   let x = st.arena[a], y = st.arena[b];
   for (let i = 0; i < x.imports.length; i++) {
     let need = x.imports[i];
-    let given = findExt(y.imports, need.name);
+    let given = findImport(y, need.name);
     if (!given) { mismatch = "extra import `" + need.name + "`"; return false; }
-    if (need.sort == Sort.Type && x.importFresh.includes(canonOf(need.type)) && given.sort == Sort.Type) {
+    if (need.sort == Sort.Type && isImportFresh(x, canonOf(need.type)) && given.sort == Sort.Type) {
       map.set(canonOf(need.type), res(map, given.type));
       continue;
     }
     if (!extSub(r, given, need, map)) { mismatch = "import `" + need.name + "`: " + mismatch; return false; }
   }
-  let asInstance = new CType(TK.Instance);
-  asInstance.exports = y.exports;
-  asInstance.freshResources = y.freshResources;
   for (let i = 0; i < y.exports.length; i++) {
     let want = y.exports[i];
-    let have = findExt(x.exports, want.name);
+    let have = findExport(x, want.name);
     if (!have) { mismatch = "missing export `" + want.name + "`"; return false; }
-    if (want.sort == Sort.Type && y.freshResources.includes(canonOf(want.type))) {
+    if (want.sort == Sort.Type && isFresh(y, canonOf(want.type))) {
       map.set(canonOf(want.type), res(map, have.type));
       continue;
     }
@@ -175,23 +168,18 @@ export function coreExtSub(a: CoreExt, b: CoreExt): bool {
   return false;
 }
 
-function findCore(list: Array<CoreNamed>, module: string, name: string): CoreNamed | null {
-  for (let i = 0; i < list.length; i++) if (list[i].module == module && list[i].name == name) return list[i];
-  return null;
-}
-
 /** Core module types: `a` imports nothing `b` does not offer, and exports all `b` exports. */
 export function moduleSub(r: Reader, a: i32, b: i32): bool {
   let x = st.arena[a], y = st.arena[b];
   for (let i = 0; i < x.coreImports.length; i++) {
     let need = x.coreImports[i];
-    let given = findCore(y.coreImports, need.module, need.name);
+    let given = findCoreImport(y, need.module, need.name);
     if (!given) { mismatch = "extra import `" + need.module + "` `" + need.name + "`"; return false; }
     if (!coreExtSub(given.ext, need.ext)) return false;
   }
   for (let i = 0; i < y.coreExports.length; i++) {
     let want = y.coreExports[i];
-    let have = findCore(x.coreExports, "", want.name);
+    let have = findCoreExport(x, want.name);
     if (!have) { mismatch = "missing export `" + want.name + "`"; return false; }
     if (!coreExtSub(have.ext, want.ext)) return false;
   }

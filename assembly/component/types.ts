@@ -116,6 +116,14 @@ export class CType {
   coreImports: Array<CoreNamed> = [];
   coreExports: Array<CoreNamed> = [];
 
+  /** Lookup maps, built on first use (component/lookup.ts). */
+  exportMap: Map<string, i32> | null = null;
+  importMap: Map<string, i32> | null = null;
+  coreExportMap: Map<string, i32> | null = null;
+  coreImportMap: Map<string, i32> | null = null;
+  freshSet: Set<i32> | null = null;
+  importFreshSet: Set<i32> | null = null;
+
   /** For a named alias made by a type import/export: the type it names (equal to it). -1: itself. */
   canon: i32 = -1;
 

@@ -14,8 +14,21 @@ import { st, spend } from "./state";
   return k == TK.Record || k == TK.Variant || k == TK.Enum || k == TK.Flags || k == TK.Resource;
 }
 
+/**
+ * The named types in force: the scope's set, then one set per enclosing
+ * instance type being checked (no copying: a copy per instance would be
+ * quadratic in hostile input).
+ */
+class Names {
+  layers: Array<Set<i32>> = [];
+  has(t: i32): bool {
+    for (let i = this.layers.length - 1; i >= 0; i--) if (this.layers[i].has(t)) return true;
+    return false;
+  }
+}
+
 /** Value type `t` may be used where `named` holds the named types. */
-function valVisible(r: Reader, t: i32, named: Set<i32>): bool {
+function valVisible(r: Reader, t: i32, named: Names): bool {
   if (t == NONE) return true;
   if (!spend(r)) return false;
   let x = st.arena[t];
@@ -26,7 +39,7 @@ function valVisible(r: Reader, t: i32, named: Set<i32>): bool {
 }
 
 /** The parts of `t` (fields, cases, elements) are visible. */
-function membersVisible(r: Reader, t: i32, named: Set<i32>): bool {
+function membersVisible(r: Reader, t: i32, named: Names): bool {
   let x = st.arena[t];
   for (let i = 0; i < x.members.length; i++) if (!valVisible(r, x.members[i], named)) return false;
   if (x.kind == TK.Own || x.kind == TK.Borrow) return true;
@@ -34,7 +47,7 @@ function membersVisible(r: Reader, t: i32, named: Set<i32>): bool {
 }
 
 /** What a type import/export of `t` needs: its parts (it becomes named itself). */
-function typeDefVisible(r: Reader, t: i32, named: Set<i32>): bool {
+function typeDefVisible(r: Reader, t: i32, named: Names): bool {
   let x = st.arena[t];
   if (x.kind == TK.Resource) return true;
   if (x.kind == TK.Func) return membersVisible(r, t, named);
@@ -44,26 +57,34 @@ function typeDefVisible(r: Reader, t: i32, named: Set<i32>): bool {
 }
 
 /** Each export of instance type `t` is visible, its own type exports adding names as they come. */
-function instanceVisible(r: Reader, t: i32, outer: Set<i32>): bool {
+function instanceVisible(r: Reader, t: i32, named: Names): bool {
   let x = st.arena[t];
-  let named = new Set<i32>();
-  let vals = outer.values();
-  for (let i = 0; i < vals.length; i++) named.add(vals[i]);
-  for (let i = 0; i < x.exports.length; i++) {
-    if (!extVisible(r, x.exports[i], named)) return false;
-    if (x.exports[i].sort == Sort.Type) named.add(x.exports[i].type);
+  let own = new Set<i32>();
+  named.layers.push(own);
+  let ok = true;
+  for (let i = 0; i < x.exports.length && ok; i++) {
+    ok = externVisible(r, x.exports[i], named);
+    if (x.exports[i].sort == Sort.Type) own.add(x.exports[i].type);
   }
-  return true;
+  named.layers.pop();
+  return ok;
 }
 
-/** Extern `e` may be imported/exported where `named` holds the named types. */
-export function extVisible(r: Reader, e: Ext, named: Set<i32>): bool {
+function externVisible(r: Reader, e: Ext, named: Names): bool {
+  if (!spend(r)) return false;
   switch (e.sort) {
     case Sort.Func: return membersVisible(r, e.type, named);
     case Sort.Type: return typeDefVisible(r, e.type, named);
     case Sort.Instance: return instanceVisible(r, e.type, named);
   }
   return true;
+}
+
+/** Extern `e` may be imported/exported where `named` holds the named types. */
+export function extVisible(r: Reader, e: Ext, named: Set<i32>): bool {
+  let n = new Names();
+  n.layers.push(named);
+  return externVisible(r, e, n);
 }
 
 /** Adds the type exports of instance `t` (and of its instance exports) to `named`. */

@@ -83,6 +83,46 @@ test("the device build has no component validator", () => {
   assert.throws(() => new ComponentValidator(path.join(root, "build/wrt-device.wasm")), /no wrt_component_validate/);
 });
 
+// ---------------------------------------------------------------- scale
+
+const leb128 = (n) => { const o = []; do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; o.push(b); } while (n); return o; };
+const nameBytes = (s) => [...leb128(s.length), ...Buffer.from(s)];
+const section = (id, body) => [id, ...leb128(body.length), ...body];
+
+/**
+ * An instance type with `n` func exports, imported as "i", and a nested
+ * component importing such an instance, instantiated `times` times with "i".
+ */
+function bigComponent(n, times) {
+  const decls = [0x01, 0x40, 0x00, 0x01, 0x00];          // type 0: func () -> ()
+  for (let i = 0; i < n; i++) decls.push(0x04, 0x00, ...nameBytes("f" + i), 0x01, 0x00);
+  const types = section(7, [2, 0x40, 0x00, 0x01, 0x00, 0x42, ...leb128(n + 1), ...decls]);
+  const imp = section(10, [1, 0x00, ...nameBytes("i"), 0x05, 0x01]);
+  const nested = [...PRE, ...section(6, [1, 0x03, 0x02, 1, 1]), ...section(10, [1, 0x00, ...nameBytes("i"), 0x05, 0x00])];
+  const inst = [...leb128(times)];
+  for (let k = 0; k < times; k++) inst.push(0x00, 0x00, 1, ...nameBytes("i"), 0x05, 0x00);
+  return Uint8Array.from([...PRE, ...types, ...imp, ...section(4, nested), ...section(5, inst)]);
+}
+
+test("checks are linear: 100,000 exports matched by name at instantiation", () => {
+  const bytes = bigComponent(100000, 1);
+  const t0 = performance.now();
+  const r = v.validate(bytes);
+  const ms = performance.now() - t0;
+  assert.equal(r.ok, true, r.message);
+  // a list search per name took about a minute here; maps take well under a second
+  assert.ok(ms < 10000, `${ms.toFixed(0)} ms for ${bytes.length} bytes`);
+});
+
+test("many instantiations of a big component end at the work budget, with an error", () => {
+  const bytes = bigComponent(2000, 5000);
+  const t0 = performance.now();
+  const r = v.validate(bytes);
+  assert.equal(r.ok, false);
+  assert.match(r.message, /^invalid component at byte 0x[0-9a-f]+: in section 5 \(instance\), item \d+: type checking exceeds the work limit$/);
+  assert.ok(performance.now() - t0 < 10000);
+});
+
 // ---------------------------------------------------------------- fixtures
 
 const wabt = await wabtInit();
