@@ -19,6 +19,7 @@ interface ValidatorExports {
   wrt_error_offset(): number;
   wrt_error_text(): number;
   wrt_component_validate(len: number): number;
+  wrt_collect(): void;
 }
 
 /** Error codes of assembly/errors.ts for components. */
@@ -48,7 +49,10 @@ export class ComponentValidator {
     const p = this.x.wrt_io(bytes.length);
     if (p === 0) return { ok: false, code: 104, offset: -1, message: "component larger than the I/O buffer may be" };
     new Uint8Array(this.x.memory.buffer, p, bytes.length).set(bytes);
-    if (this.x.wrt_component_validate(bytes.length) === 0) return { ok: true, code: 0, offset: -1, message: "" };
+    const status = this.x.wrt_component_validate(bytes.length);
+    // --runtime minimal: garbage is freed only when the host asks, between calls
+    this.x.wrt_collect();
+    if (status === 0) return { ok: true, code: 0, offset: -1, message: "" };
     const code = this.x.wrt_error_code();
     const offset = this.x.wrt_error_offset();
     const len = this.x.wrt_error_text();
