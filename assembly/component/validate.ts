@@ -150,6 +150,7 @@ export function validateComponent(p: usize, len: u32): bool {
   let r = new Reader(p, 0, len);
   readComponent(r, 0, len, true);
   if (!r.failed) { st.reset(); return true; }
+  lastComponent = new ComponentInfo();
   let detail = "";
  if (st.failNesting > 1) detail = "in a component nested " + (st.failNesting - 1).toString() + " deep, ";
   if (st.section >= 0) {

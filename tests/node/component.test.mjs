@@ -146,7 +146,14 @@ function fixtureRoundTrip(core, label) {
   assert.match(made.out, /valid component/);
   const checked = wrt("component", "validate", comp);
   assert.equal(checked.code, 0, checked.err);
-  assert.equal(v.validate(readFileSync(comp)).ok, true);
+  const bytes = readFileSync(comp);
+  const verdict = v.validate(bytes);
+  assert.equal(verdict.ok, true);
+  // custom sections are kept: wit-component records itself in "producers"
+  const producers = verdict.customs.find((c) => c.name === "producers");
+  assert.ok(producers, JSON.stringify(verdict.customs));
+  assert.ok(Buffer.from(bytes.subarray(producers.start, producers.end)).includes("processed-by"));
+  assert.match(checked.out, /custom sections: .*producers \(\d+ bytes\)/);
 
   const wit = wrt("component", "wit", comp);
   assert.equal(wit.code, 0, wit.err);

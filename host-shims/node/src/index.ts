@@ -48,4 +48,4 @@ export { AssemblyScriptEnv, assemblyScriptEnv } from "./hosts/assemblyscript.js"
 export type { AssemblyScriptEnvOptions } from "./hosts/assemblyscript.js";
 export { trapUnknownImports, missingImports } from "./hosts/unknown-imports.js";
 // Component Model validator (comp; the jco-based WIT tools stay out of the package entry)
-export { ComponentValidator, type ComponentVerdict } from "./component/validator.js";
+export { ComponentValidator, type ComponentVerdict, type ComponentCustom } from "./component/validator.js";

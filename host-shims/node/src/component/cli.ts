@@ -37,7 +37,11 @@ function option(args: string[], name: string): string | undefined {
 function cmdValidate(args: string[]): number {
   if (args.length !== 1) { console.error(COMPONENT_USAGE); return 64; }
   const r = new ComponentValidator().validate(readFileSync(args[0]!));
-  if (r.ok) { console.log(`${args[0]}: valid component`); return 0; }
+  if (r.ok) {
+    const customs = (r.customs ?? []).map((c) => `${c.name} (${c.end - c.start} bytes)`);
+    console.log(`${args[0]}: valid component${customs.length ? `; custom sections: ${customs.join(", ")}` : ""}`);
+    return 0;
+  }
   console.error(`${args[0]}: ${r.message}`);
   return 1;
 }
@@ -71,6 +75,7 @@ async function cmdSpec(args: string[]): Promise<number> {
   if (!existsSync(root)) {
     const ci = /^(1|true|yes)$/i.test(process.env.CI ?? "");
     console.log(`component spec: suite not found at ${root}: skipped${ci ? " (a failure under CI=true)" : ""}`);
+    console.log(`spec: 0 passed, ${ci ? 1 : 0} failed, 0 skipped`);
     return ci ? 1 : 0;
   }
   const r = await runComponentSpec(root, (file, x) => {
@@ -78,7 +83,8 @@ async function cmdSpec(args: string[]): Promise<number> {
   });
   for (const f of r.failures) console.log(`FAIL ${f.file}:${f.line} ${f.what}: ${f.detail}`);
   for (const [reason, n] of [...r.reasons].sort((a, b) => b[1] - a[1])) console.log(`  skipped ${n}: ${reason}`);
-  console.log(`component spec: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`);
+  console.log(`component-model: ${r.files} files`);
+  console.log(`spec: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`);
   return r.failed === 0 ? 0 : 1;
 }
 

@@ -4,12 +4,16 @@
 import { readFileSync } from "node:fs";
 import { defaultWasmPath } from "../engines/node.js";
 
-/** The validator's verdict: ok, or the error code, byte offset and text. */
+/** A custom section of a valid component: its name and payload byte range. */
+export interface ComponentCustom { name: string; start: number; end: number }
+
+/** The validator's verdict: ok (with the top-level custom sections), or the error code, byte offset and text. */
 export interface ComponentVerdict {
   ok: boolean;
   code: number;
   offset: number;
   message: string;
+  customs?: ComponentCustom[];
 }
 
 interface ValidatorExports {
@@ -20,6 +24,7 @@ interface ValidatorExports {
   wrt_error_text(): number;
   wrt_component_validate(len: number): number;
   wrt_collect(): void;
+  wrt_component_customs(): number;
 }
 
 /** Error codes of assembly/errors.ts for components. */
@@ -45,14 +50,30 @@ export class ComponentValidator {
     }
   }
 
+  private customs(): ComponentCustom[] {
+    const len = this.x.wrt_component_customs();
+    const p = this.x.wrt_io(0);
+    const view = new DataView(this.x.memory.buffer, p, len);
+    const out: ComponentCustom[] = [];
+    let q = 4;
+    for (let i = 0, n = view.getUint32(0, true); i < n; i++) {
+      const start = view.getUint32(q, true), end = view.getUint32(q + 4, true), nameLen = view.getUint32(q + 8, true);
+      const name = new TextDecoder().decode(new Uint8Array(this.x.memory.buffer, p + q + 12, nameLen));
+      out.push({ name, start, end });
+      q += 12 + nameLen;
+    }
+    return out;
+  }
+
   validate(bytes: Uint8Array): ComponentVerdict {
     const p = this.x.wrt_io(bytes.length);
     if (p === 0) return { ok: false, code: 104, offset: -1, message: "component larger than the I/O buffer may be" };
     new Uint8Array(this.x.memory.buffer, p, bytes.length).set(bytes);
     const status = this.x.wrt_component_validate(bytes.length);
+    const customs = status === 0 ? this.customs() : undefined;
     // --runtime minimal: garbage is freed only when the host asks, between calls
     this.x.wrt_collect();
-    if (status === 0) return { ok: true, code: 0, offset: -1, message: "" };
+    if (status === 0) return { ok: true, code: 0, offset: -1, message: "", customs };
     const code = this.x.wrt_error_code();
     const offset = this.x.wrt_error_offset();
     const len = this.x.wrt_error_text();
