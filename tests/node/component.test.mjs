@@ -16,7 +16,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
@@ -303,6 +303,20 @@ test("mutated components never crash the decoder or validator", async () => {
   const seeds = [readFileSync(path.join(tmp, "wat.component.wasm"))];
   for (const t of SEED_TEXTS) seeds.push(await parseComponentText(t));
   for (const s of seeds) assert.equal(v.validate(s).ok, true, "every seed is valid: " + v.validate(s).message);
+  // more seeds: the valid components of the suite's validation/ scripts (when the suite is there)
+  const { parseWast, head } = await import("../../host-shims/node/dist/component/wast.js");
+  const suiteDir = path.join(process.env.WRT_TESTSUITE ? path.resolve(root, process.env.WRT_TESTSUITE) : path.resolve(root, "../shared/testsuite"), "component-model/validation");
+  if (existsSync(suiteDir)) {
+    for (const f of readdirSync(suiteDir).filter((n) => n.endsWith(".wast")).sort()) {
+      const src = readFileSync(path.join(suiteDir, f), "utf8");
+      for (const form of parseWast(src)) {
+        if (head(form) !== "component") continue;
+        let bytes;
+        try { bytes = await parseComponentText(src.slice(form.start, form.end).replace(/^\(component\s+definition/, "(component")); } catch { continue; }
+        if (v.validate(bytes).ok) seeds.push(bytes);
+      }
+    }
+  }
   const cases = parseInt(process.env.WRT_COMPONENT_FUZZ_CASES ?? "10000", 10);
   const seed = parseInt(process.env.WRT_FUZZ_SEED ?? "0x5eed", 16) >>> 0;
   const outcomes = { accepted: 0, malformed: 0, invalid: 0, unsupported: 0, core: 0 };
@@ -329,5 +343,5 @@ test("mutated components never crash the decoder or validator", async () => {
   }
   // every class of outcome occurs (the mutations reach past the header)
   if (only === null) assert.ok(outcomes.accepted > 0 && outcomes.malformed > 0 && outcomes.invalid > 0 && outcomes.core > 0, JSON.stringify(outcomes));
-  console.log(`component mutations: ${cases} cases: ${JSON.stringify(outcomes)}`);
+  console.log(`component mutations: ${cases} cases from ${seeds.length} seeds: ${JSON.stringify(outcomes)}`);
 });
