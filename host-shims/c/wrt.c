@@ -435,8 +435,12 @@ int32_t wrt_log_read(void) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_log_read(I)); }
 int32_t wrt_log_dropped(void) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_log_dropped(I)); }
 #if WRT_DEVICE
 int32_t wrt_image(int32_t m) { (void)m; return -1; } /* the device build cannot compile */
+int32_t wrt_component_validate(int32_t len) { (void)len; return -1; } /* no component validator on devices */
+int32_t wrt_component_customs(void) { return -1; }
 #else
 int32_t wrt_image(int32_t m) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_image(I, (u32)m)); }
+int32_t wrt_component_validate(int32_t len) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_component_validate(I, (u32)len)); }
+int32_t wrt_component_customs(void) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_component_customs(I)); }
 #endif
 #undef I
 

@@ -133,6 +133,12 @@ int32_t wrt_log_dropped(void);
 /* Full build only (not WRT_DEVICE): writes the precompiled image of module m
  * into the I/O buffer, returns its length (docs/image-format.md). */
 int32_t wrt_image(int32_t m);
+/* Full build only (the device build returns -1): validates the component of
+ * `len` bytes in the I/O buffer (0, or -1 with the error set), and writes the
+ * custom sections of the last valid one into the I/O buffer, returning the
+ * length (docs/component-model.md). */
+int32_t wrt_component_validate(int32_t len);
+int32_t wrt_component_customs(void);
 
 /* The I/O buffer as a pointer (at least `size` bytes), or NULL. Valid until
  * the next call into the interpreter. */

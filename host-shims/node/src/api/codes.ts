@@ -80,6 +80,9 @@ export const ERR_CODES = {
   ImageVersion: 131,
   ImageChecksum: 132,
   ImageCorrupt: 133,
+  ComponentMalformed: 140,
+  ComponentInvalid: 141,
+  ComponentUnsupported: 142,
 } as const;
 
 /** Trap codes of the interpreter (assembly/exec/trap.ts). */

@@ -80,6 +80,9 @@ export const RAW_EXPORTS = {
   wrt_log_dropped: fn([], "i32"),
   // precompiled images (api/module.ts); build/wrt-device.wasm does not export it
   wrt_image: fn(["i32"], "i32"),
+  // Component Model (component/validator.ts, docs/component-model.md); full build only
+  wrt_component_validate: fn(["i32"], "i32"),
+  wrt_component_customs: fn([], "i32"),
 } as const;
 
 /** The raw exports as JS functions (i64 as bigint). */

@@ -97,6 +97,7 @@ export async function componentCommand(args: string[]): Promise<number> {
       case "wit": return await cmdWit(rest);
       case "new": return await cmdNew(rest);
       case "spec": return await cmdSpec(rest);
+      case "help": case "--help": case "-h": console.log(COMPONENT_USAGE); return 0;
     }
     console.error(sub ? `wrt component: unknown command ${sub}` : "wrt component: missing command");
     console.error(COMPONENT_USAGE);

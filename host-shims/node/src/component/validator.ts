@@ -3,6 +3,7 @@
 
 import { readFileSync } from "node:fs";
 import { defaultWasmPath } from "../engines/node.js";
+import { Wasm, type WasmMemory } from "../binding/wasm-types.js";
 
 /** A custom section of a valid component: its name and payload byte range. */
 export interface ComponentCustom { name: string; start: number; end: number }
@@ -17,7 +18,7 @@ export interface ComponentVerdict {
 }
 
 interface ValidatorExports {
-  memory: WebAssembly.Memory;
+  memory: WasmMemory;
   wrt_io(size: number): number;
   wrt_error_code(): number;
   wrt_error_offset(): number;
@@ -37,8 +38,8 @@ export class ComponentValidator {
   private x: ValidatorExports;
 
   constructor(wasmPath = process.env.WRT_COMPONENT_WASM ?? defaultWasmPath()) {
-    const mod = new WebAssembly.Module(readFileSync(wasmPath));
-    const inst = new WebAssembly.Instance(mod, {
+    const mod = new Wasm.Module(readFileSync(wasmPath));
+    const inst = new Wasm.Instance(mod, {
       wrt: {
         log: () => {},
         abort: () => { throw new Error("wrt.wasm aborted"); },
