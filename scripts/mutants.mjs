@@ -79,8 +79,10 @@ const MUTANTS = [
   ["rst-fuel-left", "restore", "assembly/state/restore.ts", "m.fuel = mi.fuel;", "m.fuel = mi.fuel + 1;", ["snapshot", "spec-snapshot"], "the fuel left is restored one too high"],
 ];
 
-/** Survivors that no test can catch, with the reason (none today). */
-const EQUIVALENT = {};
+/** Survivors that no test can catch, with the reason. */
+const EQUIVALENT = {
+  "dec-func-code-count": "assembly/valid/module.ts checks the same counts again and reports the same Err code (9, a decode error, the same text); only the error offset differs (-1 instead of the module's length), which no interface specifies",
+};
 
 function specRun(dir, flags) {
   const r = spawnSync(process.execPath, [path.join(dir, "host-shims/node/dist/cli.js"), "spec", ...flags, core], { cwd: dir, encoding: "utf8", timeout: 600_000 });
