@@ -38,7 +38,11 @@ export interface SpecOptions {
   verbose?: boolean;
   /** Failures printed per file unless verbose. */
   failLimit?: number;
-  /** Wall-clock limit per action in ms (default 20000). */
+  /**
+   * Wall-clock limit per action in ms (default 120000: a hang detector, not a
+   * speed check; with a snapshot at every slice, a memory.grow of many pages
+   * paid per page takes ~20 s on a loaded 2-core machine).
+   */
   timeoutMs?: number;
   engine?: EngineOptions;
   /** Run actions with v128 arguments or results (default: skip them). */
@@ -264,7 +268,7 @@ export function runSpecFile(file: string, opts: SpecOptions = {}, displayName?: 
 
   let compiler: Engine | null = null;
   const rnd = opts.fuelSlice === "random" || opts.fuelSlice === "spread" ? seededRandom(opts.seed ?? 1) : null;
-  const fuel: FuelOptions = { timeoutMs: opts.timeoutMs ?? 20000 };
+  const fuel: FuelOptions = { timeoutMs: opts.timeoutMs ?? 120_000 };
   const spread = opts.fuelSlice === "spread" ? spreadSlices(rnd!) : null;
   if (spread) fuel.fuelSlice = spread.next;
   else if (rnd) fuel.fuelSlice = () => 1 + Math.floor(rnd() * 64);
