@@ -114,3 +114,25 @@ export function barChartSvg({ title, subtitle, kernels, series }) {
   out.push(`</svg>`);
   return out.join("\n") + "\n";
 }
+
+/**
+ * The first result a peer's command line prints, as a decimal string:
+ * wasm3 `Result: -42`, WAMR's iwasm `0xffffffd6:i32` (hex of the bits),
+ * wrt `i32:-42`. Null when there is none.
+ */
+export function peerResult(stdout, type = "i32") {
+  const bits = type === "i64" ? 64 : 32;
+  const w3 = /^Result: (-?\d+)\s*$/m.exec(stdout);
+  if (w3) return BigInt.asIntN(bits, BigInt(w3[1])).toString();
+  const hex = /^(0x[0-9a-fA-F]+):(i32|i64)\s*$/m.exec(stdout);
+  if (hex) return BigInt.asIntN(bits, BigInt(hex[1])).toString();
+  const wrt = /^(i32|i64):(-?\d+)\s*$/m.exec(stdout);
+  if (wrt) return BigInt.asIntN(bits, BigInt(wrt[2])).toString();
+  return null;
+}
+
+/** Executed instructions from cachegrind's summary on stderr (`I refs: 1,234`), or null. */
+export function cachegrindIr(stderr) {
+  const m = /I\s+refs:\s+([\d,]+)/.exec(stderr);
+  return m ? Number(m[1].replace(/,/g, "")) : null;
+}

@@ -1,11 +1,15 @@
 // `npm run bench`: every engine on the benchmark kernels in one run.
 //
-//   node bench/run.mjs [--rounds N] [--scale X] [--only a,b]
-//                      [--no-native] [--no-wabt] [--no-qemu] [--no-node]
-//                      [--no-fuel] [--no-snapshot] [--no-wrt] [--no-readme]
+//   [WASM3=path] [IWASM=path] node bench/run.mjs [--rounds N] [--scale X] [--only a,b]
+//                      [--no-native] [--no-wabt] [--no-qemu] [--no-node] [--no-cli]
+//                      [--no-fuel] [--no-snapshot] [--no-wrt] [--no-c] [--no-readme]
+//                      [--cachegrind] [--cachegrind-only]
 //
 // 1. Builds bench/kernels/*.ts with asc (`--runtime stub -O3 --noAssert
-//    --use abort=`: no imports at all) into build/bench/*.wasm; for wabt's
+//    --use abort=`: no imports at all) into build/bench/*.wasm, and the C
+//    twins bench/kernels/c/*.c with clang-14 (`CLANG=`; `--target=wasm32 -O2
+//    -fno-builtin -nostdlib`, 4 KiB shadow stack, one 64 KiB page) into
+//    build/bench/c-*.wasm (skipped with a warning without clang); for wabt's
 //    wasm-interp (which runs only exports without arguments) each kernel is
 //    merged (binaryen's wasm-merge) with a wrapper whose `main` calls
 //    `run(n)`, and once more with `run(0)` to measure its start-up.
@@ -21,7 +25,19 @@
 //                 only the invoke is timed (a few FIFO round trips, ~0.1 ms);
 //      wabt       `wasm-interp` whole process with run(n) minus the median
 //                 whole process with run(0) (start-up and load subtracted).
+//      wrt run    the CLI as a user runs it (`node host-shims/node/dist/cli.js
+//                 run k.wasm --invoke run n`, fuel metering on by default),
+//                 whole process minus the same with run(0), as wabt.
+//      wasm3, WAMR  when WASM3= / IWASM= name their binaries (release builds
+//                 of the peers, made by the user outside this repository:
+//                 bench/README.md): `wasm3 --func run k.wasm n`, `iwasm
+//                 --function run k.wasm n`, whole process minus run(0).
 //    Every engine must return V8's checksum.
+//    --cachegrind: afterwards, each of wrt native (`build/wrt-native run`,
+//    metered), wasm3 and WAMR once under `valgrind --tool=cachegrind` per
+//    kernel at a tenth of the size: instructions of run(n) minus run(0)
+//    (deterministic; the robust figure on a loaded machine).
+//    --cachegrind-only: only that (no timed rounds, no QEMU, no snapshots).
 // 3. QEMU Cortex-M3 (mps2-an385, flash-scripts/qemu.sh --icount): the
 //    instructions of one guest call at a smaller n (deterministic: once).
 // 4. Snapshot/restore: a guest with 1 MiB and 16 MiB of non-zero memory,
@@ -39,7 +55,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import {
-  barChartSvg, bytes as fmtBytes, div, geomean, mdTable, median, ms, pct, ratio, si, workUnits,
+  barChartSvg, bytes as fmtBytes, cachegrindIr, div, geomean, mdTable, median, ms, pct, peerResult, ratio, si, workUnits,
 } from "./report.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -60,16 +76,40 @@ const SIZES = {
   coremark: 1000,   // 1000 iterations of list + matrix + state machine
   sha256: 1200,     // 1200 chained SHA-256 digests of 4 KiB
   memops: 6000,     // 6000 rounds of 256 KiB fill + 32 overlapping copies/fills (bulk ops run natively in wrt too)
+  // C twins (bench/kernels/c, clang-14 -O2), about 0.3 s each in wrt native
+  "c-fib": 33,
+  "c-sieve": 1000,    // 1000 sieves of 8 KiB
+  "c-matmul": 1000,   // 1000 products of 24x24 f64 matrices
+  "c-calls": 400_000,
+  "c-coremark": 600,
+  "c-crc32": 400,     // 400 bitwise CRC-32s of 4 KiB
 };
 // run(n) on the Cortex-M3 under QEMU: 50-600 M instructions each.
-const QEMU_SIZES = { fib: 22, sieve: 4, matmul: 3, calls: 10_000, coremark: 10, sha256: 20, memops: 100 };
+const QEMU_SIZES = {
+  fib: 22, sieve: 4, matmul: 3, calls: 10_000, coremark: 10, sha256: 20, memops: 100,
+  // issue 16's board guests: fib(22), one sieve over 8 KiB, one CRC-32 over 4 KiB
+  "c-fib": 22, "c-sieve": 1, "c-matmul": 2, "c-calls": 2000, "c-coremark": 2, "c-crc32": 1,
+};
 /** What one unit of n is (fib: one call of fib). */
 const UNIT = {
   fib: "fib call", sieve: "64 KiB sieve", matmul: "48x48 f64 product", calls: "round of 16 calls",
   coremark: "iteration", sha256: "4 KiB digest", memops: "256 KiB round",
+  "c-fib": "fib call", "c-sieve": "8 KiB sieve", "c-matmul": "24x24 f64 product", "c-calls": "round of 16 calls",
+  "c-coremark": "iteration", "c-crc32": "4 KiB CRC-32",
 };
-/** Result type of each kernel's run(n) (bench/kernels/*.ts). */
-const RESULT = { matmul: "i64" };
+/** Result type of each kernel's run(n) (bench/kernels/*.ts, c/*.c). */
+const RESULT = { matmul: "i64", "c-matmul": "i64" };
+/** The kernel without its "c-" prefix (for workUnits). */
+const baseName = (name) => name.replace(/^c-/, "");
+const CLANG = process.env.CLANG || "clang-14";
+const CLANG_FLAGS = ["--target=wasm32", "-O2", "-fno-builtin", "-nostdlib", "-Wl,--no-entry",
+  "-Wl,-z,stack-size=4096", "-Wl,--initial-memory=65536", "-Wl,--max-memory=65536"];
+/** Peers, when the environment names their binaries: key, label, env, argv before the file, after. */
+const PEERS = [
+  ["wasm3", "wasm3", "WASM3", (file, n) => ["--func", "run", file, String(n)]],
+  ["wamr", "WAMR fast-interp", "IWASM", (file, n) => ["--function", "run", file, String(n)]],
+].filter(([, , env]) => process.env[env]).map(([key, label, env, args]) => ({ key, label, bin: path.resolve(process.env[env]), args }));
+const cliJs = path.join(root, "host-shims/node/dist/cli.js");
 const FUEL_BUDGET = 10n ** 15n; // large and finite: metered, never runs out here
 const QEMU_BOARD = "mps2-an385";
 
@@ -84,20 +124,25 @@ const rounds = Math.max(1, parseInt(opt("--rounds", "3"), 10));
 const scale = parseFloat(opt("--scale", "1"));
 const only = opt("--only", "") ? new Set(opt("--only", "").split(",")) : null;
 const noWrt = flag("--no-wrt");
+const cgOnly = flag("--cachegrind-only");
+const timed = !cgOnly;
 const use = {
-  node: !noWrt && !flag("--no-node"),
+  node: timed && !noWrt && !flag("--no-node"),
   native: !noWrt && !flag("--no-native"),
-  wabt: !flag("--no-wabt"),
-  qemu: !noWrt && !flag("--no-qemu"),
-  fuel: !noWrt && !flag("--no-fuel"),
-  snapshot: !noWrt && !flag("--no-snapshot"),
+  cli: timed && !noWrt && !flag("--no-cli"),
+  wabt: timed && !flag("--no-wabt"),
+  qemu: timed && !noWrt && !flag("--no-qemu"),
+  fuel: timed && !noWrt && !flag("--no-fuel"),
+  snapshot: timed && !noWrt && !flag("--no-snapshot"),
+  c: !flag("--no-c"),
 };
+const cachegrind = cgOnly || flag("--cachegrind");
 const fullRun = scale === 1 && !only && Object.values(use).every(Boolean);
 const updateReadme = !flag("--no-readme") && fullRun;
 
 /** The size for `--scale`: work grows linearly in n, except fib's (by the golden ratio per step). */
 function scaled(name, n) {
-  if (name === "fib") return Math.max(1, Math.round(n + Math.log(scale) / Math.log(1.618)));
+  if (baseName(name) === "fib") return Math.max(1, Math.round(n + Math.log(scale) / Math.log(1.618)));
   return Math.max(1, Math.round(n * scale));
 }
 
@@ -130,18 +175,30 @@ const wasmMerge = path.join(root, "node_modules/.bin/wasm-merge");
 function buildKernels() {
   mkdirSync(outDir, { recursive: true });
   const names = readdirSync(kernelDir).filter((f) => f.endsWith(".ts")).map((f) => f.slice(0, -3)).sort();
+  const cDir = path.join(kernelDir, "c");
+  let cNames = use.c ? readdirSync(cDir).filter((f) => f.endsWith(".c")).map((f) => `c-${f.slice(0, -2)}`).sort() : [];
+  if (cNames.length && spawnSync(CLANG, ["--version"]).status !== 0) {
+    warn(`${CLANG} missing (apt-get install clang-14 lld-14, or CLANG=path): the C kernels are skipped`);
+    cNames = [];
+    use.c = false;
+  }
   const built = [];
-  for (const name of names) {
+  for (const name of [...names, ...cNames]) {
     if (only && !only.has(name)) continue;
     if (!(name in SIZES)) { warn(`no size for kernel ${name}, skipped`); continue; }
     progress(`building ${name}`);
     const out = path.join(outDir, `${name}.wasm`);
-    execFileSync(asc, [
-      path.join(kernelDir, `${name}.ts`),
-      "--config", path.join(kernelDir, "asconfig.json"),
-      "--runtime", "stub", "-O3", "--noAssert", "--use", "abort=",
-      "-o", out,
-    ], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+    if (name.startsWith("c-")) {
+      execFileSync(CLANG, [...CLANG_FLAGS, path.join(cDir, `${baseName(name)}.c`), "-o", out],
+        { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+    } else {
+      execFileSync(asc, [
+        path.join(kernelDir, `${name}.ts`),
+        "--config", path.join(kernelDir, "asconfig.json"),
+        "--runtime", "stub", "-O3", "--noAssert", "--use", "abort=",
+        "-o", out,
+      ], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+    }
     const bytes = readFileSync(out);
     const imports = WebAssembly.Module.imports(new WebAssembly.Module(bytes));
     if (imports.length) throw new Error(`kernel ${name} has imports: ${JSON.stringify(imports)}`);
@@ -240,12 +297,27 @@ function wabtRunner(file) {
   };
 }
 
+/** A whole process that runs run(n) and prints its result (a peer, or `wrt run`): the result as a decimal. */
+function processRunner(k, bin, args) {
+  return () => {
+    const r = spawnSync(bin, args, { encoding: "utf8", timeout: 600_000 });
+    if (r.status !== 0) throw new Error(`${path.basename(bin)} exit ${r.status}: ${(r.stderr || r.stdout).trim().split("\n").slice(-2).join(" / ")}`);
+    const v = peerResult(`${r.stdout}\n${r.stderr}`, RESULT[k.name] ?? "i32"); // wasm3 prints its result on stderr
+    if (v === null) throw new Error(`${path.basename(bin)} printed no result: ${r.stdout.trim().slice(0, 200)}`);
+    return v;
+  };
+}
+/** `wrt run` as a user runs it (dist/cli.js; npx adds only its own start-up). */
+const cliArgs = (k, n) => [cliJs, "run", k.file, "--invoke", "run", String(n)];
+
 // ---------------- set-up ----------------
 const kernels = buildKernels();
 if (use.native) {
   try { ensureNative(); } catch (e) { warn(`native engine unavailable: ${e.message}`); use.native = false; }
 }
 if (use.wabt && !existsSync(interp)) { warn(`${interp} missing (apt-get install wabt): wabt skipped`); use.wabt = false; }
+for (const p of PEERS) if (!existsSync(p.bin)) throw new Error(`${p.label}: ${p.bin} does not exist (bench/README.md says how to build it)`);
+if (use.cli && !existsSync(cliJs)) { warn(`${cliJs} missing (npm run build): wrt run skipped`); use.cli = false; }
 if (use.node || use.native) await loadApi();
 
 const ENGINES = [
@@ -257,7 +329,12 @@ const ENGINES = [
   ["nativeFree", "wrt native unmetered", use.native && use.fuel],
   ["wabt", "wabt", use.wabt],
   ["wabt0", "wabt run(0)", use.wabt],
+  ["cli", "wrt run", use.cli],
+  ["cli0", "wrt run run(0)", use.cli],
+  ...PEERS.flatMap((p) => [[p.key, p.label, timed], [`${p.key}0`, `${p.label} run(0)`, timed]]),
 ].filter((e) => e[2]);
+/** Engines timed as whole processes with run(n) minus run(0): key -> its run(0) key. */
+const PROCESS_PAIRS = [["wabt", "wabt0"], ["cli", "cli0"], ...PEERS.map((p) => [p.key, `${p.key}0`])];
 
 const shared = {};
 for (const [key] of ENGINES) {
@@ -307,6 +384,16 @@ for (const k of kernels) {
       row.runners.wabt = wabtRunner(await mergedWithMain(k, k.n));
       row.runners.wabt0 = wabtRunner(await mergedWithMain(k, 0));
     }
+    if (use.cli) {
+      row.runners.cli = processRunner(k, process.execPath, cliArgs(k, k.n));
+      row.runners.cli0 = processRunner(k, process.execPath, cliArgs(k, 0));
+    }
+    if (timed) {
+      for (const p of PEERS) {
+        row.runners[p.key] = processRunner(k, p.bin, p.args(k.file, k.n));
+        row.runners[`${p.key}0`] = processRunner(k, p.bin, p.args(k.file, 0));
+      }
+    }
   } catch (e) {
     row.error = `set-up failed: ${e.message}`;
   }
@@ -315,13 +402,13 @@ for (const k of kernels) {
 
 // ---------------- timed rounds ----------------
 const roundsStart = Date.now();
-for (let r = 0; r < rounds; r++) {
+for (let r = 0; r < (timed ? rounds : 0); r++) {
   for (const row of rows) {
     if (row.error) continue;
     // Groups rotate every round; metered and unmetered runs of an engine stay
     // back to back (their order swapped every other round) so that the fuel
     // overhead is a ratio of neighbours, less exposed to load from elsewhere.
-    const groups = [["v8"], ["node", "nodeFree"], ["native", "nativeFree"], ["wabt", "wabt0"]]
+    const groups = [["v8"], ["node", "nodeFree"], ["native", "nativeFree"], ...PROCESS_PAIRS]
       .map((g) => g.filter((key) => ENGINES.some((e) => e[0] === key)))
       .filter((g) => g.length)
       .map((g) => (r % 2 ? g.reverse() : g));
@@ -337,7 +424,7 @@ for (let r = 0; r < rounds; r++) {
         try { timed = time(() => runner(row)); } finally { fresh?.close(); }
         const { ms: t, result } = timed;
         row.times[key].push(t);
-        if (key === "wabt0") continue; // run(0): start-up only, its result is not the checksum
+        if (PROCESS_PAIRS.some((p) => p[1] === key)) continue; // run(0): start-up only, its result is not the checksum
         const sum = key === "wabt" ? norm(row.name, result) : result;
         if (row.sums[key] !== undefined && row.sums[key] !== sum) row.error = `${label}: checksum changed between rounds: ${row.sums[key]} then ${sum}`;
         row.sums[key] = sum;
@@ -351,7 +438,7 @@ for (let r = 0; r < rounds; r++) {
       if (row.times[m]?.length === r + 1 && row.times[f]?.length === r + 1) row.fuelRatios[m].push(row.times[m][r] / row.times[f][r]);
     }
     for (const [key, label] of ENGINES) {
-      if (key !== "wabt0" && row.sums[key] !== undefined && row.sums[key] !== row.sums.v8) {
+      if (!PROCESS_PAIRS.some((p) => p[1] === key) && row.sums[key] !== undefined && row.sums[key] !== row.sums.v8) {
         row.error = `checksum mismatch: V8 ${row.sums.v8}, ${label} ${row.sums[key]}`;
       }
     }
@@ -363,11 +450,14 @@ for (const key of Object.keys(shared)) closeEngine(shared[key]);
 for (const row of rows) {
   row.med = {};
   for (const [key] of ENGINES) row.med[key] = median(row.times[key]);
-  // wabt: whole process with run(n) minus whole process with run(0)
-  if (row.med.wabt !== null && row.med.wabt !== undefined) {
-    row.wabtStartup = row.med.wabt0;
-    row.med.wabtNet = Math.max(0.01, row.med.wabt - row.med.wabt0);
+  // processes: whole process with run(n) minus whole process with run(0)
+  row.startup = {};
+  for (const [key, key0] of PROCESS_PAIRS) {
+    if (row.med[key] === null || row.med[key] === undefined) continue;
+    row.startup[key] = row.med[key0];
+    row.med[`${key}Net`] = Math.max(0.01, row.med[key] - row.med[key0]);
   }
+  if (row.startup.wabt !== undefined) row.wabtStartup = row.startup.wabt;
 }
 
 // ---------------- QEMU instruction counts ----------------
@@ -392,6 +482,43 @@ if (use.qemu) {
       q.error = e.message;
     }
     qemuRows.push(q);
+  }
+}
+
+// ---------------- cachegrind instruction counts ----------------
+/** The size under cachegrind: about a tenth of the work (fib: 5 steps less). */
+const cgSize = (name, n) => (baseName(name) === "fib" ? Math.max(1, n - 5) : Math.max(1, Math.round(n / 10)));
+const cgRows = [];
+const cgEngines = [];
+if (cachegrind) {
+  if (spawnSync("valgrind", ["--version"]).status !== 0) throw new Error("--cachegrind needs valgrind (apt-get install valgrind)");
+  const wrtArgs = (extra) => (file, n) => ["run", file, "--invoke", "run", String(n), ...extra];
+  if (use.native) {
+    cgEngines.push({ key: "native", label: "wrt native", bin: nativeBin, args: wrtArgs([]) });
+    cgEngines.push({ key: "nativeFree", label: "wrt native unmetered", bin: nativeBin, args: wrtArgs(["--no-fuel-metering"]) });
+  }
+  cgEngines.push(...PEERS);
+  for (const row of rows) {
+    const c = { name: row.name, n: cgSize(row.name, row.n), ir: {}, error: null };
+    const want = row.v8Plain ? row.v8Plain(c.n) : null;
+    for (const e of cgEngines) {
+      progress(`cachegrind ${row.name} ${e.label}`);
+      try {
+        const ir = [c.n, 0].map((n) => {
+          const r = spawnSync("valgrind", ["--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", e.bin, ...e.args(row.file, n)],
+            { encoding: "utf8", timeout: 3_600_000 });
+          const count = cachegrindIr(r.stderr);
+          if (r.status !== 0 || count === null) throw new Error(`exit ${r.status}: ${r.stderr.trim().split("\n").slice(-2).join(" / ")}`);
+          const got = peerResult(`${r.stdout}\n${r.stderr}`, RESULT[row.name] ?? "i32");
+          if (n === c.n && want !== null && got !== want) throw new Error(`checksum mismatch: V8 ${want}, ${e.label} ${got}`);
+          return count;
+        });
+        c.ir[e.key] = ir[0] - ir[1];
+      } catch (err) {
+        c.error = `${e.label}: ${err.message}`;
+      }
+    }
+    cgRows.push(c);
   }
 }
 
@@ -481,6 +608,10 @@ function cpuModel() {
   } catch { /* not Linux */ }
   return os.cpus()[0]?.model?.trim() ?? "unknown CPU";
 }
+/** The first line a peer prints for --version. */
+function peerVersion(p) {
+  return cmd(p.bin, ["--version"]).split("\n")[0] || "?";
+}
 const date = new Date().toISOString().replace(/\.\d+Z$/, "Z");
 const machine = {
   cpu: cpuModel(),
@@ -546,12 +677,58 @@ const snapTable = mdTable(
       ms(median(s.snap)), ms(median(s.restore)), s.error ? `**${s.error}**` : "memory sum ok"];
   }));
 
+// peers table: wrt native and `wrt run` against wasm3 and WAMR, same rounds
+const peerRatios = { cliVsNative: [] };
+for (const p of PEERS) peerRatios[p.key] = [];
+const peerRows = [];
+if (use.cli || PEERS.length) {
+  for (const row of rows) {
+    if (row.error) failed = true;
+    const native = pick(row, "native");
+    const cli = row.error ? null : row.med.cliNet ?? null;
+    const cells = [row.name, String(row.n), ms(native), ms(cli), ms(row.startup?.cli ?? null)];
+    const ratiosHere = [];
+    for (const p of PEERS) {
+      const t = row.error ? null : row.med[`${p.key}Net`] ?? null;
+      cells.push(ms(t));
+      const r = div(native, t);
+      peerRatios[p.key].push(r);
+      ratiosHere.push(ratio(r));
+    }
+    const c = div(cli, native);
+    peerRatios.cliVsNative.push(c);
+    peerRows.push([...cells, ...ratiosHere, ratio(c)]);
+  }
+  peerRows.push(["**geometric mean**", "", "", "", "", ...PEERS.map(() => ""),
+    ...PEERS.map((p) => `**${ratio(geomean(peerRatios[p.key]))}**`), `**${ratio(geomean(peerRatios.cliVsNative))}**`]);
+}
+const peerTable = mdTable(
+  ["kernel", "n", "wrt native ms", "wrt run ms", "wrt run start-up ms", ...PEERS.map((p) => `${p.label} ms`),
+    ...PEERS.map((p) => `native / ${p.label}`), "wrt run / native"],
+  peerRows, ["---", "---:", ...peerRows[0]?.slice(2).map(() => "---:") ?? []]);
+
+// cachegrind table
+const cgRatios = Object.fromEntries(PEERS.map((p) => [p.key, []]));
+const cgFuel = [];
+const cgTable = mdTable(
+  ["kernel", "n", ...cgEngines.map((e) => `${e.label} instructions`), ...PEERS.map((p) => `wrt / ${p.label}`), "fuel metering cost"],
+  [...cgRows.map((c) => {
+    if (c.error) failed = true;
+    const ir = (key) => c.ir[key] ?? null;
+    const per = PEERS.map((p) => { const r = div(ir("native"), ir(p.key)); cgRatios[p.key].push(r); return ratio(r); });
+    const f = div(ir("native"), ir("nativeFree"));
+    cgFuel.push(f);
+    return [c.name, String(c.n), ...cgEngines.map((e) => si(ir(e.key))), ...per, c.error ? `**${c.error}**` : pct(f === null ? null : f - 1)];
+  }),
+  ["**geometric mean**", "", ...cgEngines.map(() => ""), ...PEERS.map((p) => `**${ratio(geomean(cgRatios[p.key]))}**`),
+    `**${pct(geomean(cgFuel) === null ? null : geomean(cgFuel) - 1)}**`]]);
+
 // QEMU table
 const qemuTable = mdTable(
   ["kernel", "n", "checksum", "instructions", "per unit", "unit"],
   qemuRows.map((q) => {
     if (q.error) failed = true;
-    const per = q.icount === null ? null : q.icount / workUnits(q.name, q.n);
+    const per = q.icount === null ? null : q.icount / workUnits(baseName(q.name), q.n);
     return [q.name, String(q.n), q.error ? `**${q.error}**` : `\`${q.sum}\``, si(q.icount), si(per), UNIT[q.name]];
   }), ["---", "---:", "---", "---:", "---:", "---"]);
 
@@ -563,6 +740,8 @@ const machineTable = mdTable(["machine and run", ""], [
   ["gcc (wrt-native, -O2)", machine.gcc],
   ["wabt (wasm-interp)", machine.wabt],
   ["QEMU", machine.qemu],
+  ...PEERS.map((p) => [p.label, `${p.bin} (${peerVersion(p)})`]),
+  ...(use.c ? [["clang (C kernels)", cmd(CLANG, ["--version"]).split("\n")[0]]] : []),
   ["load average at the end", machine.load],
   ["rounds", `${rounds} interleaved (medians)${scale !== 1 ? `, sizes scaled by ${scale}` : ""}`],
   ["run time", `${totalSeconds.toFixed(0)} s (timed rounds ${roundsSeconds.toFixed(0)} s)`],
@@ -576,6 +755,12 @@ const how = [
   "**wabt**: `wasm-interp` (the kernel merged with a `main` that calls `run(n)`), whole process minus the median whole process",
   "of the same module calling `run(0)` (start-up and module load subtracted" + (rows.some((r) => r.wabtStartup) ? `; that was ${rows.filter((r) => r.wabtStartup).map((r) => `${r.name} ${ms(r.wabtStartup)}`).join(", ")} ms` : "") + ").",
   "Every engine must return V8's checksum.",
+].join("\n");
+const peerHow = [
+  "Same interleaved rounds as above. **wrt native** as above (invoke only); **wrt run**: `node host-shims/node/dist/cli.js run K.wasm --invoke run N`",
+  "(fuel metering on, as a user runs it), whole process minus the median whole process with `run 0` (its start-up is shown).",
+  PEERS.length ? `${PEERS.map((p) => `**${p.label}**: \`${path.basename(p.bin)} ${p.args("K.wasm", "N").join(" ")}\``).join("; ")}, whole process minus the same with run(0) (start-up and load subtracted). Built from their sources as bench/README.md says.` : "Peers: set `WASM3=path` and `IWASM=path` (bench/README.md) for wasm3 and WAMR columns.",
+  "Ratios are times: below 1.00x wrt native is faster.",
 ].join("\n");
 
 const svg = barChartSvg({
@@ -591,6 +776,8 @@ const svg = barChartSvg({
 
 const sections = [
   "## Kernels\n\n" + mainTable + "\n\n" + how,
+  peerRows.length ? "## wrt against wasm3 and WAMR, and `wrt run` against wrt native\n\n" + peerTable + "\n\n" + peerHow : "",
+  cgRows.length ? `## Executed instructions (cachegrind)\n\n\`valgrind --tool=cachegrind --cache-sim=no\`, instructions of the whole process with run(n) minus run(0), n about a tenth of the timed size. **wrt native**: \`build/wrt-native run K.wasm --invoke run N\` (fuel metering on, as \`wrt run\`; unmetered: \`--no-fuel-metering\`). Fuel metering cost = metered / unmetered - 1 in instructions.\n\n` + cgTable : "",
   use.fuel && (use.node || use.native) ? "## Fuel metering cost\n\nSame kernels with fuel metering on (finite budget, as above) and off (`config: { fuelMetering: 0 }`: modules compiled without fuel ops). Overhead = median over the rounds of metered / unmetered - 1, the two run back to back in each round, natively in the same process (so it need not equal the ratio of the medians shown); differences of a few % are within this machine's noise.\n\n" + fuelTable : "",
   snapRows.length ? "## Snapshot and restore\n\nA guest that filled 1 MiB and 16 MiB of its memory with non-zero words. Snapshot = `engine.snapshot()` (bytes in the host), restore = `engine.restore(bytes)` into a second engine that loaded the same module; the restored memory's sum is checked. Native times include moving the bytes through the FIFO.\n\n" + snapTable : "",
   qemuRows.length ? `## Cortex-M3 under QEMU (${QEMU_BOARD})\n\nInstructions of one \`run(n)\` guest call (\`flash-scripts/qemu.sh ${QEMU_BOARD} build/bench/K.wasm --invoke run N --icount\`: wrt_call to the end of the last wrt_run, load and instantiation excluded; SysTick at 25 MHz, steps of 40 instructions), firmware at -Os, fuel metering on. Deterministic, so run once.\n\n` + qemuTable : "",
@@ -621,6 +808,8 @@ if (updateReadme) {
     const summary = [
       `Machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, gcc ${machine.gcc}, wabt ${machine.wabt}; ${date}; medians of ${rounds} interleaved rounds; wrt with fuel metering on.`,
       `Fuel metering cost (geometric mean): ${g(fuelOver.node)} in Node, ${g(fuelOver.native)} native.`,
+      ...PEERS.map((p) => `wrt native / ${p.label} (time, geometric mean): ${ratio(geomean(peerRatios[p.key]))}${cgRows.length ? `; instructions (cachegrind) ${ratio(geomean(cgRatios[p.key]))}` : ""}.`),
+      use.cli ? `\`wrt run\` in Node (start-up subtracted) / wrt native, geometric mean: ${ratio(geomean(peerRatios.cliVsNative))}.` : "",
       snap16 ? `Snapshot / restore of a guest with 16 MiB of used memory: ${snap16}.` : "",
       `All tables (fuel per kernel, snapshots, Cortex-M3 instruction counts under QEMU): [bench/results/latest.md](bench/results/latest.md).`,
     ].filter(Boolean).map((line) => `- ${line}`).join("\n");

@@ -1,7 +1,7 @@
 // bench/report.mjs: the pure helpers of `npm run bench`.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { barChartSvg, div, geomean, mdTable, median, pct, workUnits } from "../../bench/report.mjs";
+import { barChartSvg, cachegrindIr, div, geomean, mdTable, median, pct, peerResult, workUnits } from "../../bench/report.mjs";
 
 test("median, geometric mean, ratios", () => {
   assert.equal(median([3, 1, 2]), 2);
@@ -31,4 +31,15 @@ test("markdown table and chart", () => {
   assert.match(svg, /t &lt;&amp;&gt;/);
   assert.match(svg, /A: not run/);
   assert.equal((svg.match(/<rect /g) ?? []).length, 3); // background, legend, one bar
+});
+
+test("peers' printed results and cachegrind's count", () => {
+  assert.equal(peerResult("Result: 6765\n"), "6765");
+  assert.equal(peerResult("0xffffffd6:i32\n"), "-42"); // iwasm prints the bits in hex
+  assert.equal(peerResult("0xbfbe954c2a38d198:i64\n", "i64"), "-4630099212531871336");
+  assert.equal(peerResult("i32:-42\n"), "-42");
+  assert.equal(peerResult("Result: 4294967295\n"), "-1"); // wasm3 prints u32 for i32 results in some builds
+  assert.equal(peerResult("nothing here"), null);
+  assert.equal(cachegrindIr("==1== \n==1== I   refs:      1,234,567\n"), 1234567);
+  assert.equal(cachegrindIr("no summary"), null);
 });
