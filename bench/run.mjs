@@ -468,13 +468,17 @@ if (use.qemu) {
     progress(`qemu ${QEMU_BOARD} ${row.name} n=${row.qemuN}`);
     const q = { name: row.name, n: row.qemuN, icount: null, sum: null, error: null };
     try {
-      const r = spawnSync(script, [QEMU_BOARD, row.file, "--invoke", "run", String(row.qemuN), "--icount", "--timeout", "300"],
-        { cwd: root, encoding: "utf8", timeout: 400_000 });
-      const out = `${r.stdout}\n${r.stderr}`;
-      const ic = /# instructions: (\d+)/.exec(out);
-      const res = /^(i32|i64):(-?\d+)\s*$/m.exec(r.stdout);
-      if (r.status !== 0 || !ic || !res) throw new Error(`qemu.sh exit ${r.status}: ${out.trim().split("\n").slice(-3).join(" / ")}`);
-      q.icount = Number(ic[1]);
+      const qemuRun = (n) => {
+        const r = spawnSync(script, [QEMU_BOARD, row.file, "--invoke", "run", String(n), "--icount", "--timeout", "300"],
+          { cwd: root, encoding: "utf8", timeout: 400_000 });
+        const out = `${r.stdout}\n${r.stderr}`;
+        const ic = /# instructions: (\d+)/.exec(out);
+        const res = /^(i32|i64):(-?\d+)\s*$/m.exec(r.stdout);
+        if (r.status !== 0 || !ic || !res) throw new Error(`qemu.sh exit ${r.status}: ${out.trim().split("\n").slice(-3).join(" / ")}`);
+        return { icount: Number(ic[1]), res };
+      };
+      const { icount, res } = qemuRun(row.qemuN);
+      q.icount = icount - qemuRun(0).icount; // run(0) subtracted: the kernel's set-up and the call itself
       q.sum = norm(row.name, res[0]);
       const want = row.v8Plain ? row.v8Plain(row.qemuN) : null;
       if (want !== null && want !== q.sum) q.error = `checksum mismatch: V8 ${want}, QEMU ${q.sum}`;
@@ -780,7 +784,7 @@ const sections = [
   cgRows.length ? `## Executed instructions (cachegrind)\n\n\`valgrind --tool=cachegrind --cache-sim=no\`, instructions of the whole process with run(n) minus run(0), n about a tenth of the timed size. **wrt native**: \`build/wrt-native run K.wasm --invoke run N\` (fuel metering on, as \`wrt run\`; unmetered: \`--no-fuel-metering\`). Fuel metering cost = metered / unmetered - 1 in instructions.\n\n` + cgTable : "",
   use.fuel && (use.node || use.native) ? "## Fuel metering cost\n\nSame kernels with fuel metering on (finite budget, as above) and off (`config: { fuelMetering: 0 }`: modules compiled without fuel ops). Overhead = median over the rounds of metered / unmetered - 1, the two run back to back in each round, natively in the same process (so it need not equal the ratio of the medians shown); differences of a few % are within this machine's noise.\n\n" + fuelTable : "",
   snapRows.length ? "## Snapshot and restore\n\nA guest that filled 1 MiB and 16 MiB of its memory with non-zero words. Snapshot = `engine.snapshot()` (bytes in the host), restore = `engine.restore(bytes)` into a second engine that loaded the same module; the restored memory's sum is checked. Native times include moving the bytes through the FIFO.\n\n" + snapTable : "",
-  qemuRows.length ? `## Cortex-M3 under QEMU (${QEMU_BOARD})\n\nInstructions of one \`run(n)\` guest call (\`flash-scripts/qemu.sh ${QEMU_BOARD} build/bench/K.wasm --invoke run N --icount\`: wrt_call to the end of the last wrt_run, load and instantiation excluded; SysTick at 25 MHz, steps of 40 instructions), firmware at -Os, fuel metering on. Deterministic, so run once.\n\n` + qemuTable : "",
+  qemuRows.length ? `## Cortex-M3 under QEMU (${QEMU_BOARD})\n\nInstructions of one \`run(n)\` guest call minus those of \`run(0)\` (\`flash-scripts/qemu.sh ${QEMU_BOARD} build/bench/K.wasm --invoke run N --icount\`: wrt_call to the end of the last wrt_run, load and instantiation excluded; SysTick at 25 MHz, steps of 40 instructions), the default firmware (masked arena, docs/firmware.md) at -Os, fuel metering on. Deterministic, so run once.\n\n` + qemuTable : "",
 ].filter(Boolean);
 
 const chartLink = "![time relative to V8 per kernel and engine](bench/results/latest.svg)";
