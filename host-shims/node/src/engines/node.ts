@@ -3,6 +3,7 @@
 // behind the same raw exports.
 
 import { readFileSync } from "node:fs";
+import v8 from "node:v8";
 import type { HostImports } from "../binding/abi.js";
 import { buildPath } from "../binding/paths.js";
 import { Wasm, type WasmInstance, type WasmModule } from "../binding/wasm-types.js";
@@ -24,7 +25,42 @@ export function compileInterpreter(wasmPath = defaultWasmPath()): WasmModule {
   return m;
 }
 
-/** A fresh instance of the interpreter with the given host imports. */
+/**
+ * A fresh instance of the interpreter with the given host imports. Its
+ * `wrt_run` compiles the dispatch loop in V8's optimizing tier (below); the
+ * other exports are the instance's own.
+ */
 export function instantiateWasm(module: WasmModule, imports: HostImports): WasmInstance {
-  return new Wasm.Instance(module, imports as unknown as Record<string, Record<string, unknown>>);
+  const instance = new Wasm.Instance(module, imports as unknown as Record<string, Record<string, unknown>>);
+  const exports: Record<string, unknown> = { ...instance.exports };
+  const run = exports["wrt_run"];
+  if (typeof run === "function") exports["wrt_run"] = optimizedOnFirstCall(run as (fuel: bigint) => number);
+  return { exports };
+}
+
+// V8 compiles a module's functions lazily, each at its first call, in its
+// baseline tier (Liftoff), and moves a hot function to TurboFan only for
+// later calls: a call that is running stays in Liftoff to its end. A guest's
+// whole run is one call of the dispatch loop (`run` in exec/interp.ts,
+// reached through wrt_run), so a user's single long `wrt run` stayed 2-4x
+// slower than the same loop in TurboFan. The first wrt_run call of the
+// process is therefore made with Liftoff off: the dispatch loop and whatever
+// it calls for the first time are compiled by TurboFan right then (about
+// 0.1 s, once per process), while loading, validating and compiling guests
+// before it keep Liftoff's quick start. The flag is restored afterwards
+// unless the user set it (docs/internal-code.md, "V8's tiers").
+let dispatchCompiled = false;
+const userSetNoLiftoff = [...process.execArgv, ...(process.env["NODE_OPTIONS"] ?? "").split(/\s+/)].includes("--no-liftoff");
+
+function optimizedOnFirstCall(run: (fuel: bigint) => number): (fuel: bigint) => number {
+  return (fuel: bigint): number => {
+    if (dispatchCompiled) return run(fuel);
+    dispatchCompiled = true;
+    v8.setFlagsFromString("--no-liftoff");
+    try {
+      return run(fuel);
+    } finally {
+      if (!userSetNoLiftoff) v8.setFlagsFromString("--liftoff");
+    }
+  };
 }
