@@ -4,7 +4,7 @@
 #
 #   flash-scripts/build.sh <board> <guest.wasm> [--invoke NAME [args...]] [--fuel N]
 #                          [--slice N] [--arena PAGES] [--opt -Os|-O2] [--stats]
-#                          [--unchecked] [--max-pages N] [--then NAME] [--out FILE.elf]
+#                          [--checked|--unchecked] [--max-pages N] [--then NAME] [--out FILE.elf]
 #                          [--snapshot-in FILE] [--snapshot-out FILE] [--device]
 #
 # Prints the ELF's path; writes FILE.hex next to it (and FILE.uf2 for boards
@@ -23,9 +23,15 @@
 #                --snapshot-out`), read from FILE at run time (semihosting)
 #   --snapshot-out FILE  QEMU boards: when the call runs out of fuel, write
 #                the container for `wrt resume` to FILE (semihosting)
-#   --unchecked  drop wasm2c's bounds checks on the interpreter's own memory
-#                accesses (about 38% less code on Cortex-M; an interpreter bug
-#                is then not caught as a fault)
+#   (default)    the interpreter's own memory accesses are masked into its
+#                arena (one AND each: an interpreter bug cannot read or write
+#                outside the arena; a stray access wraps inside it instead of
+#                faulting). The arena is reserved as a power of two of pages
+#   --checked    wasm2c's bounds check (compare and branch) on each of them
+#                instead: a stray access is a clean fault, at 3-7x the
+#                instructions and about 40% more code
+#   --unchecked  neither (the guarantee then rests on the interpreter being
+#                correct); docs/firmware.md compares the three
 #   --max-pages N  guest memories may hold N pages together (memory.grow
 #                past it returns -1 instead of exhausting the arena)
 #   --then NAME  after the --invoke call returned: call export NAME (no
@@ -36,6 +42,9 @@
 #                when GUEST is a .wasm); docs/image-format.md
 #   --test-smash-guard  tests only: overwrite a byte next to the arena before
 #                exiting (the firmware must then report it and exit 3)
+#   --test-scribble  tests only: after the --invoke call, overwrite the
+#                interpreter's whole memory with wild pointers, then make the
+#                --then call (an interpreter bug's stand-in: boards/common/firmware.c)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
@@ -45,7 +54,7 @@ usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" | sed 's/^# \{0,1\}//' >&2;
 [ $# -ge 2 ] || usage
 board="$1"; guest="$2"; shift 2
 orig_args=("$@")
-unchecked=0; invoke=""; then=""; max_pages=""; smash=0; args=(); fuel=-1; slice=0; arena=""; opt=-Os; stats=0; icount=0; out_elf=""
+unchecked=0; checked=0; invoke=""; then=""; max_pages=""; smash=0; scribble=0; args=(); fuel=-1; slice=0; arena=""; opt=-Os; stats=0; icount=0; out_elf=""
 snap_in=""; snap_out=""; device=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -60,9 +69,11 @@ while [ $# -gt 0 ]; do
     --stats) stats=1; shift ;;
     --icount) icount=1; shift ;;
     --unchecked) unchecked=1; shift ;;
+    --checked) checked=1; shift ;;
     --max-pages) max_pages="${2:?}"; shift 2 ;;
     --then) then="${2:?}"; shift 2 ;;
     --test-smash-guard) smash=1; shift ;;
+    --test-scribble) scribble=1; shift ;;
     --device) device=1; shift ;;
     --out) out_elf="${2:?}"; shift 2 ;;
     *) die "unknown option $1" ;;
@@ -84,6 +95,7 @@ if [ -n "$snap_in$snap_out" ]; then # host files by semihosting: absolute paths 
   if [ -n "$snap_in" ]; then [ -f "$snap_in" ] || die "no such snapshot file $snap_in"; snap_in="$(cd "$(dirname "$snap_in")" && pwd)/$(basename "$snap_in")"; fi
   if [ -n "$snap_out" ]; then snap_out="$(cd "$(dirname "$snap_out")" && pwd)/$(basename "$snap_out")" || die "no directory for $snap_out"; fi
 fi
+[ "$checked$unchecked" != 11 ] || die "--checked and --unchecked exclude each other"
 command -v "$CC" >/dev/null || die "$CC not found (Debian packages: $APT)"
 
 # 1. The C translation of the interpreter (full or device build).
@@ -93,17 +105,26 @@ else
   cdir="$root/build/c"; wasm="$root/build/wrt.wasm"
 fi
 [ -f "$wasm" ] || die "${wasm#"$root"/} is missing: run \`npm run build\` first"
-if [ ! -f "$cdir/wrt.c" ] || [ "$wasm" -nt "$cdir/wrt.c" ]; then
+# (also when it predates the WRT_MEM_PTR edit the masked build relies on)
+if [ ! -f "$cdir/wrt.c" ] || [ "$wasm" -nt "$cdir/wrt.c" ] || ! grep -q "WRT_MEM_PTR(mem, addr)" "$cdir/wrt.c"; then
   node "$root/scripts/build-c.mjs" --wasm "$wasm" --out "$cdir" >&2 || die "scripts/build-c.mjs failed"
 fi
 
 # 2. Interpreter objects, cached per board, optimization level and variant.
 obj="$root/build/boards/$board/${opt#-}"
 [ "$device" = 0 ] || obj="$obj-device"
+# No wasm2c bounds checks (unchecked, masked): WASM_RT_MEMCHECK_SIGNAL_HANDLER=1
+# with no signals; WRT_UNCHECKED_MEMORY makes wrt.c use plain setjmp then.
 MEMCHECK=()
+CORE_FLAGS=()
 if [ "$unchecked" = 1 ]; then
   obj="$obj-unchecked"
   MEMCHECK=(-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1 -DWASM_RT_SKIP_SIGNAL_RECOVERY=1 -DWRT_UNCHECKED_MEMORY=1)
+elif [ "$checked" = 1 ]; then
+  obj="$obj-checked"
+else
+  MEMCHECK=(-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1 -DWASM_RT_SKIP_SIGNAL_RECOVERY=1 -DWRT_UNCHECKED_MEMORY=1 -DWRT_MASKED_MEMORY=1)
+  CORE_FLAGS=(-include "$root/host-shims/c/wrt_masked.h")
 fi
 mkdir -p "$obj"
 # shellcheck disable=SC2206
@@ -111,7 +132,7 @@ CFLAGS=(-std=gnu11 "$opt" -g -DNDEBUG -ffunction-sections -fdata-sections -fno-c
         ${MEMCHECK[@]+"${MEMCHECK[@]}"} -DWRT_DEVICE="$device" -I"$root/host-shims/c" -I"$cdir" -I"$root/boards/common")
 # Headers every object depends on: the generated one (the instance struct's
 # layout changes with the interpreter's globals), the API, the wasm-rt.
-deps_id="$(cat "$cdir/wrt.h" "$cdir/wasm-rt.h" "$root/host-shims/c/wrt.h" | sha256sum | cut -c1-16)"
+deps_id="$(cat "$cdir/wrt.h" "$cdir/wasm-rt.h" "$root/host-shims/c/wrt.h" "$root/host-shims/c/wrt_masked.h" | sha256sum | cut -c1-16)"
 compile() { # src obj extra-flags...
   local src="$1" o="$2"; shift 2
   local stamp="$o.flags" flags="${CFLAGS[*]} $* deps:$deps_id"
@@ -121,12 +142,13 @@ compile() { # src obj extra-flags...
     echo "$flags" > "$stamp"
   fi
 }
-compile "$cdir/wrt.c" "$obj/wrt_core.o" -w
+compile "$cdir/wrt.c" "$obj/wrt_core.o" -w ${CORE_FLAGS[@]+"${CORE_FLAGS[@]}"}
 compile "$root/host-shims/c/wrt.c" "$obj/wrt_api.o" -Wall -Wextra
-compile "$root/host-shims/c/wrt_rt_bare.c" "$obj/wrt_rt_bare_$arena.o" -Wall -Wextra -DWRT_ARENA_PAGES="$arena"
+reserved=1; while [ "$reserved" -lt "$arena" ]; do reserved=$((reserved * 2)); done # masked: a power of two
+compile "$root/host-shims/c/wrt_rt_bare.c" "$obj/wrt_rt_bare_$arena.o" -Wall -Wextra -DWRT_ARENA_PAGES="$arena" -DWRT_RESERVED_PAGES="$reserved"
 
 # 3. The guest and its configuration.
-key="$(printf '%s\n' "$guest" "device:$device" "$invoke" "${args[@]+"${args[@]}"}" "$fuel" "$slice" "$stats" "$arena" "$icount" "then:$then" "max:$max_pages" "smash:$smash" | sha256sum | cut -c1-12)"
+key="$(printf '%s\n' "$guest" "device:$device" "$invoke" "${args[@]+"${args[@]}"}" "$fuel" "$slice" "$stats" "$arena" "$icount" "then:$then" "max:$max_pages" "smash:$smash" "scribble:$scribble" | sha256sum | cut -c1-12)"
 [ -z "$snap_in$snap_out" ] || key="$(printf '%s\n' "$key" "in:$snap_in" "out:$snap_out" | sha256sum | cut -c1-12)"
 work="$obj/run-$key"
 mkdir -p "$work"
@@ -142,6 +164,7 @@ cstr() { local s="${1//\\/\\\\}"; printf '"%s"' "${s//\"/\\\"}"; }
   if [ -n "$then" ]; then echo "#define WRT_THEN $(cstr "$then")"; fi
   if [ -n "$max_pages" ]; then echo "#define WRT_MAX_PAGES $max_pages"; fi
   echo "#define WRT_TEST_SMASH_GUARD $smash"
+  echo "#define WRT_TEST_SCRIBBLE $scribble"
   echo "#define WRT_FUEL ($fuel)"
   echo "#define WRT_SLICE $slice"
   echo "#define WRT_STATS $stats"
@@ -186,7 +209,7 @@ elf="${out_elf:-$work/firmware.elf}"
 "${CC%gcc}objcopy" -O ihex "$elf" "${elf%.elf}.hex" || die "objcopy failed"
 # build/c may have been re-translated meanwhile (another build of
 # build/wrt.wasm): objects from two translations do not fit together.
-now_id="$(cat "$cdir/wrt.h" "$cdir/wasm-rt.h" "$root/host-shims/c/wrt.h" | sha256sum | cut -c1-16)"
+now_id="$(cat "$cdir/wrt.h" "$cdir/wasm-rt.h" "$root/host-shims/c/wrt.h" "$root/host-shims/c/wrt_masked.h" | sha256sum | cut -c1-16)"
 if [ "$now_id" != "$deps_id" ]; then
   [ "${WRT_BUILD_RETRY:-0}" -lt 3 ] || die "build/c keeps changing during the build"
   echo "build.sh: build/c changed during the build; building again" >&2

@@ -3,7 +3,7 @@
 #
 #   flash-scripts/qemu.sh <board> <guest.wasm> [--invoke NAME [args...]] [--fuel N]
 #                         [--slice N] [--arena PAGES] [--opt -Os|-O2] [--stats]
-#                         [--unchecked] [--out FILE.elf] [--timeout SECONDS] [--build-only]
+#                         [--checked|--unchecked] [--out FILE.elf] [--timeout SECONDS] [--build-only]
 #                         [--snapshot-in FILE] [--snapshot-out FILE]
 #
 # boards: mps2-an385 (Cortex-M3), qemu-virt-rv32 (rv32imac). Build options:

@@ -15,6 +15,12 @@
  *                         arguments) and print its results the same way
  *   WRT_TEST_SMASH_GUARD 1  tests only: flip the byte right after the arena
  *                         before the exit check (shows that the check fires)
+ *   WRT_TEST_SCRIBBLE 1   tests only: after the first call, overwrite every
+ *                         word of the interpreter's memory with 0xFFFFFFFC
+ *                         (a stand-in for an interpreter bug: all its
+ *                         pointers and lengths become wild), then make the
+ *                         WRT_THEN call; the exit checks the guards and a
+ *                         canary in .bss (docs/firmware.md)
  *   WRT_STATS 1           also print '#' lines: slices, stack, arena
  *   WRT_ICOUNT 1          print "# instructions: N" for the run (QEMU -icount)
  *   WRT_SNAPSHOT_IN "f"   instead of WRT_INVOKE: continue the call in progress
@@ -65,6 +71,7 @@ static const uint8_t *guest_module(uint32_t *len) {
 #endif
 uint32_t wrt_rt_arena_pages(void); /* wrt_rt_bare.c */
 bool wrt_rt_arena_intact(void);    /* wrt_rt_bare.c */
+uint8_t *wrt_rt_guard_above(void); /* wrt_rt_bare.c */
 
 #ifndef WRT_FUEL
 #define WRT_FUEL (-1)
@@ -99,15 +106,42 @@ static void out_u32(uint32_t v) {
 static int32_t g_inst = -1;
 static char g_text[200];
 
+#if WRT_TEST_SCRIBBLE
+/* Memory outside the arena that nothing writes: checked at exit. */
+#define CANARY_WORDS 64
+static volatile uint32_t g_canary[CANARY_WORDS];
+static void canary_set(void) {
+  for (uint32_t i = 0; i < CANARY_WORDS; i++) g_canary[i] = 0xC0DE0000u + i;
+}
+static bool canary_intact(void) {
+  for (uint32_t i = 0; i < CANARY_WORDS; i++)
+    if (g_canary[i] != 0xC0DE0000u + i) return false;
+  return true;
+}
+/* The interpreter's whole memory becomes 0xFFFFFFFC words: every pointer it
+ * follows next is wild (unchecked: data - 4, the guard below). */
+static void scribble(void) {
+  uint32_t *p = (uint32_t *)wrt_mem_base();
+  for (uint32_t i = 0, n = wrt_mem_pages() * (65536u / 4); p && i < n; i++) p[i] = 0xFFFFFFFCu;
+}
+#endif
+
 static __attribute__((noreturn)) void finish(int status) {
 #if WRT_TEST_SMASH_GUARD
-  if (wrt_mem_base()) wrt_mem_base()[(size_t)wrt_rt_arena_pages() * 65536u] ^= 1;
+  *wrt_rt_guard_above() ^= 1;
 #endif
   bool intact = wrt_rt_arena_intact();
   if (!intact) {
     line("error: memory next to the arena was overwritten");
     status = 3;
   }
+#if WRT_TEST_SCRIBBLE
+  if (!canary_intact()) {
+    line("error: memory outside the arena was overwritten");
+    status = 3;
+  }
+  line2("# canary: ", canary_intact() ? "intact" : "overwritten");
+#endif
 #if WRT_STATS
   line2("# arena guards: ", intact ? "intact" : "overwritten");
   uint32_t *p = __stack_bottom;
@@ -387,6 +421,9 @@ static int parse_int(const char *s, uint64_t *v) {
 
 int firmware_main(void) {
   board_init();
+#if WRT_TEST_SCRIBBLE
+  canary_set();
+#endif
   if (wrt_open() != 0) fail_error("cannot start the interpreter");
   wrt_set_record_sink(uart_record, NULL);
 #if WRT_STATS
@@ -502,6 +539,9 @@ int firmware_main(void) {
       int32_t n = wrt_get_results(results, 16);
       for (int32_t i = 0; i < n && i < 16; i++) line(wrt_format_value(g_text, sizeof g_text, rt[i], results[i]));
 #ifdef WRT_THEN
+#if WRT_TEST_SCRIBBLE
+      scribble();
+#endif
       invoke_then();
 #endif
       finish(0);

@@ -22,9 +22,11 @@
  * memory is first allocated; wrt_rt_arena_intact() checks it (the firmware does
  * at every exit). Nothing should ever write them: memory->size never
  * exceeds the arena (wasm_rt_grow_memory), and every access of the
- * interpreter is bounds-checked against memory->size by the generated code
- * (unless built with WASM_RT_MEMCHECK_SIGNAL_HANDLER=1: `build.sh
- * --unchecked`). docs/firmware.md, "The arena never overflows".
+ * interpreter is either masked into the arena (WRT_MASKED_MEMORY=1, the
+ * default: wrt_masked.h; the page array is then reserved as a power of two
+ * of bytes, at least WRT_ARENA_PAGES pages), or bounds-checked against
+ * memory->size by the generated code (`build.sh --checked`), or neither
+ * (`--unchecked`). docs/firmware.md, "The arena never overflows".
  */
 #include "wasm-rt-impl.h"
 
@@ -43,11 +45,41 @@
 #define WRT_GUARD_WORDS 4
 #define WRT_GUARD 0x5AFE0A7Eu /* word i holds WRT_GUARD ^ i (below) or ~(WRT_GUARD ^ i) (above) */
 
-static struct {
+#if WRT_MASKED_MEMORY
+#include "wrt_masked.h"
+/* The pages reserved: a power of two >= WRT_ARENA_PAGES, so the mask covers
+ * exactly the reservation (build.sh passes the smallest such). */
+#ifndef WRT_RESERVED_PAGES
+#error "a masked arena needs -DWRT_RESERVED_PAGES (a power of two >= WRT_ARENA_PAGES)"
+#endif
+_Static_assert(WRT_RESERVED_PAGES >= WRT_ARENA_PAGES && (WRT_RESERVED_PAGES & (WRT_RESERVED_PAGES - 1)) == 0,
+               "WRT_RESERVED_PAGES: a power of two >= WRT_ARENA_PAGES");
+#else
+#undef WRT_RESERVED_PAGES
+#define WRT_RESERVED_PAGES WRT_ARENA_PAGES
+#endif
+
+/* Not static: wrt_arena_pages (below) is an alias into it. `slack`: a masked
+ * access (base masked, then a static offset < WRT_MEM_AT_SLACK - 8 added)
+ * ends at most there, not in the guard (so an intact guard still means
+ * nothing past the arena was written). */
+struct wrt_arena_layout {
   uint32_t below[WRT_GUARD_WORDS];
-  uint8_t pages[(size_t)WRT_ARENA_PAGES * WRT_PAGE]; /* 16-byte aligned: after 16 guard bytes */
+  uint8_t pages[(size_t)WRT_RESERVED_PAGES * WRT_PAGE]; /* 16-byte aligned: after 16 guard bytes */
+#if WRT_MASKED_MEMORY
+  uint8_t slack[WRT_MEM_AT_SLACK];
+#endif
   uint32_t above[WRT_GUARD_WORDS];
-} wrt_arena __attribute__((aligned(16), section(".wrt_arena")));
+};
+struct wrt_arena_layout wrt_arena __attribute__((aligned(16), section(".wrt_arena")));
+#if WRT_MASKED_MEMORY
+/* The two symbols of wrt_masked.h: the page array, and the mask as an absolute symbol. */
+#define WRT_STR_(x) #x
+#define WRT_STR(x) WRT_STR_(x)
+__asm__(".globl wrt_arena_pages\n.set wrt_arena_pages, wrt_arena + 16\n"
+        ".globl wrt_arena_mask\n.set wrt_arena_mask, " WRT_STR(WRT_RESERVED_PAGES) " * 65536 - 1\n");
+_Static_assert(__builtin_offsetof(struct wrt_arena_layout, pages) == 16, "wrt_arena_pages = wrt_arena + 16");
+#endif
 static bool g_arena_used;
 static bool g_guards_set;
 static const char *g_note;
@@ -63,6 +95,8 @@ static jmp_buf *g_unwind_target;
 /* Why the last fault happened, if the runtime knows (wrt.c appends it). */
 const char *wrt_rt_note(void) { return g_note; }
 uint32_t wrt_rt_arena_pages(void) { return WRT_ARENA_PAGES; }
+/* The first byte of the guard above the arena (tests flip it). */
+uint8_t *wrt_rt_guard_above(void) { return (uint8_t *)wrt_arena.above; }
 
 static void guards_set(void) {
   for (uint32_t i = 0; i < WRT_GUARD_WORDS; i++) {
