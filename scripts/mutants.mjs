@@ -76,7 +76,7 @@ const MUTANTS = [
   // ---- restore (assembly/state)
   ["rst-checksum", "restore", "assembly/state/restore.ts", "if (crc32(p, len - 4) != load<u32>(p + len - 4)) {", "if (false) {", ["snapshot"], "a snapshot's checksum is not checked"],
   ["rst-fuel-table", "restore", "assembly/state/restore.ts", "if (load<u32>(p, 12) != fuelTableHash()) {", "if (false) {", ["snapshot"], "a snapshot taken under another fuel cost table is restored"],
-  ["rst-fuel-left", "restore", "assembly/state/restore.ts", "m.fuel = mi.fuel;", "m.fuel = mi.fuel + 1;", ["snapshot", "spec-snapshot"], "the fuel left is restored one too high"],
+  ["rst-fuel-left", "restore", "assembly/state/restore.ts", "m.fuel = mi.fuel;", "m.fuel = mi.fuel + 1;", ["oracle", "snapshot", "spec-snapshot"], "the fuel left is restored one too high"],
 ];
 
 /** Survivors that no test can catch, with the reason. */

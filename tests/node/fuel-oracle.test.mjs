@@ -109,3 +109,19 @@ test("the core suite in random fuel slices: a call costs the same however it is 
   assert.deepEqual(disagreed.slice(0, 20), []);
   assert.ok(agreed >= 21000, `only ${agreed} calls compared`);
 });
+
+test("fuel left survives a snapshot and restore: a stop leaves less than the next instruction's cost", async () => {
+  // (loop br 0): every instruction costs 1, so a stop leaves exactly 0 (by
+  // hand, docs/fuel.md); the restored interpreter must report the same
+  const bytes = wat(`(module (func (export "spin") (loop br 0)))`);
+  const engine = new Engine({ log: false });
+  const inst = Instance.instantiate(Module.load(engine, bytes), {});
+  const r = inst.exports.spin.callRaw([], 1001);
+  assert.equal(r.done, false);
+  assert.equal(BigInt(engine.raw.wrt_fuel_left()), 0n);
+  const snap = engine.snapshot();
+  const fresh = new Engine({ log: false });
+  Module.load(fresh, bytes);
+  fresh.restore(snap);
+  assert.equal(BigInt(fresh.raw.wrt_fuel_left()), 0n, "fuel left after restore");
+});
