@@ -2,16 +2,18 @@
 //
 // Everything is checked before the module is registered: header, versions,
 // the fuel cost table, the length and the CRC; the module bytes are decoded
-// (not validated: the host validated them when it compiled the image); the
-// code must split exactly into ops, and every function must start at one.
-// The CRC catches corruption in transit; it is not a signature. An image is
-// compiled code and is trusted like the firmware itself (docs/image-format.md).
+// (not validated: the host validated them when it compiled the image); then
+// verify.ts checks every word of the code and its tables, so that whatever
+// its bytes, an accepted image stays inside its instance (docs/image-format.md,
+// "Trust"). The CRC only catches corruption in transit.
 
 import { Err, lastError } from "../errors";
 import { decodeModule } from "../binary/decoder";
 import { Reader } from "../binary/reader";
 import { CompiledModule, FUNC_INFO_WORDS } from "../compile/compiled";
-import { IR_VERSION, Ir, irWords } from "../compile/ir";
+import { IR_VERSION, Ir } from "../compile/ir";
+import { opLength } from "./operands-interim";
+import { verifyImageCode } from "./verify";
 import { fuelTableHash } from "../exec/fuel";
 import { limits } from "../runtime/limits";
 import { crc32, fnv1a64 } from "../state/hash";
@@ -91,45 +93,21 @@ function words(r: Reader): StaticArray<u32> {
 }
 
 /**
- * After the module's types are interned (cm.typeCanon set): checks the code
- * splits into ops and every function starts at one, and maps the image's
- * type indices back to this interpreter's canonical ids. False with
- * lastError set (offset: the word's byte offset in the code) if not.
+ * After the module's types are interned (cm.typeCanon set): verifies the
+ * code (verify.ts), then maps the image's type indices back to this
+ * interpreter's canonical ids. False with lastError set if refused.
  */
 export function linkImageCode(cm: CompiledModule): bool {
+  if (!verifyImageCode(cm)) return false;
   let code = cm.code;
-  let n = code.length;
   let tc = cm.typeCanon;
-  let starts = new StaticArray<u8>(n + 1);
   let pos = 0;
-  while (pos < n) {
-    let op = code[pos];
-    if (op >= <u32>Ir.Count) return codeBad(pos, "unknown op " + op.toString());
-    let len = op == <u32>Ir.BrTable ? (pos + 2 < n ? 4 + code[pos + 2] : 0xFFFFFFFF) : irWords(op);
-    if (len == 0 || <u64>pos + <u64>len > <u64>n) return codeBad(pos, "op runs past the end of the code");
-    if (op == <u32>Ir.CallIndirect) {
-      let t = code[pos + 1];
-      if (t >= <u32>tc.length) return codeBad(pos, "call_indirect names type " + t.toString());
-      code[pos + 1] = tc[t];
-    }
-    starts[pos] = 1;
-    pos += <i32>len;
+  while (pos < code.length) {
+    if (code[pos] == <u32>Ir.CallIndirect) code[pos + 1] = tc[code[pos + 1]];
+    pos += <i32>opLength(code, pos);
   }
   let info = cm.funcInfo;
   let idx = cm.module.funcTypeIdx;
-  if (<u32>info.length != <u32>idx.length * FUNC_INFO_WORDS) return codeBad(0, "function table does not match the module's functions");
-  for (let i = 0; i < idx.length; i++) {
-    let b = i * <i32>FUNC_INFO_WORDS;
-    let off = info[b], after = info[b + 7];
-    if ((off & 3) != 0 || (off >> 2) >= <u32>n || !starts[off >> 2]) return codeBad(0, "function " + i.toString() + " does not start at an op");
-    if ((after & 3) != 0 || (after >> 2) >= <u32>n || !starts[after >> 2]) return codeBad(0, "function " + i.toString() + " entry block ends inside an op");
-    info[b + 5] = tc[idx[i]];
-  }
-  cm.opStartMap = starts;
+  for (let i = 0; i < idx.length; i++) info[i * <i32>FUNC_INFO_WORDS + 5] = tc[idx[i]];
   return true;
-}
-
-function codeBad(pos: i32, what: string): bool {
-  lastError.set(Err.ImageCorrupt, <i64>pos << 2, "code: " + what);
-  return false;
 }

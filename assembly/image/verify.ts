@@ -1,0 +1,241 @@
+// The image verifier: every word of an image's internal code, function table
+// and fuel side table checked before anything runs (docs/image-format.md,
+// "Trust"). Both builds; linear in the size of the image.
+//
+// It knows no op by name: each operand word is checked by its KIND from the
+// instruction-set table (operands.ts), so a new op is verified by its row.
+//
+//   pass 1  the code splits into ops of the table (op starts marked);
+//           the side table splits into block records [n, n x (pc, cost, wasmOff)]
+//   pass 2  per function (they tile the code in order): its entry in the
+//           function table against its type, then every operand of every op
+//           against that function's frame, range and the module's index
+//           spaces; its last op does not fall through; in metered code each
+//           Fuel op's record lies straight after it (below)
+//
+// Code words are still as in the image: a CanonType operand is a type index
+// (read.ts maps it to this process's canonical id after this pass).
+
+import { Err, lastError } from "../errors";
+import { Module } from "../binary/module";
+import { CompiledModule, FUNC_INFO_WORDS } from "../compile/compiled";
+import { Kind, OpFlag, opFlags, opLength, operandKind } from "./operands-interim";
+
+/** Largest frame an image may ask for: 16 MiB, far past any stack (docs/image-format.md). */
+export const IMAGE_FRAME_LIMIT: u32 = 1 << 24;
+
+const IR_FUEL: u32 = 2; // the block-entry op: cost, side index
+
+// op/record start marks
+const START: u8 = 1;
+const NAMED: u8 = 2; // side record already claimed by a Fuel op
+
+class Frame {
+  start: u32 = 0;     // word index of the function's first op
+  end: u32 = 0;       // word index past its last op
+  bytes: u32 = 0;     // frameBytes
+  results: u32 = 0;
+}
+
+/** Checks cm (as read from an image); false with lastError set (offset: byte in the code or side table). */
+export function verifyImageCode(cm: CompiledModule): bool {
+  let code = cm.code;
+  let n = <u32>code.length;
+  let starts = new StaticArray<u8>(n + 1);
+  let pos: u32 = 0;
+  while (pos < n) {
+    let len = opLength(code, pos);
+    if (len == 0) return bad(pos, "unknown op or op past the end: ", code[pos]);
+    if (opFlags(code[pos]) & OpFlag.NOT_IN_CODE) return bad(pos, "op never stored in code: ", code[pos]);
+    starts[pos] = START;
+    pos += len;
+  }
+  starts[n] = START;
+  let recs = sideRecords(cm.side);
+  if (!recs) return false;
+
+  let m = cm.module;
+  let info = cm.funcInfo;
+  let nf = <u32>m.funcTypeIdx.length;
+  if (<u32>info.length != nf * FUNC_INFO_WORDS || <u32>m.codes.length != nf) return bad(0, "function table does not match the module's functions: ", <u32>info.length);
+  if (!moduleTypesOk(m)) return false;
+  let f = new Frame();
+  for (let i: u32 = 0; i < nf; i++) {
+    if (!frameOk(cm, i, f, n)) return false;
+    if (!functionOk(cm, f, starts, recs!)) return false;
+  }
+  if (f.end != n) return bad(f.end, "code after the last function: ", n);
+  // Metered: a snapshot may resume inside any record, so each must be a Fuel op's.
+  if (cm.metered) for (let i = 0; i < recs.length; i++) if (recs[i] == START) return sideBad(<u32>i, "record of no Fuel op: ", <u32>i);
+  cm.opStartMap = starts;
+  return true;
+}
+
+/** Marks the start of each side record: [n, n x 3 words] tile the table exactly. */
+function sideRecords(side: StaticArray<u32>): StaticArray<u8> | null {
+  let len = <u64>side.length;
+  let recs = new StaticArray<u8>(<i32>len + 1);
+  let i: u64 = 0;
+  while (i < len) {
+    let k = <u64>side[<i32>i];
+    if (i + 1 + k * 3 > len) { sideBad(<u32>i, "fuel record runs past the side table: ", <u32>k); return null; }
+    recs[<i32>i] = START;
+    i += 1 + k * 3;
+  }
+  return recs;
+}
+
+/** Every function's and function import's type index names a type. */
+function moduleTypesOk(m: Module): bool {
+  let nt = <u32>m.types.length;
+  for (let i = 0; i < m.funcTypeIdx.length; i++) if (m.funcTypeIdx[i] >= nt) return bad(0, "function names no type: ", <u32>i);
+  for (let i = 0; i < m.funcImports.length; i++) if (m.funcImports[i].typeIdx >= nt) return bad(0, "function import names no type: ", <u32>i);
+  return true;
+}
+
+/**
+ * Function i's table entry against its type; its code range follows the
+ * previous function's (f holds that one, and receives this one).
+ *
+ *   [0] codeOff  [1] frameBytes  [2] paramBytes  [3] localBytes
+ *   [4] nresults [5] type (index here)  [6] entryCost  [7] entryAfter
+ */
+function frameOk(cm: CompiledModule, i: u32, f: Frame, n: u32): bool {
+  let info = cm.funcInfo;
+  let b = <i32>(i * FUNC_INFO_WORDS);
+  let off = info[b], bytes = info[b + 1], pb = info[b + 2], lb = info[b + 3], nr = info[b + 4];
+  let next = i + 1 < <u32>cm.module.funcTypeIdx.length ? info[b + <i32>FUNC_INFO_WORDS] : n << 2;
+  if (off != f.end << 2 || next <= off || (next & 3) != 0 || (next >> 2) > n) return bad(0, "code range of function ", i);
+  let ft = cm.module.types[cm.module.funcTypeIdx[i]];
+  if (pb != <u32>ft.params.length << 3 || nr != <u32>ft.results.length || (lb & 7) != 0 || (bytes & 7) != 0
+    || bytes > IMAGE_FRAME_LIMIT || <u64>pb + <u64>lb > <u64>bytes) {
+    return bad(0, "frame does not fit the type of function ", i);
+  }
+  f.start = off >> 2;
+  f.end = next >> 2;
+  f.bytes = bytes;
+  f.results = nr;
+  // The entry block: paid inline by a call, which then starts at entryAfter.
+  let cost = info[b + 6], after = info[b + 7];
+  let code = cm.code;
+  let viaFuel = code[f.start] == IR_FUEL && after == off + 12 && cost == code[f.start + 1];
+  if (!viaFuel && (after != off || cost != 0)) return bad(0, "entry block of function ", i);
+  return true;
+}
+
+/** Every op of function f: operands by kind, control within the function, fuel records. */
+function functionOk(cm: CompiledModule, f: Frame, starts: StaticArray<u8>, recs: StaticArray<u8>): bool {
+  let code = cm.code;
+  let m = cm.module;
+  let metered = cm.metered;
+  let pos = f.start;
+  while (pos < f.end) {
+    let op = code[pos];
+    let len = opLength(code, pos);
+    let flags = opFlags(op);
+    let next = pos + len;
+    if (next > f.end) return bad(pos, "op crosses the function's end: ", op);
+    if (next == f.end && (flags & OpFlag.NO_FALLTHROUGH) == 0) return bad(pos, "function falls off its end: ", op);
+    if ((flags & OpFlag.MEM0) != 0 && m.numMems == 0) return bad(pos, "memory op without a memory: ", op);
+    if (metered && (flags & OpFlag.NEXT_FUEL) != 0 && code[next] != IR_FUEL) return bad(pos, "no fuel block after: ", op);
+    let sig: u32 = 0; // slots of the signature named by a call's FuncInfo/ImportFunc/CanonType operand
+    for (let j: u32 = 1; j < len; j++) {
+      let v = code[pos + j];
+      let k = operandKind(op, j);
+      let ok = true;
+      switch (k) {
+        case Kind.Slot: ok = slotOk(v, 8, f.bytes); break;
+        case Kind.Slot16: ok = slotOk(v, 16, f.bytes); break;
+        case Kind.Target: {
+          let w = v >> 2;
+          ok = (v & 3) == 0 && w >= f.start && w < f.end && starts[w] != 0
+            && (!metered || (flags & OpFlag.TARGET_FUEL) == 0 || code[w] == IR_FUEL);
+          break;
+        }
+        case Kind.FuncInfo: {
+          let fi = v >> 5; // FUNC_INFO_WORDS * 4 bytes per entry
+          ok = (v & 31) == 0 && fi < <u32>m.funcTypeIdx.length;
+          if (ok) sig = slotsOf(m, m.funcTypeIdx[fi]);
+          break;
+        }
+        case Kind.ImportFunc: ok = v < m.numImportedFuncs; if (ok) sig = slotsOf(m, m.funcImports[v].typeIdx); break;
+        case Kind.CanonType: ok = v < <u32>m.types.length; if (ok) sig = slotsOf(m, v); break;
+        case Kind.ArgBase: ok = slotOk(v, sig << 3, f.bytes); break;
+        case Kind.ResultSrc: ok = slotOk(v, f.results << 3, f.bytes); break;
+        case Kind.ResultCount: ok = v == f.results; break;
+        case Kind.Func: ok = v < m.numFuncs; break;
+        case Kind.Table: ok = v < m.numTables; break;
+        case Kind.Memory: ok = v < m.numMems; break;
+        case Kind.Global: ok = v < m.numGlobals; break;
+        case Kind.GlobalMut: ok = v < m.numGlobals && m.globalType(v).mutable; break;
+        case Kind.Data: ok = v < <u32>m.datas.length; break;
+        case Kind.Elem: ok = v < <u32>m.elems.length; break;
+        case Kind.Side: ok = fuelRecordOk(cm, pos, v, f, starts, recs); break;
+        case Kind.Imm: case Kind.Cost: case Kind.BrCount: break; // any value (BrCount: opLength used it)
+        default: ok = false;
+      }
+      if (!ok) return bad(pos + j, "operand " + j.toString() + " of op " + op.toString() + " out of range: ", v);
+    }
+    pos = next;
+  }
+  return true;
+}
+
+/** A slot area of `width` bytes at byte offset v lies in a frame of `bytes`. */
+@inline function slotOk(v: u32, width: u32, bytes: u32): bool {
+  return (v & 7) == 0 && <u64>v + <u64>width <= <u64>bytes;
+}
+
+/** Argument/result slots of type t: a call's area is the larger of the two. */
+function slotsOf(m: Module, t: u32): u32 {
+  let ft = m.types[t];
+  let p = <u32>ft.params.length, r = <u32>ft.results.length;
+  return p > r ? p : r;
+}
+
+/**
+ * The record of the Fuel op at word `at` (metered code). Out of fuel inside
+ * the block, the loop pays entries 0..k-1 and plants a Halt at entry k, the
+ * first it cannot pay (cost > 0): that Halt must be reached before the code
+ * leaves the block, or it would stay planted. So the entries from the first
+ * on are the ops straight after the Fuel op, in order, up to and including
+ * the first op that can leave (a jump, call, return); entries after it
+ * (br_table trampolines) cost nothing. The costs add up to the Fuel op's, so
+ * a Fuel op short of fuel always stops at an entry. Each record belongs to
+ * one Fuel op.
+ */
+function fuelRecordOk(cm: CompiledModule, at: u32, s: u32, f: Frame, starts: StaticArray<u8>, recs: StaticArray<u8>): bool {
+  let side = cm.side;
+  let code = cm.code;
+  if (s >= <u32>side.length || recs[s] != START) return sideBad(s, "Fuel op names no free record: ", at);
+  recs[s] = NAMED;
+  let n = side[s];
+  let expect = at + 3; // word of the next entry while the block runs straight
+  let straight = true;
+  let sum: u64 = 0;
+  for (let k: u32 = 0; k < n; k++) {
+    let e = <i32>(s + 1 + k * 3);
+    let pc = side[e], cost = side[e + 1];
+    let w = pc >> 2;
+    sum += cost;
+    if ((pc & 3) != 0 || w < expect || w >= f.end || starts[w] == 0 || code[w] == IR_FUEL
+      || (straight ? w != expect : cost != 0)) {
+      return sideBad(<u32>e, "fuel record entry out of place: ", pc);
+    }
+    let flags = opFlags(code[w]);
+    if (straight && (flags & (OpFlag.NO_FALLTHROUGH | OpFlag.NEXT_FUEL | OpFlag.TARGET_FUEL)) != 0) straight = false;
+    expect = w + (straight ? opLength(code, w) : 1);
+  }
+  if (sum != <u64>code[at + 1]) return sideBad(s, "fuel record costs do not add up to the block's: ", <u32>sum);
+  return true;
+}
+
+function bad(word: u32, what: string, v: u32): bool {
+  lastError.set(Err.ImageCorrupt, <i64>word << 2, "code: " + what + v.toString());
+  return false;
+}
+
+function sideBad(word: u32, what: string, v: u32): bool {
+  lastError.set(Err.ImageCorrupt, <i64>word << 2, "fuel side table: " + what + v.toString());
+  return false;
+}
