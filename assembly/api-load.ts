@@ -1,5 +1,6 @@
 // Loading modules, full build (assembly/index.ts): a .wasm is decoded,
-// validated and compiled; an image (docs/image-format.md) is read as is.
+// validated and compiled; an image (docs/image-format.md) is verified and
+// loaded, when the embedder allows images (config key AllowImages).
 // wrt_image writes a loaded module's image for a device build.
 
 import { Err, lastError } from "./errors";
@@ -18,7 +19,11 @@ import { ImageParts, writeImage } from "./image/write";
 export function wrt_module_load(len: i32): i32 {
   lastError.clear();
   if (len < 0 || <u32>len > ioCap) return apiError(Err.BadArgument, "length exceeds the I/O buffer");
-  if (isImage(io, <u32>len)) return loadImage(io, <u32>len);
+  if (isImage(io, <u32>len)) {
+    // an image is code, not a module to validate: only if the embedder says so
+    if (!limits.allowImages) return apiError(Err.ImageNotAllowed, "this interpreter loads .wasm modules; set allowImages to load images");
+    return loadImage(io, <u32>len);
+  }
   if (<u32>len > limits.maxModuleBytes) return apiError(Err.LimitExceeded, "module larger than the configured limit");
   let bytes = new ArrayBuffer(len);
   memory.copy(changetype<usize>(bytes), io, len);

@@ -91,6 +91,7 @@ export const enum Err {
   ImageVersion = 131,
   ImageChecksum = 132,
   ImageCorrupt = 133,
+  ImageNotAllowed = 134,
   // ---- components (component/) ----
   ComponentMalformed = 140,   // the component binary format (Binary.md)
   ComponentInvalid = 141,     // a validation rule of Binary.md / Explainer.md
@@ -177,6 +178,7 @@ export function errText(code: Err): string {
     case Err.ImageVersion: return "image was compiled for another interpreter";
     case Err.ImageChecksum: return "image checksum mismatch";
     case Err.ImageCorrupt: return "image is inconsistent";
+    case Err.ImageNotAllowed: return "precompiled images are not allowed (allowImages is off)";
     case Err.ComponentMalformed: return "malformed component";
     case Err.ComponentInvalid: return "invalid component";
     case Err.ComponentUnsupported: return "not supported";

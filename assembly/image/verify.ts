@@ -170,7 +170,7 @@ function functionOk(cm: CompiledModule, f: Frame, starts: StaticArray<u8>, recs:
         case Kind.GlobalMut: ok = v < m.numGlobals && m.globalType(v).mutable; break;
         case Kind.Data: ok = v < <u32>m.datas.length; break;
         case Kind.Elem: ok = v < <u32>m.elems.length; break;
-        case Kind.Side: ok = fuelRecordOk(cm, pos, v, f, starts, recs); break;
+        case Kind.Side: if (!fuelRecordOk(cm, pos, v, f, starts, recs)) return false; break; // (its own reason)
         case Kind.Imm: case Kind.Cost: case Kind.BrCount: break; // any value (BrCount: opLength used it)
         default: ok = false;
       }

@@ -21,6 +21,8 @@ export class Limits {
    * (runtime/heap-room.ts) instead of trapping inside the allocator.
    */
   hostMemoryPages: u32 = 65536;
+  /** Full build: load precompiled images too (docs/image-format.md, "Trust"); the device build loads nothing else. */
+  allowImages: bool = false;
 }
 
 export const limits = new Limits();
@@ -39,6 +41,7 @@ export const enum ConfigKey {
   LogRingBytes = 11,
   LogMaxRecordBytes = 12,
   HostMemoryPages = 13,
+  AllowImages = 14,
 }
 
 /** Apply one setting; false if the key is unknown or the value out of range. */
@@ -58,6 +61,7 @@ export function configure(key: i32, value: i64): bool {
     case ConfigKey.LogBackend: if (v > 1) return false; logConfig.backend = v; return true;
     case ConfigKey.LogRingBytes: if (v > (64 << 20)) return false; logRing.resize(v); return true;
     case ConfigKey.HostMemoryPages: if (v == 0 || v > 65536) return false; limits.hostMemoryPages = v; return true;
+    case ConfigKey.AllowImages: if (v > 1) return false; limits.allowImages = v == 1; return true;
     case ConfigKey.LogMaxRecordBytes: if (v == 0 || v > (16 << 20)) return false; logConfig.maxRecordBytes = v; return true;
   }
   return false;

@@ -52,7 +52,10 @@ enum {
   WRT_CFG_FUEL_METERING = 8, /* 1: compile Fuel ops into modules loaded from now on; 0: none */
   /* The interpreter's own memory ceiling in pages; wrt_open sets it from the
    * runtime (the arena on boards), so guest growth fails cleanly before it. */
-  WRT_CFG_HOST_MEMORY_PAGES = 13
+  WRT_CFG_HOST_MEMORY_PAGES = 13,
+  /* 1: the full build also loads precompiled images (docs/image-format.md,
+   * "Trust"); default 0. The device build loads images only. */
+  WRT_CFG_ALLOW_IMAGES = 14
 };
 
 /* Unlimited fuel for wrt_run. */

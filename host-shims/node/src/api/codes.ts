@@ -80,6 +80,7 @@ export const ERR_CODES = {
   ImageVersion: 131,
   ImageChecksum: 132,
   ImageCorrupt: 133,
+  ImageNotAllowed: 134,
   ComponentMalformed: 140,
   ComponentInvalid: 141,
   ComponentUnsupported: 142,

@@ -49,6 +49,13 @@ export interface EngineOptions {
   log?: LogHandler | false;
   /** wasi:logging level filter (config key 9): records below it are dropped. "off" drops all. */
   logLevel?: LogLevelName | "off" | number;
+  /**
+   * Load precompiled images (`Module.load` of image bytes, images in a
+   * snapshot container) as well as .wasm: an image is code the interpreter
+   * verifies but did not compile (docs/image-format.md, "Trust"). Default
+   * false; the device build loads only images.
+   */
+  allowImages?: boolean;
   /** Limits passed to `wrt_config` before anything else. */
   config?: Partial<Record<ConfigName, number | bigint>>;
 }
@@ -145,6 +152,7 @@ export class EngineCore {
       }
     }
     if (options.logLevel !== undefined) this.configure("logMinLevel", parseLogLevel(options.logLevel));
+    if (options.allowImages) this.configure("allowImages", 1);
   }
 
   private wrapExports(ex: Record<string, unknown>): RawExports {

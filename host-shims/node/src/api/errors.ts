@@ -94,8 +94,9 @@ export class WrtSnapshotError extends WrtCodedError {
  * A precompiled image was refused (docs/image-format.md): not an image, or
  * a .wasm given to the device build (130); compiled for another
  * internal-code version, fuel cost table or fuel-metering setting (131);
- * checksum (132); inconsistent contents (133). `offset` is the byte offset
- * in the image.
+ * checksum (132); inconsistent contents, the verifier's findings (133);
+ * an image given to a full build without `allowImages` (134). `offset` is
+ * the byte offset in the image.
  */
 export class WrtImageError extends WrtCodedError {
   override name = "WrtImageError";
@@ -134,6 +135,6 @@ export function errorForCode(code: number, offset: number, text: string): WrtCod
   if ((code >= SNAPSHOT_CODES.min && code <= SNAPSHOT_CODES.max) || code === SNAPSHOT_CODES.hostUnbound) {
     return new WrtSnapshotError(text, code, offset);
   }
-  if (code >= ErrCode.ImageMagic && code <= ErrCode.ImageCorrupt) return new WrtImageError(text, code, offset);
+  if (code >= ErrCode.ImageMagic && code <= ErrCode.ImageNotAllowed) return new WrtImageError(text, code, offset);
   return new WrtApiError(text, code, offset);
 }

@@ -111,6 +111,8 @@ export const ConfigKey = {
   logMaxRecordBytes: 12,
   /** Pages the interpreter's own memory can reach (default 65536; the C shim sets the arena size): guest growth fails cleanly below it. */
   hostMemoryPages: 13,
+  /** 1: the full build also loads precompiled images (docs/image-format.md, "Trust"); default 0. */
+  allowImages: 14,
 } as const;
 export type ConfigName = keyof typeof ConfigKey;
 

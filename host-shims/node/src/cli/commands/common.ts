@@ -29,6 +29,12 @@ export function parsePositive(name: string): (v: string) => number {
   };
 }
 
+/** --allow-images: also load precompiled images (.wrti, or in a snapshot file); refused otherwise (docs/image-format.md, "Trust"). */
+export const ALLOW_IMAGES_OPTION: OptionSpec = {
+  flags: "--allow-images",
+  description: "also load precompiled images (`wrt compile` output, here or in a snapshot file): code the interpreter verifies but did not compile",
+};
+
 export const ENGINE_OPTION: OptionSpec = {
   flags: "--engine <engine>",
   description: "which build of the interpreter runs: node (build/wrt.wasm in this process) or native (build/wrt-native, the wasm2c build)",

@@ -12,7 +12,7 @@ import { Exit, FileError, UsageError } from "../exit-codes.js";
 import { err, out, Progress, readInputFile } from "../io.js";
 import { describeCodedError } from "../program.js";
 import { continueCall } from "./call-loop.js";
-import { ENGINE_OPTION, formatResult, FUEL_OPTION, loadModule, RESULTS_OPTION, type ResultStyle } from "./common.js";
+import { ALLOW_IMAGES_OPTION, ENGINE_OPTION, formatResult, FUEL_OPTION, loadModule, RESULTS_OPTION, type ResultStyle } from "./common.js";
 import { writeSnapshotFile } from "./run.js";
 
 export const resumeCommand: CommandSpec = {
@@ -28,6 +28,7 @@ export const resumeCommand: CommandSpec = {
     FUEL_OPTION,
     { flags: "--snapshot-out <file>", description: "with --fuel: when the fuel runs out again, save the state there" },
     ENGINE_OPTION,
+    ALLOW_IMAGES_OPTION,
     RESULTS_OPTION,
   ],
   exitCodes: [Exit.ok, Exit.failure, Exit.outOfFuel, Exit.internal, Exit.usage],
@@ -49,7 +50,7 @@ function resumeAction({ args, opts }: CommandInput): number {
     if (e instanceof WrtSnapshotError) throw new FileError(`${file}: not a snapshot file of \`wrt run --snapshot-out\`: ${describeCodedError(e)}`);
     throw e;
   }
-  const engine = new Engine({ engine: opts["engine"] as "node" | "native" });
+  const engine = new Engine({ engine: opts["engine"] as "node" | "native", allowImages: opts["allowImages"] === true });
   const modules = c.modules.map((m, i) => loadModule(engine, m, `${file} (module ${i})`));
   // The same host functions as the run that saved it, in the same order: they re-bind by id.
   const setup: HostSetup = (c.host as HostSetup | null) ?? { spectest: (c.flags & CONTAINER_SPECTEST) !== 0 };

@@ -44,6 +44,7 @@ export const specCommand: CommandSpec = {
     if (opts["verbose"]) o.verbose = true;
     if (opts["v128"]) o.v128 = true;
     if (opts["viaImage"]) o.viaImage = true;
+    if (o.viaImage) o.engine = { ...o.engine, allowImages: true }; // images are what it tests
     if (opts["timeout"] !== undefined) o.timeoutMs = opts["timeout"] as number;
     if (o.snapshotEverySlice && o.fuelSlice === undefined) throw new UsageError("--snapshot-every-slice needs --fuel-slice");
     if (o.fuelSlice === "random" || o.fuelSlice === "spread") {
