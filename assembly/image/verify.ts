@@ -30,6 +30,12 @@ const IR_FUEL: u32 = 2; // the block-entry op: cost, side index
 const START: u8 = 1;
 const NAMED: u8 = 2; // side record already claimed by a Fuel op
 
+// Reads at indices the pass has already bounded (each use says why): the
+// device build's flash budget has no room for a second bounds check.
+@inline function at32(a: StaticArray<u32>, i: u32): u32 { return load<u32>(changetype<usize>(a) + (<usize>i << 2)); }
+@inline function at8(a: StaticArray<u8>, i: u32): u8 { return load<u8>(changetype<usize>(a) + <usize>i); }
+@inline function set8(a: StaticArray<u8>, i: u32, v: u8): void { store<u8>(changetype<usize>(a) + <usize>i, v); }
+
 class Frame {
   start: u32 = 0;     // word index of the function's first op
   end: u32 = 0;       // word index past its last op
@@ -45,12 +51,13 @@ export function verifyImageCode(cm: CompiledModule): bool {
   let pos: u32 = 0;
   while (pos < n) {
     let len = opLength(code, pos);
-    if (len == 0) return bad(pos, "unknown op or op past the end: ", code[pos]);
-    if (opFlags(code[pos]) & OpFlag.NOT_IN_CODE) return bad(pos, "op never stored in code: ", code[pos]);
-    starts[pos] = START;
+    let op = at32(code, pos); // pos < n
+    if (len == 0) return bad(pos, "unknown op or op past the end: ", op);
+    if (opFlags(op) & OpFlag.NOT_IN_CODE) return bad(pos, "op never stored in code: ", op);
+    set8(starts, pos, START);
     pos += len;
   }
-  starts[n] = START;
+  set8(starts, n, START);
   let recs = sideRecords(cm.side);
   if (!recs) return false;
 
@@ -60,13 +67,14 @@ export function verifyImageCode(cm: CompiledModule): bool {
   if (<u32>info.length != nf * FUNC_INFO_WORDS || <u32>m.codes.length != nf) return bad(0, "function table does not match the module's functions: ", <u32>info.length);
   if (!moduleTypesOk(m)) return false;
   let f = new Frame();
+  let lim = limitsOf(m);
   for (let i: u32 = 0; i < nf; i++) {
     if (!frameOk(cm, i, f, n)) return false;
-    if (!functionOk(cm, f, starts, recs!)) return false;
+    if (!functionOk(cm, f, starts, recs!, lim)) return false;
   }
   if (f.end != n) return bad(f.end, "code after the last function: ", n);
   // Metered: a snapshot may resume inside any record, so each must be a Fuel op's.
-  if (cm.metered) for (let i = 0; i < recs.length; i++) if (recs[i] == START) return sideBad(<u32>i, "record of no Fuel op: ", <u32>i);
+  if (cm.metered) for (let i: u32 = 0; i < <u32>recs.length; i++) if (at8(recs, i) == START) return sideBad(i, "record of no Fuel op: ", i);
   cm.opStartMap = starts;
   return true;
 }
@@ -77,12 +85,28 @@ function sideRecords(side: StaticArray<u32>): StaticArray<u8> | null {
   let recs = new StaticArray<u8>(<i32>len + 1);
   let i: u64 = 0;
   while (i < len) {
-    let k = <u64>side[<i32>i];
+    let k = <u64>at32(side, <u32>i); // i < len
     if (i + 1 + k * 3 > len) { sideBad(<u32>i, "fuel record runs past the side table: ", <u32>k); return null; }
-    recs[<i32>i] = START;
+    set8(recs, <u32>i, START);
     i += 1 + k * 3;
   }
   return recs;
+}
+
+/** Per operand kind that is an index: how many the module has (0: not an index kind). */
+function limitsOf(m: Module): StaticArray<u32> {
+  let lim = new StaticArray<u32>(32);
+  lim[Kind.FuncInfo] = <u32>m.funcTypeIdx.length << 5; // 32-byte entries
+  lim[Kind.ImportFunc] = m.numImportedFuncs;
+  lim[Kind.Func] = m.numFuncs;
+  lim[Kind.Table] = m.numTables;
+  lim[Kind.Memory] = m.numMems;
+  lim[Kind.Global] = m.numGlobals;
+  lim[Kind.GlobalMut] = m.numGlobals;
+  lim[Kind.CanonType] = <u32>m.types.length;
+  lim[Kind.Data] = <u32>m.datas.length;
+  lim[Kind.Elem] = <u32>m.elems.length;
+  return lim;
 }
 
 /** Every function's and function import's type index names a type. */
@@ -102,9 +126,10 @@ function moduleTypesOk(m: Module): bool {
  */
 function frameOk(cm: CompiledModule, i: u32, f: Frame, n: u32): bool {
   let info = cm.funcInfo;
-  let b = <i32>(i * FUNC_INFO_WORDS);
-  let off = info[b], bytes = info[b + 1], pb = info[b + 2], lb = info[b + 3], nr = info[b + 4];
-  let next = i + 1 < <u32>cm.module.funcTypeIdx.length ? info[b + <i32>FUNC_INFO_WORDS] : n << 2;
+  let b = i * FUNC_INFO_WORDS;
+  // info holds nf entries of 8 words (checked by the caller)
+  let off = at32(info, b), bytes = at32(info, b + 1), pb = at32(info, b + 2), lb = at32(info, b + 3), nr = at32(info, b + 4);
+  let next = i + 1 < <u32>cm.module.funcTypeIdx.length ? at32(info, b + FUNC_INFO_WORDS) : n << 2;
   if (off != f.end << 2 || next <= off || (next & 3) != 0 || (next >> 2) > n) return bad(0, "code range of function ", i);
   let ft = cm.module.types[cm.module.funcTypeIdx[i]];
   if (pb != <u32>ft.params.length << 3 || nr != <u32>ft.results.length || (lb & 7) != 0 || (bytes & 7) != 0
@@ -116,63 +141,57 @@ function frameOk(cm: CompiledModule, i: u32, f: Frame, n: u32): bool {
   f.bytes = bytes;
   f.results = nr;
   // The entry block: paid inline by a call, which then starts at entryAfter.
-  let cost = info[b + 6], after = info[b + 7];
+  let cost = at32(info, b + 6), after = at32(info, b + 7);
   let code = cm.code;
-  let viaFuel = code[f.start] == IR_FUEL && after == off + 12 && cost == code[f.start + 1];
+  // f.start < n (next > off, next <= 4n); a Fuel op there lies whole in the code (pass 1)
+  let viaFuel = at32(code, f.start) == IR_FUEL && after == off + 12 && cost == at32(code, f.start + 1);
   if (!viaFuel && (after != off || cost != 0)) return bad(0, "entry block of function ", i);
   return true;
 }
 
 /** Every op of function f: operands by kind, control within the function, fuel records. */
-function functionOk(cm: CompiledModule, f: Frame, starts: StaticArray<u8>, recs: StaticArray<u8>): bool {
+function functionOk(cm: CompiledModule, f: Frame, starts: StaticArray<u8>, recs: StaticArray<u8>, lim: StaticArray<u32>): bool {
   let code = cm.code;
   let m = cm.module;
   let metered = cm.metered;
   let pos = f.start;
   while (pos < f.end) {
-    let op = code[pos];
+    let op = at32(code, pos); // pos < f.end <= n
     let len = opLength(code, pos);
     let flags = opFlags(op);
     let next = pos + len;
     if (next > f.end) return bad(pos, "op crosses the function's end: ", op);
     if (next == f.end && (flags & OpFlag.NO_FALLTHROUGH) == 0) return bad(pos, "function falls off its end: ", op);
     if ((flags & OpFlag.MEM0) != 0 && m.numMems == 0) return bad(pos, "memory op without a memory: ", op);
-    if (metered && (flags & OpFlag.NEXT_FUEL) != 0 && code[next] != IR_FUEL) return bad(pos, "no fuel block after: ", op);
+    if (metered && (flags & OpFlag.NEXT_FUEL) != 0 && (next >= f.end || at32(code, next) != IR_FUEL)) return bad(pos, "no fuel block after: ", op);
     let sig: u32 = 0; // slots of the signature named by a call's FuncInfo/ImportFunc/CanonType operand
     for (let j: u32 = 1; j < len; j++) {
-      let v = code[pos + j];
+      let v = at32(code, pos + j); // pos + len <= f.end
       let k = operandKind(op, j);
       let ok = true;
       switch (k) {
         case Kind.Slot: ok = slotOk(v, 8, f.bytes); break;
         case Kind.Slot16: ok = slotOk(v, 16, f.bytes); break;
         case Kind.Target: {
-          let w = v >> 2;
-          ok = (v & 3) == 0 && w >= f.start && w < f.end && starts[w] != 0
-            && (!metered || (flags & OpFlag.TARGET_FUEL) == 0 || code[w] == IR_FUEL);
+          let w = v >> 2; // w < f.end <= n below, so starts and code hold it
+          ok = (v & 3) == 0 && w >= f.start && w < f.end && at8(starts, w) != 0
+            && (!metered || (flags & OpFlag.TARGET_FUEL) == 0 || at32(code, w) == IR_FUEL);
           break;
         }
-        case Kind.FuncInfo: {
-          let fi = v >> 5; // FUNC_INFO_WORDS * 4 bytes per entry
-          ok = (v & 31) == 0 && fi < <u32>m.funcTypeIdx.length;
-          if (ok) sig = slotsOf(m, m.funcTypeIdx[fi]);
-          break;
-        }
-        case Kind.ImportFunc: ok = v < m.numImportedFuncs; if (ok) sig = slotsOf(m, m.funcImports[v].typeIdx); break;
-        case Kind.CanonType: ok = v < <u32>m.types.length; if (ok) sig = slotsOf(m, v); break;
         case Kind.ArgBase: ok = slotOk(v, sig << 3, f.bytes); break;
         case Kind.ResultSrc: ok = slotOk(v, f.results << 3, f.bytes); break;
         case Kind.ResultCount: ok = v == f.results; break;
-        case Kind.Func: ok = v < m.numFuncs; break;
-        case Kind.Table: ok = v < m.numTables; break;
-        case Kind.Memory: ok = v < m.numMems; break;
-        case Kind.Global: ok = v < m.numGlobals; break;
-        case Kind.GlobalMut: ok = v < m.numGlobals && m.globalType(v).mutable; break;
-        case Kind.Data: ok = v < <u32>m.datas.length; break;
-        case Kind.Elem: ok = v < <u32>m.elems.length; break;
         case Kind.Side: if (!fuelRecordOk(cm, pos, v, f, starts, recs)) return false; break; // (its own reason)
         case Kind.Imm: case Kind.Cost: case Kind.BrCount: break; // any value (BrCount: opLength used it)
-        default: ok = false;
+        default: {
+          // an index: below the module's count of that kind
+          ok = k < 32 && v < lim[k];
+          if (!ok) break;
+          if (k == Kind.FuncInfo) { ok = (v & 31) == 0; sig = slotsOf(m, m.funcTypeIdx[v >> 5]); }
+          else if (k == Kind.ImportFunc) sig = slotsOf(m, m.funcImports[v].typeIdx);
+          else if (k == Kind.CanonType) sig = slotsOf(m, v);
+          else if (k == Kind.GlobalMut) ok = m.globalType(v).mutable;
+        }
       }
       if (!ok) return bad(pos + j, "operand " + j.toString() + " of op " + op.toString() + " out of range: ", v);
     }
@@ -207,26 +226,26 @@ function slotsOf(m: Module, t: u32): u32 {
 function fuelRecordOk(cm: CompiledModule, at: u32, s: u32, f: Frame, starts: StaticArray<u8>, recs: StaticArray<u8>): bool {
   let side = cm.side;
   let code = cm.code;
-  if (s >= <u32>side.length || recs[s] != START) return sideBad(s, "Fuel op names no free record: ", at);
-  recs[s] = NAMED;
-  let n = side[s];
+  if (s >= <u32>side.length || at8(recs, s) != START) return sideBad(s, "Fuel op names no free record: ", at);
+  set8(recs, s, NAMED);
+  let n = at32(side, s); // a record start: its 3n entries follow inside the table (sideRecords)
   let expect = at + 3; // word of the next entry while the block runs straight
   let straight = true;
   let sum: u64 = 0;
   for (let k: u32 = 0; k < n; k++) {
-    let e = <i32>(s + 1 + k * 3);
-    let pc = side[e], cost = side[e + 1];
+    let e = s + 1 + k * 3;
+    let pc = at32(side, e), cost = at32(side, e + 1);
     let w = pc >> 2;
     sum += cost;
-    if ((pc & 3) != 0 || w < expect || w >= f.end || starts[w] == 0 || code[w] == IR_FUEL
+    if ((pc & 3) != 0 || w < expect || w >= f.end || at8(starts, w) == 0 || at32(code, w) == IR_FUEL
       || (straight ? w != expect : cost != 0)) {
-      return sideBad(<u32>e, "fuel record entry out of place: ", pc);
+      return sideBad(e, "fuel record entry out of place: ", pc);
     }
-    let flags = opFlags(code[w]);
+    let flags = opFlags(at32(code, w)); // w < f.end
     if (straight && (flags & (OpFlag.NO_FALLTHROUGH | OpFlag.NEXT_FUEL | OpFlag.TARGET_FUEL)) != 0) straight = false;
     expect = w + (straight ? opLength(code, w) : 1);
   }
-  if (sum != <u64>code[at + 1]) return sideBad(s, "fuel record costs do not add up to the block's: ", <u32>sum);
+  if (sum != <u64>at32(code, at + 1)) return sideBad(s, "fuel record costs do not add up to the block's: ", <u32>sum);
   return true;
 }
 
