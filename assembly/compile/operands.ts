@@ -25,6 +25,7 @@ export const enum Kind {
   ArgBase = 17,
   ResultSrc = 18,
   ResultCount = 19,
+  GlobalMut = 20,
 }
 
 /** Properties of an op a verifier needs beyond its operands (scripts/isa/kinds.mjs). */
@@ -90,7 +91,7 @@ const OPS: usize = memory.data<u32>([
 // Operand kinds, shared runs: an op's kinds are KINDS[offset .. offset + words - 1).
 const KINDS: usize = memory.data<u8>([
   15, 16, 4, 1, 4, 1, 5, 18, 19, 6, 17, 7, 17, 12, 9, 17, 1, 1, 1, 1, 3, 3, 1, 11,
-  11, 1, 13, 1, 1, 1, 1, 9, 1, 9, 1, 1, 9, 1, 1, 1, 9, 9, 1, 1, 1, 9, 14, 1,
+  20, 1, 13, 1, 1, 1, 1, 9, 1, 9, 1, 1, 9, 1, 1, 1, 9, 9, 1, 1, 1, 9, 14, 1,
   1, 1, 1, 8, 1, 1, 4, 1, 3, 4, 1, 1, 3, 3, 3,
 ]);
 

@@ -12,7 +12,7 @@ import { decodeModule } from "../binary/decoder";
 import { Reader } from "../binary/reader";
 import { CompiledModule, FUNC_INFO_WORDS } from "../compile/compiled";
 import { IR_VERSION, Ir } from "../compile/ir";
-import { opLength } from "./operands-interim";
+import { opLength } from "../compile/operands";
 import { verifyImageCode } from "./verify";
 import { fuelTableHash } from "../exec/fuel";
 import { limits } from "../runtime/limits";

@@ -19,7 +19,7 @@
 import { Err, lastError } from "../errors";
 import { Module } from "../binary/module";
 import { CompiledModule, FUNC_INFO_WORDS } from "../compile/compiled";
-import { Kind, OpFlag, opFlags, opLength, operandKind } from "./operands-interim";
+import { Kind, OpFlag, opFlags, opLength, operandKind } from "../compile/operands";
 
 /** Largest frame an image may ask for: 16 MiB, far past any stack (docs/image-format.md). */
 export const IMAGE_FRAME_LIMIT: u32 = 1 << 24;

@@ -57,7 +57,7 @@ export const irOps = [
   ["Const", [S, I, I], 0, "dst, lo, hi"],
   ["Select", [S, S, S, S], 0, "dst, a, b, cond"],
   ["GlobalGet", [S, K.Global]],
-  ["GlobalSet", [K.Global, S]],
+  ["GlobalSet", [K.GlobalMut, S]],
   ["MemorySize", [S], F.MEM0],
   ["MemoryGrow", [S, S], F.MEM0, "dst, delta"],
   ["MemoryFill", [S, S, S], F.MEM0, "d, val, n"],

@@ -25,6 +25,7 @@ export const Kind = Object.freeze({
                    // (signature from the op's FuncInfo / ImportFunc / CanonType word) fit in the frame
   ResultSrc: 18,   // Return's source slot: the next word's count of slots from here fit in the frame
   ResultCount: 19, // Return's slot count: the function's result count
+  GlobalMut: 20,   // index of a mutable global (GlobalSet): an image must not write another instance's constant
 });
 
 export const Flag = Object.freeze({
