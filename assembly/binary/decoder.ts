@@ -335,8 +335,18 @@ function readCustomSection(s: Reader, m: Module): void {
   c.start = s.pos;
   c.end = s.end;
   m.customs.push(c);
-  if (name == "name") readNameSection(new Reader(s.base, s.pos, s.end), m);
+  // the "name" section is read when a name is wanted (readFuncNames): the
+  // device build never wants one, so it carries no name reader
   s.pos = s.end;
+}
+
+/** Function names from the module's "name" section, read on first use (the validator's error texts). */
+export function readFuncNames(m: Module): void {
+  if (m.funcNames.size > 0) return;
+  for (let i = 0; i < m.customs.length; i++) {
+    let c = m.customs[i];
+    if (c.name == "name") readNameSection(new Reader(m.base, c.start, c.end), m);
+  }
 }
 
 /**

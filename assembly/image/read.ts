@@ -11,8 +11,7 @@ import { Err, lastError } from "../errors";
 import { decodeModule } from "../binary/decoder";
 import { Reader } from "../binary/reader";
 import { CompiledModule, FUNC_INFO_WORDS } from "../compile/compiled";
-import { IR_VERSION, Ir } from "../compile/ir";
-import { opLength } from "../compile/operands";
+import { IR_VERSION } from "../compile/ir";
 import { verifyImageCode } from "./verify";
 import { fuelTableHash } from "../exec/fuel";
 import { limits } from "../runtime/limits";
@@ -29,6 +28,11 @@ function bad(code: Err, at: u32, what: string): CompiledModule | null {
   return null;
 }
 
+/** `what` and the value found (one concatenation site: flash is short on the device build). */
+function badV(code: Err, at: u32, what: string, v: u32): CompiledModule | null {
+  return bad(code, at, what + v.toString());
+}
+
 /** Reads the image of `len` bytes at `p`; null with lastError set if it is refused. */
 export function readImage(p: usize, len: u32): CompiledModule | null {
   if (len < IMAGE_MIN_BYTES || !isImage(p, len)) {
@@ -36,11 +40,9 @@ export function readImage(p: usize, len: u32): CompiledModule | null {
       ? "this is a .wasm module; this build loads only images made by `wrt compile`"
       : "no image header");
   }
-  if (load<u32>(p, 4) != IMAGE_VERSION) return bad(Err.ImageVersion, 4, "image format version " + load<u32>(p, 4).toString());
-  if (load<u32>(p, 8) != IR_VERSION) {
-    return bad(Err.ImageVersion, 8, "internal-code version " + load<u32>(p, 8).toString() + ", this interpreter runs " + IR_VERSION.toString());
-  }
-  if (load<u32>(p, 20) != len) return bad(Err.ImageCorrupt, 20, "length field " + load<u32>(p, 20).toString() + ", image has " + len.toString() + " bytes");
+  if (load<u32>(p, 4) != IMAGE_VERSION) return badV(Err.ImageVersion, 4, "image format version ", load<u32>(p, 4));
+  if (load<u32>(p, 8) != IR_VERSION) return badV(Err.ImageVersion, 8, "this interpreter runs another internal-code version than the image's ", load<u32>(p, 8));
+  if (load<u32>(p, 20) != len) return badV(Err.ImageCorrupt, 20, "length field differs from the image's length: ", load<u32>(p, 20));
   if (crc32(p, len - 4) != load<u32>(p + len - 4)) return bad(Err.ImageChecksum, len - 4, "");
   if (load<u32>(p, 12) != fuelTableHash()) return bad(Err.ImageVersion, 12, "compiled against another fuel cost table");
   let metered = (load<u32>(p, 16) & IMAGE_FLAG_METERED) != 0;
@@ -70,7 +72,7 @@ export function readImage(p: usize, len: u32): CompiledModule | null {
   if (!m) {
     // Point at the byte in the image, not in the module.
     lastError.offset += <i64>modAt;
-    lastError.detail = "in the image's module" + (lastError.detail.length > 0 ? ", " + lastError.detail : "");
+    // (the detail stays the decoder's; the offset says it is in the module part)
     return null;
   }
   let cm = new CompiledModule(m);
@@ -94,20 +96,9 @@ function words(r: Reader): StaticArray<u32> {
 
 /**
  * After the module's types are interned (cm.typeCanon set): verifies the
- * code (verify.ts), then maps the image's type indices back to this
+ * code (verify.ts), which also maps the image's type indices to this
  * interpreter's canonical ids. False with lastError set if refused.
  */
 export function linkImageCode(cm: CompiledModule): bool {
-  if (!verifyImageCode(cm)) return false;
-  let code = cm.code;
-  let tc = cm.typeCanon;
-  let pos = 0;
-  while (pos < code.length) {
-    if (code[pos] == <u32>Ir.CallIndirect) code[pos + 1] = tc[code[pos + 1]];
-    pos += <i32>opLength(code, pos);
-  }
-  let info = cm.funcInfo;
-  let idx = cm.module.funcTypeIdx;
-  for (let i = 0; i < idx.length; i++) info[i * <i32>FUNC_INFO_WORDS + 5] = tc[idx[i]];
-  return true;
+  return verifyImageCode(cm);
 }

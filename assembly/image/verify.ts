@@ -36,12 +36,11 @@ const NAMED: u8 = 2; // side record already claimed by a Fuel op
 @inline function at8(a: StaticArray<u8>, i: u32): u8 { return load<u8>(changetype<usize>(a) + <usize>i); }
 @inline function set8(a: StaticArray<u8>, i: u32, v: u8): void { store<u8>(changetype<usize>(a) + <usize>i, v); }
 
-class Frame {
-  start: u32 = 0;     // word index of the function's first op
-  end: u32 = 0;       // word index past its last op
-  bytes: u32 = 0;     // frameBytes
-  results: u32 = 0;
-}
+// The function being checked (module-level: no object to allocate).
+let fStart: u32 = 0;    // word index of its first op
+let fEnd: u32 = 0;      // word index past its last op
+let fBytes: u32 = 0;    // frameBytes
+let fResults: u32 = 0;  // result count
 
 /** Checks cm (as read from an image); false with lastError set (offset: byte in the code or side table). */
 export function verifyImageCode(cm: CompiledModule): bool {
@@ -52,8 +51,8 @@ export function verifyImageCode(cm: CompiledModule): bool {
   while (pos < n) {
     let len = opLength(code, pos);
     let op = at32(code, pos); // pos < n
-    if (len == 0) return bad(pos, "unknown op or op past the end: ", op);
-    if (opFlags(op) & OpFlag.NOT_IN_CODE) return bad(pos, "op never stored in code: ", op);
+    if (len == 0) return bad(pos, "code: unknown op or op past the end: ", op);
+    if (opFlags(op) & OpFlag.NOT_IN_CODE) return bad(pos, "code: op never stored in code: ", op);
     set8(starts, pos, START);
     pos += len;
   }
@@ -64,17 +63,16 @@ export function verifyImageCode(cm: CompiledModule): bool {
   let m = cm.module;
   let info = cm.funcInfo;
   let nf = <u32>m.funcTypeIdx.length;
-  if (<u32>info.length != nf * FUNC_INFO_WORDS || <u32>m.codes.length != nf) return bad(0, "function table does not match the module's functions: ", <u32>info.length);
-  if (!moduleTypesOk(m)) return false;
-  let f = new Frame();
+  if (<u32>info.length != nf * FUNC_INFO_WORDS || <u32>m.codes.length != nf) return bad(0, "code: function table does not match the module's functions: ", <u32>info.length);
   let lim = limitsOf(m);
+  fEnd = 0;
   for (let i: u32 = 0; i < nf; i++) {
-    if (!frameOk(cm, i, f, n)) return false;
-    if (!functionOk(cm, f, starts, recs!, lim)) return false;
+    if (!frameOk(cm, i, n)) return false;
+    if (!functionOk(cm, starts, recs!, lim)) return false;
   }
-  if (f.end != n) return bad(f.end, "code after the last function: ", n);
+  if (fEnd != n) return bad(fEnd, "code: code after the last function: ", n);
   // Metered: a snapshot may resume inside any record, so each must be a Fuel op's.
-  if (cm.metered) for (let i: u32 = 0; i < <u32>recs.length; i++) if (at8(recs, i) == START) return sideBad(i, "record of no Fuel op: ", i);
+  if (cm.metered) for (let i: u32 = 0; i < <u32>recs.length; i++) if (at8(recs, i) == START) return bad(i, "fuel side table: record of no Fuel op: ", i);
   cm.opStartMap = starts;
   return true;
 }
@@ -86,7 +84,7 @@ function sideRecords(side: StaticArray<u32>): StaticArray<u8> | null {
   let i: u64 = 0;
   while (i < len) {
     let k = <u64>at32(side, <u32>i); // i < len
-    if (i + 1 + k * 3 > len) { sideBad(<u32>i, "fuel record runs past the side table: ", <u32>k); return null; }
+    if (i + 1 + k * 3 > len) { bad(<u32>i, "fuel side table: fuel record runs past the side table: ", <u32>k); return null; }
     set8(recs, <u32>i, START);
     i += 1 + k * 3;
   }
@@ -109,14 +107,6 @@ function limitsOf(m: Module): StaticArray<u32> {
   return lim;
 }
 
-/** Every function's and function import's type index names a type. */
-function moduleTypesOk(m: Module): bool {
-  let nt = <u32>m.types.length;
-  for (let i = 0; i < m.funcTypeIdx.length; i++) if (m.funcTypeIdx[i] >= nt) return bad(0, "function names no type: ", <u32>i);
-  for (let i = 0; i < m.funcImports.length; i++) if (m.funcImports[i].typeIdx >= nt) return bad(0, "function import names no type: ", <u32>i);
-  return true;
-}
-
 /**
  * Function i's table entry against its type; its code range follows the
  * previous function's (f holds that one, and receives this one).
@@ -124,76 +114,80 @@ function moduleTypesOk(m: Module): bool {
  *   [0] codeOff  [1] frameBytes  [2] paramBytes  [3] localBytes
  *   [4] nresults [5] type (index here)  [6] entryCost  [7] entryAfter
  */
-function frameOk(cm: CompiledModule, i: u32, f: Frame, n: u32): bool {
+function frameOk(cm: CompiledModule, i: u32, n: u32): bool {
   let info = cm.funcInfo;
   let b = i * FUNC_INFO_WORDS;
   // info holds nf entries of 8 words (checked by the caller)
   let off = at32(info, b), bytes = at32(info, b + 1), pb = at32(info, b + 2), lb = at32(info, b + 3), nr = at32(info, b + 4);
   let next = i + 1 < <u32>cm.module.funcTypeIdx.length ? at32(info, b + FUNC_INFO_WORDS) : n << 2;
-  if (off != f.end << 2 || next <= off || (next & 3) != 0 || (next >> 2) > n) return bad(0, "code range of function ", i);
-  let ft = cm.module.types[cm.module.funcTypeIdx[i]];
+  if (off != fEnd << 2 || next <= off || (next & 3) != 0 || (next >> 2) > n) return bad(0, "code: code range of function ", i);
+  let t = unchecked(cm.module.funcTypeIdx[i]); // i < nf
+  if (t >= <u32>cm.module.types.length) return bad(0, "code: no type for function ", i);
+  let ft = unchecked(cm.module.types[t]);
   if (pb != <u32>ft.params.length << 3 || nr != <u32>ft.results.length || (lb & 7) != 0 || (bytes & 7) != 0
     || bytes > IMAGE_FRAME_LIMIT || <u64>pb + <u64>lb > <u64>bytes) {
-    return bad(0, "frame does not fit the type of function ", i);
+    return bad(0, "code: frame does not fit the type of function ", i);
   }
-  f.start = off >> 2;
-  f.end = next >> 2;
-  f.bytes = bytes;
-  f.results = nr;
+  fStart = off >> 2;
+  fEnd = next >> 2;
+  fBytes = bytes;
+  fResults = nr;
+  store<u32>(changetype<usize>(info) + (<usize>(b + 5) << 2), unchecked(cm.typeCanon[t])); // the type as this process's id (typeCanon: one per type)
   // The entry block: paid inline by a call, which then starts at entryAfter.
   let cost = at32(info, b + 6), after = at32(info, b + 7);
   let code = cm.code;
-  // f.start < n (next > off, next <= 4n); a Fuel op there lies whole in the code (pass 1)
-  let viaFuel = at32(code, f.start) == IR_FUEL && after == off + 12 && cost == at32(code, f.start + 1);
-  if (!viaFuel && (after != off || cost != 0)) return bad(0, "entry block of function ", i);
+  // fStart < n (next > off, next <= 4n); a Fuel op there lies whole in the code (pass 1)
+  let viaFuel = at32(code, fStart) == IR_FUEL && after == off + 12 && cost == at32(code, fStart + 1);
+  if (!viaFuel && (after != off || cost != 0)) return bad(0, "code: entry block of function ", i);
   return true;
 }
 
 /** Every op of function f: operands by kind, control within the function, fuel records. */
-function functionOk(cm: CompiledModule, f: Frame, starts: StaticArray<u8>, recs: StaticArray<u8>, lim: StaticArray<u32>): bool {
+function functionOk(cm: CompiledModule, starts: StaticArray<u8>, recs: StaticArray<u8>, lim: StaticArray<u32>): bool {
   let code = cm.code;
   let m = cm.module;
   let metered = cm.metered;
-  let pos = f.start;
-  while (pos < f.end) {
-    let op = at32(code, pos); // pos < f.end <= n
+  let pos = fStart;
+  while (pos < fEnd) {
+    let op = at32(code, pos); // pos < fEnd <= n
     let len = opLength(code, pos);
     let flags = opFlags(op);
     let next = pos + len;
-    if (next > f.end) return bad(pos, "op crosses the function's end: ", op);
-    if (next == f.end && (flags & OpFlag.NO_FALLTHROUGH) == 0) return bad(pos, "function falls off its end: ", op);
-    if ((flags & OpFlag.MEM0) != 0 && m.numMems == 0) return bad(pos, "memory op without a memory: ", op);
-    if (metered && (flags & OpFlag.NEXT_FUEL) != 0 && (next >= f.end || at32(code, next) != IR_FUEL)) return bad(pos, "no fuel block after: ", op);
+    if (next > fEnd) return bad(pos, "code: op crosses the function's end: ", op);
+    if (next == fEnd && (flags & OpFlag.NO_FALLTHROUGH) == 0) return bad(pos, "code: function falls off its end: ", op);
+    if ((flags & OpFlag.MEM0) != 0 && m.numMems == 0) return bad(pos, "code: memory op without a memory: ", op);
+    if (metered && (flags & OpFlag.NEXT_FUEL) != 0 && (next >= fEnd || at32(code, next) != IR_FUEL)) return bad(pos, "code: no fuel block after: ", op);
     let sig: u32 = 0; // slots of the signature named by a call's FuncInfo/ImportFunc/CanonType operand
     for (let j: u32 = 1; j < len; j++) {
-      let v = at32(code, pos + j); // pos + len <= f.end
+      let v = at32(code, pos + j); // pos + len <= fEnd
       let k = operandKind(op, j);
       let ok = true;
       switch (k) {
-        case Kind.Slot: ok = slotOk(v, 8, f.bytes); break;
-        case Kind.Slot16: ok = slotOk(v, 16, f.bytes); break;
+        case Kind.Slot: ok = slotOk(v, 8, fBytes); break;
+        case Kind.Slot16: ok = slotOk(v, 16, fBytes); break;
         case Kind.Target: {
-          let w = v >> 2; // w < f.end <= n below, so starts and code hold it
-          ok = (v & 3) == 0 && w >= f.start && w < f.end && at8(starts, w) != 0
+          let w = v >> 2; // w < fEnd <= n below, so starts and code hold it
+          ok = (v & 3) == 0 && w >= fStart && w < fEnd && at8(starts, w) != 0
             && (!metered || (flags & OpFlag.TARGET_FUEL) == 0 || at32(code, w) == IR_FUEL);
           break;
         }
-        case Kind.ArgBase: ok = slotOk(v, sig << 3, f.bytes); break;
-        case Kind.ResultSrc: ok = slotOk(v, f.results << 3, f.bytes); break;
-        case Kind.ResultCount: ok = v == f.results; break;
-        case Kind.Side: if (!fuelRecordOk(cm, pos, v, f, starts, recs)) return false; break; // (its own reason)
+        case Kind.ArgBase: ok = slotOk(v, sig << 3, fBytes); break;
+        case Kind.ResultSrc: ok = slotOk(v, fResults << 3, fBytes); break;
+        case Kind.ResultCount: ok = v == fResults; break;
+        case Kind.Side: if (!fuelRecordOk(cm, pos, v, starts, recs)) return false; break; // (its own reason)
         case Kind.Imm: case Kind.Cost: case Kind.BrCount: break; // any value (BrCount: opLength used it)
         default: {
           // an index: below the module's count of that kind
           ok = k < 32 && v < lim[k];
           if (!ok) break;
-          if (k == Kind.FuncInfo) { ok = (v & 31) == 0; sig = slotsOf(m, m.funcTypeIdx[v >> 5]); }
-          else if (k == Kind.ImportFunc) sig = slotsOf(m, m.funcImports[v].typeIdx);
-          else if (k == Kind.CanonType) sig = slotsOf(m, v);
+          // (v below the count: the unchecked reads are in range; function types were checked per function)
+          if (k == Kind.FuncInfo) { ok = (v & 31) == 0; sig = slotsOf(m, unchecked(m.funcTypeIdx[v >> 5])); }
+          else if (k == Kind.ImportFunc) { let t = unchecked(m.funcImports[v]).typeIdx; ok = t < lim[Kind.CanonType]; if (ok) sig = slotsOf(m, t); }
+          else if (k == Kind.CanonType) { sig = slotsOf(m, v); store<u32>(changetype<usize>(code) + (<usize>(pos + j) << 2), unchecked(cm.typeCanon[v])); } // to this process's id
           else if (k == Kind.GlobalMut) ok = m.globalType(v).mutable;
         }
       }
-      if (!ok) return bad(pos + j, "operand " + j.toString() + " of op " + op.toString() + " out of range: ", v);
+      if (!ok) return bad(pos + j, "code: operand " + j.toString() + " of op " + op.toString() + " out of range: ", v);
     }
     pos = next;
   }
@@ -207,7 +201,7 @@ function functionOk(cm: CompiledModule, f: Frame, starts: StaticArray<u8>, recs:
 
 /** Argument/result slots of type t: a call's area is the larger of the two. */
 function slotsOf(m: Module, t: u32): u32 {
-  let ft = m.types[t];
+  let ft = unchecked(m.types[t]); // t names a type (checked by the caller)
   let p = <u32>ft.params.length, r = <u32>ft.results.length;
   return p > r ? p : r;
 }
@@ -223,10 +217,10 @@ function slotsOf(m: Module, t: u32): u32 {
  * a Fuel op short of fuel always stops at an entry. Each record belongs to
  * one Fuel op.
  */
-function fuelRecordOk(cm: CompiledModule, at: u32, s: u32, f: Frame, starts: StaticArray<u8>, recs: StaticArray<u8>): bool {
+function fuelRecordOk(cm: CompiledModule, at: u32, s: u32, starts: StaticArray<u8>, recs: StaticArray<u8>): bool {
   let side = cm.side;
   let code = cm.code;
-  if (s >= <u32>side.length || at8(recs, s) != START) return sideBad(s, "Fuel op names no free record: ", at);
+  if (s >= <u32>side.length || at8(recs, s) != START) return bad(s, "fuel side table: Fuel op names no free record: ", at);
   set8(recs, s, NAMED);
   let n = at32(side, s); // a record start: its 3n entries follow inside the table (sideRecords)
   let expect = at + 3; // word of the next entry while the block runs straight
@@ -237,24 +231,19 @@ function fuelRecordOk(cm: CompiledModule, at: u32, s: u32, f: Frame, starts: Sta
     let pc = at32(side, e), cost = at32(side, e + 1);
     let w = pc >> 2;
     sum += cost;
-    if ((pc & 3) != 0 || w < expect || w >= f.end || at8(starts, w) == 0 || at32(code, w) == IR_FUEL
+    if ((pc & 3) != 0 || w < expect || w >= fEnd || at8(starts, w) == 0 || at32(code, w) == IR_FUEL
       || (straight ? w != expect : cost != 0)) {
-      return sideBad(e, "fuel record entry out of place: ", pc);
+      return bad(e, "fuel side table: fuel record entry out of place: ", pc);
     }
-    let flags = opFlags(at32(code, w)); // w < f.end
+    let flags = opFlags(at32(code, w)); // w < fEnd
     if (straight && (flags & (OpFlag.NO_FALLTHROUGH | OpFlag.NEXT_FUEL | OpFlag.TARGET_FUEL)) != 0) straight = false;
     expect = w + (straight ? opLength(code, w) : 1);
   }
-  if (sum != <u64>at32(code, at + 1)) return sideBad(s, "fuel record costs do not add up to the block's: ", <u32>sum);
+  if (sum != <u64>at32(code, at + 1)) return bad(s, "fuel side table: fuel record costs do not add up to the block's: ", <u32>sum);
   return true;
 }
 
 function bad(word: u32, what: string, v: u32): bool {
-  lastError.set(Err.ImageCorrupt, <i64>word << 2, "code: " + what + v.toString());
-  return false;
-}
-
-function sideBad(word: u32, what: string, v: u32): bool {
-  lastError.set(Err.ImageCorrupt, <i64>word << 2, "fuel side table: " + what + v.toString());
+  lastError.set(Err.ImageCorrupt, <i64>word << 2, what + v.toString());
   return false;
 }

@@ -18,6 +18,7 @@
 import { Module, FuncType, FuncBody, GlobalType, ValType } from "../binary/module";
 import { Op, OpFC } from "../binary/opcodes";
 import { Reader } from "../binary/reader";
+import { readFuncNames } from "../binary/decoder";
 import { Err, lastError } from "../errors";
 import { prefixFD } from "./simd";
 
@@ -667,6 +668,7 @@ export function validateFunction(m: Module, defIdx: i32, refs: StaticArray<u8>):
   if (code == Err.None) return true;
   let funcIdx = m.numImportedFuncs + <u32>defIdx;
   let detail = "in function " + funcIdx.toString();
+  readFuncNames(m);
   let name = m.funcName(funcIdx);
   if (name.length > 0) detail += " (" + name + ")";
   lastError.set(code, at, detail);

@@ -132,7 +132,7 @@ test("an image that passes its checksum but is inconsistent is refused with the 
   const badIr = IMAGE.slice();
   dv(badIr).setUint32(8, 9999, true);
   assert.throws(() => Module.load(device(), reseal(badIr)), (err) =>
-    err instanceof WrtImageError && err.code === ErrCode.ImageVersion && /internal-code version 9999/.test(err.message));
+    err instanceof WrtImageError && err.code === ErrCode.ImageVersion && /internal-code version than the image.s 9999/.test(err.message));
 });
 
 test("`wrt compile` writes the image; a malformed .wasm is reported, exit 1", () => {
