@@ -12,8 +12,7 @@ import { compileModule } from "./compile/compiler";
 import { limits } from "./runtime/limits";
 import { internModuleTypes, addModule, moduleOf } from "./runtime/modules";
 import { fnv1a64 } from "./state/hash";
-import { isImage } from "./image/read";
-import { loadImage } from "./image/load";
+import { isImage, readImage, linkImageCode } from "./image/read";
 import { ImageParts, writeImage } from "./image/write";
 
 export function wrt_module_load(len: i32): i32 {
@@ -22,7 +21,12 @@ export function wrt_module_load(len: i32): i32 {
   if (isImage(io, <u32>len)) {
     // an image is code, not a module to validate: only if the embedder says so
     if (!limits.allowImages) return apiError(Err.ImageNotAllowed, "this interpreter loads .wasm modules; set allowImages to load images");
-    return loadImage(io, <u32>len);
+    // as loadImage (image/load.ts), plus what only this build can: validate the image's module
+    let cm = readImage(io, <u32>len);
+    if (!cm || !validateModule(cm.module)) return -1;
+    internModuleTypes(cm);
+    if (!linkImageCode(cm)) return -1;
+    return addModule(cm);
   }
   if (<u32>len > limits.maxModuleBytes) return apiError(Err.LimitExceeded, "module larger than the configured limit");
   let bytes = new ArrayBuffer(len);

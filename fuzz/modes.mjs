@@ -7,4 +7,5 @@
 // and sets the exit status. "modules" and "calls" are whatever the mode
 // compares (e.g. images and their loads).
 export const EXTRA_MODES = {
+  images: () => import("./images.mjs"), // verify: structure-aware crafted images (docs/image-format.md, "Trust")
 };

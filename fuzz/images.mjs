@@ -1,0 +1,288 @@
+// Structure-aware fuzzing of precompiled images (docs/image-format.md, "Trust").
+//
+//   node fuzz/images.mjs [--count N] [--seconds S] [--seed S] [--spec-dir DIR] [--run-every K]
+//
+// Seeds: the images of the core spec suite's modules and the examples,
+// compiled by the full build, metered and not. Each crafted image changes
+// one field with meaning (an op number, an operand word: slot offset,
+// target, index, count; a function-table word; a fuel side-table word; an
+// array's length), then gets its length field and CRC made right, so it
+// reaches the verifier. It is loaded through the raw ABI
+// (wrt_module_load) and through the Node API (Module.load), into the device
+// build and into the full build with allowImages; both must agree, and
+// neither may fault. Every K-th accepted image is instantiated (function
+// imports stubbed) and each export called with 20,000 fuel: traps are fine,
+// an interpreter fault is not. The module part is not mutated here: the
+// device build decodes but does not validate it (open, docs/image-format.md).
+//
+// Last line: `images: N crafted, A accepted, R run, F faults, D disagreements in T s`; exit 1 if F + D > 0.
+// Also a mode of fuzz/run.mjs: `npm run fuzz -- --mode images --modules 100000 --seconds 900`
+// ("modules" = crafted images, "calls" = their loads, "differences" = faults + disagreements).
+
+import { readFileSync, readdirSync, existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const { Engine, Module, Instance, WrtInternalError, WrtCodedError, WrtTrap, crc32 } = await import(path.join(root, "host-shims/node/dist/index.js"));
+
+/** xorshift32: deterministic per seed. */
+export function rng(seed) {
+  let s = (seed >>> 0) || 0x9e3779b9;
+  return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s; };
+}
+
+/** The image's parts (the format of docs/image-format.md): header, module, code, info, side. */
+export function decodeImage(image) {
+  const dv = new DataView(image.buffer, image.byteOffset, image.byteLength);
+  const modLen = dv.getUint32(32, true);
+  let at = 36 + ((modLen + 3) & ~3);
+  const arrays = [];
+  for (let k = 0; k < 3; k++) {
+    const n = dv.getUint32(at, true);
+    at += 4;
+    const words = new Array(n);
+    for (let i = 0; i < n; i++) {
+      let v = 0, shift = 0, b;
+      do { b = image[at++]; v += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80);
+      words[i] = v;
+    }
+    arrays.push(words);
+  }
+  return { header: image.slice(0, 32), module: image.slice(36, 36 + modLen), code: arrays[0], info: arrays[1], side: arrays[2] };
+}
+
+/** An image from parts, its length field and CRC made right. */
+export function encodeImage({ header, module, code, info, side }) {
+  const bytes = [...header];
+  const u32 = (v) => bytes.push(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff);
+  u32(module.length);
+  bytes.push(...module);
+  while (bytes.length % 4) bytes.push(0);
+  for (const words of [code, info, side]) {
+    u32(words.length);
+    for (let v of words) {
+      v >>>= 0;
+      while (v >= 0x80) { bytes.push((v & 0x7f) | 0x80); v = Math.floor(v / 128); }
+      bytes.push(v);
+    }
+  }
+  const out = new Uint8Array(bytes.length + 4);
+  out.set(bytes);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(20, out.length, true);
+  dv.setUint32(out.length - 4, crc32(out.subarray(0, out.length - 4)), true);
+  return out;
+}
+
+/** Op starts of the code: every side-table entry, and the Fuel op before a record's first entry. */
+function opStarts({ code, side }) {
+  const s = new Set();
+  for (let i = 0; i < side.length; i += 1 + 3 * side[i]) {
+    for (let k = 0; k < side[i]; k++) s.add(side[i + 1 + 3 * k] / 4);
+    if (side[i] > 0) { const f = side[i + 1] / 4 - 3; if (f >= 0 && code[f] === 2 && code[f + 2] === i) s.add(f); }
+  }
+  return [...s].filter((w) => Number.isInteger(w) && w < code.length).sort((a, b) => a - b);
+}
+
+const pick = (r, a) => a[r() % a.length];
+
+/** A word changed with meaning: near values, boundaries, other op starts, far values. */
+function mutateWord(r, v, ctx) {
+  const choices = [
+    () => v + 8, () => v - 8, () => v + 4, () => v + 1, () => v - 1, () => v * 2 + 8,
+    () => 0, () => 0xfffffff8, () => 0x7ffffff8, () => r(), () => v ^ (1 << (r() % 32)),
+    () => ctx.frame, () => ctx.frame - 8, () => ctx.frame + 8,
+    () => pick(r, ctx.starts) * 4, () => pick(r, ctx.starts) * 4 + 4, () => ctx.code.length * 4,
+    () => ctx.count + (r() % 3), () => ctx.count - 1,
+  ];
+  return pick(r, choices)() >>> 0;
+}
+
+/** One crafted image from a seed image's parts: [kind, bytes]. */
+export function craft(r, parts, starts) {
+  const p = { ...parts, code: parts.code.slice(), info: parts.info.slice(), side: parts.side.slice() };
+  const nf = p.info.length / 8;
+  const frameOf = (w) => { let f = 0; for (let i = 0; i < nf; i++) if (p.info[i * 8] <= w * 4) f = i; return p.info[f * 8 + 1] ?? 0; };
+  const ctx = (w, count) => ({ frame: frameOf(w), starts, code: p.code, count });
+  const what = r() % 16;
+  let kind;
+  if (what < 3 && starts.length) {            // an op number
+    const w = pick(r, starts);
+    p.code[w] = r() % 4 === 0 ? r() % 300 : (p.code[w] + (r() % 2 ? 1 : -1) + 256) % 256;
+    kind = "op";
+  } else if (what < 10 && starts.length) {    // an operand word of an op (slot, target, index, count, ...)
+    const i = r() % starts.length;
+    const w = starts[i];
+    const len = (starts[i + 1] ?? p.code.length) - w;
+    if (len < 2) return null;
+    const j = 1 + (r() % (len - 1));
+    p.code[w + j] = mutateWord(r, p.code[w + j], ctx(w, p.code[w + j]));
+    kind = "operand";
+  } else if (what < 12 && p.info.length) {    // a function-table word
+    const i = r() % p.info.length;
+    p.info[i] = mutateWord(r, p.info[i], ctx(0, nf));
+    kind = "info";
+  } else if (what < 15 && p.side.length) {    // a fuel side-table word (count, pc, cost, wasm offset)
+    const i = r() % p.side.length;
+    p.side[i] = mutateWord(r, p.side[i], ctx(0, p.side[i]));
+    kind = "side";
+  } else {                                    // an array's length: words dropped or added
+    const a = pick(r, [p.code, p.info, p.side]);
+    if (r() % 2 && a.length) a.splice(r() % a.length, 1 + (r() % 3));
+    else a.splice(r() % (a.length + 1), 0, r() % 64, r() % 4096);
+    kind = "length";
+  }
+  return [kind, encodeImage(p)];
+}
+
+/** The seed images: core spec modules (a deterministic sample) and the examples, metered and not. */
+export function seedImages(specDir, max = Infinity) {
+  const files = [];
+  if (existsSync(specDir)) for (const f of readdirSync(specDir).sort()) if (f.endsWith(".wasm")) files.push(path.join(specDir, f));
+  for (const f of readdirSync(path.join(root, "examples"))) if (f.endsWith(".wasm")) files.push(path.join(root, "examples", f));
+  const step = Math.max(1, Math.floor(files.length / max));
+  const out = [];
+  for (const metering of [1, 0]) {
+    const e = new Engine({ log: false, config: { fuelMetering: metering } });
+    for (let i = 0; i < files.length && out.length < 2 * max; i += step) {
+      try { out.push({ name: path.basename(files[i]), metering, image: Module.load(e, readFileSync(files[i])).image() }); } catch { /* not loadable: skip */ }
+    }
+  }
+  return out;
+}
+
+const DEVICE = path.join(root, "build/wrt-device.wasm");
+
+/** Loads `bytes` through the raw ABI and the Node API of one engine: "ok", "refused" or "fault: ..." (and the module). */
+function loadBoth(engine, bytes) {
+  let raw;
+  try {
+    engine.writeBytes(bytes);
+    const h = engine.raw.wrt_module_load(bytes.length);
+    if (h >= 0) engine.raw.wrt_module_drop(h);
+    raw = h >= 0 ? "ok" : "refused";
+  } catch (e) {
+    return { outcome: `fault (raw ABI): ${e.message}` };
+  }
+  try {
+    return { outcome: raw === "ok" ? "ok" : "disagree: raw refused, API accepted", module: Module.load(engine, bytes) };
+  } catch (e) {
+    if (e instanceof WrtInternalError) return { outcome: `fault (Node API): ${e.message}` };
+    if (e instanceof WrtCodedError) return { outcome: raw === "refused" ? "refused" : "disagree: raw accepted, API refused" };
+    throw e;
+  }
+}
+
+/** Instantiates with stubbed function imports and calls every export briefly; null or a fault text. */
+function runBriefly(module) {
+  const imports = {};
+  for (const im of module.imports()) {
+    if (im.kind !== "func") return null; // tables, memories, globals: not stubbed here
+    const n = im.type?.results?.length ?? 0;
+    (imports[im.module] ??= {})[im.name] = () => (n === 0 ? undefined : n === 1 ? 0 : new Array(n).fill(0));
+  }
+  let inst;
+  try {
+    inst = Instance.instantiate(module, imports);
+  } catch (e) {
+    return e instanceof WrtInternalError ? `fault at instantiation: ${e.message}` : null;
+  }
+  for (const ex of module.exports()) {
+    if (ex.kind !== "func") continue;
+    try {
+      const args = (ex.type?.params ?? []).map((t) => (t === "i64" ? 0n : 0));
+      const c = inst.call(ex.name, args, 20_000n);
+      if (!c.done) c.abandon();
+    } catch (e) {
+      if (e instanceof WrtInternalError) return `fault calling ${ex.name}: ${e.message}`;
+      if (!(e instanceof WrtTrap) && !(e instanceof WrtCodedError)) return null; // host-side conversion limits: not the interpreter's
+    }
+  }
+  return null;
+}
+
+/** Runs the fuzzer; returns the stats (faults and disagreements listed). */
+export function fuzzImages({ seed = 1, count = 1000, seconds = Infinity, specDir, seeds = 200, runEvery = 10, log = () => {} }) {
+  const t0 = Date.now();
+  const r = rng(seed);
+  const bases = seedImages(specDir ?? path.resolve(root, "../shared/testsuite/core"), seeds).map((s) => {
+    const parts = decodeImage(s.image);
+    return { ...s, parts, starts: opStarts(parts) };
+  }).filter((b) => b.starts.length > 0); // modules with code
+  if (!bases.length) throw new Error("no seed images");
+  const engines = {};
+  const engineFor = (build, metering) => {
+    const k = build + metering;
+    if (!engines[k] || engines[k].dead) {
+      engines[k] = build === "device"
+        ? new Engine({ log: false, wasmPath: DEVICE, config: { fuelMetering: metering } })
+        : new Engine({ log: false, allowImages: true, config: { fuelMetering: metering } });
+    }
+    return engines[k];
+  };
+  const stats = { crafted: 0, accepted: 0, run: 0, faults: [], disagreements: [], byKind: {} };
+  for (let i = 0; i < count && (Date.now() - t0) / 1000 < seconds; i++) {
+    const base = bases[r() % bases.length];
+    const made = craft(r, base.parts, base.starts);
+    if (!made) { i--; continue; }
+    const [kind, bytes] = made;
+    stats.crafted++;
+    stats.byKind[kind] = (stats.byKind[kind] ?? 0) + 1;
+    const outcomes = {};
+    for (const build of ["device", "full"]) {
+      const engine = engineFor(build, base.metering);
+      const { outcome, module } = loadBoth(engine, bytes);
+      outcomes[build] = outcome;
+      const where = `${build} build, ${kind} mutation of ${base.name} (metering ${base.metering}), case ${i} of seed ${seed}`;
+      if (outcome.startsWith("fault")) stats.faults.push(`${where}: ${outcome}`);
+      else if (outcome.startsWith("disagree")) stats.disagreements.push(`${where}: ${outcome}`);
+      if (module) {
+        if (build === "device") stats.accepted++;
+        if (stats.accepted % runEvery === 0) {
+          stats.run++;
+          const f = runBriefly(module);
+          if (f) stats.faults.push(`${where}: accepted, then ${f}`);
+        }
+        try { module.drop(); } catch { /* engine died: counted above */ }
+      }
+    }
+    if (outcomes.device !== outcomes.full && !outcomes.device.startsWith("fault") && !outcomes.full.startsWith("fault")) {
+      stats.disagreements.push(`${kind} mutation of ${base.name}, case ${i}: device ${outcomes.device}, full ${outcomes.full}`);
+    }
+    if (stats.crafted % 10000 === 0) log(`images: ${stats.crafted} crafted, ${stats.accepted} accepted, ${stats.faults.length} faults (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  }
+  stats.seconds = (Date.now() - t0) / 1000;
+  return stats;
+}
+
+/** fuzz/run.mjs's mode interface (fuzz/modes.mjs). */
+export async function run(opts) {
+  const s = fuzzImages({ seed: opts.seed, count: opts.modules, seconds: opts.seconds, specDir: opts.specDir, log: console.log });
+  for (const f of [...s.faults, ...s.disagreements].slice(0, 20)) console.log(f);
+  console.log(summary(s));
+  return { modules: s.crafted, calls: s.crafted * 4, differences: s.faults.length + s.disagreements.length, details: `${summary(s)}; by kind ${JSON.stringify(s.byKind)}` };
+}
+
+export function summary(s) {
+  return `images: ${s.crafted} crafted, ${s.accepted} accepted, ${s.run} run, ${s.faults.length} faults, ${s.disagreements.length} disagreements in ${s.seconds.toFixed(1)} s`;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const o = { seed: 1, count: 100_000, seconds: Infinity, runEvery: 10 };
+  const a = process.argv.slice(2);
+  for (let i = 0; i < a.length; i++) {
+    const v = () => a[++i];
+    if (a[i] === "--count") o.count = Number(v());
+    else if (a[i] === "--seconds") o.seconds = Number(v());
+    else if (a[i] === "--seed") o.seed = Number(v());
+    else if (a[i] === "--spec-dir") o.specDir = path.resolve(v());
+    else if (a[i] === "--run-every") o.runEvery = Number(v());
+    else { console.error(`unknown option ${a[i]}`); process.exit(64); }
+  }
+  const s = fuzzImages({ ...o, log: console.log });
+  for (const f of [...s.faults, ...s.disagreements].slice(0, 20)) console.log(f);
+  console.log(`by kind: ${JSON.stringify(s.byKind)}`);
+  console.log(summary(s));
+  process.exit(s.faults.length + s.disagreements.length > 0 ? 1 : 0);
+}
