@@ -1,5 +1,5 @@
 // A short, seeded run of the structure-aware image fuzzer (fuzz/images.mjs;
-// the long run: `npm run fuzz -- --images 100000` or `node fuzz/images.mjs`):
+// the long run: `npm run fuzz -- --mode images --modules 100000 --seconds 900`):
 // crafted images (one field with meaning changed, CRC made right) loaded
 // through the raw ABI and the Node API of both builds; accepted ones run
 // briefly. No interpreter fault, the two builds and the two paths agree, and
