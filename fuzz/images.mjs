@@ -258,7 +258,9 @@ export function fuzzImages({ seed = 1, count = 1000, seconds = Infinity, specDir
 
 /** fuzz/run.mjs's mode interface (fuzz/modes.mjs). */
 export async function run(opts) {
-  const s = fuzzImages({ seed: opts.seed, count: opts.modules, seconds: opts.seconds, specDir: opts.specDir, log: console.log });
+  // a count given (--modules N) is run in full; otherwise --seconds bounds the run
+  const count = Number.isFinite(opts.modules) ? opts.modules : Infinity;
+  const s = fuzzImages({ seed: opts.seed, count, seconds: Number.isFinite(count) ? Infinity : opts.seconds, specDir: opts.specDir, log: console.log });
   for (const f of [...s.faults, ...s.disagreements].slice(0, 20)) console.log(f);
   console.log(summary(s));
   return { modules: s.crafted, calls: s.crafted * 4, differences: s.faults.length + s.disagreements.length, details: `${summary(s)}; by kind ${JSON.stringify(s.byKind)}` };

@@ -8,7 +8,7 @@
 //   2. the fuel oracle over the core suite in sliced runs with more seeds
 //   3. the differential fuzzer for WRT_FULL_FUZZ_SECONDS (default 600) on the
 //      Node engine and a third of that on the native engine, other seeds
-//   4. the image fuzzer (--images 100000, fuzz/images.mjs) when it exists
+//   4. the image fuzzer (--mode images --modules 100000, fuzz/images.mjs) when it exists
 //
 // The last line is `N passed, M failed, K skipped` like npm test's (parts 2
 // and 3 count one pass or fail each).
@@ -71,10 +71,10 @@ for (const seed of [1, 2, 3]) {
   }
 }
 
-// 4. the image fuzzer (verify's fuzz/images.mjs, hooked into fuzz/run.mjs as --images N), once it exists
+// 4. the image fuzzer (verify's fuzz/images.mjs, the fuzz/run.mjs mode `images`: --modules = crafted images), once it exists
 if (existsSync(path.join(root, "fuzz/images.mjs"))) {
-  const r = await run([path.join(root, "fuzz/run.mjs"), "--images", "100000", "--seconds", "60", "--seed", "20261203"]);
-  step("fuzz --images 100000", r.code === 0, /^fuzz: .*$/m.exec(r.out)?.[0]);
+  const r = await run([path.join(root, "fuzz/run.mjs"), "--mode", "images", "--modules", "100000", "--seed", "20261203"]);
+  step("fuzz --mode images --modules 100000", r.code === 0, /^fuzz: .*$/m.exec(r.out)?.[0]);
 }
 
 console.log("========== test:full summary ==========");
