@@ -17,7 +17,7 @@
 //
 // Last line: `images: N crafted, A accepted, R run, F faults, D disagreements in T s`; exit 1 if F + D > 0.
 // Also a mode of fuzz/run.mjs: `npm run fuzz -- --mode images --modules 100000 --seconds 900`
-// ("modules" = crafted images, "calls" = their loads, "differences" = faults + disagreements).
+// ("modules" = crafted images, "calls" = their loads: 4 each, so pass --min-calls 4N; "differences" = faults + disagreements).
 
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import path from "node:path";

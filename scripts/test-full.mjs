@@ -73,7 +73,7 @@ for (const seed of [1, 2, 3]) {
 
 // 4. the image fuzzer (verify's fuzz/images.mjs, the fuzz/run.mjs mode `images`: --modules = crafted images), once it exists
 if (existsSync(path.join(root, "fuzz/images.mjs"))) {
-  const r = await run([path.join(root, "fuzz/run.mjs"), "--mode", "images", "--modules", "100000", "--seed", "20261203"]);
+  const r = await run([path.join(root, "fuzz/run.mjs"), "--mode", "images", "--modules", "100000", "--min-calls", "400000", "--seed", "20261203"]);
   step("fuzz --mode images --modules 100000", r.code === 0, /^fuzz: .*$/m.exec(r.out)?.[0]);
 }
 
