@@ -26,6 +26,7 @@ import { Op, OpFC } from "../binary/opcodes";
 import { Ir, numIsUnary, hasImmForm, negateCmp, immOp } from "./ir";
 import { CompiledModule, FUNC_INFO_WORDS } from "./compiled";
 import { fuelCost } from "../exec/fuel";
+import { BulkCost, FUEL_FC_BASE } from "../exec/fuel-index";
 import { limits } from "../runtime/limits";
 
 const enum K { Temp = 0, Local = 1, Const = 2 }
@@ -800,6 +801,21 @@ export class Compiler {
     this.op(Ir.StoreBase + wop - Op.I32Store); this.w(a); this.w(v); this.w(offset);
   }
 
+  /**
+   * The three operands of a bulk op, in their own stack slots: a bulk op that
+   * runs out of fuel writes its advanced (d, s, n) back there (exec/bulk.ts),
+   * so they must never be a local's slot or a constant.
+   */
+  popBulk(out: StaticArray<u32>): void {
+    this.materializeTop(3);
+    this.popN(3, out);
+  }
+
+  /** Per-unit fuel of a bulk op (docs/fuel.md "Bulk operations"); 0 unmetered. */
+  unitCost(index: BulkCost): u32 {
+    return this.metering ? fuelCost(<u32>index) : 0;
+  }
+
   /** Pops `n` operands; returns their slots bottom-first in `out`. */
   popN(n: i32, out: StaticArray<u32>): void {
     for (let i = 0; i < n; i++) out[i] = this.operand(this.height - n + i);
@@ -920,9 +936,10 @@ export class Compiler {
       }
       case Op.MemoryGrow: {
         r.u8();
+        this.materialize(this.height - 1); // its slot counts the units paid (exec/bulk.ts payGrow)
         let a = this.operand(this.height - 1);
         this.height--;
-        this.op(Ir.MemoryGrow); let d = this.code.length; this.w(this.canon(this.height)); this.w(a);
+        this.op(Ir.MemoryGrow); let d = this.code.length; this.w(this.canon(this.height)); this.w(a); this.w(this.unitCost(BulkCost.MEMORY_GROW_PAGE));
         this.pushResult(d);
         break;
       }
@@ -957,47 +974,48 @@ export class Compiler {
   stepFC(): void {
     let r = this.r;
     let sub = r.u32leb();
-    this.pending += fuelCost(256 + (sub & 0xFF));
+    this.pending += fuelCost(FUEL_FC_BASE + (sub & 0x7F));
     let s = new StaticArray<u32>(3);
     if (sub <= <u32>OpFC.I64TruncSatF64U) { this.unary(Ir.SatBase + sub); return; }
     switch (sub) {
       case OpFC.MemoryInit: {
         let seg = r.u32leb(); r.u8();
-        this.popN(3, s);
-        this.op(Ir.MemoryInit); this.w(seg); this.w(s[0]); this.w(s[1]); this.w(s[2]);
+        this.popBulk(s);
+        this.op(Ir.MemoryInit); this.w(seg); this.w(s[0]); this.w(s[1]); this.w(s[2]); this.w(this.unitCost(BulkCost.MEMORY_INIT_CHUNK));
         break;
       }
       case OpFC.DataDrop: { let seg = r.u32leb(); this.op(Ir.DataDrop); this.w(seg); break; }
       case OpFC.MemoryCopy: {
         r.u8(); r.u8();
-        this.popN(3, s);
-        this.op(Ir.MemoryCopy); this.w(s[0]); this.w(s[1]); this.w(s[2]);
+        this.popBulk(s);
+        this.op(Ir.MemoryCopy); this.w(s[0]); this.w(s[1]); this.w(s[2]); this.w(this.unitCost(BulkCost.MEMORY_COPY_CHUNK));
         break;
       }
       case OpFC.MemoryFill: {
         r.u8();
-        this.popN(3, s);
-        this.op(Ir.MemoryFill); this.w(s[0]); this.w(s[1]); this.w(s[2]);
+        this.popBulk(s);
+        this.op(Ir.MemoryFill); this.w(s[0]); this.w(s[1]); this.w(s[2]); this.w(this.unitCost(BulkCost.MEMORY_FILL_CHUNK));
         break;
       }
       case OpFC.TableInit: {
         let seg = r.u32leb(); let t = r.u32leb();
-        this.popN(3, s);
-        this.op(Ir.TableInit); this.w(t); this.w(seg); this.w(s[0]); this.w(s[1]); this.w(s[2]);
+        this.popBulk(s);
+        this.op(Ir.TableInit); this.w(t); this.w(seg); this.w(s[0]); this.w(s[1]); this.w(s[2]); this.w(this.unitCost(BulkCost.TABLE_INIT_ELEM));
         break;
       }
       case OpFC.ElemDrop: { let seg = r.u32leb(); this.op(Ir.ElemDrop); this.w(seg); break; }
       case OpFC.TableCopy: {
         let dt = r.u32leb(); let st = r.u32leb();
-        this.popN(3, s);
-        this.op(Ir.TableCopy); this.w(dt); this.w(st); this.w(s[0]); this.w(s[1]); this.w(s[2]);
+        this.popBulk(s);
+        this.op(Ir.TableCopy); this.w(dt); this.w(st); this.w(s[0]); this.w(s[1]); this.w(s[2]); this.w(this.unitCost(BulkCost.TABLE_COPY_ELEM));
         break;
       }
       case OpFC.TableGrow: {
         let t = r.u32leb();
+        this.materialize(this.height - 1); // delta: its slot counts the units paid (exec/bulk.ts payGrow)
         this.popN(2, s);
         this.op(Ir.TableGrow); let d = this.code.length;
-        this.w(this.canon(this.height)); this.w(t); this.w(s[0]); this.w(s[1]);
+        this.w(this.canon(this.height)); this.w(t); this.w(s[0]); this.w(s[1]); this.w(this.unitCost(BulkCost.TABLE_GROW_ELEM));
         this.pushResult(d);
         break;
       }
@@ -1009,8 +1027,8 @@ export class Compiler {
       }
       case OpFC.TableFill: {
         let t = r.u32leb();
-        this.popN(3, s);
-        this.op(Ir.TableFill); this.w(t); this.w(s[0]); this.w(s[1]); this.w(s[2]);
+        this.popBulk(s);
+        this.op(Ir.TableFill); this.w(t); this.w(s[0]); this.w(s[1]); this.w(s[2]); this.w(this.unitCost(BulkCost.TABLE_FILL_ELEM));
         break;
       }
       default: this.op(Ir.Unreachable); this.setUnreachable();

@@ -15,6 +15,7 @@ import { Trap } from "./trap";
 import { arrayAt, staticAt, staticLength } from "./elem";
 import { wasiLog, logTrapText, BUILTIN_WASI_LOG } from "../wasi/logging";
 import { finishHostLevelCall, unwindAfterTrap } from "./call";
+import { Bulk, bulkFuel, bulkLen, bulkOp, payGrow, memoryGrowRefused, tableGrowRefused } from "./bulk";
 
 const INFO_BYTES: u32 = FUNC_INFO_WORDS << 2;
 const CANON_NAN32: u32 = 0x7FC00000;
@@ -79,6 +80,13 @@ export function unpatch(): void {
   let inst = arrayAt(theStore.instances, m.patchInst);
   if (inst) store<u32>(inst.compiled.codeBase + m.patchOff, m.patchSaved);
   m.patchInst = -1;
+}
+
+/** A bulk op ran out of fuel part-way: stop with pc at it. A Halt planted further on in the block is
+ *  taken out again (snapshots never see one); resumeSide/resumeK still say what of the block is unpaid. */
+function bulkStop(inst: u32, pcOff: u32, fpOff: u32, frameCount: u32, fuel: i64): Status {
+  unpatch();
+  return saveOut(Status.OutOfFuel, inst, pcOff, fpOff, frameCount, fuel);
 }
 
 function saveOut(status: Status, inst: u32, pcOff: u32, fpOff: u32, frameCount: u32, fuel: i64): Status {
@@ -341,37 +349,27 @@ export function run(fuelIn: i64): Status {
       // ------------------------------------------------------------ memory
       case Ir.MemorySize: { store<u64>(fp + load<u32>(pc, 4), <u64><u32>(mem!.pages)); pc += 8; break; }
       case Ir.MemoryGrow: {
-        let r = mem!.grow(load<u32>(fp + load<u32>(pc, 8)));
-        memBase = mem!.base; memBytes = mem!.bytes;
+        let dp = fp + load<u32>(pc, 8);
+        let delta = load<u32>(dp);
+        let r: i32 = -1;
+        if (!memoryGrowRefused(mem!, delta)) {   // refused by its own limits: no units to pay
+          let paid = payGrow(dp, load<u32>(pc, 12), fuel);
+          fuel = bulkFuel;
+          if (!paid) return bulkStop(instId, <u32>(pc - codeBase), <u32>(fp - stackBase), frameCount, fuel);
+          r = mem!.grow(delta);
+          memBase = mem!.base; memBytes = mem!.bytes;
+        }
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(r));
-        pc += 12; break;
-      }
-      case Ir.MemoryFill: {
-        let d = <u64>load<u32>(fp + load<u32>(pc, 4));
-        let v = load<u8>(fp + load<u32>(pc, 8));
-        let n = <u64>load<u32>(fp + load<u32>(pc, 12));
-        if (d + n > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        memory.fill(memBase + <usize>d, v, <usize>n);
         pc += 16; break;
       }
-      case Ir.MemoryCopy: {
-        let d = <u64>load<u32>(fp + load<u32>(pc, 4));
-        let s = <u64>load<u32>(fp + load<u32>(pc, 8));
-        let n = <u64>load<u32>(fp + load<u32>(pc, 12));
-        if (d + n > memBytes || s + n > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        memory.copy(memBase + <usize>d, memBase + <usize>s, <usize>n);
-        pc += 16; break;
-      }
-      case Ir.MemoryInit: {
-        let seg = load<u32>(pc, 4);
-        let d = <u64>load<u32>(fp + load<u32>(pc, 8));
-        let s = <u64>load<u32>(fp + load<u32>(pc, 12));
-        let n = <u64>load<u32>(fp + load<u32>(pc, 16));
-        let data = arrayAt(cm.module.datas, seg);
-        let len: u64 = staticAt(inst.droppedDatas, seg) ? 0 : <u64>data.dataLen;
-        if (s + n > len || d + n > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        memory.copy(memBase + <usize>d, cm.module.base + data.dataStart + <usize>s, <usize>n);
-        pc += 20; break;
+      // Bulk ops do as much as the fuel covers and stop at themselves (exec/bulk.ts).
+      case Ir.MemoryFill: case Ir.MemoryCopy: case Ir.MemoryInit:
+      case Ir.TableFill: case Ir.TableCopy: case Ir.TableInit: {
+        let r = bulkOp(load<u32>(pc), pc, fp, inst, cm, memBase, memBytes, fuel);
+        fuel = bulkFuel;
+        if (r == Bulk.Done) { pc += bulkLen; break; }
+        if (r == Bulk.OutOfFuel) return bulkStop(instId, <u32>(pc - codeBase), <u32>(fp - stackBase), frameCount, fuel);
+        return trapOut(r == Bulk.MemoryTrap ? Trap.MemoryOutOfBounds : Trap.TableOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
       }
       case Ir.DataDrop: { unchecked(inst.droppedDatas[load<u32>(pc, 4)] = 1); pc += 8; break; }
 
@@ -397,39 +395,16 @@ export function run(fuelIn: i64): Status {
       }
       case Ir.TableGrow: {
         let t = arrayAt(theStore.tables, staticAt(inst.tableAddrs, load<u32>(pc, 8)));
-        let r = t.grow(load<u32>(fp + load<u32>(pc, 16)), load<u64>(fp + load<u32>(pc, 12)));
+        let dp = fp + load<u32>(pc, 16);
+        let delta = load<u32>(dp);
+        let r: i32 = -1;
+        if (!tableGrowRefused(t, delta)) {
+          let paid = payGrow(dp, load<u32>(pc, 20), fuel);
+          fuel = bulkFuel;
+          if (!paid) return bulkStop(instId, <u32>(pc - codeBase), <u32>(fp - stackBase), frameCount, fuel);
+          r = t.grow(delta, load<u64>(fp + load<u32>(pc, 12)));
+        }
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(r));
-        pc += 20; break;
-      }
-      case Ir.TableFill: {
-        let t = arrayAt(theStore.tables, staticAt(inst.tableAddrs, load<u32>(pc, 4)));
-        let i = <u64>load<u32>(fp + load<u32>(pc, 8));
-        let v = load<u64>(fp + load<u32>(pc, 12));
-        let n = <u64>load<u32>(fp + load<u32>(pc, 16));
-        if (i + n > <u64>t.size) return trapOut(Trap.TableOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        for (let j: u64 = 0; j < n; j++) store<u64>(t.elems + (<usize>(i + j) << 3), v);
-        pc += 20; break;
-      }
-      case Ir.TableCopy: {
-        let td = arrayAt(theStore.tables, staticAt(inst.tableAddrs, load<u32>(pc, 4)));
-        let ts = arrayAt(theStore.tables, staticAt(inst.tableAddrs, load<u32>(pc, 8)));
-        let d = <u64>load<u32>(fp + load<u32>(pc, 12));
-        let s = <u64>load<u32>(fp + load<u32>(pc, 16));
-        let n = <u64>load<u32>(fp + load<u32>(pc, 20));
-        if (d + n > <u64>td.size || s + n > <u64>ts.size) return trapOut(Trap.TableOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        memory.copy(td.elems + (<usize>d << 3), ts.elems + (<usize>s << 3), <usize>n << 3);
-        pc += 24; break;
-      }
-      case Ir.TableInit: {
-        let t = arrayAt(theStore.tables, staticAt(inst.tableAddrs, load<u32>(pc, 4)));
-        let seg = load<u32>(pc, 8);
-        let d = <u64>load<u32>(fp + load<u32>(pc, 12));
-        let s = <u64>load<u32>(fp + load<u32>(pc, 16));
-        let n = <u64>load<u32>(fp + load<u32>(pc, 20));
-        let refs = arrayAt(inst.elemRefs, seg);
-        let len: u64 = staticAt(inst.droppedElems, seg) ? 0 : <u64>refs.length;
-        if (s + n > len || d + n > <u64>t.size) return trapOut(Trap.TableOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        memory.copy(t.elems + (<usize>d << 3), changetype<usize>(refs) + (<usize>s << 3), <usize>n << 3);
         pc += 24; break;
       }
       case Ir.ElemDrop: { unchecked(inst.droppedElems[load<u32>(pc, 4)] = 1); pc += 8; break; }

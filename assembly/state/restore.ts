@@ -9,6 +9,7 @@ import { FuncType } from "../binary/module";
 import { Err, lastError } from "../errors";
 import { CompiledModule, FUNC_INFO_WORDS } from "../compile/compiled";
 import { IR_VERSION } from "../compile/ir";
+import { opFlags, OpFlag } from "../compile/operands";
 import { internType } from "../runtime/types";
 import { limits } from "../runtime/limits";
 import {
@@ -413,7 +414,16 @@ function resumeOk(cm: CompiledModule, side: i32, k: u32, pcOff: u32): bool {
   let i = 0;
   while (i < t.length) {
     let n = <i32>t[i];
-    if (i == side) return k < <u32>n && t[i + 1 + <i32>k * 3] == pcOff;
+    if (i == side) {
+      // pc at op k (a fuel halt), or at an earlier op of the block: a bulk op
+      // that stopped for fuel part-way (exec/bulk.ts, docs/fuel.md)
+      if (k >= <u32>n) return false;
+      if (t[i + 1 + <i32>k * 3] == pcOff) return true;
+      if ((pcOff & 3) != 0 || (pcOff >>> 2) >= <u32>cm.code.length) return false;
+      if ((opFlags(cm.code[pcOff >>> 2]) & OpFlag.RESUMABLE) == 0) return false;
+      for (let j = 0; j < <i32>k; j++) if (t[i + 1 + j * 3] == pcOff) return true;
+      return false;
+    }
     if (i > side) return false;
     i += 1 + n * 3;
   }

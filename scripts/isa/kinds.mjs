@@ -35,6 +35,7 @@ export const Flag = Object.freeze({
   NEXT_FUEL: 8,      // metered code: the op after this one is a Fuel op (paid inline on fallthrough/return)
   NOT_IN_CODE: 16,   // never stored in code (Halt is only planted while running)
   EXTENSION: 32,     // a proposal's primary op: the op word's upper 24 bits select the real op (reserved)
+  RESUMABLE: 64,     // may stop for fuel part-way with pc at itself, its block partly paid (bulk ops, exec/bulk.ts)
 });
 
 export const kindName = Object.fromEntries(Object.entries(Kind).map(([k, v]) => [v, k]));
