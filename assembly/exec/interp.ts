@@ -15,6 +15,7 @@ import { Trap } from "./trap";
 import { arrayAt, staticAt, staticLength } from "./elem";
 import { wasiLog, logTrapText, BUILTIN_WASI_LOG } from "../wasi/logging";
 import { finishHostLevelCall, unwindAfterTrap } from "./call";
+import { deviceMemOp } from "./memops";
 import { Bulk, bulkFuel, bulkLen, bulkOp, payGrow, memoryGrowRefused, tableGrowRefused } from "./bulk";
 
 const INFO_BYTES: u32 = FUNC_INFO_WORDS << 2;
@@ -416,116 +417,139 @@ export function run(fuelIn: i64): Status {
       // ------------------------------------------------------------ loads and stores
       // Effective address in 64 bits: a 32-bit address plus a 32-bit offset cannot wrap.
       case Ir.I32Load: { // i32.load
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
         if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(load<i32>(memBase + <usize>ea))); pc += 16; break;
       }
       case Ir.I64Load: { // i64.load
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
         if (ea + 8 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i64>(fp + load<u32>(pc, 4), load<i64>(memBase + <usize>ea)); pc += 16; break;
       }
       case Ir.F32Load: { // f32.load
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
         if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u32>(fp + load<u32>(pc, 4), load<u32>(memBase + <usize>ea)); pc += 16; break;
       }
       case Ir.F64Load: { // f64.load
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
         if (ea + 8 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u64>(fp + load<u32>(pc, 4), load<u64>(memBase + <usize>ea)); pc += 16; break;
       }
       case Ir.I32Load8S: { // i32.load8_s
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
         if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>load<i8>(memBase + <usize>ea))); pc += 16; break;
       }
       case Ir.I32Load8U: { // i32.load8_u
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
         if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u32>(fp + load<u32>(pc, 4), <u32>load<u8>(memBase + <usize>ea)); pc += 16; break;
       }
       case Ir.I32Load16S: { // i32.load16_s
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
         if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>load<i16>(memBase + <usize>ea))); pc += 16; break;
       }
       case Ir.I32Load16U: { // i32.load16_u
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
         if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u32>(fp + load<u32>(pc, 4), <u32>load<u16>(memBase + <usize>ea)); pc += 16; break;
       }
       case Ir.I64Load8S: { // i64.load8_s
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
         if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i64>(fp + load<u32>(pc, 4), <i64>load<i8>(memBase + <usize>ea)); pc += 16; break;
       }
       case Ir.I64Load8U: { // i64.load8_u
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
         if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u64>(fp + load<u32>(pc, 4), <u64>load<u8>(memBase + <usize>ea)); pc += 16; break;
       }
       case Ir.I64Load16S: { // i64.load16_s
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
         if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i64>(fp + load<u32>(pc, 4), <i64>load<i16>(memBase + <usize>ea)); pc += 16; break;
       }
       case Ir.I64Load16U: { // i64.load16_u
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
         if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u64>(fp + load<u32>(pc, 4), <u64>load<u16>(memBase + <usize>ea)); pc += 16; break;
       }
       case Ir.I64Load32S: { // i64.load32_s
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
         if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i64>(fp + load<u32>(pc, 4), <i64>load<i32>(memBase + <usize>ea)); pc += 16; break;
       }
       case Ir.I64Load32U: { // i64.load32_u
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
         let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
         if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u64>(fp + load<u32>(pc, 4), <u64>load<u32>(memBase + <usize>ea)); pc += 16; break;
       }
       case Ir.I32Store: { // i32.store
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
         let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
         if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i32>(memBase + <usize>ea, load<i32>(fp + load<u32>(pc, 8))); pc += 16; break;
       }
       case Ir.I64Store: { // i64.store
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
         let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
         if (ea + 8 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i64>(memBase + <usize>ea, load<i64>(fp + load<u32>(pc, 8))); pc += 16; break;
       }
       case Ir.F32Store: { // f32.store
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
         let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
         if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u32>(memBase + <usize>ea, load<u32>(fp + load<u32>(pc, 8))); pc += 16; break;
       }
       case Ir.F64Store: { // f64.store
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
         let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
         if (ea + 8 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u64>(memBase + <usize>ea, load<u64>(fp + load<u32>(pc, 8))); pc += 16; break;
       }
       case Ir.I32Store8: { // i32.store8
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
         let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
         if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u8>(memBase + <usize>ea, load<u8>(fp + load<u32>(pc, 8))); pc += 16; break;
       }
       case Ir.I32Store16: { // i32.store16
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
         let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
         if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u16>(memBase + <usize>ea, load<u16>(fp + load<u32>(pc, 8))); pc += 16; break;
       }
       case Ir.I64Store8: { // i64.store8
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
         let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
         if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u8>(memBase + <usize>ea, load<u8>(fp + load<u32>(pc, 8))); pc += 16; break;
       }
       case Ir.I64Store16: { // i64.store16
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
         let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
         if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u16>(memBase + <usize>ea, load<u16>(fp + load<u32>(pc, 8))); pc += 16; break;
       }
       case Ir.I64Store32: { // i64.store32
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
         let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
         if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u32>(memBase + <usize>ea, load<u32>(fp + load<u32>(pc, 8))); pc += 16; break;
@@ -1264,84 +1288,98 @@ export function run(fuelIn: i64): Status {
       }
 
       case Ir.I32LoadAdd: { // i32.load of ((a << shift) + imm)
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; break; } // device: exec/memops.ts
         let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(load<i32>(memBase + <usize>ea))); pc += 24; break;
       }
       case Ir.I64LoadAdd: { // i64.load of ((a << shift) + imm)
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; break; } // device: exec/memops.ts
         let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 8 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i64>(fp + load<u32>(pc, 4), load<i64>(memBase + <usize>ea)); pc += 24; break;
       }
       case Ir.F32LoadAdd: { // f32.load of ((a << shift) + imm)
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; break; } // device: exec/memops.ts
         let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u32>(fp + load<u32>(pc, 4), load<u32>(memBase + <usize>ea)); pc += 24; break;
       }
       case Ir.F64LoadAdd: { // f64.load of ((a << shift) + imm)
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; break; } // device: exec/memops.ts
         let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 8 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u64>(fp + load<u32>(pc, 4), load<u64>(memBase + <usize>ea)); pc += 24; break;
       }
       case Ir.I32Load8SAdd: { // i32.load8_s of ((a << shift) + imm)
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; break; } // device: exec/memops.ts
         let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>load<i8>(memBase + <usize>ea))); pc += 24; break;
       }
       case Ir.I32Load8UAdd: { // i32.load8_u of ((a << shift) + imm)
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; break; } // device: exec/memops.ts
         let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u32>(fp + load<u32>(pc, 4), <u32>load<u8>(memBase + <usize>ea)); pc += 24; break;
       }
       case Ir.I32Load16SAdd: { // i32.load16_s of ((a << shift) + imm)
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; break; } // device: exec/memops.ts
         let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>load<i16>(memBase + <usize>ea))); pc += 24; break;
       }
       case Ir.I32Load16UAdd: { // i32.load16_u of ((a << shift) + imm)
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; break; } // device: exec/memops.ts
         let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u32>(fp + load<u32>(pc, 4), <u32>load<u16>(memBase + <usize>ea)); pc += 24; break;
       }
       case Ir.I64Load8SAdd: { // i64.load8_s of ((a << shift) + imm)
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; break; } // device: exec/memops.ts
         let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i64>(fp + load<u32>(pc, 4), <i64>load<i8>(memBase + <usize>ea)); pc += 24; break;
       }
       case Ir.I64Load8UAdd: { // i64.load8_u of ((a << shift) + imm)
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; break; } // device: exec/memops.ts
         let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u64>(fp + load<u32>(pc, 4), <u64>load<u8>(memBase + <usize>ea)); pc += 24; break;
       }
       case Ir.I64Load16SAdd: { // i64.load16_s of ((a << shift) + imm)
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; break; } // device: exec/memops.ts
         let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i64>(fp + load<u32>(pc, 4), <i64>load<i16>(memBase + <usize>ea)); pc += 24; break;
       }
       case Ir.I64Load16UAdd: { // i64.load16_u of ((a << shift) + imm)
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; break; } // device: exec/memops.ts
         let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u64>(fp + load<u32>(pc, 4), <u64>load<u16>(memBase + <usize>ea)); pc += 24; break;
       }
       case Ir.I64Load32SAdd: { // i64.load32_s of ((a << shift) + imm)
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; break; } // device: exec/memops.ts
         let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<i64>(fp + load<u32>(pc, 4), <i64>load<i32>(memBase + <usize>ea)); pc += 24; break;
       }
       case Ir.I64Load32UAdd: { // i64.load32_u of ((a << shift) + imm)
+        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; break; } // device: exec/memops.ts
         let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
         let ea = <u64>base + <u64>load<u32>(pc, 16);
         if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);

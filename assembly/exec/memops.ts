@@ -1,0 +1,54 @@
+// Loads and stores in one function, for the device build only: there the
+// 37 load, store and fused-load cases of the dispatch loop each call this
+// instead of carrying their own body, which saves about a kilobyte of
+// Cortex-M .text (docs/footprint.md: the 64 KiB budget) at the cost of a
+// call and a switch per memory access. The full build keeps one body per
+// op (exec/interp.ts, gated on ASC_OPTIMIZE_LEVEL, which is 0 only for the
+// device target). Same semantics: effective address in 64 bits, bounds
+// checked, results written as one zero- or sign-extended 8-byte store.
+
+import { Ir } from "../compile/ir";
+
+/** Runs the load, store or fused load at `pc`; false if it is out of bounds (nothing written). */
+export function deviceMemOp(pc: usize, fp: usize, memBase: usize, memBytes: u64): bool {
+  let op = <u32>load<u8>(pc);
+  if (op >= <u32>Ir.StoreBase && op < <u32>Ir.NumBase) {
+    let k = op - <u32>Ir.StoreBase;  // i32 i64 f32 f64 i32_8 i32_16 i64_8 i64_16 i64_32
+    let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
+    let size: u64 = k == 1 || k == 3 ? 8 : k == 4 || k == 6 ? 1 : k == 5 || k == 7 ? 2 : 4;
+    if (ea + size > memBytes) return false;
+    let p = memBase + <usize>ea;
+    let v = load<u64>(fp + load<u32>(pc, 8));
+    if (size == 8) store<u64>(p, v);
+    else if (size == 4) store<u32>(p, <u32>v);
+    else if (size == 2) store<u16>(p, <u16>v);
+    else store<u8>(p, <u8>v);
+    return true;
+  }
+  let k: u32;
+  let ea: u64;
+  if (op >= <u32>Ir.LoadAddBase) {
+    k = op - <u32>Ir.LoadAddBase;
+    let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits
+    ea = <u64>base + <u64>load<u32>(pc, 16);
+  } else {
+    k = op - <u32>Ir.LoadBase;
+    ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
+  }
+  // i32 i64 f32 f64 i32_8s i32_8u i32_16s i32_16u i64_8s i64_8u i64_16s i64_16u i64_32s i64_32u
+  let size: u64 = k == 1 || k == 3 ? 8 : k <= 2 || k >= 12 ? 4 : k <= 5 || k == 8 || k == 9 ? 1 : 2;
+  if (ea + size > memBytes) return false;
+  let p = memBase + <usize>ea;
+  let v: u64;
+  switch (k) {
+    case 4: v = <u64><u32><i32>load<i8>(p); break;
+    case 6: v = <u64><u32><i32>load<i16>(p); break;
+    case 8: v = <u64>load<i8>(p); break;
+    case 10: v = <u64>load<i16>(p); break;
+    case 12: v = <u64>load<i32>(p); break;
+    default:
+      v = size == 8 ? load<u64>(p) : size == 4 ? <u64>load<u32>(p) : size == 2 ? <u64>load<u16>(p) : <u64>load<u8>(p);
+  }
+  store<u64>(fp + load<u32>(pc, 4), v);
+  return true;
+}
