@@ -38,7 +38,7 @@ export const TRAP_RULE = "block";
  * Whether bulk operations pay per unit (docs/fuel.md "Bulk operations", the
  * isa engineer's change); false until that lands on main.
  */
-export const BULK_UNITS = false;
+export const BULK_UNITS = true;
 
 /** The name of the exported counter (an i64 global) in an instrumented module. */
 export const FUEL_COUNTER = "__wrt_fuel_oracle";
