@@ -15,7 +15,7 @@ import { Trap } from "./trap";
 import { arrayAt, staticAt, staticLength } from "./elem";
 import { wasiLog, logTrapText, BUILTIN_WASI_LOG } from "../wasi/logging";
 import { finishHostLevelCall, unwindAfterTrap } from "./call";
-import { deviceMemOp } from "./memops";
+import { deviceMemOp, deviceJumpCmp } from "./memops";
 import { Bulk, bulkFuel, bulkLen, bulkOp, payGrow, memoryGrowRefused, tableGrowRefused } from "./bulk";
 
 const INFO_BYTES: u32 = FUNC_INFO_WORDS << 2;
@@ -1177,101 +1177,121 @@ export function run(fuelIn: i64): Status {
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(rotr<i32>(a, b))); pc += 16; break;
       }
       case Ir.JumpI32Eq: { // br_if (i32.eq a b)
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
         if (load<i32>(fp + load<u32>(pc, 4)) == load<i32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32Ne: { // br_if (i32.ne a b)
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
         if (load<i32>(fp + load<u32>(pc, 4)) != load<i32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32LtS: { // br_if (i32.lt_s a b)
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
         if (load<i32>(fp + load<u32>(pc, 4)) < load<i32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32LtU: { // br_if (i32.lt_u a b)
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
         if (load<u32>(fp + load<u32>(pc, 4)) < load<u32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32GtS: { // br_if (i32.gt_s a b)
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
         if (load<i32>(fp + load<u32>(pc, 4)) > load<i32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32GtU: { // br_if (i32.gt_u a b)
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
         if (load<u32>(fp + load<u32>(pc, 4)) > load<u32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32LeS: { // br_if (i32.le_s a b)
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
         if (load<i32>(fp + load<u32>(pc, 4)) <= load<i32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32LeU: { // br_if (i32.le_u a b)
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
         if (load<u32>(fp + load<u32>(pc, 4)) <= load<u32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32GeS: { // br_if (i32.ge_s a b)
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
         if (load<i32>(fp + load<u32>(pc, 4)) >= load<i32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32GeU: { // br_if (i32.ge_u a b)
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
         if (load<u32>(fp + load<u32>(pc, 4)) >= load<u32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32EqImm: { // br_if (i32.eq a const)
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
         if (load<i32>(fp + load<u32>(pc, 4)) == load<i32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32NeImm: { // br_if (i32.ne a const)
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
         if (load<i32>(fp + load<u32>(pc, 4)) != load<i32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32LtSImm: { // br_if (i32.lt_s a const)
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
         if (load<i32>(fp + load<u32>(pc, 4)) < load<i32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32LtUImm: { // br_if (i32.lt_u a const)
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
         if (load<u32>(fp + load<u32>(pc, 4)) < load<u32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32GtSImm: { // br_if (i32.gt_s a const)
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
         if (load<i32>(fp + load<u32>(pc, 4)) > load<i32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32GtUImm: { // br_if (i32.gt_u a const)
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
         if (load<u32>(fp + load<u32>(pc, 4)) > load<u32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32LeSImm: { // br_if (i32.le_s a const)
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
         if (load<i32>(fp + load<u32>(pc, 4)) <= load<i32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32LeUImm: { // br_if (i32.le_u a const)
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
         if (load<u32>(fp + load<u32>(pc, 4)) <= load<u32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32GeSImm: { // br_if (i32.ge_s a const)
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
         if (load<i32>(fp + load<u32>(pc, 4)) >= load<i32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
       }
       case Ir.JumpI32GeUImm: { // br_if (i32.ge_u a const)
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
         if (load<u32>(fp + load<u32>(pc, 4)) >= load<u32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
         break;
