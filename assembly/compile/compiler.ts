@@ -59,6 +59,13 @@ class Ctl {
   dead: bool = false;
 }
 
+/** How far loopBackEdge looks for the block its header exits to: control levels, and that block's latest fixups. */
+const LOOP_EXIT_LEVELS: i32 = 16;
+const LOOP_EXIT_FIXUPS: i32 = 64;
+
+/** ifEnds: the high bit says the if has an else arm. */
+const ELSE_SEEN: u32 = 0x80000000;
+
 export class Compiler {
   cm: CompiledModule;
   m: Module;
@@ -76,6 +83,8 @@ export class Compiler {
   wasmOff: u32 = 0;
   /** Byte offset just past the function body being compiled (its final `end` is the byte before). */
   bodyEnd: u32 = 0;
+  /** Defined-function index being compiled. */
+  funcIndex: i32 = 0;
 
   // fuel block state
   /** Emit Fuel ops (limits.fuelMetering when the module was loaded). */
@@ -126,6 +135,8 @@ export class Compiler {
   /** Compiles defined function `i`; returns its frame size in bytes. */
   compileFunction(i: i32, ft: FuncType): u32 {
     let m = this.m;
+    this.funcIndex = i;
+    this.ifTableFor = 0xFFFFFFFF;
     let body = m.codes[i];
     this.r = new Reader(m.base, body.codeStart, body.codeEnd);
     this.bodyEnd = body.codeEnd;
@@ -366,32 +377,71 @@ export class Compiler {
       next = p.kind == CtlKind.If ? 0x05 : 0x0B; // the enclosing if's else, or its end
       tail = fuelCost(next) + p.tailCost;
     } else return;
-    // walk to this if's own end; it needs an else arm
-    let r = new Reader(this.m.base, this.r.pos, this.bodyEnd);
-    let depth = 0;
-    let sawElse = false;
+    // this if's own end (it needs an else arm), from the function's if table
+    let k = this.ifAt(this.r.pos);
+    if (k < 0) return;
+    let end = unchecked(this.ifEnds[k]);
+    if ((end & ELSE_SEEN) == 0) return;
+    let at = (end & ~ELSE_SEEN) + 1;
+    if (at >= this.bodyEnd) return;
+    let follower = <u32>load<u8>(this.m.base + <usize>at);
+    if (follower != next) return;
+    if (p.kind == CtlKind.Func && at + 1 != this.bodyEnd) return; // the function's own, last end
+    b.endsFunction = true;
+    b.tailCost = tail;
+  }
+
+  /**
+   * Index in ifStarts/ifEnds of the `if` whose body starts at `pos`, or -1.
+   * The table is built on first use in a function, in one pass: asking each
+   * if for its end by scanning forward was quadratic in nesting depth (50,000
+   * nested if/else took minutes; issue 18 part 4).
+   */
+  ifAt(pos: u32): i32 {
+    if (this.ifTableFor != this.bodyEnd) this.buildIfTable();
+    let starts = this.ifStarts;
+    let lo = 0, hi = starts.length - 1;
+    while (lo <= hi) {
+      let mid = (lo + hi) >>> 1;
+      let v = unchecked(starts[mid]);
+      if (v == pos) return mid;
+      if (v < pos) lo = mid + 1; else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  /** For every `if` of the current body: where its body starts, where its `end` is and whether it has an `else`. */
+  buildIfTable(): void {
+    this.ifTableFor = this.bodyEnd;
+    let starts = this.ifStarts; starts.length = 0;
+    let ends = this.ifEnds; ends.length = 0;
+    let open = this.ifOpen; open.length = 0;   // per open block: its if index, or -1
+    let r = new Reader(this.m.base, this.m.codes[this.funcIndex].codeStart, this.bodyEnd);
     while (!r.failed && r.pos < this.bodyEnd) {
-      let op = <u32>load<u8>(this.m.base + <usize>r.pos);
+      let at = r.pos;
+      let op = <u32>load<u8>(this.m.base + <usize>at);
       if (op == <u32>Op.End) {
-        if (depth == 0) {
-          let at = r.pos + 1;
-          if (!sawElse || at >= this.bodyEnd) return;
-          let follower = <u32>load<u8>(this.m.base + <usize>at);
-          if (follower != next) return;
-          if (p.kind == CtlKind.Func && at + 1 != this.bodyEnd) return; // the function's own, last end
-          b.endsFunction = true;
-          b.tailCost = tail;
-          return;
+        if (open.length > 0) {
+          let k = open.pop();
+          if (k >= 0) unchecked(ends[k] = (unchecked(ends[k]) & ELSE_SEEN) | at);
         }
-        depth--;
         r.pos++;
         continue;
       }
-      if (op == <u32>Op.Else && depth == 0) { sawElse = true; r.pos++; continue; }
-      if (op == <u32>Op.Block || op == <u32>Op.Loop || op == <u32>Op.If) depth++;
+      if (op == <u32>Op.Else) {
+        if (open.length > 0) { let k = open[open.length - 1]; if (k >= 0) unchecked(ends[k] = ELSE_SEEN); }
+        r.pos++;
+        continue;
+      }
       skipInstruction(r);
+      if (op == <u32>Op.If) { open.push(starts.length); starts.push(r.pos); ends.push(0); }
+      else if (op == <u32>Op.Block || op == <u32>Op.Loop) open.push(-1);
     }
   }
+  ifStarts: Array<u32> = [];
+  ifEnds: Array<u32> = [];
+  ifOpen: Array<i32> = [];
+  ifTableFor: u32 = 0xFFFFFFFF;
 
   /** br (cond < 0) or br_if (cond = slot) to relative depth `depth`. */
   branch(depth: u32, cond: i32): void {
@@ -467,15 +517,27 @@ export class Compiler {
     let tw = p + len - 1;
     let owner: Ctl | null = null;
     let elseOwner: Ctl | null = null;
-    for (let i = 0; i < this.ctls.length; i++) {
+    // Searched innermost first, and only so far: the exit of asc's and
+    // binaryen's loops is a level or two out and its jump among the last
+    // fixups. Beyond that the loop keeps the plain form (correct, one op
+    // more per iteration), so a deep or branchy function compiles in linear
+    // time (issue 18 part 4: 50,000 nested loops took seconds, quadratic).
+    let lowest = this.ctls.length > LOOP_EXIT_LEVELS ? this.ctls.length - LOOP_EXIT_LEVELS : 0;
+    let partial = lowest > 0;
+    for (let i = this.ctls.length - 1; i >= lowest; i--) {
       let c = this.ctls[i];
       if (c.elseFixup == tw) {
         if (c.nparams != 0) return false;
         elseOwner = c;
         break;
       }
-      if (c.fixups.includes(tw)) { owner = c; break; }
+      let f = c.fixups;
+      let stop = f.length > LOOP_EXIT_FIXUPS ? f.length - LOOP_EXIT_FIXUPS : 0;
+      if (stop > 0) partial = true;
+      for (let j = f.length - 1; j >= stop; j--) if (unchecked(f[j]) == tw) { owner = c; break; }
+      if (owner) break;
     }
+    if (!owner && !elseOwner && partial) return false; // not seen: maybe final, maybe beyond the search
     let headerCost = this.side[hs + 2];
     this.op(neg);
     for (let i = 1; i < len - 1; i++) this.w(this.code[p + i]);

@@ -211,7 +211,21 @@ export function isRef(t: u32): bool { return t == ValType.FuncRef || t == ValTyp
 
 // ---- control stack ----
 
+/**
+ * Blocks, loops and ifs nest at most this deep in a function: the validator
+ * and the compiler keep a record per open level, so without a bound a
+ * module of nested `block`s (two bytes a level) would take memory in
+ * proportion to its size many times over (issue 18 part 4).
+ */
+export const MAX_CONTROL_DEPTH: i32 = 16384;
+/** What the current LimitExceeded error is about (for its message). */
+let limitWhat: string = "";
+
 function pushCtrl(kind: u32, bt: i32): void {
+  if (nctrls > MAX_CONTROL_DEPTH) {
+    limitWhat = "blocks nested deeper than " + MAX_CONTROL_DEPTH.toString() + " ";
+    fail(Err.LimitExceeded);
+  }
   if (nctrls == ctrlKind.length) {
     ctrlKind = growU8(ctrlKind, nctrls);
     ctrlUnreach = growU8(ctrlUnreach, nctrls);
@@ -667,7 +681,7 @@ export function validateFunction(m: Module, defIdx: i32, refs: StaticArray<u8>):
   release();
   if (code == Err.None) return true;
   let funcIdx = m.numImportedFuncs + <u32>defIdx;
-  let detail = "in function " + funcIdx.toString();
+  let detail = (code == Err.LimitExceeded ? limitWhat : "") + "in function " + funcIdx.toString();
   readFuncNames(m);
   let name = m.funcName(funcIdx);
   if (name.length > 0) detail += " (" + name + ")";
