@@ -10,6 +10,7 @@ import { validateModule } from "./valid/index";
 import { CompiledModule } from "./compile/compiled";
 import { compileModule } from "./compile/compiler";
 import { limits } from "./runtime/limits";
+import { loadOverBudget, loadBudgetText } from "./runtime/load-budget";
 import { internModuleTypes, addModule, moduleOf } from "./runtime/modules";
 import { fnv1a64 } from "./state/hash";
 import { isImage, readImage, linkImageCode } from "./image/read";
@@ -34,10 +35,12 @@ export function wrt_module_load(len: i32): i32 {
   let m = decodeModule(bytes);
   if (!m) return -1;
   if (!validateModule(m)) return -1;
+  if (loadOverBudget()) return apiError(Err.LimitExceeded, loadBudgetText() + " in validation");
   let cm = new CompiledModule(m);
   cm.hash = fnv1a64(changetype<usize>(bytes), <usize>len);
   internModuleTypes(cm);
   compileModule(cm);
+  if (loadOverBudget()) return apiError(Err.LimitExceeded, loadBudgetText() + " in compilation");
   return addModule(cm);
 }
 

@@ -9,7 +9,7 @@ import { Module, FuncType, ExternKind, ValType } from "./binary/module";
 import { CompiledModule, FUNC_INFO_WORDS } from "./compile/compiled";
 import { internType } from "./runtime/types";
 import { moduleOf } from "./runtime/modules";
-import { configure, limits } from "./runtime/limits";
+import { configure, limits, ConfigKey } from "./runtime/limits";
 import { theStore, Instance, FuncInst, MemoryInst, TableInst, GlobalInst, NO_MAX } from "./runtime/store";
 import { reclaimDropped } from "./runtime/reclaim";
 import { instantiate, makeHandle, HANDLE_KIND_SHIFT, HANDLE_ADDR_MASK } from "./runtime/instantiate";
@@ -34,6 +34,8 @@ export function wrt_error_offset(): i32 { return <i32>lastError.offset; }
 export function wrt_error_text(): i32 { return ioText(lastError.message()); }
 
 export function wrt_config(key: i32, value: i64): i32 {
+  // the load budget applies to the next loads only: settable at any time, nothing to reset
+  if (key == ConfigKey.LoadBudgetBytes) return configure(key, value) ? 0 : apiError(Err.BadArgument, "bad load budget");
   if (machine.frameCount > 0) return apiError(Err.BadState, "configure before the first call");
   if (!configure(key, value)) return apiError(Err.BadArgument, "bad config key or value");
   machine.reset();
@@ -180,6 +182,10 @@ export function wrt_table_new(elemType: i32, min: i32, maxElems: i32): i32 {
 }
 
 export function wrt_global_new(type: i32, mutable: i32, bits: i64): i32 {
+  if (type != ValType.I32 && type != ValType.I64 && type != ValType.F32 && type != ValType.F64
+    && type != ValType.FuncRef && type != ValType.ExternRef) return apiError(Err.BadArgument, "bad global type");
+  if (mutable != 0 && mutable != 1) return apiError(Err.BadArgument, "mutable is 0 or 1");
+  if (type == ValType.FuncRef && !isFuncRef(bits)) return apiError(Err.BadArgument, "funcref names no function");
   let g = new GlobalInst();
   g.type = <u8>type;
   g.mutable = mutable != 0;

@@ -25,9 +25,80 @@ import {
 } from "./module";
 import { Op, OpFC } from "./opcodes";
 import { Err, lastError } from "../errors";
+import { beginLoad, loadOverBudget, loadBudgetText } from "../runtime/load-budget";
+import { limits } from "../runtime/limits";
 
 /** Most locals (after the parameters) one function may declare. */
 export const MAX_LOCALS: u32 = 50000;
+
+// Limits that keep a load linear in time and bounded in memory whatever the
+// module's shape (docs/embedding-api.md, "Limits"). The per-item ones are
+// V8's (src/wasm/wasm-limits.h), so a module V8 loads is not refused here
+// for its shape; MAX_MODULE_LOCALS bounds what local declarations expand to
+// (a few bytes declare 50,000 locals: without it 1 MB of bodies asked for
+// gigabytes).
+export const MAX_PARAMS: u32 = 1000;
+export const MAX_RESULTS: u32 = 1000;
+export const MAX_TYPES: u32 = 1000000;
+export const MAX_IMPORTS: u32 = 100000;
+export const MAX_FUNCTIONS: u32 = 1000000;
+export const MAX_TABLES: u32 = 100000;
+export const MAX_MEMORIES: u32 = 100000;
+export const MAX_GLOBALS: u32 = 1000000;
+export const MAX_EXPORTS: u32 = 100000;
+export const MAX_ELEM_SEGMENTS: u32 = 10000000;
+export const MAX_DATA_SEGMENTS: u32 = 100000;
+export const MAX_TAGS: u32 = 1000000;
+export const MAX_BODY_BYTES: u32 = 7654321;
+export const MAX_MODULE_LOCALS: u32 = 1 << 22;
+
+// What loading costs the interpreter's memory, estimated before it is
+// allocated: per item of each section and per byte of it, measured on
+// modules made of one kind of item (tests/node/load-limits.test.mjs),
+// covering the decoded module and what validation and compilation keep
+// or leave behind (the minimal runtime collects no garbage during a load).
+// A load estimated above the load budget (limits.loadBudgetBytes, or by
+// default the larger of 48 MB and 48 bytes per module byte) is refused
+// before it takes the memory.
+export const DEFAULT_LOAD_BYTES: u64 = 48 << 20;
+export const DEFAULT_LOAD_PER_BYTE: u64 = 48;
+
+/** Estimated bytes per item of section `id`. */
+function itemCost(id: u32): u64 {
+  switch (id) {
+    case SectionId.Type: return 600;
+    case SectionId.Import: return 400;
+    case SectionId.Function: return 1300; // the body, its compiled code and the compiler's leftovers
+    case SectionId.Global: return 450;
+    case SectionId.Export: return 350;
+    case SectionId.Element: return 350;
+    case SectionId.Data: return 350;
+    case SectionId.Code: return 100;
+  }
+  return 200;
+}
+
+/** Estimated bytes per byte of section `id` (names as strings, element items, compiled code). */
+function byteCost(id: u32): u64 {
+  switch (id) {
+    case SectionId.Type: return 2;
+    case SectionId.Import: case SectionId.Export: return 3;
+    case SectionId.Global: return 2;
+    case SectionId.Element: return 16;
+    case SectionId.Code: return 24;
+    case SectionId.Custom: return 1;
+  }
+  return 1;
+}
+
+/** Adds `bytes` to the load's estimated cost; fails `r` (LimitExceeded) past the budget. */
+function charge(r: Reader, bytes: u64): bool {
+  loadCost += bytes;
+  if (loadCost <= loadCostLimit) return true;
+  limitText = "loading needs more than " + loadCostLimit.toString() + " bytes (estimated; the load budget)";
+  r.fail(Err.LimitExceeded);
+  return false;
+}
 
 /** Optional proposals the decoder accepts (bit set); Wasm 2.0 core is always on. */
 export const enum Feature {
@@ -62,6 +133,13 @@ let curSection: i32 = -1;
 /** What the current item is ("function", "segment", ...) and its index. */
 let curItemKind: string = "";
 let curItem: i64 = -1;
+/** What a LimitExceeded failure exceeded ("100000 parameters, at most 1000"). */
+let limitText: string = "";
+/** Locals declared so far in this module (against MAX_MODULE_LOCALS). */
+let moduleLocals: u64 = 0;
+/** Estimated bytes the load takes so far (charge()), and the most it may take. */
+let loadCost: u64 = 0;
+let loadCostLimit: u64 = 0;
 /** Set by skipInstruction when it meets memory.init or data.drop. */
 let sawDataIndex: bool = false;
 /** Open blocks of the expression being walked (reused between calls). */
@@ -85,6 +163,12 @@ export function decodeModule(bytes: ArrayBuffer): Module | null {
   curItemKind = "";
   curItem = -1;
   sawDataIndex = false;
+  limitText = "";
+  moduleLocals = 0;
+  loadCost = 0;
+  let budget = <u64>limits.loadBudgetBytes;
+  loadCostLimit = budget != 0 ? budget : max<u64>(DEFAULT_LOAD_BYTES, <u64>moduleLen * DEFAULT_LOAD_PER_BYTE);
+  beginLoad();
   let r = new Reader(m.base, 0, moduleLen);
   if (!readHeader(r)) return failed(r.err, r.errPos);
   if (!readSections(r, m)) return null;
@@ -104,7 +188,24 @@ function errorDetail(): string {
   if (curSection < 0) return "";
   let s = "in section " + curSection.toString() + " (" + sectionName(curSection) + ")";
   if (curItem >= 0) s += ", " + curItemKind + " " + curItem.toString();
+  if (limitText.length > 0) s += ": " + limitText;
   return s;
+}
+
+/** Fails `r` at `at` with LimitExceeded if `n` is above `max`; true if it did. */
+function overLimit(r: Reader, at: u32, n: u64, max: u32, what: string): bool {
+  if (n <= <u64>max) return false;
+  limitText = n.toString() + " " + what + ", at most " + max.toString();
+  r.fail(Err.LimitExceeded, at);
+  return true;
+}
+
+/** A section's item count, at most `max`. */
+function limitedCount(r: Reader, max: u32, what: string): u32 {
+  let at = r.pos;
+  let n = r.count(1);
+  if (r.failed || overLimit(r, at, n, max, what)) return 0;
+  return n;
 }
 
 export function sectionName(id: i32): string {
@@ -182,7 +283,9 @@ function readSections(r: Reader, m: Module): bool {
     }
     curSection = <i32>id;
     let s = new Reader(r.base, r.pos, r.pos + size);
+    if (!charge(s, <u64>size * byteCost(id))) { failed(s.err, idAt); return false; }
     readSection(s, m, id);
+    if (!s.failed && loadOverBudget()) { limitText = loadBudgetText(); s.fail(Err.LimitExceeded); }
     if (s.failed) { failed(s.err, s.errPos); return false; }
     if (s.pos != s.end) {
       setItem("", -1);
@@ -266,8 +369,8 @@ export function readRefType(r: Reader): u8 {
 }
 
 /** A vector of value types. */
-function readValTypes(r: Reader): Array<u8> {
-  let n = r.count(1);
+function readValTypes(r: Reader, max: u32, what: string): Array<u8> {
+  let n = limitedCount(r, max, what);
   let types = new Array<u8>(<i32>n);
   for (let i: u32 = 0; i < n && !r.failed; i++) types[i] = readValType(r);
   return types;
@@ -362,6 +465,7 @@ function readNameSection(r: Reader, m: Module): void {
     r.pos += size;
     if (id != 1) continue;
     let n = sub.count(1);
+    if (!charge(sub, <u64>n * 100)) { n = 0; }
     for (let i: u32 = 0; i < n && !sub.failed; i++) {
       let idx = sub.u32leb();
       let name = sub.name();
@@ -373,7 +477,8 @@ function readNameSection(r: Reader, m: Module): void {
 }
 
 function readTypeSection(s: Reader, m: Module): void {
-  let n = s.count(1);
+  let n = limitedCount(s, MAX_TYPES, "types");
+  if (!charge(s, <u64>n * itemCost(SectionId.Type))) return;
   for (let i: u32 = 0; i < n && !s.failed; i++) {
     setItem("type", i);
     let at = s.pos;
@@ -381,14 +486,15 @@ function readTypeSection(s: Reader, m: Module): void {
     if (s.failed) return;
     if (form != 0x60) { s.fail(form & 0x80 ? Err.IntegerTooLong : Err.MalformedFuncType, at); return; }
     let t = new FuncType();
-    t.params = readValTypes(s);
-    t.results = readValTypes(s);
+    t.params = readValTypes(s, MAX_PARAMS, "parameters");
+    t.results = readValTypes(s, MAX_RESULTS, "results");
     m.types.push(t);
   }
 }
 
 function readImportSection(s: Reader, m: Module): void {
-  let n = s.count(1);
+  let n = limitedCount(s, MAX_IMPORTS, "imports");
+  if (!charge(s, <u64>n * itemCost(SectionId.Import))) return;
   for (let i: u32 = 0; i < n && !s.failed; i++) {
     setItem("import", i);
     let imp = new Import();
@@ -434,7 +540,8 @@ function readImportSection(s: Reader, m: Module): void {
 }
 
 function readFunctionSection(s: Reader, m: Module): void {
-  let n = s.count(1);
+  let n = limitedCount(s, MAX_FUNCTIONS, "functions");
+  if (!charge(s, <u64>n * itemCost(SectionId.Function))) return;
   for (let i: u32 = 0; i < n && !s.failed; i++) {
     setItem("function", i);
     let idx = s.u32leb();
@@ -443,7 +550,8 @@ function readFunctionSection(s: Reader, m: Module): void {
 }
 
 function readTableSection(s: Reader, m: Module): void {
-  let n = s.count(1);
+  let n = limitedCount(s, MAX_TABLES, "tables");
+  if (!charge(s, <u64>n * itemCost(SectionId.Table))) return;
   for (let i: u32 = 0; i < n && !s.failed; i++) {
     setItem("table", i);
     let t = readTableType(s);
@@ -452,7 +560,8 @@ function readTableSection(s: Reader, m: Module): void {
 }
 
 function readMemorySection(s: Reader, m: Module): void {
-  let n = s.count(1);
+  let n = limitedCount(s, MAX_MEMORIES, "memories");
+  if (!charge(s, <u64>n * itemCost(SectionId.Memory))) return;
   for (let i: u32 = 0; i < n && !s.failed; i++) {
     setItem("memory", i);
     let t = readMemType(s);
@@ -469,7 +578,8 @@ function readTagType(r: Reader): u32 {
 }
 
 function readTagSection(s: Reader, m: Module): void {
-  let n = s.count(1);
+  let n = limitedCount(s, MAX_TAGS, "tags");
+  if (!charge(s, <u64>n * itemCost(SectionId.Tag))) return;
   for (let i: u32 = 0; i < n && !s.failed; i++) {
     setItem("tag", i);
     let t = readTagType(s);
@@ -478,7 +588,8 @@ function readTagSection(s: Reader, m: Module): void {
 }
 
 function readGlobalSection(s: Reader, m: Module): void {
-  let n = s.count(1);
+  let n = limitedCount(s, MAX_GLOBALS, "globals");
+  if (!charge(s, <u64>n * itemCost(SectionId.Global))) return;
   for (let i: u32 = 0; i < n && !s.failed; i++) {
     setItem("global", i);
     let g = new Global();
@@ -490,7 +601,8 @@ function readGlobalSection(s: Reader, m: Module): void {
 }
 
 function readExportSection(s: Reader, m: Module): void {
-  let n = s.count(1);
+  let n = limitedCount(s, MAX_EXPORTS, "exports");
+  if (!charge(s, <u64>n * itemCost(SectionId.Export))) return;
   for (let i: u32 = 0; i < n && !s.failed; i++) {
     setItem("export", i);
     let e = new Export();
@@ -520,7 +632,8 @@ function readStartSection(s: Reader, m: Module): void {
  *   bit 2: items are expressions (else function indices)
  */
 function readElementSection(s: Reader, m: Module): void {
-  let n = s.count(1);
+  let n = limitedCount(s, MAX_ELEM_SEGMENTS, "element segments");
+  if (!charge(s, <u64>n * itemCost(SectionId.Element))) return;
   for (let i: u32 = 0; i < n && !s.failed; i++) {
     setItem("segment", i);
     let seg = readElemSegment(s);
@@ -589,7 +702,8 @@ function readDataCountSection(s: Reader, m: Module): void {
 
 /** Data segments: flags 0 (active, memory 0), 1 (passive), 2 (active, explicit memory). */
 function readDataSection(s: Reader, m: Module): void {
-  let n = s.count(1);
+  let n = limitedCount(s, MAX_DATA_SEGMENTS, "data segments");
+  if (!charge(s, <u64>n * itemCost(SectionId.Data))) return;
   for (let i: u32 = 0; i < n && !s.failed; i++) {
     setItem("segment", i);
     let seg = new DataSegment();
@@ -614,13 +728,15 @@ function readDataSection(s: Reader, m: Module): void {
 }
 
 function readCodeSection(s: Reader, m: Module): void {
-  let n = s.count(1);
+  let n = limitedCount(s, MAX_FUNCTIONS, "function bodies");
+  if (!charge(s, <u64>n * itemCost(SectionId.Code))) return;
   for (let i: u32 = 0; i < n && !s.failed; i++) {
     setItem("function", <i64>m.numImportedFuncs + i);
     let body = new FuncBody();
     body.offset = s.pos;
+    let sizeAt = s.pos;
     let size = s.length();
-    if (s.failed) return;
+    if (s.failed || overLimit(s, sizeAt, size, MAX_BODY_BYTES, "bytes in the body")) return;
     let b = new Reader(s.base, s.pos, s.pos + size);
     readLocals(b, body);
     body.codeStart = b.pos;
@@ -629,6 +745,7 @@ function readCodeSection(s: Reader, m: Module): void {
     if (b.failed) { s.fail(b.err, b.errPos); return; }
     s.pos = b.end;
     m.codes.push(body);
+    if (loadOverBudget()) { limitText = loadBudgetText(); s.fail(Err.LimitExceeded, body.offset); return; }
   }
 }
 
@@ -646,6 +763,9 @@ function readLocals(r: Reader, body: FuncBody): void {
   }
   if (r.failed) return;
   if (total > <u64>MAX_LOCALS) { r.fail(Err.TooManyLocals, declStart); return; }
+  moduleLocals += total;
+  if (!charge(r, total * 2)) return; // the expanded types, and the validator's copy
+  if (overLimit(r, declStart, moduleLocals, MAX_MODULE_LOCALS, "locals in the module's functions")) return;
   let codeStart = r.pos;
   // second pass over the same (now known good) bytes: expand
   r.pos = declStart;

@@ -3,23 +3,14 @@
 // offset, never a host pointer into the stacks, so a snapshot is a dump.
 //
 // Value stack: 8-byte slots, frames laid out as in compile/ir.ts.
-// Call stack: FRAME_BYTES per frame:
-//
-//   +0 instance   the caller's instance (0xFFFFFFFF: a call from the host)
-//   +4 retPc      byte offset in the caller module's code to continue at
-//   +8 fp         caller's frame, byte offset in the value stack
-//   +12 extra     host-call sentinel: saved flags (see `enterCall`); not
-//                 written (so unspecified) in frames of Wasm calls
-//
-// A call from the host pushes a sentinel frame; returning into it ends the
-// call (DONE). A call made while a host call is pending (the host calling
-// back into the guest) pushes the suspended position first, so it nests.
+// Call stack: one record per call in progress, laid out in exec/frame.ts.
+// The fields a snapshot saves are the rows of MACH_FIELDS below.
 
 import { limits } from "../runtime/limits";
 import { Trap } from "./trap";
+import { FRAME_BYTES, frameAt, setFrame } from "./frame";
 
-export const FRAME_BYTES: u32 = 16;
-export const HOST_FRAME: u32 = 0xFFFFFFFF;
+export { FRAME_BYTES, HOST_FRAME } from "./frame";
 
 export const enum Status {
   Done = 0,
@@ -106,14 +97,81 @@ export class Machine {
   @inline pushFrame(inst: u32, retPc: u32, fp: u32, extra: u32): bool {
     let n = this.frameCount;
     if (n >= this.frameCap) return false;
-    let p = this.frames + <usize>n * FRAME_BYTES;
-    store<u32>(p, inst, 0);
-    store<u32>(p, retPc, 4);
-    store<u32>(p, fp, 8);
-    store<u32>(p, extra, 12);
+    setFrame(frameAt(this.frames, n), inst, retPc, fp, extra);
     this.frameCount = n + 1;
     return true;
   }
+}
+
+/**
+ * The machine fields a snapshot saves (its MACH section), in their order on
+ * the wire: one row per field, [byte offset in Machine, bytes]. The writer
+ * (state/snapshot.ts), the reader and the commit (state/restore.ts) all walk
+ * this one table; docs/snapshot-format.md lists the same rows.
+ *
+ *   MACH payload   bytes  meaning
+ *   status         4      Idle 4, Ready 5, HostCall 2
+ *   inst           4      current instance              (Ready, HostCall)
+ *   pcOff          4      current op, code byte offset  (Ready, HostCall)
+ *   fpOff          4      current frame, stack offset   (Ready, HostCall)
+ *   fuel           8      the host's budget left over
+ *   resumeSide     4      out of fuel inside a block: its side-table index, or -1
+ *   resumeK        4      ... and the position of the next op in it
+ *   hostFunc       4      pending host call: store function address (HostCall)
+ *   hostArgsOff    4      ... its argument slots, stack offset        (HostCall)
+ *   hostDirect     1      ... it came straight from the API (no Wasm caller)
+ *   resultsOff     4      results of the last finished call: stack offset
+ *   resultCount    4      ... and how many slots
+ *   calledFunc     4      the function of the innermost call from the host
+ *   pending        4      a status the next run returns at once, or -1
+ *   trap           4      the last trap: code,
+ *   trapInst       4      ... instance
+ *   trapPcOff      4      ... and code offset
+ *   frameCount     4      call frames; the frame records follow the table
+ */
+export const MACH_FIELDS: StaticArray<u32> = [
+  offsetof<Machine>("status"), 4,
+  offsetof<Machine>("inst"), 4,
+  offsetof<Machine>("pcOff"), 4,
+  offsetof<Machine>("fpOff"), 4,
+  offsetof<Machine>("fuel"), 8,
+  offsetof<Machine>("resumeSide"), 4,
+  offsetof<Machine>("resumeK"), 4,
+  offsetof<Machine>("hostFunc"), 4,
+  offsetof<Machine>("hostArgsOff"), 4,
+  offsetof<Machine>("hostDirect"), 1,
+  offsetof<Machine>("resultsOff"), 4,
+  offsetof<Machine>("resultCount"), 4,
+  offsetof<Machine>("calledFunc"), 4,
+  offsetof<Machine>("pending"), 4,
+  offsetof<Machine>("trap"), 4,
+  offsetof<Machine>("trapInst"), 4,
+  offsetof<Machine>("trapPcOff"), 4,
+  offsetof<Machine>("frameCount"), 4,
+];
+
+/** Number of rows in MACH_FIELDS. */
+@inline export function machFieldCount(): i32 { return MACH_FIELDS.length >> 1; }
+/** Byte offset in Machine of row `i`. */
+@inline export function machFieldOffset(i: i32): usize { return <usize>unchecked(MACH_FIELDS[i << 1]); }
+/** Bytes of row `i` on the wire and in Machine. */
+@inline export function machFieldBytes(i: i32): u32 { return unchecked(MACH_FIELDS[(i << 1) + 1]); }
+
+/** Byte offset on the wire (from the start of MACH's payload) of the field at `fieldOffset` in Machine. */
+export function machWireOffset(fieldOffset: usize): u32 {
+  let at: u32 = 0;
+  for (let i = 0; i < machFieldCount(); i++) {
+    if (machFieldOffset(i) == fieldOffset) return at;
+    at += machFieldBytes(i);
+  }
+  return 0xFFFFFFFF;
+}
+
+/** Bytes of the MACH fields before the frame records. */
+export function machFieldsBytes(): u32 {
+  let n: u32 = 0;
+  for (let i = 0; i < machFieldCount(); i++) n += machFieldBytes(i);
+  return n;
 }
 
 export const machine = new Machine();

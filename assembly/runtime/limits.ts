@@ -23,6 +23,12 @@ export class Limits {
   hostMemoryPages: u32 = 65536;
   /** Full build: load precompiled images too (docs/image-format.md, "Trust"); the device build loads nothing else. */
   allowImages: bool = false;
+  /**
+   * Bytes the interpreter's own memory may grow by while one module loads
+   * (decode, validate, compile); 0: no budget. A load past it is refused
+   * (LimitExceeded) and the module is not added (runtime/load-budget.ts).
+   */
+  loadBudgetBytes: u32 = 0;
 }
 
 export const limits = new Limits();
@@ -42,6 +48,7 @@ export const enum ConfigKey {
   LogMaxRecordBytes = 12,
   HostMemoryPages = 13,
   AllowImages = 14,
+  LoadBudgetBytes = 15,
 }
 
 /** Apply one setting; false if the key is unknown or the value out of range. */
@@ -62,6 +69,7 @@ export function configure(key: i32, value: i64): bool {
     case ConfigKey.LogRingBytes: if (v > (64 << 20)) return false; logRing.resize(v); return true;
     case ConfigKey.HostMemoryPages: if (v == 0 || v > 65536) return false; limits.hostMemoryPages = v; return true;
     case ConfigKey.AllowImages: if (v > 1) return false; limits.allowImages = v == 1; return true;
+    case ConfigKey.LoadBudgetBytes: limits.loadBudgetBytes = v; return true;
     case ConfigKey.LogMaxRecordBytes: if (v == 0 || v > (16 << 20)) return false; logConfig.maxRecordBytes = v; return true;
   }
   return false;

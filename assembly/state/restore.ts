@@ -1,22 +1,35 @@
-// Reading a snapshot back. Everything is checked before anything changes:
-// the checksum first, then every count, address and offset against what it
-// must fit (the loaded modules, the configured limits, the compiled code's
-// op boundaries), so a bad snapshot is refused with a reason and the
-// interpreter keeps the state it had.
+// Reading a snapshot back, as a verifier. Everything is checked before
+// anything changes: the checksum first, then every word against what it
+// indexes and against the modules (the configured limits, the module's
+// types and limits, the compiled code's op boundaries and call sites, the
+// frame grammar of exec/frame.ts), and the memory the new state needs is
+// taken (or refused) before the old state is let go. A bad snapshot is
+// refused with a reason and its byte offset; the interpreter keeps the
+// state it had. docs/snapshot-format.md, "What restore checks", lists the
+// checks in the order they run here.
 
 import { Reader } from "../binary/reader";
-import { FuncType } from "../binary/module";
+import { FuncType, ValType } from "../binary/module";
 import { Err, lastError } from "../errors";
 import { CompiledModule, FUNC_INFO_WORDS } from "../compile/compiled";
-import { IR_VERSION } from "../compile/ir";
+import { IR_VERSION, Ir } from "../compile/ir";
 import { opFlags, OpFlag } from "../compile/operands";
 import { internType } from "../runtime/types";
 import { limits } from "../runtime/limits";
+import { heapHasRoom } from "../runtime/heap-room";
 import {
   theStore, Store, Instance, FuncInst, TableInst, MemoryInst, GlobalInst, NO_MAX, setTotalPages,
 } from "../runtime/store";
-import { machine, Status, FRAME_BYTES, HOST_FRAME } from "../exec/machine";
+import {
+  machine, Machine, Status, machFieldCount, machFieldOffset, machFieldBytes, machFieldsBytes,
+} from "../exec/machine";
+import {
+  FRAME_BYTES, HOST_FRAME, HOST_OUTER, HOST_DIRECT, frameAt, frameIsHost, frameInst, frameRetPc, frameFp,
+  frameExtra, hostFrameFunc, hostFrameArgs, hostFrameFlags,
+} from "../exec/frame";
 import { fuelTableHash } from "../exec/fuel";
+import { Trap, trapText } from "../exec/trap";
+import { BUILTIN_WASI_LOG } from "../wasi/logging";
 import { crc32 } from "./hash";
 import { isZeroPage } from "./bytes";
 import * as F from "./format";
@@ -37,12 +50,21 @@ class Restoring {
     if (lastError.code == Err.None) lastError.set(Err.SnapshotCorrupt, <i64>this.r.pos, what);
     return false;
   }
+  limit(what: string): bool {
+    if (lastError.code == Err.None) lastError.set(Err.SnapshotLimit, <i64>this.r.pos, what);
+    return false;
+  }
   /** The reader ran out or a count did not fit. */
   truncated(): bool {
     return this.r.failed ? this.bad("truncated or oversized field") : true;
   }
-  alloc(n: usize): usize {
-    let p = heap.alloc(n > 0 ? n : 8);
+  /** A raw block of `n` bytes, or 0 (error set) if the interpreter's memory cannot hold it. */
+  alloc(n: u64, what: string): usize {
+    if (!heapHasRoom(n > 0 ? n : 8)) {
+      this.limit(what + ": " + n.toString() + " bytes do not fit in the interpreter's memory");
+      return 0;
+    }
+    let p = heap.alloc(n > 0 ? <usize>n : 8);
     this.blocks.push(p);
     return p;
   }
@@ -60,6 +82,8 @@ function count(x: Restoring, minBytes: u32): u32 {
   if (<u64>n * <u64>minBytes > <u64>r.remaining) { r.fail(Err.LengthOutOfBounds); return 0; }
   return n;
 }
+
+// ---------------------------------------------------------------- framing
 
 function expectTag(x: Restoring, tag: u32): bool {
   let r = x.r;
@@ -111,6 +135,8 @@ function tagName(tag: u32): string {
   return s;
 }
 
+// ---------------------------------------------------------------- store sections
+
 function readModules(x: Restoring): bool {
   if (!expectTag(x, F.TAG_MODS)) return false;
   let r = x.r;
@@ -120,7 +146,12 @@ function readModules(x: Restoring): bool {
     let flags = r.u8();
     let hash = r.u64le();
     if (!x.truncated()) return false;
-    if ((flags & 1) == 0) { x.mods.push(null); continue; }
+    if (flags > 3) return x.bad("module " + i.toString() + ": bad flags");
+    if ((flags & 1) == 0) {
+      if (flags != 0 || hash != 0) return x.bad("module " + i.toString() + ": an absent module has flags and hash 0");
+      x.mods.push(null);
+      continue;
+    }
     let cm = findModule(hash, i);
     if (!cm) {
       lastError.set(Err.SnapshotModule, <i64>r.pos, "module " + i.toString() + " (hash 0x" + hash.toString(16) + ")");
@@ -173,14 +204,22 @@ function readFuncs(x: Restoring): bool {
         if (!isDefinedValType(b)) return x.bad("function " + i.toString() + ": bad value type in its type");
         if (j < np) t.params.push(b); else t.results.push(b);
       }
+      if (f.hostId < 0 && !builtinOk(f.hostId, t)) return x.bad("function " + i.toString() + ": unknown built-in or built-in of another type");
       f.type = t;
       f.canon = internType(t);
     } else {
-      return x.bad("function " + i.toString() + ": bad kind");
+      return x.bad("function " + i.toString() + ": bad kind " + kind.toString());
     }
     if (!x.truncated()) return false;
     x.store.funcs.push(f);
   }
+  return true;
+}
+
+/** Negative host ids name the interpreter's built-ins; each has one type. */
+function builtinOk(id: i32, t: FuncType): bool {
+  if (id != BUILTIN_WASI_LOG || t.params.length != 5 || t.results.length != 0) return false;
+  for (let i = 0; i < 5; i++) if (t.params[i] != ValType.I32) return false;
   return true;
 }
 
@@ -189,8 +228,8 @@ function isDefinedValType(b: u8): bool {
 }
 
 /** A reference slot is null or names an existing function (funcref) / any bits (externref). */
-function refOk(x: Restoring, elemType: u8, v: u64): bool {
-  if (elemType != 0x70) return true;
+function refOk(x: Restoring, type: u8, v: u64): bool {
+  if (type != ValType.FuncRef) return true;
   return v <= <u64>x.store.funcs.length;
 }
 
@@ -205,11 +244,12 @@ function readTables(x: Restoring): bool {
     t.max = r.u32le();
     t.size = r.u32le();
     if (!x.truncated()) return false;
-    if (t.elemType != 0x70 && t.elemType != 0x6F) return x.bad("table " + i.toString() + ": bad element type");
-    if (t.size > limits.maxTableElems) { lastError.set(Err.SnapshotLimit, <i64>r.pos, "table " + i.toString() + " size"); return false; }
+    if (t.elemType != ValType.FuncRef && t.elemType != ValType.ExternRef) return x.bad("table " + i.toString() + ": bad element type");
+    if (t.size > limits.maxTableElems) return x.limit("table " + i.toString() + " size");
     if (t.max != NO_MAX && t.max < t.size) return x.bad("table " + i.toString() + ": size above maximum");
     if (<u64>t.size * 8 > <u64>r.remaining) return x.bad("table " + i.toString() + " longer than the snapshot");
-    t.elems = x.alloc(<usize>t.size << 3);
+    t.elems = x.alloc(<u64>t.size << 3, "table " + i.toString());
+    if (t.elems == 0) return false;
     memory.copy(t.elems, r.base + r.pos, <usize>t.size << 3);
     r.skip(t.size << 3);
     for (let j: u32 = 0; j < t.size; j++) {
@@ -231,16 +271,16 @@ function readMemories(x: Restoring): bool {
     mm.pages = r.u32le();
     let stored = r.u32le();
     if (!x.truncated()) return false;
-    if (mm.pages > 65536 || (mm.max != NO_MAX && mm.max < mm.pages)) return x.bad("memory " + i.toString() + ": bad size");
+    if (mm.pages > 65536 || (mm.max != NO_MAX && (mm.max < mm.pages || mm.max > 65536))) return x.bad("memory " + i.toString() + ": bad size");
     x.pages += mm.pages;
-    if (mm.pages > limits.maxPagesPerMemory || x.pages > <u64>limits.maxPagesTotal) {
-      lastError.set(Err.SnapshotLimit, <i64>r.pos, "memory " + i.toString() + " pages");
-      return false;
-    }
+    if (mm.pages > limits.maxPagesPerMemory || x.pages > <u64>limits.maxPagesTotal) return x.limit("memory " + i.toString() + " pages");
     if (stored > mm.pages) return x.bad("memory " + i.toString() + ": more stored pages than pages");
     if (<u64>stored * (F.PAGE_BYTES + 4) > <u64>r.remaining) return x.bad("memory " + i.toString() + " longer than the snapshot");
     mm.bytes = <u64>mm.pages * F.PAGE_BYTES;
-    if (mm.pages > 0) mm.base = x.alloc(<usize>mm.bytes);
+    if (mm.pages > 0) {
+      mm.base = x.alloc(mm.bytes, "memory " + i.toString());
+      if (mm.base == 0) return false;
+    }
     let next: u32 = 0; // pages below this one are written
     for (let k: u32 = 0; k < stored; k++) {
       let p = r.u32le();
@@ -280,9 +320,12 @@ function readGlobals(x: Restoring): bool {
     let mut = r.u8();
     g.value = <i64>r.u64le();
     if (!x.truncated()) return false;
+    if (!isDefinedValType(g.type)) return x.bad("global " + i.toString() + ": unknown type 0x" + g.type.toString(16));
     if (mut > 1) return x.bad("global " + i.toString() + ": bad mutability");
     g.mutable = mut == 1;
     if (!refOk(x, g.type, <u64>g.value)) return x.bad("global " + i.toString() + ": names no function");
+    if (g.type == ValType.I32 && (<u64>g.value >> 32) != 0) return x.bad("global " + i.toString() + ": an i32 with high bits");
+    if (g.type == ValType.F32 && (<u64>g.value >> 32) != 0) return x.bad("global " + i.toString() + ": an f32 with high bits");
     x.store.globals.push(g);
   }
   return true;
@@ -308,7 +351,11 @@ function readFlags(x: Restoring, want: i32, what: string): StaticArray<u8> | nul
   if (!x.truncated()) return null;
   if (<i32>n != want) { x.bad(what + ": count differs from the module"); return null; }
   let a = new StaticArray<u8>(n);
-  for (let i: u32 = 0; i < n; i++) a[i] = <u8>(r.u8() != 0 ? 1 : 0);
+  for (let i: u32 = 0; i < n; i++) {
+    let v = r.u8();
+    if (v > 1) { x.bad(what + " " + i.toString() + ": not 0 or 1"); return null; }
+    a[i] = <u8>v;
+  }
   return a;
 }
 
@@ -317,6 +364,7 @@ function readInstances(x: Restoring): bool {
   let r = x.r;
   let n = count(x, 1);
   if (!x.truncated()) return false;
+  if (n > limits.maxInstances) return x.limit("more instances than configured");
   let s = x.store;
   for (let i: u32 = 0; i < n; i++) {
     let present = r.u8();
@@ -345,6 +393,8 @@ function readInstances(x: Restoring): bool {
     for (let j: u32 = 0; j < ne; j++) {
       let len = count(x, 8);
       if (!x.truncated()) return false;
+      // a segment not dropped holds exactly its items (a dropped one is never read)
+      if (de[j] == 0 && <i32>len != m.elems[j].count) return x.bad(what + ": element segment " + j.toString() + " length differs from the module");
       let refs = new StaticArray<u64>(len);
       for (let k: u32 = 0; k < len; k++) {
         let v = r.u64le();
@@ -356,7 +406,12 @@ function readInstances(x: Restoring): bool {
     for (let g = 0; g < ga.length; g++) inst.globalCells[g] = s.globals[ga[g]].cell;
     s.instances.push(inst);
   }
-  // Wasm functions must belong to the instance that lists them.
+  return funcsMatchInstances(x) && instancesMatchModules(x);
+}
+
+/** Wasm functions belong to the instance that lists them, and take their type from it. */
+function funcsMatchInstances(x: Restoring): bool {
+  let s = x.store;
   for (let a = 0; a < s.funcs.length; a++) {
     let f = s.funcs[a];
     if (f.instance < 0) continue;
@@ -370,42 +425,339 @@ function readInstances(x: Restoring): bool {
     f.type = m.types[ti];
     f.canon = inst.compiled.typeCanon[ti];
   }
-  // What each instance imports must have the type its module expects; its globals theirs.
+  return true;
+}
+
+/**
+ * Each instance's functions, tables, memories and globals have the types
+ * and limits its module declares: imports as import matching requires,
+ * definitions exactly (element type, maximum) and at least their minimum.
+ */
+function instancesMatchModules(x: Restoring): bool {
+  let s = x.store;
   for (let i = 0; i < s.instances.length; i++) {
     let inst = s.instances[i];
     if (!inst) continue;
     let cm = inst.compiled;
     let m = cm.module;
+    let what = "instance " + i.toString();
     for (let k: u32 = 0; k < m.numImportedFuncs; k++) {
       if (s.funcs[inst.funcAddrs[k]].canon != cm.typeCanon[m.funcImports[k].typeIdx]) {
-        return x.bad("instance " + i.toString() + ": imported function " + k.toString() + " has another type");
+        return x.bad(what + ": imported function " + k.toString() + " has another type");
+      }
+    }
+    for (let k: u32 = m.numImportedFuncs; k < m.numFuncs; k++) {
+      let f = s.funcs[inst.funcAddrs[k]];
+      if (f.instance != <i32>i || f.funcIdx != k) return x.bad(what + ": function " + k.toString() + " is not its own");
+    }
+    for (let k: u32 = 0; k < m.numTables; k++) {
+      let t = s.tables[inst.tableAddrs[k]];
+      let tt = m.tableType(k);
+      let imported = k < m.numImportedTables;
+      if (t.elemType != tt.elem || !limitsOk(<u64>t.size, t.max, tt.limits.min, tt.limits.hasMax, tt.limits.max, imported)) {
+        return x.bad(what + ": table " + k.toString() + " differs from its type in the module");
+      }
+    }
+    for (let k: u32 = 0; k < m.numMems; k++) {
+      let mm = s.mems[inst.memAddrs[k]];
+      let l = m.memType(k).limits;
+      if (!limitsOk(<u64>mm.pages, mm.max, l.min, l.hasMax, l.max, k < m.numImportedMems)) {
+        return x.bad(what + ": memory " + k.toString() + " differs from its type in the module");
       }
     }
     for (let k: u32 = 0; k < m.numGlobals; k++) {
       let g = s.globals[inst.globalAddrs[k]];
       let want = m.globalType(k);
       if (g.type != want.type || g.mutable != want.mutable) {
-        return x.bad("instance " + i.toString() + ": global " + k.toString() + " has another type");
+        return x.bad(what + ": global " + k.toString() + " has another type");
       }
     }
   }
   return true;
 }
 
-/** A position (instance, pc, fp) that execution may continue at: an op of a function whose frame fits. */
-function positionOk(x: Restoring, inst: u32, pcOff: u32, fpOff: u32, stackTop: u32): bool {
-  let s = x.store;
-  if (inst >= <u32>s.instances.length || !s.instances[inst]) return false;
-  let cm = s.instances[inst]!.compiled;
-  if (!cm.isOpStart(pcOff)) return false;
-  let d = cm.funcAt(pcOff);
-  if (d < 0) return false;
-  let frameBytes = cm.funcInfo[d * <i32>FUNC_INFO_WORDS + 1];
-  return (fpOff & 7) == 0 && <u64>fpOff + <u64>frameBytes <= <u64>machine.stackBytes && fpOff <= stackTop;
+/** Size and maximum against a module's limits: an import as linking matches it, a definition exactly. */
+function limitsOk(size: u64, max: u32, min: u64, hasMax: bool, declMax: u64, imported: bool): bool {
+  if (size < min) return false;
+  if (!imported) return hasMax ? <u64>max == declMax : max == NO_MAX;
+  return !hasMax || (max != NO_MAX && <u64>max <= declMax);
 }
 
-function isHostFunc(x: Restoring, addr: u32): bool {
-  return addr < <u32>x.store.funcs.length && x.store.funcs[addr].instance < 0;
+// ---------------------------------------------------------------- the machine
+
+/** What the MACH and STAK sections hold: the saved fields in a scratch Machine, and where the rest lies. */
+class MachineImage {
+  fields: Machine = new Machine();
+  framesAt: u32 = 0;
+  stackTop: u32 = 0;
+  stackAt: u32 = 0;
+  /** Address of frame `i` in the snapshot. */
+  frame(x: Restoring, i: u32): usize { return frameAt(x.r.base + this.framesAt, i); }
+}
+
+function readMachine(x: Restoring, mi: MachineImage): bool {
+  if (!expectTag(x, F.TAG_MACH)) return false;
+  let r = x.r;
+  if (r.remaining < machFieldsBytes()) return x.bad("machine fields longer than the snapshot");
+  let to = changetype<usize>(mi.fields);
+  for (let i = 0; i < machFieldCount(); i++) {
+    let n = machFieldBytes(i);
+    memory.copy(to + machFieldOffset(i), r.base + r.pos, n);
+    r.pos += n;
+  }
+  let m = mi.fields;
+  if (load<u8>(to + offsetof<Machine>("hostDirect")) > 1) return x.bad("hostDirect is not 0 or 1");
+  if (m.frameCount > machine.frameCap) return x.limit("more frames than the configured call stack");
+  if (<u64>m.frameCount * FRAME_BYTES > <u64>r.remaining) return x.bad("frames longer than the snapshot");
+  mi.framesAt = r.pos;
+  r.skip(m.frameCount * FRAME_BYTES);
+  if (!expectTag(x, F.TAG_STAK)) return false;
+  mi.stackTop = r.u32le();
+  if (!x.truncated()) return false;
+  if (mi.stackTop > machine.stackBytes) return x.limit("value stack larger than configured");
+  if (mi.stackTop > r.remaining) return x.bad("stack longer than the snapshot");
+  mi.stackAt = r.pos;
+  r.skip(mi.stackTop);
+  return x.truncated();
+}
+
+/** The compiled module of a live instance, or null. */
+function compiledOf(x: Restoring, inst: u32): CompiledModule | null {
+  let s = x.store;
+  if (inst >= <u32>s.instances.length) return null;
+  let i = s.instances[inst];
+  return i ? i.compiled : null;
+}
+
+/** Word `k` of funcInfo for defined function `d`. */
+@inline function info(cm: CompiledModule, d: i32, k: i32): u32 { return cm.funcInfo[d * <i32>FUNC_INFO_WORDS + k]; }
+
+/**
+ * A Wasm activation (instance, pc, fp): pc is an op of a function of that
+ * instance, fp is aligned, and the function's whole frame lies within the
+ * saved stack. Returns the defined-function index, or -1.
+ */
+function activation(x: Restoring, mi: MachineImage, inst: u32, pc: u32, fp: u32): i32 {
+  let cm = compiledOf(x, inst);
+  if (!cm || !cm.isOpStart(pc)) return -1;
+  let d = cm.funcAt(pc);
+  if (d < 0) return -1;
+  if ((fp & 7) != 0 || <u64>fp + <u64>info(cm, d, 1) > <u64>mi.stackTop) return -1;
+  return d;
+}
+
+/** The call op that `retPc` follows: its Ir op (Call, CallImport, CallIndirect), or 0. */
+function callBefore(cm: CompiledModule, retPc: u32): u32 {
+  if (retPc >= 12 && cm.isOpStart(retPc - 12)) {
+    let op = load<u32>(cm.codeBase + retPc - 12);
+    if (op == Ir.Call || op == Ir.CallImport) return op;
+  }
+  if (retPc >= 20 && cm.isOpStart(retPc - 20) && load<u32>(cm.codeBase + retPc - 20) == Ir.CallIndirect) return Ir.CallIndirect;
+  return 0;
+}
+
+/** Stack offset (from the caller's fp) of the arguments of the call op before `retPc`. */
+function callArgOff(cm: CompiledModule, retPc: u32, op: u32): u32 {
+  return op == Ir.CallIndirect ? load<u32>(cm.codeBase + retPc - 20, 12) : load<u32>(cm.codeBase + retPc - 12, 8);
+}
+
+/**
+ * Can the call op before `retPc` (in instance `inst`) have called store
+ * function `callee`? Call and CallImport name it; CallIndirect checks its type.
+ */
+function callMayReach(x: Restoring, inst: u32, retPc: u32, op: u32, callee: u32): bool {
+  let s = x.store;
+  let ins = s.instances[inst]!;
+  let cm = ins.compiled;
+  let at = cm.codeBase + retPc - (op == Ir.CallIndirect ? 20 : 12);
+  let f = s.funcs[callee];
+  if (op == Ir.Call) {
+    let d = load<u32>(at, 4) / (FUNC_INFO_WORDS << 2);
+    return f.instance == <i32>inst && f.funcIdx == cm.module.numImportedFuncs + d;
+  }
+  if (op == Ir.CallImport) {
+    let k = load<u32>(at, 4);
+    return k < <u32>ins.funcAddrs.length && ins.funcAddrs[k] == callee;
+  }
+  return f.canon == load<u32>(at, 4);
+}
+
+/** Store address of defined function `d` of instance `inst`. */
+function funcAddrOf(x: Restoring, inst: u32, d: i32): u32 {
+  let ins = x.store.instances[inst]!;
+  return ins.funcAddrs[ins.compiled.module.numImportedFuncs + <u32>d];
+}
+
+/** Argument/result slots of a function type. */
+function slotsOf(f: FuncInst): u32 {
+  let np = <u32>f.type.params.length, nr = <u32>f.type.results.length;
+  return np > nr ? np : nr;
+}
+
+/** Values of `types` at stack offset `off` in the snapshot's stack: funcrefs name functions. */
+function slotsTyped(x: Restoring, mi: MachineImage, off: u32, types: Array<u8>): bool {
+  for (let k = 0; k < types.length; k++) {
+    let v = load<u64>(x.r.base + mi.stackAt + off + (<u32>k << 3));
+    if (!refOk(x, types[k], v)) return false;
+  }
+  return true;
+}
+
+/** A host call's slots (arguments, then results in the same place) lie within the saved stack. */
+function hostSlotsOk(x: Restoring, mi: MachineImage, func: u32, args: u32): bool {
+  let s = x.store;
+  if (func >= <u32>s.funcs.length || s.funcs[func].instance >= 0) return false;
+  let f = s.funcs[func];
+  if ((args & 7) != 0 || <u64>args + (<u64>slotsOf(f) << 3) > <u64>mi.stackTop) return false;
+  return slotsTyped(x, mi, args, f.type.params);
+}
+
+/** The locals of an activation of defined function `d`: funcref locals name functions. */
+function localsTyped(x: Restoring, mi: MachineImage, inst: u32, d: i32, fp: u32): bool {
+  let cm = x.store.instances[inst]!.compiled;
+  let m = cm.module;
+  let t = m.types[m.funcTypeIdx[d]];
+  if (!slotsTyped(x, mi, fp, t.params)) return false;
+  return slotsTyped(x, mi, fp + (<u32>t.params.length << 3), m.codes[d].locals);
+}
+
+/**
+ * Walks the call stack bottom-up as the grammar of exec/frame.ts allows it:
+ *   frame 0 is a host frame with flags 0 (the outermost call: word 4 a
+ *   function, word 8 zero); a Wasm frame is a return position just after
+ *   a call op, whose callee is the next activation, at fp + the op's
+ *   argument offset; a host frame with flags 1 sits on the Wasm position
+ *   whose host call was pending (word 4 that host function, word 8 its
+ *   arguments), with flags 3 on the host frame of a direct host call.
+ * The current position (Ready, HostCall from Wasm) is the last activation.
+ */
+function checkFrames(x: Restoring, mi: MachineImage): bool {
+  let s = x.store;
+  let m = mi.fields;
+  let n = m.frameCount;
+  let running = m.status == Status.Ready || m.status == Status.HostCall;
+  if (!running) return n == 0 ? true : x.bad("an idle machine has no frames");
+  if (n == 0) return x.bad("a call in progress needs a host frame");
+  // the function each host-level call started, where known: frame 0's, then m.calledFunc for the innermost
+  let expectFunc: i64 = -1; // store address the next activation must be in (-1 unknown)
+  let expectFp: i64 = -1;   // its frame offset (-1 unknown)
+  let innermostHost: u32 = 0;
+  for (let i: u32 = 0; i < n; i++) {
+    let fr = mi.frame(x, i);
+    let what = "frame " + i.toString();
+    if (frameIsHost(fr)) {
+      let flags = hostFrameFlags(fr);
+      let func = hostFrameFunc(fr), args = hostFrameArgs(fr);
+      if (i == 0) {
+        if (flags != 0) return x.bad(what + ": the bottom host frame has flags 0");
+        if (func >= <u32>s.funcs.length) return x.bad(what + ": the function called names no function");
+        if (args != 0) return x.bad(what + ": word 8 of the bottom host frame is 0");
+        expectFunc = func; expectFp = 0;
+      } else {
+        if (flags != HOST_OUTER && flags != (HOST_OUTER | HOST_DIRECT)) return x.bad(what + ": bad host frame flags");
+        if (!hostSlotsOk(x, mi, func, args)) return x.bad(what + ": the saved host call names no host function or its slots lie outside the stack");
+        let below = mi.frame(x, i - 1);
+        if ((flags & HOST_DIRECT) != 0) {
+          // a direct host call: the host frame below started it, and nothing ran in between
+          if (!frameIsHost(below)) return x.bad(what + ": a nested call from a direct host call must sit on that call's host frame");
+          if (expectFunc >= 0 && expectFunc != <i64>func) return x.bad(what + ": the saved host call is not the call its host frame started");
+          if (expectFp >= 0 && expectFp != <i64>args) return x.bad(what + ": the saved host call's arguments are not where its call put them");
+        } else {
+          if (frameIsHost(below)) return x.bad(what + ": a nested call from a Wasm host call needs the caller's position below it");
+          // the position below is a call of this host function, its arguments at fp + the op's argument offset
+          let inst = frameInst(below), pc = frameRetPc(below), fp = frameFp(below);
+          let cm = s.instances[inst]!.compiled; // checked as a Wasm frame already
+          let op = callBefore(cm, pc);
+          if (op == Ir.Call || !callMayReach(x, inst, pc, op, func)) return x.bad(what + ": the saved host call is not the call at the position below");
+          if (<u64>fp + <u64>callArgOff(cm, pc, op) != <u64>args) return x.bad(what + ": the saved host call's arguments are not at the call's argument slots");
+        }
+        // a nested call starts above the pending call's slots; its function is not recorded
+        expectFunc = -1;
+        expectFp = <i64>args + (<i64>slotsOf(s.funcs[func]) << 3);
+      }
+      innermostHost = i;
+      continue;
+    }
+    if (i == 0) return x.bad("the call stack must start with a host frame");
+    if (frameExtra(fr) != 0) return x.bad(what + ": word 12 of a Wasm frame is 0");
+    let inst = frameInst(fr), pc = frameRetPc(fr), fp = frameFp(fr);
+    let d = activation(x, mi, inst, pc, fp);
+    if (d < 0) return x.bad(what + ": not a position in a live function");
+    if (!activationFits(x, mi, inst, d, fp, expectFunc, expectFp)) return x.bad(what + ": not the function or frame its caller called");
+    let cm = s.instances[inst]!.compiled;
+    let op = callBefore(cm, pc);
+    if (op == 0) return x.bad(what + ": the return position does not follow a call");
+    // the callee: the next Wasm frame, or the current position; a host frame above means a pending host call
+    expectFp = <i64>fp + <i64>callArgOff(cm, pc, op);
+    expectFunc = -1;
+    if (!nextIsCallee(x, mi, i, inst, pc, op)) return x.bad(what + ": the next activation is not what its call op calls");
+  }
+  return currentPosition(x, mi, expectFunc, expectFp, innermostHost);
+}
+
+/** The activation of defined function `d` at `fp` is the one its caller set up (where known). */
+function activationFits(x: Restoring, mi: MachineImage, inst: u32, d: i32, fp: u32, expectFunc: i64, expectFp: i64): bool {
+  if (expectFp >= 0 && <i64>fp != expectFp) return false;
+  if (expectFunc >= 0 && <i64>funcAddrOf(x, inst, d) != expectFunc) return false;
+  return localsTyped(x, mi, inst, d, fp);
+}
+
+/** After Wasm frame `i` (a call op at inst/pc): the callee is the next Wasm frame's or the current function. */
+function nextIsCallee(x: Restoring, mi: MachineImage, i: u32, inst: u32, pc: u32, op: u32): bool {
+  let m = mi.fields;
+  let nextInst: u32, nextPc: u32;
+  if (i + 1 < m.frameCount) {
+    let nf = mi.frame(x, i + 1);
+    if (frameIsHost(nf)) return true; // a position frame under a nested call: checked with that host frame
+    nextInst = frameInst(nf); nextPc = frameRetPc(nf);
+  } else {
+    if (m.status == Status.HostCall && m.hostDirect) return x.bad("a direct host call sits on a host frame");
+    nextInst = m.inst; nextPc = m.pcOff;
+  }
+  let cm = compiledOf(x, nextInst);
+  if (!cm) return false;
+  let d = cm.funcAt(nextPc);
+  if (d < 0) return false;
+  return callMayReach(x, inst, pc, op, funcAddrOf(x, nextInst, d));
+}
+
+/**
+ * The current position: Ready runs at an op of the function the frames
+ * lead to (a Fuel op in metered code unless resuming inside a block);
+ * HostCall from Wasm also needs the op before pc to call hostFunc with its
+ * arguments at hostArgsOff; a direct host call sits on its host frame.
+ */
+function currentPosition(x: Restoring, mi: MachineImage, expectFunc: i64, expectFp: i64, innermostHost: u32): bool {
+  let s = x.store;
+  let m = mi.fields;
+  let top = mi.frame(x, m.frameCount - 1);
+  if (m.status == Status.HostCall) {
+    if (!hostSlotsOk(x, mi, m.hostFunc, m.hostArgsOff)) return x.bad("pending host call names no host function or its slots lie outside the stack");
+  }
+  if (m.status == Status.HostCall && m.hostDirect) {
+    if (!frameIsHost(top)) return x.bad("a direct host call sits on its host frame");
+    if (expectFunc >= 0 && expectFunc != <i64>m.hostFunc) return x.bad("the pending host call is not the call its host frame started");
+    if (expectFp >= 0 && expectFp != <i64>m.hostArgsOff) return x.bad("the pending host call's arguments are not where its call put them");
+    if (m.calledFunc != m.hostFunc) return x.bad("calledFunc is not the pending direct host call");
+    return true;
+  }
+  let d = activation(x, mi, m.inst, m.pcOff, m.fpOff);
+  if (d < 0) return x.bad("current position is not an instruction of a live function");
+  if (!activationFits(x, mi, m.inst, d, m.fpOff, expectFunc, expectFp)) return x.bad("current position is not the function or frame its caller called");
+  let cm = s.instances[m.inst]!.compiled;
+  if (m.status == Status.HostCall) {
+    let op = callBefore(cm, m.pcOff);
+    if (op == 0 || op == Ir.Call || !callMayReach(x, m.inst, m.pcOff, op, m.hostFunc)) return x.bad("the pending host call is not the call before the current position");
+    if (<u64>m.fpOff + <u64>callArgOff(cm, m.pcOff, op) != <u64>m.hostArgsOff) return x.bad("the pending host call's arguments are not at the call's argument slots");
+  } else if (m.resumeSide < 0 && cm.metered && load<u32>(cm.codeBase + m.pcOff) != Ir.Fuel) {
+    return x.bad("a call continues at a block start (a Fuel op) unless it resumes inside a block");
+  }
+  // the innermost host-level call's function: the first activation above its host frame
+  let first = innermostHost + 1 < m.frameCount ? mi.frame(x, innermostHost + 1) : 0;
+  let fInst = first ? frameInst(first) : m.inst, fPc = first ? frameRetPc(first) : m.pcOff;
+  let fcm = compiledOf(x, fInst)!;
+  if (m.calledFunc != funcAddrOf(x, fInst, fcm.funcAt(fPc))) return x.bad("calledFunc is not the function of the innermost call from the host");
+  return true;
 }
 
 /** resumeSide/K must name op K of a block of that module, sitting at pcOff. */
@@ -430,85 +782,36 @@ function resumeOk(cm: CompiledModule, side: i32, k: u32, pcOff: u32): bool {
   return false;
 }
 
-class MachineImage {
-  status: u32 = 0; inst: u32 = 0; pcOff: u32 = 0; fpOff: u32 = 0; fuel: i64 = 0;
-  resumeSide: i32 = -1; resumeK: u32 = 0;
-  hostFunc: u32 = 0; hostArgsOff: u32 = 0; hostDirect: bool = false;
-  resultsOff: u32 = 0; resultCount: u32 = 0; calledFunc: u32 = 0; pending: i32 = -1;
-  trap: u32 = 0; trapInst: u32 = 0; trapPcOff: u32 = 0;
-  frameCount: u32 = 0; framesAt: u32 = 0;
-  stackTop: u32 = 0; stackAt: u32 = 0;
-}
-
-function readMachine(x: Restoring, mi: MachineImage): bool {
-  if (!expectTag(x, F.TAG_MACH)) return false;
-  let r = x.r;
-  mi.status = r.u32le(); mi.inst = r.u32le(); mi.pcOff = r.u32le(); mi.fpOff = r.u32le();
-  mi.fuel = <i64>r.u64le();
-  mi.resumeSide = <i32>r.u32le(); mi.resumeK = r.u32le();
-  mi.hostFunc = r.u32le(); mi.hostArgsOff = r.u32le(); mi.hostDirect = r.u8() != 0;
-  mi.resultsOff = r.u32le(); mi.resultCount = r.u32le(); mi.calledFunc = r.u32le();
-  mi.pending = <i32>r.u32le();
-  mi.trap = r.u32le(); mi.trapInst = r.u32le(); mi.trapPcOff = r.u32le();
-  mi.frameCount = r.u32le();
-  if (!x.truncated()) return false;
-  if (mi.frameCount > machine.frameCap) { lastError.set(Err.SnapshotLimit, <i64>r.pos, "more frames than the configured call stack"); return false; }
-  if (<u64>mi.frameCount * FRAME_BYTES > <u64>r.remaining) return x.bad("frames longer than the snapshot");
-  mi.framesAt = r.pos;
-  r.skip(mi.frameCount * FRAME_BYTES);
-  if (!expectTag(x, F.TAG_STAK)) return false;
-  mi.stackTop = r.u32le();
-  if (!x.truncated()) return false;
-  if (mi.stackTop > machine.stackBytes) { lastError.set(Err.SnapshotLimit, <i64>r.pos, "value stack larger than configured"); return false; }
-  if (mi.stackTop > r.remaining) return x.bad("stack longer than the snapshot");
-  mi.stackAt = r.pos;
-  r.skip(mi.stackTop);
-  return x.truncated();
-}
-
 function checkMachine(x: Restoring, mi: MachineImage): bool {
   let s = x.store;
-  if (mi.status != Status.Idle && mi.status != Status.Ready && mi.status != Status.HostCall) return x.bad("machine status");
-  if (mi.pending != -1 && mi.pending != Status.Done && mi.pending != Status.Trap) return x.bad("pending status");
-  if (<u64>mi.resultsOff + (<u64>mi.resultCount << 3) > <u64>machine.stackBytes) return x.bad("results outside the stack");
-  if (mi.status == Status.Ready || (mi.status == Status.HostCall && !mi.hostDirect)) {
-    if (!positionOk(x, mi.inst, mi.pcOff, mi.fpOff, mi.stackTop)) return x.bad("current position is not an instruction of a live function");
+  let m = mi.fields;
+  if (m.status != Status.Idle && m.status != Status.Ready && m.status != Status.HostCall) return x.bad("machine status");
+  if (m.pending != -1 && m.pending != Status.Done && m.pending != Status.Trap) return x.bad("pending status");
+  if (m.pending != -1 && m.status == Status.Ready) return x.bad("a pending result with a call running");
+  if (m.trap != Trap.None && trapText(m.trap) == trapText(Trap.None)) return x.bad("unknown trap code");
+  if ((m.resultsOff & 7) != 0 || <u64>m.resultsOff + (<u64>m.resultCount << 3) > <u64>mi.stackTop) return x.bad("results outside the stack");
+  if (m.calledFunc != 0 && m.calledFunc >= <u32>s.funcs.length) return x.bad("calledFunc names no function");
+  if (m.pending == Status.Done) {
+    // the results the host reads next: those of calledFunc, with funcrefs naming functions
+    if (m.calledFunc >= <u32>s.funcs.length) return x.bad("calledFunc names no function");
+    let rt = s.funcs[m.calledFunc].type.results;
+    if (<u32>rt.length != m.resultCount || !slotsTyped(x, mi, m.resultsOff, rt)) return x.bad("the pending results are not those of calledFunc");
   }
-  if (mi.status == Status.HostCall) {
-    if (!isHostFunc(x, mi.hostFunc)) return x.bad("pending host call names no host function");
-    let f = s.funcs[mi.hostFunc];
-    let np = <u64>f.type.params.length, nr = <u64>f.type.results.length;
-    if (<u64>mi.hostArgsOff + ((np > nr ? np : nr) << 3) > <u64>machine.stackBytes) return x.bad("host call arguments outside the stack");
+  if (m.status == Status.Idle) {
+    if (m.pcOff != 0 || m.fpOff != 0 || m.resumeSide != -1 || m.resumeK != 0) return x.bad("an idle machine has pc, fp and resume point 0");
   }
-  if (mi.resumeSide >= 0) {
-    if (mi.status != Status.Ready) return x.bad("fuel resume point without a running call");
-    if (!resumeOk(s.instances[mi.inst]!.compiled, mi.resumeSide, mi.resumeK, mi.pcOff)) return x.bad("fuel resume point does not match the code");
-  } else if (mi.resumeSide != -1) return x.bad("fuel resume point");
-  let sentinels = 0;
-  for (let i: u32 = 0; i < mi.frameCount; i++) {
-    let fr = x.r.base + mi.framesAt + i * FRAME_BYTES;
-    let inst = load<u32>(fr, 0);
-    if (inst == HOST_FRAME) {
-      let flags = load<u32>(fr, 12);
-      if (flags > 3) return x.bad("frame " + i.toString() + ": bad flags");
-      // exactly the bottom host frame starts from idle; every other one nests in a host call
-      if ((i == 0) != (flags == 0)) return x.bad("frame " + i.toString() + ": host frame nesting");
-      if ((flags & 3) == 1 && load<u32>(x.r.base + mi.framesAt + (i - 1) * FRAME_BYTES) == HOST_FRAME) {
-        return x.bad("frame " + i.toString() + ": a nested call from a Wasm host call needs the caller's position below it");
-      }
-      if ((flags & 3) == 3 && load<u32>(x.r.base + mi.framesAt + (i - 1) * FRAME_BYTES) != HOST_FRAME) {
-        return x.bad("frame " + i.toString() + ": a nested call from a direct host call must sit on that call's host frame");
-      }
-      if ((flags & 1) && !isHostFunc(x, load<u32>(fr, 4))) return x.bad("frame " + i.toString() + ": saved host call names no host function");
-      sentinels++;
-      continue;
-    }
-    if (i == 0) return x.bad("the call stack must start with a host frame");
-    if (!positionOk(x, inst, load<u32>(fr, 4), load<u32>(fr, 8), mi.stackTop)) return x.bad("frame " + i.toString() + ": not a position in a live function");
-  }
-  if ((mi.status == Status.Ready || mi.status == Status.HostCall) && sentinels == 0) return x.bad("a call in progress needs a host frame");
-  return true;
+  if (m.status != Status.HostCall && (m.hostFunc != 0 || m.hostArgsOff != 0 || m.hostDirect)) return x.bad("host call fields without a pending host call");
+  if (m.status != Status.Ready && m.resumeSide != -1) return x.bad("fuel resume point without a running call");
+  if (m.resumeSide < -1) return x.bad("fuel resume point");
+  if (m.resumeSide >= 0) {
+    let cm = compiledOf(x, m.inst);
+    if (!cm || !resumeOk(cm, m.resumeSide, m.resumeK, m.pcOff)) return x.bad("fuel resume point does not match the code");
+  } else if (m.resumeK != 0) return x.bad("resumeK without a resume point");
+  if (m.status == Status.Idle && m.inst != 0) return x.bad("an idle machine names no instance");
+  return checkFrames(x, mi);
 }
+
+// ---------------------------------------------------------------- restore
 
 /** Replaces the interpreter's state with the snapshot at `p` (`len` bytes). 0 or -1 (lastError). */
 export function restoreSnapshot(p: usize, len: u32): i32 {
@@ -533,8 +836,12 @@ export function restoreSnapshot(p: usize, len: u32): i32 {
     ? "unknown section \"" + tagName(load<u32>(x.r.base + x.r.pos)) + "\""
     : "bytes after the last section");
   if (!ok) { x.freeAll(); return -1; }
+  commit(x, mi, p);
+  return 0;
+}
 
-  // Commit: free the old store's raw blocks, then take the new one.
+/** Nothing can fail from here: free the old store's raw blocks, take the new store and machine. */
+function commit(x: Restoring, mi: MachineImage, p: usize): void {
   let old = theStore;
   for (let i = 0; i < old.tables.length; i++) if (old.tables[i].elems) heap.free(old.tables[i].elems);
   for (let i = 0; i < old.mems.length; i++) if (old.mems[i].base) heap.free(old.mems[i].base);
@@ -546,15 +853,10 @@ export function restoreSnapshot(p: usize, len: u32): i32 {
   setTotalPages(<u32>x.pages);
 
   let m = machine;
-  m.status = mi.status; m.inst = mi.inst; m.pcOff = mi.pcOff; m.fpOff = mi.fpOff; m.fuel = mi.fuel;
-  m.resumeSide = mi.resumeSide; m.resumeK = mi.resumeK;
-  m.hostFunc = mi.hostFunc; m.hostArgsOff = mi.hostArgsOff; m.hostDirect = mi.hostDirect;
-  m.resultsOff = mi.resultsOff; m.resultCount = mi.resultCount; m.calledFunc = mi.calledFunc;
-  m.pending = mi.pending;
-  m.trap = mi.trap; m.trapInst = mi.trapInst; m.trapPcOff = mi.trapPcOff;
+  let from = changetype<usize>(mi.fields), to = changetype<usize>(m);
+  for (let i = 0; i < machFieldCount(); i++) memory.copy(to + machFieldOffset(i), from + machFieldOffset(i), machFieldBytes(i));
   m.patchInst = -1;
-  m.frameCount = mi.frameCount;
-  memory.copy(m.frames, p + mi.framesAt, <usize>mi.frameCount * FRAME_BYTES);
+  m.trapText = "";
+  memory.copy(m.frames, p + mi.framesAt, <usize>m.frameCount * FRAME_BYTES);
   memory.copy(m.stack, p + mi.stackAt, mi.stackTop);
-  return 0;
 }

@@ -3,7 +3,8 @@
 // written: it is derived from the module bytes, named by their hash.
 
 import { theStore, NO_MAX } from "../runtime/store";
-import { machine, Status, FRAME_BYTES } from "../exec/machine";
+import { machine, Machine, Status, machWireOffset, machFieldCount, machFieldOffset, machFieldBytes } from "../exec/machine";
+import { frameAt, frameIsHost, frameInst, frameRetPc, frameFp, frameExtra, HOST_FRAME } from "../exec/frame";
 import { IR_VERSION } from "../compile/ir";
 import { CompiledModule, FUNC_INFO_WORDS } from "../compile/compiled";
 import { fuelTableHash } from "../exec/fuel";
@@ -25,9 +26,9 @@ export function liveStackTop(): u32 {
   for (let i: u32 = 0; i <= m.frameCount; i++) {
     let inst: u32, pc: u32, fp: u32;
     if (i < m.frameCount) {
-      let fr = m.frames + <usize>i * FRAME_BYTES;
-      inst = load<u32>(fr, 0); pc = load<u32>(fr, 4); fp = load<u32>(fr, 8);
-      if (inst == 0xFFFFFFFF) continue;
+      let fr = frameAt(m.frames, i);
+      if (frameIsHost(fr)) continue;
+      inst = frameInst(fr); pc = frameRetPc(fr); fp = frameFp(fr);
     } else {
       if (m.status != Status.Ready && m.status != Status.HostCall) break;
       inst = m.inst; pc = m.pcOff; fp = m.fpOff;
@@ -149,15 +150,7 @@ export function writeSnapshot(): ByteWriter | null {
   endSection(w, at);
 
   at = section(w, F.TAG_MACH);
-  w.u32(m.status); w.u32(m.inst); w.u32(m.pcOff); w.u32(m.fpOff);
-  w.u64(<u64>m.fuel);
-  w.u32(<u32>m.resumeSide); w.u32(m.resumeK);
-  w.u32(m.hostFunc); w.u32(m.hostArgsOff); w.u8(m.hostDirect ? 1 : 0);
-  w.u32(m.resultsOff); w.u32(m.resultCount); w.u32(m.calledFunc);
-  w.u32(<u32>m.pending);
-  w.u32(m.trap); w.u32(m.trapInst); w.u32(m.trapPcOff);
-  w.u32(m.frameCount);
-  w.bytes(m.frames, <usize>m.frameCount * FRAME_BYTES);
+  writeMachine(w);
   endSection(w, at);
 
   at = section(w, F.TAG_STAK);
@@ -169,6 +162,31 @@ export function writeSnapshot(): ByteWriter | null {
   w.setU32(16, <u32>(w.len + 4));
   w.u32(crc32(w.buf, w.len));
   return w;
+}
+
+/**
+ * The machine fields (exec/machine.ts MACH_FIELDS), then the frame records
+ * (exec/frame.ts). Words that mean nothing in the current state are written
+ * as 0, so equal states give equal snapshots and restore can insist on it.
+ */
+function writeMachine(w: ByteWriter): void {
+  let m = machine;
+  let start = w.len;
+  for (let i = 0; i < machFieldCount(); i++) w.bytes(changetype<usize>(m) + machFieldOffset(i), machFieldBytes(i));
+  if (m.status == Status.Idle) w.setU32(start + machWireOffset(offsetof<Machine>("inst")), 0); // none runs
+  if (m.status != Status.HostCall) { // no host call pending
+    w.setU32(start + machWireOffset(offsetof<Machine>("hostFunc")), 0);
+    w.setU32(start + machWireOffset(offsetof<Machine>("hostArgsOff")), 0);
+    store<u8>(w.buf + start + machWireOffset(offsetof<Machine>("hostDirect")), 0);
+  }
+  for (let i: u32 = 0; i < m.frameCount; i++) {
+    let fr = frameAt(m.frames, i);
+    let host = frameIsHost(fr);
+    w.u32(host ? HOST_FRAME : frameInst(fr));
+    w.u32(frameRetPc(fr));
+    w.u32(frameFp(fr));
+    w.u32(host ? frameExtra(fr) : 0); // a Wasm frame's fourth word is not written by the dispatch loop
+  }
 }
 
 function moduleOfInstances(id: u32): CompiledModule | null {

@@ -343,8 +343,12 @@ int wrt_open(void) {
   }
   Z_wrt_instantiate(&g_inst, &g_inst);
   /* The interpreter's memory can grow no further than this (the arena on a
-   * board): guest memory.grow/table.grow that would need more return -1. */
-  uint32_t ceiling = g_inst.w2c_memory.max_pages < 65536u ? g_inst.w2c_memory.max_pages : 65536u;
+   * board, and below the wasm2c runtime's limit: its grow computes byte
+   * sizes in 32 bits, so 65,536 pages would wrap to 0): the runtime refuses
+   * to grow past it, and guest memory.grow/table.grow that would need more
+   * return -1 (runtime/heap-room.ts). */
+  uint32_t ceiling = g_inst.w2c_memory.max_pages < WRT_RT_MAX_PAGES ? g_inst.w2c_memory.max_pages : WRT_RT_MAX_PAGES;
+  g_inst.w2c_memory.max_pages = ceiling;
   Z_wrtZ_wrt_config(&g_inst, WRT_CFG_HOST_MEMORY_PAGES, ceiling);
   g_open = true;
   return 0;
@@ -376,6 +380,7 @@ bool wrt_abort_args(uint32_t out[4]) {
 uint8_t *wrt_mem_base(void) { return g_inst.w2c_memory.data; }
 uint32_t wrt_mem_size(void) { return g_inst.w2c_memory.size; }
 uint32_t wrt_mem_pages(void) { return g_inst.w2c_memory.pages; }
+uint32_t wrt_mem_max_pages(void) { return g_inst.w2c_memory.max_pages; }
 
 /* ------------------------------------------------------------ raw layer */
 
@@ -385,7 +390,11 @@ int32_t wrt_io(int32_t size) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_io(I, (u32)size))
 int32_t wrt_error_code(void) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_error_code(I)); }
 int32_t wrt_error_offset(void) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_error_offset(I)); }
 int32_t wrt_error_text(void) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_error_text(I)); }
-int32_t wrt_config(int32_t key, int64_t value) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_config(I, (u32)key, (u64)value)); }
+int32_t wrt_config(int32_t key, int64_t value) {
+  /* above the runtime's ceiling: passed on as 0, which the interpreter refuses with its error */
+  if (key == WRT_CFG_HOST_MEMORY_PAGES && (value < 0 || (uint64_t)value > g_inst.w2c_memory.max_pages)) value = 0;
+  GUARDED(-1, (int32_t)Z_wrtZ_wrt_config(I, (u32)key, (u64)value));
+}
 void wrt_collect(void) { GUARDED_VOID(Z_wrtZ_wrt_collect(I)); }
 int32_t wrt_module_load(int32_t len) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_module_load(I, (u32)len)); }
 void wrt_module_drop(int32_t m) { GUARDED_VOID(Z_wrtZ_wrt_module_drop(I, (u32)m)); }

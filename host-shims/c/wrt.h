@@ -55,7 +55,10 @@ enum {
   WRT_CFG_HOST_MEMORY_PAGES = 13,
   /* 1: the full build also loads precompiled images (docs/image-format.md,
    * "Trust"); default 0. The device build loads images only. */
-  WRT_CFG_ALLOW_IMAGES = 14
+  WRT_CFG_ALLOW_IMAGES = 14,
+  /* Bytes one module load may take (estimated before allocating, and the
+   * memory's growth); 0: the default (docs/embedding-api.md, "Limits"). */
+  WRT_CFG_LOAD_BUDGET_BYTES = 15
 };
 
 /* Unlimited fuel for wrt_run. */
@@ -79,6 +82,11 @@ uint8_t *wrt_mem_base(void);
 uint32_t wrt_mem_size(void);
 /* Page count of the interpreter's linear memory. */
 uint32_t wrt_mem_pages(void);
+/* The most pages the interpreter's memory may reach: the runtime's maximum,
+ * at most WRT_RT_MAX_PAGES (the wasm2c runtime's 32-bit byte sizes wrap at
+ * 65,536 pages); wrt_config(WRT_CFG_HOST_MEMORY_PAGES, n) refuses n above it. */
+uint32_t wrt_mem_max_pages(void);
+#define WRT_RT_MAX_PAGES 65535u
 
 /* ---- raw layer: docs/embedding-api.md, one to one ----
  * An interpreter fault makes any of these return -1 (void ones: nothing)

@@ -124,6 +124,7 @@ test("ancillary sections (lower-case tags) are skipped, between sections and at 
   let b = insertSection(SNAP, secs[3].at, "name", new TextEncoder().encode("debug names"));
   b = insertSection(b, b.length - 4, "sign", new Uint8Array(64).fill(7));
   b = insertSection(b, 24, "prov", new Uint8Array(0));
+  resumesCorrectly(b); // the Node API skips them too
   const { engine, rc } = rawRestore(b, [GUEST]);
   assert.equal(rc, 0);
   const done = rawFinish(engine);

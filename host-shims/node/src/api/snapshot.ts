@@ -245,8 +245,11 @@ function walkSnapshot(bytes: Uint8Array, dv: DataView): SnapshotInfo {
       const top = u32();
       need(at, top);
       at += top;
+    } else if ((tag & 0xff) >= 0x61 && (tag & 0xff) <= 0x7a) {
+      at += size; // ancillary (lower-case first letter): never state, skipped (docs/snapshot-format.md)
     } else {
-      throw new ParseError(`unknown section at byte ${at - 8}`);
+      const name = String.fromCharCode(tag & 0xff, (tag >>> 8) & 0xff, (tag >>> 16) & 0xff, tag >>> 24).replace(/[^\x20-\x7e]/g, "?");
+      throw new ParseError(`unknown section "${name}" at byte ${at - 8}`);
     }
   }
   return info;
