@@ -791,8 +791,10 @@ function checkMachine(x: Restoring, mi: MachineImage): bool {
   if (m.trap != Trap.None && trapText(m.trap) == trapText(Trap.None)) return x.bad("unknown trap code");
   if ((m.resultsOff & 7) != 0 || <u64>m.resultsOff + (<u64>m.resultCount << 3) > <u64>mi.stackTop) return x.bad("results outside the stack");
   if (m.calledFunc != 0 && m.calledFunc >= <u32>s.funcs.length) return x.bad("calledFunc names no function");
-  if (m.pending == Status.Done) {
-    // the results the host reads next: those of calledFunc, with funcrefs naming functions
+  if (m.pending == Status.Done && m.status == Status.Idle) {
+    // the results the host reads next: those of calledFunc (the direct host call just
+    // answered), with funcrefs naming functions; inside a nested call calledFunc is
+    // the outermost call's again, and the results are only bounded
     if (m.calledFunc >= <u32>s.funcs.length) return x.bad("calledFunc names no function");
     let rt = s.funcs[m.calledFunc].type.results;
     if (<u32>rt.length != m.resultCount || !slotsTyped(x, mi, m.resultsOff, rt)) return x.bad("the pending results are not those of calledFunc");

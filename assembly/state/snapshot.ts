@@ -173,7 +173,17 @@ function writeMachine(w: ByteWriter): void {
   let m = machine;
   let start = w.len;
   for (let i = 0; i < machFieldCount(); i++) w.bytes(changetype<usize>(m) + machFieldOffset(i), machFieldBytes(i));
-  if (m.status == Status.Idle) w.setU32(start + machWireOffset(offsetof<Machine>("inst")), 0); // none runs
+  if (m.status == Status.Idle) { // nothing runs: no position (wrt_abandon leaves the last one behind)
+    w.setU32(start + machWireOffset(offsetof<Machine>("inst")), 0);
+    w.setU32(start + machWireOffset(offsetof<Machine>("pcOff")), 0);
+    w.setU32(start + machWireOffset(offsetof<Machine>("fpOff")), 0);
+    // the called function matters only for results the host has yet to read
+    if (m.pending != Status.Done) w.setU32(start + machWireOffset(offsetof<Machine>("calledFunc")), 0);
+  }
+  if (m.resumeSide < 0) { // no resume point: its position in a block is stale
+    w.setU32(start + machWireOffset(offsetof<Machine>("resumeSide")), <u32>-1);
+    w.setU32(start + machWireOffset(offsetof<Machine>("resumeK")), 0);
+  }
   if (m.status != Status.HostCall) { // no host call pending
     w.setU32(start + machWireOffset(offsetof<Machine>("hostFunc")), 0);
     w.setU32(start + machWireOffset(offsetof<Machine>("hostArgsOff")), 0);
