@@ -8,4 +8,5 @@
 // compares (e.g. images and their loads).
 export const EXTRA_MODES = {
   images: () => import("./images.mjs"), // verify: structure-aware crafted images (docs/image-format.md, "Trust")
+  snapshots: () => import("./snapshots.mjs"), // state (issue 18 part 8): structure-aware snapshots
 };

@@ -114,8 +114,10 @@ export function encode(s) {
     o.u32(s.funcs.length);
     for (const f of s.funcs) {
       o.u8(f.kind);
-      if (f.kind === 0) { o.u32(f.instance); o.u32(f.funcIdx); } else {
-        o.u32(f.hostId); o.u32(f.params.length); o.u32(f.results.length); o.bytes(f.params); o.bytes(f.results);
+      // a kind changed by a mutation writes the other kind's fields (0 where it has none)
+      if (f.kind === 0) { o.u32(f.instance ?? 0); o.u32(f.funcIdx ?? 0); } else {
+        const p = f.params ?? [], r = f.results ?? [];
+        o.u32(f.hostId ?? 0); o.u32(p.length); o.u32(r.length); o.bytes(p); o.bytes(r);
       }
     }
   });

@@ -38,6 +38,8 @@ export interface EngineOptions {
   engine?: "node" | "native";
   /** Path of the interpreter binary; default: build/wrt.wasm of this package. */
   wasmPath?: string;
+  /** engine "native": path of the wrt-native binary (e.g. build/wrt-native-asan); default build/wrt-native. */
+  nativePath?: string;
   /** An already compiled interpreter (skips reading and compiling). */
   wasmModule?: WasmModule;
   /**
@@ -138,7 +140,7 @@ export class EngineCore {
     };
     this.instance = module
       ? instantiateWasm(module, imports)
-      : (instantiateNative(imports) as unknown as WasmInstance);
+      : (instantiateNative(imports, { binary: options.nativePath }) as unknown as WasmInstance);
     const ex = this.instance.exports as Record<string, unknown>;
     const mem = ex["memory"];
     if (!(mem instanceof Wasm.Memory)) throw new WrtInternalError("build/wrt.wasm exports no memory");
