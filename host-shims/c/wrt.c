@@ -390,11 +390,12 @@ int32_t wrt_io(int32_t size) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_io(I, (u32)size))
 int32_t wrt_error_code(void) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_error_code(I)); }
 int32_t wrt_error_offset(void) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_error_offset(I)); }
 int32_t wrt_error_text(void) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_error_text(I)); }
-int32_t wrt_config(int32_t key, int64_t value) {
-  /* above the runtime's ceiling: passed on as 0, which the interpreter refuses with its error */
-  if (key == WRT_CFG_HOST_MEMORY_PAGES && (value < 0 || (uint64_t)value > g_inst.w2c_memory.max_pages)) value = 0;
-  GUARDED(-1, (int32_t)Z_wrtZ_wrt_config(I, (u32)key, (u64)value));
+/* A host memory ceiling above the runtime's maximum is passed on as 0, which the interpreter refuses with its error. */
+static int64_t config_value(int32_t key, int64_t value) {
+  if (key == WRT_CFG_HOST_MEMORY_PAGES && (value < 0 || (uint64_t)value > g_inst.w2c_memory.max_pages)) return 0;
+  return value;
 }
+int32_t wrt_config(int32_t key, int64_t value) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_config(I, (u32)key, (u64)config_value(key, value))); }
 void wrt_collect(void) { GUARDED_VOID(Z_wrtZ_wrt_collect(I)); }
 int32_t wrt_module_load(int32_t len) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_module_load(I, (u32)len)); }
 void wrt_module_drop(int32_t m) { GUARDED_VOID(Z_wrtZ_wrt_module_drop(I, (u32)m)); }
