@@ -6,7 +6,7 @@
 import { Err, lastError } from "./errors";
 import { io, ioCap, ioText, apiError, wrt_io } from "./api-io";
 import { Module, FuncType, ExternKind, ValType } from "./binary/module";
-import { CompiledModule, FUNC_INFO_WORDS } from "./compile/compiled";
+import { CompiledModule } from "./compile/compiled";
 import { internType } from "./runtime/types";
 import { moduleOf } from "./runtime/modules";
 import { configure, limits, ConfigKey } from "./runtime/limits";
@@ -347,17 +347,11 @@ function wasmOffsetOf(cm: CompiledModule, pcOff: u32): i32 {
   return best;
 }
 
-function funcIndexOf(cm: CompiledModule, pcOff: u32): i32 {
-  let info = cm.funcInfo;
-  let n = info.length / <i32>FUNC_INFO_WORDS;
-  let best = -1;
-  for (let i = 0; i < n; i++) if (info[i * <i32>FUNC_INFO_WORDS] <= pcOff) best = i;
-  return best < 0 ? -1 : best + <i32>cm.module.numImportedFuncs;
-}
-
 export function wrt_trap_func(): i32 {
   let inst = getInstance(<i32>machine.trapInst);
-  return inst ? funcIndexOf(inst.compiled, machine.trapPcOff) : -1;
+  if (!inst) return -1;
+  let d = inst.compiled.funcAt(machine.trapPcOff); // a defined function: imports come first
+  return d < 0 ? -1 : d + <i32>inst.compiled.module.numImportedFuncs;
 }
 
 export function wrt_trap_pc(): i32 {

@@ -25,7 +25,7 @@ import {
 } from "./module";
 import { Op, OpFC } from "./opcodes";
 import { Err, lastError } from "../errors";
-import { beginLoad, loadOverBudget, loadBudgetText } from "../runtime/load-budget";
+import { beginLoad } from "../runtime/load-budget";
 import { limits } from "../runtime/limits";
 
 /** Most locals (after the parameters) one function may declare. */
@@ -63,32 +63,29 @@ export const MAX_MODULE_LOCALS: u32 = 1 << 22;
 export const DEFAULT_LOAD_BYTES: u64 = 48 << 20;
 export const DEFAULT_LOAD_PER_BYTE: u64 = 48;
 
-/** Estimated bytes per item of section `id`. */
-function itemCost(id: u32): u64 {
-  switch (id) {
-    case SectionId.Type: return 600;
-    case SectionId.Import: return 400;
-    case SectionId.Function: return 1300; // the body, its compiled code and the compiler's leftovers
-    case SectionId.Global: return 450;
-    case SectionId.Export: return 350;
-    case SectionId.Element: return 350;
-    case SectionId.Data: return 350;
-    case SectionId.Code: return 100;
-  }
-  return 200;
-}
+// Per section id (0 custom .. 13 tag): most items, estimated bytes per item
+// and per byte of the section. Sections without an item vector have 0 items.
+const MAX_ITEMS: StaticArray<u32> = [0, MAX_TYPES, MAX_IMPORTS, MAX_FUNCTIONS, MAX_TABLES, MAX_MEMORIES,
+  MAX_GLOBALS, MAX_EXPORTS, 0, MAX_ELEM_SEGMENTS, MAX_FUNCTIONS, MAX_DATA_SEGMENTS, 0, MAX_TAGS];
+// a function's item (section 3) covers its body, compiled code and the compiler's leftovers
+const ITEM_COST: StaticArray<u16> = [0, 600, 400, 1300, 200, 200, 450, 350, 0, 350, 100, 350, 0, 200];
+const BYTE_COST: StaticArray<u8> = [1, 2, 3, 1, 1, 1, 2, 3, 1, 16, 24, 1, 1, 1];
 
-/** Estimated bytes per byte of section `id` (names as strings, element items, compiled code). */
-function byteCost(id: u32): u64 {
-  switch (id) {
-    case SectionId.Type: return 2;
-    case SectionId.Import: case SectionId.Export: return 3;
-    case SectionId.Global: return 2;
-    case SectionId.Element: return 16;
-    case SectionId.Code: return 24;
-    case SectionId.Custom: return 1;
+/**
+ * A section's item count against its limit, and its estimated cost (items
+ * and bytes) against the load budget, before the section is read.
+ */
+function sectionFits(s: Reader, id: u32, size: u32): bool {
+  let n: u32 = 0;
+  let max = MAX_ITEMS[id];
+  if (max != 0) {
+    let at = s.pos;
+    n = s.u32leb();
+    if (s.failed) return false;
+    s.pos = at;
+    if (overLimit(s, at, n, max, "items")) return false;
   }
-  return 1;
+  return charge(s, <u64>n * ITEM_COST[id] + <u64>size * BYTE_COST[id]);
 }
 
 /** Adds `bytes` to the load's estimated cost; fails `r` (LimitExceeded) past the budget. */
@@ -283,9 +280,8 @@ function readSections(r: Reader, m: Module): bool {
     }
     curSection = <i32>id;
     let s = new Reader(r.base, r.pos, r.pos + size);
-    if (!charge(s, <u64>size * byteCost(id))) { failed(s.err, idAt); return false; }
+    if (!sectionFits(s, id, size)) { failed(s.err, s.errPos); return false; }
     readSection(s, m, id);
-    if (!s.failed && loadOverBudget()) { limitText = loadBudgetText(); s.fail(Err.LimitExceeded); }
     if (s.failed) { failed(s.err, s.errPos); return false; }
     if (s.pos != s.end) {
       setItem("", -1);
@@ -477,8 +473,7 @@ function readNameSection(r: Reader, m: Module): void {
 }
 
 function readTypeSection(s: Reader, m: Module): void {
-  let n = limitedCount(s, MAX_TYPES, "types");
-  if (!charge(s, <u64>n * itemCost(SectionId.Type))) return;
+  let n = s.count(1);
   for (let i: u32 = 0; i < n && !s.failed; i++) {
     setItem("type", i);
     let at = s.pos;
@@ -493,8 +488,7 @@ function readTypeSection(s: Reader, m: Module): void {
 }
 
 function readImportSection(s: Reader, m: Module): void {
-  let n = limitedCount(s, MAX_IMPORTS, "imports");
-  if (!charge(s, <u64>n * itemCost(SectionId.Import))) return;
+  let n = s.count(1);
   for (let i: u32 = 0; i < n && !s.failed; i++) {
     setItem("import", i);
     let imp = new Import();
@@ -540,8 +534,7 @@ function readImportSection(s: Reader, m: Module): void {
 }
 
 function readFunctionSection(s: Reader, m: Module): void {
-  let n = limitedCount(s, MAX_FUNCTIONS, "functions");
-  if (!charge(s, <u64>n * itemCost(SectionId.Function))) return;
+  let n = s.count(1);
   for (let i: u32 = 0; i < n && !s.failed; i++) {
     setItem("function", i);
     let idx = s.u32leb();
@@ -550,8 +543,7 @@ function readFunctionSection(s: Reader, m: Module): void {
 }
 
 function readTableSection(s: Reader, m: Module): void {
-  let n = limitedCount(s, MAX_TABLES, "tables");
-  if (!charge(s, <u64>n * itemCost(SectionId.Table))) return;
+  let n = s.count(1);
   for (let i: u32 = 0; i < n && !s.failed; i++) {
     setItem("table", i);
     let t = readTableType(s);
@@ -560,8 +552,7 @@ function readTableSection(s: Reader, m: Module): void {
 }
 
 function readMemorySection(s: Reader, m: Module): void {
-  let n = limitedCount(s, MAX_MEMORIES, "memories");
-  if (!charge(s, <u64>n * itemCost(SectionId.Memory))) return;
+  let n = s.count(1);
   for (let i: u32 = 0; i < n && !s.failed; i++) {
     setItem("memory", i);
     let t = readMemType(s);
@@ -578,8 +569,7 @@ function readTagType(r: Reader): u32 {
 }
 
 function readTagSection(s: Reader, m: Module): void {
-  let n = limitedCount(s, MAX_TAGS, "tags");
-  if (!charge(s, <u64>n * itemCost(SectionId.Tag))) return;
+  let n = s.count(1);
   for (let i: u32 = 0; i < n && !s.failed; i++) {
     setItem("tag", i);
     let t = readTagType(s);
@@ -588,8 +578,7 @@ function readTagSection(s: Reader, m: Module): void {
 }
 
 function readGlobalSection(s: Reader, m: Module): void {
-  let n = limitedCount(s, MAX_GLOBALS, "globals");
-  if (!charge(s, <u64>n * itemCost(SectionId.Global))) return;
+  let n = s.count(1);
   for (let i: u32 = 0; i < n && !s.failed; i++) {
     setItem("global", i);
     let g = new Global();
@@ -601,8 +590,7 @@ function readGlobalSection(s: Reader, m: Module): void {
 }
 
 function readExportSection(s: Reader, m: Module): void {
-  let n = limitedCount(s, MAX_EXPORTS, "exports");
-  if (!charge(s, <u64>n * itemCost(SectionId.Export))) return;
+  let n = s.count(1);
   for (let i: u32 = 0; i < n && !s.failed; i++) {
     setItem("export", i);
     let e = new Export();
@@ -632,8 +620,7 @@ function readStartSection(s: Reader, m: Module): void {
  *   bit 2: items are expressions (else function indices)
  */
 function readElementSection(s: Reader, m: Module): void {
-  let n = limitedCount(s, MAX_ELEM_SEGMENTS, "element segments");
-  if (!charge(s, <u64>n * itemCost(SectionId.Element))) return;
+  let n = s.count(1);
   for (let i: u32 = 0; i < n && !s.failed; i++) {
     setItem("segment", i);
     let seg = readElemSegment(s);
@@ -702,8 +689,7 @@ function readDataCountSection(s: Reader, m: Module): void {
 
 /** Data segments: flags 0 (active, memory 0), 1 (passive), 2 (active, explicit memory). */
 function readDataSection(s: Reader, m: Module): void {
-  let n = limitedCount(s, MAX_DATA_SEGMENTS, "data segments");
-  if (!charge(s, <u64>n * itemCost(SectionId.Data))) return;
+  let n = s.count(1);
   for (let i: u32 = 0; i < n && !s.failed; i++) {
     setItem("segment", i);
     let seg = new DataSegment();
@@ -728,8 +714,7 @@ function readDataSection(s: Reader, m: Module): void {
 }
 
 function readCodeSection(s: Reader, m: Module): void {
-  let n = limitedCount(s, MAX_FUNCTIONS, "function bodies");
-  if (!charge(s, <u64>n * itemCost(SectionId.Code))) return;
+  let n = s.count(1);
   for (let i: u32 = 0; i < n && !s.failed; i++) {
     setItem("function", <i64>m.numImportedFuncs + i);
     let body = new FuncBody();
@@ -745,7 +730,6 @@ function readCodeSection(s: Reader, m: Module): void {
     if (b.failed) { s.fail(b.err, b.errPos); return; }
     s.pos = b.end;
     m.codes.push(body);
-    if (loadOverBudget()) { limitText = loadBudgetText(); s.fail(Err.LimitExceeded, body.offset); return; }
   }
 }
 

@@ -1,9 +1,9 @@
 // The load budget: how far the interpreter's own memory may grow while one
 // module is decoded, validated and compiled (limits.loadBudgetBytes, 0 =
-// none). Measured as growth of the linear memory since the load began, at
-// checkpoints (each section and function body in the decoder, after
-// validation, after compilation): the load limits of the decoder keep each
-// step between checkpoints linear in its input, so the overshoot is small.
+// none). Measured as growth of the linear memory since the load began,
+// after validation and after compilation (api-load.ts); the decoder refuses
+// earlier, from its estimate of what each section will take, before the
+// memory is taken (binary/decoder.ts, charge()).
 
 import { limits } from "./limits";
 

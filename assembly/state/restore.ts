@@ -50,6 +50,14 @@ class Restoring {
     if (lastError.code == Err.None) lastError.set(Err.SnapshotCorrupt, <i64>this.r.pos, what);
     return false;
   }
+  /** "<kind> <i>: <what>" (one place builds item messages: the device build counts its bytes). */
+  badItem(kind: string, i: u32, what: string): bool {
+    return this.bad(kind + " " + i.toString() + ": " + what);
+  }
+  /** "<kind> <i>: <sub> <k> <what>" */
+  badItem2(kind: string, i: u32, sub: string, k: u32, what: string): bool {
+    return this.badItem(kind, i, sub + " " + k.toString() + " " + what);
+  }
   limit(what: string): bool {
     if (lastError.code == Err.None) lastError.set(Err.SnapshotLimit, <i64>this.r.pos, what);
     return false;
@@ -146,9 +154,9 @@ function readModules(x: Restoring): bool {
     let flags = r.u8();
     let hash = r.u64le();
     if (!x.truncated()) return false;
-    if (flags > 3) return x.bad("module " + i.toString() + ": bad flags");
+    if (flags > 3) return x.badItem("module", i, "bad flags");
     if ((flags & 1) == 0) {
-      if (flags != 0 || hash != 0) return x.bad("module " + i.toString() + ": an absent module has flags and hash 0");
+      if (flags != 0 || hash != 0) return x.badItem("module", i, "an absent module has flags and hash 0");
       x.mods.push(null);
       continue;
     }
@@ -158,7 +166,7 @@ function readModules(x: Restoring): bool {
       return false;
     }
     if (cm.metered != ((flags & 2) != 0)) {
-      lastError.set(Err.SnapshotModule, <i64>r.pos, "module " + i.toString() + " was compiled with other fuel metering");
+      lastError.set(Err.SnapshotModule, <i64>r.pos, "a module was compiled with other fuel metering");
       return false;
     }
     x.mods.push(cm);
@@ -191,7 +199,7 @@ function readFuncs(x: Restoring): bool {
     if (kind == 0) {
       f.instance = <i32>r.u32le();
       f.funcIdx = r.u32le();
-      if (f.instance < 0) return x.bad("function " + i.toString() + ": bad instance");
+      if (f.instance < 0) return x.badItem("function", i, "bad instance");
     } else if (kind == 1) {
       f.hostId = <i32>r.u32le();
       let np = count(x, 1);
@@ -201,14 +209,14 @@ function readFuncs(x: Restoring): bool {
       let t = new FuncType();
       for (let j: u32 = 0; j < np + nr; j++) {
         let b = <u8>r.u8();
-        if (!isDefinedValType(b)) return x.bad("function " + i.toString() + ": bad value type in its type");
+        if (!isDefinedValType(b)) return x.badItem("function", i, "bad value type in its type");
         if (j < np) t.params.push(b); else t.results.push(b);
       }
-      if (f.hostId < 0 && !builtinOk(f.hostId, t)) return x.bad("function " + i.toString() + ": unknown built-in or built-in of another type");
+      if (f.hostId < 0 && !builtinOk(f.hostId, t)) return x.badItem("function", i, "unknown built-in or built-in of another type");
       f.type = t;
       f.canon = internType(t);
     } else {
-      return x.bad("function " + i.toString() + ": bad kind " + kind.toString());
+      return x.badItem("function", i, "bad kind");
     }
     if (!x.truncated()) return false;
     x.store.funcs.push(f);
@@ -244,16 +252,16 @@ function readTables(x: Restoring): bool {
     t.max = r.u32le();
     t.size = r.u32le();
     if (!x.truncated()) return false;
-    if (t.elemType != ValType.FuncRef && t.elemType != ValType.ExternRef) return x.bad("table " + i.toString() + ": bad element type");
-    if (t.size > limits.maxTableElems) return x.limit("table " + i.toString() + " size");
-    if (t.max != NO_MAX && t.max < t.size) return x.bad("table " + i.toString() + ": size above maximum");
-    if (<u64>t.size * 8 > <u64>r.remaining) return x.bad("table " + i.toString() + " longer than the snapshot");
-    t.elems = x.alloc(<u64>t.size << 3, "table " + i.toString());
+    if (t.elemType != ValType.FuncRef && t.elemType != ValType.ExternRef) return x.badItem("table", i, "bad element type");
+    if (t.size > limits.maxTableElems) return x.limit("table size");
+    if (t.max != NO_MAX && t.max < t.size) return x.badItem("table", i, "size above maximum");
+    if (<u64>t.size * 8 > <u64>r.remaining) return x.badItem("table", i, "longer than the snapshot");
+    t.elems = x.alloc(<u64>t.size << 3, "a table");
     if (t.elems == 0) return false;
     memory.copy(t.elems, r.base + r.pos, <usize>t.size << 3);
     r.skip(t.size << 3);
     for (let j: u32 = 0; j < t.size; j++) {
-      if (!refOk(x, t.elemType, load<u64>(t.elems + (<usize>j << 3)))) return x.bad("table " + i.toString() + ": element " + j.toString() + " names no function");
+      if (!refOk(x, t.elemType, load<u64>(t.elems + (<usize>j << 3)))) return x.badItem2("table", i, "element", j, "names no function");
     }
     x.store.tables.push(t);
   }
@@ -271,21 +279,21 @@ function readMemories(x: Restoring): bool {
     mm.pages = r.u32le();
     let stored = r.u32le();
     if (!x.truncated()) return false;
-    if (mm.pages > 65536 || (mm.max != NO_MAX && (mm.max < mm.pages || mm.max > 65536))) return x.bad("memory " + i.toString() + ": bad size");
+    if (mm.pages > 65536 || (mm.max != NO_MAX && (mm.max < mm.pages || mm.max > 65536))) return x.badItem("memory", i, "bad size");
     x.pages += mm.pages;
-    if (mm.pages > limits.maxPagesPerMemory || x.pages > <u64>limits.maxPagesTotal) return x.limit("memory " + i.toString() + " pages");
-    if (stored > mm.pages) return x.bad("memory " + i.toString() + ": more stored pages than pages");
-    if (<u64>stored * (F.PAGE_BYTES + 4) > <u64>r.remaining) return x.bad("memory " + i.toString() + " longer than the snapshot");
+    if (mm.pages > limits.maxPagesPerMemory || x.pages > <u64>limits.maxPagesTotal) return x.limit("memory pages");
+    if (stored > mm.pages) return x.badItem("memory", i, "more stored pages than pages");
+    if (<u64>stored * (F.PAGE_BYTES + 4) > <u64>r.remaining) return x.badItem("memory", i, "longer than the snapshot");
     mm.bytes = <u64>mm.pages * F.PAGE_BYTES;
     if (mm.pages > 0) {
-      mm.base = x.alloc(mm.bytes, "memory " + i.toString());
+      mm.base = x.alloc(mm.bytes, "a memory");
       if (mm.base == 0) return false;
     }
     let next: u32 = 0; // pages below this one are written
     for (let k: u32 = 0; k < stored; k++) {
       let p = r.u32le();
       if (!x.truncated()) return false;
-      if (p < next || p >= mm.pages) return x.bad("memory " + i.toString() + ": page index out of order or range");
+      if (p < next || p >= mm.pages) return x.badItem("memory", i, "page index out of order or range");
       clearPages(mm.base, next, p);
       next = p + 1;
       memory.copy(mm.base + <usize>p * F.PAGE_BYTES, r.base + r.pos, F.PAGE_BYTES);
@@ -320,40 +328,40 @@ function readGlobals(x: Restoring): bool {
     let mut = r.u8();
     g.value = <i64>r.u64le();
     if (!x.truncated()) return false;
-    if (!isDefinedValType(g.type)) return x.bad("global " + i.toString() + ": unknown type 0x" + g.type.toString(16));
-    if (mut > 1) return x.bad("global " + i.toString() + ": bad mutability");
+    if (!isDefinedValType(g.type)) return x.badItem("global", i, "unknown type");
+    if (mut > 1) return x.badItem("global", i, "bad mutability");
     g.mutable = mut == 1;
-    if (!refOk(x, g.type, <u64>g.value)) return x.bad("global " + i.toString() + ": names no function");
-    if (g.type == ValType.I32 && (<u64>g.value >> 32) != 0) return x.bad("global " + i.toString() + ": an i32 with high bits");
-    if (g.type == ValType.F32 && (<u64>g.value >> 32) != 0) return x.bad("global " + i.toString() + ": an f32 with high bits");
+    if (!refOk(x, g.type, <u64>g.value)) return x.badItem("global", i, "names no function");
+    if (g.type == ValType.I32 && (<u64>g.value >> 32) != 0) return x.badItem("global", i, "an i32 with high bits");
+    if (g.type == ValType.F32 && (<u64>g.value >> 32) != 0) return x.badItem("global", i, "an f32 with high bits");
     x.store.globals.push(g);
   }
   return true;
 }
 
-function readAddrs(x: Restoring, want: u32, limit: u32, what: string): StaticArray<u32> | null {
+function readAddrs(x: Restoring, want: u32, limit: u32, inst: u32, what: string): StaticArray<u32> | null {
   let r = x.r;
   let n = count(x, 4);
   if (!x.truncated()) return null;
-  if (n != want) { x.bad(what + ": count differs from the module"); return null; }
+  if (n != want) { x.badItem("instance", inst, what + " count differs from the module"); return null; }
   let a = new StaticArray<u32>(n);
   for (let i: u32 = 0; i < n; i++) {
     let v = r.u32le();
-    if (v >= limit) { x.bad(what + " " + i.toString() + ": address out of range"); return null; }
+    if (v >= limit) { x.badItem2("instance", inst, what, i, "address out of range"); return null; }
     a[i] = v;
   }
   return a;
 }
 
-function readFlags(x: Restoring, want: i32, what: string): StaticArray<u8> | null {
+function readFlags(x: Restoring, want: i32, inst: u32, what: string): StaticArray<u8> | null {
   let r = x.r;
   let n = count(x, 1);
   if (!x.truncated()) return null;
-  if (<i32>n != want) { x.bad(what + ": count differs from the module"); return null; }
+  if (<i32>n != want) { x.badItem("instance", inst, what + " count differs from the module"); return null; }
   let a = new StaticArray<u8>(n);
   for (let i: u32 = 0; i < n; i++) {
     let v = r.u8();
-    if (v > 1) { x.bad(what + " " + i.toString() + ": not 0 or 1"); return null; }
+    if (v > 1) { x.badItem2("instance", inst, what, i, "not 0 or 1"); return null; }
     a[i] = <u8>v;
   }
   return a;
@@ -370,35 +378,34 @@ function readInstances(x: Restoring): bool {
     let present = r.u8();
     if (!x.truncated()) return false;
     if (present == 0) { s.instances.push(null); continue; }
-    if (present != 1) return x.bad("instance " + i.toString() + ": bad presence flag");
+    if (present != 1) return x.badItem("instance", i, "bad presence flag");
     let mi = r.u32le();
     if (!x.truncated()) return false;
-    if (mi >= <u32>x.mods.length || !x.mods[mi]) return x.bad("instance " + i.toString() + ": unknown module");
+    if (mi >= <u32>x.mods.length || !x.mods[mi]) return x.badItem("instance", i, "unknown module");
     let cm = x.mods[mi]!;
     let m = cm.module;
     let inst = new Instance(cm);
     inst.id = i;
-    let what = "instance " + i.toString();
-    let fa = readAddrs(x, m.numFuncs, <u32>s.funcs.length, what + " function"); if (!fa) return false;
-    let ta = readAddrs(x, m.numTables, <u32>s.tables.length, what + " table"); if (!ta) return false;
-    let ma = readAddrs(x, m.numMems, <u32>s.mems.length, what + " memory"); if (!ma) return false;
-    let ga = readAddrs(x, m.numGlobals, <u32>s.globals.length, what + " global"); if (!ga) return false;
+    let fa = readAddrs(x, m.numFuncs, <u32>s.funcs.length, i, "function"); if (!fa) return false;
+    let ta = readAddrs(x, m.numTables, <u32>s.tables.length, i, "table"); if (!ta) return false;
+    let ma = readAddrs(x, m.numMems, <u32>s.mems.length, i, "memory"); if (!ma) return false;
+    let ga = readAddrs(x, m.numGlobals, <u32>s.globals.length, i, "global"); if (!ga) return false;
     inst.funcAddrs = fa; inst.tableAddrs = ta; inst.memAddrs = ma; inst.globalAddrs = ga;
-    let de = readFlags(x, m.elems.length, what + " dropped elements"); if (!de) return false;
-    let dd = readFlags(x, m.datas.length, what + " dropped data"); if (!dd) return false;
+    let de = readFlags(x, m.elems.length, i, "dropped element"); if (!de) return false;
+    let dd = readFlags(x, m.datas.length, i, "dropped data"); if (!dd) return false;
     inst.droppedElems = de; inst.droppedDatas = dd;
     let ne = count(x, 4);
     if (!x.truncated()) return false;
-    if (<i32>ne != m.elems.length) return x.bad(what + ": element segment count differs");
+    if (<i32>ne != m.elems.length) return x.badItem("instance", i, "element segment count differs");
     for (let j: u32 = 0; j < ne; j++) {
       let len = count(x, 8);
       if (!x.truncated()) return false;
       // a segment not dropped holds exactly its items (a dropped one is never read)
-      if (de[j] == 0 && <i32>len != m.elems[j].count) return x.bad(what + ": element segment " + j.toString() + " length differs from the module");
+      if (de[j] == 0 && <i32>len != m.elems[j].count) return x.badItem2("instance", i, "element segment", j, "length differs from the module");
       let refs = new StaticArray<u64>(len);
       for (let k: u32 = 0; k < len; k++) {
         let v = r.u64le();
-        if (!refOk(x, m.elems[j].type, v)) return x.bad(what + ": element reference names no function");
+        if (!refOk(x, m.elems[j].type, v)) return x.badItem("instance", i, "element reference names no function");
         refs[k] = v;
       }
       inst.elemRefs.push(refs);
@@ -415,11 +422,11 @@ function funcsMatchInstances(x: Restoring): bool {
   for (let a = 0; a < s.funcs.length; a++) {
     let f = s.funcs[a];
     if (f.instance < 0) continue;
-    if (f.instance >= s.instances.length || !s.instances[f.instance]) return x.bad("function " + a.toString() + ": unknown instance");
+    if (f.instance >= s.instances.length || !s.instances[f.instance]) return x.badItem("function", a, "unknown instance");
     let inst = s.instances[f.instance]!;
     let m = inst.compiled.module;
     if (f.funcIdx < m.numImportedFuncs || f.funcIdx >= m.numFuncs || inst.funcAddrs[f.funcIdx] != <u32>a) {
-      return x.bad("function " + a.toString() + ": not a function of its instance");
+      return x.badItem("function", a, "not a function of its instance");
     }
     let ti = m.funcTypeIdx[f.funcIdx - m.numImportedFuncs];
     f.type = m.types[ti];
@@ -440,36 +447,35 @@ function instancesMatchModules(x: Restoring): bool {
     if (!inst) continue;
     let cm = inst.compiled;
     let m = cm.module;
-    let what = "instance " + i.toString();
     for (let k: u32 = 0; k < m.numImportedFuncs; k++) {
       if (s.funcs[inst.funcAddrs[k]].canon != cm.typeCanon[m.funcImports[k].typeIdx]) {
-        return x.bad(what + ": imported function " + k.toString() + " has another type");
+        return x.badItem2("instance", i, "imported function", k, "has another type");
       }
     }
     for (let k: u32 = m.numImportedFuncs; k < m.numFuncs; k++) {
       let f = s.funcs[inst.funcAddrs[k]];
-      if (f.instance != <i32>i || f.funcIdx != k) return x.bad(what + ": function " + k.toString() + " is not its own");
+      if (f.instance != <i32>i || f.funcIdx != k) return x.badItem2("instance", i, "function", k, "is not its own");
     }
     for (let k: u32 = 0; k < m.numTables; k++) {
       let t = s.tables[inst.tableAddrs[k]];
       let tt = m.tableType(k);
       let imported = k < m.numImportedTables;
       if (t.elemType != tt.elem || !limitsOk(<u64>t.size, t.max, tt.limits.min, tt.limits.hasMax, tt.limits.max, imported)) {
-        return x.bad(what + ": table " + k.toString() + " differs from its type in the module");
+        return x.badItem2("instance", i, "table", k, "differs from its type in the module");
       }
     }
     for (let k: u32 = 0; k < m.numMems; k++) {
       let mm = s.mems[inst.memAddrs[k]];
       let l = m.memType(k).limits;
       if (!limitsOk(<u64>mm.pages, mm.max, l.min, l.hasMax, l.max, k < m.numImportedMems)) {
-        return x.bad(what + ": memory " + k.toString() + " differs from its type in the module");
+        return x.badItem2("instance", i, "memory", k, "differs from its type in the module");
       }
     }
     for (let k: u32 = 0; k < m.numGlobals; k++) {
       let g = s.globals[inst.globalAddrs[k]];
       let want = m.globalType(k);
       if (g.type != want.type || g.mutable != want.mutable) {
-        return x.bad(what + ": global " + k.toString() + " has another type");
+        return x.badItem2("instance", i, "global", k, "has another type");
       }
     }
   }
@@ -644,32 +650,31 @@ function checkFrames(x: Restoring, mi: MachineImage): bool {
   let innermostHost: u32 = 0;
   for (let i: u32 = 0; i < n; i++) {
     let fr = mi.frame(x, i);
-    let what = "frame " + i.toString();
     if (frameIsHost(fr)) {
       let flags = hostFrameFlags(fr);
       let func = hostFrameFunc(fr), args = hostFrameArgs(fr);
       if (i == 0) {
-        if (flags != 0) return x.bad(what + ": the bottom host frame has flags 0");
-        if (func >= <u32>s.funcs.length) return x.bad(what + ": the function called names no function");
-        if (args != 0) return x.bad(what + ": word 8 of the bottom host frame is 0");
+        if (flags != 0) return x.badItem("frame", i, "the bottom host frame has flags 0");
+        if (func >= <u32>s.funcs.length) return x.badItem("frame", i, "the function called names no function");
+        if (args != 0) return x.badItem("frame", i, "word 8 of the bottom host frame is 0");
         expectFunc = func; expectFp = 0;
       } else {
-        if (flags != HOST_OUTER && flags != (HOST_OUTER | HOST_DIRECT)) return x.bad(what + ": bad host frame flags");
-        if (!hostSlotsOk(x, mi, func, args)) return x.bad(what + ": the saved host call names no host function or its slots lie outside the stack");
+        if (flags != HOST_OUTER && flags != (HOST_OUTER | HOST_DIRECT)) return x.badItem("frame", i, "bad host frame flags");
+        if (!hostSlotsOk(x, mi, func, args)) return x.badItem("frame", i, "the saved host call names no host function or its slots lie outside the stack");
         let below = mi.frame(x, i - 1);
         if ((flags & HOST_DIRECT) != 0) {
           // a direct host call: the host frame below started it, and nothing ran in between
-          if (!frameIsHost(below)) return x.bad(what + ": a nested call from a direct host call must sit on that call's host frame");
-          if (expectFunc >= 0 && expectFunc != <i64>func) return x.bad(what + ": the saved host call is not the call its host frame started");
-          if (expectFp >= 0 && expectFp != <i64>args) return x.bad(what + ": the saved host call's arguments are not where its call put them");
+          if (!frameIsHost(below)) return x.badItem("frame", i, "a nested call from a direct host call must sit on that call's host frame");
+          if (expectFunc >= 0 && expectFunc != <i64>func) return x.badItem("frame", i, "the saved host call is not the call its host frame started");
+          if (expectFp >= 0 && expectFp != <i64>args) return x.badItem("frame", i, "the saved host call's arguments are not where its call put them");
         } else {
-          if (frameIsHost(below)) return x.bad(what + ": a nested call from a Wasm host call needs the caller's position below it");
+          if (frameIsHost(below)) return x.badItem("frame", i, "a nested call from a Wasm host call needs the caller's position below it");
           // the position below is a call of this host function, its arguments at fp + the op's argument offset
           let inst = frameInst(below), pc = frameRetPc(below), fp = frameFp(below);
           let cm = s.instances[inst]!.compiled; // checked as a Wasm frame already
           let op = callBefore(cm, pc);
-          if (op == Ir.Call || !callMayReach(x, inst, pc, op, func)) return x.bad(what + ": the saved host call is not the call at the position below");
-          if (<u64>fp + <u64>callArgOff(cm, pc, op) != <u64>args) return x.bad(what + ": the saved host call's arguments are not at the call's argument slots");
+          if (op == Ir.Call || !callMayReach(x, inst, pc, op, func)) return x.badItem("frame", i, "the saved host call is not the call at the position below");
+          if (<u64>fp + <u64>callArgOff(cm, pc, op) != <u64>args) return x.badItem("frame", i, "the saved host call's arguments are not at the call's argument slots");
         }
         // a nested call starts above the pending call's slots; its function is not recorded
         expectFunc = -1;
@@ -679,18 +684,18 @@ function checkFrames(x: Restoring, mi: MachineImage): bool {
       continue;
     }
     if (i == 0) return x.bad("the call stack must start with a host frame");
-    if (frameExtra(fr) != 0) return x.bad(what + ": word 12 of a Wasm frame is 0");
+    if (frameExtra(fr) != 0) return x.badItem("frame", i, "word 12 of a Wasm frame is 0");
     let inst = frameInst(fr), pc = frameRetPc(fr), fp = frameFp(fr);
     let d = activation(x, mi, inst, pc, fp);
-    if (d < 0) return x.bad(what + ": not a position in a live function");
-    if (!activationFits(x, mi, inst, d, fp, expectFunc, expectFp)) return x.bad(what + ": not the function or frame its caller called");
+    if (d < 0) return x.badItem("frame", i, "not a position in a live function");
+    if (!activationFits(x, mi, inst, d, fp, expectFunc, expectFp)) return x.badItem("frame", i, "not the function or frame its caller called");
     let cm = s.instances[inst]!.compiled;
     let op = callBefore(cm, pc);
-    if (op == 0) return x.bad(what + ": the return position does not follow a call");
+    if (op == 0) return x.badItem("frame", i, "the return position does not follow a call");
     // the callee: the next Wasm frame, or the current position; a host frame above means a pending host call
     expectFp = <i64>fp + <i64>callArgOff(cm, pc, op);
     expectFunc = -1;
-    if (!nextIsCallee(x, mi, i, inst, pc, op)) return x.bad(what + ": the next activation is not what its call op calls");
+    if (!nextIsCallee(x, mi, i, inst, pc, op)) return x.badItem("frame", i, "the next activation is not what its call op calls");
   }
   return currentPosition(x, mi, expectFunc, expectFp, innermostHost);
 }
