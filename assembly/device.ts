@@ -4,6 +4,10 @@
 import { machine } from "./exec/machine";
 import "./abort";
 
+/** Defined in this build only: code that the full build needs and a board does not checks isDefined(WRT_DEVICE). */
+// @ts-ignore: decorator
+@global export const WRT_DEVICE: bool = true;
+
 export * from "./api";
 export * from "./api-load-image";
 

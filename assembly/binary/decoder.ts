@@ -32,7 +32,8 @@ import { limits } from "../runtime/limits";
 export const MAX_LOCALS: u32 = 50000;
 
 // Limits that keep a load linear in time and bounded in memory whatever the
-// module's shape (docs/embedding-api.md, "Limits"). The per-item ones are
+// module's shape (docs/embedding-api.md, "Load limits"). Not in the device
+// build (isDefined(WRT_DEVICE)): a board loads images, within its arena. The per-item ones are
 // V8's (src/wasm/wasm-limits.h), so a module V8 loads is not refused here
 // for its shape; MAX_MODULE_LOCALS bounds what local declarations expand to
 // (a few bytes declare 50,000 locals: without it 1 MB of bodies asked for
@@ -92,7 +93,7 @@ function sectionFits(s: Reader, id: u32, size: u32): bool {
 function charge(r: Reader, bytes: u64): bool {
   loadCost += bytes;
   if (loadCost <= loadCostLimit) return true;
-  limitText = "loading needs more than " + loadCostLimit.toString() + " bytes (estimated; the load budget)";
+  limitText = "loading needs more than " + (<u32>(loadCostLimit >> 10)).toString() + " KiB (estimated; the load budget)";
   r.fail(Err.LimitExceeded);
   return false;
 }
@@ -130,6 +131,7 @@ let curSection: i32 = -1;
 /** What the current item is ("function", "segment", ...) and its index. */
 let curItemKind: string = "";
 let curItem: i64 = -1;
+const U32_MAX: u32 = 0xFFFFFFFF;
 /** What a LimitExceeded failure exceeded ("100000 parameters, at most 1000"). */
 let limitText: string = "";
 /** Locals declared so far in this module (against MAX_MODULE_LOCALS). */
@@ -192,7 +194,7 @@ function errorDetail(): string {
 /** Fails `r` at `at` with LimitExceeded if `n` is above `max`; true if it did. */
 function overLimit(r: Reader, at: u32, n: u64, max: u32, what: string): bool {
   if (n <= <u64>max) return false;
-  limitText = n.toString() + " " + what + ", at most " + max.toString();
+  limitText = (n > <u64>U32_MAX ? U32_MAX : <u32>n).toString() + " " + what + ", at most " + max.toString();
   r.fail(Err.LimitExceeded, at);
   return true;
 }
@@ -280,7 +282,8 @@ function readSections(r: Reader, m: Module): bool {
     }
     curSection = <i32>id;
     let s = new Reader(r.base, r.pos, r.pos + size);
-    if (!sectionFits(s, id, size)) { failed(s.err, s.errPos); return false; }
+    // the load-cost estimate: not on a board, whose arena bounds the memory a load can take
+    if (!isDefined(WRT_DEVICE) && !sectionFits(s, id, size)) { failed(s.err, s.errPos); return false; }
     readSection(s, m, id);
     if (s.failed) { failed(s.err, s.errPos); return false; }
     if (s.pos != s.end) {
@@ -366,7 +369,7 @@ export function readRefType(r: Reader): u8 {
 
 /** A vector of value types. */
 function readValTypes(r: Reader, max: u32, what: string): Array<u8> {
-  let n = limitedCount(r, max, what);
+  let n = isDefined(WRT_DEVICE) ? r.count(1) : limitedCount(r, max, what);
   let types = new Array<u8>(<i32>n);
   for (let i: u32 = 0; i < n && !r.failed; i++) types[i] = readValType(r);
   return types;
@@ -721,7 +724,7 @@ function readCodeSection(s: Reader, m: Module): void {
     body.offset = s.pos;
     let sizeAt = s.pos;
     let size = s.length();
-    if (s.failed || overLimit(s, sizeAt, size, MAX_BODY_BYTES, "bytes in the body")) return;
+    if (s.failed || (!isDefined(WRT_DEVICE) && overLimit(s, sizeAt, size, MAX_BODY_BYTES, "bytes in the body"))) return;
     let b = new Reader(s.base, s.pos, s.pos + size);
     readLocals(b, body);
     body.codeStart = b.pos;
@@ -747,9 +750,11 @@ function readLocals(r: Reader, body: FuncBody): void {
   }
   if (r.failed) return;
   if (total > <u64>MAX_LOCALS) { r.fail(Err.TooManyLocals, declStart); return; }
-  moduleLocals += total;
-  if (!charge(r, total * 2)) return; // the expanded types, and the validator's copy
-  if (overLimit(r, declStart, moduleLocals, MAX_MODULE_LOCALS, "locals in the module's functions")) return;
+  if (!isDefined(WRT_DEVICE)) {
+    moduleLocals += total;
+    if (!charge(r, total * 2)) return; // the expanded types, and the validator's copy
+    if (overLimit(r, declStart, moduleLocals, MAX_MODULE_LOCALS, "locals in the module's functions")) return;
+  }
   let codeStart = r.pos;
   // second pass over the same (now known good) bytes: expand
   r.pos = declStart;

@@ -22,8 +22,13 @@ export function reclaimDropped(): i32 {
   while (s.instances.length > 0) {
     let last = s.instances[s.instances.length - 1];
     if (last && !last.dropped) break;
-    if (last && !canCut(last)) break;
-    if (last) cut(last);
+    if (last) {
+      // first store index of each kind that the instance owns at the end of the store
+      let id = <i32>last.id;
+      let f0 = firstOwned(s.funcs, id), t0 = firstOwned(s.tables, id), m0 = firstOwned(s.mems, id), g0 = firstOwned(s.globals, id);
+      if (!canCut(last, f0, t0, m0, g0)) break;
+      cut(f0, t0, m0, g0);
+    }
     s.instances.pop();
     n++;
   }
@@ -43,11 +48,10 @@ function firstOwned<T>(list: Array<T>, id: i32): i32 {
   return i;
 }
 
-function canCut(inst: Instance): bool {
+function canCut(inst: Instance, f0: i32, t0: i32, m0: i32, g0: i32): bool {
   let s = theStore;
   let id = <i32>inst.id;
   // everything after this instance's objects must be its own
-  let f0 = firstOwned(s.funcs, id), t0 = firstOwned(s.tables, id), m0 = firstOwned(s.mems, id), g0 = firstOwned(s.globals, id);
   for (let i = 0; i < inst.funcAddrs.length; i++) {
     let a = inst.funcAddrs[i];
     if (s.funcs[a].instance == id && <i32>a < f0) return false;
@@ -80,10 +84,8 @@ function canCut(inst: Instance): bool {
   return true;
 }
 
-function cut(inst: Instance): void {
+function cut(f0: i32, t0: i32, m0: i32, g0: i32): void {
   let s = theStore;
-  let id = <i32>inst.id;
-  let f0 = firstOwned(s.funcs, id), t0 = firstOwned(s.tables, id), m0 = firstOwned(s.mems, id), g0 = firstOwned(s.globals, id);
   for (let i = t0; i < s.tables.length; i++) { let t = s.tables[i]; if (t.elems) heap.free(t.elems); t.elems = 0; t.size = 0; }
   let pages = totalPages;
   for (let i = m0; i < s.mems.length; i++) {

@@ -4,57 +4,64 @@
 // each structurally distinct FuncType once gives it a small integer id, so
 // that check is one integer compare, across modules too.
 //
-// Types are found by a 64-bit FNV-1a hash of (param count, params, result
-// count, results) and then compared in full, so interning costs time linear
-// in the type's length (a key string built by concatenation cost quadratic
-// time and memory: one type of 100,000 parameters took gigabytes).
+// Types are found by an FNV-1a hash of (param count, params, result count,
+// results) in an open-addressing table and then compared in full, so
+// interning costs time linear in the type's length (a key string built by
+// concatenation cost quadratic time and memory: one type of 100,000
+// parameters took gigabytes). Identical types hash alike and stop the probe
+// at once; distinct types are few (one per module type at most).
 
 import { FuncType } from "../binary/module";
 
 const canonTypes = new Array<FuncType>();
-/** Hash -> first canonical id with it; further ids with the same hash chain through `sameHash`. */
-const canonByHash = new Map<u64, u32>();
-const sameHash = new Array<i32>();
+/** Open addressing: slot -> canonical id + 1 (0 empty), a power of two at least twice the ids. */
+let slots = new StaticArray<u32>(64);
 
-const FNV_OFFSET: u64 = 0xCBF29CE484222325;
-const FNV_PRIME: u64 = 0x100000001B3;
+const FNV_OFFSET: u32 = 0x811C9DC5;
+const FNV_PRIME: u32 = 0x01000193;
 
-@inline function mix(h: u64, b: u32): u64 { return (h ^ <u64>b) * FNV_PRIME; }
-
-function mixLength(h: u64, n: u32): u64 {
-  h = mix(h, n & 0xFF); h = mix(h, (n >> 8) & 0xFF); h = mix(h, (n >> 16) & 0xFF);
-  return mix(h, n >> 24);
+function typeHash(t: FuncType): u32 {
+  let h = (FNV_OFFSET ^ <u32>t.params.length) * FNV_PRIME;
+  for (let i = 0; i < t.params.length; i++) h = (h ^ t.params[i]) * FNV_PRIME;
+  h = (h ^ (<u32>t.results.length | 0x100)) * FNV_PRIME;
+  for (let i = 0; i < t.results.length; i++) h = (h ^ t.results[i]) * FNV_PRIME;
+  return h;
 }
 
-function typeHash(t: FuncType): u64 {
-  let h = mixLength(FNV_OFFSET, <u32>t.params.length);
-  for (let i = 0; i < t.params.length; i++) h = mix(h, t.params[i]);
-  h = mixLength(h, <u32>t.results.length);
-  for (let i = 0; i < t.results.length; i++) h = mix(h, t.results[i]);
-  return h;
+/** The slot of `t`: where its id is, or the empty slot where it goes. */
+function slotOf(t: FuncType, h: u32): u32 {
+  let mask = <u32>slots.length - 1;
+  let i = h & mask;
+  while (true) {
+    let id = slots[i];
+    if (id == 0 || canonTypes[id - 1].equals(t)) return i;
+    i = (i + 1) & mask;
+  }
+  return 0;
 }
 
 /** The canonical id of `t` (structural equality), registering it if new. */
 export function internType(t: FuncType): u32 {
-  let h = typeHash(t);
-  let last: i32 = -1;
-  if (canonByHash.has(h)) {
-    let id = <i32>canonByHash.get(h);
-    while (id >= 0) {
-      if (canonTypes[id].equals(t)) return <u32>id;
-      last = id;
-      id = sameHash[id];
-    }
-  }
+  let i = slotOf(t, typeHash(t));
+  if (slots[i] != 0) return slots[i] - 1;
   let copy = new FuncType();
   copy.params = t.params.slice(0);
   copy.results = t.results.slice(0);
   let id = <u32>canonTypes.length;
   copy.canon = id;
   canonTypes.push(copy);
-  sameHash.push(-1);
-  if (last >= 0) sameHash[last] = <i32>id; else canonByHash.set(h, id);
+  slots[i] = id + 1;
+  if ((id + 1) * 2 > <u32>slots.length) grow();
   return id;
+}
+
+/** Doubles the table and puts every id back. */
+function grow(): void {
+  slots = new StaticArray<u32>(slots.length * 2);
+  for (let id = 0; id < canonTypes.length; id++) {
+    let t = canonTypes[id];
+    slots[slotOf(t, typeHash(t))] = <u32>id + 1;
+  }
 }
 
 export function canonType(id: u32): FuncType {

@@ -69,7 +69,7 @@ class Restoring {
   /** A raw block of `n` bytes, or 0 (error set) if the interpreter's memory cannot hold it. */
   alloc(n: u64, what: string): usize {
     if (!heapHasRoom(n > 0 ? n : 8)) {
-      this.limit(what + ": " + n.toString() + " bytes do not fit in the interpreter's memory");
+      this.limit(what + ": " + (<u32>(n >> 10)).toString() + " KiB do not fit in the interpreter's memory");
       return 0;
     }
     let p = heap.alloc(n > 0 ? <usize>n : 8);
@@ -493,7 +493,13 @@ function limitsOk(size: u64, max: u32, min: u64, hasMax: bool, declMax: u64, imp
 
 /** What the MACH and STAK sections hold: the saved fields in a scratch Machine, and where the rest lies. */
 class MachineImage {
-  fields: Machine = new Machine();
+  /**
+   * The saved fields, read into a zeroed block laid out as a Machine (only
+   * the MACH_FIELDS rows are ever read: no managed field is touched, and no
+   * Machine constructor is needed for it).
+   */
+  block: usize = 0;
+  @inline get fields(): Machine { return changetype<Machine>(this.block); }
   framesAt: u32 = 0;
   stackTop: u32 = 0;
   stackAt: u32 = 0;
@@ -505,7 +511,7 @@ function readMachine(x: Restoring, mi: MachineImage): bool {
   if (!expectTag(x, F.TAG_MACH)) return false;
   let r = x.r;
   if (r.remaining < machFieldsBytes()) return x.bad("machine fields longer than the snapshot");
-  let to = changetype<usize>(mi.fields);
+  let to = mi.block;
   for (let i = 0; i < machFieldCount(); i++) {
     let n = machFieldBytes(i);
     memory.copy(to + machFieldOffset(i), r.base + r.pos, n);
@@ -835,6 +841,9 @@ export function restoreSnapshot(p: usize, len: u32): i32 {
 
   let x = new Restoring(new Reader(p, F.HEADER_BYTES, len - 4));
   let mi = new MachineImage();
+  mi.block = x.alloc(offsetof<Machine>(), "machine");
+  if (mi.block == 0) return -1;
+  memory.fill(mi.block, 0, offsetof<Machine>());
   let ok = readModules(x) && readFuncs(x) && readTables(x) && readMemories(x) && readGlobals(x)
     && readInstances(x) && readMachine(x, mi) && checkMachine(x, mi);
   if (ok && x.r.pos != x.sectionEnd) ok = x.bad("section length does not match its contents");
@@ -860,10 +869,11 @@ function commit(x: Restoring, mi: MachineImage, p: usize): void {
   setTotalPages(<u32>x.pages);
 
   let m = machine;
-  let from = changetype<usize>(mi.fields), to = changetype<usize>(m);
+  let from = mi.block, to = changetype<usize>(m);
   for (let i = 0; i < machFieldCount(); i++) memory.copy(to + machFieldOffset(i), from + machFieldOffset(i), machFieldBytes(i));
   m.patchInst = -1;
   m.trapText = "";
   memory.copy(m.frames, p + mi.framesAt, <usize>m.frameCount * FRAME_BYTES);
   memory.copy(m.stack, p + mi.stackAt, mi.stackTop);
+  heap.free(mi.block);
 }
