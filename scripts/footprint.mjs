@@ -124,6 +124,12 @@ Budget (issue 3): interpreter core on Cortex-M4 -Os under 64 KiB of .text,
 C stack high-water under 4 KiB. ${budgetLine()} The arena use is dominated by the
 interpreter's default stacks, allocated at start-up before \`wrt_config\`
 can shrink them (docs/firmware.md, "Known limits").
+
+What the device build leaves out to fit: the decoder's load limits and
+load-cost estimate (a board loads images, and its arena bounds a load), the
+"name" custom section, and in restore the match of instances against their
+module's types and limits and the funcref typing of locals and host-call
+slots (docs/snapshot-format.md, "What restore checks").
 `;
 function budgetLine() {
   const m4 = real.find((r) => r.cpu === "cortex-m4" && r.opt === "device -Os unchecked");
