@@ -1,6 +1,7 @@
 // Module: decode + validate + compile module bytes (or read a precompiled
 // image); import/export descriptors; writing an image.
 
+import { ConfigKey } from "../binding/abi.js";
 import { EngineCore, parseFuncType } from "./engine-core.js";
 import { WrtCodedError } from "./errors.js";
 import { EXTERN_KIND_NAMES, ExternKindName, GlobalType, MemoryType, TableType } from "./externs.js";
@@ -66,19 +67,19 @@ export class Module {
    * throws WrtDecodeError / WrtValidationError / WrtImageError (with code and offset).
    */
   static load(engine: EngineCore, bytes: Uint8Array, opts: { loadBudget?: number } = {}): Module {
-    // loadBudget: bytes the interpreter's memory may grow by during this load (config key 15, reset after)
+    // loadBudget: bytes the interpreter's memory may grow by during this load (ConfigKey.loadBudgetBytes, reset after)
     const budget = opts.loadBudget;
     if (budget !== undefined && !(Number.isInteger(budget) && budget > 0 && budget <= 0xffffffff)) {
       throw new RangeError("loadBudget is a byte count from 1 to 2^32-1");
     }
-    if (budget !== undefined && engine.raw.wrt_config(15, BigInt(budget)) < 0) throw engine.lastError();
+    if (budget !== undefined && engine.raw.wrt_config(ConfigKey.loadBudgetBytes, BigInt(budget)) < 0) throw engine.lastError();
     try {
       engine.writeBytes(bytes);
       const h = engine.raw.wrt_module_load(bytes.length);
       if (h < 0) throw engine.lastError();
       return new Module(engine, h);
     } finally {
-      if (budget !== undefined) engine.raw.wrt_config(15, 0n);
+      if (budget !== undefined) engine.raw.wrt_config(ConfigKey.loadBudgetBytes, 0n);
     }
   }
 

@@ -113,6 +113,8 @@ export const ConfigKey = {
   hostMemoryPages: 13,
   /** 1: the full build also loads precompiled images (docs/image-format.md, "Trust"); default 0. */
   allowImages: 14,
+  /** Bytes the interpreter's memory may grow by while one module loads; 0: no budget (Module.load's loadBudget). */
+  loadBudgetBytes: 15,
 } as const;
 export type ConfigName = keyof typeof ConfigKey;
 
