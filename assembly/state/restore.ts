@@ -769,8 +769,13 @@ function currentPosition(x: Restoring, mi: MachineImage, expectFunc: i64, expect
     let op = callBefore(cm, m.pcOff);
     if (op == 0 || op == Ir.Call || !callMayReach(x, m.inst, m.pcOff, op, m.hostFunc)) return x.bad("the pending host call is not the call before the current position");
     if (<u64>m.fpOff + <u64>callArgOff(cm, m.pcOff, op) != <u64>m.hostArgsOff) return x.bad("the pending host call's arguments are not at the call's argument slots");
-  } else if (m.resumeSide < 0 && cm.metered && load<u32>(cm.codeBase + m.pcOff) != Ir.Fuel) {
-    return x.bad("a call continues at a block start (a Fuel op) unless it resumes inside a block");
+  } else if (m.resumeSide < 0 && cm.metered) {
+    // a paid block is entered at its Fuel op; the one exception is a bulk op
+    // that stopped part-way for its per-unit fuel (exec/bulk.ts): its block
+    // is paid and it continues at itself
+    let word = load<u32>(cm.codeBase + m.pcOff);
+    if (word != Ir.Fuel && (opFlags(word) & OpFlag.RESUMABLE) == 0)
+      return x.bad("a call continues at a block start (a Fuel op), a bulk op stopped part-way, or inside a block it resumes");
   }
   // the innermost host-level call's function: the first activation above its host frame
   let first = innermostHost + 1 < m.frameCount ? mi.frame(x, innermostHost + 1) : 0;
