@@ -15,7 +15,7 @@ import { Trap } from "./trap";
 import { arrayAt, staticAt, staticLength } from "./elem";
 import { wasiLog, logTrapText, BUILTIN_WASI_LOG } from "../wasi/logging";
 import { finishHostLevelCall, unwindAfterTrap } from "./call";
-import { deviceMemOp, deviceJumpCmp } from "./memops";
+import { deviceMemOp, deviceJumpCmp, deviceImmOp } from "./memops";
 import { Bulk, bulkFuel, bulkLen, bulkOp, payGrow, memoryGrowRefused, tableGrowRefused } from "./bulk";
 
 const INFO_BYTES: u32 = FUNC_INFO_WORDS << 2;
@@ -1107,72 +1107,92 @@ export function run(fuelIn: i64): Status {
 
       // ------------------------------------------------------------ fused forms (compile/ir.ts)
       case Ir.I32EqImm: { // i32.eq with a constant
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<i32>(fp + load<u32>(pc, 8)) == load<i32>(pc, 12)))); pc += 16; break;
       }
       case Ir.I32NeImm: { // i32.ne with a constant
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<i32>(fp + load<u32>(pc, 8)) != load<i32>(pc, 12)))); pc += 16; break;
       }
       case Ir.I32LtSImm: { // i32.lt_s with a constant
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<i32>(fp + load<u32>(pc, 8)) < load<i32>(pc, 12)))); pc += 16; break;
       }
       case Ir.I32LtUImm: { // i32.lt_u with a constant
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<u32>(fp + load<u32>(pc, 8)) < load<u32>(pc, 12)))); pc += 16; break;
       }
       case Ir.I32GtSImm: { // i32.gt_s with a constant
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<i32>(fp + load<u32>(pc, 8)) > load<i32>(pc, 12)))); pc += 16; break;
       }
       case Ir.I32GtUImm: { // i32.gt_u with a constant
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<u32>(fp + load<u32>(pc, 8)) > load<u32>(pc, 12)))); pc += 16; break;
       }
       case Ir.I32LeSImm: { // i32.le_s with a constant
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<i32>(fp + load<u32>(pc, 8)) <= load<i32>(pc, 12)))); pc += 16; break;
       }
       case Ir.I32LeUImm: { // i32.le_u with a constant
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<u32>(fp + load<u32>(pc, 8)) <= load<u32>(pc, 12)))); pc += 16; break;
       }
       case Ir.I32GeSImm: { // i32.ge_s with a constant
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<i32>(fp + load<u32>(pc, 8)) >= load<i32>(pc, 12)))); pc += 16; break;
       }
       case Ir.I32GeUImm: { // i32.ge_u with a constant
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<u32>(fp + load<u32>(pc, 8)) >= load<u32>(pc, 12)))); pc += 16; break;
       }
       case Ir.I32AddImm: { // i32.add with a constant
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a + b)); pc += 16; break;
       }
       case Ir.I32MulImm: { // i32.mul with a constant
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a * b)); pc += 16; break;
       }
       case Ir.I32AndImm: { // i32.and with a constant
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a & b)); pc += 16; break;
       }
       case Ir.I32OrImm: { // i32.or with a constant
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a | b)); pc += 16; break;
       }
       case Ir.I32XorImm: { // i32.xor with a constant
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a ^ b)); pc += 16; break;
       }
       case Ir.I32ShlImm: { // i32.shl with a constant
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a << b)); pc += 16; break;
       }
       case Ir.I32ShrSImm: { // i32.shr_s with a constant
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a >> b)); pc += 16; break;
       }
       case Ir.I32ShrUImm: { // i32.shr_u with a constant
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(<u32>a >>> <u32>b))); pc += 16; break;
       }
       case Ir.I32RotlImm: { // i32.rotl with a constant
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(rotl<i32>(a, b))); pc += 16; break;
       }
       case Ir.I32RotrImm: { // i32.rotr with a constant
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(rotr<i32>(a, b))); pc += 16; break;
       }

@@ -1,7 +1,8 @@
-// Loads and stores, and the fused compare-and-jumps, each in one function
-// for the device build only: there the 37 load, store and fused-load cases
-// and the 20 compare-and-jump cases of the dispatch loop call these instead
-// of carrying their own bodies, which saves about 1.2 KB of Cortex-M .text
+// Loads and stores, the fused compare-and-jumps and the i32 ops with a
+// constant operand, each in one function for the device build only: there
+// the 37 load, store and fused-load cases, the 20 compare-and-jump cases
+// and the 20 immediate-operand cases of the dispatch loop call these instead
+// of carrying their own bodies, which saves about 1.4 KB of Cortex-M .text
 // (docs/footprint.md: the 64 KiB budget) at the cost of a call and a switch
 // per such op. The full build keeps one body per op (exec/interp.ts gates
 // on ASC_OPTIMIZE_LEVEL, which is 0 only for the device target). Same
@@ -75,4 +76,34 @@ export function deviceJumpCmp(pc: usize, fp: usize, codeBase: usize): usize {
     default: c = <u32>a >= <u32>b;
   }
   return c ? codeBase + load<u32>(pc, 12) : pc + 16;
+}
+
+/** The i32 op with a constant right operand at `pc` (ImmBase forms: dst, a, imm). Device build only, as above. */
+export function deviceImmOp(pc: usize, fp: usize): void {
+  let a = load<i32>(fp + load<u32>(pc, 8));
+  let b = load<i32>(pc, 12);
+  let r: i32;
+  switch (<u32>load<u8>(pc)) {
+    case Ir.I32EqImm: r = <i32>(a == b); break;
+    case Ir.I32NeImm: r = <i32>(a != b); break;
+    case Ir.I32LtSImm: r = <i32>(a < b); break;
+    case Ir.I32LtUImm: r = <i32>(<u32>a < <u32>b); break;
+    case Ir.I32GtSImm: r = <i32>(a > b); break;
+    case Ir.I32GtUImm: r = <i32>(<u32>a > <u32>b); break;
+    case Ir.I32LeSImm: r = <i32>(a <= b); break;
+    case Ir.I32LeUImm: r = <i32>(<u32>a <= <u32>b); break;
+    case Ir.I32GeSImm: r = <i32>(a >= b); break;
+    case Ir.I32GeUImm: r = <i32>(<u32>a >= <u32>b); break;
+    case Ir.I32AddImm: r = a + b; break;
+    case Ir.I32MulImm: r = a * b; break;
+    case Ir.I32AndImm: r = a & b; break;
+    case Ir.I32OrImm: r = a | b; break;
+    case Ir.I32XorImm: r = a ^ b; break;
+    case Ir.I32ShlImm: r = a << b; break;
+    case Ir.I32ShrSImm: r = a >> b; break;
+    case Ir.I32ShrUImm: r = <i32>(<u32>a >>> <u32>b); break;
+    case Ir.I32RotlImm: r = rotl<i32>(a, b); break;
+    default: r = rotr<i32>(a, b); // I32RotrImm: the dispatch loop calls this for these 20 ops only
+  }
+  store<u64>(fp + load<u32>(pc, 4), <u64><u32>r);
 }
