@@ -133,21 +133,23 @@ export function bulkOp(op: u32, pc: usize, fp: usize, inst: Instance, cm: Compil
 }
 
 /**
- * Pays the units of memory.grow / table.grow as the fuel comes: the op's
- * delta slot (a temporary, see the compiler's popBulk) keeps the delta in
- * its low half and the units already paid in its high half, so a grow
- * whose units need more than one run's fuel still gets done. True when all
- * is paid (grow now); false when the fuel ran out first (stop at the op).
+ * Pays memory.grow / table.grow as the fuel comes: the op's delta slot (a
+ * temporary, see the compiler's popBulk) keeps the delta in its low half and
+ * the fuel already paid in its high half, so a grow that costs more than one
+ * run's fuel (a page is 1,024 by default, more than many slices) still gets
+ * done. The price is delta * unit, at most 2^32 - 1. True when all is paid
+ * (grow now); false when the fuel ran out first (stop at the op, fuel 0).
  * Sets bulkFuel.
  */
 export function payGrow(deltaSlot: usize, unit: u32, fuel: i64): bool {
-  let delta = load<u32>(deltaSlot);
-  let paid = load<u32>(deltaSlot, 4);
-  if (paid > delta) paid = delta; // a restored slot: never pay less than nothing
-  let rest = <u64>(delta - paid);
-  let k = affordable(rest, unit, fuel);
-  if (k == rest) return true;
-  store<u32>(deltaSlot, paid + <u32>k, 4);
+  let price = <u64>load<u32>(deltaSlot) * <u64>unit;
+  if (price > 0xFFFFFFFF) price = 0xFFFFFFFF;
+  let paid = <u64>load<u32>(deltaSlot, 4);
+  if (paid > price) paid = price; // a restored slot: never pay less than nothing
+  let rest = price - paid;
+  if (<u64>fuel >= rest) { bulkFuel = fuel - <i64>rest; return true; }
+  store<u32>(deltaSlot, <u32>(paid + <u64>fuel), 4);
+  bulkFuel = 0;
   return false;
 }
 

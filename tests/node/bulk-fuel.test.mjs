@@ -188,3 +188,25 @@ function cost2() {
   inst.invoke("fill", [0, 0, 0], { fuel: 1000 });
   return 1000 - Number(engine.raw.wrt_fuel_left());
 }
+
+test("a grow costing more than every slice still finishes: the fuel paid adds up across stops", () => {
+  // one page is 1,024 by default (docs/fuel.md): none of these slices covers it at once (each covers
+  // the block's own ops, which a run must pay whole)
+  const whole = cost("grow", [2]);
+  assert.ok(whole >= 2 * 1024, `a 2-page grow costs ${whole}`);
+  for (const s of [997, 100, 7]) {
+    const { engine, inst } = fresh();
+    let used = 0, stops = 0;
+    let r = inst.call("grow", [2], s);
+    while (!r.done && stops <= whole) {
+      used += s - Number(engine.raw.wrt_fuel_left());
+      stops++;
+      r = r.resume(s);
+    }
+    assert.ok(r.done, `slices of ${s}: no progress after ${stops} stops`);
+    used += s - Number(r.fuelLeft);
+    assert.deepEqual(r.results, [2], "the old size in pages");
+    assert.equal(used, whole, `slices of ${s}: the same total as one run`);
+    assert.equal(inst.memory("mem").byteLength, 4 * 65536);
+  }
+});
