@@ -14,7 +14,7 @@ import { machine, Status, FRAME_BYTES, HOST_FRAME } from "./machine";
 import { Trap } from "./trap";
 import { arrayAt, staticAt, staticLength } from "./elem";
 import { wasiLog, logTrapText, BUILTIN_WASI_LOG } from "../wasi/logging";
-import { finishHostLevelCall, unwindAfterTrap } from "./call";
+import { finishHostLevelCall, unwindAfterTrap } from "./call-end";
 import { deviceMemOp, deviceJumpCmp, deviceImmOp } from "./memops";
 import { Bulk, bulkFuel, bulkLen, bulkOp, payGrow, memoryGrowRefused, tableGrowRefused } from "./bulk";
 

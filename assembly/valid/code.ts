@@ -1,48 +1,19 @@
 // Function body validation: the spec's algorithm (Wasm 2.0, appendix
-// "Validation Algorithm") over an operand stack of value types and a stack
-// of control frames.
-//
-// All state lives in module-level buffers that grow by doubling and are
-// reused for every function, so validating an instruction allocates nothing.
-//
-//   vals:  [t0 t1 t2 ... t(nvals-1)]          value types (u8), Bot = unknown
-//   ctrl frame i (parallel arrays, i < nctrls):
-//     ctrlKind[i]    opcode that opened it (Block/Loop/If/Else)
-//     ctrlBt[i]      block type, encoded as below
-//     ctrlHeight[i]  nvals when the frame was entered (after its params)
-//     ctrlUnreach[i] 1 after unreachable/br/br_table/return (stack polymorphic)
-//
-// Block type encoding (i32): < 0 = empty; 0..0xFF = one result of that value
-// type; >= 0x100 = type index + 0x100 (params and results of that type).
+// "Validation Algorithm"), one instruction at a time over the operand and
+// control stacks of valid/stacks.ts.
 
 import { Module, FuncType, FuncBody, GlobalType, ValType } from "../binary/module";
 import { Op, OpFC } from "../binary/opcodes";
-import { Reader } from "../binary/reader";
 import { readFuncNames } from "../binary/decoder";
 import { Err, lastError } from "../errors";
+import {
+  BT_TYPEIDX, ctrlKind, nctrls, mod, rd, instrAt, failed, fail, pushVal, popVal, popExpect,
+  labelCount, labelType, popLabel, pushLabel, readBlockType, isValType, isRef, limitWhat, pushCtrl, popCtrl,
+  setUnreachable, readLabel, needMemory, readMemArgAlign, beginFunction, beginInstr, firstError, firstErrorAt,
+  endFunction, growU8, pushResults, popParams,
+} from "./stacks";
 import { prefixFD } from "./simd";
 
-const BT_EMPTY: i32 = -1;
-const BT_TYPEIDX: i32 = 0x100;
-
-// ---- validator state (reused across functions) ----
-let vals = new StaticArray<u8>(256);
-let nvals: i32 = 0;
-let ctrlKind = new StaticArray<u8>(64);
-let ctrlBt = new StaticArray<i32>(64);
-let ctrlHeight = new StaticArray<i32>(64);
-let ctrlUnreach = new StaticArray<u8>(64);
-let nctrls: i32 = 0;
-/** Scratch for br_table: the types popped for one target, pushed back after. */
-let scratch = new StaticArray<u8>(16);
-
-const NO_MODULE = new Module();
-let mod: Module = NO_MODULE;
-export let rd: Reader = new Reader(0, 0, 0);
-let err: Err = Err.None;
-let errAt: u32 = 0;
-/** Byte offset of the instruction being validated (for error offsets). */
-let instrAt: u32 = 0;
 // Current function: its type and body (for locals).
 const NO_TYPE = new FuncType();
 const NO_BODY = new FuncBody();
@@ -51,6 +22,8 @@ let curType: FuncType = NO_TYPE;
 let curBody: FuncBody = NO_BODY;
 /** Functions that ref.func may name (C.refs), one byte per function index. */
 let declaredRefs: StaticArray<u8> = NO_REFS;
+/** Scratch for br_table: the types popped for one target, pushed back after. */
+let scratch = new StaticArray<u8>(16);
 
 // ---- numeric instruction signatures ----
 // One row per run of opcodes with the same type: [first, last, operand1,
@@ -107,163 +80,6 @@ function initTables(): void {
   tablesReady = true;
 }
 
-// ---- errors ----
-
-@inline function failed(): bool { return err != Err.None; }
-
-/** Record the first error at the current instruction; always returns false. */
-export function fail(code: Err): bool {
-  if (err == Err.None) { err = code; errAt = instrAt; }
-  return false;
-}
-
-// ---- operand stack ----
-
-export function pushVal(t: u32): void {
-  if (nvals == vals.length) vals = growU8(vals, nvals);
-  unchecked(vals[nvals++] = <u8>t);
-}
-
-/** Pop any value; Bot if the frame is unreachable and empty. */
-function popVal(): u32 {
-  let h = unchecked(ctrlHeight[nctrls - 1]);
-  if (nvals == h) {
-    if (!unchecked(ctrlUnreach[nctrls - 1])) fail(Err.TypeMismatch);
-    return ValType.Bot;
-  }
-  return unchecked(vals[--nvals]);
-}
-
-/** Pop a value of type `expect` (Bot accepts anything); returns the actual type. */
-export function popExpect(expect: u32): u32 {
-  let actual = popVal();
-  if (actual != expect && actual != ValType.Bot && expect != ValType.Bot) fail(Err.TypeMismatch);
-  return actual;
-}
-
-// ---- block types ----
-
-function btParamCount(bt: i32): i32 {
-  return bt >= BT_TYPEIDX ? mod.types[bt - BT_TYPEIDX].params.length : 0;
-}
-function btResultCount(bt: i32): i32 {
-  if (bt < 0) return 0;
-  return bt < BT_TYPEIDX ? 1 : mod.types[bt - BT_TYPEIDX].results.length;
-}
-function btParam(bt: i32, i: i32): u32 { return mod.types[bt - BT_TYPEIDX].params[i]; }
-function btResult(bt: i32, i: i32): u32 {
-  return bt < BT_TYPEIDX ? <u32>bt : mod.types[bt - BT_TYPEIDX].results[i];
-}
-
-function popParams(bt: i32): void {
-  for (let i = btParamCount(bt) - 1; i >= 0; i--) popExpect(btParam(bt, i));
-}
-function pushParams(bt: i32): void {
-  let n = btParamCount(bt);
-  for (let i = 0; i < n; i++) pushVal(btParam(bt, i));
-}
-function popResults(bt: i32): void {
-  for (let i = btResultCount(bt) - 1; i >= 0; i--) popExpect(btResult(bt, i));
-}
-function pushResults(bt: i32): void {
-  let n = btResultCount(bt);
-  for (let i = 0; i < n; i++) pushVal(btResult(bt, i));
-}
-
-// Label types: a loop's label takes its params, any other its results.
-@inline function isLoop(frame: i32): bool { return unchecked(ctrlKind[frame]) == Op.Loop; }
-function labelCount(frame: i32): i32 {
-  let bt = unchecked(ctrlBt[frame]);
-  return isLoop(frame) ? btParamCount(bt) : btResultCount(bt);
-}
-function labelType(frame: i32, i: i32): u32 {
-  let bt = unchecked(ctrlBt[frame]);
-  return isLoop(frame) ? btParam(bt, i) : btResult(bt, i);
-}
-function popLabel(frame: i32): void {
-  for (let i = labelCount(frame) - 1; i >= 0; i--) popExpect(labelType(frame, i));
-}
-function pushLabel(frame: i32): void {
-  let n = labelCount(frame);
-  for (let i = 0; i < n; i++) pushVal(labelType(frame, i));
-}
-
-/** Read a block type: 0x40, a value type, or an s33 type index. */
-function readBlockType(): i32 {
-  let v = rd.s33leb();
-  if (rd.failed) return BT_EMPTY;
-  if (v == -64) return BT_EMPTY;
-  if (v < 0) {
-    let t = <u32>(v & 0x7F);
-    if (v < -128 || !isValType(t)) { fail(Err.MalformedValueType); return BT_EMPTY; }
-    return <i32>t;
-  }
-  if (v >= <i64>mod.types.length) { fail(Err.UnknownType); return BT_EMPTY; }
-  return <i32>v + BT_TYPEIDX;
-}
-
-export function isValType(t: u32): bool {
-  return t == ValType.I32 || t == ValType.I64 || t == ValType.F32 || t == ValType.F64 ||
-    t == ValType.V128 || isRef(t);
-}
-/** Wasm 2.0 reference types. */
-export function isRef(t: u32): bool { return t == ValType.FuncRef || t == ValType.ExternRef; }
-
-// ---- control stack ----
-
-/**
- * Blocks, loops and ifs nest at most this deep in a function: the validator
- * and the compiler keep a record per open level, so without a bound a
- * module of nested `block`s (two bytes a level) would take memory in
- * proportion to its size many times over (issue 18 part 4).
- */
-export const MAX_CONTROL_DEPTH: i32 = 16384;
-/** What the current LimitExceeded error is about (for its message). */
-let limitWhat: string = "";
-
-function pushCtrl(kind: u32, bt: i32): void {
-  if (nctrls > MAX_CONTROL_DEPTH) {
-    limitWhat = "blocks nested deeper than " + MAX_CONTROL_DEPTH.toString() + " ";
-    fail(Err.LimitExceeded);
-  }
-  if (nctrls == ctrlKind.length) {
-    ctrlKind = growU8(ctrlKind, nctrls);
-    ctrlUnreach = growU8(ctrlUnreach, nctrls);
-    ctrlBt = growI32(ctrlBt, nctrls);
-    ctrlHeight = growI32(ctrlHeight, nctrls);
-  }
-  unchecked(ctrlKind[nctrls] = <u8>kind);
-  unchecked(ctrlBt[nctrls] = bt);
-  unchecked(ctrlHeight[nctrls] = nvals);
-  unchecked(ctrlUnreach[nctrls] = 0);
-  nctrls++;
-  if (kind != 0) pushParams(bt); // kind 0: the function frame, params are locals
-}
-
-/** Check the top frame's results and height, pop it; returns its block type. */
-function popCtrl(): i32 {
-  let top = nctrls - 1;
-  let bt = unchecked(ctrlBt[top]);
-  popResults(bt);
-  if (nvals != unchecked(ctrlHeight[top])) fail(Err.TypeMismatch);
-  nctrls--;
-  return bt;
-}
-
-/** The rest of the block is unreachable: the stack becomes polymorphic. */
-function setUnreachable(): void {
-  nvals = unchecked(ctrlHeight[nctrls - 1]);
-  unchecked(ctrlUnreach[nctrls - 1] = 1);
-}
-
-/** Read a label index and return its frame index, or -1 (error recorded). */
-function readLabel(): i32 {
-  let l = rd.u32leb();
-  if (rd.failed) return -1;
-  if (l >= <u32>nctrls) { fail(Err.UnknownLabel); return -1; }
-  return nctrls - 1 - <i32>l;
-}
-
 // ---- index immediates ----
 
 function readLocalType(): u32 {
@@ -306,11 +122,6 @@ function readData(): void {
   if (idx >= n) fail(Err.UnknownData);
 }
 
-export function needMemory(): bool {
-  if (mod.numMems == 0) return fail(Err.UnknownMemory);
-  return true;
-}
-
 /** A reserved zero byte (memory index 0 in Wasm 2.0 encodings). */
 function readZero(): void {
   let at = rd.pos;
@@ -319,14 +130,6 @@ function readZero(): void {
 
 // ---- instructions ----
 
-/** Read a memarg; checks that memory 0 exists and the alignment is at most `natural` (log2). */
-export function readMemArgAlign(natural: u32): bool {
-  let align = rd.u32leb();
-  rd.u32leb(); // offset
-  if (rd.failed || !needMemory()) return false;
-  if (align > natural) return fail(Err.AlignmentTooLarge);
-  return true;
-}
 
 function memAccess(op: u32): void {
   let row = (op - MEM_FIRST) * 2;
@@ -473,7 +276,7 @@ function prefixFC(): void {
 
 /** One instruction at rd.pos; returns false when the function is done (or failed). */
 function step(): bool {
-  instrAt = rd.pos;
+  beginInstr();
   let op = rd.u8();
   if (rd.failed) return false;
   if (op >= NUM_FIRST && op <= NUM_LAST) {
@@ -657,25 +460,15 @@ function step(): bool {
  */
 export function validateFunction(m: Module, defIdx: i32, refs: StaticArray<u8>): bool {
   initTables();
-  mod = m;
   declaredRefs = refs;
   let body = m.codes[defIdx];
   curBody = body;
   curType = m.types[m.funcTypeIdx[defIdx]];
-  err = Err.None;
-  nvals = 0;
-  nctrls = 0;
-  rd.base = m.base;
-  rd.pos = body.codeStart;
-  rd.end = body.codeEnd;
-  rd.err = Err.None;
-  rd.errPos = 0;
-
-  pushCtrl(0, <i32>m.funcTypeIdx[defIdx] + BT_TYPEIDX);
+  beginFunction(m, body.codeStart, body.codeEnd, <i32>m.funcTypeIdx[defIdx] + BT_TYPEIDX);
   while (step()) {}
 
-  let code = err;
-  let at = errAt;
+  let code = firstError();
+  let at = firstErrorAt();
   if (code == Err.None && rd.failed) { code = rd.err; at = rd.errPos; }
   if (code == Err.None && nctrls != 0) { code = Err.UnexpectedEnd; at = rd.pos; }
   release();
@@ -705,22 +498,9 @@ export function globalTypeOf(m: Module, idx: u32): GlobalType {
 
 /** Drop references to the module so the collector may free it later. */
 function release(): void {
-  mod = NO_MODULE;
+  endFunction();
   curBody = NO_BODY;
   curType = NO_TYPE;
   declaredRefs = NO_REFS;
 }
 
-// ---- buffers ----
-
-function growU8(a: StaticArray<u8>, used: i32, need: i32 = 0): StaticArray<u8> {
-  let n = max(a.length * 2, need);
-  let b = new StaticArray<u8>(n);
-  memory.copy(changetype<usize>(b), changetype<usize>(a), <usize>used);
-  return b;
-}
-function growI32(a: StaticArray<i32>, used: i32): StaticArray<i32> {
-  let b = new StaticArray<i32>(a.length * 2);
-  memory.copy(changetype<usize>(b), changetype<usize>(a), <usize>used << 2);
-  return b;
-}

@@ -7,7 +7,7 @@
 
 import { ValType } from "../binary/module";
 import { Err } from "../errors";
-import { rd, fail, popExpect, pushVal, needMemory, readMemArgAlign } from "./code";
+import { rd, fail, popExpect, pushVal, needMemory, readMemArgAlign } from "./stacks";
 
 const V = <u8>ValType.V128;
 const I = <u8>ValType.I32, L = <u8>ValType.I64, F = <u8>ValType.F32, D = <u8>ValType.F64;
