@@ -191,7 +191,8 @@ async function spec() {
 }
 
 // ---- comp (issue 14): the component-model spec tests ----------------------
-// `wrt component spec` over $WRT_TESTSUITE/component-model (or
+// `wrt spec` over $WRT_TESTSUITE/component-model (the same command as the
+// core suites: a directory of .wast scripts goes to the component runner) (or
 // ../shared/testsuite/component-model): validation assertions only
 // (execution is part 2). Its pass/skip counts must equal
 // tests/component-expected-counts.json; without the suite the part is
@@ -209,7 +210,7 @@ async function componentSpec() {
     return;
   }
   const cli = path.join(root, "host-shims/node/dist/cli.js");
-  const { code, out } = await run(process.execPath, [cli, "component", "spec", dir]);
+  const { code, out } = await run(process.execPath, [cli, "spec", dir]);
   const m = /^spec: (\d+) passed, (\d+) failed, (\d+) skipped$/m.exec(stripAnsi(out));
   if (!m) return record("component spec", 0, 1, `no 'spec: ...' line, exit ${code}`);
   const want = JSON.parse(readFileSync(path.join(root, "tests/component-expected-counts.json"), "utf8"));

@@ -16,7 +16,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
@@ -345,4 +345,22 @@ test("mutated components never crash the decoder or validator", async () => {
   // every class of outcome occurs (the mutations reach past the header)
   if (only === null) assert.ok(outcomes.accepted > 0 && outcomes.malformed > 0 && outcomes.invalid > 0 && outcomes.core > 0, JSON.stringify(outcomes));
   console.log(`component mutations: ${cases} cases from ${seeds.length} seeds: ${JSON.stringify(outcomes)}`);
+});
+
+test("wrt spec routes a directory of component .wast scripts to the component runner", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "wrt-cm-spec-"));
+  try {
+    mkdirSync(path.join(dir, "validation"));
+    // one valid component, one assert_invalid that WRT must refuse, one that it must accept (a failure)
+    writeFileSync(path.join(dir, "validation", "t.wast"), [
+      '(component (import "f" (func)))',
+      '(assert_invalid (component (import "f" (func)) (import "f" (func))) "conflicts with previous name")',
+      '(assert_invalid (component (import "g" (func))) "not really invalid")',
+    ].join("\n"));
+    const r = spawnSync(process.execPath, [cli, "spec", dir], { encoding: "utf8" });
+    assert.match(r.stdout, /^spec: 2 passed, 1 failed, 0 skipped$/m, r.stdout + r.stderr);
+    assert.equal(r.status, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

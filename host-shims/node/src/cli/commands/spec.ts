@@ -7,10 +7,27 @@ import type { CommandInput, CommandSpec } from "../command.js";
 import { Exit, UsageError } from "../exit-codes.js";
 import { out, Progress } from "../io.js";
 import { parsePositive } from "./common.js";
+import { componentCommand } from "./component.js";
+
+/** A directory of `.wast` scripts with no wast2json `.json` in it (the Component Model's
+ *  reference tests): those run through the component runner (`wrt component spec`). */
+function isComponentSuite(p: string): boolean {
+  let wast = false;
+  const walk = (d: string): boolean => {
+    for (const e of readdirSync(d)) {
+      const q = `${d}/${e}`;
+      if (statSync(q).isDirectory()) { if (!walk(q)) return false; }
+      else if (e.endsWith(".json")) return false;
+      else if (e.endsWith(".wast")) wast = true;
+    }
+    return true;
+  };
+  try { return statSync(p).isDirectory() && walk(p) && wast; } catch { return false; }
+}
 
 export const specCommand: CommandSpec = {
   name: "spec",
-  summary: "run Wasm spec tests (wast2json .json files or directories of them)",
+  summary: "run Wasm spec tests (wast2json .json files or directories of them; a directory of component .wast scripts runs the component runner)",
   description: [
     "Runs spec test scripts converted by wast2json and prints, per file and in all,",
     "`N passed, M failed, K skipped`. The fuel-slice options cut every call into",
@@ -33,8 +50,12 @@ export const specCommand: CommandSpec = {
   exitCodes: [Exit.ok, Exit.failure, Exit.internal, Exit.usage],
   exitNotes: ["1 also when any test failed"],
   examples: ["wrt spec ../shared/testsuite/core", "wrt spec --fuel-slice random --seed 7 tests/x.json"],
-  action: ({ args, opts }: CommandInput): number => {
+  action: ({ args, opts, argv }: CommandInput): number | Promise<number> => {
     const inputs = (args["inputs"] as string[] | undefined) ?? [];
+    if (inputs.length === 1 && isComponentSuite(inputs[0]!)) {
+      const forwarded = ["spec", inputs[0]!, ...(opts["verbose"] ? ["-v"] : [])];
+      return componentCommand.action!({ args: { args: forwarded }, opts: {}, argv });
+    }
     const o: SpecOptions = {};
     if (opts["fuelSlice"] !== undefined) o.fuelSlice = opts["fuelSlice"] as SpecOptions["fuelSlice"];
     if (opts["snapshotEverySlice"]) o.snapshotEverySlice = true;
