@@ -1,6 +1,6 @@
 // Structure-aware fuzzing of precompiled images (docs/image-format.md, "Trust").
 //
-//   node fuzz/images.mjs [--count N] [--seconds S] [--seed S] [--spec-dir DIR] [--run-every K]
+//   node fuzz/images.mjs [--count N] [--seconds S] [--seed S] [--spec-dir DIR] [--run-every K] [--native-bin PATH]
 //
 // Seeds: the images of the core spec suite's modules and the examples,
 // compiled by the full build, metered and not. Each crafted image changes
@@ -9,15 +9,19 @@
 // array's length), then gets its length field and CRC made right, so it
 // reaches the verifier. It is loaded through the raw ABI
 // (wrt_module_load) and through the Node API (Module.load), into the device
-// build and into the full build with allowImages; both must agree, and
-// neither may fault. Every K-th accepted image is instantiated (function
-// imports stubbed) and each export called with 20,000 fuel: traps are fine,
-// an interpreter fault is not. The module part is not mutated here: the
+// build and into the full build with allowImages (and with --native-bin
+// into that native build, e.g. the ASan+UBSan one); all must agree, and
+// none may fault. Every K-th accepted metered image is instantiated
+// (function imports stubbed) and each export called with 20,000 fuel:
+// traps are fine, an interpreter fault is not. Unmetered images are not run:
+// metering off never stops for fuel (docs/fuel.md), so a crafted loop runs
+// forever as a valid one may. The module part is not mutated here: the
 // device build decodes but does not validate it (open, docs/image-format.md).
 //
 // Last line: `images: N crafted, A accepted, R run, F faults, D disagreements in T s`; exit 1 if F + D > 0.
-// Also a mode of fuzz/run.mjs: `npm run fuzz -- --mode images --modules 100000 --seconds 900`
-// ("modules" = crafted images, "calls" = their loads: 4 each, so pass --min-calls 4N; "differences" = faults + disagreements).
+// Also a mode of fuzz/run.mjs: `npm run fuzz -- --mode images --modules 100000`
+// ("modules" = crafted images, "calls" = their loads: 4 each (6 with --native-bin);
+// "differences" = faults + disagreements; every accepted metered image runs on).
 
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import path from "node:path";
@@ -203,7 +207,7 @@ function runBriefly(module) {
 }
 
 /** Runs the fuzzer; returns the stats (faults and disagreements listed). */
-export function fuzzImages({ seed = 1, count = 1000, seconds = Infinity, specDir, seeds = 200, runEvery = 10, log = () => {} }) {
+export function fuzzImages({ seed = 1, count = 1000, seconds = Infinity, specDir, seeds = 200, runEvery = 10, nativePath, log = () => {} }) {
   const t0 = Date.now();
   const r = rng(seed);
   const bases = seedImages(specDir ?? path.resolve(root, "../shared/testsuite/core"), seeds).map((s) => {
@@ -217,11 +221,14 @@ export function fuzzImages({ seed = 1, count = 1000, seconds = Infinity, specDir
     if (!engines[k] || engines[k].dead) {
       engines[k] = build === "device"
         ? new Engine({ log: false, wasmPath: DEVICE, config: { fuelMetering: metering } })
-        : new Engine({ log: false, allowImages: true, config: { fuelMetering: metering } });
+        : build === "native"
+          ? new Engine({ log: false, engine: "native", nativePath, allowImages: true, config: { fuelMetering: metering } })
+          : new Engine({ log: false, allowImages: true, config: { fuelMetering: metering } });
     }
     return engines[k];
   };
-  const stats = { crafted: 0, accepted: 0, run: 0, faults: [], disagreements: [], byKind: {} };
+  const builds = nativePath ? ["device", "full", "native"] : ["device", "full"];
+  const stats = { crafted: 0, accepted: 0, meteredAccepted: 0, run: 0, loads: {}, faults: [], disagreements: [], byKind: {} };
   for (let i = 0; i < count && (Date.now() - t0) / 1000 < seconds; i++) {
     const base = bases[r() % bases.length];
     const made = craft(r, base.parts, base.starts);
@@ -230,25 +237,34 @@ export function fuzzImages({ seed = 1, count = 1000, seconds = Infinity, specDir
     stats.crafted++;
     stats.byKind[kind] = (stats.byKind[kind] ?? 0) + 1;
     const outcomes = {};
-    for (const build of ["device", "full"]) {
+    for (const build of builds) {
       const engine = engineFor(build, base.metering);
       const { outcome, module } = loadBoth(engine, bytes);
       outcomes[build] = outcome;
+      stats.loads[build] = (stats.loads[build] ?? 0) + 2;
       const where = `${build} build, ${kind} mutation of ${base.name} (metering ${base.metering}), case ${i} of seed ${seed}`;
       if (outcome.startsWith("fault")) stats.faults.push(`${where}: ${outcome}`);
       else if (outcome.startsWith("disagree")) stats.disagreements.push(`${where}: ${outcome}`);
       if (module) {
         if (build === "device") stats.accepted++;
-        if (stats.accepted % runEvery === 0) {
+        // Only metered images run on: metering off means "never stops for fuel"
+        // (docs/fuel.md), so a crafted loop would run forever, as a valid one can.
+        if (base.metering && ++stats.meteredAccepted % runEvery === 0) {
           stats.run++;
+          const t1 = Date.now();
           const f = runBriefly(module);
+          if (Date.now() - t1 > 2000) log(`slow run (${Date.now() - t1} ms): ${where}`);
           if (f) stats.faults.push(`${where}: accepted, then ${f}`);
         }
         try { module.drop(); } catch { /* engine died: counted above */ }
       }
     }
-    if (outcomes.device !== outcomes.full && !outcomes.device.startsWith("fault") && !outcomes.full.startsWith("fault")) {
+    const clean = (o) => o !== undefined && !o.startsWith("fault");
+    if (outcomes.device !== outcomes.full && clean(outcomes.device) && clean(outcomes.full)) {
       stats.disagreements.push(`${kind} mutation of ${base.name}, case ${i}: device ${outcomes.device}, full ${outcomes.full}`);
+    }
+    if (nativePath && outcomes.native !== outcomes.full && clean(outcomes.native) && clean(outcomes.full)) {
+      stats.disagreements.push(`${kind} mutation of ${base.name}, case ${i}: native ${outcomes.native}, full ${outcomes.full}`);
     }
     if (stats.crafted % 10000 === 0) log(`images: ${stats.crafted} crafted, ${stats.accepted} accepted, ${stats.faults.length} faults (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   }
@@ -256,18 +272,22 @@ export function fuzzImages({ seed = 1, count = 1000, seconds = Infinity, specDir
   return stats;
 }
 
+/** fuzz/run.mjs's minimum: every image is loaded twice (raw ABI, Node API) in at least two builds. */
+export const CALLS_PER_MODULE = 4;
+
 /** fuzz/run.mjs's mode interface (fuzz/modes.mjs). */
 export async function run(opts) {
   // a count given (--modules N) is run in full; otherwise --seconds bounds the run
   const count = Number.isFinite(opts.modules) ? opts.modules : Infinity;
-  const s = fuzzImages({ seed: opts.seed, count, seconds: Number.isFinite(count) ? Infinity : opts.seconds, specDir: opts.specDir, log: console.log });
+  // every accepted metered image runs on (runEvery 1); --native-bin adds a third load (and run) in that native build
+  const s = fuzzImages({ seed: opts.seed, count, seconds: Number.isFinite(count) ? Infinity : opts.seconds, specDir: opts.specDir, runEvery: 1, nativePath: opts.nativeBin, log: console.log });
   for (const f of [...s.faults, ...s.disagreements].slice(0, 20)) console.log(f);
   console.log(summary(s));
-  return { modules: s.crafted, calls: s.crafted * 4, differences: s.faults.length + s.disagreements.length, details: `${summary(s)}; by kind ${JSON.stringify(s.byKind)}` };
+  return { modules: s.crafted, calls: Object.values(s.loads).reduce((a, b) => a + b, 0), differences: s.faults.length + s.disagreements.length, details: `${summary(s)}; by kind ${JSON.stringify(s.byKind)}` };
 }
 
 export function summary(s) {
-  return `images: ${s.crafted} crafted, ${s.accepted} accepted, ${s.run} run, ${s.faults.length} faults, ${s.disagreements.length} disagreements in ${s.seconds.toFixed(1)} s`;
+  return `images: ${s.crafted} crafted, ${s.accepted} accepted, ${s.run} run, ${s.faults.length} faults, ${s.disagreements.length} disagreements in ${s.seconds.toFixed(1)} s (loads ${Object.entries(s.loads).map(([b, n]) => `${b} ${n}`).join(", ")})`;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
@@ -280,6 +300,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     else if (a[i] === "--seed") o.seed = Number(v());
     else if (a[i] === "--spec-dir") o.specDir = path.resolve(v());
     else if (a[i] === "--run-every") o.runEvery = Number(v());
+    else if (a[i] === "--native-bin") o.nativePath = path.resolve(v());
     else { console.error(`unknown option ${a[i]}`); process.exit(64); }
   }
   const s = fuzzImages({ ...o, log: console.log });

@@ -4,6 +4,7 @@
 //                     [--fuel F] [--modules M] [--only I] [--replay file.wasm --index I]
 //                     [--sources ttf,spec] [--spec-dir D] [--verbose] [--mode diff|...]
 //                     [--min-modules N] [--min-calls N] [--strict-nan] [--strict-fuel]
+//                     [--native-bin PATH]
 //
 // Each module (binaryen translate-to-fuzz, or a mutated spec module; see
 // fuzz/lib/sources.mjs) gets an export of its memory 0 added and is run in
@@ -25,8 +26,19 @@
 // exit status 1 if K > 0 or if fewer modules or calls were compared than the
 // minimum (printed: one module per 12 s asked for, or --modules, and 5 calls
 // per module). Other fuzz modes (images, snapshots) plug in via fuzz/modes.mjs.
+//
+// Several modes in one run: `--mode images,snapshots --modules 100000` runs
+// each mode in turn with the same options (--modules N each); each mode has
+// its own minimums and details line, the last line sums them, the exit
+// status fails if any mode fails. --native-bin PATH (e.g.
+// build/wrt-native-asan, `npm run build:native -- --sanitize`) makes the
+// modes run that native binary too (images: a third load of each image;
+// snapshots: the engine); sanitizer reports are written to files in a
+// fresh directory, counted at the end (`fuzz sanitizer reports: N`), and
+// any report fails the run.
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -65,6 +77,7 @@ function parseArgs(argv) {
     else if (a === "--mode") o.mode = next();
     else if (a === "--min-modules") o.minModules = Number(next());
     else if (a === "--min-calls") o.minCalls = Number(next());
+    else if (a === "--native-bin") o.nativeBin = path.resolve(next());
     else throw new Error(`unknown option ${a}`);
   }
   if (!["node", "native"].includes(o.engine)) throw new Error("--engine must be node or native");
@@ -369,28 +382,81 @@ async function runDiff(opts) {
  */
 const MODES = { diff: async () => ({ run: runDiff }), ...EXTRA_MODES };
 
-async function main() {
-  const opts = parseArgs(process.argv.slice(2));
-  const mode = MODES[opts.mode];
-  if (!mode) {
-    console.error(`fuzz: unknown --mode ${opts.mode} (have: ${Object.keys(MODES).join(", ")})`);
-    process.exit(2);
-  }
-  const started = Date.now();
-  const r = await (await mode()).run(opts);
-  // A run that compared too little is a failure (e.g. generation broken): the
-  // minimums default to --modules, or one module per 12 s asked for, and 5
-  // calls per module; a single-module reproduction (--only, --replay) has none.
+/**
+ * The minimums of one mode's run (see the header); a mode may export
+ * CALLS_PER_MODULE, its own least number of "calls" per "module" when it
+ * works (default 5). --min-modules/--min-calls apply to each mode.
+ */
+function minimums(opts, mode) {
   const single = opts.only !== null || opts.replay !== null;
   const minModules = opts.minModules ?? (single ? 0 : Number.isFinite(opts.modules) ? opts.modules : Math.max(1, Math.floor(opts.seconds / 12)));
-  const minCalls = opts.minCalls ?? 5 * minModules;
-  const secs = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`fuzz details: mode ${opts.mode}, ${secs} s, seed ${opts.seed}, engine ${opts.engine}; ${r.details ?? ""}`);
-  const tooLittle = r.modules < minModules || r.calls < minCalls;
-  console.log(`fuzz minimum: ${minModules} modules, ${minCalls} calls${tooLittle ? `: NOT MET (${r.modules} modules, ${r.calls} calls compared)` : ": met"}`);
-  console.log(`fuzz: ${r.modules} modules, ${r.calls} calls, ${r.differences} differences`);
+  return { minModules, minCalls: opts.minCalls ?? Math.ceil((mode.CALLS_PER_MODULE ?? 5) * minModules) };
+}
+
+/**
+ * Sanitizer reports of a --native-bin run go to files under a fresh
+ * directory (ASAN_OPTIONS / UBSAN_OPTIONS log_path; the child processes
+ * inherit the environment); returns a function counting them.
+ */
+function sanitizerLogs(opts) {
+  if (!opts.nativeBin) return null;
+  if (!existsSync(opts.nativeBin)) {
+    console.error(`fuzz: ${opts.nativeBin} not found (npm run build:native -- --sanitize)`);
+    process.exit(2);
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), "wrt-fuzz-san-"));
+  const add = (name, extra) => {
+    const prev = process.env[name] ? `${process.env[name]}:` : "";
+    process.env[name] = `${prev}log_path=${path.join(dir, "report")}${extra}`;
+  };
+  add("ASAN_OPTIONS", ":detect_leaks=0");
+  add("UBSAN_OPTIONS", ":print_stacktrace=1");
+  return () => {
+    const files = readdirSync(dir).filter((f) => f.startsWith("report"));
+    for (const f of files.slice(0, 3)) console.log(`sanitizer report ${path.join(dir, f)}:\n${readFileSync(path.join(dir, f), "utf8").split("\n").slice(0, 12).join("\n")}`);
+    return { count: files.length, dir };
+  };
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const names = opts.mode.split(",");
+  for (const name of names) {
+    if (!MODES[name]) {
+      console.error(`fuzz: unknown --mode ${name} (have: ${Object.keys(MODES).join(", ")})`);
+      process.exit(2);
+    }
+  }
+  const sanitizer = sanitizerLogs(opts);
+  const started = Date.now();
+  const total = { modules: 0, calls: 0, differences: 0 };
+  let failed = false;
+  for (const name of names) {
+    const t0 = Date.now();
+    const mode = await MODES[name]();
+    const r = await mode.run({ ...opts, mode: name });
+    // A run that compared too little is a failure (e.g. generation broken): the
+    // minimums default to --modules, or one module per 12 s asked for, and 5
+    // calls per module; a single-module reproduction (--only, --replay) has none.
+    const { minModules, minCalls } = minimums(opts, mode);
+    const secs = ((Date.now() - t0) / 1000).toFixed(1);
+    console.log(`fuzz details: mode ${name}, ${secs} s, seed ${opts.seed}, engine ${opts.engine}${opts.nativeBin ? ` + ${path.relative(root, opts.nativeBin)}` : ""}; ${r.details ?? ""}`);
+    const tooLittle = r.modules < minModules || r.calls < minCalls;
+    console.log(`fuzz minimum${names.length > 1 ? ` (${name})` : ""}: ${minModules} modules, ${minCalls} calls${tooLittle ? `: NOT MET (${r.modules} modules, ${r.calls} calls compared)` : ": met"}`);
+    failed ||= tooLittle || r.differences > 0;
+    total.modules += r.modules;
+    total.calls += r.calls;
+    total.differences += r.differences;
+  }
+  if (names.length > 1) console.log(`fuzz duration: ${((Date.now() - started) / 1000).toFixed(1)} s for modes ${names.join(", ")}`);
+  if (sanitizer) {
+    const s = sanitizer();
+    console.log(`fuzz sanitizer reports: ${s.count} (${path.relative(root, opts.nativeBin)}, logs in ${s.dir})`);
+    if (s.count > 0) { failed = true; total.differences += s.count; }
+  }
+  console.log(`fuzz: ${total.modules} modules, ${total.calls} calls, ${total.differences} differences`);
   // Exit now: wasm-opt runs generating modules ahead and native engine processes would hold the loop.
-  process.exit(r.differences > 0 || tooLittle ? 1 : 0);
+  process.exit(failed ? 1 : 0);
 }
 
 await main();

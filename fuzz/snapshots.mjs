@@ -374,15 +374,23 @@ export function summary(st) {
 }
 
 /**
+ * fuzz/run.mjs's minimum of "calls" (accepted snapshots run on) per crafted
+ * snapshot: one in 20 (a seeded run accepts about a quarter; fewer means the
+ * mutations no longer reach the run-on).
+ */
+export const CALLS_PER_MODULE = 0.05;
+
+/**
  * The snapshot mode of `npm run fuzz -- --mode snapshots` (fuzz/modes.mjs):
  * --modules N crafted snapshots (default WRT_FUZZ_SNAPSHOTS or 100,000),
- * --seed, --engine; WRT_NATIVE_BIN names another native binary (the
- * sanitizer build). "modules" are the crafted snapshots, "calls" the
+ * --seed, --engine; --native-bin (or WRT_NATIVE_BIN) names another native
+ * binary (the sanitizer build) and runs it. "modules" are the crafted snapshots, "calls" the
  * accepted ones run on, "differences" the faults.
  */
 export async function run(opts) {
   const count = Number.isFinite(opts.modules) ? opts.modules : Number(process.env.WRT_FUZZ_SNAPSHOTS ?? 100_000);
-  const nativePath = process.env.WRT_NATIVE_BIN ? path.resolve(process.env.WRT_NATIVE_BIN) : undefined;
+  const bin = opts.nativeBin ?? process.env.WRT_NATIVE_BIN;
+  const nativePath = bin ? path.resolve(bin) : undefined;
   const st = await fuzzSnapshots({
     count, seed: opts.seed, engine: nativePath ? "native" : opts.engine, nativePath, specDir: opts.specDir, verbose: opts.verbose,
   });

@@ -8,7 +8,8 @@
 //   2. the fuel oracle over the core suite in sliced runs with more seeds
 //   3. the differential fuzzer for WRT_FULL_FUZZ_SECONDS (default 600) on the
 //      Node engine and a third of that on the native engine, other seeds
-//   4. the image fuzzer (--mode images --modules 100000, fuzz/images.mjs) when it exists
+//   4. 100,000 crafted images + 100,000 crafted snapshots in one fuzz run,
+//      with the ASan+UBSan native build (issue 18's must-show)
 //
 // The last line is `N passed, M failed, K skipped` like npm test's (parts 2
 // and 3 count one pass or fail each).
@@ -71,10 +72,17 @@ for (const seed of [1, 2, 3]) {
   }
 }
 
-// 4. the image fuzzer (verify's fuzz/images.mjs, the fuzz/run.mjs mode `images`: --modules = crafted images), once it exists
-if (existsSync(path.join(root, "fuzz/images.mjs"))) {
-  const r = await run([path.join(root, "fuzz/run.mjs"), "--mode", "images", "--modules", "100000", "--min-calls", "400000", "--seed", "20261203"]);
-  step("fuzz --mode images --modules 100000", r.code === 0, /^fuzz: .*$/m.exec(r.out)?.[0]);
+// 4. issue 18's must-show, one run: 100,000 crafted images and 100,000 crafted
+//    snapshots, loaded/restored in Node and in the native build with
+//    AddressSanitizer + UndefinedBehaviorSanitizer (built here if missing),
+//    every accepted metered image and every accepted snapshot run on; the
+//    run's duration and sanitizer report count are printed (fuzz/run.mjs).
+{
+  const asan = path.join(root, "build/wrt-native-asan");
+  if (!existsSync(asan)) await run([path.join(root, "scripts/build-c.mjs"), "--sanitize"]);
+  const r = await run([path.join(root, "fuzz/run.mjs"), "--mode", "images,snapshots", "--modules", "100000", "--native-bin", asan, "--seed", "20261203"]);
+  const note = [/^fuzz duration: .*$/m, /^fuzz sanitizer reports: \d+/m, /^fuzz: .*$/m].map((re) => re.exec(r.out)?.[0]).filter(Boolean).join("; ");
+  step("fuzz --mode images,snapshots --modules 100000 (ASan)", r.code === 0, note);
 }
 
 console.log("========== test:full summary ==========");
