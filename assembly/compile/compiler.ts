@@ -25,6 +25,7 @@ import { Module, FuncType, ValType } from "../binary/module";
 import { Op, OpFC } from "../binary/opcodes";
 import { Ir, numIsUnary, hasImmForm, negateCmp, immOp } from "./ir";
 import { CompiledModule, FUNC_INFO_WORDS } from "./compiled";
+import { opFlags, OpFlag } from "./operands";
 import { fuelCost } from "../exec/fuel";
 import { BulkCost, FUEL_FC_BASE } from "../exec/fuel-index";
 import { limits } from "../runtime/limits";
@@ -202,11 +203,9 @@ export class Compiler {
     if (!this.blockOpen) return;
     if (this.pending > 0 && !this.metering) this.pending = 0;
     if (this.pending > 0) {
-      if (this.blockOps > 0) {
-        this.chargePendingToLastOp();
-      } else {
-        this.op(Ir.Nop);
-      }
+      if (this.blockOps == 0) this.op(Ir.Nop);
+      else if (this.lastOpLeaves()) this.chargePendingToLastOp();
+      else this.trailingEntry();
     }
     if (this.blockOps == 0) {
       if (this.fuelPos >= 0) this.code.length = this.fuelPos;
@@ -216,6 +215,29 @@ export class Compiler {
       this.side[this.sideHeader] = this.blockOps;
     }
     this.blockOpen = false;
+  }
+
+  /** Can the block's last op leave it (jump, call, return)? Then nothing after it runs in this block. */
+  lastOpLeaves(): bool {
+    let flags = opFlags(this.code[<i32>(this.side[this.lastEntry] >> 2)]);
+    return (flags & (OpFlag.NO_FALLTHROUGH | OpFlag.NEXT_FUEL | OpFlag.TARGET_FUEL)) != 0;
+  }
+
+  /**
+   * The fuel of free instructions after the block's last op (an `end`, `nop`,
+   * `drop`, a `local.set` folded into that op) is an entry of its own at the
+   * block's end (the next op's position), not the last op's share: a trap in
+   * that op pays only up to and including its instruction (docs/fuel.md, "On
+   * a trap"), and fuel short of it stops after that op.
+   */
+  trailingEntry(): void {
+    let side = this.side;
+    side.push(this.here());
+    side.push(this.pending);
+    side.push(this.wasmOff);
+    this.blockCost += this.pending;
+    this.pending = 0;
+    this.blockOps++;
   }
 
   /** A jump target here: closes the current block and opens a new one. */

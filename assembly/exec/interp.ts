@@ -8,7 +8,7 @@
 // frame record (exec/machine.ts) and continues in the same loop.
 
 import { Ir } from "../compile/ir";
-import { FUNC_INFO_WORDS } from "../compile/compiled";
+import { FUNC_INFO_WORDS, CompiledModule } from "../compile/compiled";
 import { theStore, Instance, MemoryInst, TableInst, FuncInst } from "../runtime/store";
 import { machine, Status, FRAME_BYTES, HOST_FRAME } from "./machine";
 import { Trap } from "./trap";
@@ -60,9 +60,33 @@ function sideAffordable(side: usize, s: u32, from: u32, fuel: i64): u32 {
   return load<u32>(side + ((<usize>s + 1 + <usize>k * 3) << 2));
 }
 
+/**
+ * Fuel a trap at the op at `pcOff` gives back: what its block paid for the
+ * ops after it (docs/fuel.md, "On a trap": a trap pays the instructions up to
+ * and including the trapping one, however the call is sliced). The slow path
+ * (`resumeSide` is this block) paid the entries before `resumeK` only. Traps
+ * are rare, so the side table is searched here rather than tracked.
+ */
+function trapRefund(cm: CompiledModule, pcOff: u32): i64 {
+  let m = machine;
+  let side = changetype<usize>(cm.side);
+  let len = <u32>cm.side.length; // records tile the table (compiler; image verifier)
+  let s: u32 = 0;
+  while (s < len) {
+    let n = load<u32>(side + (<usize>s << 2));
+    for (let j: u32 = 0; j < n; j++) {
+      if (sideOpPc(side, s, j) == pcOff) return sideCost(side, s, j + 1, <i32>s == m.resumeSide ? <u32>m.resumeK : n);
+    }
+    s += 1 + n * 3;
+  }
+  return 0;
+}
+
 /** Saves the position and the trap; undoes a pending fuel patch. */
 function trapOut(t: Trap, inst: u32, pcOff: u32, frameCount: u32, fuel: i64, text: string = ""): Status {
   let m = machine;
+  let ti = arrayAt(theStore.instances, inst);
+  if (ti && ti.compiled.metered) fuel += trapRefund(ti.compiled, pcOff);
   unpatch();
   m.trap = t;
   m.trapInst = inst;

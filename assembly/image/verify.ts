@@ -213,7 +213,9 @@ function slotsOf(m: Module, t: u32): u32 {
  * leaves the block, or it would stay planted. So the entries from the first
  * on are the ops straight after the Fuel op, in order, up to and including
  * the first op that can leave (a jump, call, return); entries after it
- * (br_table trampolines) cost nothing. The costs add up to the Fuel op's, so
+ * (br_table trampolines) cost nothing; the last entry may sit at the op
+ * after a straight block's last op (the block's trailing free instructions,
+ * e.g. an `end`: a Halt there is reached by falling through). The costs add up to the Fuel op's, so
  * a Fuel op short of fuel always stops at an entry. Each record belongs to
  * one Fuel op.
  */
@@ -231,7 +233,8 @@ function fuelRecordOk(cm: CompiledModule, at: u32, s: u32, starts: StaticArray<u
     let pc = at32(side, e), cost = at32(side, e + 1);
     let w = pc >> 2;
     sum += cost;
-    if ((pc & 3) != 0 || w < expect || w >= fEnd || at8(starts, w) == 0 || at32(code, w) == IR_FUEL
+    // the last entry may be the block's end (the next block's Fuel op): the trailing free instructions' fuel
+    if ((pc & 3) != 0 || w < expect || w >= fEnd || at8(starts, w) == 0 || (at32(code, w) == IR_FUEL && k + 1 < n)
       || (straight ? w != expect : cost != 0)) {
       return bad(e, "fuel side table: fuel record entry out of place: ", pc);
     }

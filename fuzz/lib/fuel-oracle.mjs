@@ -26,13 +26,13 @@ import { sections } from "./wasm.mjs";
 class Unsupported extends Error {}
 
 /**
- * What a trap charges: "block", the whole basic block of the trapping
- * instruction (docs/fuel.md until the lead's decision of 2026-12-03 09:33 is
- * implemented), or "instruction", exactly the instructions up to and
- * including the trapping one (the decision: the same however the call is
- * sliced). Without a trap both count the same.
+ * What a trap charges: "instruction", exactly the instructions up to and
+ * including the trapping one, the same however the call is sliced
+ * (docs/fuel.md, "Counting"; the rule since IR_VERSION 9), or "block", the
+ * whole basic block of the trapping instruction (the rule before). Without a
+ * trap both count the same.
  */
-export const TRAP_RULE = "block";
+export const TRAP_RULE = "instruction";
 
 /**
  * Whether bulk operations pay per unit (docs/fuel.md "Bulk operations", the
