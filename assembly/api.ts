@@ -102,7 +102,12 @@ export function wrt_module_import(h: i32, i: i32): i32 {
   let o = new Out();
   o.u8(im.kind); o.str(im.module); o.str(im.name);
   switch (im.kind) {
-    case ExternKind.Func: o.type(m.types[im.typeIdx]); break;
+    case ExternKind.Func: {
+      // the device build does not validate an image's module part (docs/image-format.md)
+      if (im.typeIdx >= <u32>m.types.length) return apiError(Err.ImageCorrupt, "import of no such type");
+      o.type(unchecked(m.types[im.typeIdx]));
+      break;
+    }
     case ExternKind.Table: {
       let t = im.table!;
       o.u8(t.elem); o.u8(t.limits.hasMax ? 1 : 0); o.u32(<u32>t.limits.min); o.u32(<u32>t.limits.max);
@@ -219,7 +224,9 @@ export function wrt_start(h: i32): i32 {
   if (!inst) return apiError(Err.BadHandle, "no such instance");
   let start = inst.compiled.module.start;
   if (start < 0) return 0;
-  if (enterCall(inst.funcAddrs[start], io, 0) < 0) return apiError(Err.BadState, callError);
+  // the device build does not validate an image's module part (docs/image-format.md)
+  if (start >= inst.funcAddrs.length) return apiError(Err.ImageCorrupt, "start function names nothing");
+  if (enterCall(unchecked(inst.funcAddrs[start]), io, 0) < 0) return apiError(Err.BadState, callError);
   return 1;
 }
 
@@ -232,12 +239,11 @@ export function wrt_instance_export(h: i32, len: i32): i32 {
   for (let i = 0; i < exps.length; i++) {
     let e = exps[i];
     if (e.name != name) continue;
-    switch (e.kind) {
-      case ExternKind.Func: return <i32>makeHandle(e.kind, inst.funcAddrs[e.index]);
-      case ExternKind.Table: return <i32>makeHandle(e.kind, inst.tableAddrs[e.index]);
-      case ExternKind.Memory: return <i32>makeHandle(e.kind, inst.memAddrs[e.index]);
-      case ExternKind.Global: return <i32>makeHandle(e.kind, inst.globalAddrs[e.index]);
-    }
+    let k = <u32>e.kind;
+    let addrs = k == <u32>ExternKind.Func ? inst.funcAddrs : k == <u32>ExternKind.Table ? inst.tableAddrs : k == <u32>ExternKind.Memory ? inst.memAddrs : inst.globalAddrs;
+    // the device build does not validate an image's module part: an export may name nothing (docs/image-format.md)
+    if (k > <u32>ExternKind.Global || e.index >= <u32>addrs.length) return apiError(Err.ExportNotFound, "export \"" + name + "\" names nothing");
+    return <i32>makeHandle(k, unchecked(addrs[e.index]));
   }
   return apiError(Err.ExportNotFound, "no export named \"" + name + "\"");
 }

@@ -17,7 +17,18 @@ export const HANDLE_ADDR_MASK: u32 = (1 << 28) - 1;
 
 @inline export function makeHandle(kind: u32, addr: u32): u32 { return (kind << HANDLE_KIND_SHIFT) | addr; }
 
-/** Evaluates a (validated) constant expression to value bits. */
+/**
+ * The device build does not validate an image's module part (it decodes it;
+ * the host validated it when it compiled the image). So each index of the
+ * module part that instantiation looks up with is checked where it is used:
+ * one that names nothing (a function of an element segment or a constant
+ * expression, a global, a segment's table or memory) gives 0 or skips the
+ * item, sets indexBad, and instantiation then fails with an error
+ * (docs/image-format.md, "Trust"). In the full build it never happens.
+ */
+let indexBad = false;
+
+/** Evaluates a constant expression to value bits (indices: indexBad above). */
 export function evalConst(inst: Instance, e: ConstExpr): i64 {
   let m = inst.compiled.module;
   let r = new Reader(m.base, e.start, e.end);
@@ -30,8 +41,19 @@ export function evalConst(inst: Instance, e: ConstExpr): i64 {
       case Op.F32Const: v = <i64>r.u32le(); break;
       case Op.F64Const: v = <i64>r.u64le(); break;
       case Op.RefNull: r.u8(); v = 0; break;
-      case Op.RefFunc: v = <i64>inst.funcAddrs[r.u32leb()] + 1; break;
-      case Op.GlobalGet: v = theStore.globals[inst.globalAddrs[r.u32leb()]].value; break;
+      case Op.RefFunc: {
+        let i = r.u32leb();
+        if (i >= <u32>inst.funcAddrs.length) { indexBad = true; return 0; }
+        v = <i64>unchecked(inst.funcAddrs[i]) + 1;
+        break;
+      }
+      case Op.GlobalGet: {
+        let i = r.u32leb();
+        // only imported globals exist while constant expressions run (Wasm 2.0)
+        if (i >= m.numImportedGlobals) { indexBad = true; return 0; }
+        v = theStore.globals[unchecked(inst.globalAddrs[i])].value;
+        break;
+      }
       case Op.End: return v;
       default: return v;
     }
@@ -81,7 +103,8 @@ export function instantiate(cm: CompiledModule, externs: StaticArray<u32>): Inst
     switch (kind) {
       case ExternKind.Func: {
         if (addr >= <u32>theStore.funcs.length) return linkError(Err.UnknownImport, i, "no such function");
-        if (theStore.funcs[addr].canon != cm.typeCanon[im.typeIdx]) return linkError(Err.IncompatibleImportType, i, "function type differs for " + im.module + "." + im.name);
+        if (im.typeIdx >= <u32>cm.typeCanon.length) return linkError(Err.ImageCorrupt, i, "no such type"); // device build: not validated
+        if (theStore.funcs[addr].canon != unchecked(cm.typeCanon[im.typeIdx])) return linkError(Err.IncompatibleImportType, i, "function type differs for " + im.module + "." + im.name);
         inst.funcAddrs[nf++] = addr;
         break;
       }
@@ -128,6 +151,7 @@ export function instantiate(cm: CompiledModule, externs: StaticArray<u32>): Inst
 
   inst.id = <u32>theStore.instances.length;
   theStore.instances.push(inst);
+  indexBad = false;
 
   for (let i = 0; i < m.funcTypeIdx.length; i++) {
     let f = new FuncInst();
@@ -145,7 +169,7 @@ export function instantiate(cm: CompiledModule, externs: StaticArray<u32>): Inst
     t.elemType = tt.elem;
     t.max = tt.limits.hasMax ? <u32>tt.limits.max : NO_MAX;
     if (tt.limits.min > 0 && t.grow(<u32>tt.limits.min, 0) < 0) {
-      lastError.set(Err.LimitExceeded, -1, "table " + i.toString() + ": " + tt.limits.min.toString() + " elements do not fit in the interpreter's memory");
+      lastError.set(Err.LimitExceeded, -1, "table " + i.toString() + ": " + (<u32>tt.limits.min).toString() + " elements do not fit in the interpreter's memory");
       inst.dropped = true;
       return null;
     }
@@ -160,7 +184,7 @@ export function instantiate(cm: CompiledModule, externs: StaticArray<u32>): Inst
     if (lim.min > 0 && mm.grow(<u32>lim.min) < 0) {
       let why = <u64>totalPages + lim.min > <u64>limits.maxPagesTotal
         ? "the total page budget is exhausted"
-        : lim.min.toString() + " pages do not fit in the interpreter's memory (at most " + limits.hostMemoryPages.toString() +
+        : (<u32>lim.min).toString() + " pages do not fit in the interpreter's memory (at most " + limits.hostMemoryPages.toString() +
           " pages of its own; on a board: raise WRT_ARENA_PAGES)";
       lastError.set(Err.LimitExceeded, -1, "memory " + i.toString() + ": " + why);
       inst.dropped = true;
@@ -190,7 +214,11 @@ export function instantiate(cm: CompiledModule, externs: StaticArray<u32>): Inst
     let refs = new StaticArray<u64>(n);
     let fi = seg.funcIndices;
     if (fi) {
-      for (let j = 0; j < n; j++) refs[j] = <u64>inst.funcAddrs[fi[j]] + 1;
+      for (let j = 0; j < n; j++) {
+        let f = fi[j];
+        if (f < <u32>inst.funcAddrs.length) refs[j] = <u64>unchecked(inst.funcAddrs[f]) + 1;
+        else indexBad = true;
+      }
     } else {
       let ex = seg.exprs!;
       for (let j = 0; j < n; j++) refs[j] = <u64>evalConst(inst, ex[j]);
@@ -202,8 +230,9 @@ export function instantiate(cm: CompiledModule, externs: StaticArray<u32>): Inst
   for (let i = 0; i < m.elems.length; i++) {
     let seg = m.elems[i];
     if (seg.mode == SegmentMode.Active) {
+      if (seg.table >= <u32>inst.tableAddrs.length) { indexBad = true; continue; }
       let off = <u64><u32>evalConst(inst, seg.offset);
-      let t = theStore.tables[inst.tableAddrs[seg.table]];
+      let t = theStore.tables[unchecked(inst.tableAddrs[seg.table])];
       let refs = inst.elemRefs[i];
       if (off + <u64>refs.length > <u64>t.size) {
         lastError.set(Err.OutOfBoundsTableAccess, seg.offsetInModule, "element segment " + i.toString());
@@ -217,8 +246,9 @@ export function instantiate(cm: CompiledModule, externs: StaticArray<u32>): Inst
   for (let i = 0; i < m.datas.length; i++) {
     let seg = m.datas[i];
     if (seg.mode != SegmentMode.Active) continue;
+    if (seg.memory >= <u32>inst.memAddrs.length) { indexBad = true; continue; }
     let off = <u64><u32>evalConst(inst, seg.offset);
-    let mm = theStore.mems[inst.memAddrs[seg.memory]];
+    let mm = theStore.mems[unchecked(inst.memAddrs[seg.memory])];
     if (off + <u64>seg.dataLen > mm.bytes) {
       lastError.set(Err.OutOfBoundsMemoryAccess, seg.offsetInModule, "data segment " + i.toString());
       inst.dropped = true;
@@ -226,6 +256,11 @@ export function instantiate(cm: CompiledModule, externs: StaticArray<u32>): Inst
     }
     memory.copy(mm.base + <usize>off, m.base + seg.dataStart, seg.dataLen);
     inst.droppedDatas[i] = 1;
+  }
+  if (indexBad) {
+    lastError.set(Err.ImageCorrupt, -1, "an element segment, data segment or constant expression of the module names nothing");
+    inst.dropped = true;
+    return null;
   }
   return inst;
 }

@@ -16,5 +16,5 @@ test("image fuzzing: 3,000 crafted images, 0 faults, 0 disagreements", { timeout
   assert.equal(s.crafted, 3000);
   assert.ok(s.accepted >= 300 && s.accepted <= 2700, `accepted ${s.accepted}: the mutations must be both caught and survivable`);
   assert.ok(s.run >= 100, `only ${s.run} accepted images run`);
-  for (const k of ["op", "operand", "info", "side", "length"]) assert.ok(s.byKind[k] >= 50, `${k} mutations: ${s.byKind[k]}`);
+  for (const k of ["op", "operand", "info", "side", "length", "module"]) assert.ok(s.byKind[k] >= 50, `${k} mutations: ${s.byKind[k]}`);
 });
