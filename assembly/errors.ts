@@ -92,6 +92,7 @@ export const enum Err {
   ImageChecksum = 132,
   ImageCorrupt = 133,
   ImageNotAllowed = 134,
+  SignatureRefused = 135,   // host side only (docs/signing.md): the hosts check signatures before the interpreter sees the bytes
   // ---- components (component/) ----
   ComponentMalformed = 140,   // the component binary format (Binary.md)
   ComponentInvalid = 141,     // a validation rule of Binary.md / Explainer.md

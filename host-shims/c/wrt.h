@@ -58,8 +58,21 @@ enum {
   WRT_CFG_ALLOW_IMAGES = 14,
   /* Bytes one module load may take (estimated before allocating, and the
    * memory's growth); 0: the default (docs/embedding-api.md, "Limits"). */
-  WRT_CFG_LOAD_BUDGET_BYTES = 15
+  WRT_CFG_LOAD_BUDGET_BYTES = 15,
+  /* 1: wrt_module_load and wrt_restore accept only bytes signed (an Ed25519
+   * trailer, docs/signing.md) by a key given to wrt_trust_key; others fail
+   * with WRT_ERR_SIGNATURE before the interpreter sees them. 0 (default): a
+   * trailer is taken off unchecked. Hosts built with WRT_SIGNATURES=1 only
+   * (build/wrt-native*; elsewhere the interpreter refuses the key). */
+  WRT_CFG_REQUIRE_SIGNATURE = 16
 };
+
+/* The error code of a refused signature (wrt_error_code; Err 135 SignatureRefused). */
+#define WRT_ERR_SIGNATURE 135
+
+/* Trusts an Ed25519 public key (raw 32 bytes) for WRT_CFG_REQUIRE_SIGNATURE:
+ * 0 ok, -1 when WRT_MAX_TRUSTED_KEYS (4) are set. Process-wide. WRT_SIGNATURES=1 builds. */
+int32_t wrt_trust_key(const uint8_t public_key[32]);
 
 /* Unlimited fuel for wrt_run. */
 #define WRT_FUEL_UNLIMITED INT64_MAX
