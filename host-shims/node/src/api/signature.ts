@@ -19,25 +19,38 @@ import { ErrCode, WrtSignatureError } from "./errors.js";
 export const SIGNATURE_TRAILER_BYTES = 80;
 export const SIGNATURE_MAGIC = 0x47545257; // "WRTG"
 
-/** A key as given: a KeyObject, PEM text, or bytes (PEM, DER, or the raw 32-byte public key). */
-export type SigningKey = KeyObject | string | Uint8Array;
+/**
+ * node:crypto's KeyObject, as far as this API's types say (so that the
+ * published .d.ts needs no Node type declarations).
+ */
+export interface SigningKeyObject {
+  readonly type: string;
+  readonly asymmetricKeyType?: string | undefined;
+}
 
-/** An Ed25519 public key from any of the accepted forms. */
-export function publicKeyOf(key: SigningKey): KeyObject {
+/** A key as given: a node:crypto KeyObject, PEM text, or bytes (PEM, DER, or the raw 32-byte public key). */
+export type SigningKey = SigningKeyObject | string | Uint8Array;
+
+/** An Ed25519 public key (a node:crypto KeyObject) from any of the accepted forms. */
+export function publicKeyOf(key: SigningKey): SigningKeyObject {
+  return publicKey(key);
+}
+
+function publicKey(key: SigningKey): KeyObject {
   let k: KeyObject;
   if (typeof key === "string") k = key.includes("PRIVATE KEY") ? createPublicKey(createPrivateKey(key)) : createPublicKey(key);
   else if (key instanceof Uint8Array) {
     const text = Buffer.from(key).toString("latin1");
     if (key.length === 32) k = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, key]), format: "der", type: "spki" });
-    else if (text.includes("-----BEGIN")) return publicKeyOf(text);
+    else if (text.includes("-----BEGIN")) return publicKey(text);
     else k = createPublicKey({ key: Buffer.from(key), format: "der", type: "spki" });
-  } else k = key.type === "private" ? createPublicKey(key) : key;
+  } else k = key.type === "private" ? createPublicKey(key as KeyObject) : (key as KeyObject);
   if (k.asymmetricKeyType !== "ed25519") throw new TypeError(`not an Ed25519 key (${k.asymmetricKeyType})`);
   return k;
 }
 
 function privateKeyOf(key: SigningKey): KeyObject {
-  const k = typeof key === "string" || key instanceof Uint8Array ? createPrivateKey(typeof key === "string" ? key : Buffer.from(key)) : key;
+  const k = typeof key === "string" || key instanceof Uint8Array ? createPrivateKey(typeof key === "string" ? key : Buffer.from(key)) : (key as KeyObject);
   if (k.type !== "private" || k.asymmetricKeyType !== "ed25519") throw new TypeError("signing needs an Ed25519 private key");
   return k;
 }
@@ -47,7 +60,7 @@ const SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
 
 /** The raw 32 bytes of an Ed25519 public key (what the C host takes: wrt_trust_key). */
 export function rawPublicKey(key: SigningKey): Uint8Array {
-  const der = publicKeyOf(key).export({ format: "der", type: "spki" });
+  const der = publicKey(key).export({ format: "der", type: "spki" });
   return new Uint8Array(der.subarray(der.length - 32));
 }
 
@@ -104,7 +117,7 @@ export function verifySigned(bytes: Uint8Array, keys: readonly SigningKey[], wha
   const s = readSignature(bytes);
   if (!s) throw new WrtSignatureError(`signature required: the ${what} is not signed`, ErrCode.SignatureRefused, -1);
   const at = bytes.length - SIGNATURE_TRAILER_BYTES;
-  const candidates = keys.map(publicKeyOf).filter((k) => keyId(k) === s.keyId);
+  const candidates = keys.map(publicKey).filter((k) => keyId(k) === s.keyId);
   if (candidates.length === 0) {
     throw new WrtSignatureError(`signature refused: the ${what} is signed by key ${s.keyId}, which is not a trusted key`, ErrCode.SignatureRefused, at + 64);
   }
