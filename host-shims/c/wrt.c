@@ -298,7 +298,7 @@ static void on_fault(int code) {
  * docs/signing.md): reported by wrt_error_* until the next API call. */
 static WRT_TLS int32_t g_host_err;
 static WRT_TLS int32_t g_host_err_at;
-static WRT_TLS const char *g_host_err_text;
+static WRT_TLS const char *g_host_err_text = "";
 
 /* Runs `call` under the fault guard; `fail` is returned on a fault. */
 #define GUARDED(fail, call)                         \
