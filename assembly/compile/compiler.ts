@@ -26,6 +26,8 @@ import { Op, OpFC } from "../binary/opcodes";
 import { Ir, numIsUnary, hasImmForm, negateCmp, immOp } from "./ir";
 import { CompiledModule, FUNC_INFO_WORDS } from "./compiled";
 import { fuelCost } from "../exec/fuel";
+import { extFind, extFuelIndex, extParamCount, extResultCount, extResult } from "../binary/ext-ops";
+import { readExtImmediates } from "../binary/ext";
 import { BulkCost, FUEL_FC_BASE } from "../exec/fuel-index";
 import { limits } from "../runtime/limits";
 
@@ -892,7 +894,7 @@ export class Compiler {
     let op = r.u8();
     let c = this.top();
     if (c.unreachable) { this.stepDead(op, c); return; }
-    if (op != Op.PrefixFC) this.pending += fuelCost(op);
+    if (op < <u32>Op.PrefixFC) this.pending += fuelCost(op); // prefixed ops: by their own index (stepFC, ext)
     switch (op) {
       case Op.Unreachable: this.op(Ir.Unreachable); this.setUnreachable(); break;
       case Op.Nop: break;
@@ -1018,6 +1020,7 @@ export class Compiler {
         break;
       }
       case Op.PrefixFC: this.stepFC(); break;
+      case Op.PrefixFD: case Op.PrefixFE: if (!this.ext(op, r.u32leb())) { this.op(Ir.Unreachable); this.setUnreachable(); } break;
       default: {
         if (op >= <u32>Op.I32Load && op <= <u32>Op.I64Load32U) { this.load(op); break; }
         if (op >= <u32>Op.I32Store && op <= <u32>Op.I64Store32) { this.store(op); break; }
@@ -1026,6 +1029,7 @@ export class Compiler {
           else this.binaryOp(op);
           break;
         }
+        if (this.ext(0, op)) break;
         // validated code contains nothing else
         this.op(Ir.Unreachable);
         this.setUnreachable();
@@ -1093,9 +1097,40 @@ export class Compiler {
         this.op(Ir.TableFill); this.w(t); this.w(s[0]); this.w(s[1]); this.w(s[2]); this.w(this.unitCost(BulkCost.TABLE_FILL_ELEM));
         break;
       }
-      default: this.op(Ir.Unreachable); this.setUnreachable();
+      default: if (!this.ext(0xFC, sub)) { this.op(Ir.Unreachable); this.setUnreachable(); }
     }
   }
+
+  /**
+   * An extension proposal's op (scripts/isa/<proposal>.mjs; docs/internal-code.md
+   * "Ops past 256"): Ir.Ext | x << 8, then the result slots, the operand slots
+   * (bottom first) and the immediates' words. False if (prefix, code) is none.
+   */
+  ext(prefix: u32, code: u32): bool {
+    let x = extFind(prefix, code);
+    if (x < 0) return false;
+    if (prefix > <u32>Op.PrefixFC) this.pending += fuelCost(extFuelIndex(x)); // single-byte: step charged it; 0xFC: stepFC
+    let imms = this.extImms;
+    imms.length = 0;
+    readExtImmediates(this.r, x, imms);
+    let np = <i32>extParamCount(x);
+    let nr = <i32>extResultCount(x);
+    let base = this.height - np;
+    let srcs = this.extSrcs;
+    srcs.length = 0;
+    for (let i = 0; i < np; i++) srcs.push(this.operand(base + i));
+    this.height = base;
+    this.op(<u32>Ir.Ext | (<u32>x << 8));
+    let d = this.code.length;
+    for (let i = 0; i < nr; i++) this.w(this.canon(base + i));
+    for (let i = 0; i < np; i++) this.w(srcs[i]);
+    for (let i = 0; i < imms.length; i++) this.w(imms[i]);
+    if (nr == 1 && extResult(x, 0) != ValType.V128) { this.pushResult(d); return true; } // local.set may retarget it
+    for (let i = 0; i < nr; i++) this.push(K.Temp, 0);
+    return true;
+  }
+  extImms: Array<u32> = [];
+  extSrcs: Array<u32> = [];
 
   elseArm(c: Ctl): void {
     // the then-arm's JumpIfNot lands here
