@@ -24,7 +24,7 @@ import {
   ValType, ExternKind, SectionId, SegmentMode,
 } from "./module";
 import { Op, OpFC } from "./opcodes";
-import { extFind, extFeature, extPrefixUsed } from "./ext-ops";
+import { EXT_ON, extFind, extFeature, extPrefixUsed } from "./ext-ops";
 import { readExtImmediates } from "./ext";
 import { Err, lastError } from "../errors";
 import { beginLoad } from "../runtime/load-budget";
@@ -872,10 +872,15 @@ export function skipInstruction(r: Reader): u32 {
     case Op.F64Const: r.skip(8); return done(r, op);
     case Op.RefNull: readRefType(r); return done(r, op);
     case Op.PrefixFC: return skipPrefixFC(r, at);
-    case Op.PrefixFD: case Op.PrefixFE: return skipPrefixed(r, op, at);
+    case Op.PrefixFD: case Op.PrefixFE:
+      if (EXT_ON && extPrefixUsed(op)) return skipPrefixed(r, op, at);
+      if (op == Op.PrefixFD && (decoderFeatures & Feature.SIMD) != 0) return skipPrefixFD(r, at);
+      break;
     default: {
-      let x = extFind(0, op);
-      if (extEnabled(x)) return skipExt(r, x, op);
+      if (EXT_ON) {
+        let x = extFind(0, op);
+        if (extEnabled(x)) return skipExt(r, x, op);
+      }
       if (decoderFeatures & (Feature.TailCall | Feature.Exceptions | Feature.LegacyExceptions)) {
         return skipProposalOp(r, op, at);
       }
@@ -900,15 +905,16 @@ function skipExt(r: Reader, x: i32, op: u32): u32 {
   return done(r, op);
 }
 
-/** 0xFD and 0xFE: a table row wins; the rest of 0xFD is the hand-written SIMD decoder (until simd.mjs covers it). */
+/** 0xFD and 0xFE with extension rows: a row wins; the rest of 0xFD is the hand-written SIMD decoder (until simd.mjs covers it). */
 function skipPrefixed(r: Reader, prefix: u32, at: u32): u32 {
-  let simd = prefix == Op.PrefixFD && (decoderFeatures & Feature.SIMD) != 0;
-  if (!simd && !extPrefixUsed(prefix)) { r.fail(Err.IllegalOpcode, at); return OP_INVALID; }
   let sub = r.u32leb();
   if (r.failed) return OP_INVALID;
   let x = extFind(prefix, sub);
   if (extEnabled(x)) return skipExt(r, x, (prefix << 16) | sub);
-  if (simd) return skipPrefixFD(r, sub, at);
+  if (prefix == Op.PrefixFD && (decoderFeatures & Feature.SIMD) != 0) {
+    r.pos = at + 1; // the hand-written decoder reads the sub-opcode itself
+    return skipPrefixFD(r, at);
+  }
   r.fail(Err.IllegalOpcode, at);
   return OP_INVALID;
 }
@@ -1039,8 +1045,10 @@ function skipPrefixFC(r: Reader, at: u32): u32 {
       r.u32leb();
       break;
     default: {
-      let x = extFind(0xFC, sub);
-      if (extEnabled(x)) return skipExt(r, x, OP_FC | sub);
+      if (EXT_ON) {
+        let x = extFind(0xFC, sub);
+        if (extEnabled(x)) return skipExt(r, x, OP_FC | sub);
+      }
       r.fail(Err.IllegalOpcode, at);
       return OP_INVALID;
     }
@@ -1052,7 +1060,9 @@ function skipPrefixFC(r: Reader, at: u32): u32 {
  * SIMD (0xFD): immediates by sub-opcode ranges; the holes of the opcode
  * space (and relaxed SIMD unless enabled) are illegal.
  */
-function skipPrefixFD(r: Reader, sub: u32, at: u32): u32 {
+function skipPrefixFD(r: Reader, at: u32): u32 {
+  let sub = r.u32leb();
+  if (r.failed) return OP_INVALID;
   if (sub <= 0x0B || sub == 0x5C || sub == 0x5D) {          // loads, store, load_zero
     skipMemArg(r);
   } else if (sub == 0x0C || sub == 0x0D) {                 // v128.const, i8x16.shuffle

@@ -5,6 +5,9 @@
 
 /** Extension ops (IR: Ir.Ext | x << 8). */
 export const EXT_COUNT: u32 = 0;
+/** Extension ops are compiled in: some table has rows, and this is not the device build (optimize level 0,
+ *  as exec/memops.ts). Every hook tests it first, so without them the build is the core's alone. */
+export const EXT_ON: bool = ASC_OPTIMIZE_LEVEL != 0 && EXT_COUNT != 0;
 
 /** Immediate kinds (scripts/isa/kinds.mjs Imm): what follows the opcode, in byte order. */
 export const enum ExtImm {
@@ -25,34 +28,34 @@ export const enum ExtImm {
   Elem = 15,
 }
 
-// Per prefix, opcode -> x + 1 (0: not an extension op).
+// Per prefix, opcode -> x + 1 (0: not an extension op). No data at all when compiled out.
 const MAP_00_LEN: u32 = 0;
-const MAP_00: usize = memory.data<u16>([
+const MAP_00: usize = EXT_ON ? memory.data<u16>([
   0,
-]);
+]) : 0;
 const MAP_FC_LEN: u32 = 0;
-const MAP_FC: usize = memory.data<u16>([
+const MAP_FC: usize = EXT_ON ? memory.data<u16>([
   0,
-]);
+]) : 0;
 const MAP_FD_LEN: u32 = 0;
-const MAP_FD: usize = memory.data<u16>([
+const MAP_FD: usize = EXT_ON ? memory.data<u16>([
   0,
-]);
+]) : 0;
 const MAP_FE_LEN: u32 = 0;
-const MAP_FE: usize = memory.data<u16>([
+const MAP_FE: usize = EXT_ON ? memory.data<u16>([
   0,
-]);
+]) : 0;
 
 // Two u32 per op: [pool offset | immediates << 16 | params << 20 | results << 24 | 1 << 28 (a Wasm op),
 //                  fuel index | feature bits << 16]
-const RECS: usize = memory.data<u32>([
+const RECS: usize = EXT_ON ? memory.data<u32>([
   0,
-]);
+]) : 0;
 
 // Per op: its immediates as (kind, argument) byte pairs, then its params' and results' value types.
-const POOL: usize = memory.data<u8>([
+const POOL: usize = EXT_ON ? memory.data<u8>([
   0,
-]);
+]) : 0;
 
 @inline function mapAt(map: usize, len: u32, code: u32): i32 {
   return code < len ? <i32>load<u16>(map + (<usize>code << 1)) - 1 : -1;

@@ -26,7 +26,7 @@ import { Op, OpFC } from "../binary/opcodes";
 import { Ir, numIsUnary, hasImmForm, negateCmp, immOp } from "./ir";
 import { CompiledModule, FUNC_INFO_WORDS } from "./compiled";
 import { fuelCost } from "../exec/fuel";
-import { extFind, extFuelIndex, extParamCount, extResultCount, extResult } from "../binary/ext-ops";
+import { EXT_ON, extFind, extFuelIndex, extParamCount, extParam, extResultCount, extResult } from "../binary/ext-ops";
 import { readExtImmediates } from "../binary/ext";
 import { BulkCost, FUEL_FC_BASE } from "../exec/fuel-index";
 import { limits } from "../runtime/limits";
@@ -1107,27 +1107,43 @@ export class Compiler {
    * (bottom first) and the immediates' words. False if (prefix, code) is none.
    */
   ext(prefix: u32, code: u32): bool {
+    if (!EXT_ON) return false;
     let x = extFind(prefix, code);
     if (x < 0) return false;
     if (prefix > <u32>Op.PrefixFC) this.pending += fuelCost(extFuelIndex(x)); // single-byte: step charged it; 0xFC: stepFC
     let imms = this.extImms;
     imms.length = 0;
     readExtImmediates(this.r, x, imms);
-    let np = <i32>extParamCount(x);
-    let nr = <i32>extResultCount(x);
-    let base = this.height - np;
+    // a v128 is two stack entries (lo, hi), its Slot16 the first one's slot
+    let np = extParamCount(x);
+    let nr = extResultCount(x);
+    let base = this.height;
+    for (let i: u32 = 0; i < np; i++) base -= extParam(x, i) == ValType.V128 ? 2 : 1;
     let srcs = this.extSrcs;
     srcs.length = 0;
-    for (let i = 0; i < np; i++) srcs.push(this.operand(base + i));
+    let h = base;
+    for (let i: u32 = 0; i < np; i++) {
+      let wide = extParam(x, i) == ValType.V128;
+      srcs.push(wide ? this.operand16(h) : this.operand(h));
+      h += wide ? 2 : 1;
+    }
     this.height = base;
     this.op(<u32>Ir.Ext | (<u32>x << 8));
     let d = this.code.length;
-    for (let i = 0; i < nr; i++) this.w(this.canon(base + i));
-    for (let i = 0; i < np; i++) this.w(srcs[i]);
+    h = base;
+    for (let i: u32 = 0; i < nr; i++) { this.w(this.canon(h)); h += extResult(x, i) == ValType.V128 ? 2 : 1; }
+    for (let i = 0; i < srcs.length; i++) this.w(srcs[i]);
     for (let i = 0; i < imms.length; i++) this.w(imms[i]);
     if (nr == 1 && extResult(x, 0) != ValType.V128) { this.pushResult(d); return true; } // local.set may retarget it
-    for (let i = 0; i < nr; i++) this.push(K.Temp, 0);
+    for (let i = base; i < h; i++) this.push(K.Temp, 0);
     return true;
+  }
+
+  /** Slot of the v128 whose halves are the entries at h, h + 1: both made Temps, so contiguous (simd may do better). */
+  operand16(h: i32): u32 {
+    this.materialize(h);
+    this.materialize(h + 1);
+    return this.canon(h);
   }
   extImms: Array<u32> = [];
   extSrcs: Array<u32> = [];

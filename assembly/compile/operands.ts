@@ -45,7 +45,7 @@ export const OP_COUNT: u32 = 251;
 export const EXT_PRIMARY: u32 = 255;
 export const EXT_OP_COUNT: u32 = 0;
 /** The device build (optimize level 0, as exec/memops.ts) has no extension ops: they are compiled out. */
-const EXT_ON: bool = ASC_OPTIMIZE_LEVEL != 0;
+const EXT_ON: bool = ASC_OPTIMIZE_LEVEL != 0 && EXT_OP_COUNT != 0;
 
 // One u32 per op: words (incl. the op word) | flags << 8 | (offset of its kinds in KINDS) << 16.
 // Flag 0x80: variable length, the last fixed word is a BrCount n and n + 1 Target words follow.
@@ -94,10 +94,10 @@ const OPS: usize = memory.data<u32>([
   0x00460106, 0x00460106, 0x00100005, 0x00110005, 0x00110005,
 ]);
 
-// The same per extension op x (scripts/isa/<proposal>.mjs), in x order.
-const EXT_OPS: usize = memory.data<u32>([
+// The same per extension op x (scripts/isa/<proposal>.mjs), in x order (no data at all when compiled out).
+const EXT_OPS: usize = EXT_ON ? memory.data<u32>([
   0,
-]);
+]) : 0;
 
 // Operand kinds, shared runs: an op's kinds are KINDS[offset .. offset + words - 1).
 const KINDS: usize = memory.data<u8>([
@@ -108,10 +108,11 @@ const KINDS: usize = memory.data<u8>([
 ]);
 
 @inline function opRecord(word: u32): u32 {
-  if (word < OP_COUNT) return load<u32>(OPS + (<usize>word << 2));
-  if (!EXT_ON || (word & 0xFF) != EXT_PRIMARY) return 0;
-  let x = word >>> 8;
-  return x < EXT_OP_COUNT ? load<u32>(EXT_OPS + (<usize>x << 2)) : 0;
+  if (EXT_ON && (word & 0xFF) == EXT_PRIMARY) {
+    let x = word >>> 8;
+    return x < EXT_OP_COUNT ? load<u32>(EXT_OPS + (<usize>x << 2)) : 0;
+  }
+  return word < OP_COUNT ? load<u32>(OPS + (<usize>word << 2)) : 0;
 }
 
 /** Is `word` an op word (a core op, or Ir.Ext with an extension op's index)? */

@@ -5,7 +5,7 @@
 import { Module, FuncType, FuncBody, GlobalType, ValType } from "../binary/module";
 import { Op, OpFC } from "../binary/opcodes";
 import { readFuncNames, extEnabled } from "../binary/decoder";
-import { ExtImm, extFind, extImmCount, extImmKind, extImmArg, extParamCount, extParam, extResultCount, extResult } from "../binary/ext-ops";
+import { EXT_ON, ExtImm, extFind, extImmCount, extImmKind, extImmArg, extParamCount, extParam, extResultCount, extResult } from "../binary/ext-ops";
 import { Err, lastError } from "../errors";
 import {
   BT_TYPEIDX, ctrlKind, nctrls, mod, rd, instrAt, failed, fail, pushVal, popVal, popExpect,
@@ -272,7 +272,7 @@ function prefixFC(): void {
       return;
     }
   }
-  if (!extension(0xFC, sub)) fail(Err.IllegalOpcode);
+  if (!EXT_ON || !extension(0xFC, sub)) fail(Err.IllegalOpcode);
 }
 
 /** 0xFD, 0xFE: an extension table's row, else (0xFD) the hand-written SIMD validator. */
@@ -494,8 +494,9 @@ function step(): bool {
       break;
     }
     case Op.PrefixFC: prefixFC(); break;
-    case Op.PrefixFD: case Op.PrefixFE: prefixed(op); break;
-    default: if (!extension(0, op)) fail(Err.IllegalOpcode);
+    case Op.PrefixFD: if (!EXT_ON) prefixFD(); else prefixed(op); break;
+    case Op.PrefixFE: if (!EXT_ON) fail(Err.IllegalOpcode); else prefixed(op); break;
+    default: if (!EXT_ON || !extension(0, op)) fail(Err.IllegalOpcode);
   }
   return !failed() && !rd.failed;
 }

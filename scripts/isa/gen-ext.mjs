@@ -155,17 +155,20 @@ export function emitBinaryExt({ rows }, header) {
     recs.push((r.fuel | (r.table.feature << 16)) >>> 0);
   }
   const immEnum = Object.entries(Imm).map(([k, v]) => `  ${k.charAt(0).toUpperCase() + k.slice(1)} = ${v.code},`).join("\n");
-  const mapDecl = (p, name) => `const ${name}_LEN: u32 = ${maps[p].length};\nconst ${name}: usize = memory.data<u16>([\n${chunk(maps[p], 16)}\n]);`;
+  const mapDecl = (p, name) => `const ${name}_LEN: u32 = ${maps[p].length};\nconst ${name}: usize = EXT_ON ? memory.data<u16>([\n${chunk(maps[p], 16)}\n]) : 0;`;
   return `${header("The Wasm side of the extension proposals' ops (docs/internal-code.md, \"Ops past 256\"):\n// opcode lookup, immediates, signatures, fuel indices. Read by binary/ext.ts, valid/code.ts and the compiler.")}
 /** Extension ops (IR: Ir.Ext | x << 8). */
 export const EXT_COUNT: u32 = ${rows.length};
+/** Extension ops are compiled in: some table has rows, and this is not the device build (optimize level 0,
+ *  as exec/memops.ts). Every hook tests it first, so without them the build is the core's alone. */
+export const EXT_ON: bool = ASC_OPTIMIZE_LEVEL != 0 && EXT_COUNT != 0;
 
 /** Immediate kinds (scripts/isa/kinds.mjs Imm): what follows the opcode, in byte order. */
 export const enum ExtImm {
 ${immEnum}
 }
 
-// Per prefix, opcode -> x + 1 (0: not an extension op).
+// Per prefix, opcode -> x + 1 (0: not an extension op). No data at all when compiled out.
 ${mapDecl(0, "MAP_00")}
 ${mapDecl(0xFC, "MAP_FC")}
 ${mapDecl(0xFD, "MAP_FD")}
@@ -173,14 +176,14 @@ ${mapDecl(0xFE, "MAP_FE")}
 
 // Two u32 per op: [pool offset | immediates << 16 | params << 20 | results << 24 | 1 << 28 (a Wasm op),
 //                  fuel index | feature bits << 16]
-const RECS: usize = memory.data<u32>([
+const RECS: usize = EXT_ON ? memory.data<u32>([
 ${chunk(recs, 6, (v) => hex(v))}
-]);
+]) : 0;
 
 // Per op: its immediates as (kind, argument) byte pairs, then its params' and results' value types.
-const POOL: usize = memory.data<u8>([
+const POOL: usize = EXT_ON ? memory.data<u8>([
 ${chunk(pool, 24)}
-]);
+]) : 0;
 
 @inline function mapAt(map: usize, len: u32, code: u32): i32 {
   return code < len ? <i32>load<u16>(map + (<usize>code << 1)) - 1 : -1;
