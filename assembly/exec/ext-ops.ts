@@ -6,6 +6,6 @@
 import { Trap } from "./trap";
 
 /** Runs the extension op at pc (word Ir.Ext | x << 8): its length in bytes, or -trap. */
-export function extOp(pc: usize, fp: usize, memBase: usize, memBytes: u64): i32 {
+export function extOp(pc: usize, fp: usize, memBase: usize, memBytes: u64, globalCells: usize): i32 {
   return -<i32>Trap.Unreachable;
 }

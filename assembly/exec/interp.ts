@@ -1431,7 +1431,7 @@ export function run(fuelIn: i64): Status {
       // unused i32.sub immediate form, 251..255): listed to keep the table total
       case Ir.Ext: { // extension proposals' ops: word = Ext | x << 8, second-level dispatch in exec/ext-ops.ts
         if (EXT_ON) {
-          let n = extOp(pc, fp, memBase, memBytes);
+          let n = extOp(pc, fp, memBase, memBytes, globalCells);
           if (n > 0) { pc += n; break; }
           return trapOut(<Trap>(-n), instId, <u32>(pc - codeBase), frameCount, fuel);
         }

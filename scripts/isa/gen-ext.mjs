@@ -245,6 +245,9 @@ function semCall(r) {
   for (const g of r.groups) {
     const n = `${g.what}${count[g.what]++}`;
     if (g.kind == Kind.Slot || g.kind == Kind.Slot16) { args.push(`fp + load<u32>(pc, ${off})`); params.push(`${n}: usize`); }
+    else if (g.kind == Kind.Global || g.kind == Kind.GlobalMut) { // the global's cell (runtime/store.ts), as the loop's GlobalGet
+      args.push(`load<usize>(globalCells + (<usize>load<u32>(pc, ${off}) << alignof<usize>()))`); params.push(`${n}: usize`);
+    }
     else if (g.words == 1) { args.push(`load<u32>(pc, ${off})`); params.push(`${n}: u32`); }
     else if (g.words == 2) { args.push(`load<u64>(pc, ${off})`); params.push(`${n}: u64`); }
     else { args.push(`pc + ${off}`); params.push(`${n}: usize`); }
@@ -274,7 +277,7 @@ export function emitExecExt({ rows, tables }, header) {
     lines.push("}", "");
   }
   lines.push("/** Runs the extension op at pc (word Ir.Ext | x << 8): its length in bytes, or -trap. */");
-  lines.push("export function extOp(pc: usize, fp: usize, memBase: usize, memBytes: u64): i32 {");
+  lines.push("export function extOp(pc: usize, fp: usize, memBase: usize, memBytes: u64, globalCells: usize): i32 {");
   if (rows.length) {
     lines.push("  switch (load<u32>(pc) >>> 8) {");
     for (const r of rows) {
