@@ -107,6 +107,11 @@ const KINDS: usize = memory.data<u8>([
   3, 3, 3,
 ]);
 
+// The extension ops' runs (EXT_OPS offsets point here).
+const EXT_KINDS: usize = EXT_ON ? memory.data<u8>([
+  0,
+]) : 0;
+
 @inline function opRecord(word: u32): u32 {
   if (EXT_ON && (word & 0xFF) == EXT_PRIMARY) {
     let x = word >>> 8;
@@ -130,7 +135,8 @@ export function operandKind(word: u32, i: u32): Kind {
   let words = r & 0xFF;
   if (i == 0) return Kind.None;
   if (i >= words) return (r & 0x8000) != 0 ? Kind.Target : Kind.None;
-  return <Kind>load<u8>(KINDS + <usize>(r >>> 16) + <usize>(i - 1));
+  let pool = EXT_ON && (word & 0xFF) == EXT_PRIMARY ? EXT_KINDS : KINDS;
+  return <Kind>load<u8>(pool + <usize>(r >>> 16) + <usize>(i - 1));
 }
 
 /** Words of the op starting at word `pos` of `code`, BrTable targets included; 0 if `code[pos]` is not an op or the op does not end within `code`. */

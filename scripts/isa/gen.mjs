@@ -89,29 +89,35 @@ export function emitIrOps({ ops, groups, count, ext }) {
 }
 
 export function emitOperands({ ops, count, ext }) {
-  const pool = [];
-  const offsets = new Map();
-  const offsetOf = (kinds) => {
-    const key = kinds.join(",");
-    if (!offsets.has(key)) {
-      // share a run already in the pool when it is a prefix-free match
-      let at = -1;
-      for (let i = 0; i + kinds.length <= pool.length && kinds.length; i++) {
-        if (kinds.every((k, j) => pool[i + j] == k)) { at = i; break; }
+  /** A pool of operand-kind runs: offsetOf(kinds) shares a run already in it. */
+  const makePool = () => {
+    const pool = [];
+    const offsets = new Map();
+    pool.offsetOf = (kinds) => {
+      const key = kinds.join(",");
+      if (!offsets.has(key)) {
+        let at = -1;
+        for (let i = 0; i + kinds.length <= pool.length && kinds.length; i++) {
+          if (kinds.every((k, j) => pool[i + j] == k)) { at = i; break; }
+        }
+        if (at < 0) { at = pool.length; pool.push(...kinds); }
+        offsets.set(key, at);
       }
-      if (at < 0) { at = pool.length; pool.push(...kinds); }
-      offsets.set(key, at);
-    }
-    return offsets.get(key);
+      return offsets.get(key);
+    };
+    return pool;
   };
+  const pool = makePool();
+  const extPool = makePool(); // its own, so the core's data is the same with or without extension rows
   const records = new Array(count).fill(0);
-  for (const o of ops) records[o.op] = record(o);
-  const extRecords = ext.rows.map((r) => record({ kinds: r.kinds, flags: r.flags }));
-  function record(o) {
+  for (const o of ops) records[o.op] = record(o, pool);
+  const extRecords = ext.rows.map((r) => record({ kinds: r.kinds, flags: r.flags }, extPool));
+  function record(o, p) {
     const words = 1 + o.kinds.length;
     const flags = o.flags | (o.kinds.includes(Kind.BrCount) ? VARIABLE : 0);
-    return (words | (flags << 8) | (offsetOf(o.kinds) << 16)) >>> 0;
+    return (words | (flags << 8) | (p.offsetOf(o.kinds) << 16)) >>> 0;
   }
+  if (extPool.length > 0xFFFF) throw new Error("isa: extension kind pool too large");
   if (pool.length > 0xFFFF) throw new Error("isa: kind pool too large");
   const kindEnum = Object.entries(Kind).map(([k, v]) => `  ${k} = ${v},`).join("\n");
   const flagEnum = Object.entries(Flag).map(([k, v]) => `  ${k} = ${v},`).join("\n");
@@ -121,8 +127,11 @@ export function emitOperands({ ops, count, ext }) {
     for (let i = 0; i < recs.length; i += 6) out.push("  " + recs.slice(i, i + 6).map(hex).join(", ") + ",");
     return out.length ? out.join("\n") : "  0,";
   };
-  const poolRows = [];
-  for (let i = 0; i < pool.length; i += 24) poolRows.push("  " + pool.slice(i, i + 24).join(", ") + ",");
+  const poolRowsOf = (p) => {
+    const out = [];
+    for (let i = 0; i < p.length; i += 24) out.push("  " + p.slice(i, i + 24).join(", ") + ",");
+    return out.length ? out.join("\n") : "  0,";
+  };
   return `${HEADER("Per internal-code op: its words, flags and the kind of each operand word (docs/internal-code.md,\n// \"Operand kinds\"). The image verifier checks every word by its kind with this table alone.")}
 /** What an operand word holds (scripts/isa/kinds.mjs says what each kind must satisfy). */
 export const enum Kind {
@@ -156,8 +165,13 @@ ${rowsOf(extRecords)}
 
 // Operand kinds, shared runs: an op's kinds are KINDS[offset .. offset + words - 1).
 const KINDS: usize = memory.data<u8>([
-${poolRows.join("\n")}
+${poolRowsOf(pool)}
 ]);
+
+// The extension ops' runs (EXT_OPS offsets point here).
+const EXT_KINDS: usize = EXT_ON ? memory.data<u8>([
+${poolRowsOf(extPool)}
+]) : 0;
 
 @inline function opRecord(word: u32): u32 {
   if (EXT_ON && (word & 0xFF) == EXT_PRIMARY) {
@@ -182,7 +196,8 @@ export function operandKind(word: u32, i: u32): Kind {
   let words = r & 0xFF;
   if (i == 0) return Kind.None;
   if (i >= words) return (r & 0x8000) != 0 ? Kind.Target : Kind.None;
-  return <Kind>load<u8>(KINDS + <usize>(r >>> 16) + <usize>(i - 1));
+  let pool = EXT_ON && (word & 0xFF) == EXT_PRIMARY ? EXT_KINDS : KINDS;
+  return <Kind>load<u8>(pool + <usize>(r >>> 16) + <usize>(i - 1));
 }
 
 /** Words of the op starting at word \`pos\` of \`code\`, BrTable targets included; 0 if \`code[pos]\` is not an op or the op does not end within \`code\`. */
