@@ -16,7 +16,7 @@ import { arrayAt, staticAt, staticLength } from "./elem";
 import { wasiLog, logTrapText, BUILTIN_WASI_LOG } from "../wasi/logging";
 import { finishHostLevelCall, unwindAfterTrap } from "./call-end";
 import { deviceMemOp, deviceJumpCmp, deviceImmOp } from "./memops";
-import { extOp } from "./ext-ops";
+import { extCall } from "./ext";
 import { EXT_ON } from "../binary/ext-ops";
 import { Bulk, bulkFuel, bulkLen, bulkOp, payGrow, memoryGrowRefused, tableGrowRefused } from "./bulk";
 
@@ -1431,7 +1431,7 @@ export function run(fuelIn: i64): Status {
       // unused i32.sub immediate form, 251..255): listed to keep the table total
       case Ir.Ext: { // extension proposals' ops: word = Ext | x << 8, second-level dispatch in exec/ext-ops.ts
         if (EXT_ON) {
-          let n = extOp(pc, fp, memBase, memBytes, globalCells);
+          let n = extCall(pc, fp, memBase, memBytes, globalCells); // an indirect call: exec/ext.ts says why
           if (n > 0) { pc += n; break; }
           return trapOut(<Trap>(-n), instId, <u32>(pc - codeBase), frameCount, fuel);
         }
