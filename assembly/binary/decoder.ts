@@ -24,6 +24,8 @@ import {
   ValType, ExternKind, SectionId, SegmentMode,
 } from "./module";
 import { Op, OpFC } from "./opcodes";
+import { EXT_ON, extFind, extFeature, extPrefixUsed } from "./ext-ops";
+import { readExtImmediates } from "./ext";
 import { Err, lastError } from "../errors";
 import { beginLoad } from "../runtime/load-budget";
 import { limits } from "../runtime/limits";
@@ -121,6 +123,7 @@ export const OP_INVALID: u32 = 0xFFFFFFFF;
 /** Prefixed opcodes are returned as (prefix << 16) | sub-opcode. */
 export const OP_FC: u32 = 0xFC0000;
 export const OP_FD: u32 = 0xFD0000;
+export const OP_FE: u32 = 0xFE0000;
 
 // ---- decode state of the current call (decodeModule is not re-entrant) ----
 
@@ -869,13 +872,19 @@ export function skipInstruction(r: Reader): u32 {
     case Op.F64Const: r.skip(8); return done(r, op);
     case Op.RefNull: readRefType(r); return done(r, op);
     case Op.PrefixFC: return skipPrefixFC(r, at);
-    case Op.PrefixFD:
-      if (decoderFeatures & Feature.SIMD) return skipPrefixFD(r, at);
+    case Op.PrefixFD: case Op.PrefixFE:
+      if (EXT_ON && extPrefixUsed(op)) return skipPrefixed(r, op, at);
+      if (op == Op.PrefixFD && (decoderFeatures & Feature.SIMD) != 0) return skipPrefixFD(r, at);
       break;
-    default:
+    default: {
+      if (EXT_ON) {
+        let x = extFind(0, op);
+        if (extEnabled(x)) return skipExt(r, x, op);
+      }
       if (decoderFeatures & (Feature.TailCall | Feature.Exceptions | Feature.LegacyExceptions)) {
         return skipProposalOp(r, op, at);
       }
+    }
   }
   r.fail(Err.IllegalOpcode, at);
   return OP_INVALID;
@@ -883,6 +892,31 @@ export function skipInstruction(r: Reader): u32 {
 
 @inline function done(r: Reader, op: u32): u32 {
   return r.failed ? OP_INVALID : op;
+}
+
+/** Is extension op x (binary/ext-ops.ts; -1: none) enabled by decoderFeatures? */
+export function extEnabled(x: i32): bool {
+  return x >= 0 && (extFeature(x) & ~decoderFeatures) == 0;
+}
+
+/** An extension proposal's op (scripts/isa/<proposal>.mjs): its immediates by kind (binary/ext.ts). */
+function skipExt(r: Reader, x: i32, op: u32): u32 {
+  readExtImmediates(r, x, null);
+  return done(r, op);
+}
+
+/** 0xFD and 0xFE with extension rows: a row wins; the rest of 0xFD is the hand-written SIMD decoder (until simd.mjs covers it). */
+function skipPrefixed(r: Reader, prefix: u32, at: u32): u32 {
+  let sub = r.u32leb();
+  if (r.failed) return OP_INVALID;
+  let x = extFind(prefix, sub);
+  if (extEnabled(x)) return skipExt(r, x, (prefix << 16) | sub);
+  if (prefix == Op.PrefixFD && (decoderFeatures & Feature.SIMD) != 0) {
+    r.pos = at + 1; // the hand-written decoder reads the sub-opcode itself
+    return skipPrefixFD(r, at);
+  }
+  r.fail(Err.IllegalOpcode, at);
+  return OP_INVALID;
 }
 
 /** Tail-call and exception opcodes, when their features are enabled. */
@@ -1010,9 +1044,14 @@ function skipPrefixFC(r: Reader, at: u32): u32 {
     case OpFC.ElemDrop: case OpFC.TableGrow: case OpFC.TableSize: case OpFC.TableFill:
       r.u32leb();
       break;
-    default:
+    default: {
+      if (EXT_ON) {
+        let x = extFind(0xFC, sub);
+        if (extEnabled(x)) return skipExt(r, x, OP_FC | sub);
+      }
       r.fail(Err.IllegalOpcode, at);
       return OP_INVALID;
+    }
   }
   return done(r, OP_FC | sub);
 }

@@ -27,6 +27,8 @@ import { Ir, numIsUnary, hasImmForm, negateCmp, immOp } from "./ir";
 import { CompiledModule, FUNC_INFO_WORDS } from "./compiled";
 import { opFlags, OpFlag } from "./operands";
 import { fuelCost } from "../exec/fuel";
+import { EXT_ON, extFind, extFuelIndex, extParamCount, extParam, extResultCount, extResult } from "../binary/ext-ops";
+import { readExtImmediates } from "../binary/ext";
 import { BulkCost, FUEL_FC_BASE } from "../exec/fuel-index";
 import { limits } from "../runtime/limits";
 
@@ -914,7 +916,7 @@ export class Compiler {
     let op = r.u8();
     let c = this.top();
     if (c.unreachable) { this.stepDead(op, c); return; }
-    if (op != Op.PrefixFC) this.pending += fuelCost(op);
+    if (op < <u32>Op.PrefixFC) this.pending += fuelCost(op); // prefixed ops: by their own index (stepFC, ext)
     switch (op) {
       case Op.Unreachable: this.op(Ir.Unreachable); this.setUnreachable(); break;
       case Op.Nop: break;
@@ -1040,6 +1042,7 @@ export class Compiler {
         break;
       }
       case Op.PrefixFC: this.stepFC(); break;
+      case Op.PrefixFD: case Op.PrefixFE: if (!this.ext(op, r.u32leb())) { this.op(Ir.Unreachable); this.setUnreachable(); } break;
       default: {
         if (op >= <u32>Op.I32Load && op <= <u32>Op.I64Load32U) { this.load(op); break; }
         if (op >= <u32>Op.I32Store && op <= <u32>Op.I64Store32) { this.store(op); break; }
@@ -1048,6 +1051,7 @@ export class Compiler {
           else this.binaryOp(op);
           break;
         }
+        if (this.ext(0, op)) break;
         // validated code contains nothing else
         this.op(Ir.Unreachable);
         this.setUnreachable();
@@ -1115,9 +1119,56 @@ export class Compiler {
         this.op(Ir.TableFill); this.w(t); this.w(s[0]); this.w(s[1]); this.w(s[2]); this.w(this.unitCost(BulkCost.TABLE_FILL_ELEM));
         break;
       }
-      default: this.op(Ir.Unreachable); this.setUnreachable();
+      default: if (!this.ext(0xFC, sub)) { this.op(Ir.Unreachable); this.setUnreachable(); }
     }
   }
+
+  /**
+   * An extension proposal's op (scripts/isa/<proposal>.mjs; docs/internal-code.md
+   * "Ops past 256"): Ir.Ext | x << 8, then the result slots, the operand slots
+   * (bottom first) and the immediates' words. False if (prefix, code) is none.
+   */
+  ext(prefix: u32, code: u32): bool {
+    if (!EXT_ON) return false;
+    let x = extFind(prefix, code);
+    if (x < 0) return false;
+    if (prefix > <u32>Op.PrefixFC) this.pending += fuelCost(extFuelIndex(x)); // single-byte: step charged it; 0xFC: stepFC
+    let imms = this.extImms;
+    imms.length = 0;
+    readExtImmediates(this.r, x, imms);
+    // a v128 is two stack entries (lo, hi), its Slot16 the first one's slot
+    let np = extParamCount(x);
+    let nr = extResultCount(x);
+    let base = this.height;
+    for (let i: u32 = 0; i < np; i++) base -= extParam(x, i) == ValType.V128 ? 2 : 1;
+    let srcs = this.extSrcs;
+    srcs.length = 0;
+    let h = base;
+    for (let i: u32 = 0; i < np; i++) {
+      let wide = extParam(x, i) == ValType.V128;
+      srcs.push(wide ? this.operand16(h) : this.operand(h));
+      h += wide ? 2 : 1;
+    }
+    this.height = base;
+    this.op(<u32>Ir.Ext | (<u32>x << 8));
+    let d = this.code.length;
+    h = base;
+    for (let i: u32 = 0; i < nr; i++) { this.w(this.canon(h)); h += extResult(x, i) == ValType.V128 ? 2 : 1; }
+    for (let i = 0; i < srcs.length; i++) this.w(srcs[i]);
+    for (let i = 0; i < imms.length; i++) this.w(imms[i]);
+    if (nr == 1 && extResult(x, 0) != ValType.V128) { this.pushResult(d); return true; } // local.set may retarget it
+    for (let i = base; i < h; i++) this.push(K.Temp, 0);
+    return true;
+  }
+
+  /** Slot of the v128 whose halves are the entries at h, h + 1: both made Temps, so contiguous (simd may do better). */
+  operand16(h: i32): u32 {
+    this.materialize(h);
+    this.materialize(h + 1);
+    return this.canon(h);
+  }
+  extImms: Array<u32> = [];
+  extSrcs: Array<u32> = [];
 
   elseArm(c: Ctl): void {
     // the then-arm's JumpIfNot lands here

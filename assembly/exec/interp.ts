@@ -16,6 +16,8 @@ import { arrayAt, staticAt, staticLength } from "./elem";
 import { wasiLog, logTrapText, BUILTIN_WASI_LOG } from "../wasi/logging";
 import { finishHostLevelCall, unwindAfterTrap } from "./call-end";
 import { deviceMemOp, deviceJumpCmp, deviceImmOp } from "./memops";
+import { extCall } from "./ext";
+import { EXT_ON } from "../binary/ext-ops";
 import { Bulk, bulkFuel, bulkLen, bulkOp, payGrow, memoryGrowRefused, tableGrowRefused } from "./bulk";
 
 const INFO_BYTES: u32 = FUNC_INFO_WORDS << 2;
@@ -1451,7 +1453,14 @@ export function run(fuelIn: i64): Status {
       }
       // numbers no compiled code contains (the gap after the stores, the
       // unused i32.sub immediate form, 251..255): listed to keep the table total
-      case 56: case 204: case 251: case 252: case 253: case 254: case 255:
+      case Ir.Ext: { // extension proposals' ops: word = Ext | x << 8, second-level dispatch in exec/ext-ops.ts
+        if (EXT_ON) {
+          let n = extCall(pc, fp, memBase, memBytes, globalCells); // an indirect call: exec/ext.ts says why
+          if (n > 0) { pc += n; break; }
+          return trapOut(<Trap>(-n), instId, <u32>(pc - codeBase), frameCount, fuel);
+        }
+      } // compiled out (no tables, or the device build): falls through to the trap below
+      case 56: case 204: case 251: case 252: case 253: case 254:
         return trapOut(Trap.Unreachable, instId, <u32>(pc - codeBase), frameCount, fuel);
       default:
         unreachable(); // a byte has no other values; a body of its own keeps binaryen from folding 248..255 into it
