@@ -26,6 +26,10 @@ import { Op, OpFC } from "../binary/opcodes";
 import { Ir, numIsUnary, hasImmForm, negateCmp, immOp } from "./ir";
 import { CompiledModule, FUNC_INFO_WORDS } from "./compiled";
 import { opFlags, OpFlag } from "./operands";
+import {
+  FUNC_INFO_BYTES, FI_CODE_OFF, FI_FRAME_BYTES, FI_PARAM_BYTES, FI_LOCAL_BYTES, FI_NRESULTS, FI_CANON, FI_ENTRY_COST, FI_ENTRY_AFTER,
+} from "./func-info";
+import { SIDE_ENTRY_WORDS, SIDE_PC, SIDE_COST, SIDE_WASM, sideEntry } from "./side-table";
 import { fuelCost } from "../exec/fuel";
 import { EXT_ON, extFind, extFuelIndex, extParamCount, extParam, extResultCount, extResult } from "../binary/ext-ops";
 import { readExtImmediates } from "../binary/ext";
@@ -118,17 +122,17 @@ export class Compiler {
     for (let i = 0; i < n; i++) {
       let ft = m.types[m.funcTypeIdx[i]];
       let base = i * <i32>FUNC_INFO_WORDS;
-      info[base + 0] = <u32>this.code.length << 2;
+      info[base + FI_CODE_OFF] = <u32>this.code.length << 2;
       let frameBytes = this.compileFunction(i, ft);
-      info[base + 1] = frameBytes;
-      info[base + 2] = <u32>ft.params.length << 3;
-      info[base + 3] = <u32>m.codes[i].locals.length << 3;
-      info[base + 4] = <u32>ft.results.length;
-      info[base + 5] = this.cm.typeCanon[m.funcTypeIdx[i]];
-      let start = <i32>(info[base + 0] >> 2);
+      info[base + FI_FRAME_BYTES] = frameBytes;
+      info[base + FI_PARAM_BYTES] = <u32>ft.params.length << 3;
+      info[base + FI_LOCAL_BYTES] = <u32>m.codes[i].locals.length << 3;
+      info[base + FI_NRESULTS] = <u32>ft.results.length;
+      info[base + FI_CANON] = this.cm.typeCanon[m.funcTypeIdx[i]];
+      let start = <i32>(info[base + FI_CODE_OFF] >> 2);
       let fuelFirst = this.metering && start + 2 < this.code.length && this.code[start] == <u32>Ir.Fuel;
-      info[base + 6] = fuelFirst ? this.code[start + 1] : 0;
-      info[base + 7] = info[base + 0] + (fuelFirst ? 12 : 0);
+      info[base + FI_ENTRY_COST] = fuelFirst ? this.code[start + 1] : 0;
+      info[base + FI_ENTRY_AFTER] = info[base + FI_CODE_OFF] + (fuelFirst ? 12 : 0);
     }
     this.cm.funcInfo = info;
     this.cm.code = StaticArray.fromArray<u32>(this.code);
@@ -165,9 +169,9 @@ export class Compiler {
   op(ir: u32): void {
     let side = this.side;
     this.lastEntry = side.length;
-    side.push(<u32>this.code.length << 2);
-    side.push(this.pending);
-    side.push(this.wasmOff);
+    side.push(<u32>this.code.length << 2); // SIDE_PC
+    side.push(this.pending);               // SIDE_COST
+    side.push(this.wasmOff);               // SIDE_WASM
     this.blockCost += this.pending;
     this.pending = 0;
     this.blockOps++;
@@ -178,7 +182,7 @@ export class Compiler {
 
   /** The fuel of instructions that emitted nothing rides on the last op of the block. */
   chargePendingToLastOp(): void {
-    this.side[this.lastEntry + 1] += this.pending;
+    this.side[this.lastEntry + SIDE_COST] += this.pending;
     this.blockCost += this.pending;
     this.pending = 0;
   }
@@ -221,7 +225,7 @@ export class Compiler {
 
   /** Can the block's last op leave it (jump, call, return)? Then nothing after it runs in this block. */
   lastOpLeaves(): bool {
-    let flags = opFlags(this.code[<i32>(this.side[this.lastEntry] >> 2)]);
+    let flags = opFlags(this.code[<i32>(this.side[this.lastEntry + SIDE_PC] >> 2)]);
     return (flags & (OpFlag.NO_FALLTHROUGH | OpFlag.NEXT_FUEL | OpFlag.TARGET_FUEL)) != 0;
   }
 
@@ -234,9 +238,9 @@ export class Compiler {
    */
   trailingEntry(): void {
     let side = this.side;
-    side.push(this.here());
-    side.push(this.pending);
-    side.push(this.wasmOff);
+    side.push(this.here());    // SIDE_PC
+    side.push(this.pending);   // SIDE_COST
+    side.push(this.wasmOff);   // SIDE_WASM
     this.blockCost += this.pending;
     this.pending = 0;
     this.blockOps++;
@@ -519,7 +523,7 @@ export class Compiler {
   loopBackEdge(t: Ctl): bool {
     let hs = t.headerSide;
     if (hs < 0 || hs >= this.side.length || this.side[hs] != 1) return false;
-    let opPc = this.side[hs + 1];
+    let opPc = this.side[sideEntry(hs, 0) + SIDE_PC];
     if (opPc != t.labelPc + (this.metering ? 12 : 0)) return false;
     let p = <i32>(opPc >> 2);
     let ir = this.code[p];
@@ -562,12 +566,12 @@ export class Compiler {
       if (owner) break;
     }
     if (!owner && !elseOwner && partial) return false; // not seen: maybe final, maybe beyond the search
-    let headerCost = this.side[hs + 2];
+    let headerCost = this.side[sideEntry(hs, 0) + SIDE_COST];
     this.op(neg);
     for (let i = 1; i < len - 1; i++) this.w(this.code[p + i]);
     this.w(opPc + (<u32>len << 2)); // the body, right after the header
-    this.side[this.lastEntry + 1] += headerCost;
-    this.side[this.lastEntry + 2] = this.side[hs + 3];
+    this.side[this.lastEntry + SIDE_COST] += headerCost;
+    this.side[this.lastEntry + SIDE_WASM] = this.side[sideEntry(hs, 0) + SIDE_WASM];
     this.blockCost += headerCost;
     this.endBlock();
     this.startBlock();
@@ -702,7 +706,7 @@ export class Compiler {
   copy(dst: u32, src: u32): void {
     let p = this.code.length - 3;
     if (this.lastEntry > this.sideHeader && p >= 0 && this.code[p] == <u32>Ir.Copy
-        && this.side[this.lastEntry] == <u32>p << 2) {
+        && this.side[this.lastEntry + SIDE_PC] == <u32>p << 2) {
       this.code[p] = Ir.Copy2;
       this.w(dst); this.w(src);
       this.chargePendingToLastOp();
@@ -802,7 +806,7 @@ export class Compiler {
     this.height -= np;
     let argOff = this.canon(this.height);
     if (funcIdx < m.numImportedFuncs) { this.op(Ir.CallImport); this.w(funcIdx); }
-    else { this.op(Ir.Call); this.w((funcIdx - m.numImportedFuncs) * (FUNC_INFO_WORDS << 2)); } // its funcInfo byte offset
+    else { this.op(Ir.Call); this.w((funcIdx - m.numImportedFuncs) * FUNC_INFO_BYTES); } // its funcInfo byte offset
     this.w(argOff);
     this.afterCall(ft);
   }
@@ -847,14 +851,15 @@ export class Compiler {
         else {
           imm = this.code[opPos + 3];
           let shlPos = opPos - 4;
-          if (entry - 3 > this.sideHeader && this.side[entry - 3] == <u32>shlPos << 2
+          let prev = entry - SIDE_ENTRY_WORDS; // the op before, if in this block
+          if (prev > this.sideHeader && this.side[prev + SIDE_PC] == <u32>shlPos << 2
               && this.code[shlPos] == <u32>Ir.I32ShlImm && this.code[shlPos + 1] == a && a >= this.localsBytes) {
             // the shl's result was a temporary read only by the add: drop both ops' entries but one
             a = this.code[shlPos + 2];
             shift = this.code[shlPos + 3] & 31;
-            this.side[entry - 2] += this.side[entry + 1];
+            this.side[prev + SIDE_COST] += this.side[entry + SIDE_COST];
             this.side.length = entry;
-            entry -= 3;
+            entry = prev;
             this.lastEntry = entry;
             this.blockOps--;
             opPos = shlPos;
@@ -865,7 +870,7 @@ export class Compiler {
         let d = this.code.length;
         this.w(this.canon(h)); this.w(a); this.w(imm); this.w(offset); this.w(shift);
         this.chargePendingToLastOp();
-        this.side[entry + 2] = this.wasmOff; // a trap reports the load
+        this.side[entry + SIDE_WASM] = this.wasmOff; // a trap reports the load
         this.height--;
         this.pushResult(d);
         return;

@@ -12,6 +12,8 @@ import { Reader } from "../binary/reader";
 import { FuncType, ValType } from "../binary/module";
 import { Err, lastError } from "../errors";
 import { CompiledModule, FUNC_INFO_WORDS } from "../compile/compiled";
+import { FUNC_INFO_BYTES, FI_FRAME_BYTES } from "../compile/func-info";
+import { SIDE_PC, sideEntry, sideNext } from "../compile/side-table";
 import { IR_VERSION, Ir } from "../compile/ir";
 import { opFlags, OpFlag } from "../compile/operands";
 import { internType } from "../runtime/types";
@@ -558,7 +560,7 @@ function activation(x: Restoring, mi: MachineImage, inst: u32, pc: u32, fp: u32)
   if (!cm || !cm.isOpStart(pc)) return -1;
   let d = cm.funcAt(pc);
   if (d < 0) return -1;
-  if ((fp & 7) != 0 || <u64>fp + <u64>info(cm, d, 1) > <u64>mi.stackTop) return -1;
+  if ((fp & 7) != 0 || <u64>fp + <u64>info(cm, d, FI_FRAME_BYTES) > <u64>mi.stackTop) return -1;
   return d;
 }
 
@@ -588,7 +590,7 @@ function callMayReach(x: Restoring, inst: u32, retPc: u32, op: u32, callee: u32)
   let at = cm.codeBase + retPc - (op == Ir.CallIndirect ? 20 : 12);
   let f = s.funcs[callee];
   if (op == Ir.Call) {
-    let d = load<u32>(at, 4) / (FUNC_INFO_WORDS << 2);
+    let d = load<u32>(at, 4) / FUNC_INFO_BYTES;
     return f.instance == <i32>inst && f.funcIdx == cm.module.numImportedFuncs + d;
   }
   if (op == Ir.CallImport) {
@@ -795,14 +797,14 @@ function resumeOk(cm: CompiledModule, side: i32, k: u32, pcOff: u32): bool {
       // pc at op k (a fuel halt), or at an earlier op of the block: a bulk op
       // that stopped for fuel part-way (exec/bulk.ts, docs/fuel.md)
       if (k >= <u32>n) return false;
-      if (t[i + 1 + <i32>k * 3] == pcOff) return true;
+      if (t[sideEntry(i, <i32>k) + SIDE_PC] == pcOff) return true;
       if ((pcOff & 3) != 0 || (pcOff >>> 2) >= <u32>cm.code.length) return false;
       if ((opFlags(cm.code[pcOff >>> 2]) & OpFlag.RESUMABLE) == 0) return false;
-      for (let j = 0; j < <i32>k; j++) if (t[i + 1 + j * 3] == pcOff) return true;
+      for (let j = 0; j < <i32>k; j++) if (t[sideEntry(i, j) + SIDE_PC] == pcOff) return true;
       return false;
     }
     if (i > side) return false;
-    i += 1 + n * 3;
+    i = sideNext(i, n);
   }
   return false;
 }

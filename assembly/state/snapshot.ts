@@ -7,6 +7,7 @@ import { machine, Machine, Status, machWireOffset, machFieldCount, machFieldOffs
 import { frameAt, frameIsHost, frameInst, frameRetPc, frameFp, frameExtra, HOST_FRAME } from "../exec/frame";
 import { IR_VERSION } from "../compile/ir";
 import { CompiledModule, FUNC_INFO_WORDS } from "../compile/compiled";
+import { FI_FRAME_BYTES } from "../compile/func-info";
 import { fuelTableHash } from "../exec/fuel";
 import { ByteWriter, isZeroPage } from "./bytes";
 import { crc32 } from "./hash";
@@ -37,7 +38,7 @@ export function liveStackTop(): u32 {
     if (!ins) continue;
     let d = ins.compiled.funcAt(pc);
     if (d < 0) continue;
-    let t = fp + ins.compiled.funcInfo[d * <i32>FUNC_INFO_WORDS + 1];
+    let t = fp + ins.compiled.funcInfo[d * <i32>FUNC_INFO_WORDS + FI_FRAME_BYTES];
     if (t > top) top = t;
   }
   return top > m.stackBytes ? m.stackBytes : top;
