@@ -702,6 +702,32 @@ export class Compiler {
     return true;
   }
 
+  /**
+   * `select` whose condition the op just emitted computed as `i32.and c, imm`
+   * (a temporary read only here): that op becomes one SelectAndImm, which
+   * keeps its place and fuel share and takes the select's (bit tests in CRC
+   * and hash loops: `x & 1 ? (x >> 1) ^ K : x >> 1`).
+   */
+  selectAndImm(): bool {
+    let h = this.height;
+    if (this.kinds[h - 1] != K.Temp || this.kinds[h - 2] == K.Const || this.kinds[h - 3] == K.Const) return false;
+    if (this.lastDstWord < 0 || this.lastDstHeight != h - 1) return false;
+    let p = this.lastDstWord - 1;
+    if (this.code[p] != <u32>Ir.I32AndImm || this.code.length != p + 4) return false;
+    let c = this.code[p + 2];
+    let imm = this.code[p + 3];
+    let b = this.operand(h - 2); // a Local or a Temp: emits nothing
+    let a = this.operand(h - 3);
+    this.code.length = p;
+    this.code.push(Ir.SelectAndImm);
+    let d = this.code.length;
+    this.height -= 3;
+    this.w(this.canon(this.height)); this.w(a); this.w(b); this.w(c); this.w(imm);
+    this.chargePendingToLastOp();
+    this.pushResult(d);
+    return true;
+  }
+
   /** A slot-to-slot copy; right after another copy in the same block the two share one op. */
   copy(dst: u32, src: u32): void {
     let p = this.code.length - 3;
@@ -978,6 +1004,7 @@ export class Compiler {
       case Op.Drop: this.height--; break;
       case Op.Select: case Op.SelectT: {
         if (op == Op.SelectT) { let n = r.u32leb(); for (let i: u32 = 0; i < n; i++) r.u8(); }
+        if (this.selectAndImm()) break;
         let cond = this.operand(this.height - 1);
         let b = this.operand(this.height - 2);
         let a = this.operand(this.height - 3);

@@ -269,8 +269,9 @@ export const enum Ir {
   Copy2 = 248,           // dst1, src1, dst2, src2 (two copies in order)
   I32AddShl = 249,       // dst, a, b, k: a + (b << k), i32
   I32XorRotr = 250,      // dst, a, b, k: a ^ rotr(b, k), i32
+  SelectAndImm = 251,    // dst, a, b, c, imm: select a or b on (c & imm) != 0 (i32.and with a constant, then select)
 
-  Count = 251,            // the core's ops: the loop dispatches on the op word's low byte
+  Count = 252,            // the core's ops: the loop dispatches on the op word's low byte
   Ext = 255,              // extension ops: word = Ext | IrExt << 8 (exec/ext-ops.ts)
 }
 

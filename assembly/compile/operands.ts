@@ -40,7 +40,7 @@ export const enum OpFlag {
 }
 
 /** The core's ops: every op word below this is an op. The only others are extension ops (EXT_PRIMARY). */
-export const OP_COUNT: u32 = 251;
+export const OP_COUNT: u32 = 252;
 /** Low byte of every extension op's word: Ir.Ext | x << 8, x below EXT_OP_COUNT (docs/internal-code.md "Ops past 256"). */
 export const EXT_PRIMARY: u32 = 255;
 export const EXT_OP_COUNT: u32 = 256;
@@ -91,7 +91,7 @@ const OPS: usize = memory.data<u32>([
   0x00430c04, 0x00430c04, 0x00430c04, 0x00430c04, 0x00430c04, 0x00430c04,
   0x00460106, 0x00460106, 0x00460106, 0x00460106, 0x00460106, 0x00460106,
   0x00460106, 0x00460106, 0x00460106, 0x00460106, 0x00460106, 0x00460106,
-  0x00460106, 0x00460106, 0x00100005, 0x00110005, 0x00110005,
+  0x00460106, 0x00460106, 0x00100005, 0x00110005, 0x00110005, 0x00100006,
 ]);
 
 // The same per extension op x (scripts/isa/<proposal>.mjs), in x order (no data at all when compiled out).

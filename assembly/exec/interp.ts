@@ -273,6 +273,11 @@ function run(fuelIn: i64): Status {
         store<i64>(fp + load<u32>(pc, 4), load<i64>(fp + (c != 0 ? load<u32>(pc, 8) : load<u32>(pc, 12))));
         pc += 20; continue;
       }
+      case Ir.SelectAndImm: { // select a, b on (c & imm): i32.and with a constant feeding select (CRC loops)
+        let c = load<i32>(fp + load<u32>(pc, 16)) & load<i32>(pc, 20);
+        store<i64>(fp + load<u32>(pc, 4), load<i64>(fp + (c != 0 ? load<u32>(pc, 8) : load<u32>(pc, 12))));
+        pc += 24; continue;
+      }
       case Ir.Call: {
         let fi = infoBase + <usize>load<u32>(pc, 4);
         let newFp = fp + load<u32>(pc, 8);
@@ -1253,15 +1258,15 @@ function run(fuelIn: i64): Status {
       case Ir.I64Load32SAdd: { if (!loadAddOp<i32, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i64.load32_s of ((a << shift) + imm)
       case Ir.I64Load32UAdd: { if (!loadAddOp<u32, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i64.load32_u of ((a << shift) + imm)
       // numbers no compiled code contains (the gap after the stores, the
-      // unused i32.sub immediate form, 251..255): listed to keep the table total
+      // unused i32.sub immediate form, 252..254): listed to keep the table total
       case Ir.Ext: { // extension proposals' ops: word = Ext | x << 8, second-level dispatch in exec/ext-ops.ts
         if (EXT_ON) {
           let n = extCall(pc, fp, memBase, memBytes, globalCells); // an indirect call: exec/ext.ts says why
-          if (n > 0) { pc += n; break; }
+          if (n > 0) { pc += n; continue; }
           return trapOut(<Trap>(-n), instId, <u32>(pc - codeBase), frameCount, fuel);
         }
       } // compiled out (no tables, or the device build): falls through to the trap below
-      case 56: case 204: case 251: case 252: case 253: case 254:
+      case 56: case 204: case 252: case 253: case 254:
         return trapOut(Trap.Unreachable, instId, <u32>(pc - codeBase), frameCount, fuel);
       default:
         unreachable(); // a byte has no other values; a body of its own keeps binaryen from folding 248..255 into it
