@@ -73,6 +73,9 @@ const LOOP_EXIT_FIXUPS: i32 = 64;
 /** ifEnds: the high bit says the if has an else arm. */
 const ELSE_SEEN: u32 = 0x80000000;
 
+/** Bytes each store writes, by Wasm opcode - i32.store (0x36..0x3E). */
+const STORE_SIZES: StaticArray<u32> = [4, 8, 4, 8, 1, 2, 1, 2, 4];
+
 export class Compiler {
   cm: CompiledModule;
   m: Module;
@@ -858,49 +861,71 @@ export class Compiler {
     this.startBlock();
   }
 
+  /**
+   * The address at height `h` computed by the op just emitted folds into the
+   * memory access the caller emits in its place: `i32.add x, imm`, `i32.shl
+   * x, k`, or a shl whose temporary feeds the add (array indexing). The fused
+   * op computes `(x << k) + imm` wrapping at 32 bits, as the two did, then
+   * adds the offset in 64 bits. Takes the op(s) out of the code, keeping one
+   * side entry (foldEntry) for the fused op; false if the pattern is not there.
+   */
+  foldAddress(h: i32): bool {
+    if (this.kinds[h] != K.Temp || this.lastDstWord < 0 || this.lastDstHeight != h) return false;
+    let opPos = this.lastDstWord - 1;
+    let ir = this.code[opPos];
+    if (ir != <u32>Ir.I32AddImm && ir != <u32>Ir.I32ShlImm) return false;
+    let entry = this.lastEntry;
+    let a = this.code[opPos + 2];
+    let imm: u32 = 0;
+    let shift: u32 = 0;
+    if (ir == <u32>Ir.I32ShlImm) shift = this.code[opPos + 3] & 31;
+    else {
+      imm = this.code[opPos + 3];
+      let shlPos = opPos - 4;
+      let prev = entry - SIDE_ENTRY_WORDS; // the op before, if in this block
+      if (prev > this.sideHeader && this.side[prev + SIDE_PC] == <u32>shlPos << 2
+          && this.code[shlPos] == <u32>Ir.I32ShlImm && this.code[shlPos + 1] == a && a >= this.localsBytes) {
+        // the shl's result was a temporary read only by the add: drop both ops' entries but one
+        a = this.code[shlPos + 2];
+        shift = this.code[shlPos + 3] & 31;
+        this.side[prev + SIDE_COST] += this.side[entry + SIDE_COST];
+        this.side.length = entry;
+        entry = prev;
+        this.lastEntry = entry;
+        this.blockOps--;
+        opPos = shlPos;
+      }
+    }
+    this.code.length = opPos;
+    this.foldX = a;
+    this.foldImm = imm;
+    this.foldShift = shift;
+    this.foldEntry = entry;
+    return true;
+  }
+  foldX: u32 = 0;
+  foldImm: u32 = 0;
+  foldShift: u32 = 0;
+  foldEntry: i32 = 0;
+
+  /** After the fused access is written where the folded op was: its fuel, and a trap reports this instruction. */
+  endFold(): void {
+    this.chargePendingToLastOp();
+    this.side[this.foldEntry + SIDE_WASM] = this.wasmOff;
+  }
+
   load(wop: u32): void {
     this.r.u32leb(); // align
     let offset = this.r.u32leb();
     let h = this.height - 1;
-    // The address computed by the op just emitted folds into the load:
-    // `i32.add x, imm`, `i32.shl x, k`, or a shl whose temporary feeds the
-    // add (array indexing). Both still wrap at 32 bits.
-    if (this.kinds[h] == K.Temp && this.lastDstWord >= 0 && this.lastDstHeight == h) {
-      let opPos = this.lastDstWord - 1;
-      let ir = this.code[opPos];
-      if (ir == <u32>Ir.I32AddImm || ir == <u32>Ir.I32ShlImm) {
-        let entry = this.lastEntry;
-        let a = this.code[opPos + 2];
-        let imm: u32 = 0;
-        let shift: u32 = 0;
-        if (ir == <u32>Ir.I32ShlImm) shift = this.code[opPos + 3] & 31;
-        else {
-          imm = this.code[opPos + 3];
-          let shlPos = opPos - 4;
-          let prev = entry - SIDE_ENTRY_WORDS; // the op before, if in this block
-          if (prev > this.sideHeader && this.side[prev + SIDE_PC] == <u32>shlPos << 2
-              && this.code[shlPos] == <u32>Ir.I32ShlImm && this.code[shlPos + 1] == a && a >= this.localsBytes) {
-            // the shl's result was a temporary read only by the add: drop both ops' entries but one
-            a = this.code[shlPos + 2];
-            shift = this.code[shlPos + 3] & 31;
-            this.side[prev + SIDE_COST] += this.side[entry + SIDE_COST];
-            this.side.length = entry;
-            entry = prev;
-            this.lastEntry = entry;
-            this.blockOps--;
-            opPos = shlPos;
-          }
-        }
-        this.code.length = opPos;
-        this.code.push(Ir.LoadAddBase + wop - Op.I32Load);
-        let d = this.code.length;
-        this.w(this.canon(h)); this.w(a); this.w(imm); this.w(offset); this.w(shift);
-        this.chargePendingToLastOp();
-        this.side[entry + SIDE_WASM] = this.wasmOff; // a trap reports the load
-        this.height--;
-        this.pushResult(d);
-        return;
-      }
+    if (this.foldAddress(h)) {
+      this.code.push(Ir.LoadAddBase + wop - Op.I32Load);
+      let d = this.code.length;
+      this.w(this.canon(h)); this.w(this.foldX); this.w(this.foldImm); this.w(offset); this.w(this.foldShift);
+      this.endFold();
+      this.height--;
+      this.pushResult(d);
+      return;
     }
     let a = this.operand(this.height - 1);
     this.height--;
@@ -909,11 +934,37 @@ export class Compiler {
     this.pushResult(d);
   }
 
+  /**
+   * A store. Its address folds in as a load's does (foldAddress), and a
+   * constant value is taken as an immediate instead of a Const op: one
+   * StoreAdd (value slot) or StoreKAdd (value in the code) for any store
+   * type, the byte count an operand (docs/internal-code.md, "Address
+   * arithmetic in loads").
+   */
   store(wop: u32): void {
     this.r.u32leb();
     let offset = this.r.u32leb();
-    let v = this.operand(this.height - 1);
-    let a = this.operand(this.height - 2);
+    let vh = this.height - 1;
+    let size = STORE_SIZES[wop - Op.I32Store];
+    let konst = this.kinds[vh] == K.Const;
+    if (this.kinds[vh] != K.Temp && this.foldAddress(vh - 1)) {
+      let v = konst ? 0 : this.operand(vh); // a Local: emits nothing
+      this.code.push(konst ? Ir.StoreKAdd : Ir.StoreAdd);
+      this.w(this.foldX); this.w(this.foldImm); this.w(offset); this.w(this.foldShift); this.w(size);
+      if (konst) { this.w(<u32>this.vals[vh]); this.w(<u32>(this.vals[vh] >>> 32)); } else this.w(v);
+      this.endFold();
+      this.height -= 2;
+      return;
+    }
+    if (konst) {
+      let a = this.operand(vh - 1);
+      this.op(Ir.StoreKAdd);
+      this.w(a); this.w(0); this.w(offset); this.w(0); this.w(size); this.w(<u32>this.vals[vh]); this.w(<u32>(this.vals[vh] >>> 32));
+      this.height -= 2;
+      return;
+    }
+    let v = this.operand(vh);
+    let a = this.operand(vh - 1);
     this.height -= 2;
     this.op(Ir.StoreBase + wop - Op.I32Store); this.w(a); this.w(v); this.w(offset);
   }

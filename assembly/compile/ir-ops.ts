@@ -270,8 +270,10 @@ export const enum Ir {
   I32AddShl = 249,       // dst, a, b, k: a + (b << k), i32
   I32XorRotr = 250,      // dst, a, b, k: a ^ rotr(b, k), i32
   SelectAndImm = 251,    // dst, a, b, c, imm: select a or b on (c & imm) != 0 (i32.and with a constant, then select)
+  StoreAdd = 252,        // x, imm, offset, shift, size, val: store size bytes of val at ((x << shift) + imm, wrapping at 32 bits) + offset
+  StoreKAdd = 253,       // x, imm, offset, shift, size, lo, hi: the same with a constant value
 
-  Count = 252,            // the core's ops: the loop dispatches on the op word's low byte
+  Count = 254,            // the core's ops: the loop dispatches on the op word's low byte
   Ext = 255,              // extension ops: word = Ext | IrExt << 8 (exec/ext-ops.ts)
 }
 

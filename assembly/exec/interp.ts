@@ -1257,8 +1257,10 @@ function run(fuelIn: i64): Status {
       case Ir.I64Load16UAdd: { if (!loadAddOp<u16, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i64.load16_u of ((a << shift) + imm)
       case Ir.I64Load32SAdd: { if (!loadAddOp<i32, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i64.load32_s of ((a << shift) + imm)
       case Ir.I64Load32UAdd: { if (!loadAddOp<u32, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i64.load32_u of ((a << shift) + imm)
+      case Ir.StoreAdd: { if (!storeAddOp(pc, fp, memBase, memBytes, load<u64>(fp + load<u32>(pc, 24)))) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 28; continue; }
+      case Ir.StoreKAdd: { if (!storeAddOp(pc, fp, memBase, memBytes, load<u64>(pc, 24))) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 32; continue; }
       // numbers no compiled code contains (the gap after the stores, the
-      // unused i32.sub immediate form, 252..254): listed to keep the table total
+      // unused i32.sub immediate form, 254): listed to keep the table total
       case Ir.Ext: { // extension proposals' ops: word = Ext | x << 8, second-level dispatch in exec/ext-ops.ts
         if (EXT_ON) {
           let n = extCall(pc, fp, memBase, memBytes, globalCells); // an indirect call: exec/ext.ts says why
@@ -1266,7 +1268,7 @@ function run(fuelIn: i64): Status {
           return trapOut(<Trap>(-n), instId, <u32>(pc - codeBase), frameCount, fuel);
         }
       } // compiled out (no tables, or the device build): falls through to the trap below
-      case 56: case 204: case 252: case 253: case 254:
+      case 56: case 204: case 254:
         return trapOut(Trap.Unreachable, instId, <u32>(pc - codeBase), frameCount, fuel);
       default:
         unreachable(); // a byte has no other values; a body of its own keeps binaryen from folding 248..255 into it
@@ -1363,5 +1365,23 @@ function run(fuelIn: i64): Status {
   let ea = <u64>base + <u64>load<u32>(pc, 16);
   if (!inBounds(ea, sizeof<T>(), memBytes)) return false;
   store<u64>(fp + load<u32>(pc, 4), widened<T, R>(load<T>(memBase + <usize>ea)));
+  return true;
+}
+
+/**
+ * Store of the low `size` bytes of `v` at ((x << shift) + imm) + offset (x
+ * +4, imm +8, offset +12, shift +16, size +20; StoreAdd's value slot or
+ * StoreKAdd's constant at +24); false if out of bounds.
+ */
+@inline function storeAddOp(pc: usize, fp: usize, memBase: usize, memBytes: u64, v: u64): bool {
+  let base: u32 = (load<u32>(fp + load<u32>(pc, 4)) << load<u32>(pc, 16)) + load<u32>(pc, 8); // wraps at 32 bits, as i32.shl/add do
+  let ea = <u64>base + <u64>load<u32>(pc, 12);
+  let size = load<u32>(pc, 20);
+  if (!inBounds(ea, size, memBytes)) return false;
+  let p = memBase + <usize>ea;
+  if (size == 8) store<u64>(p, v);
+  else if (size == 4) store<u32>(p, <u32>v);
+  else if (size == 2) store<u16>(p, <u16>v);
+  else store<u8>(p, <u8>v);
   return true;
 }

@@ -60,6 +60,18 @@ const inst = Instance.instantiate(Module.load(engine, wabt.parseWat("f.wat", `
     (select (i32.add (local.get 0) (i32.const 1)) (i32.mul (local.get 1) (i32.const 3)) (i32.and (i32.add (local.get 2) (i32.const 0)) (i32.const 0x80000000))))
   (func (export "select_and_i64") (param i64 i64 i32) (result i64)
     (select (local.get 0) (local.get 1) (i32.and (local.get 2) (i32.const 6))))
+  ;; stores: the address op folds in (wrapping at 32 bits), a constant value is an immediate; read back by loads
+  (func (export "store_wrap") (param i32 i32) (result i32) (i32.store8 (i32.add (local.get 0) (i32.const 32)) (local.get 1)) (i32.load8_u (i32.const 24)))
+  (func (export "store_wrap_off") (param i32) (i32.store8 offset=65512 (i32.add (local.get 0) (i32.const 32)) (i32.const 1)))
+  (func (export "store_shl_k") (param i32) (result i64)
+    (i64.store offset=8 (i32.add (i32.shl (local.get 0) (i32.const 3)) (i32.const 64)) (i64.const 0x123456789abcdef0))
+    (i64.load (i32.add (i32.shl (local.get 0) (i32.const 3)) (i32.const 72))))
+  (func (export "store_k_sizes") (param i32) (result i64)
+    (i64.store (local.get 0) (i64.const -1))
+    (i32.store16 (i32.add (local.get 0) (i32.const 2)) (i32.const 0x12345))
+    (f32.store (i32.add (local.get 0) (i32.const 4)) (f32.const -0.0))
+    (i64.load (local.get 0)))
+  (func (export "store_k_plain") (param i32) (result i32) (i32.store (local.get 0) (i32.const 7)) (i32.load (local.get 0)))
   ;; local.tee retargeting must not lose the stacked value
   (func (export "tee_chain") (param i32) (result i32) (local i32)
     (i32.add (local.tee 1 (i32.mul (local.get 0) (i32.const 3))) (local.get 1))))
@@ -131,6 +143,17 @@ test("select on an i32.and with a constant", () => {
   assert.equal(inst.invoke("select_and_i64", [1n << 40n, -1n, 9])[0], -1n);
 });
 
+test("stores with a folded address or a constant value", () => {
+  assert.equal(call("store_wrap", -8, 0x1ff), 0xff);          // (-8 + 32) wraps to 24; one byte stored
+  assert.throws(() => call("store_wrap_off", -8), /out of bounds memory access/); // 24 + 65512 + 1 > 65536
+  assert.equal(inst.invoke("store_shl_k", [2])[0], 0x123456789abcdef0n);  // (2 << 3) + 64 + 8 = 88
+  assert.equal(inst.invoke("store_shl_k", [0x20000002])[0], 0x123456789abcdef0n); // the shl wraps
+  assert.throws(() => inst.invoke("store_shl_k", [8190]), /out of bounds memory access/);
+  // bytes 0-1 of -1, 2-3 = 0x2345 (16 bits of 0x12345), 4-7 = -0.0f's bits 0x80000000
+  assert.equal(inst.invoke("store_k_sizes", [256])[0], BigInt.asIntN(64, 0x800000002345ffffn));
+  assert.equal(call("store_k_plain", 300), 7);
+});
+
 test("every fused form survives a snapshot and restore into a fresh interpreter at every unit of fuel", () => {
   // restore checks that the position is an op boundary (irWords): a wrong
   // length for any fused op would refuse these snapshots
@@ -141,6 +164,7 @@ test("every fused form survives a snapshot and restore into a fresh interpreter 
     ["sigma", [0x6a09e667], rotr(0x6a09e667, 2) ^ rotr(0x6a09e667, 13) ^ rotr(0x6a09e667, 54)],
     ["copies_in_order", [3, 4], 37], ["swap_via_stack", [3, 4], 37], ["if_lt_u", [1, -1], 1],
     ["crc_step", [3], ((3 >>> 1) ^ 0xEDB88320) | 0], ["select_and_temp", [4, 5, 0x7fffffff], 15],
+    ["store_wrap", [-8, 0x1ff], 0xff], ["store_k_plain", [300], 7],
   ];
   let migrations = 0;
   for (const [name, args, want] of cases) {

@@ -16,7 +16,7 @@ const DIGESTS = {
   7: "980e75fe1cc88159e019f3a22d693a969e4762094e68a88e6ceb8af0128f08a2",
   8: "eb684e54ed71f938e9790e530986b300ce30237ea7ca1260060a046387915030",
   9: "8354e7c18814d36f5a22e4efb7c039b5684cb8878bb8c2b007467ee22b2833c1", // trailing side entry for the trap rule (trust) + Ir.Ext extension ops (ext)
-  10: "9944e085ddc9803a322c34bcf1927efe5288ff74b7006f8e27a1203bd758b07b", // SelectAndImm (and the crc guest added)
+  10: "70e91bad220d75f4ed1d5d19d717626de1a70d64a1c9a41c26f7e45704f65848", // SelectAndImm, StoreAdd, StoreKAdd (and the crc guest added)
 };
 
 const GUESTS = [
