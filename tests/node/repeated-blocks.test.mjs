@@ -1,6 +1,7 @@
-// Issue 15's must-show for the dispatch loop: no block of six or more lines
-// repeated in assembly/exec/interp.ts (docs/internal-code.md, "The dispatch
-// loop's shape"). scripts/repeated-blocks.mjs finds them.
+// The dispatch loop's shape (docs/internal-code.md, "The dispatch loop's
+// shape"): issue 15's must-show, no block of six or more lines repeated in
+// assembly/exec/interp.ts (scripts/repeated-blocks.mjs finds them), and only
+// jumps leave the switch with `break` (to the next block's fuel payment).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -24,4 +25,25 @@ test("the finder reports a repeated block once, at each copy, across blank and c
   assert.deepEqual(blocks[0].at, [2, 13]);
   // five lines in common are not a block of six
   assert.deepEqual(repeatedBlocks(text.replace(/store\(b\);/g, (m, off) => (off < 100 ? "store(c);" : m)), 6), []);
+});
+
+test("only jumps break out of the dispatch switch (every other op continues the loop)", () => {
+  // A `break` pays the fuel of a block that starts at pc: after any other op
+  // pc is not at a Fuel op, and the payment would read an operand as a cost.
+  const lines = readFileSync(path.join(root, "assembly/exec/interp.ts"), "utf8").split("\n");
+  const from = lines.findIndex((l) => l.includes("switch (load<u8>(pc))"));
+  const to = lines.findIndex((l, i) => i > from && /^ {4}\}$/.test(l));
+  assert.ok(from > 0 && to > from, "the dispatch switch");
+  let labels = [];
+  const wrong = [];
+  let jumps = 0;
+  for (let i = from + 1; i < to; i++) {
+    const m = [...lines[i].matchAll(/\bcase (Ir\.\w+|\d+):/g)].map((x) => x[1]);
+    if (m.length) labels = m;
+    if (!/\bbreak;/.test(lines[i])) continue;
+    if (labels.every((l) => l.startsWith("Ir.Jump")) || lines[i].includes("pay it below")) jumps++;
+    else wrong.push(`line ${i + 1} (${labels.join(" ")})`);
+  }
+  assert.deepEqual(wrong, []);
+  assert.ok(jumps >= 45, `${jumps} jump exits`);
 });
