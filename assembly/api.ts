@@ -305,7 +305,7 @@ export function wrt_host_id(): i32 {
 export function wrt_host_args(): i32 {
   let m = machine;
   if (m.status != Status.HostCall) return apiError(Err.BadState, "no host call is pending");
-  let n = theStore.funcs[m.hostFunc].type.params.length;
+  let n = theStore.funcs[m.hostFunc].type.paramSlots;
   let p = wrt_io(n * 8);
   memory.copy(p, m.stack + m.hostArgsOff, <usize>n << 3);
   return n;

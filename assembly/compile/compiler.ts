@@ -21,7 +21,7 @@
 
 import { Reader } from "../binary/reader";
 import { skipInstruction } from "../binary/decoder";
-import { Module, FuncType, ValType } from "../binary/module";
+import { Module, FuncType, ValType, slotCount } from "../binary/module";
 import { Op, OpFC } from "../binary/opcodes";
 import { Ir, numIsUnary, hasImmForm, negateCmp, immOp } from "./ir";
 import { CompiledModule, FUNC_INFO_WORDS } from "./compiled";
@@ -44,8 +44,11 @@ class Ctl {
   kind: i32 = CtlKind.Block;
   /** Operand height at entry, below the block's parameters. */
   height: i32 = 0;
+  /** Slots (not values: a v128 takes two) of the block's parameters and results. */
   nparams: i32 = 0;
   nresults: i32 = 0;
+  /** The block's type (null: no parameters, no results), for the v128 halves of what it pushes. */
+  type: FuncType | null = null;
   /** Loop: byte offset of the header. */
   labelPc: u32 = 0;
   /** Loop: side-table index of the header's fuel block (see loopBackEdge). */
@@ -87,6 +90,10 @@ export class Compiler {
   localsBytes: u32 = 0;
   kinds: Array<i32> = [];
   vals: Array<i64> = [];
+  /** The entry is the upper half of a v128 (the entry below is its lower half). */
+  hi: Array<bool> = [];
+  /** Byte offset of each local's slot (a v128 local takes two slots). */
+  localOffs: Array<u32> = [];
   height: i32 = 0;
   maxHeight: i32 = 0;
   ctls: Array<Ctl> = [];
@@ -128,9 +135,9 @@ export class Compiler {
       info[base + FI_CODE_OFF] = <u32>this.code.length << 2;
       let frameBytes = this.compileFunction(i, ft);
       info[base + FI_FRAME_BYTES] = frameBytes;
-      info[base + FI_PARAM_BYTES] = <u32>ft.params.length << 3;
-      info[base + FI_LOCAL_BYTES] = <u32>m.codes[i].locals.length << 3;
-      info[base + FI_NRESULTS] = <u32>ft.results.length;
+      info[base + FI_PARAM_BYTES] = <u32>ft.paramSlots << 3;
+      info[base + FI_LOCAL_BYTES] = <u32>slotCount(m.codes[i].locals) << 3;
+      info[base + FI_NRESULTS] = <u32>ft.resultSlots;
       info[base + FI_CANON] = this.cm.typeCanon[m.funcTypeIdx[i]];
       let start = <i32>(info[base + FI_CODE_OFF] >> 2);
       let fuelFirst = this.metering && start + 2 < this.code.length && this.code[start] == <u32>Ir.Fuel;
@@ -150,8 +157,7 @@ export class Compiler {
     let body = m.codes[i];
     this.r = new Reader(m.base, body.codeStart, body.codeEnd);
     this.bodyEnd = body.codeEnd;
-    let nlocals = <u32>ft.params.length + <u32>body.locals.length;
-    this.localsBytes = nlocals << 3;
+    this.localsBytes = this.localSlots(ft, body.locals);
     this.height = 0;
     this.maxHeight = 0;
     this.ctls.length = 0;
@@ -159,7 +165,8 @@ export class Compiler {
     this.lastDstWord = -1;
     let f = new Ctl();
     f.kind = CtlKind.Func;
-    f.nresults = ft.results.length;
+    f.nresults = ft.resultSlots;
+    f.type = ft;
     this.ctls.push(f);
     this.startBlock();
     while (this.ctls.length > 0 && !this.r.failed) this.step();
@@ -265,8 +272,8 @@ export class Compiler {
 
   push(kind: i32, val: i64): void {
     let h = this.height;
-    if (h < this.kinds.length) { this.kinds[h] = kind; this.vals[h] = val; }
-    else { this.kinds.push(kind); this.vals.push(val); }
+    if (h < this.kinds.length) { this.kinds[h] = kind; this.vals[h] = val; this.hi[h] = false; }
+    else { this.kinds.push(kind); this.vals.push(val); this.hi.push(false); }
     this.height = h + 1;
     if (this.height > this.maxHeight) this.maxHeight = this.height;
   }
@@ -331,8 +338,9 @@ export class Compiler {
     let ft = this.blockType();
     let c = new Ctl();
     c.kind = kind;
-    c.nparams = ft ? ft.params.length : 0;
-    c.nresults = ft ? ft.results.length : 0;
+    c.nparams = ft ? ft.paramSlots : 0;
+    c.nresults = ft ? ft.resultSlots : 0;
+    c.type = ft;
     return c;
   }
 
@@ -797,7 +805,7 @@ export class Compiler {
   }
 
   localSet(x: u32, tee: bool): void {
-    let slot = x << 3;
+    let slot = this.localSlot(x);
     let h = this.height - 1;
     let k = this.kinds[h];
     if (k == K.Local && <u32>this.vals[h] == slot) {
@@ -830,7 +838,7 @@ export class Compiler {
   call(funcIdx: u32): void {
     let m = this.m;
     let ft = m.funcType(funcIdx);
-    let np = ft.params.length;
+    let np = ft.paramSlots;
     this.materializeTop(np);
     this.height -= np;
     let argOff = this.canon(this.height);
@@ -844,7 +852,7 @@ export class Compiler {
     let ft = this.m.types[typeIdx];
     let idx = this.operand(this.height - 1);
     this.height--;
-    let np = ft.params.length;
+    let np = ft.paramSlots;
     this.materializeTop(np);
     this.height -= np;
     let argOff = this.canon(this.height);
@@ -855,7 +863,7 @@ export class Compiler {
 
   /** Results land at the argument slots; a call ends a fuel block. */
   afterCall(ft: FuncType): void {
-    for (let i = 0; i < ft.results.length; i++) this.push(K.Temp, 0);
+    this.pushTemps(ft.results);
     // the callee's frame may extend past ours; make room for its results
     this.endBlock();
     this.startBlock();
@@ -1052,9 +1060,10 @@ export class Compiler {
       case Op.Return: this.emitReturn(this.ctls[0].nresults); this.setUnreachable(); break;
       case Op.Call: this.call(r.u32leb()); break;
       case Op.CallIndirect: { let t = r.u32leb(); let tb = r.u32leb(); this.callIndirect(t, tb); break; }
-      case Op.Drop: this.height--; break;
+      case Op.Drop: this.height -= this.topIsV128() ? 2 : 1; break;
       case Op.Select: case Op.SelectT: {
         if (op == Op.SelectT) { let n = r.u32leb(); for (let i: u32 = 0; i < n; i++) r.u8(); }
+        if (this.height >= 3 && this.hi[this.height - 2]) { this.select16(); break; }
         if (this.selectAndImm()) break;
         let cond = this.operand(this.height - 1);
         let b = this.operand(this.height - 2);
@@ -1065,9 +1074,9 @@ export class Compiler {
         this.pushResult(d);
         break;
       }
-      case Op.LocalGet: this.push(K.Local, <i64>(r.u32leb() << 3)); break;
-      case Op.LocalSet: this.localSet(r.u32leb(), false); break;
-      case Op.LocalTee: this.localSet(r.u32leb(), true); break;
+      case Op.LocalGet: this.localGet(r.u32leb()); break;
+      case Op.LocalSet: { let x = r.u32leb(); if (this.localIsV128(x)) this.localSet16(x, false); else this.localSet(x, false); break; }
+      case Op.LocalTee: { let x = r.u32leb(); if (this.localIsV128(x)) this.localSet16(x, true); else this.localSet(x, true); break; }
       case Op.GlobalGet: {
         let g = r.u32leb();
         this.op(Ir.GlobalGet); let d = this.code.length; this.w(this.canon(this.height)); this.w(g);
@@ -1206,6 +1215,120 @@ export class Compiler {
     }
   }
 
+  // ---------------------------------------------------------------- v128 values (simd)
+  //
+  // A v128 is two stack entries, its lower half at height h and its upper
+  // half at h + 1 (marked in `hi`), so its canonical slots canon(h) and
+  // canon(h) + 8 are contiguous and every per-slot path (materialize, Const,
+  // Copy, branch values, calls, Return) moves it as two 8-byte halves. A v128
+  // local takes two local slots (docs/internal-code.md, "v128 values").
+
+  /** Lays out the locals (parameters first); returns the bytes they take. */
+  localSlots(ft: FuncType, locals: Array<u8>): u32 {
+    let offs = this.localOffs;
+    offs.length = 0;
+    let at: u32 = 0;
+    for (let i = 0; i < ft.params.length; i++) { offs.push(at); at += ft.params[i] == ValType.V128 ? 16 : 8; }
+    for (let i = 0; i < locals.length; i++) { offs.push(at); at += locals[i] == ValType.V128 ? 16 : 8; }
+    return at;
+  }
+
+  /** Byte offset of local x's slot (x was validated). */
+  @inline localSlot(x: u32): u32 { return unchecked(this.localOffs[x]); }
+
+  localIsV128(x: u32): bool {
+    let offs = this.localOffs;
+    let next = x + 1 < <u32>offs.length ? unchecked(offs[x + 1]) : this.localsBytes;
+    return next - unchecked(offs[x]) == 16;
+  }
+
+  topIsV128(): bool { return this.height > 0 && this.hi[this.height - 1]; }
+
+  /** Pushes one Temp per value of `types`, two for a v128. */
+  pushTemps(types: Array<u8>): void {
+    for (let i = 0; i < types.length; i++) {
+      this.push(K.Temp, 0);
+      if (types[i] == ValType.V128) this.pushV128Hi();
+    }
+  }
+
+  /** Pushes a v128 result: two Temps, the upper one marked. */
+  pushV128Temp(): void {
+    this.push(K.Temp, 0);
+    this.pushV128Hi();
+  }
+
+  @inline pushV128Hi(): void {
+    this.push(K.Temp, 0);
+    this.hi[this.height - 1] = true;
+  }
+
+  localGet(x: u32): void {
+    let slot = this.localSlot(x);
+    this.push(K.Local, <i64>slot);
+    if (!this.localIsV128(x)) return;
+    this.push(K.Local, <i64>(slot + 8));
+    this.hi[this.height - 1] = true;
+  }
+
+  /**
+   * Slot of the v128 whose halves are the entries at h, h + 1: a local's
+   * when both halves still name one v128 local, else both made Temps.
+   */
+  operand16(h: i32): u32 {
+    if (this.kinds[h] == K.Local && this.kinds[h + 1] == K.Local && <u32>this.vals[h + 1] == <u32>this.vals[h] + 8) {
+      return <u32>this.vals[h];
+    }
+    this.materialize(h);
+    this.materialize(h + 1);
+    return this.canon(h);
+  }
+
+  /** local.set / local.tee of a v128 local: each half to its slot. */
+  localSet16(x: u32, tee: bool): void {
+    let slot = this.localSlot(x);
+    let h = this.height - 2;
+    if (this.kinds[h] == K.Local && <u32>this.vals[h] == slot && this.kinds[h + 1] == K.Local) {
+      if (!tee) this.height -= 2;
+      return; // local.get x; local.set x
+    }
+    // other lazy reads of this local must see the old value
+    for (let i = 0; i < h; i++) {
+      if (this.kinds[i] == K.Local && (<u32>this.vals[i] == slot || <u32>this.vals[i] == slot + 8)) this.materialize(i);
+    }
+    for (let i = 0; i < 2; i++) {
+      let e = h + i;
+      let dst = slot + (<u32>i << 3);
+      let k = this.kinds[e];
+      if (k == K.Const) {
+        let v = this.vals[e];
+        this.op(Ir.Const); this.w(dst); this.w(<u32>v); this.w(<u32>(v >>> 32));
+      } else {
+        let s = k == K.Local ? <u32>this.vals[e] : this.canon(e);
+        if (s != dst) this.copy(dst, s);
+      }
+    }
+    if (tee) {
+      this.kinds[h] = K.Local; this.vals[h] = <i64>slot;
+      this.kinds[h + 1] = K.Local; this.vals[h + 1] = <i64>(slot + 8);
+    } else this.height -= 2;
+  }
+
+  /** select of two v128s: one Select per half, on the same condition. */
+  select16(): void {
+    let h = this.height;
+    let cond = this.operand(h - 1);
+    let b0 = this.operand(h - 3), b1 = this.operand(h - 2);
+    let a0 = this.operand(h - 5), a1 = this.operand(h - 4);
+    this.height = h - 5;
+    let d = this.canon(this.height);
+    this.op(Ir.Select); this.w(d); this.w(a0); this.w(b0); this.w(cond);
+    this.op(Ir.Select); this.w(d + 8); this.w(a1); this.w(b1); this.w(cond);
+    this.pushV128Temp();
+  }
+  extImms: Array<u32> = [];
+  extSrcs: Array<u32> = [];
+
   /**
    * An extension proposal's op (scripts/isa/<proposal>.mjs; docs/internal-code.md
    * "Ops past 256"): Ir.Ext | x << 8, then the result slots, the operand slots
@@ -1240,18 +1363,10 @@ export class Compiler {
     for (let i = 0; i < srcs.length; i++) this.w(srcs[i]);
     for (let i = 0; i < imms.length; i++) this.w(imms[i]);
     if (nr == 1 && extResult(x, 0) != ValType.V128) { this.pushResult(d); return true; } // local.set may retarget it
-    for (let i = base; i < h; i++) this.push(K.Temp, 0);
+    for (let i: u32 = 0; i < nr; i++) { if (extResult(x, i) == ValType.V128) this.pushV128Temp(); else this.push(K.Temp, 0); }
     return true;
   }
 
-  /** Slot of the v128 whose halves are the entries at h, h + 1: both made Temps, so contiguous (simd may do better). */
-  operand16(h: i32): u32 {
-    this.materialize(h);
-    this.materialize(h + 1);
-    return this.canon(h);
-  }
-  extImms: Array<u32> = [];
-  extSrcs: Array<u32> = [];
 
   elseArm(c: Ctl): void {
     // the then-arm's JumpIfNot lands here
@@ -1263,7 +1378,7 @@ export class Compiler {
     c.kind = CtlKind.Else;
     c.unreachable = false;
     this.height = c.height;
-    for (let i = 0; i < c.nparams; i++) this.push(K.Temp, 0);
+    if (c.type) this.pushTemps(c.type!.params);
   }
 
   end(c: Ctl): void {
@@ -1300,7 +1415,7 @@ export class Compiler {
       return;
     }
     this.height = c.height;
-    for (let i = 0; i < c.nresults; i++) this.push(K.Temp, 0);
+    if (c.type) this.pushTemps(c.type!.results);
     this.lastDstWord = -1;
   }
 

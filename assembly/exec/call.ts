@@ -11,8 +11,8 @@ import { unpatch, execute } from "./interp";
 import { OUTER_HOST_CALL, OUTER_DIRECT, finishHostLevelCall, unwindAfterTrap } from "./call-end";
 
 function slotsOf(f: FuncInst): u32 {
-  let np = <u32>f.type.params.length;
-  let nr = <u32>f.type.results.length;
+  let np = <u32>f.type.paramSlots;
+  let nr = <u32>f.type.resultSlots;
   return np > nr ? np : nr;
 }
 
@@ -30,8 +30,8 @@ export function enterCall(addr: u32, args: usize, nargs: u32): i32 {
   if (addr >= <u32>theStore.funcs.length) { callError = "no such function"; return -1; }
   let f = theStore.funcs[addr];
   if (f.instance < 0 && f.hostId < 0) { callError = "built-in functions are called by guests only"; return -1; }
-  if (<u32>f.type.params.length != nargs) {
-    callError = "expected " + f.type.params.length.toString() + " arguments, got " + nargs.toString();
+  if (<u32>f.type.paramSlots != nargs) { // slots: a v128 argument takes two
+    callError = "expected " + f.type.paramSlots.toString() + " argument slots, got " + nargs.toString();
     return -1;
   }
   let outer = m.status == Status.HostCall;
@@ -84,8 +84,8 @@ export function hostReturn(res: usize, n: u32): i32 {
   let m = machine;
   if (m.status != Status.HostCall) { callError = "no host call is pending"; return -1; }
   let f = theStore.funcs[m.hostFunc];
-  if (<u32>f.type.results.length != n) {
-    callError = "expected " + f.type.results.length.toString() + " results, got " + n.toString();
+  if (<u32>f.type.resultSlots != n) {
+    callError = "expected " + f.type.resultSlots.toString() + " result slots, got " + n.toString();
     return -1;
   }
   memory.copy(m.stack + m.hostArgsOff, res, <usize>n << 3);

@@ -9,7 +9,7 @@
 // checks in the order they run here.
 
 import { Reader } from "../binary/reader";
-import { FuncType, ValType } from "../binary/module";
+import { FuncType, ValType, slotCount } from "../binary/module";
 import { Err, lastError } from "../errors";
 import { CompiledModule, FUNC_INFO_WORDS } from "../compile/compiled";
 import { FUNC_INFO_BYTES, FI_FRAME_BYTES } from "../compile/func-info";
@@ -608,7 +608,7 @@ function funcAddrOf(x: Restoring, inst: u32, d: i32): u32 {
 
 /** Argument/result slots of a function type. */
 function slotsOf(f: FuncInst): u32 {
-  let np = <u32>f.type.params.length, nr = <u32>f.type.results.length;
+  let np = <u32>f.type.paramSlots, nr = <u32>f.type.resultSlots;
   return np > nr ? np : nr;
 }
 
@@ -619,9 +619,11 @@ function slotsOf(f: FuncInst): u32 {
  */
 function slotsTyped(x: Restoring, mi: MachineImage, off: u32, types: Array<u8>): bool {
   if (isDefined(WRT_DEVICE)) return true;
+  let at = off;
   for (let k = 0; k < types.length; k++) {
-    let v = load<u64>(x.r.base + mi.stackAt + off + (<u32>k << 3));
+    let v = load<u64>(x.r.base + mi.stackAt + at);
     if (!refOk(x, types[k], v)) return false;
+    at += types[k] == ValType.V128 ? 16 : 8; // a v128 takes two slots
   }
   return true;
 }
@@ -641,7 +643,7 @@ function localsTyped(x: Restoring, mi: MachineImage, inst: u32, d: i32, fp: u32)
   let m = cm.module;
   let t = m.types[m.funcTypeIdx[d]];
   if (!slotsTyped(x, mi, fp, t.params)) return false;
-  return slotsTyped(x, mi, fp + (<u32>t.params.length << 3), m.codes[d].locals);
+  return slotsTyped(x, mi, fp + (<u32>t.paramSlots << 3), m.codes[d].locals);
 }
 
 /**
@@ -824,7 +826,7 @@ function checkMachine(x: Restoring, mi: MachineImage): bool {
     // the outermost call's again, and the results are only bounded
     if (m.calledFunc >= <u32>s.funcs.length) return x.bad("calledFunc names no function");
     let rt = s.funcs[m.calledFunc].type.results;
-    if (<u32>rt.length != m.resultCount || !slotsTyped(x, mi, m.resultsOff, rt)) return x.bad("the pending results are not those of calledFunc");
+    if (<u32>slotCount(rt) != m.resultCount || !slotsTyped(x, mi, m.resultsOff, rt)) return x.bad("the pending results are not those of calledFunc");
   }
   if (m.status == Status.Idle) {
     if (m.pcOff != 0 || m.fpOff != 0 || m.resumeSide != -1 || m.resumeK != 0) return x.bad("an idle machine has pc, fp and resume point 0");

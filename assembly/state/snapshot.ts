@@ -19,7 +19,7 @@ export function liveStackTop(): u32 {
   let top: u32 = m.resultsOff + (m.resultCount << 3);
   if (m.status == Status.HostCall) {
     let f = theStore.funcs[m.hostFunc];
-    let np = <u32>f.type.params.length, nr = <u32>f.type.results.length;
+    let np = <u32>f.type.paramSlots, nr = <u32>f.type.resultSlots;
     let t = m.hostArgsOff + ((np > nr ? np : nr) << 3);
     if (t > top) top = t;
   }
