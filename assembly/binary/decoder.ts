@@ -113,10 +113,23 @@ export const enum Feature {
   LegacyExceptions = 16,
 }
 
-/** Proposals enabled for the next decodeModule / skipInstruction calls. */
-// SIMD decodes and validates (valid/simd.ts), but the executor cannot run it
-// yet, so it stays off: a module using it is refused at load, never run half.
+/** Proposals enabled for the next decodeModule / skipInstruction calls (decodeModule sets it from limits). */
 export let decoderFeatures: u32 = 0;
+
+/** The embedder's feature switches (config keys 16, 17) as Feature bits; relaxed SIMD needs SIMD. */
+function featuresFromLimits(): u32 {
+  if (!limits.simd) return 0;
+  return Feature.SIMD | (limits.relaxedSimd ? Feature.RelaxedSIMD : 0);
+}
+
+/** Refuses an opcode or type of a proposal that is turned off, naming it; OP_INVALID. */
+function featureOff(r: Reader, at: u32, missing: u32): u32 {
+  limitText = (missing & Feature.SIMD) != 0 || (decoderFeatures & Feature.SIMD) == 0
+    ? "SIMD is off (config key 16, Node config simd, CLI --enable-simd)"
+    : "relaxed SIMD is off (config key 17, Node config relaxedSimd, CLI --enable-relaxed-simd)";
+  r.fail(Err.FeatureDisabled, at);
+  return OP_INVALID;
+}
 
 /** skipInstruction's result when it failed (the error is in the Reader). */
 export const OP_INVALID: u32 = 0xFFFFFFFF;
@@ -168,6 +181,7 @@ export function decodeModule(bytes: ArrayBuffer): Module | null {
   limitText = "";
   moduleLocals = 0;
   loadCost = 0;
+  decoderFeatures = featuresFromLimits();
   let budget = <u64>limits.loadBudgetBytes;
   loadCostLimit = budget != 0 ? budget : max<u64>(DEFAULT_LOAD_BYTES, <u64>moduleLen * DEFAULT_LOAD_PER_BYTE);
   beginLoad();
@@ -358,6 +372,7 @@ export function readValType(r: Reader): u8 {
   let at = r.pos;
   let t = r.u8();
   if (r.failed) return 0;
+  if (t == ValType.V128 && (decoderFeatures & Feature.SIMD) == 0) { featureOff(r, at, Feature.SIMD); return 0; }
   if (!isValTypeByte(t)) { r.fail(t & 0x80 ? Err.IntegerTooLong : Err.MalformedValueType, at); return 0; }
   return <u8>t;
 }
@@ -875,6 +890,7 @@ export function skipInstruction(r: Reader): u32 {
     case Op.PrefixFD: case Op.PrefixFE:
       if (EXT_ON && extPrefixUsed(op)) return skipPrefixed(r, op, at);
       if (op == Op.PrefixFD && (decoderFeatures & Feature.SIMD) != 0) return skipPrefixFD(r, at);
+      if (op == Op.PrefixFD) return featureOff(r, at, Feature.SIMD);
       break;
     default: {
       if (EXT_ON) {
@@ -911,6 +927,7 @@ function skipPrefixed(r: Reader, prefix: u32, at: u32): u32 {
   if (r.failed) return OP_INVALID;
   let x = extFind(prefix, sub);
   if (extEnabled(x)) return skipExt(r, x, (prefix << 16) | sub);
+  if (x >= 0) return featureOff(r, at, extFeature(x) & ~decoderFeatures);
   if (prefix == Op.PrefixFD && (decoderFeatures & Feature.SIMD) != 0) {
     r.pos = at + 1; // the hand-written decoder reads the sub-opcode itself
     return skipPrefixFD(r, at);

@@ -24,6 +24,7 @@ import { skipInstruction } from "../binary/decoder";
 import { Module, FuncType, ValType, slotCount } from "../binary/module";
 import { Op, OpFC } from "../binary/opcodes";
 import { Ir, numIsUnary, hasImmForm, negateCmp, immOp } from "./ir";
+import { IrExt } from "./ir-ops";
 import { CompiledModule, FUNC_INFO_WORDS } from "./compiled";
 import { opFlags, OpFlag } from "./operands";
 import {
@@ -1079,12 +1080,14 @@ export class Compiler {
       case Op.LocalTee: { let x = r.u32leb(); if (this.localIsV128(x)) this.localSet16(x, true); else this.localSet(x, true); break; }
       case Op.GlobalGet: {
         let g = r.u32leb();
+        if (this.m.globalType(g).type == ValType.V128) { this.globalGet16(g); break; }
         this.op(Ir.GlobalGet); let d = this.code.length; this.w(this.canon(this.height)); this.w(g);
         this.pushResult(d);
         break;
       }
       case Op.GlobalSet: {
         let g = r.u32leb();
+        if (this.m.globalType(g).type == ValType.V128) { this.globalSet16(g); break; }
         let s = this.operand(this.height - 1);
         this.height--;
         this.op(Ir.GlobalSet); this.w(g); this.w(s);
@@ -1312,6 +1315,17 @@ export class Compiler {
       this.kinds[h] = K.Local; this.vals[h] = <i64>slot;
       this.kinds[h + 1] = K.Local; this.vals[h + 1] = <i64>(slot + 8);
     } else this.height -= 2;
+  }
+
+  globalGet16(g: u32): void {
+    this.op(<u32>Ir.Ext | (<u32>IrExt.GlobalGet16 << 8)); this.w(this.canon(this.height)); this.w(g);
+    this.pushV128Temp();
+  }
+
+  globalSet16(g: u32): void {
+    let s = this.operand16(this.height - 2);
+    this.height -= 2;
+    this.op(<u32>Ir.Ext | (<u32>IrExt.GlobalSet16 << 8)); this.w(g); this.w(s);
   }
 
   /** select of two v128s: one Select per half, on the same condition. */

@@ -535,5 +535,7 @@ export const enum IrExt {
   I32x4TruncSatF64x2UZero = 253, // simd.mjs: i32x4.trunc_sat_f64x2_u_zero
   F64x2ConvertLowI32x4S = 254, // simd.mjs: f64x2.convert_low_i32x4_s
   F64x2ConvertLowI32x4U = 255, // simd.mjs: f64x2.convert_low_i32x4_u
-  Count = 256,
+  GlobalGet16 = 256,      // simd.mjs
+  GlobalSet16 = 257,      // simd.mjs
+  Count = 258,
 }

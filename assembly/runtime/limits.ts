@@ -29,6 +29,10 @@ export class Limits {
    * (LimitExceeded) and the module is not added (runtime/load-budget.ts).
    */
   loadBudgetBytes: u32 = 0;
+  /** Accept SIMD (0xFD ops, v128) in modules loaded from now on; off: refused as "feature disabled" (docs/embedding-api.md). */
+  simd: bool = true;
+  /** Accept relaxed SIMD too (needs simd). */
+  relaxedSimd: bool = true;
 }
 
 export const limits = new Limits();
@@ -49,6 +53,8 @@ export const enum ConfigKey {
   HostMemoryPages = 13,
   AllowImages = 14,
   LoadBudgetBytes = 15,
+  Simd = 16,
+  RelaxedSimd = 17,
 }
 
 /** Apply one setting; false if the key is unknown or the value out of range. */
@@ -70,6 +76,8 @@ export function configure(key: i32, value: i64): bool {
     case ConfigKey.HostMemoryPages: if (v == 0 || v > 65536) return false; limits.hostMemoryPages = v; return true;
     case ConfigKey.AllowImages: if (v > 1) return false; limits.allowImages = v == 1; return true;
     case ConfigKey.LoadBudgetBytes: limits.loadBudgetBytes = v; return true;
+    case ConfigKey.Simd: if (v > 1) return false; limits.simd = v == 1; return true;
+    case ConfigKey.RelaxedSimd: if (v > 1) return false; limits.relaxedSimd = v == 1; return true;
     case ConfigKey.LogMaxRecordBytes: if (v == 0 || v > (16 << 20)) return false; logConfig.maxRecordBytes = v; return true;
   }
   return false;

@@ -45,6 +45,8 @@ class Restoring {
   pages: u64 = 0;
   /** Where the current section must end (its length field). */
   sectionEnd: u32 = 0;
+  /** The header's feature bits (format.ts; checked against FEATURES_SUPPORTED). */
+  features: u32 = 0;
 
   constructor(r: Reader) { this.r = r; }
 
@@ -234,7 +236,7 @@ function builtinOk(id: i32, t: FuncType): bool {
 }
 
 function isDefinedValType(b: u8): bool {
-  return b == 0x7F || b == 0x7E || b == 0x7D || b == 0x7C || b == 0x70 || b == 0x6F;
+  return b == 0x7F || b == 0x7E || b == 0x7D || b == 0x7C || b == 0x7B || b == 0x70 || b == 0x6F;
 }
 
 /** A reference slot is null or names an existing function (funcref) / any bits (externref). */
@@ -329,6 +331,10 @@ function readGlobals(x: Restoring): bool {
     g.type = <u8>r.u8();
     let mut = r.u8();
     g.value = <i64>r.u64le();
+    if (!isDefined(WRT_DEVICE) && g.type == ValType.V128) {
+      if ((x.features & F.FEATURE_SIMD) == 0) return x.badItem("global", i, "a v128 without the simd feature bit");
+      g.hi = <i64>r.u64le();
+    }
     if (!x.truncated()) return false;
     if (!isDefinedValType(g.type)) return x.badItem("global", i, "unknown type");
     if (mut > 1) return x.badItem("global", i, "bad mutability");
@@ -858,6 +864,7 @@ export function restoreSnapshot(p: usize, len: u32): i32 {
   machine.ensureStacks();
 
   let x = new Restoring(new Reader(p, F.HEADER_BYTES, len - 4));
+  x.features = load<u32>(p, F.FEATURES_AT);
   let mi = new MachineImage();
   mi.block = x.alloc(offsetof<Machine>(), "machine");
   if (mi.block == 0) return -1;

@@ -2,6 +2,7 @@
 // little-endian layout (docs/snapshot-format.md). Compiled code is not
 // written: it is derived from the module bytes, named by their hash.
 
+import { ValType, slotCount } from "../binary/module";
 import { theStore, NO_MAX } from "../runtime/store";
 import { machine, Machine, Status, machWireOffset, machFieldCount, machFieldOffset, machFieldBytes } from "../exec/machine";
 import { frameAt, frameIsHost, frameInst, frameRetPc, frameFp, frameExtra, HOST_FRAME } from "../exec/frame";
@@ -54,6 +55,18 @@ function endSection(w: ByteWriter, at: usize): void {
   w.setU32(at, <u32>(w.len - at - 4));
 }
 
+/** Feature bits of the state as it is: simd when a global or a host function's type holds a v128. */
+function snapshotFeatures(): u32 {
+  if (isDefined(WRT_DEVICE)) return 0; // no SIMD there
+  let s = theStore;
+  for (let i = 0; i < s.globals.length; i++) if (s.globals[i].type == ValType.V128) return F.FEATURE_SIMD;
+  for (let i = 0; i < s.funcs.length; i++) {
+    let f = s.funcs[i];
+    if (f.instance < 0 && slotCount(f.type.params) + slotCount(f.type.results) != f.type.params.length + f.type.results.length) return F.FEATURE_SIMD;
+  }
+  return 0;
+}
+
 /** Writes the whole state; the caller frees the writer. Null if not at a halt. */
 export function writeSnapshot(): ByteWriter | null {
   let m = machine;
@@ -64,7 +77,7 @@ export function writeSnapshot(): ByteWriter | null {
   // header; length and checksum are patched at the end
   w.u32(F.SNAP_MAGIC); w.u32(F.SNAP_VERSION); w.u32(IR_VERSION); w.u32(fuelTableHash());
   w.u32(0); // total length
-  w.u32(0); // features: none of the optional state kinds (format.ts)
+  w.u32(snapshotFeatures()); // the optional state kinds it holds (format.ts)
 
   let at = section(w, F.TAG_MODS);
   w.u32(s.modules.length);
@@ -123,6 +136,7 @@ export function writeSnapshot(): ByteWriter | null {
   for (let i = 0; i < s.globals.length; i++) {
     let g = s.globals[i];
     w.u8(g.type); w.u8(g.mutable ? 1 : 0); w.u64(<u64>g.value);
+    if (g.type == ValType.V128) w.u64(<u64>g.hi); // a v128's upper half (docs/snapshot-format.md)
   }
   endSection(w, at);
 
