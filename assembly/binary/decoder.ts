@@ -118,7 +118,7 @@ export let decoderFeatures: u32 = 0;
 
 /** The embedder's feature switches (config keys 16, 17) as Feature bits; relaxed SIMD needs SIMD. */
 function featuresFromLimits(): u32 {
-  if (!limits.simd) return 0;
+  if (isDefined(WRT_DEVICE) || !limits.simd) return 0; // the device build runs no SIMD: 0xFD is an illegal opcode there
   return Feature.SIMD | (limits.relaxedSimd ? Feature.RelaxedSIMD : 0);
 }
 
@@ -372,7 +372,7 @@ export function readValType(r: Reader): u8 {
   let at = r.pos;
   let t = r.u8();
   if (r.failed) return 0;
-  if (t == ValType.V128 && (decoderFeatures & Feature.SIMD) == 0) { featureOff(r, at, Feature.SIMD); return 0; }
+  if (!isDefined(WRT_DEVICE) && t == ValType.V128 && (decoderFeatures & Feature.SIMD) == 0) { featureOff(r, at, Feature.SIMD); return 0; }
   if (!isValTypeByte(t)) { r.fail(t & 0x80 ? Err.IntegerTooLong : Err.MalformedValueType, at); return 0; }
   return <u8>t;
 }
@@ -890,7 +890,7 @@ export function skipInstruction(r: Reader): u32 {
     case Op.PrefixFD: case Op.PrefixFE:
       if (EXT_ON && extPrefixUsed(op)) return skipPrefixed(r, op, at);
       if (op == Op.PrefixFD && (decoderFeatures & Feature.SIMD) != 0) return skipPrefixFD(r, at);
-      if (op == Op.PrefixFD) return featureOff(r, at, Feature.SIMD);
+      if (!isDefined(WRT_DEVICE) && op == Op.PrefixFD) return featureOff(r, at, Feature.SIMD);
       break;
     default: {
       if (EXT_ON) {
@@ -927,7 +927,7 @@ function skipPrefixed(r: Reader, prefix: u32, at: u32): u32 {
   if (r.failed) return OP_INVALID;
   let x = extFind(prefix, sub);
   if (extEnabled(x)) return skipExt(r, x, (prefix << 16) | sub);
-  if (x >= 0) return featureOff(r, at, extFeature(x) & ~decoderFeatures);
+  if (!isDefined(WRT_DEVICE) && x >= 0) return featureOff(r, at, extFeature(x) & ~decoderFeatures);
   if (prefix == Op.PrefixFD && (decoderFeatures & Feature.SIMD) != 0) {
     r.pos = at + 1; // the hand-written decoder reads the sub-opcode itself
     return skipPrefixFD(r, at);

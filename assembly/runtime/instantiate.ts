@@ -208,7 +208,7 @@ export function instantiate(cm: CompiledModule, externs: StaticArray<u32>): Inst
     g.type = gd.type.type;
     g.mutable = gd.type.mutable;
     g.value = evalConst(inst, gd.init);
-    if (g.type == ValType.V128) g.hi = evalConstHi;
+    if (!isDefined(WRT_DEVICE) && g.type == ValType.V128) g.hi = evalConstHi;
     inst.globalAddrs[ng++] = <u32>theStore.globals.length;
     theStore.globals.push(g);
   }

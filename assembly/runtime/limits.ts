@@ -57,10 +57,18 @@ export const enum ConfigKey {
   RelaxedSimd = 17,
 }
 
+/** SIMD switches (full build only: the device build runs no SIMD and refuses the keys). */
+function configureSimd(key: i32, v: u32): bool {
+  if (v > 1) return false;
+  if (key == ConfigKey.Simd) limits.simd = v == 1; else limits.relaxedSimd = v == 1;
+  return true;
+}
+
 /** Apply one setting; false if the key is unknown or the value out of range. */
 export function configure(key: i32, value: i64): bool {
   if (value < 0 || value > 0xFFFFFFFF) return false;
   let v = <u32>value;
+  if (!isDefined(WRT_DEVICE) && (key == ConfigKey.Simd || key == ConfigKey.RelaxedSimd)) return configureSimd(key, v);
   switch (key) {
     case ConfigKey.ValueStackBytes: if (v < 1024) return false; limits.valueStackBytes = v & ~7; return true;
     case ConfigKey.CallFrames: if (v < 4) return false; limits.callFrames = v; return true;
@@ -76,8 +84,6 @@ export function configure(key: i32, value: i64): bool {
     case ConfigKey.HostMemoryPages: if (v == 0 || v > 65536) return false; limits.hostMemoryPages = v; return true;
     case ConfigKey.AllowImages: if (v > 1) return false; limits.allowImages = v == 1; return true;
     case ConfigKey.LoadBudgetBytes: limits.loadBudgetBytes = v; return true;
-    case ConfigKey.Simd: if (v > 1) return false; limits.simd = v == 1; return true;
-    case ConfigKey.RelaxedSimd: if (v > 1) return false; limits.relaxedSimd = v == 1; return true;
     case ConfigKey.LogMaxRecordBytes: if (v == 0 || v > (16 << 20)) return false; logConfig.maxRecordBytes = v; return true;
   }
   return false;

@@ -236,7 +236,7 @@ function builtinOk(id: i32, t: FuncType): bool {
 }
 
 function isDefinedValType(b: u8): bool {
-  return b == 0x7F || b == 0x7E || b == 0x7D || b == 0x7C || b == 0x7B || b == 0x70 || b == 0x6F;
+  return b == 0x7F || b == 0x7E || b == 0x7D || b == 0x7C || b == 0x70 || b == 0x6F || (!isDefined(WRT_DEVICE) && b == 0x7B);
 }
 
 /** A reference slot is null or names an existing function (funcref) / any bits (externref). */
@@ -864,7 +864,7 @@ export function restoreSnapshot(p: usize, len: u32): i32 {
   machine.ensureStacks();
 
   let x = new Restoring(new Reader(p, F.HEADER_BYTES, len - 4));
-  x.features = load<u32>(p, F.FEATURES_AT);
+  if (!isDefined(WRT_DEVICE)) x.features = load<u32>(p, F.FEATURES_AT);
   let mi = new MachineImage();
   mi.block = x.alloc(offsetof<Machine>(), "machine");
   if (mi.block == 0) return -1;

@@ -136,7 +136,7 @@ export function writeSnapshot(): ByteWriter | null {
   for (let i = 0; i < s.globals.length; i++) {
     let g = s.globals[i];
     w.u8(g.type); w.u8(g.mutable ? 1 : 0); w.u64(<u64>g.value);
-    if (g.type == ValType.V128) w.u64(<u64>g.hi); // a v128's upper half (docs/snapshot-format.md)
+    if (!isDefined(WRT_DEVICE) && g.type == ValType.V128) w.u64(<u64>g.hi); // a v128's upper half (docs/snapshot-format.md)
   }
   endSection(w, at);
 
