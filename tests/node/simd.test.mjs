@@ -135,3 +135,24 @@ test("a v128 snapshot (local, stack, global) taken in Node resumes on the native
     assert.equal(s.stdout.trim(), want, engine);
   }
 });
+
+test("C API: wrt_v128 (16 bytes, lane 0 first) to and from the two 8-byte slots", { skip: spawnSync("gcc", ["--version"]).status === 0 ? false : ci ? false : "gcc missing" }, () => {
+  const { dir } = guestDir("wrt-simd-c-");
+  const src = path.join(dir, "v128.c");
+  spawnSync("sh", ["-c", `cat > ${src}`], { input: `#include "wrt.h"
+#include <stdio.h>
+int main(void) {
+  wrt_v128 v; for (int i = 0; i < 16; i++) v.bytes[i] = (uint8_t)i;
+  uint64_t s[2]; wrt_v128_to_slots(&v, s);
+  wrt_v128 w = wrt_v128_from_slots(s);
+  int same = 1; for (int i = 0; i < 16; i++) same &= w.bytes[i] == v.bytes[i];
+  printf("%016llx %016llx %d\\n", (unsigned long long)s[0], (unsigned long long)s[1], same);
+  return 0;
+}
+` });
+  const exe = path.join(dir, "v128");
+  const cc = spawnSync("gcc", ["-Wall", "-Wextra", "-Werror", "-std=c99", "-I", path.join(root, "host-shims/c"), src, "-o", exe], { encoding: "utf8" });
+  assert.equal(cc.status, 0, cc.stderr);
+  // bytes 0..7 read little-endian are slot 0, bytes 8..15 slot 1 (as the interpreter's memory holds them)
+  assert.equal(spawnSync(exe, { encoding: "utf8" }).stdout.trim(), "0706050403020100 0f0e0d0c0b0a0908 1");
+});
