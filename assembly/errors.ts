@@ -39,7 +39,7 @@ export const enum Err {
   MalformedMemopFlags = 27, // memarg alignment exponent >= 32
   EndOpcodeExpected = 28,   // a body's code runs past its size, or else/catch out of place
   MalformedSegmentKind = 29, // element flags > 7, data flags > 2
-  FeatureDisabled = 30,     // an opcode or type of a proposal the embedder turned off (config keys 16, 17)
+  FeatureDisabled = 30,     // an opcode or type of a proposal the embedder turned off (config keys 17, 18)
   // ---- validation (invalid) ----
   TypeMismatch = 40,
   UnknownType = 41,
@@ -93,6 +93,7 @@ export const enum Err {
   ImageChecksum = 132,
   ImageCorrupt = 133,
   ImageNotAllowed = 134,
+  SignatureRefused = 135,   // host side only (docs/signing.md): the hosts check signatures before the interpreter sees the bytes
   // ---- components (component/) ----
   ComponentMalformed = 140,   // the component binary format (Binary.md)
   ComponentInvalid = 141,     // a validation rule of Binary.md / Explainer.md

@@ -284,10 +284,14 @@ static uint32_t w2c_wrt_run(Z_wrt_instance_t*, uint64_t) __attribute__((aligned(
   const units = [
     [path.join(outDir, "wrt.c"), ["-w", "-include", pin]],
     [path.join(outDir, "wasm-rt-impl.c"), ["-w"]],
-    [c("host-shims/c/wrt.c"), ["-Wall", "-Wextra"]],
+    [c("host-shims/c/wrt.c"), ["-Wall", "-Wextra", "-DWRT_SIGNATURES=1"]],
     [c("host-shims/c/wrt_log_posix.c"), ["-Wall", "-Wextra"]],
     [c("host-shims/c/native/main.c"), ["-Wall", "-Wextra"]],
     [c("host-shims/c/wasi.c"), ["-Wall", "-Wextra"]],
+    // Ed25519 signature trailers (docs/signing.md): Monocypher 4.0.3, third party (BSD-2-Clause or CC0)
+    [c("host-shims/c/wrt_sign.c"), ["-Wall", "-Wextra"]],
+    [c("host-shims/c/third_party/monocypher/monocypher.c"), ["-w"]],
+    [c("host-shims/c/third_party/monocypher/monocypher-ed25519.c"), ["-w"]],
   ];
   const t0 = Date.now();
   const objs = units.map(([src, flags]) => {

@@ -116,7 +116,7 @@ export const enum Feature {
 /** Proposals enabled for the next decodeModule / skipInstruction calls (decodeModule sets it from limits). */
 export let decoderFeatures: u32 = 0;
 
-/** The embedder's feature switches (config keys 16, 17) as Feature bits; relaxed SIMD needs SIMD. */
+/** The embedder's feature switches (config keys 17, 18) as Feature bits; relaxed SIMD needs SIMD. */
 function featuresFromLimits(): u32 {
   if (isDefined(WRT_DEVICE) || !limits.simd) return 0; // the device build runs no SIMD: 0xFD is an illegal opcode there
   return Feature.SIMD | (limits.relaxedSimd ? Feature.RelaxedSIMD : 0);
@@ -125,8 +125,8 @@ function featuresFromLimits(): u32 {
 /** Refuses an opcode or type of a proposal that is turned off, naming it; OP_INVALID. */
 function featureOff(r: Reader, at: u32, missing: u32): u32 {
   limitText = (missing & Feature.SIMD) != 0 || (decoderFeatures & Feature.SIMD) == 0
-    ? "SIMD is off (config key 16, Node config simd, CLI --enable-simd)"
-    : "relaxed SIMD is off (config key 17, Node config relaxedSimd, CLI --enable-relaxed-simd)";
+    ? "SIMD is off (config key 17, Node config simd, CLI --enable-simd)"
+    : "relaxed SIMD is off (config key 18, Node config relaxedSimd, CLI --enable-relaxed-simd)";
   r.fail(Err.FeatureDisabled, at);
   return OP_INVALID;
 }

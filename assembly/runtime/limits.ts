@@ -53,8 +53,8 @@ export const enum ConfigKey {
   HostMemoryPages = 13,
   AllowImages = 14,
   LoadBudgetBytes = 15,
-  Simd = 16,
-  RelaxedSimd = 17,
+  Simd = 17,
+  RelaxedSimd = 18,
 }
 
 /** SIMD switches (full build only: the device build runs no SIMD and refuses the keys). */

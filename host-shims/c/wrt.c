@@ -18,6 +18,9 @@
 #include "wrt.h"
 #include "wrt_gen.h" /* build/c: the generated header (includes wasm-rt.h) */
 #include "wasm-rt-impl.h"
+#if WRT_SIGNATURES
+#include "wrt_sign.h"
+#endif
 
 #include <string.h>
 
@@ -291,9 +294,16 @@ static void on_fault(int code) {
   append_note();
 }
 
+/* A refusal by this host before the interpreter saw the bytes (a signature,
+ * docs/signing.md): reported by wrt_error_* until the next API call. */
+static WRT_TLS int32_t g_host_err;
+static WRT_TLS int32_t g_host_err_at;
+static WRT_TLS const char *g_host_err_text = "";
+
 /* Runs `call` under the fault guard; `fail` is returned on a fault. */
 #define GUARDED(fail, call)                         \
   do {                                              \
+    g_host_err = 0;                                 \
     if (!g_open || g_dead) return fail;             \
     int trap_ = wasm_rt_impl_try();                 \
     if (trap_ != 0) { on_fault(trap_); return fail; } \
@@ -387,17 +397,80 @@ uint32_t wrt_mem_max_pages(void) { return g_inst.w2c_memory.max_pages; }
 #define I (&g_inst)
 int32_t wrt_abi_version(void) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_abi_version(I)); }
 int32_t wrt_io(int32_t size) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_io(I, (u32)size)); }
-int32_t wrt_error_code(void) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_error_code(I)); }
-int32_t wrt_error_offset(void) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_error_offset(I)); }
-int32_t wrt_error_text(void) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_error_text(I)); }
+/* The error of the last call: this host's own refusal (a signature), else the interpreter's. */
+int32_t wrt_error_code(void) {
+  if (g_host_err != 0) return g_host_err;
+  GUARDED(-1, (int32_t)Z_wrtZ_wrt_error_code(I));
+}
+int32_t wrt_error_offset(void) {
+  if (g_host_err != 0) return g_host_err_at;
+  GUARDED(-1, (int32_t)Z_wrtZ_wrt_error_offset(I));
+}
+int32_t wrt_error_text(void) {
+  if (g_host_err != 0 && g_open && !g_dead) {
+    uint32_t n = (uint32_t)strlen(g_host_err_text);
+    int32_t e = g_host_err, at = g_host_err_at;
+    int32_t p = wrt_io((int32_t)n); /* (clears g_host_err: put it back) */
+    g_host_err = e; g_host_err_at = at;
+    if (p <= 0) return -1;
+    memcpy(g_inst.w2c_memory.data + (uint32_t)p, g_host_err_text, n);
+    return (int32_t)n;
+  }
+  GUARDED(-1, (int32_t)Z_wrtZ_wrt_error_text(I));
+}
 /* A host memory ceiling above the runtime's maximum is passed on as 0, which the interpreter refuses with its error. */
 static int64_t config_value(int32_t key, int64_t value) {
   if (key == WRT_CFG_HOST_MEMORY_PAGES && (value < 0 || (uint64_t)value > g_inst.w2c_memory.max_pages)) return 0;
   return value;
 }
-int32_t wrt_config(int32_t key, int64_t value) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_config(I, (u32)key, (u64)config_value(key, value))); }
+#if WRT_SIGNATURES
+/* docs/signing.md: WRT_CFG_REQUIRE_SIGNATURE is this host's, not the interpreter's. */
+static WRT_TLS bool g_require_signature;
+
+int32_t wrt_trust_key(const uint8_t public_key[32]) { return wrt_sign_trust(public_key); }
+
+/* The length of what the interpreter gets from the I/O buffer's `len` bytes:
+ * the payload of signed bytes (checked when signatures are required), the
+ * bytes as they are otherwise; -1 with this host's error set. */
+static int32_t payload_len(int32_t len) {
+  if (!g_open || g_dead || len < 0) return len;
+  int32_t p = wrt_io(len);
+  if (p <= 0) return len; /* the interpreter reports the bad length */
+  const uint8_t *b = g_inst.w2c_memory.data + (uint32_t)p;
+  if (!g_require_signature) {
+    int64_t n = wrt_sign_payload(b, (uint32_t)len);
+    return n < 0 ? len : (int32_t)n;
+  }
+  const char *why;
+  int32_t at;
+  int64_t n = wrt_sign_check(b, (uint32_t)len, &why, &at);
+  if (n >= 0) return (int32_t)n;
+  g_host_err = WRT_ERR_SIGNATURE;
+  g_host_err_at = at;
+  g_host_err_text = why;
+  return -1;
+}
+#else
+static int32_t payload_len(int32_t len) { return len; }
+#endif
+
+int32_t wrt_config(int32_t key, int64_t value) {
+#if WRT_SIGNATURES
+  if (key == WRT_CFG_REQUIRE_SIGNATURE) {
+    g_host_err = 0;
+    if (value != 0 && value != 1) return -1;
+    g_require_signature = value == 1;
+    return 0;
+  }
+#endif
+  GUARDED(-1, (int32_t)Z_wrtZ_wrt_config(I, (u32)key, (u64)config_value(key, value)));
+}
 void wrt_collect(void) { GUARDED_VOID(Z_wrtZ_wrt_collect(I)); }
-int32_t wrt_module_load(int32_t len) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_module_load(I, (u32)len)); }
+int32_t wrt_module_load(int32_t len) {
+  int32_t n = payload_len(len);
+  if (n < 0 && g_host_err != 0) return -1;
+  GUARDED(-1, (int32_t)Z_wrtZ_wrt_module_load(I, (u32)n));
+}
 void wrt_module_drop(int32_t m) { GUARDED_VOID(Z_wrtZ_wrt_module_drop(I, (u32)m)); }
 int32_t wrt_module_imports(int32_t m) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_module_imports(I, (u32)m)); }
 int32_t wrt_module_import(int32_t m, int32_t i) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_module_import(I, (u32)m, (u32)i)); }
@@ -437,8 +510,10 @@ int32_t wrt_table_set(int32_t h, int32_t i, int64_t bits) { GUARDED(-1, (int32_t
 int32_t wrt_fuel_costs(int32_t n) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_fuel_costs(I, (u32)n)); }
 int32_t wrt_snapshot(void) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_snapshot(I)); }
 int32_t wrt_restore(int32_t len) {
+  int32_t n = payload_len(len);
+  if (n < 0 && g_host_err != 0) return -1;
   g_wasi_log = -1; /* a new store: make the builtin again when next needed */
-  GUARDED(-1, (int32_t)Z_wrtZ_wrt_restore(I, (u32)len));
+  GUARDED(-1, (int32_t)Z_wrtZ_wrt_restore(I, (u32)n));
 }
 int32_t wrt_wasi_logging(void) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_wasi_logging(I)); }
 int32_t wrt_log_read(void) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_log_read(I)); }

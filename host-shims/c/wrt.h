@@ -59,12 +59,25 @@ enum {
   /* Bytes one module load may take (estimated before allocating, and the
    * memory's growth); 0: the default (docs/embedding-api.md, "Limits"). */
   WRT_CFG_LOAD_BUDGET_BYTES = 15,
+  /* 1: wrt_module_load and wrt_restore accept only bytes signed (an Ed25519
+   * trailer, docs/signing.md) by a key given to wrt_trust_key; others fail
+   * with WRT_ERR_SIGNATURE before the interpreter sees them. 0 (default): a
+   * trailer is taken off unchecked. Hosts built with WRT_SIGNATURES=1 only
+   * (build/wrt-native*; elsewhere the interpreter refuses the key). */
+  WRT_CFG_REQUIRE_SIGNATURE = 16,
   /* 1 (default): accept SIMD (0xFD ops, v128) in modules loaded from now on;
    * 0: refuse them ("feature disabled", code 30). Full build only. */
-  WRT_CFG_SIMD = 16,
+  WRT_CFG_SIMD = 17,
   /* 1 (default): accept relaxed SIMD too (one fixed result per op, docs/determinism.md). */
-  WRT_CFG_RELAXED_SIMD = 17
+  WRT_CFG_RELAXED_SIMD = 18
 };
+
+/* The error code of a refused signature (wrt_error_code; Err 135 SignatureRefused). */
+#define WRT_ERR_SIGNATURE 135
+
+/* Trusts an Ed25519 public key (raw 32 bytes) for WRT_CFG_REQUIRE_SIGNATURE:
+ * 0 ok, -1 when WRT_MAX_TRUSTED_KEYS (4) are set. Process-wide. WRT_SIGNATURES=1 builds. */
+int32_t wrt_trust_key(const uint8_t public_key[32]);
 
 /* A v128 value: 16 bytes, lane 0 first (little-endian lanes, as in linear
  * memory). In argument and result arrays it takes two 8-byte slots, bytes

@@ -9,8 +9,10 @@
  *   own "out of memory" and wrt.c reports the arena as the cause.
  * - Traps: longjmp to wasm_rt_jmp_buf (set by wasm_rt_impl_try in wrt.c).
  * - Function types: a static registry (the interpreter registers ~20).
- * - No malloc, mmap, signals or stdio; tables and exceptions are not used
- *   by the interpreter and trap if they ever are.
+ * - Tables: one static funcref table of WRT_FUNCREF_TABLE_MAX entries (the
+ *   interpreter's indirect calls); externref tables and exceptions are not
+ *   used by the interpreter and trap if they ever are.
+ * - No malloc, mmap, signals or stdio.
  *
  * Memory layout (one instance of the interpreter, one memory):
  *
@@ -214,31 +216,54 @@ void wasm_rt_free_memory(wasm_rt_memory_t *memory) {
   memory->size = memory->pages = 0;
 }
 
-/* ---- tables, exceptions: unused by the interpreter ---- */
+/* ---- tables: the interpreter's own funcref table (its indirect calls) ---- */
 
 static WASM_RT_NO_RETURN void unsupported(const char *what) {
   g_note = what;
   wasm_rt_trap(WASM_RT_TRAP_UNREACHABLE);
 }
 
+#ifndef WRT_FUNCREF_TABLE_MAX
+#define WRT_FUNCREF_TABLE_MAX 16 /* entries: the interpreter's table is small and fixed (its extension dispatch) */
+#endif
+/* One static funcref table, as one arena: the generated code writes its
+ * entries through t->data, within t->size. */
+static wasm_rt_funcref_t g_funcref_table[WRT_FUNCREF_TABLE_MAX];
+static bool g_funcref_table_used;
+
 void wasm_rt_allocate_funcref_table(wasm_rt_funcref_table_t *t, uint32_t n, uint32_t max) {
   t->data = NULL;
   t->size = 0;
   t->max_size = max;
-  if (n) unsupported("wrt_rt_bare: tables are not supported");
+  if (n == 0 && max == 0) return;
+  if (g_funcref_table_used) unsupported("wrt_rt_bare: one funcref table only");
+  if (n > WRT_FUNCREF_TABLE_MAX) unsupported("wrt_rt_bare: funcref table larger than WRT_FUNCREF_TABLE_MAX");
+  g_funcref_table_used = true;
+  memset(g_funcref_table, 0, sizeof g_funcref_table); /* null references */
+  t->data = g_funcref_table;
+  t->size = n;
 }
-void wasm_rt_free_funcref_table(wasm_rt_funcref_table_t *t) { (void)t; }
+void wasm_rt_free_funcref_table(wasm_rt_funcref_table_t *t) {
+  if (t->data == g_funcref_table) g_funcref_table_used = false;
+  t->data = NULL;
+  t->size = 0;
+}
+uint32_t wasm_rt_grow_funcref_table(wasm_rt_funcref_table_t *t, uint32_t d, wasm_rt_funcref_t v) {
+  uint32_t old = t->size, n = old + d;
+  if (t->data != g_funcref_table || n < old || n > t->max_size || n > WRT_FUNCREF_TABLE_MAX) return (uint32_t)-1;
+  for (uint32_t i = old; i < n; i++) g_funcref_table[i] = v;
+  t->size = n;
+  return old;
+}
+
+/* externref tables and exceptions: unused by the interpreter */
 void wasm_rt_allocate_externref_table(wasm_rt_externref_table_t *t, uint32_t n, uint32_t max) {
   t->data = NULL;
   t->size = 0;
   t->max_size = max;
-  if (n) unsupported("wrt_rt_bare: tables are not supported");
+  if (n) unsupported("wrt_rt_bare: externref tables are not supported");
 }
 void wasm_rt_free_externref_table(wasm_rt_externref_table_t *t) { (void)t; }
-uint32_t wasm_rt_grow_funcref_table(wasm_rt_funcref_table_t *t, uint32_t d, wasm_rt_funcref_t v) {
-  (void)t; (void)d; (void)v;
-  return (uint32_t)-1;
-}
 uint32_t wasm_rt_grow_externref_table(wasm_rt_externref_table_t *t, uint32_t d, wasm_rt_externref_t v) {
   (void)t; (void)d; (void)v;
   return (uint32_t)-1;

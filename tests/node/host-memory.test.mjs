@@ -24,7 +24,7 @@ test("the native interpreter's memory cannot grow to 65,536 pages (the runtime's
     assert.equal(r.status, 0, r.stderr);
   }
   const exe = path.join(mkdtempSync(path.join(tmpdir(), "wrt-hostmem-")), "host-memory");
-  const objs = ["wrt.o", "wasm-rt-impl.o", "wrt.shim.o", "wrt_log_posix.shim.o"].map((o) => path.join(objDir, o));
+  const objs = ["wrt.o", "wasm-rt-impl.o", "wrt.shim.o", "wrt_log_posix.shim.o", "wrt_sign.shim.o", "monocypher.shim.o", "monocypher-ed25519.shim.o"].map((o) => path.join(objDir, o));
   const cc = spawnSync("gcc", ["-std=gnu11", "-O1", "-I", path.join(root, "host-shims/c"), "-I", path.join(root, "build/c"),
     path.join(root, "tests/c/host-memory.c"), ...objs, "-lm", "-lpthread", "-o", exe], { encoding: "utf8" });
   assert.equal(cc.status, 0, cc.stderr);

@@ -1,5 +1,5 @@
 // SIMD at the boundaries (issue 13): v128 values through the Node API and the
-// CLI, the feature switches (config keys 16 and 17, --enable/--disable-simd),
+// CLI, the feature switches (config keys 17 and 18, --enable/--disable-simd),
 // and a v128 snapshot (stack, locals and a global) taken in Node and resumed
 // on the native engine. Expected values are hand computations written here;
 // the semantics of every op are checked against V8 in simd-semantics.test.mjs

@@ -28,8 +28,12 @@ export {
 export type { ValType, RefType, FuncType, Value, RefContext } from "./api/values.js";
 export {
   WrtError, WrtCodedError, WrtDecodeError, WrtValidationError, WrtLinkError, WrtInstantiationError,
-  WrtApiError, WrtTrap, WrtInternalError, WrtSnapshotError, WrtImageError, ErrCode, TrapCode,
+  WrtApiError, WrtTrap, WrtInternalError, WrtSnapshotError, WrtImageError, WrtSignatureError, ErrCode, TrapCode,
 } from "./api/errors.js";
+export {
+  signBytes, verifySigned, readSignature, keyId, rawPublicKey, publicKeyOf, generateSigningKeys, SIGNATURE_TRAILER_BYTES, SIGNATURE_MAGIC,
+} from "./api/signature.js";
+export type { SigningKey } from "./api/signature.js";
 export { readSnapshotInfo, moduleHash, crc32, resealSnapshot, migrationStats } from "./api/snapshot.js";
 export type { HostBindings, RestoreOptions, RestoreIntoOptions, RestoredState, SnapshotInfo } from "./api/snapshot.js";
 export { readContainer, writeContainer } from "./api/container.js";

@@ -82,6 +82,7 @@ export const ERR_CODES = {
   ImageChecksum: 132,
   ImageCorrupt: 133,
   ImageNotAllowed: 134,
+  SignatureRefused: 135,
   ComponentMalformed: 140,
   ComponentInvalid: 141,
   ComponentUnsupported: 142,

@@ -9,6 +9,7 @@
 // buffer. The I/O address is re-read from `wrt_io` for every access, since
 // anything that may allocate may move it.
 
+import type { SigningKey } from "./signature.js";
 import { ConfigKey, RAW_EXPORT_NAMES, type ConfigName, type HostImports, type RawExports } from "../binding/abi.js";
 import { compileInterpreter, instantiateWasm } from "../engines/node.js";
 import { instantiateNative } from "../engines/native.js";
@@ -58,6 +59,14 @@ export interface EngineOptions {
    * false; the device build loads only images.
    */
   allowImages?: boolean;
+  /**
+   * Require an Ed25519 signature from one of these public keys (PEM, DER,
+   * raw 32 bytes or KeyObject) on everything `Module.load` and `restore`
+   * take: unsigned or otherwise signed bytes are refused with
+   * WrtSignatureError (135) before the interpreter sees them
+   * (docs/signing.md). Without it a signature trailer is taken off unchecked.
+   */
+  requireSignature?: SigningKey | readonly SigningKey[];
   /** Limits passed to `wrt_config` before anything else. */
   config?: Partial<Record<ConfigName, number | bigint>>;
 }

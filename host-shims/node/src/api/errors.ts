@@ -102,6 +102,15 @@ export class WrtImageError extends WrtCodedError {
   override name = "WrtImageError";
 }
 
+/**
+ * A signature was required and is missing, names a key that is not trusted,
+ * or does not match the bytes (code 135, docs/signing.md). `offset` is the
+ * byte offset of the signature trailer's part at fault, or -1.
+ */
+export class WrtSignatureError extends WrtCodedError {
+  override name = "WrtSignatureError";
+}
+
 /** A guest trap. */
 export class WrtTrap extends WrtError {
   override name = "WrtTrap";
@@ -136,5 +145,6 @@ export function errorForCode(code: number, offset: number, text: string): WrtCod
     return new WrtSnapshotError(text, code, offset);
   }
   if (code >= ErrCode.ImageMagic && code <= ErrCode.ImageNotAllowed) return new WrtImageError(text, code, offset);
+  if (code === ErrCode.SignatureRefused) return new WrtSignatureError(text, code, offset);
   return new WrtApiError(text, code, offset);
 }

@@ -4,6 +4,7 @@
 import { ConfigKey } from "../binding/abi.js";
 import { EngineCore, parseFuncType } from "./engine-core.js";
 import { WrtCodedError } from "./errors.js";
+import { acceptSigned, trustedKeys } from "./signature.js";
 import { EXTERN_KIND_NAMES, ExternKindName, GlobalType, MemoryType, TableType } from "./externs.js";
 import { FuncType, RefType, valTypeFromByte } from "./values.js";
 
@@ -64,7 +65,8 @@ export class Module {
 
   /**
    * Decodes, validates and compiles a .wasm, or reads an image (image());
-   * throws WrtDecodeError / WrtValidationError / WrtImageError (with code and offset).
+   * throws WrtDecodeError / WrtValidationError / WrtImageError (with code and offset),
+   * or WrtSignatureError when the engine requires a signature (requireSignature).
    */
   static load(engine: EngineCore, bytes: Uint8Array, opts: { loadBudget?: number } = {}): Module {
     // loadBudget: bytes the interpreter's memory may grow by during this load (ConfigKey.loadBudgetBytes, reset after)
@@ -72,6 +74,8 @@ export class Module {
     if (budget !== undefined && !(Number.isInteger(budget) && budget > 0 && budget <= 0xffffffff)) {
       throw new RangeError("loadBudget is a byte count from 1 to 2^32-1");
     }
+    // a signature: required from the engine's keys (requireSignature), else a trailer is taken off (docs/signing.md)
+    bytes = acceptSigned(bytes, trustedKeys(engine.options), "module");
     if (budget !== undefined && engine.raw.wrt_config(ConfigKey.loadBudgetBytes, BigInt(budget)) < 0) throw engine.lastError();
     try {
       engine.writeBytes(bytes);

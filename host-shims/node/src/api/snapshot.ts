@@ -23,6 +23,7 @@ import { Instance } from "./instance.js";
 import { Module } from "./module.js";
 import { Suspended } from "./run.js";
 import { decodeValue, FuncType } from "./values.js";
+import { acceptSigned, trustedKeys } from "./signature.js";
 
 /** JS functions for host functions by hostId (arguments decoded, results encoded as for Func.host). */
 export type HostBindings = Record<number, (...args: any[]) => unknown> | Map<number, (...args: any[]) => unknown>;
@@ -329,6 +330,8 @@ export function restoreInto(engine: EngineCore, bytes: Uint8Array, opts: Restore
   if (engine.depth > 0 || engine.suspended !== null) {
     throw snapshotError("restore needs an idle engine: finish or abandon the call in progress", ErrCode.SnapshotState);
   }
+  // a signature: required from the engine's keys (requireSignature), else a trailer is taken off (docs/signing.md)
+  bytes = acceptSigned(bytes, trustedKeys(engine.options), "snapshot");
   // Host-side checks first, on a snapshot whose checksum holds (else the
   // interpreter refuses it below with the precise reason).
   let info: SnapshotInfo | null = null;

@@ -2,7 +2,7 @@
 // one-line errors, parsing call arguments, printing results.
 
 import { Engine } from "../../api/engine.js";
-import { WrtCodedError, WrtDecodeError, WrtImageError } from "../../api/errors.js";
+import { WrtCodedError, WrtDecodeError, WrtImageError, WrtSignatureError } from "../../api/errors.js";
 import { Func } from "../../api/externs.js";
 import type { Instance } from "../../api/instance.js";
 import { Module } from "../../api/module.js";
@@ -10,6 +10,8 @@ import { formatTyped, parseTyped, type ValType } from "../../api/values.js";
 import type { OptionSpec } from "../command.js";
 import { FileError, UsageError } from "../exit-codes.js";
 import { describeCodedError } from "../program.js";
+import { readInputFile } from "../io.js";
+import { publicKeyOf } from "../../api/signature.js";
 
 /** The largest --fuel: fuel is a signed 64-bit count in every build. */
 export const MAX_FUEL = (1n << 63n) - 1n;
@@ -35,7 +37,7 @@ export const ALLOW_IMAGES_OPTION: OptionSpec = {
   description: "also load precompiled images (`wrt compile` output, here or in a snapshot file): code the interpreter verifies but did not compile",
 };
 
-/** Proposal switches (config keys 16 and 17, docs/embedding-api.md "Features"): both on by default. */
+/** Proposal switches (config keys 17 and 18, docs/embedding-api.md "Features"): both on by default. */
 export const FEATURE_OPTIONS: OptionSpec[] = [
   { flags: "--enable-simd", description: "accept SIMD (0xFD ops, v128): the default" },
   { flags: "--disable-simd", description: "refuse modules that use SIMD (\"feature disabled\", with the byte offset)" },
@@ -55,6 +57,28 @@ export function featureConfig(opts: Record<string, unknown>): { simd?: number; r
   if (simd !== undefined) c.simd = simd;
   if (relaxed !== undefined) c.relaxedSimd = relaxed;
   return c;
+}
+
+/** --require-signature KEYFILE (repeatable): the input must be signed by one of these Ed25519 public keys (docs/signing.md). */
+export const REQUIRE_SIGNATURE_OPTION: OptionSpec = {
+  flags: "--require-signature <keyfile>",
+  description: "refuse input not signed (`wrt sign`) by this Ed25519 public key (PEM, e.g. from `wrt keygen`); repeatable: any of them",
+  parse: (v: string, prev: unknown) => [...((prev as string[] | undefined) ?? []), v],
+};
+
+/** The public keys of --require-signature, read from their files (undefined without the option). */
+export function requiredKeys(opts: Record<string, unknown>): Uint8Array[] | undefined {
+  const files = opts["requireSignature"] as string[] | undefined;
+  if (files === undefined) return undefined;
+  return files.map((f) => {
+    const bytes = readInputFile(f, "public key", 1 << 16);
+    try {
+      publicKeyOf(bytes);
+    } catch (e) {
+      throw new FileError(`${f}: not an Ed25519 public key: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return bytes;
+  });
 }
 
 export const ENGINE_OPTION: OptionSpec = {
@@ -106,6 +130,7 @@ export function loadModule(engine: Engine, bytes: Uint8Array, file: string): Mod
 
 /** "malformed: ...", "invalid: ...", "refused image: ..." with the offset once. */
 export function loadErrorText(e: WrtCodedError): string {
+  if (e instanceof WrtSignatureError) return e.message; // "signature required: ..." / "signature refused: ..."
   const kind = e instanceof WrtDecodeError ? "malformed" : e instanceof WrtImageError ? "refused image" : "invalid";
   return `${kind}: ${describeCodedError(e)}`;
 }

@@ -7,6 +7,7 @@ import { componentCommand } from "./component.js";
 import { lockstepCommand } from "./lockstep.js";
 import { resumeCommand } from "./resume.js";
 import { runCommand } from "./run.js";
+import { keygenCommand, signCommand } from "./sign.js";
 import { specCommand } from "./spec.js";
 import { validateCommand } from "./validate.js";
 
@@ -15,6 +16,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   resumeCommand,
   validateCommand,
   compileCommand,
+  signCommand,
+  keygenCommand,
   lockstepCommand,
   specCommand,
   componentCommand,

@@ -2,7 +2,7 @@
 
 import { CONTAINER_SPECTEST, readContainer } from "../../api/container.js";
 import { Engine } from "../../api/engine.js";
-import { WrtSnapshotError, WrtTrap } from "../../api/errors.js";
+import { WrtSignatureError, WrtSnapshotError, WrtTrap } from "../../api/errors.js";
 import type { Suspended } from "../../api/run.js";
 import type { ValType } from "../../api/values.js";
 import { link, type HostSetup } from "../link.js";
@@ -12,7 +12,8 @@ import { Exit, FileError, UsageError } from "../exit-codes.js";
 import { err, out, Progress, readInputFile } from "../io.js";
 import { describeCodedError } from "../program.js";
 import { continueCall } from "./call-loop.js";
-import { ALLOW_IMAGES_OPTION, ENGINE_OPTION, formatResult, FUEL_OPTION, loadModule, RESULTS_OPTION, type ResultStyle } from "./common.js";
+import { verifySigned, readSignature } from "../../api/signature.js";
+import { ALLOW_IMAGES_OPTION, REQUIRE_SIGNATURE_OPTION, requiredKeys, ENGINE_OPTION, formatResult, FUEL_OPTION, loadModule, RESULTS_OPTION, type ResultStyle } from "./common.js";
 import { writeSnapshotFile } from "./run.js";
 
 export const resumeCommand: CommandSpec = {
@@ -29,6 +30,7 @@ export const resumeCommand: CommandSpec = {
     { flags: "--snapshot-out <file>", description: "with --fuel: when the fuel runs out again, save the state there" },
     ENGINE_OPTION,
     ALLOW_IMAGES_OPTION,
+    REQUIRE_SIGNATURE_OPTION,
     RESULTS_OPTION,
   ],
   exitCodes: [Exit.ok, Exit.failure, Exit.outOfFuel, Exit.internal, Exit.usage],
@@ -42,7 +44,17 @@ function resumeAction({ args, opts }: CommandInput): number {
   const snapshotOut = opts["snapshotOut"] as string | undefined;
   if (snapshotOut !== undefined && fuel === undefined) throw new UsageError("--snapshot-out needs --fuel");
   if (opts["engine"] === "native") ensureNativeEngine();
-  const bytes = readInputFile(file, "snapshot");
+  let bytes = readInputFile(file, "snapshot");
+  // --require-signature: the snapshot file as a whole is signed (`wrt sign`); it vouches for the modules in it
+  const keys = requiredKeys(opts);
+  if (keys) {
+    try {
+      bytes = verifySigned(bytes, keys, "snapshot file");
+    } catch (e) {
+      if (e instanceof WrtSignatureError) throw new FileError(`${file}: ${e.message}`);
+      throw e;
+    }
+  } else bytes = readSignature(bytes)?.payload ?? bytes;
   let c;
   try {
     c = readContainer(bytes);

@@ -14,7 +14,7 @@ import { exitFor } from "../program.js";
 import { cliLogSetup, LOG_OPTIONS, logOptionsFrom } from "../log-options.js";
 import { runCall } from "./call-loop.js";
 import {
-  ALLOW_IMAGES_OPTION, callArgs, ENGINE_OPTION, exportedFunc, FEATURE_OPTIONS, featureConfig, formatResult, FUEL_OPTION, loadModule, RESULTS_OPTION, type ResultStyle,
+  ALLOW_IMAGES_OPTION, REQUIRE_SIGNATURE_OPTION, requiredKeys, callArgs, ENGINE_OPTION, exportedFunc, FEATURE_OPTIONS, featureConfig, formatResult, FUEL_OPTION, loadModule, RESULTS_OPTION, type ResultStyle,
 } from "./common.js";
 
 export const runCommand: CommandSpec = {
@@ -50,6 +50,7 @@ export const runCommand: CommandSpec = {
     { flags: "--snapshot-out <file>", description: "with --fuel: when the fuel runs out, save the state there (`wrt resume` continues it)" },
     ENGINE_OPTION,
     ALLOW_IMAGES_OPTION,
+    REQUIRE_SIGNATURE_OPTION,
     ...FEATURE_OPTIONS,
     RESULTS_OPTION,
     ...LOG_OPTIONS,
@@ -74,8 +75,9 @@ function runAction({ args, opts }: CommandInput): number {
   if (opts["engine"] === "native") ensureNativeEngine();
   const bytes = readInputFile(file, "module");
   const logging = cliLogSetup(logOptionsFrom(opts));
+  const requireSignature = requiredKeys(opts);
   const engine = new Engine({ ...logging.engineOptions, engine: opts["engine"] as "node" | "native", allowImages: opts["allowImages"] === true,
-    config: { ...logging.engineOptions.config, ...featureConfig(opts) } });
+    ...(requireSignature ? { requireSignature } : {}), config: { ...logging.engineOptions.config, ...featureConfig(opts) } });
   try {
     const module = loadModule(engine, bytes, file);
     const setup = setupFor(module, {
