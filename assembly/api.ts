@@ -20,6 +20,7 @@ import { setFuelCost } from "./exec/fuel";
 import { BUILTIN_WASI_LOG, logRing } from "./wasi/logging";
 import { writeSnapshot } from "./state/snapshot";
 import { restoreSnapshot } from "./state/restore";
+import { SIDE_PC, SIDE_WASM, sideEntry, sideNext } from "./compile/side-table";
 
 const ABI_VERSION: i32 = 1;
 
@@ -304,7 +305,7 @@ export function wrt_host_id(): i32 {
 export function wrt_host_args(): i32 {
   let m = machine;
   if (m.status != Status.HostCall) return apiError(Err.BadState, "no host call is pending");
-  let n = theStore.funcs[m.hostFunc].type.params.length;
+  let n = theStore.funcs[m.hostFunc].type.paramSlots;
   let p = wrt_io(n * 8);
   memory.copy(p, m.stack + m.hostArgsOff, <usize>n << 3);
   return n;
@@ -337,18 +338,18 @@ export function wrt_trap_text(): i32 {
 
 /** Byte offset in the module of the Wasm instruction at IR offset `pcOff` (-1 if unknown). */
 function wasmOffsetOf(cm: CompiledModule, pcOff: u32): i32 {
-  // Side entries are [pcOff, cost, wasmOff] in code order inside block headers;
-  // a linear walk is fine on this cold path.
+  // Side entries are in code order (compile/side-table.ts); a linear walk
+  // is fine on this cold path.
   let side = cm.side;
   let best: i32 = -1;
   let i = 0;
   while (i < side.length) {
     let n = <i32>side[i];
     for (let k = 0; k < n; k++) {
-      let e = i + 1 + k * 3;
-      if (side[e] <= pcOff) best = <i32>side[e + 2];
+      let e = sideEntry(i, k);
+      if (side[e + SIDE_PC] <= pcOff) best = <i32>side[e + SIDE_WASM];
     }
-    i += 1 + n * 3;
+    i = sideNext(i, n);
   }
   return best;
 }

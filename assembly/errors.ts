@@ -39,6 +39,7 @@ export const enum Err {
   MalformedMemopFlags = 27, // memarg alignment exponent >= 32
   EndOpcodeExpected = 28,   // a body's code runs past its size, or else/catch out of place
   MalformedSegmentKind = 29, // element flags > 7, data flags > 2
+  FeatureDisabled = 30,     // an opcode or type of a proposal the embedder turned off (config keys 17, 18)
   // ---- validation (invalid) ----
   TypeMismatch = 40,
   UnknownType = 41,
@@ -120,6 +121,7 @@ export function errText(code: Err): string {
     case Err.MalformedMutability: return "malformed mutability";
     case Err.MalformedLimits: return "integer too large";
     case Err.IllegalOpcode: return "illegal opcode";
+    case Err.FeatureDisabled: return "feature disabled";
     case Err.ZeroByteExpected: return "zero byte expected";
     case Err.DataCountRequired: return "data count section required";
     case Err.DataCountMismatch: return "data count and data section have inconsistent lengths";

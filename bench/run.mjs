@@ -38,6 +38,11 @@
 //    kernel at a tenth of the size: instructions of run(n) minus run(0)
 //    (deterministic; the robust figure on a loaded machine).
 //    --cachegrind-only: only that (no timed rounds, no QEMU, no snapshots).
+//    WRT_BASE=path: another build's wrt-native (e.g. the base commit's, built
+//    in a scratch copy) as one more engine, "wrt native base": timed like wrt
+//    native (a fresh process per round, metered, next to wrt native) and
+//    under cachegrind, with a table of this build / base in time and
+//    instructions (a change's cost measured in one interleaved run).
 // 3. QEMU Cortex-M3 (mps2-an385, flash-scripts/qemu.sh --icount): the
 //    instructions of one guest call at a smaller n (deterministic: once).
 // 4. Snapshot/restore: a guest with 1 MiB and 16 MiB of non-zero memory,
@@ -110,6 +115,8 @@ const PEERS = [
   ["wamr", "WAMR fast-interp", "IWASM", (file, n) => ["--function", "run", file, String(n)]],
 ].filter(([, , env]) => process.env[env]).map(([key, label, env, args]) => ({ key, label, bin: path.resolve(process.env[env]), args }));
 const cliJs = path.join(root, "host-shims/node/dist/cli.js");
+/** WRT_BASE: another build's wrt-native, compared with this one in the same run. */
+const baseBin = process.env.WRT_BASE ? path.resolve(process.env.WRT_BASE) : null;
 const FUEL_BUDGET = 10n ** 15n; // large and finite: metered, never runs out here
 const QEMU_BOARD = "mps2-an385";
 
@@ -137,7 +144,7 @@ const use = {
   c: !flag("--no-c"),
 };
 const cachegrind = cgOnly || flag("--cachegrind");
-const fullRun = scale === 1 && !only && Object.values(use).every(Boolean);
+const fullRun = scale === 1 && !only && !process.env.WRT_BASE && Object.values(use).every(Boolean);
 const updateReadme = !flag("--no-readme") && fullRun;
 
 /** The size for `--scale`: work grows linearly in n, except fib's (by the golden ratio per step). */
@@ -261,8 +268,8 @@ async function loadApi() {
 }
 
 /** An engine (node or native, metered or not) shared by all kernels. */
-function makeEngine(kind, metered) {
-  return api.Engine.load({ engine: kind, log: false, config: { fuelMetering: metered ? 1 : 0 } });
+function makeEngine(kind, metered, nativePath = undefined) {
+  return api.Engine.load({ engine: kind, nativePath, log: false, config: { fuelMetering: metered ? 1 : 0 } });
 }
 
 function closeEngine(engine) {
@@ -316,6 +323,7 @@ if (use.native) {
   try { ensureNative(); } catch (e) { warn(`native engine unavailable: ${e.message}`); use.native = false; }
 }
 if (use.wabt && !existsSync(interp)) { warn(`${interp} missing (apt-get install wabt): wabt skipped`); use.wabt = false; }
+if (baseBin && !existsSync(baseBin)) throw new Error(`WRT_BASE: ${baseBin} does not exist`);
 for (const p of PEERS) if (!existsSync(p.bin)) throw new Error(`${p.label}: ${p.bin} does not exist (bench/README.md says how to build it)`);
 if (use.cli && !existsSync(cliJs)) { warn(`${cliJs} missing (npm run build): wrt run skipped`); use.cli = false; }
 if (use.node || use.native) await loadApi();
@@ -327,6 +335,7 @@ const ENGINES = [
   ["nodeFree", "wrt Node unmetered", use.node && use.fuel],
   ["native", "wrt native", use.native],
   ["nativeFree", "wrt native unmetered", use.native && use.fuel],
+  ["base", "wrt native base", use.native && baseBin !== null && timed],
   ["wabt", "wabt", use.wabt],
   ["wabt0", "wabt run(0)", use.wabt],
   ["cli", "wrt run", use.cli],
@@ -380,6 +389,12 @@ for (const k of kernels) {
     const pair = freshNativePair(k);
     if (ENGINES.some((e) => e[0] === "native")) row.fresh.native = pair(true);
     if (ENGINES.some((e) => e[0] === "nativeFree")) row.fresh.nativeFree = pair(false);
+    if (ENGINES.some((e) => e[0] === "base")) {
+      row.fresh.base = () => {
+        const engine = makeEngine("native", true, baseBin);
+        return { run: wrtRunner(engine, k, true), close: () => closeEngine(engine) };
+      };
+    }
     if (use.wabt) {
       row.runners.wabt = wabtRunner(await mergedWithMain(k, k.n));
       row.runners.wabt0 = wabtRunner(await mergedWithMain(k, 0));
@@ -408,7 +423,7 @@ for (let r = 0; r < (timed ? rounds : 0); r++) {
     // Groups rotate every round; metered and unmetered runs of an engine stay
     // back to back (their order swapped every other round) so that the fuel
     // overhead is a ratio of neighbours, less exposed to load from elsewhere.
-    const groups = [["v8"], ["node", "nodeFree"], ["native", "nativeFree"], ...PROCESS_PAIRS]
+    const groups = [["v8"], ["node", "nodeFree"], ["native", "nativeFree", "base"], ...PROCESS_PAIRS]
       .map((g) => g.filter((key) => ENGINES.some((e) => e[0] === key)))
       .filter((g) => g.length)
       .map((g) => (r % 2 ? g.reverse() : g));
@@ -501,6 +516,7 @@ if (cachegrind) {
     cgEngines.push({ key: "native", label: "wrt native", bin: nativeBin, args: wrtArgs([]) });
     cgEngines.push({ key: "nativeFree", label: "wrt native unmetered", bin: nativeBin, args: wrtArgs(["--no-fuel-metering"]) });
   }
+  if (use.native && baseBin) cgEngines.push({ key: "base", label: "wrt native base", bin: baseBin, args: wrtArgs([]) });
   cgEngines.push(...PEERS);
   for (const row of rows) {
     const c = { name: row.name, n: cgSize(row.name, row.n), ir: {}, error: null };
@@ -727,6 +743,22 @@ const cgTable = mdTable(
   ["**geometric mean**", "", ...cgEngines.map(() => ""), ...PEERS.map((p) => `**${ratio(geomean(cgRatios[p.key]))}**`),
     `**${pct(geomean(cgFuel) === null ? null : geomean(cgFuel) - 1)}**`]]);
 
+// this build against WRT_BASE, same rounds and cachegrind runs
+const baseRatios = { time: [], ir: [] };
+const cgOf = (name) => cgRows.find((c) => c.name === name);
+const baseTable = !baseBin ? "" : mdTable(
+  ["kernel", "wrt native ms", "base ms", "time / base", "wrt native instructions", "base instructions", "instructions / base"],
+  [...rows.map((row) => {
+    const t = div(pick(row, "native"), pick(row, "base"));
+    const c = cgOf(row.name);
+    const i = c ? div(c.ir.native ?? null, c.ir.base ?? null) : null;
+    baseRatios.time.push(t);
+    baseRatios.ir.push(i);
+    const exact = (x) => (x === null || x === undefined ? "-" : String(x));
+    return [row.name, ms(pick(row, "native")), ms(pick(row, "base")), t === null ? "-" : t.toFixed(4), exact(c?.ir.native), exact(c?.ir.base), i === null ? "-" : i.toFixed(4)];
+  }),
+  ["**geometric mean**", "", "", `**${geomean(baseRatios.time)?.toFixed(4) ?? "-"}**`, "", "", `**${geomean(baseRatios.ir)?.toFixed(4) ?? "-"}**`]]);
+
 // QEMU table
 const qemuTable = mdTable(
   ["kernel", "n", "checksum", "instructions", "per unit", "unit"],
@@ -784,6 +816,7 @@ const sections = [
   cgRows.length ? `## Executed instructions (cachegrind)\n\n\`valgrind --tool=cachegrind --cache-sim=no\`, instructions of the whole process with run(n) minus run(0), n about a tenth of the timed size. **wrt native**: \`build/wrt-native run K.wasm --invoke run N\` (fuel metering on, as \`wrt run\`; unmetered: \`--no-fuel-metering\`). Fuel metering cost = metered / unmetered - 1 in instructions.\n\n` + cgTable : "",
   use.fuel && (use.node || use.native) ? "## Fuel metering cost\n\nSame kernels with fuel metering on (finite budget, as above) and off (`config: { fuelMetering: 0 }`: modules compiled without fuel ops). Overhead = median over the rounds of metered / unmetered - 1, the two run back to back in each round, natively in the same process (so it need not equal the ratio of the medians shown); differences of a few % are within this machine's noise.\n\n" + fuelTable : "",
   snapRows.length ? "## Snapshot and restore\n\nA guest that filled 1 MiB and 16 MiB of its memory with non-zero words. Snapshot = `engine.snapshot()` (bytes in the host), restore = `engine.restore(bytes)` into a second engine that loaded the same module; the restored memory's sum is checked. Native times include moving the bytes through the FIFO.\n\n" + snapTable : "",
+  baseTable ? `## This build against the base build (WRT_BASE)\n\n**base**: \`${baseBin}\`, timed like wrt native (fuel metering on, a fresh process per round, next to wrt native in each round)${cgRows.length ? "; instructions as in the cachegrind table" : ""}. Below 1 this build is faster.\n\n` + baseTable : "",
   qemuRows.length ? `## Cortex-M3 under QEMU (${QEMU_BOARD})\n\nInstructions of one \`run(n)\` guest call minus those of \`run(0)\` (\`flash-scripts/qemu.sh ${QEMU_BOARD} build/bench/K.wasm --invoke run N --icount\`: wrt_call to the end of the last wrt_run, load and instantiation excluded; SysTick at 25 MHz, steps of 40 instructions), the default firmware (masked arena, docs/firmware.md) at -Os, fuel metering on. Deterministic, so run once.\n\n` + qemuTable : "",
 ].filter(Boolean);
 

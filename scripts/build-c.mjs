@@ -25,6 +25,14 @@
 // `&mem->data[base + offset]`: the same code unless a build defines them.
 // The board build's masked arena (host-shims/c/wrt_masked.h,
 // docs/firmware.md) defines them as one AND on the base.
+//
+// A second edit (patchDispatch below) gives the dispatch loop (w2c_wrt_run)
+// two options the native build turns on (docs/internal-code.md, "The native
+// build"): WRT_THREADED_DISPATCH (each op jumps to the next op's handler
+// through a table of label addresses, instead of back to one `switch`) and
+// WRT_RUN_DATA (the loop's loads and stores take the memory's base from a
+// local, which needs memory that never moves: guard pages). Off, the code is
+// wasm2c's.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -70,7 +78,7 @@ for (const [src] of RT_SOURCES) if (!existsSync(src)) die(`wasm2c runtime file $
 mkdirSync(outDir, { recursive: true });
 const sha = createHash("sha256").update(readFileSync(wasm)).digest("hex");
 // Bump when the edit of the output changes (a stale translation is then redone).
-const MEM_PATCH = 2;
+const MEM_PATCH = 3;
 // Static offsets up to this go through WRT_MEM_AT (wrt_masked.h keeps that
 // much slack after the arena); larger ones, through WRT_MEM_PTR.
 const MEM_AT_MAX_OFFSET = 4088;
@@ -84,6 +92,7 @@ if (!upToDate) {
   try {
     tool(WASM2C, [wasm, "-n", "wrt", "-o", path.join(tmp, "wrt.c")]);
     patchMemAccess(path.join(tmp, "wrt.c"));
+    patchDispatch(path.join(tmp, "wrt.c"));
     renameSync(path.join(tmp, "wrt.h"), path.join(outDir, "wrt.h"));
     renameSync(path.join(tmp, "wrt.c"), path.join(outDir, "wrt.c"));
   } finally {
@@ -165,6 +174,74 @@ ${defs.map((d) => d[0].replace(/^DEFINE_(LOAD|STORE)\(/, "DEFINE_$1_AT(")).join(
   writeFileSync(file, text);
 }
 
+/**
+ * The dispatch loop's two options (see the header). In w2c_wrt_run: the
+ * `switch` on the op byte at the loop head gets a table of its 256 targets'
+ * label addresses, every `goto` to the loop head becomes WRT_NEXT_OP (the
+ * next op's dispatch, right there), and every load/store of the
+ * interpreter's memory goes through WRT_RUN_ACCESS(name)(WRT_RUN_MEM, ...).
+ * A translation without the dense switch (the device build, asc -O0) is
+ * left as it is; otherwise fails unless the loop has exactly the expected
+ * shape, and the native build fails if its translation was not edited.
+ */
+function patchDispatch(file) {
+  const fail = (what) => die(`${path.basename(file)}: ${what} (wasm2c ${version}?): the dispatch edit needs updating`);
+  let text = readFileSync(file, "utf8");
+  const head = "static u32 w2c_wrt_run(Z_wrt_instance_t* instance, u64 w2c_p0) {\n";
+  const a = text.indexOf(head);
+  if (a < 0 || text.indexOf(head, a + 1) >= 0) fail("no single w2c_wrt_run definition");
+  const b = text.indexOf("\n}\n", a) + 3;
+  let body = text.slice(a, b);
+  const sw = /\n(\s*)(w2c_L\d+): \n\s*w2c_i0 = (w2c_l\d+);\n\s*w2c_i0 = i32_load8_u_at\(&instance->w2c_memory, w2c_i0, 0u\);\n\s*switch \(w2c_i0\) \{\n((?:\s*case \d+: goto w2c_B\d+;\n)+)(\s*default: goto w2c_B\d+;\n)\s*\}\n/.exec(body);
+  if (!sw) return; // the device build (asc -O0: no dense switch) keeps wasm2c's code; the native build checks below
+  const [whole, ind, loop, pc, cases] = sw;
+  const targets = [...cases.matchAll(/case (\d+): goto (w2c_B\d+);/g)];
+  if (targets.length !== 256 || targets.some((t, i) => Number(t[1]) !== i)) fail(`the dispatch switch has ${targets.length} cases, not 0..255`);
+  const jumps = body.split(`goto ${loop};`).length - 1;
+  if (jumps < 200) fail(`only ${jumps} jumps to the loop head`);
+  const threaded = `\n#if WRT_THREADED_DISPATCH\n${ind}${loop}: \n${ind}  WRT_NEXT_OP(${pc}, ${loop});\n#else` +
+    whole.replace(/\n$/, "").replace("i32_load8_u_at(&instance->w2c_memory, ", "WRT_RUN_ACCESS(i32_load8_u)(WRT_RUN_MEM, ") + "\n#endif\n";
+  body = body.replace(whole, threaded);
+  body = body.split(`goto ${loop};`).join(`WRT_NEXT_OP(${pc}, ${loop});`);
+  const table = `#if WRT_THREADED_DISPATCH\n  static void* const wrt_ops[256] = {${targets.map((t) => `&&${t[2]}`).join(", ")}};\n#endif\n`;
+  const prologue = "  FUNC_PROLOGUE;\n";
+  if (!body.includes(prologue)) fail("no FUNC_PROLOGUE in w2c_wrt_run");
+  body = body.replace(prologue, `${prologue}  WRT_RUN_DATA_DECL\n${table}`);
+  const names = [...text.matchAll(/^DEFINE_(?:LOAD|STORE)\((\w+),/gm)].map((m) => m[1]);
+  const access = new RegExp(`\\b(${names.join("|")})_at\\(&instance->w2c_memory, `, "g");
+  let n = 0;
+  body = body.replace(access, (m, name) => { n++; return `WRT_RUN_ACCESS(${name})(WRT_RUN_MEM, `; });
+  if (n < 1000) fail(`only ${n} loads and stores in w2c_wrt_run`);
+  // the accessors on a base pointer (little-endian: checked by patchMemAccess)
+  const defs = [...text.matchAll(/^DEFINE_(LOAD|STORE)\((\w+), (\w+), (\w+)(?:, (\w+))?\)$/gm)];
+  const dataFns = defs.map((d) => d[1] === "LOAD"
+    ? `static inline ${d[5]} ${d[2]}_d(u8* data, u32 base, u32 off) { ${d[3]} r; wasm_rt_memcpy(&r, data + (u64)base + off, sizeof(r)); wasm_asm("" ::"r"(r)); return (${d[5]})(${d[4]})r; }`
+    : `static inline void ${d[2]}_d(u8* data, u32 base, u32 off, ${d[4]} v) { ${d[3]} w = (${d[3]})v; wasm_rt_memcpy(data + (u64)base + off, &w, sizeof(w)); }`);
+  const macros = `
+/* scripts/build-c.mjs: the dispatch loop's options (both off unless the build defines them) */
+#if WRT_RUN_DATA
+#if !WASM_RT_MEMCHECK_SIGNAL_HANDLER || defined(WRT_MEM_AT_SLACK)
+#error "WRT_RUN_DATA needs guard-page memory (its base never moves) and wasm2c's own addressing"
+#endif
+${dataFns.join("\n")}
+#define WRT_RUN_DATA_DECL u8* const wrt_data = instance->w2c_memory.data;
+#define WRT_RUN_ACCESS(name) name##_d
+#define WRT_RUN_MEM wrt_data
+#else
+#define WRT_RUN_DATA_DECL
+#define WRT_RUN_ACCESS(name) name##_at
+#define WRT_RUN_MEM &instance->w2c_memory
+#endif
+#if WRT_THREADED_DISPATCH
+#define WRT_NEXT_OP(pc, loop) { w2c_i0 = WRT_RUN_ACCESS(i32_load8_u)(WRT_RUN_MEM, pc, 0u); goto *wrt_ops[w2c_i0]; }
+#else
+#define WRT_NEXT_OP(pc, loop) goto loop;
+#endif
+`;
+  text = text.slice(0, a) + macros + body + text.slice(b);
+  writeFileSync(file, text);
+}
+
 // host-shims/c/wrt.h shares the generated header's name: the embedding
 // includes the generated one through this file (quoted includes search the
 // including file's directory first).
@@ -197,7 +274,11 @@ if (args.includes("--native") || sanitize) {
 static uint32_t w2c_wrt_run(Z_wrt_instance_t*, uint64_t) __attribute__((aligned(64), patchable_function_entry(16, 16)));
 `);
   const sanitizers = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer", "-g"];
-  const common = ["-std=gnu11", sanitize ? "-O1" : "-O2",
+  // The dispatch loop's options (patchDispatch): threaded always; the
+  // memory base in a local only with guard pages (not under ASan).
+  const loopOpts = ["-DWRT_THREADED_DISPATCH=1", ...(sanitize ? [] : ["-DWRT_RUN_DATA=1"])];
+  if (!readFileSync(path.join(outDir, "wrt.c"), "utf8").includes("WRT_NEXT_OP(")) die("wrt.c: the dispatch loop was not edited (patchDispatch): the native build needs it");
+  const common = ["-std=gnu11", sanitize ? "-O1" : "-O2", ...loopOpts,
     ...(process.arch === "x64" ? ["-march=x86-64-v2"] : []), "-DNDEBUG", "-DWRT_FORMAT_FLOATS=1", "-I", c("host-shims/c"), "-I", outDir,
     ...(sanitize ? [...sanitizers, "-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0"] : [])];
   const units = [

@@ -13,6 +13,10 @@
 //                  slice; every run must pass and skip exactly the
 //                  numbers of commands recorded for its suite and engine
 //                  in tests/expected-counts.json
+//   3b. simd       the simd and relaxed-simd spec suites (issue 13): Node, the
+//                  native engine, and Node with a snapshot at every slice of
+//                  a seeded spread (fixed seed: a sample, not a search); each
+//                  run's counts pinned in tests/expected-counts.json too
 //   4. component   the component-model spec tests (`wrt component spec`;
 //                  comp's part, counts in tests/component-expected-counts.json)
 //
@@ -190,6 +194,50 @@ async function spec() {
   }
 }
 
+// ---- simd (issue 13): the simd and relaxed-simd suites ------------------------
+async function simdSpec() {
+  const suite = process.env.WRT_TESTSUITE
+    ? path.resolve(root, process.env.WRT_TESTSUITE)
+    : path.resolve(root, "../shared/testsuite");
+  const cli = path.join(root, "host-shims/node/dist/cli.js");
+  const native = existsSync(path.join(root, "build/wrt-native"));
+  const runs = [
+    { engine: "node", flags: [] },
+    { engine: "native", flags: ["--engine", "native"] },
+    { engine: "node", flags: ["--snapshot-every-slice", "--fuel-slice", "spread", "--seed", "13"] },
+  ];
+  for (const suiteName of ["simd", "relaxed-simd"]) {
+    const dir = path.join(suite, suiteName);
+    for (const { engine, flags } of runs) {
+      const name = ["spec", ...flags, suiteName].join(" ");
+      banner(`${name} (${dir})`);
+      partStart = Date.now();
+      if (!existsSync(dir)) {
+        if (ci) record(name, 0, 1, `suite not found at ${dir} (required under CI=true)`);
+        else console.log(`[test.mjs] ${dir} not found: skipping`);
+        continue;
+      }
+      if (engine == "native" && !native) {
+        if (ci) record(name, 0, 1, "the native engine (build/wrt-native) is missing (required under CI=true)");
+        else console.log("[test.mjs] no native engine: skipping");
+        continue;
+      }
+      const { code, out } = await run(process.execPath, [cli, "spec", ...flags, dir]);
+      const all = [...stripAnsi(out).matchAll(/^spec: (\d+) passed, (\d+) failed, (\d+) skipped$/gm)];
+      if (all.length === 0) { record(name, 0, 1, `no 'spec: ...' line, exit ${code}`); continue; }
+      const m = all[all.length - 1];
+      const passed = +m[1], skipped = +m[3];
+      let failed = +m[2];
+      if (code !== 0 && failed === 0) failed = 1;
+      const notes = [];
+      if (passed === 0) { failed += 1; notes.push("nothing passed (empty suite?)"); }
+      const bad = checkExpected(suiteName, engine, passed, skipped);
+      if (bad) { failed += 1; notes.push(bad); }
+      record(name, passed, failed, notes.join("; "), skipped);
+    }
+  }
+}
+
 // ---- comp (issue 14): the component-model spec tests ----------------------
 // `wrt spec` over $WRT_TESTSUITE/component-model (the same command as the
 // core suites: a directory of .wast scripts goes to the component runner) (or
@@ -228,6 +276,7 @@ const t0 = Date.now();
 await asPect();
 await nodeTests();
 await spec();
+await simdSpec();
 await componentSpec();
 
 console.log("========== summary ==========");

@@ -24,6 +24,8 @@ import {
   ValType, ExternKind, SectionId, SegmentMode,
 } from "./module";
 import { Op, OpFC } from "./opcodes";
+import { EXT_ON, extFind, extFeature, extPrefixUsed } from "./ext-ops";
+import { readExtImmediates } from "./ext";
 import { Err, lastError } from "../errors";
 import { beginLoad } from "../runtime/load-budget";
 import { limits } from "../runtime/limits";
@@ -111,16 +113,30 @@ export const enum Feature {
   LegacyExceptions = 16,
 }
 
-/** Proposals enabled for the next decodeModule / skipInstruction calls. */
-// SIMD decodes and validates (valid/simd.ts), but the executor cannot run it
-// yet, so it stays off: a module using it is refused at load, never run half.
+/** Proposals enabled for the next decodeModule / skipInstruction calls (decodeModule sets it from limits). */
 export let decoderFeatures: u32 = 0;
+
+/** The embedder's feature switches (config keys 17, 18) as Feature bits; relaxed SIMD needs SIMD. */
+function featuresFromLimits(): u32 {
+  if (isDefined(WRT_DEVICE) || !limits.simd) return 0; // the device build runs no SIMD: 0xFD is an illegal opcode there
+  return Feature.SIMD | (limits.relaxedSimd ? Feature.RelaxedSIMD : 0);
+}
+
+/** Refuses an opcode or type of a proposal that is turned off, naming it; OP_INVALID. */
+function featureOff(r: Reader, at: u32, missing: u32): u32 {
+  limitText = (missing & Feature.SIMD) != 0 || (decoderFeatures & Feature.SIMD) == 0
+    ? "SIMD is off (config key 17, Node config simd, CLI --enable-simd)"
+    : "relaxed SIMD is off (config key 18, Node config relaxedSimd, CLI --enable-relaxed-simd)";
+  r.fail(Err.FeatureDisabled, at);
+  return OP_INVALID;
+}
 
 /** skipInstruction's result when it failed (the error is in the Reader). */
 export const OP_INVALID: u32 = 0xFFFFFFFF;
 /** Prefixed opcodes are returned as (prefix << 16) | sub-opcode. */
 export const OP_FC: u32 = 0xFC0000;
 export const OP_FD: u32 = 0xFD0000;
+export const OP_FE: u32 = 0xFE0000;
 
 // ---- decode state of the current call (decodeModule is not re-entrant) ----
 
@@ -165,6 +181,7 @@ export function decodeModule(bytes: ArrayBuffer): Module | null {
   limitText = "";
   moduleLocals = 0;
   loadCost = 0;
+  decoderFeatures = featuresFromLimits();
   let budget = <u64>limits.loadBudgetBytes;
   loadCostLimit = budget != 0 ? budget : max<u64>(DEFAULT_LOAD_BYTES, <u64>moduleLen * DEFAULT_LOAD_PER_BYTE);
   beginLoad();
@@ -355,6 +372,7 @@ export function readValType(r: Reader): u8 {
   let at = r.pos;
   let t = r.u8();
   if (r.failed) return 0;
+  if (!isDefined(WRT_DEVICE) && t == ValType.V128 && (decoderFeatures & Feature.SIMD) == 0) { featureOff(r, at, Feature.SIMD); return 0; }
   if (!isValTypeByte(t)) { r.fail(t & 0x80 ? Err.IntegerTooLong : Err.MalformedValueType, at); return 0; }
   return <u8>t;
 }
@@ -869,13 +887,20 @@ export function skipInstruction(r: Reader): u32 {
     case Op.F64Const: r.skip(8); return done(r, op);
     case Op.RefNull: readRefType(r); return done(r, op);
     case Op.PrefixFC: return skipPrefixFC(r, at);
-    case Op.PrefixFD:
-      if (decoderFeatures & Feature.SIMD) return skipPrefixFD(r, at);
+    case Op.PrefixFD: case Op.PrefixFE:
+      if (EXT_ON && extPrefixUsed(op)) return skipPrefixed(r, op, at);
+      if (op == Op.PrefixFD && (decoderFeatures & Feature.SIMD) != 0) return skipPrefixFD(r, at);
+      if (!isDefined(WRT_DEVICE) && op == Op.PrefixFD) return featureOff(r, at, Feature.SIMD);
       break;
-    default:
+    default: {
+      if (EXT_ON) {
+        let x = extFind(0, op);
+        if (extEnabled(x)) return skipExt(r, x, op);
+      }
       if (decoderFeatures & (Feature.TailCall | Feature.Exceptions | Feature.LegacyExceptions)) {
         return skipProposalOp(r, op, at);
       }
+    }
   }
   r.fail(Err.IllegalOpcode, at);
   return OP_INVALID;
@@ -883,6 +908,32 @@ export function skipInstruction(r: Reader): u32 {
 
 @inline function done(r: Reader, op: u32): u32 {
   return r.failed ? OP_INVALID : op;
+}
+
+/** Is extension op x (binary/ext-ops.ts; -1: none) enabled by decoderFeatures? */
+export function extEnabled(x: i32): bool {
+  return x >= 0 && (extFeature(x) & ~decoderFeatures) == 0;
+}
+
+/** An extension proposal's op (scripts/isa/<proposal>.mjs): its immediates by kind (binary/ext.ts). */
+function skipExt(r: Reader, x: i32, op: u32): u32 {
+  readExtImmediates(r, x, null);
+  return done(r, op);
+}
+
+/** 0xFD and 0xFE with extension rows: a row wins; the rest of 0xFD is the hand-written SIMD decoder (until simd.mjs covers it). */
+function skipPrefixed(r: Reader, prefix: u32, at: u32): u32 {
+  let sub = r.u32leb();
+  if (r.failed) return OP_INVALID;
+  let x = extFind(prefix, sub);
+  if (extEnabled(x)) return skipExt(r, x, (prefix << 16) | sub);
+  if (!isDefined(WRT_DEVICE) && x >= 0) return featureOff(r, at, extFeature(x) & ~decoderFeatures);
+  if (prefix == Op.PrefixFD && (decoderFeatures & Feature.SIMD) != 0) {
+    r.pos = at + 1; // the hand-written decoder reads the sub-opcode itself
+    return skipPrefixFD(r, at);
+  }
+  r.fail(Err.IllegalOpcode, at);
+  return OP_INVALID;
 }
 
 /** Tail-call and exception opcodes, when their features are enabled. */
@@ -1010,9 +1061,14 @@ function skipPrefixFC(r: Reader, at: u32): u32 {
     case OpFC.ElemDrop: case OpFC.TableGrow: case OpFC.TableSize: case OpFC.TableFill:
       r.u32leb();
       break;
-    default:
+    default: {
+      if (EXT_ON) {
+        let x = extFind(0xFC, sub);
+        if (extEnabled(x)) return skipExt(r, x, OP_FC | sub);
+      }
       r.fail(Err.IllegalOpcode, at);
       return OP_INVALID;
+    }
   }
   return done(r, OP_FC | sub);
 }

@@ -42,11 +42,24 @@ export function isNumType(t: u8): bool {
   return t == ValType.I32 || t == ValType.I64 || t == ValType.F32 || t == ValType.F64;
 }
 
+/** 8-byte value slots a list of values of these types takes: one each, two for a v128. */
+export function slotCount(types: Array<u8>): i32 {
+  let n = types.length;
+  if (isDefined(WRT_DEVICE)) return n; // no SIMD on the device: an image with v128 types does not fit its frames and is refused
+  for (let i = 0; i < types.length; i++) if (unchecked(types[i]) == <u8>ValType.V128) n++;
+  return n;
+}
+
 export class FuncType {
   params: Array<u8> = [];
   results: Array<u8> = [];
   /** Canonical id in the store-wide type registry; set at instantiation (runtime/types.ts). */
   canon: i32 = -1;
+
+  /** 8-byte value slots the parameters take (a v128 takes two; docs/internal-code.md "v128 values"). */
+  get paramSlots(): i32 { return slotCount(this.params); }
+  /** 8-byte value slots the results take. */
+  get resultSlots(): i32 { return slotCount(this.results); }
 
   equals(o: FuncType): bool {
     if (this.params.length != o.params.length || this.results.length != o.results.length) return false;

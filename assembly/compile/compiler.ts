@@ -21,12 +21,19 @@
 
 import { Reader } from "../binary/reader";
 import { skipInstruction } from "../binary/decoder";
-import { Module, FuncType, ValType } from "../binary/module";
+import { Module, FuncType, ValType, slotCount } from "../binary/module";
 import { Op, OpFC } from "../binary/opcodes";
 import { Ir, numIsUnary, hasImmForm, negateCmp, immOp } from "./ir";
+import { IrExt } from "./ir-ops";
 import { CompiledModule, FUNC_INFO_WORDS } from "./compiled";
 import { opFlags, OpFlag } from "./operands";
+import {
+  FUNC_INFO_BYTES, FI_CODE_OFF, FI_FRAME_BYTES, FI_PARAM_BYTES, FI_LOCAL_BYTES, FI_NRESULTS, FI_CANON, FI_ENTRY_COST, FI_ENTRY_AFTER,
+} from "./func-info";
+import { SIDE_ENTRY_WORDS, SIDE_PC, SIDE_COST, SIDE_WASM, sideEntry } from "./side-table";
 import { fuelCost } from "../exec/fuel";
+import { EXT_ON, extFind, extFuelIndex, extParamCount, extParam, extResultCount, extResult } from "../binary/ext-ops";
+import { readExtImmediates } from "../binary/ext";
 import { BulkCost, FUEL_FC_BASE } from "../exec/fuel-index";
 import { limits } from "../runtime/limits";
 
@@ -38,8 +45,11 @@ class Ctl {
   kind: i32 = CtlKind.Block;
   /** Operand height at entry, below the block's parameters. */
   height: i32 = 0;
+  /** Slots (not values: a v128 takes two) of the block's parameters and results. */
   nparams: i32 = 0;
   nresults: i32 = 0;
+  /** The block's type (null: no parameters, no results), for the v128 halves of what it pushes. */
+  type: FuncType | null = null;
   /** Loop: byte offset of the header. */
   labelPc: u32 = 0;
   /** Loop: side-table index of the header's fuel block (see loopBackEdge). */
@@ -67,6 +77,9 @@ const LOOP_EXIT_FIXUPS: i32 = 64;
 /** ifEnds: the high bit says the if has an else arm. */
 const ELSE_SEEN: u32 = 0x80000000;
 
+/** Bytes each store writes, by Wasm opcode - i32.store (0x36..0x3E). */
+const STORE_SIZES: StaticArray<u32> = [4, 8, 4, 8, 1, 2, 1, 2, 4];
+
 export class Compiler {
   cm: CompiledModule;
   m: Module;
@@ -78,6 +91,10 @@ export class Compiler {
   localsBytes: u32 = 0;
   kinds: Array<i32> = [];
   vals: Array<i64> = [];
+  /** The entry is the upper half of a v128 (the entry below is its lower half). */
+  hi: Array<bool> = [];
+  /** Byte offset of each local's slot (a v128 local takes two slots). */
+  localOffs: Array<u32> = [];
   height: i32 = 0;
   maxHeight: i32 = 0;
   ctls: Array<Ctl> = [];
@@ -116,17 +133,17 @@ export class Compiler {
     for (let i = 0; i < n; i++) {
       let ft = m.types[m.funcTypeIdx[i]];
       let base = i * <i32>FUNC_INFO_WORDS;
-      info[base + 0] = <u32>this.code.length << 2;
+      info[base + FI_CODE_OFF] = <u32>this.code.length << 2;
       let frameBytes = this.compileFunction(i, ft);
-      info[base + 1] = frameBytes;
-      info[base + 2] = <u32>ft.params.length << 3;
-      info[base + 3] = <u32>m.codes[i].locals.length << 3;
-      info[base + 4] = <u32>ft.results.length;
-      info[base + 5] = this.cm.typeCanon[m.funcTypeIdx[i]];
-      let start = <i32>(info[base + 0] >> 2);
+      info[base + FI_FRAME_BYTES] = frameBytes;
+      info[base + FI_PARAM_BYTES] = <u32>ft.paramSlots << 3;
+      info[base + FI_LOCAL_BYTES] = <u32>slotCount(m.codes[i].locals) << 3;
+      info[base + FI_NRESULTS] = <u32>ft.resultSlots;
+      info[base + FI_CANON] = this.cm.typeCanon[m.funcTypeIdx[i]];
+      let start = <i32>(info[base + FI_CODE_OFF] >> 2);
       let fuelFirst = this.metering && start + 2 < this.code.length && this.code[start] == <u32>Ir.Fuel;
-      info[base + 6] = fuelFirst ? this.code[start + 1] : 0;
-      info[base + 7] = info[base + 0] + (fuelFirst ? 12 : 0);
+      info[base + FI_ENTRY_COST] = fuelFirst ? this.code[start + 1] : 0;
+      info[base + FI_ENTRY_AFTER] = info[base + FI_CODE_OFF] + (fuelFirst ? 12 : 0);
     }
     this.cm.funcInfo = info;
     this.cm.code = StaticArray.fromArray<u32>(this.code);
@@ -141,8 +158,7 @@ export class Compiler {
     let body = m.codes[i];
     this.r = new Reader(m.base, body.codeStart, body.codeEnd);
     this.bodyEnd = body.codeEnd;
-    let nlocals = <u32>ft.params.length + <u32>body.locals.length;
-    this.localsBytes = nlocals << 3;
+    this.localsBytes = this.localSlots(ft, body.locals);
     this.height = 0;
     this.maxHeight = 0;
     this.ctls.length = 0;
@@ -150,7 +166,8 @@ export class Compiler {
     this.lastDstWord = -1;
     let f = new Ctl();
     f.kind = CtlKind.Func;
-    f.nresults = ft.results.length;
+    f.nresults = ft.resultSlots;
+    f.type = ft;
     this.ctls.push(f);
     this.startBlock();
     while (this.ctls.length > 0 && !this.r.failed) this.step();
@@ -163,9 +180,9 @@ export class Compiler {
   op(ir: u32): void {
     let side = this.side;
     this.lastEntry = side.length;
-    side.push(<u32>this.code.length << 2);
-    side.push(this.pending);
-    side.push(this.wasmOff);
+    side.push(<u32>this.code.length << 2); // SIDE_PC
+    side.push(this.pending);               // SIDE_COST
+    side.push(this.wasmOff);               // SIDE_WASM
     this.blockCost += this.pending;
     this.pending = 0;
     this.blockOps++;
@@ -176,7 +193,7 @@ export class Compiler {
 
   /** The fuel of instructions that emitted nothing rides on the last op of the block. */
   chargePendingToLastOp(): void {
-    this.side[this.lastEntry + 1] += this.pending;
+    this.side[this.lastEntry + SIDE_COST] += this.pending;
     this.blockCost += this.pending;
     this.pending = 0;
   }
@@ -219,7 +236,7 @@ export class Compiler {
 
   /** Can the block's last op leave it (jump, call, return)? Then nothing after it runs in this block. */
   lastOpLeaves(): bool {
-    let flags = opFlags(this.code[<i32>(this.side[this.lastEntry] >> 2)]);
+    let flags = opFlags(this.code[<i32>(this.side[this.lastEntry + SIDE_PC] >> 2)]);
     return (flags & (OpFlag.NO_FALLTHROUGH | OpFlag.NEXT_FUEL | OpFlag.TARGET_FUEL)) != 0;
   }
 
@@ -232,9 +249,9 @@ export class Compiler {
    */
   trailingEntry(): void {
     let side = this.side;
-    side.push(this.here());
-    side.push(this.pending);
-    side.push(this.wasmOff);
+    side.push(this.here());    // SIDE_PC
+    side.push(this.pending);   // SIDE_COST
+    side.push(this.wasmOff);   // SIDE_WASM
     this.blockCost += this.pending;
     this.pending = 0;
     this.blockOps++;
@@ -256,8 +273,8 @@ export class Compiler {
 
   push(kind: i32, val: i64): void {
     let h = this.height;
-    if (h < this.kinds.length) { this.kinds[h] = kind; this.vals[h] = val; }
-    else { this.kinds.push(kind); this.vals.push(val); }
+    if (h < this.kinds.length) { this.kinds[h] = kind; this.vals[h] = val; this.hi[h] = false; }
+    else { this.kinds.push(kind); this.vals.push(val); this.hi.push(false); }
     this.height = h + 1;
     if (this.height > this.maxHeight) this.maxHeight = this.height;
   }
@@ -322,8 +339,9 @@ export class Compiler {
     let ft = this.blockType();
     let c = new Ctl();
     c.kind = kind;
-    c.nparams = ft ? ft.params.length : 0;
-    c.nresults = ft ? ft.results.length : 0;
+    c.nparams = ft ? ft.paramSlots : 0;
+    c.nresults = ft ? ft.resultSlots : 0;
+    c.type = ft;
     return c;
   }
 
@@ -517,7 +535,7 @@ export class Compiler {
   loopBackEdge(t: Ctl): bool {
     let hs = t.headerSide;
     if (hs < 0 || hs >= this.side.length || this.side[hs] != 1) return false;
-    let opPc = this.side[hs + 1];
+    let opPc = this.side[sideEntry(hs, 0) + SIDE_PC];
     if (opPc != t.labelPc + (this.metering ? 12 : 0)) return false;
     let p = <i32>(opPc >> 2);
     let ir = this.code[p];
@@ -560,12 +578,12 @@ export class Compiler {
       if (owner) break;
     }
     if (!owner && !elseOwner && partial) return false; // not seen: maybe final, maybe beyond the search
-    let headerCost = this.side[hs + 2];
+    let headerCost = this.side[sideEntry(hs, 0) + SIDE_COST];
     this.op(neg);
     for (let i = 1; i < len - 1; i++) this.w(this.code[p + i]);
     this.w(opPc + (<u32>len << 2)); // the body, right after the header
-    this.side[this.lastEntry + 1] += headerCost;
-    this.side[this.lastEntry + 2] = this.side[hs + 3];
+    this.side[this.lastEntry + SIDE_COST] += headerCost;
+    this.side[this.lastEntry + SIDE_WASM] = this.side[sideEntry(hs, 0) + SIDE_WASM];
     this.blockCost += headerCost;
     this.endBlock();
     this.startBlock();
@@ -696,11 +714,37 @@ export class Compiler {
     return true;
   }
 
+  /**
+   * `select` whose condition the op just emitted computed as `i32.and c, imm`
+   * (a temporary read only here): that op becomes one SelectAndImm, which
+   * keeps its place and fuel share and takes the select's (bit tests in CRC
+   * and hash loops: `x & 1 ? (x >> 1) ^ K : x >> 1`).
+   */
+  selectAndImm(): bool {
+    let h = this.height;
+    if (this.kinds[h - 1] != K.Temp || this.kinds[h - 2] == K.Const || this.kinds[h - 3] == K.Const) return false;
+    if (this.lastDstWord < 0 || this.lastDstHeight != h - 1) return false;
+    let p = this.lastDstWord - 1;
+    if (this.code[p] != <u32>Ir.I32AndImm || this.code.length != p + 4) return false;
+    let c = this.code[p + 2];
+    let imm = this.code[p + 3];
+    let b = this.operand(h - 2); // a Local or a Temp: emits nothing
+    let a = this.operand(h - 3);
+    this.code.length = p;
+    this.code.push(Ir.SelectAndImm);
+    let d = this.code.length;
+    this.height -= 3;
+    this.w(this.canon(this.height)); this.w(a); this.w(b); this.w(c); this.w(imm);
+    this.chargePendingToLastOp();
+    this.pushResult(d);
+    return true;
+  }
+
   /** A slot-to-slot copy; right after another copy in the same block the two share one op. */
   copy(dst: u32, src: u32): void {
     let p = this.code.length - 3;
     if (this.lastEntry > this.sideHeader && p >= 0 && this.code[p] == <u32>Ir.Copy
-        && this.side[this.lastEntry] == <u32>p << 2) {
+        && this.side[this.lastEntry + SIDE_PC] == <u32>p << 2) {
       this.code[p] = Ir.Copy2;
       this.w(dst); this.w(src);
       this.chargePendingToLastOp();
@@ -762,7 +806,7 @@ export class Compiler {
   }
 
   localSet(x: u32, tee: bool): void {
-    let slot = x << 3;
+    let slot = this.localSlot(x);
     let h = this.height - 1;
     let k = this.kinds[h];
     if (k == K.Local && <u32>this.vals[h] == slot) {
@@ -795,12 +839,12 @@ export class Compiler {
   call(funcIdx: u32): void {
     let m = this.m;
     let ft = m.funcType(funcIdx);
-    let np = ft.params.length;
+    let np = ft.paramSlots;
     this.materializeTop(np);
     this.height -= np;
     let argOff = this.canon(this.height);
     if (funcIdx < m.numImportedFuncs) { this.op(Ir.CallImport); this.w(funcIdx); }
-    else { this.op(Ir.Call); this.w((funcIdx - m.numImportedFuncs) * (FUNC_INFO_WORDS << 2)); } // its funcInfo byte offset
+    else { this.op(Ir.Call); this.w((funcIdx - m.numImportedFuncs) * FUNC_INFO_BYTES); } // its funcInfo byte offset
     this.w(argOff);
     this.afterCall(ft);
   }
@@ -809,7 +853,7 @@ export class Compiler {
     let ft = this.m.types[typeIdx];
     let idx = this.operand(this.height - 1);
     this.height--;
-    let np = ft.params.length;
+    let np = ft.paramSlots;
     this.materializeTop(np);
     this.height -= np;
     let argOff = this.canon(this.height);
@@ -820,54 +864,77 @@ export class Compiler {
 
   /** Results land at the argument slots; a call ends a fuel block. */
   afterCall(ft: FuncType): void {
-    for (let i = 0; i < ft.results.length; i++) this.push(K.Temp, 0);
+    this.pushTemps(ft.results);
     // the callee's frame may extend past ours; make room for its results
     this.endBlock();
     this.startBlock();
+  }
+
+  /**
+   * The address at height `h` computed by the op just emitted folds into the
+   * memory access the caller emits in its place: `i32.add x, imm`, `i32.shl
+   * x, k`, or a shl whose temporary feeds the add (array indexing). The fused
+   * op computes `(x << k) + imm` wrapping at 32 bits, as the two did, then
+   * adds the offset in 64 bits. Takes the op(s) out of the code, keeping one
+   * side entry (foldEntry) for the fused op; false if the pattern is not there.
+   */
+  foldAddress(h: i32): bool {
+    if (this.kinds[h] != K.Temp || this.lastDstWord < 0 || this.lastDstHeight != h) return false;
+    let opPos = this.lastDstWord - 1;
+    let ir = this.code[opPos];
+    if (ir != <u32>Ir.I32AddImm && ir != <u32>Ir.I32ShlImm) return false;
+    let entry = this.lastEntry;
+    let a = this.code[opPos + 2];
+    let imm: u32 = 0;
+    let shift: u32 = 0;
+    if (ir == <u32>Ir.I32ShlImm) shift = this.code[opPos + 3] & 31;
+    else {
+      imm = this.code[opPos + 3];
+      let shlPos = opPos - 4;
+      let prev = entry - SIDE_ENTRY_WORDS; // the op before, if in this block
+      if (prev > this.sideHeader && this.side[prev + SIDE_PC] == <u32>shlPos << 2
+          && this.code[shlPos] == <u32>Ir.I32ShlImm && this.code[shlPos + 1] == a && a >= this.localsBytes) {
+        // the shl's result was a temporary read only by the add: drop both ops' entries but one
+        a = this.code[shlPos + 2];
+        shift = this.code[shlPos + 3] & 31;
+        this.side[prev + SIDE_COST] += this.side[entry + SIDE_COST];
+        this.side.length = entry;
+        entry = prev;
+        this.lastEntry = entry;
+        this.blockOps--;
+        opPos = shlPos;
+      }
+    }
+    this.code.length = opPos;
+    this.foldX = a;
+    this.foldImm = imm;
+    this.foldShift = shift;
+    this.foldEntry = entry;
+    return true;
+  }
+  foldX: u32 = 0;
+  foldImm: u32 = 0;
+  foldShift: u32 = 0;
+  foldEntry: i32 = 0;
+
+  /** After the fused access is written where the folded op was: its fuel, and a trap reports this instruction. */
+  endFold(): void {
+    this.chargePendingToLastOp();
+    this.side[this.foldEntry + SIDE_WASM] = this.wasmOff;
   }
 
   load(wop: u32): void {
     this.r.u32leb(); // align
     let offset = this.r.u32leb();
     let h = this.height - 1;
-    // The address computed by the op just emitted folds into the load:
-    // `i32.add x, imm`, `i32.shl x, k`, or a shl whose temporary feeds the
-    // add (array indexing). Both still wrap at 32 bits.
-    if (this.kinds[h] == K.Temp && this.lastDstWord >= 0 && this.lastDstHeight == h) {
-      let opPos = this.lastDstWord - 1;
-      let ir = this.code[opPos];
-      if (ir == <u32>Ir.I32AddImm || ir == <u32>Ir.I32ShlImm) {
-        let entry = this.lastEntry;
-        let a = this.code[opPos + 2];
-        let imm: u32 = 0;
-        let shift: u32 = 0;
-        if (ir == <u32>Ir.I32ShlImm) shift = this.code[opPos + 3] & 31;
-        else {
-          imm = this.code[opPos + 3];
-          let shlPos = opPos - 4;
-          if (entry - 3 > this.sideHeader && this.side[entry - 3] == <u32>shlPos << 2
-              && this.code[shlPos] == <u32>Ir.I32ShlImm && this.code[shlPos + 1] == a && a >= this.localsBytes) {
-            // the shl's result was a temporary read only by the add: drop both ops' entries but one
-            a = this.code[shlPos + 2];
-            shift = this.code[shlPos + 3] & 31;
-            this.side[entry - 2] += this.side[entry + 1];
-            this.side.length = entry;
-            entry -= 3;
-            this.lastEntry = entry;
-            this.blockOps--;
-            opPos = shlPos;
-          }
-        }
-        this.code.length = opPos;
-        this.code.push(Ir.LoadAddBase + wop - Op.I32Load);
-        let d = this.code.length;
-        this.w(this.canon(h)); this.w(a); this.w(imm); this.w(offset); this.w(shift);
-        this.chargePendingToLastOp();
-        this.side[entry + 2] = this.wasmOff; // a trap reports the load
-        this.height--;
-        this.pushResult(d);
-        return;
-      }
+    if (this.foldAddress(h)) {
+      this.code.push(Ir.LoadAddBase + wop - Op.I32Load);
+      let d = this.code.length;
+      this.w(this.canon(h)); this.w(this.foldX); this.w(this.foldImm); this.w(offset); this.w(this.foldShift);
+      this.endFold();
+      this.height--;
+      this.pushResult(d);
+      return;
     }
     let a = this.operand(this.height - 1);
     this.height--;
@@ -876,11 +943,37 @@ export class Compiler {
     this.pushResult(d);
   }
 
+  /**
+   * A store. Its address folds in as a load's does (foldAddress), and a
+   * constant value is taken as an immediate instead of a Const op: one
+   * StoreAdd (value slot) or StoreKAdd (value in the code) for any store
+   * type, the byte count an operand (docs/internal-code.md, "Address
+   * arithmetic in loads").
+   */
   store(wop: u32): void {
     this.r.u32leb();
     let offset = this.r.u32leb();
-    let v = this.operand(this.height - 1);
-    let a = this.operand(this.height - 2);
+    let vh = this.height - 1;
+    let size = STORE_SIZES[wop - Op.I32Store];
+    let konst = this.kinds[vh] == K.Const;
+    if (this.kinds[vh] != K.Temp && this.foldAddress(vh - 1)) {
+      let v = konst ? 0 : this.operand(vh); // a Local: emits nothing
+      this.code.push(konst ? Ir.StoreKAdd : Ir.StoreAdd);
+      this.w(this.foldX); this.w(this.foldImm); this.w(offset); this.w(this.foldShift); this.w(size);
+      if (konst) { this.w(<u32>this.vals[vh]); this.w(<u32>(this.vals[vh] >>> 32)); } else this.w(v);
+      this.endFold();
+      this.height -= 2;
+      return;
+    }
+    if (konst) {
+      let a = this.operand(vh - 1);
+      this.op(Ir.StoreKAdd);
+      this.w(a); this.w(0); this.w(offset); this.w(0); this.w(size); this.w(<u32>this.vals[vh]); this.w(<u32>(this.vals[vh] >>> 32));
+      this.height -= 2;
+      return;
+    }
+    let v = this.operand(vh);
+    let a = this.operand(vh - 1);
     this.height -= 2;
     this.op(Ir.StoreBase + wop - Op.I32Store); this.w(a); this.w(v); this.w(offset);
   }
@@ -914,7 +1007,7 @@ export class Compiler {
     let op = r.u8();
     let c = this.top();
     if (c.unreachable) { this.stepDead(op, c); return; }
-    if (op != Op.PrefixFC) this.pending += fuelCost(op);
+    if (op < <u32>Op.PrefixFC) this.pending += fuelCost(op); // prefixed ops: by their own index (stepFC, ext)
     switch (op) {
       case Op.Unreachable: this.op(Ir.Unreachable); this.setUnreachable(); break;
       case Op.Nop: break;
@@ -968,9 +1061,11 @@ export class Compiler {
       case Op.Return: this.emitReturn(this.ctls[0].nresults); this.setUnreachable(); break;
       case Op.Call: this.call(r.u32leb()); break;
       case Op.CallIndirect: { let t = r.u32leb(); let tb = r.u32leb(); this.callIndirect(t, tb); break; }
-      case Op.Drop: this.height--; break;
+      case Op.Drop: this.height -= this.topIsV128() ? 2 : 1; break;
       case Op.Select: case Op.SelectT: {
         if (op == Op.SelectT) { let n = r.u32leb(); for (let i: u32 = 0; i < n; i++) r.u8(); }
+        if (this.height >= 3 && this.hi[this.height - 2]) { this.select16(); break; }
+        if (this.selectAndImm()) break;
         let cond = this.operand(this.height - 1);
         let b = this.operand(this.height - 2);
         let a = this.operand(this.height - 3);
@@ -980,17 +1075,19 @@ export class Compiler {
         this.pushResult(d);
         break;
       }
-      case Op.LocalGet: this.push(K.Local, <i64>(r.u32leb() << 3)); break;
-      case Op.LocalSet: this.localSet(r.u32leb(), false); break;
-      case Op.LocalTee: this.localSet(r.u32leb(), true); break;
+      case Op.LocalGet: this.localGet(r.u32leb()); break;
+      case Op.LocalSet: { let x = r.u32leb(); if (this.localIsV128(x)) this.localSet16(x, false); else this.localSet(x, false); break; }
+      case Op.LocalTee: { let x = r.u32leb(); if (this.localIsV128(x)) this.localSet16(x, true); else this.localSet(x, true); break; }
       case Op.GlobalGet: {
         let g = r.u32leb();
+        if (this.m.globalType(g).type == ValType.V128) { this.globalGet16(g); break; }
         this.op(Ir.GlobalGet); let d = this.code.length; this.w(this.canon(this.height)); this.w(g);
         this.pushResult(d);
         break;
       }
       case Op.GlobalSet: {
         let g = r.u32leb();
+        if (this.m.globalType(g).type == ValType.V128) { this.globalSet16(g); break; }
         let s = this.operand(this.height - 1);
         this.height--;
         this.op(Ir.GlobalSet); this.w(g); this.w(s);
@@ -1040,6 +1137,7 @@ export class Compiler {
         break;
       }
       case Op.PrefixFC: this.stepFC(); break;
+      case Op.PrefixFD: case Op.PrefixFE: if (!this.ext(op, r.u32leb())) { this.op(Ir.Unreachable); this.setUnreachable(); } break;
       default: {
         if (op >= <u32>Op.I32Load && op <= <u32>Op.I64Load32U) { this.load(op); break; }
         if (op >= <u32>Op.I32Store && op <= <u32>Op.I64Store32) { this.store(op); break; }
@@ -1048,6 +1146,7 @@ export class Compiler {
           else this.binaryOp(op);
           break;
         }
+        if (this.ext(0, op)) break;
         // validated code contains nothing else
         this.op(Ir.Unreachable);
         this.setUnreachable();
@@ -1115,9 +1214,173 @@ export class Compiler {
         this.op(Ir.TableFill); this.w(t); this.w(s[0]); this.w(s[1]); this.w(s[2]); this.w(this.unitCost(BulkCost.TABLE_FILL_ELEM));
         break;
       }
-      default: this.op(Ir.Unreachable); this.setUnreachable();
+      default: if (!this.ext(0xFC, sub)) { this.op(Ir.Unreachable); this.setUnreachable(); }
     }
   }
+
+  // ---------------------------------------------------------------- v128 values (simd)
+  //
+  // A v128 is two stack entries, its lower half at height h and its upper
+  // half at h + 1 (marked in `hi`), so its canonical slots canon(h) and
+  // canon(h) + 8 are contiguous and every per-slot path (materialize, Const,
+  // Copy, branch values, calls, Return) moves it as two 8-byte halves. A v128
+  // local takes two local slots (docs/internal-code.md, "v128 values").
+
+  /** Lays out the locals (parameters first); returns the bytes they take. */
+  localSlots(ft: FuncType, locals: Array<u8>): u32 {
+    let offs = this.localOffs;
+    offs.length = 0;
+    let at: u32 = 0;
+    for (let i = 0; i < ft.params.length; i++) { offs.push(at); at += ft.params[i] == ValType.V128 ? 16 : 8; }
+    for (let i = 0; i < locals.length; i++) { offs.push(at); at += locals[i] == ValType.V128 ? 16 : 8; }
+    return at;
+  }
+
+  /** Byte offset of local x's slot (x was validated). */
+  @inline localSlot(x: u32): u32 { return unchecked(this.localOffs[x]); }
+
+  localIsV128(x: u32): bool {
+    let offs = this.localOffs;
+    let next = x + 1 < <u32>offs.length ? unchecked(offs[x + 1]) : this.localsBytes;
+    return next - unchecked(offs[x]) == 16;
+  }
+
+  topIsV128(): bool { return this.height > 0 && this.hi[this.height - 1]; }
+
+  /** Pushes one Temp per value of `types`, two for a v128. */
+  pushTemps(types: Array<u8>): void {
+    for (let i = 0; i < types.length; i++) {
+      this.push(K.Temp, 0);
+      if (types[i] == ValType.V128) this.pushV128Hi();
+    }
+  }
+
+  /** Pushes a v128 result: two Temps, the upper one marked. */
+  pushV128Temp(): void {
+    this.push(K.Temp, 0);
+    this.pushV128Hi();
+  }
+
+  @inline pushV128Hi(): void {
+    this.push(K.Temp, 0);
+    this.hi[this.height - 1] = true;
+  }
+
+  localGet(x: u32): void {
+    let slot = this.localSlot(x);
+    this.push(K.Local, <i64>slot);
+    if (!this.localIsV128(x)) return;
+    this.push(K.Local, <i64>(slot + 8));
+    this.hi[this.height - 1] = true;
+  }
+
+  /**
+   * Slot of the v128 whose halves are the entries at h, h + 1: a local's
+   * when both halves still name one v128 local, else both made Temps.
+   */
+  operand16(h: i32): u32 {
+    if (this.kinds[h] == K.Local && this.kinds[h + 1] == K.Local && <u32>this.vals[h + 1] == <u32>this.vals[h] + 8) {
+      return <u32>this.vals[h];
+    }
+    this.materialize(h);
+    this.materialize(h + 1);
+    return this.canon(h);
+  }
+
+  /** local.set / local.tee of a v128 local: each half to its slot. */
+  localSet16(x: u32, tee: bool): void {
+    let slot = this.localSlot(x);
+    let h = this.height - 2;
+    if (this.kinds[h] == K.Local && <u32>this.vals[h] == slot && this.kinds[h + 1] == K.Local) {
+      if (!tee) this.height -= 2;
+      return; // local.get x; local.set x
+    }
+    // other lazy reads of this local must see the old value
+    for (let i = 0; i < h; i++) {
+      if (this.kinds[i] == K.Local && (<u32>this.vals[i] == slot || <u32>this.vals[i] == slot + 8)) this.materialize(i);
+    }
+    for (let i = 0; i < 2; i++) {
+      let e = h + i;
+      let dst = slot + (<u32>i << 3);
+      let k = this.kinds[e];
+      if (k == K.Const) {
+        let v = this.vals[e];
+        this.op(Ir.Const); this.w(dst); this.w(<u32>v); this.w(<u32>(v >>> 32));
+      } else {
+        let s = k == K.Local ? <u32>this.vals[e] : this.canon(e);
+        if (s != dst) this.copy(dst, s);
+      }
+    }
+    if (tee) {
+      this.kinds[h] = K.Local; this.vals[h] = <i64>slot;
+      this.kinds[h + 1] = K.Local; this.vals[h + 1] = <i64>(slot + 8);
+    } else this.height -= 2;
+  }
+
+  globalGet16(g: u32): void {
+    this.op(<u32>Ir.Ext | (<u32>IrExt.GlobalGet16 << 8)); this.w(this.canon(this.height)); this.w(g);
+    this.pushV128Temp();
+  }
+
+  globalSet16(g: u32): void {
+    let s = this.operand16(this.height - 2);
+    this.height -= 2;
+    this.op(<u32>Ir.Ext | (<u32>IrExt.GlobalSet16 << 8)); this.w(g); this.w(s);
+  }
+
+  /** select of two v128s: one Select per half, on the same condition. */
+  select16(): void {
+    let h = this.height;
+    let cond = this.operand(h - 1);
+    let b0 = this.operand(h - 3), b1 = this.operand(h - 2);
+    let a0 = this.operand(h - 5), a1 = this.operand(h - 4);
+    this.height = h - 5;
+    let d = this.canon(this.height);
+    this.op(Ir.Select); this.w(d); this.w(a0); this.w(b0); this.w(cond);
+    this.op(Ir.Select); this.w(d + 8); this.w(a1); this.w(b1); this.w(cond);
+    this.pushV128Temp();
+  }
+  extImms: Array<u32> = [];
+  extSrcs: Array<u32> = [];
+
+  /**
+   * An extension proposal's op (scripts/isa/<proposal>.mjs; docs/internal-code.md
+   * "Ops past 256"): Ir.Ext | x << 8, then the result slots, the operand slots
+   * (bottom first) and the immediates' words. False if (prefix, code) is none.
+   */
+  ext(prefix: u32, code: u32): bool {
+    if (!EXT_ON) return false;
+    let x = extFind(prefix, code);
+    if (x < 0) return false;
+    if (prefix > <u32>Op.PrefixFC) this.pending += fuelCost(extFuelIndex(x)); // single-byte: step charged it; 0xFC: stepFC
+    let imms = this.extImms;
+    imms.length = 0;
+    readExtImmediates(this.r, x, imms);
+    // a v128 is two stack entries (lo, hi), its Slot16 the first one's slot
+    let np = extParamCount(x);
+    let nr = extResultCount(x);
+    let base = this.height;
+    for (let i: u32 = 0; i < np; i++) base -= extParam(x, i) == ValType.V128 ? 2 : 1;
+    let srcs = this.extSrcs;
+    srcs.length = 0;
+    let h = base;
+    for (let i: u32 = 0; i < np; i++) {
+      let wide = extParam(x, i) == ValType.V128;
+      srcs.push(wide ? this.operand16(h) : this.operand(h));
+      h += wide ? 2 : 1;
+    }
+    this.height = base;
+    this.op(<u32>Ir.Ext | (<u32>x << 8));
+    let d = this.code.length;
+    h = base;
+    for (let i: u32 = 0; i < nr; i++) { this.w(this.canon(h)); h += extResult(x, i) == ValType.V128 ? 2 : 1; }
+    for (let i = 0; i < srcs.length; i++) this.w(srcs[i]);
+    for (let i = 0; i < imms.length; i++) this.w(imms[i]);
+    if (nr == 1 && extResult(x, 0) != ValType.V128) { this.pushResult(d); return true; } // local.set may retarget it
+    for (let i: u32 = 0; i < nr; i++) { if (extResult(x, i) == ValType.V128) this.pushV128Temp(); else this.push(K.Temp, 0); }
+    return true;
+  }
+
 
   elseArm(c: Ctl): void {
     // the then-arm's JumpIfNot lands here
@@ -1129,7 +1392,7 @@ export class Compiler {
     c.kind = CtlKind.Else;
     c.unreachable = false;
     this.height = c.height;
-    for (let i = 0; i < c.nparams; i++) this.push(K.Temp, 0);
+    if (c.type) this.pushTemps(c.type!.params);
   }
 
   end(c: Ctl): void {
@@ -1166,7 +1429,7 @@ export class Compiler {
       return;
     }
     this.height = c.height;
-    for (let i = 0; i < c.nresults; i++) this.push(K.Temp, 0);
+    if (c.type) this.pushTemps(c.type!.results);
     this.lastDstWord = -1;
   }
 

@@ -4,15 +4,15 @@
 // set up the state for the next `run`.
 
 import { theStore, FuncInst, Instance } from "../runtime/store";
-import { FUNC_INFO_WORDS } from "../compile/compiled";
+import { funcInfoAt, fiCodeOff, fiFrameBytes, fiParamBytes, fiLocalBytes } from "../compile/func-info";
 import { machine, Status, FRAME_BYTES, HOST_FRAME } from "./machine";
 import { Trap } from "./trap";
-import { unpatch, run } from "./interp";
+import { unpatch, execute } from "./interp";
 import { OUTER_HOST_CALL, OUTER_DIRECT, finishHostLevelCall, unwindAfterTrap } from "./call-end";
 
 function slotsOf(f: FuncInst): u32 {
-  let np = <u32>f.type.params.length;
-  let nr = <u32>f.type.results.length;
+  let np = <u32>f.type.paramSlots;
+  let nr = <u32>f.type.resultSlots;
   return np > nr ? np : nr;
 }
 
@@ -30,8 +30,8 @@ export function enterCall(addr: u32, args: usize, nargs: u32): i32 {
   if (addr >= <u32>theStore.funcs.length) { callError = "no such function"; return -1; }
   let f = theStore.funcs[addr];
   if (f.instance < 0 && f.hostId < 0) { callError = "built-in functions are called by guests only"; return -1; }
-  if (<u32>f.type.params.length != nargs) {
-    callError = "expected " + f.type.params.length.toString() + " arguments, got " + nargs.toString();
+  if (<u32>f.type.paramSlots != nargs) { // slots: a v128 argument takes two
+    callError = "expected " + f.type.paramSlots.toString() + " argument slots, got " + nargs.toString();
     return -1;
   }
   let outer = m.status == Status.HostCall;
@@ -42,8 +42,8 @@ export function enterCall(addr: u32, args: usize, nargs: u32): i32 {
   if (f.instance >= 0) {
     let inst = changetype<Instance>(theStore.instances[f.instance]);
     let cm = inst.compiled;
-    fi = cm.funcInfoBase + <usize>(f.funcIdx - cm.module.numImportedFuncs) * (FUNC_INFO_WORDS << 2);
-    frameBytes = load<u32>(fi, 4);
+    fi = funcInfoAt(cm.funcInfoBase, f.funcIdx - cm.module.numImportedFuncs);
+    frameBytes = fiFrameBytes(fi);
   }
   if (<u64>top + <u64>frameBytes > <u64>m.stackBytes || m.frameCount + need > m.frameCap) {
     callError = "call stack exhausted";
@@ -71,9 +71,9 @@ export function enterCall(addr: u32, args: usize, nargs: u32): i32 {
     m.status = Status.HostCall;
     return 0;
   }
-  memory.fill(fp + load<u32>(fi, 8), 0, load<u32>(fi, 12));
+  memory.fill(fp + fiParamBytes(fi), 0, fiLocalBytes(fi));
   m.inst = <u32>f.instance;
-  m.pcOff = load<u32>(fi, 0);
+  m.pcOff = fiCodeOff(fi);
   m.fpOff = top;
   m.status = Status.Ready;
   return 0;
@@ -84,8 +84,8 @@ export function hostReturn(res: usize, n: u32): i32 {
   let m = machine;
   if (m.status != Status.HostCall) { callError = "no host call is pending"; return -1; }
   let f = theStore.funcs[m.hostFunc];
-  if (<u32>f.type.results.length != n) {
-    callError = "expected " + f.type.results.length.toString() + " results, got " + n.toString();
+  if (<u32>f.type.resultSlots != n) {
+    callError = "expected " + f.type.resultSlots.toString() + " result slots, got " + n.toString();
     return -1;
   }
   memory.copy(m.stack + m.hostArgsOff, res, <usize>n << 3);
@@ -117,7 +117,7 @@ export function runCall(fuel: i64): i32 {
   if (m.status == Status.HostCall) return Status.HostCall;
   if (m.status != Status.Ready) { callError = "nothing to run"; return -1; }
   m.fuel = fuel;
-  return run(fuel);
+  return execute(fuel);
 }
 
 /** Drops every call in progress. */

@@ -8,17 +8,21 @@
 // frame record (exec/machine.ts) and continues in the same loop.
 
 import { Ir } from "../compile/ir";
-import { FUNC_INFO_WORDS, CompiledModule } from "../compile/compiled";
+import { CompiledModule } from "../compile/compiled";
+import { sideOpCount, sideOpCost, sideOpPc, sideNext } from "../compile/side-table";
+import { funcInfoAt, fiCodeOff, fiFrameBytes, fiParamBytes, fiLocalBytes, fiEntryCost, fiEntryAfter } from "../compile/func-info";
 import { theStore, Instance, MemoryInst, TableInst, FuncInst } from "../runtime/store";
-import { machine, Status, FRAME_BYTES, HOST_FRAME } from "./machine";
+import { machine, Status } from "./machine";
+import { HOST_FRAME, frameAt, frameInst, frameRetPc, frameFp, setWasmFrame } from "./frame";
 import { Trap } from "./trap";
 import { arrayAt, staticAt, staticLength } from "./elem";
 import { wasiLog, logTrapText, BUILTIN_WASI_LOG } from "../wasi/logging";
 import { finishHostLevelCall, unwindAfterTrap } from "./call-end";
 import { deviceMemOp, deviceJumpCmp, deviceImmOp } from "./memops";
+import { extCall } from "./ext";
+import { EXT_ON } from "../binary/ext-ops";
 import { Bulk, bulkFuel, bulkLen, bulkOp, payGrow, memoryGrowRefused, tableGrowRefused } from "./bulk";
 
-const INFO_BYTES: u32 = FUNC_INFO_WORDS << 2;
 const CANON_NAN32: u32 = 0x7FC00000;
 const CANON_NAN64: u64 = 0x7FF8000000000000;
 
@@ -38,26 +42,22 @@ const CANON_NAN64: u64 = 0x7FF8000000000000;
 /** Sum of the fuel shares of ops [from, to) of the block at side index `s`. */
 function sideCost(side: usize, s: u32, from: u32, to: u32): i64 {
   let acc: i64 = 0;
-  for (let i = from; i < to; i++) acc += <i64>load<u32>(side + ((<usize>s + 2 + <usize>i * 3) << 2));
+  for (let i = from; i < to; i++) acc += <i64>sideOpCost(side, s, i);
   return acc;
 }
 
 /** How many ops of the block, starting at `from`, `fuel` pays for. */
 function sideAffordable(side: usize, s: u32, from: u32, fuel: i64): u32 {
-  let n = load<u32>(side + (<usize>s << 2));
+  let n = sideOpCount(side, s);
   let acc: i64 = 0;
   let k = from;
   while (k < n) {
-    let c = <i64>load<u32>(side + ((<usize>s + 2 + <usize>k * 3) << 2));
+    let c = <i64>sideOpCost(side, s, k);
     if (acc + c > fuel) break;
     acc += c;
     k++;
   }
   return k;
-}
-
-@inline function sideOpPc(side: usize, s: u32, k: u32): u32 {
-  return load<u32>(side + ((<usize>s + 1 + <usize>k * 3) << 2));
 }
 
 /**
@@ -73,11 +73,11 @@ function trapRefund(cm: CompiledModule, pcOff: u32): i64 {
   let len = <u32>cm.side.length; // records tile the table (compiler; image verifier)
   let s: u32 = 0;
   while (s < len) {
-    let n = load<u32>(side + (<usize>s << 2));
+    let n = sideOpCount(side, s);
     for (let j: u32 = 0; j < n; j++) {
       if (sideOpPc(side, s, j) == pcOff) return sideCost(side, s, j + 1, <i32>s == m.resumeSide ? <u32>m.resumeK : n);
     }
-    s += 1 + n * 3;
+    s = <u32>sideNext(<i32>s, <i32>n);
   }
   return 0;
 }
@@ -125,8 +125,48 @@ function saveOut(status: Status, inst: u32, pcOff: u32, fpOff: u32, frameCount: 
   return status;
 }
 
-/** Runs the prepared or suspended call with `fuelIn` units of fuel. */
-export function run(fuelIn: i64): Status {
+/**
+ * What `run` returns when the call moves into another instance (a call to
+ * an import of another instance, a return into one): the position is saved
+ * in `machine` and `execute` runs the loop again, which loads that
+ * instance. The loop loads an instance in one place only, and code that
+ * stays in one instance pays nothing for it.
+ */
+const REENTER = <Status>0xFF;
+
+/** Runs the prepared or suspended call with `fuel` units (the API's wrt_run). */
+export function execute(fuel: i64): Status {
+  let s: Status;
+  // one call site: binaryen inlines the loop here (and this into wrt_run), the function the native build pins (scripts/build-c.mjs)
+  while ((s = run(fuel)) == REENTER) fuel = machine.fuel;
+  return s;
+}
+
+/** Saves a position in instance `inst` and returns REENTER (see there). */
+function reenter(inst: u32, pcOff: u32, fpOff: u32, frameCount: u32, fuel: i64): Status {
+  saveOut(Status.OutOfFuel, inst, pcOff, fpOff, frameCount, fuel); // saved as a stop for fuel is: Ready to go on
+  return REENTER;
+}
+
+/**
+ * Enters a call's frame: checks room for the callee's frame (`fi`'s
+ * frameBytes from `newFp`) and for one more frame record, pushes the
+ * caller's record (exec/frame.ts) and zeroes the callee's locals. False,
+ * with nothing written, when the call stack is exhausted.
+ */
+@inline function enterFrame(
+  fi: usize, newFp: usize, stackEnd: usize, framesBase: usize, frameCount: u32, frameCap: u32,
+  inst: u32, retPc: u32, fpOff: u32,
+): bool {
+  if (newFp + fiFrameBytes(fi) > stackEnd || frameCount >= frameCap) return false;
+  setWasmFrame(frameAt(framesBase, frameCount), inst, retPc, fpOff);
+  let zb = fiLocalBytes(fi);
+  if (zb != 0) zeroLocals(newFp + fiParamBytes(fi), zb);
+  return true;
+}
+
+/** The dispatch loop: runs from machine's position with `fuelIn` units of fuel (see `execute`). */
+function run(fuelIn: i64): Status {
   let m = machine;
   let fuel = fuelIn;
   let stackBase = m.stack;
@@ -157,8 +197,7 @@ export function run(fuelIn: i64): Status {
   if (m.resumeSide >= 0) {
     let side = changetype<usize>(cm.side);
     let s = <u32>m.resumeSide;
-    let n = load<u32>(side + (<usize>s << 2));
-    let rest = sideCost(side, s, m.resumeK, n);
+    let rest = sideCost(side, s, m.resumeK, sideOpCount(side, s));
     if (fuel >= rest) {
       fuel -= rest;
       m.resumeSide = -1;
@@ -180,7 +219,7 @@ export function run(fuelIn: i64): Status {
       // ------------------------------------------------------------ control
       case Ir.Fuel: {
         let cost = <i64>load<u32>(pc, 4);
-        if (fuel >= cost) { fuel -= cost; pc += 12; break; }
+        if (fuel >= cost) { fuel -= cost; pc += 12; continue; }
         // Slow path: pay for as many ops of this block as fuel allows and
         // plant a Halt at the first one it does not cover.
         let side = changetype<usize>(cm.side);
@@ -194,24 +233,24 @@ export function run(fuelIn: i64): Status {
         let at = sideOpPc(side, s, k);
         m.patchInst = instId; m.patchOff = at; m.patchSaved = load<u32>(codeBase + at);
         store<u32>(codeBase + at, Ir.Halt);
-        break;
+        continue;
       }
       case Ir.Halt: {
         store<u32>(pc, m.patchSaved);
         m.patchInst = -1;
         return saveOut(Status.OutOfFuel, instId, <u32>(pc - codeBase), <u32>(fp - stackBase), frameCount, fuel);
       }
-      case Ir.Nop: { pc += 4; break; }
+      case Ir.Nop: { pc += 4; continue; }
       case Ir.Unreachable: return trapOut(Trap.Unreachable, instId, <u32>(pc - codeBase), frameCount, fuel);
-      case Ir.Jump: { pc = codeBase + load<u32>(pc, 4); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }; break; }
+      case Ir.Jump: { pc = codeBase + load<u32>(pc, 4); break; }
       case Ir.JumpIf: {
-        if (load<i32>(fp + load<u32>(pc, 4)) != 0) { pc = codeBase + load<u32>(pc, 8); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
-        else { pc += 12; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        if (load<i32>(fp + load<u32>(pc, 4)) != 0) { pc = codeBase + load<u32>(pc, 8); }
+        else pc += 12;
         break;
       }
       case Ir.JumpIfNot: {
-        if (load<i32>(fp + load<u32>(pc, 4)) == 0) { pc = codeBase + load<u32>(pc, 8); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
-        else { pc += 12; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        if (load<i32>(fp + load<u32>(pc, 4)) == 0) { pc = codeBase + load<u32>(pc, 8); }
+        else pc += 12;
         break;
       }
       case Ir.BrTable: {
@@ -220,39 +259,37 @@ export function run(fuelIn: i64): Status {
         if (i > n) i = n;
         pc = codeBase + load<u32>(pc + 12 + (<usize>i << 2));
         if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } // a target may be a trampoline in the same block
-        break;
+        continue;
       }
-      case Ir.Copy: { store<i64>(fp + load<u32>(pc, 4), load<i64>(fp + load<u32>(pc, 8))); pc += 12; break; }
+      case Ir.Copy: { store<i64>(fp + load<u32>(pc, 4), load<i64>(fp + load<u32>(pc, 8))); pc += 12; continue; }
       case Ir.Copy2: {
         store<i64>(fp + load<u32>(pc, 4), load<i64>(fp + load<u32>(pc, 8)));
         store<i64>(fp + load<u32>(pc, 12), load<i64>(fp + load<u32>(pc, 16)));
-        pc += 20; break;
+        pc += 20; continue;
       }
-      case Ir.Const: { store<i64>(fp + load<u32>(pc, 4), load<i64>(pc, 8)); pc += 16; break; }
+      case Ir.Const: { store<i64>(fp + load<u32>(pc, 4), load<i64>(pc, 8)); pc += 16; continue; }
       case Ir.Select: {
         let c = load<i32>(fp + load<u32>(pc, 16));
         store<i64>(fp + load<u32>(pc, 4), load<i64>(fp + (c != 0 ? load<u32>(pc, 8) : load<u32>(pc, 12))));
-        pc += 20; break;
+        pc += 20; continue;
+      }
+      case Ir.SelectAndImm: { // select a, b on (c & imm): i32.and with a constant feeding select (CRC loops)
+        let c = load<i32>(fp + load<u32>(pc, 16)) & load<i32>(pc, 20);
+        store<i64>(fp + load<u32>(pc, 4), load<i64>(fp + (c != 0 ? load<u32>(pc, 8) : load<u32>(pc, 12))));
+        pc += 24; continue;
       }
       case Ir.Call: {
         let fi = infoBase + <usize>load<u32>(pc, 4);
         let newFp = fp + load<u32>(pc, 8);
-        if (newFp + load<u32>(fi, 4) > stackEnd || frameCount >= frameCap) {
+        if (!enterFrame(fi, newFp, stackEnd, framesBase, frameCount, frameCap, instId, <u32>(pc + 12 - codeBase), <u32>(fp - stackBase))) {
           return trapOut(Trap.CallStackExhausted, instId, <u32>(pc - codeBase), frameCount, fuel);
         }
-        let fr = framesBase + <usize>frameCount * FRAME_BYTES;
-        store<u32>(fr, instId, 0);
-        store<u32>(fr, <u32>(pc + 12 - codeBase), 4);
-        store<u32>(fr, <u32>(fp - stackBase), 8);
         frameCount++;
-        let zb = load<u32>(fi, 12);
-        if (zb != 0) zeroLocals(newFp + load<u32>(fi, 8), zb);
         fp = newFp;
         // the entry block's fuel, from funcInfo: no look at the callee's first op
-        let ec = <i64>load<u32>(fi, 24);
-        if (fuel >= ec) { fuel -= ec; pc = codeBase + load<u32>(fi, 28); }
-        else pc = codeBase + load<u32>(fi, 0);
-        break;
+        let ec = <i64>fiEntryCost(fi);
+        if (fuel >= ec) { fuel -= ec; pc = codeBase + fiEntryAfter(fi); } else pc = codeBase + fiCodeOff(fi);
+        continue;
       }
       case Ir.CallImport:
       case Ir.CallIndirect: {
@@ -286,8 +323,7 @@ export function run(fuelIn: i64): Status {
             let t = wasiLog(fp + argOff, memBase, memBytes);
             if (t != Trap.None) return trapOut(t, instId, <u32>(pc - codeBase), frameCount, fuel, logTrapText);
             pc = next;
-            if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
-            break;
+            break; // continues at a block start: pay it below
           }
           // A host function: yield to the embedder, continue at `next` later.
           m.hostFunc = addr;
@@ -297,82 +333,53 @@ export function run(fuelIn: i64): Status {
         }
         // a callee in the running instance needs none of its Instance's fields
         let sameInst = <u32>f.instance == instId;
-        let callee = sameInst ? inst : changetype<Instance>(arrayAt(theStore.instances, f.instance));
-        let ccm = sameInst ? cm : callee.compiled;
-        let fi = ccm.funcInfoBase + <usize>(f.funcIdx - ccm.module.numImportedFuncs) * INFO_BYTES;
+        let ccm = sameInst ? cm : changetype<Instance>(arrayAt(theStore.instances, f.instance)).compiled;
+        let fi = funcInfoAt(ccm.funcInfoBase, f.funcIdx - ccm.module.numImportedFuncs);
         let newFp = fp + argOff;
-        if (newFp + load<u32>(fi, 4) > stackEnd || frameCount >= frameCap) {
+        if (!enterFrame(fi, newFp, stackEnd, framesBase, frameCount, frameCap, instId, <u32>(next - codeBase), <u32>(fp - stackBase))) {
           return trapOut(Trap.CallStackExhausted, instId, <u32>(pc - codeBase), frameCount, fuel);
         }
-        let fr = framesBase + <usize>frameCount * FRAME_BYTES;
-        store<u32>(fr, instId, 0);
-        store<u32>(fr, <u32>(next - codeBase), 4);
-        store<u32>(fr, <u32>(fp - stackBase), 8);
         frameCount++;
-        let zb = load<u32>(fi, 12);
-        if (zb != 0) zeroLocals(newFp + load<u32>(fi, 8), zb);
         fp = newFp;
-        if (!sameInst) {
-          instId = <u32>f.instance;
-          inst = callee;
-          cm = ccm;
-          metered = cm.metered;
-          codeBase = cm.codeBase;
-          infoBase = cm.funcInfoBase;
-          globalCells = changetype<usize>(inst.globalCells);
-          mem = staticLength(inst.memAddrs) > 0 ? arrayAt(theStore.mems, staticAt(inst.memAddrs, 0)) : null;
-          memBase = mem ? mem.base : 0;
-          memBytes = mem ? mem.bytes : 0;
-        }
-        let ec = <i64>load<u32>(fi, 24);
-        if (fuel >= ec) { fuel -= ec; pc = codeBase + load<u32>(fi, 28); }
-        else pc = codeBase + load<u32>(fi, 0);
-        break;
+        // another instance: start over there (its Fuel op pays the entry block)
+        if (!sameInst) return reenter(<u32>f.instance, fiCodeOff(fi), <u32>(fp - stackBase), frameCount, fuel);
+        let ec = <i64>fiEntryCost(fi);
+        if (fuel >= ec) { fuel -= ec; pc = codeBase + fiEntryAfter(fi); } else pc = codeBase + fiCodeOff(fi);
+        continue;
       }
       case Ir.Return: {
         let n = load<u32>(pc, 8);
         if (n == 1) store<i64>(fp, load<i64>(fp + load<u32>(pc, 4)));
         else if (n != 0) memory.copy(fp, fp + load<u32>(pc, 4), <usize>n << 3);
         frameCount--;
-        let fr = framesBase + <usize>frameCount * FRAME_BYTES;
-        let ci = load<u32>(fr, 0);
+        let fr = frameAt(framesBase, frameCount);
+        let ci = frameInst(fr);
         if (ci == HOST_FRAME) {
           m.frameCount = frameCount;
           m.fuel = fuel;
           return finishHostLevelCall(<u32>(fp - stackBase), n);
         }
-        fp = stackBase + load<u32>(fr, 8);
-        if (ci != instId) {
-          instId = ci;
-          inst = changetype<Instance>(arrayAt(theStore.instances, instId));
-          cm = inst.compiled;
-          metered = cm.metered;
-          codeBase = cm.codeBase;
-          infoBase = cm.funcInfoBase;
-          globalCells = changetype<usize>(inst.globalCells);
-          mem = staticLength(inst.memAddrs) > 0 ? arrayAt(theStore.mems, staticAt(inst.memAddrs, 0)) : null;
-          memBase = mem ? mem.base : 0;
-          memBytes = mem ? mem.bytes : 0;
-        }
-        pc = codeBase + load<u32>(fr, 4);
-        if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
-        break;
+        // into another instance: start over there (the continuation's Fuel op pays its block)
+        if (ci != instId) return reenter(ci, frameRetPc(fr), frameFp(fr), frameCount, fuel);
+        fp = stackBase + frameFp(fr);
+        pc = codeBase + frameRetPc(fr);
+        break; // continues at a block start: pay it below
       }
 
       // ------------------------------------------------------------ variables
       case Ir.GlobalGet: {
         let cell = load<usize>(globalCells + (<usize>load<u32>(pc, 8) << alignof<usize>()));
         store<i64>(fp + load<u32>(pc, 4), load<i64>(cell));
-        pc += 12; break;
+        pc += 12; continue;
       }
       case Ir.GlobalSet: {
         let cell = load<usize>(globalCells + (<usize>load<u32>(pc, 4) << alignof<usize>()));
         store<i64>(cell, load<i64>(fp + load<u32>(pc, 8)));
-        pc += 12; break;
+        pc += 12; continue;
       }
 
       // ------------------------------------------------------------ memory
-      case Ir.MemorySize: { store<u64>(fp + load<u32>(pc, 4), <u64><u32>(mem!.pages)); pc += 8; break; }
+      case Ir.MemorySize: { store<u64>(fp + load<u32>(pc, 4), <u64><u32>(mem!.pages)); pc += 8; continue; }
       case Ir.MemoryGrow: {
         let dp = fp + load<u32>(pc, 8);
         let delta = load<u32>(dp);
@@ -385,18 +392,18 @@ export function run(fuelIn: i64): Status {
           memBase = mem!.base; memBytes = mem!.bytes;
         }
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(r));
-        pc += 16; break;
+        pc += 16; continue;
       }
       // Bulk ops do as much as the fuel covers and stop at themselves (exec/bulk.ts).
       case Ir.MemoryFill: case Ir.MemoryCopy: case Ir.MemoryInit:
       case Ir.TableFill: case Ir.TableCopy: case Ir.TableInit: {
         let r = bulkOp(load<u32>(pc), pc, fp, inst, cm, memBase, memBytes, fuel);
         fuel = bulkFuel;
-        if (r == Bulk.Done) { pc += bulkLen; break; }
+        if (r == Bulk.Done) { pc += bulkLen; continue; }
         if (r == Bulk.OutOfFuel) return bulkStop(instId, <u32>(pc - codeBase), <u32>(fp - stackBase), frameCount, fuel);
         return trapOut(r == Bulk.MemoryTrap ? Trap.MemoryOutOfBounds : Trap.TableOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
       }
-      case Ir.DataDrop: { unchecked(inst.droppedDatas[load<u32>(pc, 4)] = 1); pc += 8; break; }
+      case Ir.DataDrop: { unchecked(inst.droppedDatas[load<u32>(pc, 4)] = 1); pc += 8; continue; }
 
       // ------------------------------------------------------------ tables and references
       case Ir.TableGet: {
@@ -404,19 +411,19 @@ export function run(fuelIn: i64): Status {
         let i = load<u32>(fp + load<u32>(pc, 12));
         if (i >= t.size) return trapOut(Trap.TableOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u64>(fp + load<u32>(pc, 4), load<u64>(t.elems + (<usize>i << 3)));
-        pc += 16; break;
+        pc += 16; continue;
       }
       case Ir.TableSet: {
         let t = arrayAt(theStore.tables, staticAt(inst.tableAddrs, load<u32>(pc, 4)));
         let i = load<u32>(fp + load<u32>(pc, 8));
         if (i >= t.size) return trapOut(Trap.TableOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
         store<u64>(t.elems + (<usize>i << 3), load<u64>(fp + load<u32>(pc, 12)));
-        pc += 16; break;
+        pc += 16; continue;
       }
       case Ir.TableSize: {
         let t = arrayAt(theStore.tables, staticAt(inst.tableAddrs, load<u32>(pc, 8)));
-        store<u32>(fp + load<u32>(pc, 4), t.size);
-        pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>(t.size));
+        pc += 12; continue;
       }
       case Ir.TableGrow: {
         let t = arrayAt(theStore.tables, staticAt(inst.tableAddrs, load<u32>(pc, 8)));
@@ -430,1033 +437,848 @@ export function run(fuelIn: i64): Status {
           r = t.grow(delta, load<u64>(fp + load<u32>(pc, 12)));
         }
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(r));
-        pc += 24; break;
+        pc += 24; continue;
       }
-      case Ir.ElemDrop: { unchecked(inst.droppedElems[load<u32>(pc, 4)] = 1); pc += 8; break; }
-      case Ir.RefIsNull: { store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<u64>(fp + load<u32>(pc, 8)) == 0))); pc += 12; break; }
+      case Ir.ElemDrop: { unchecked(inst.droppedElems[load<u32>(pc, 4)] = 1); pc += 8; continue; }
+      case Ir.RefIsNull: { store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<u64>(fp + load<u32>(pc, 8)) == 0))); pc += 12; continue; }
       case Ir.RefFunc: {
         store<u64>(fp + load<u32>(pc, 4), <u64>staticAt(inst.funcAddrs, load<u32>(pc, 8)) + 1);
-        pc += 12; break;
+        pc += 12; continue;
       }
       // ------------------------------------------------------------ loads and stores
-      // Effective address in 64 bits: a 32-bit address plus a 32-bit offset cannot wrap.
-      case Ir.I32Load: { // i32.load
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
-        let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
-        if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(load<i32>(memBase + <usize>ea))); pc += 16; break;
-      }
-      case Ir.I64Load: { // i64.load
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
-        let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
-        if (ea + 8 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<i64>(fp + load<u32>(pc, 4), load<i64>(memBase + <usize>ea)); pc += 16; break;
-      }
-      case Ir.F32Load: { // f32.load
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
-        let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
-        if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u32>(fp + load<u32>(pc, 4), load<u32>(memBase + <usize>ea)); pc += 16; break;
-      }
-      case Ir.F64Load: { // f64.load
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
-        let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
-        if (ea + 8 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u64>(fp + load<u32>(pc, 4), load<u64>(memBase + <usize>ea)); pc += 16; break;
-      }
-      case Ir.I32Load8S: { // i32.load8_s
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
-        let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
-        if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>load<i8>(memBase + <usize>ea))); pc += 16; break;
-      }
-      case Ir.I32Load8U: { // i32.load8_u
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
-        let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
-        if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u32>(fp + load<u32>(pc, 4), <u32>load<u8>(memBase + <usize>ea)); pc += 16; break;
-      }
-      case Ir.I32Load16S: { // i32.load16_s
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
-        let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
-        if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>load<i16>(memBase + <usize>ea))); pc += 16; break;
-      }
-      case Ir.I32Load16U: { // i32.load16_u
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
-        let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
-        if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u32>(fp + load<u32>(pc, 4), <u32>load<u16>(memBase + <usize>ea)); pc += 16; break;
-      }
-      case Ir.I64Load8S: { // i64.load8_s
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
-        let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
-        if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<i64>(fp + load<u32>(pc, 4), <i64>load<i8>(memBase + <usize>ea)); pc += 16; break;
-      }
-      case Ir.I64Load8U: { // i64.load8_u
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
-        let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
-        if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u64>(fp + load<u32>(pc, 4), <u64>load<u8>(memBase + <usize>ea)); pc += 16; break;
-      }
-      case Ir.I64Load16S: { // i64.load16_s
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
-        let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
-        if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<i64>(fp + load<u32>(pc, 4), <i64>load<i16>(memBase + <usize>ea)); pc += 16; break;
-      }
-      case Ir.I64Load16U: { // i64.load16_u
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
-        let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
-        if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u64>(fp + load<u32>(pc, 4), <u64>load<u16>(memBase + <usize>ea)); pc += 16; break;
-      }
-      case Ir.I64Load32S: { // i64.load32_s
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
-        let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
-        if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<i64>(fp + load<u32>(pc, 4), <i64>load<i32>(memBase + <usize>ea)); pc += 16; break;
-      }
-      case Ir.I64Load32U: { // i64.load32_u
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
-        let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
-        if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u64>(fp + load<u32>(pc, 4), <u64>load<u32>(memBase + <usize>ea)); pc += 16; break;
-      }
-      case Ir.I32Store: { // i32.store
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
-        let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
-        if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<i32>(memBase + <usize>ea, load<i32>(fp + load<u32>(pc, 8))); pc += 16; break;
-      }
-      case Ir.I64Store: { // i64.store
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
-        let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
-        if (ea + 8 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<i64>(memBase + <usize>ea, load<i64>(fp + load<u32>(pc, 8))); pc += 16; break;
-      }
-      case Ir.F32Store: { // f32.store
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
-        let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
-        if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u32>(memBase + <usize>ea, load<u32>(fp + load<u32>(pc, 8))); pc += 16; break;
-      }
-      case Ir.F64Store: { // f64.store
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
-        let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
-        if (ea + 8 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u64>(memBase + <usize>ea, load<u64>(fp + load<u32>(pc, 8))); pc += 16; break;
-      }
-      case Ir.I32Store8: { // i32.store8
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
-        let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
-        if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u8>(memBase + <usize>ea, load<u8>(fp + load<u32>(pc, 8))); pc += 16; break;
-      }
-      case Ir.I32Store16: { // i32.store16
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
-        let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
-        if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u16>(memBase + <usize>ea, load<u16>(fp + load<u32>(pc, 8))); pc += 16; break;
-      }
-      case Ir.I64Store8: { // i64.store8
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
-        let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
-        if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u8>(memBase + <usize>ea, load<u8>(fp + load<u32>(pc, 8))); pc += 16; break;
-      }
-      case Ir.I64Store16: { // i64.store16
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
-        let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
-        if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u16>(memBase + <usize>ea, load<u16>(fp + load<u32>(pc, 8))); pc += 16; break;
-      }
-      case Ir.I64Store32: { // i64.store32
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; break; } // device: exec/memops.ts
-        let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
-        if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u32>(memBase + <usize>ea, load<u32>(fp + load<u32>(pc, 8))); pc += 16; break;
-      }
+      // loadOp, storeOp, loadAddOp (after the loop) do the access and return false when it is out of bounds.
+      case Ir.I32Load: { if (!loadOp<i32, i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i32.load
+      case Ir.I64Load: { if (!loadOp<i64, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i64.load
+      case Ir.F32Load: { if (!loadOp<u32, i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // f32.load
+      case Ir.F64Load: { if (!loadOp<u64, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // f64.load
+      case Ir.I32Load8S: { if (!loadOp<i8, i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i32.load8_s
+      case Ir.I32Load8U: { if (!loadOp<u8, i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i32.load8_u
+      case Ir.I32Load16S: { if (!loadOp<i16, i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i32.load16_s
+      case Ir.I32Load16U: { if (!loadOp<u16, i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i32.load16_u
+      case Ir.I64Load8S: { if (!loadOp<i8, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i64.load8_s
+      case Ir.I64Load8U: { if (!loadOp<u8, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i64.load8_u
+      case Ir.I64Load16S: { if (!loadOp<i16, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i64.load16_s
+      case Ir.I64Load16U: { if (!loadOp<u16, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i64.load16_u
+      case Ir.I64Load32S: { if (!loadOp<i32, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i64.load32_s
+      case Ir.I64Load32U: { if (!loadOp<u32, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i64.load32_u
+      case Ir.I32Store: { if (!storeOp<i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i32.store
+      case Ir.I64Store: { if (!storeOp<i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i64.store
+      case Ir.F32Store: { if (!storeOp<u32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // f32.store
+      case Ir.F64Store: { if (!storeOp<u64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // f64.store
+      case Ir.I32Store8: { if (!storeOp<u8>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i32.store8
+      case Ir.I32Store16: { if (!storeOp<u16>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i32.store16
+      case Ir.I64Store8: { if (!storeOp<u8>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i64.store8
+      case Ir.I64Store16: { if (!storeOp<u16>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i64.store16
+      case Ir.I64Store32: { if (!storeOp<u32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i64.store32
       // ------------------------------------------------------------ numeric, in Wasm opcode order
       case Ir.I32Eqz: { // i32.eqz
         let a = load<i32>(fp + load<u32>(pc, 8));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a == 0))); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a == 0))); pc += 12; continue;
       }
       case Ir.I32Eq: { // i32.eq
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a == b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a == b))); pc += 16; continue;
       }
       case Ir.I32Ne: { // i32.ne
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a != b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a != b))); pc += 16; continue;
       }
       case Ir.I32LtS: { // i32.lt_s
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a < b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a < b))); pc += 16; continue;
       }
       case Ir.I32LtU: { // i32.lt_u
         let a = load<u32>(fp + load<u32>(pc, 8)); let b = load<u32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a < b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a < b))); pc += 16; continue;
       }
       case Ir.I32GtS: { // i32.gt_s
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a > b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a > b))); pc += 16; continue;
       }
       case Ir.I32GtU: { // i32.gt_u
         let a = load<u32>(fp + load<u32>(pc, 8)); let b = load<u32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a > b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a > b))); pc += 16; continue;
       }
       case Ir.I32LeS: { // i32.le_s
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a <= b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a <= b))); pc += 16; continue;
       }
       case Ir.I32LeU: { // i32.le_u
         let a = load<u32>(fp + load<u32>(pc, 8)); let b = load<u32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a <= b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a <= b))); pc += 16; continue;
       }
       case Ir.I32GeS: { // i32.ge_s
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a >= b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a >= b))); pc += 16; continue;
       }
       case Ir.I32GeU: { // i32.ge_u
         let a = load<u32>(fp + load<u32>(pc, 8)); let b = load<u32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a >= b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a >= b))); pc += 16; continue;
       }
       case Ir.I64Eqz: { // i64.eqz
         let a = load<i64>(fp + load<u32>(pc, 8));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a == 0))); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a == 0))); pc += 12; continue;
       }
       case Ir.I64Eq: { // i64.eq
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a == b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a == b))); pc += 16; continue;
       }
       case Ir.I64Ne: { // i64.ne
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a != b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a != b))); pc += 16; continue;
       }
       case Ir.I64LtS: { // i64.lt_s
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a < b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a < b))); pc += 16; continue;
       }
       case Ir.I64LtU: { // i64.lt_u
         let a = load<u64>(fp + load<u32>(pc, 8)); let b = load<u64>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a < b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a < b))); pc += 16; continue;
       }
       case Ir.I64GtS: { // i64.gt_s
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a > b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a > b))); pc += 16; continue;
       }
       case Ir.I64GtU: { // i64.gt_u
         let a = load<u64>(fp + load<u32>(pc, 8)); let b = load<u64>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a > b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a > b))); pc += 16; continue;
       }
       case Ir.I64LeS: { // i64.le_s
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a <= b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a <= b))); pc += 16; continue;
       }
       case Ir.I64LeU: { // i64.le_u
         let a = load<u64>(fp + load<u32>(pc, 8)); let b = load<u64>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a <= b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a <= b))); pc += 16; continue;
       }
       case Ir.I64GeS: { // i64.ge_s
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a >= b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a >= b))); pc += 16; continue;
       }
       case Ir.I64GeU: { // i64.ge_u
         let a = load<u64>(fp + load<u32>(pc, 8)); let b = load<u64>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a >= b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a >= b))); pc += 16; continue;
       }
       case Ir.F32Eq: { // f32.eq
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a == b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a == b))); pc += 16; continue;
       }
       case Ir.F32Ne: { // f32.ne
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a != b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a != b))); pc += 16; continue;
       }
       case Ir.F32Lt: { // f32.lt
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a < b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a < b))); pc += 16; continue;
       }
       case Ir.F32Gt: { // f32.gt
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a > b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a > b))); pc += 16; continue;
       }
       case Ir.F32Le: { // f32.le
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a <= b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a <= b))); pc += 16; continue;
       }
       case Ir.F32Ge: { // f32.ge
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a >= b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a >= b))); pc += 16; continue;
       }
       case Ir.F64Eq: { // f64.eq
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a == b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a == b))); pc += 16; continue;
       }
       case Ir.F64Ne: { // f64.ne
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a != b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a != b))); pc += 16; continue;
       }
       case Ir.F64Lt: { // f64.lt
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a < b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a < b))); pc += 16; continue;
       }
       case Ir.F64Gt: { // f64.gt
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a > b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a > b))); pc += 16; continue;
       }
       case Ir.F64Le: { // f64.le
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a <= b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a <= b))); pc += 16; continue;
       }
       case Ir.F64Ge: { // f64.ge
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a >= b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(a >= b))); pc += 16; continue;
       }
       case Ir.I32Clz: { // i32.clz
         let a = load<i32>(fp + load<u32>(pc, 8));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(clz<i32>(a))); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(clz<i32>(a))); pc += 12; continue;
       }
       case Ir.I32Ctz: { // i32.ctz
         let a = load<i32>(fp + load<u32>(pc, 8));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(ctz<i32>(a))); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(ctz<i32>(a))); pc += 12; continue;
       }
       case Ir.I32Popcnt: { // i32.popcnt
         let a = load<i32>(fp + load<u32>(pc, 8));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(popcnt<i32>(a))); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(popcnt<i32>(a))); pc += 12; continue;
       }
       case Ir.I32Add: { // i32.add
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a + b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a + b)); pc += 16; continue;
       }
       case Ir.I32Sub: { // i32.sub
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a - b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a - b)); pc += 16; continue;
       }
       case Ir.I32Mul: { // i32.mul
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a * b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a * b)); pc += 16; continue;
       }
       case Ir.I32And: { // i32.and
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a & b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a & b)); pc += 16; continue;
       }
       case Ir.I32Or: { // i32.or
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a | b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a | b)); pc += 16; continue;
       }
       case Ir.I32Xor: { // i32.xor
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a ^ b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a ^ b)); pc += 16; continue;
       }
       case Ir.I32Shl: { // i32.shl
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a << b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a << b)); pc += 16; continue;
       }
       case Ir.I32ShrS: { // i32.shr_s
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a >> b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a >> b)); pc += 16; continue;
       }
       case Ir.I32ShrU: { // i32.shr_u
         let a = load<u32>(fp + load<u32>(pc, 8)); let b = load<u32>(fp + load<u32>(pc, 12));
-        store<u32>(fp + load<u32>(pc, 4), a >>> b); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>(a >>> b)); pc += 16; continue;
       }
       case Ir.I32Rotl: { // i32.rotl
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(rotl<i32>(a, b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(rotl<i32>(a, b))); pc += 16; continue;
       }
       case Ir.I32Rotr: { // i32.rotr
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(rotr<i32>(a, b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(rotr<i32>(a, b))); pc += 16; continue;
       }
       case Ir.I64Clz: { // i64.clz
         let a = load<i64>(fp + load<u32>(pc, 8));
-        store<i64>(fp + load<u32>(pc, 4), clz<i64>(a)); pc += 12; break;
+        store<i64>(fp + load<u32>(pc, 4), clz<i64>(a)); pc += 12; continue;
       }
       case Ir.I64Ctz: { // i64.ctz
         let a = load<i64>(fp + load<u32>(pc, 8));
-        store<i64>(fp + load<u32>(pc, 4), ctz<i64>(a)); pc += 12; break;
+        store<i64>(fp + load<u32>(pc, 4), ctz<i64>(a)); pc += 12; continue;
       }
       case Ir.I64Popcnt: { // i64.popcnt
         let a = load<i64>(fp + load<u32>(pc, 8));
-        store<i64>(fp + load<u32>(pc, 4), popcnt<i64>(a)); pc += 12; break;
+        store<i64>(fp + load<u32>(pc, 4), popcnt<i64>(a)); pc += 12; continue;
       }
       case Ir.I64Add: { // i64.add
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
-        store<i64>(fp + load<u32>(pc, 4), a + b); pc += 16; break;
+        store<i64>(fp + load<u32>(pc, 4), a + b); pc += 16; continue;
       }
       case Ir.I64Sub: { // i64.sub
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
-        store<i64>(fp + load<u32>(pc, 4), a - b); pc += 16; break;
+        store<i64>(fp + load<u32>(pc, 4), a - b); pc += 16; continue;
       }
       case Ir.I64Mul: { // i64.mul
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
-        store<i64>(fp + load<u32>(pc, 4), a * b); pc += 16; break;
+        store<i64>(fp + load<u32>(pc, 4), a * b); pc += 16; continue;
       }
       case Ir.I64And: { // i64.and
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
-        store<i64>(fp + load<u32>(pc, 4), a & b); pc += 16; break;
+        store<i64>(fp + load<u32>(pc, 4), a & b); pc += 16; continue;
       }
       case Ir.I64Or: { // i64.or
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
-        store<i64>(fp + load<u32>(pc, 4), a | b); pc += 16; break;
+        store<i64>(fp + load<u32>(pc, 4), a | b); pc += 16; continue;
       }
       case Ir.I64Xor: { // i64.xor
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
-        store<i64>(fp + load<u32>(pc, 4), a ^ b); pc += 16; break;
+        store<i64>(fp + load<u32>(pc, 4), a ^ b); pc += 16; continue;
       }
       case Ir.I64Shl: { // i64.shl
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
-        store<i64>(fp + load<u32>(pc, 4), a << b); pc += 16; break;
+        store<i64>(fp + load<u32>(pc, 4), a << b); pc += 16; continue;
       }
       case Ir.I64ShrS: { // i64.shr_s
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
-        store<i64>(fp + load<u32>(pc, 4), a >> b); pc += 16; break;
+        store<i64>(fp + load<u32>(pc, 4), a >> b); pc += 16; continue;
       }
       case Ir.I64ShrU: { // i64.shr_u
         let a = load<u64>(fp + load<u32>(pc, 8)); let b = load<u64>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), a >>> b); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), a >>> b); pc += 16; continue;
       }
       case Ir.I64Rotl: { // i64.rotl
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
-        store<i64>(fp + load<u32>(pc, 4), rotl<i64>(a, b)); pc += 16; break;
+        store<i64>(fp + load<u32>(pc, 4), rotl<i64>(a, b)); pc += 16; continue;
       }
       case Ir.I64Rotr: { // i64.rotr
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
-        store<i64>(fp + load<u32>(pc, 4), rotr<i64>(a, b)); pc += 16; break;
+        store<i64>(fp + load<u32>(pc, 4), rotr<i64>(a, b)); pc += 16; continue;
       }
       case Ir.F32Abs: { // f32.abs
         let a = load<f32>(fp + load<u32>(pc, 8));
-        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(abs<f32>(a)))); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(abs<f32>(a)))); pc += 12; continue;
       }
       case Ir.F32Neg: { // f32.neg
         let a = load<f32>(fp + load<u32>(pc, 8));
-        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(-a))); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(-a))); pc += 12; continue;
       }
       case Ir.F32Ceil: { // f32.ceil
         let a = load<f32>(fp + load<u32>(pc, 8));
-        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(ceil<f32>(a))))); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(ceil<f32>(a))))); pc += 12; continue;
       }
       case Ir.F32Floor: { // f32.floor
         let a = load<f32>(fp + load<u32>(pc, 8));
-        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(floor<f32>(a))))); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(floor<f32>(a))))); pc += 12; continue;
       }
       case Ir.F32Trunc: { // f32.trunc
         let a = load<f32>(fp + load<u32>(pc, 8));
-        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(trunc<f32>(a))))); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(trunc<f32>(a))))); pc += 12; continue;
       }
       case Ir.F32Nearest: { // f32.nearest
         let a = load<f32>(fp + load<u32>(pc, 8));
-        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(nearest<f32>(a))))); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(nearest<f32>(a))))); pc += 12; continue;
       }
       case Ir.F32Sqrt: { // f32.sqrt
         let a = load<f32>(fp + load<u32>(pc, 8));
-        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(sqrt<f32>(a))))); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(sqrt<f32>(a))))); pc += 12; continue;
       }
       case Ir.F32Add: { // f32.add
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(a + b)))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(a + b)))); pc += 16; continue;
       }
       case Ir.F32Sub: { // f32.sub
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(a - b)))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(a - b)))); pc += 16; continue;
       }
       case Ir.F32Mul: { // f32.mul
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(a * b)))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(a * b)))); pc += 16; continue;
       }
       case Ir.F32Div: { // f32.div
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(a / b)))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(a / b)))); pc += 16; continue;
       }
       case Ir.F32Min: { // f32.min
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(min<f32>(a, b))))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(min<f32>(a, b))))); pc += 16; continue;
       }
       case Ir.F32Max: { // f32.max
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(max<f32>(a, b))))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(max<f32>(a, b))))); pc += 16; continue;
       }
       case Ir.F32Copysign: { // f32.copysign
         let a = load<f32>(fp + load<u32>(pc, 8)); let b = load<f32>(fp + load<u32>(pc, 12));
-        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(copysign<f32>(a, b)))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(copysign<f32>(a, b)))); pc += 16; continue;
       }
       case Ir.F64Abs: { // f64.abs
         let a = load<f64>(fp + load<u32>(pc, 8));
-        store<f64>(fp + load<u32>(pc, 4), abs<f64>(a)); pc += 12; break;
+        store<f64>(fp + load<u32>(pc, 4), abs<f64>(a)); pc += 12; continue;
       }
       case Ir.F64Neg: { // f64.neg
         let a = load<f64>(fp + load<u32>(pc, 8));
-        store<f64>(fp + load<u32>(pc, 4), -a); pc += 12; break;
+        store<f64>(fp + load<u32>(pc, 4), -a); pc += 12; continue;
       }
       case Ir.F64Ceil: { // f64.ceil
         let a = load<f64>(fp + load<u32>(pc, 8));
-        store<f64>(fp + load<u32>(pc, 4), canonF64(ceil<f64>(a))); pc += 12; break;
+        store<f64>(fp + load<u32>(pc, 4), canonF64(ceil<f64>(a))); pc += 12; continue;
       }
       case Ir.F64Floor: { // f64.floor
         let a = load<f64>(fp + load<u32>(pc, 8));
-        store<f64>(fp + load<u32>(pc, 4), canonF64(floor<f64>(a))); pc += 12; break;
+        store<f64>(fp + load<u32>(pc, 4), canonF64(floor<f64>(a))); pc += 12; continue;
       }
       case Ir.F64Trunc: { // f64.trunc
         let a = load<f64>(fp + load<u32>(pc, 8));
-        store<f64>(fp + load<u32>(pc, 4), canonF64(trunc<f64>(a))); pc += 12; break;
+        store<f64>(fp + load<u32>(pc, 4), canonF64(trunc<f64>(a))); pc += 12; continue;
       }
       case Ir.F64Nearest: { // f64.nearest
         let a = load<f64>(fp + load<u32>(pc, 8));
-        store<f64>(fp + load<u32>(pc, 4), canonF64(nearest<f64>(a))); pc += 12; break;
+        store<f64>(fp + load<u32>(pc, 4), canonF64(nearest<f64>(a))); pc += 12; continue;
       }
       case Ir.F64Sqrt: { // f64.sqrt
         let a = load<f64>(fp + load<u32>(pc, 8));
-        store<f64>(fp + load<u32>(pc, 4), canonF64(sqrt<f64>(a))); pc += 12; break;
+        store<f64>(fp + load<u32>(pc, 4), canonF64(sqrt<f64>(a))); pc += 12; continue;
       }
       case Ir.F64Add: { // f64.add
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
-        store<f64>(fp + load<u32>(pc, 4), canonF64(a + b)); pc += 16; break;
+        store<f64>(fp + load<u32>(pc, 4), canonF64(a + b)); pc += 16; continue;
       }
       case Ir.F64Sub: { // f64.sub
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
-        store<f64>(fp + load<u32>(pc, 4), canonF64(a - b)); pc += 16; break;
+        store<f64>(fp + load<u32>(pc, 4), canonF64(a - b)); pc += 16; continue;
       }
       case Ir.F64Mul: { // f64.mul
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
-        store<f64>(fp + load<u32>(pc, 4), canonF64(a * b)); pc += 16; break;
+        store<f64>(fp + load<u32>(pc, 4), canonF64(a * b)); pc += 16; continue;
       }
       case Ir.F64Div: { // f64.div
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
-        store<f64>(fp + load<u32>(pc, 4), canonF64(a / b)); pc += 16; break;
+        store<f64>(fp + load<u32>(pc, 4), canonF64(a / b)); pc += 16; continue;
       }
       case Ir.F64Min: { // f64.min
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
-        store<f64>(fp + load<u32>(pc, 4), canonF64(min<f64>(a, b))); pc += 16; break;
+        store<f64>(fp + load<u32>(pc, 4), canonF64(min<f64>(a, b))); pc += 16; continue;
       }
       case Ir.F64Max: { // f64.max
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
-        store<f64>(fp + load<u32>(pc, 4), canonF64(max<f64>(a, b))); pc += 16; break;
+        store<f64>(fp + load<u32>(pc, 4), canonF64(max<f64>(a, b))); pc += 16; continue;
       }
       case Ir.F64Copysign: { // f64.copysign
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12));
-        store<f64>(fp + load<u32>(pc, 4), copysign<f64>(a, b)); pc += 16; break;
+        store<f64>(fp + load<u32>(pc, 4), copysign<f64>(a, b)); pc += 16; continue;
       }
       case Ir.I32WrapI64: { // i32.wrap_i64
         let a = load<i64>(fp + load<u32>(pc, 8));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>a)); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>a)); pc += 12; continue;
       }
       case Ir.I64ExtendI32S: { // i64.extend_i32_s
         let a = load<i32>(fp + load<u32>(pc, 8));
-        store<i64>(fp + load<u32>(pc, 4), <i64>a); pc += 12; break;
+        store<i64>(fp + load<u32>(pc, 4), <i64>a); pc += 12; continue;
       }
       case Ir.I64ExtendI32U: { // i64.extend_i32_u
         let a = load<u32>(fp + load<u32>(pc, 8));
-        store<i64>(fp + load<u32>(pc, 4), <i64>a); pc += 12; break;
+        store<i64>(fp + load<u32>(pc, 4), <i64>a); pc += 12; continue;
       }
       case Ir.F32ConvertI32S: { // f32.convert_i32_s
         let a = load<i32>(fp + load<u32>(pc, 8));
-        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(<f32>a))); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(<f32>a))); pc += 12; continue;
       }
       case Ir.F32ConvertI32U: { // f32.convert_i32_u
         let a = load<u32>(fp + load<u32>(pc, 8));
-        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(<f32>a))); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(<f32>a))); pc += 12; continue;
       }
       case Ir.F32ConvertI64S: { // f32.convert_i64_s
         let a = load<i64>(fp + load<u32>(pc, 8));
-        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(<f32>a))); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(<f32>a))); pc += 12; continue;
       }
       case Ir.F32ConvertI64U: { // f32.convert_i64_u
         let a = load<u64>(fp + load<u32>(pc, 8));
-        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(<f32>a))); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(<f32>a))); pc += 12; continue;
       }
       case Ir.F32DemoteF64: { // f32.demote_f64
         let a = load<f64>(fp + load<u32>(pc, 8));
-        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(<f32>a)))); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>reinterpret<u32>(<f32>(canonF32(<f32>a)))); pc += 12; continue;
       }
       case Ir.F64ConvertI32S: { // f64.convert_i32_s
         let a = load<i32>(fp + load<u32>(pc, 8));
-        store<f64>(fp + load<u32>(pc, 4), <f64>a); pc += 12; break;
+        store<f64>(fp + load<u32>(pc, 4), <f64>a); pc += 12; continue;
       }
       case Ir.F64ConvertI32U: { // f64.convert_i32_u
         let a = load<u32>(fp + load<u32>(pc, 8));
-        store<f64>(fp + load<u32>(pc, 4), <f64>a); pc += 12; break;
+        store<f64>(fp + load<u32>(pc, 4), <f64>a); pc += 12; continue;
       }
       case Ir.F64ConvertI64S: { // f64.convert_i64_s
         let a = load<i64>(fp + load<u32>(pc, 8));
-        store<f64>(fp + load<u32>(pc, 4), <f64>a); pc += 12; break;
+        store<f64>(fp + load<u32>(pc, 4), <f64>a); pc += 12; continue;
       }
       case Ir.F64ConvertI64U: { // f64.convert_i64_u
         let a = load<u64>(fp + load<u32>(pc, 8));
-        store<f64>(fp + load<u32>(pc, 4), <f64>a); pc += 12; break;
+        store<f64>(fp + load<u32>(pc, 4), <f64>a); pc += 12; continue;
       }
       case Ir.F64PromoteF32: { // f64.promote_f32
         let a = load<f32>(fp + load<u32>(pc, 8));
-        store<f64>(fp + load<u32>(pc, 4), canonF64(<f64>a)); pc += 12; break;
+        store<f64>(fp + load<u32>(pc, 4), canonF64(<f64>a)); pc += 12; continue;
       }
       case Ir.I32ReinterpretF32: { // i32.reinterpret_f32
         let a = load<i32>(fp + load<u32>(pc, 8));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a)); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a)); pc += 12; continue;
       }
       case Ir.I64ReinterpretF64: { // i64.reinterpret_f64
         let a = load<i64>(fp + load<u32>(pc, 8));
-        store<i64>(fp + load<u32>(pc, 4), a); pc += 12; break;
+        store<i64>(fp + load<u32>(pc, 4), a); pc += 12; continue;
       }
       case Ir.F32ReinterpretI32: { // f32.reinterpret_i32
         let a = load<i32>(fp + load<u32>(pc, 8));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a)); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a)); pc += 12; continue;
       }
       case Ir.F64ReinterpretI64: { // f64.reinterpret_i64
         let a = load<i64>(fp + load<u32>(pc, 8));
-        store<i64>(fp + load<u32>(pc, 4), a); pc += 12; break;
+        store<i64>(fp + load<u32>(pc, 4), a); pc += 12; continue;
       }
       case Ir.I32Extend8S: { // i32.extend8_s
         let a = load<i32>(fp + load<u32>(pc, 8));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32><i8>a)); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32><i8>a)); pc += 12; continue;
       }
       case Ir.I32Extend16S: { // i32.extend16_s
         let a = load<i32>(fp + load<u32>(pc, 8));
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32><i16>a)); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32><i16>a)); pc += 12; continue;
       }
       case Ir.I64Extend8S: { // i64.extend8_s
         let a = load<i64>(fp + load<u32>(pc, 8));
-        store<i64>(fp + load<u32>(pc, 4), <i64><i8>a); pc += 12; break;
+        store<i64>(fp + load<u32>(pc, 4), <i64><i8>a); pc += 12; continue;
       }
       case Ir.I64Extend16S: { // i64.extend16_s
         let a = load<i64>(fp + load<u32>(pc, 8));
-        store<i64>(fp + load<u32>(pc, 4), <i64><i16>a); pc += 12; break;
+        store<i64>(fp + load<u32>(pc, 4), <i64><i16>a); pc += 12; continue;
       }
       case Ir.I64Extend32S: { // i64.extend32_s
         let a = load<i64>(fp + load<u32>(pc, 8));
-        store<i64>(fp + load<u32>(pc, 4), <i64><i32>a); pc += 12; break;
+        store<i64>(fp + load<u32>(pc, 4), <i64><i32>a); pc += 12; continue;
       }
       // ------------------------------------------------------------ numeric ops that can trap
       case Ir.I32DivS: { // i32.div_s
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
         if (b == 0) return trapOut(Trap.IntegerDivideByZero, instId, <u32>(pc - codeBase), frameCount, fuel);
         if (a == i32.MIN_VALUE && b == -1) return trapOut(Trap.IntegerOverflow, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a / b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a / b)); pc += 16; continue;
       }
       case Ir.I32DivU: { // i32.div_u
         let a = load<u32>(fp + load<u32>(pc, 8)); let b = load<u32>(fp + load<u32>(pc, 12));
         if (b == 0) return trapOut(Trap.IntegerDivideByZero, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u32>(fp + load<u32>(pc, 4), a / b); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>(a / b)); pc += 16; continue;
       }
       case Ir.I32RemS: { // i32.rem_s
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(fp + load<u32>(pc, 12));
         if (b == 0) return trapOut(Trap.IntegerDivideByZero, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(b == -1 ? 0 : a % b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(b == -1 ? 0 : a % b)); pc += 16; continue;
       }
       case Ir.I32RemU: { // i32.rem_u
         let a = load<u32>(fp + load<u32>(pc, 8)); let b = load<u32>(fp + load<u32>(pc, 12));
         if (b == 0) return trapOut(Trap.IntegerDivideByZero, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u32>(fp + load<u32>(pc, 4), a % b); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>(a % b)); pc += 16; continue;
       }
       case Ir.I64DivS: { // i64.div_s
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
         if (b == 0) return trapOut(Trap.IntegerDivideByZero, instId, <u32>(pc - codeBase), frameCount, fuel);
         if (a == i64.MIN_VALUE && b == -1) return trapOut(Trap.IntegerOverflow, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<i64>(fp + load<u32>(pc, 4), a / b); pc += 16; break;
+        store<i64>(fp + load<u32>(pc, 4), a / b); pc += 16; continue;
       }
       case Ir.I64DivU: { // i64.div_u
         let a = load<u64>(fp + load<u32>(pc, 8)); let b = load<u64>(fp + load<u32>(pc, 12));
         if (b == 0) return trapOut(Trap.IntegerDivideByZero, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u64>(fp + load<u32>(pc, 4), a / b); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), a / b); pc += 16; continue;
       }
       case Ir.I64RemS: { // i64.rem_s
         let a = load<i64>(fp + load<u32>(pc, 8)); let b = load<i64>(fp + load<u32>(pc, 12));
         if (b == 0) return trapOut(Trap.IntegerDivideByZero, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<i64>(fp + load<u32>(pc, 4), b == -1 ? 0 : a % b); pc += 16; break;
+        store<i64>(fp + load<u32>(pc, 4), b == -1 ? 0 : a % b); pc += 16; continue;
       }
       case Ir.I64RemU: { // i64.rem_u
         let a = load<u64>(fp + load<u32>(pc, 8)); let b = load<u64>(fp + load<u32>(pc, 12));
         if (b == 0) return trapOut(Trap.IntegerDivideByZero, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u64>(fp + load<u32>(pc, 4), a % b); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), a % b); pc += 16; continue;
       }
       // Trapping float -> int: NaN is an invalid conversion, out of range an overflow.
       case Ir.I32TruncF32S: { // i32.trunc_f32_s
         let a = load<f32>(fp + load<u32>(pc, 8));
         let t = truncCheck(<f64>a, -2147483649.0, 2147483648.0);
         if (t != Trap.None) return trapOut(t, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>a)); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>a)); pc += 12; continue;
       }
       case Ir.I32TruncF32U: { // i32.trunc_f32_u
         let a = load<f32>(fp + load<u32>(pc, 8));
         let t = truncCheck(<f64>a, -1.0, 4294967296.0);
         if (t != Trap.None) return trapOut(t, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u32>(fp + load<u32>(pc, 4), <u32>a); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>(<u32>a)); pc += 12; continue;
       }
       case Ir.I32TruncF64S: { // i32.trunc_f64_s
         let a = load<f64>(fp + load<u32>(pc, 8));
         let t = truncCheck(a, -2147483649.0, 2147483648.0);
         if (t != Trap.None) return trapOut(t, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>a)); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>a)); pc += 12; continue;
       }
       case Ir.I32TruncF64U: { // i32.trunc_f64_u
         let a = load<f64>(fp + load<u32>(pc, 8));
         let t = truncCheck(a, -1.0, 4294967296.0);
         if (t != Trap.None) return trapOut(t, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u32>(fp + load<u32>(pc, 4), <u32>a); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>(<u32>a)); pc += 12; continue;
       }
       case Ir.I64TruncF32S: { // i64.trunc_f32_s
         let a = load<f32>(fp + load<u32>(pc, 8));
         let t = truncCheckS64(<f64>a);
         if (t != Trap.None) return trapOut(t, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<i64>(fp + load<u32>(pc, 4), <i64>a); pc += 12; break;
+        store<i64>(fp + load<u32>(pc, 4), <i64>a); pc += 12; continue;
       }
       case Ir.I64TruncF32U: { // i64.trunc_f32_u
         let a = load<f32>(fp + load<u32>(pc, 8));
         let t = truncCheck(<f64>a, -1.0, 18446744073709551616.0);
         if (t != Trap.None) return trapOut(t, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u64>(fp + load<u32>(pc, 4), <u64>a); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>a); pc += 12; continue;
       }
       case Ir.I64TruncF64S: { // i64.trunc_f64_s
         let a = load<f64>(fp + load<u32>(pc, 8));
         let t = truncCheckS64(a);
         if (t != Trap.None) return trapOut(t, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<i64>(fp + load<u32>(pc, 4), <i64>a); pc += 12; break;
+        store<i64>(fp + load<u32>(pc, 4), <i64>a); pc += 12; continue;
       }
       case Ir.I64TruncF64U: { // i64.trunc_f64_u
         let a = load<f64>(fp + load<u32>(pc, 8));
         let t = truncCheck(a, -1.0, 18446744073709551616.0);
         if (t != Trap.None) return trapOut(t, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u64>(fp + load<u32>(pc, 4), <u64>a); pc += 12; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64>a); pc += 12; continue;
       }
       // Saturating float -> int (0xFC 0..7): the host conversions saturate already.
-      case Ir.I32TruncSatF32S: { store<u64>(fp + load<u32>(pc, 4), <u64><u32>(satI32(<f64>load<f32>(fp + load<u32>(pc, 8))))); pc += 12; break; }
-      case Ir.I32TruncSatF32U: { store<u32>(fp + load<u32>(pc, 4), satU32(<f64>load<f32>(fp + load<u32>(pc, 8)))); pc += 12; break; }
-      case Ir.I32TruncSatF64S: { store<u64>(fp + load<u32>(pc, 4), <u64><u32>(satI32(load<f64>(fp + load<u32>(pc, 8))))); pc += 12; break; }
-      case Ir.I32TruncSatF64U: { store<u32>(fp + load<u32>(pc, 4), satU32(load<f64>(fp + load<u32>(pc, 8)))); pc += 12; break; }
-      case Ir.I64TruncSatF32S: { store<i64>(fp + load<u32>(pc, 4), satI64(<f64>load<f32>(fp + load<u32>(pc, 8)))); pc += 12; break; }
-      case Ir.I64TruncSatF32U: { store<u64>(fp + load<u32>(pc, 4), satU64(<f64>load<f32>(fp + load<u32>(pc, 8)))); pc += 12; break; }
-      case Ir.I64TruncSatF64S: { store<i64>(fp + load<u32>(pc, 4), satI64(load<f64>(fp + load<u32>(pc, 8)))); pc += 12; break; }
-      case Ir.I64TruncSatF64U: { store<u64>(fp + load<u32>(pc, 4), satU64(load<f64>(fp + load<u32>(pc, 8)))); pc += 12; break; }
+      case Ir.I32TruncSatF32S: { store<u64>(fp + load<u32>(pc, 4), <u64><u32>(satI32(<f64>load<f32>(fp + load<u32>(pc, 8))))); pc += 12; continue; }
+      case Ir.I32TruncSatF32U: { store<u64>(fp + load<u32>(pc, 4), <u64>(satU32(<f64>load<f32>(fp + load<u32>(pc, 8))))); pc += 12; continue; }
+      case Ir.I32TruncSatF64S: { store<u64>(fp + load<u32>(pc, 4), <u64><u32>(satI32(load<f64>(fp + load<u32>(pc, 8))))); pc += 12; continue; }
+      case Ir.I32TruncSatF64U: { store<u64>(fp + load<u32>(pc, 4), <u64>(satU32(load<f64>(fp + load<u32>(pc, 8))))); pc += 12; continue; }
+      case Ir.I64TruncSatF32S: { store<i64>(fp + load<u32>(pc, 4), satI64(<f64>load<f32>(fp + load<u32>(pc, 8)))); pc += 12; continue; }
+      case Ir.I64TruncSatF32U: { store<u64>(fp + load<u32>(pc, 4), satU64(<f64>load<f32>(fp + load<u32>(pc, 8)))); pc += 12; continue; }
+      case Ir.I64TruncSatF64S: { store<i64>(fp + load<u32>(pc, 4), satI64(load<f64>(fp + load<u32>(pc, 8)))); pc += 12; continue; }
+      case Ir.I64TruncSatF64U: { store<u64>(fp + load<u32>(pc, 4), satU64(load<f64>(fp + load<u32>(pc, 8)))); pc += 12; continue; }
 
       // ------------------------------------------------------------ fused forms (compile/ir.ts)
       case Ir.I32EqImm: { // i32.eq with a constant
-        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<i32>(fp + load<u32>(pc, 8)) == load<i32>(pc, 12)))); pc += 16; break;
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; continue; } // device: exec/memops.ts
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<i32>(fp + load<u32>(pc, 8)) == load<i32>(pc, 12)))); pc += 16; continue;
       }
       case Ir.I32NeImm: { // i32.ne with a constant
-        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<i32>(fp + load<u32>(pc, 8)) != load<i32>(pc, 12)))); pc += 16; break;
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; continue; } // device: exec/memops.ts
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<i32>(fp + load<u32>(pc, 8)) != load<i32>(pc, 12)))); pc += 16; continue;
       }
       case Ir.I32LtSImm: { // i32.lt_s with a constant
-        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<i32>(fp + load<u32>(pc, 8)) < load<i32>(pc, 12)))); pc += 16; break;
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; continue; } // device: exec/memops.ts
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<i32>(fp + load<u32>(pc, 8)) < load<i32>(pc, 12)))); pc += 16; continue;
       }
       case Ir.I32LtUImm: { // i32.lt_u with a constant
-        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<u32>(fp + load<u32>(pc, 8)) < load<u32>(pc, 12)))); pc += 16; break;
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; continue; } // device: exec/memops.ts
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<u32>(fp + load<u32>(pc, 8)) < load<u32>(pc, 12)))); pc += 16; continue;
       }
       case Ir.I32GtSImm: { // i32.gt_s with a constant
-        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<i32>(fp + load<u32>(pc, 8)) > load<i32>(pc, 12)))); pc += 16; break;
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; continue; } // device: exec/memops.ts
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<i32>(fp + load<u32>(pc, 8)) > load<i32>(pc, 12)))); pc += 16; continue;
       }
       case Ir.I32GtUImm: { // i32.gt_u with a constant
-        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<u32>(fp + load<u32>(pc, 8)) > load<u32>(pc, 12)))); pc += 16; break;
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; continue; } // device: exec/memops.ts
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<u32>(fp + load<u32>(pc, 8)) > load<u32>(pc, 12)))); pc += 16; continue;
       }
       case Ir.I32LeSImm: { // i32.le_s with a constant
-        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<i32>(fp + load<u32>(pc, 8)) <= load<i32>(pc, 12)))); pc += 16; break;
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; continue; } // device: exec/memops.ts
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<i32>(fp + load<u32>(pc, 8)) <= load<i32>(pc, 12)))); pc += 16; continue;
       }
       case Ir.I32LeUImm: { // i32.le_u with a constant
-        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<u32>(fp + load<u32>(pc, 8)) <= load<u32>(pc, 12)))); pc += 16; break;
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; continue; } // device: exec/memops.ts
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<u32>(fp + load<u32>(pc, 8)) <= load<u32>(pc, 12)))); pc += 16; continue;
       }
       case Ir.I32GeSImm: { // i32.ge_s with a constant
-        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<i32>(fp + load<u32>(pc, 8)) >= load<i32>(pc, 12)))); pc += 16; break;
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; continue; } // device: exec/memops.ts
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<i32>(fp + load<u32>(pc, 8)) >= load<i32>(pc, 12)))); pc += 16; continue;
       }
       case Ir.I32GeUImm: { // i32.ge_u with a constant
-        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<u32>(fp + load<u32>(pc, 8)) >= load<u32>(pc, 12)))); pc += 16; break;
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; continue; } // device: exec/memops.ts
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<u32>(fp + load<u32>(pc, 8)) >= load<u32>(pc, 12)))); pc += 16; continue;
       }
       case Ir.I32AddImm: { // i32.add with a constant
-        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; continue; } // device: exec/memops.ts
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a + b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a + b)); pc += 16; continue;
       }
       case Ir.I32MulImm: { // i32.mul with a constant
-        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; continue; } // device: exec/memops.ts
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a * b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a * b)); pc += 16; continue;
       }
       case Ir.I32AndImm: { // i32.and with a constant
-        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; continue; } // device: exec/memops.ts
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a & b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a & b)); pc += 16; continue;
       }
       case Ir.I32OrImm: { // i32.or with a constant
-        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; continue; } // device: exec/memops.ts
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a | b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a | b)); pc += 16; continue;
       }
       case Ir.I32XorImm: { // i32.xor with a constant
-        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; continue; } // device: exec/memops.ts
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a ^ b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a ^ b)); pc += 16; continue;
       }
       case Ir.I32ShlImm: { // i32.shl with a constant
-        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; continue; } // device: exec/memops.ts
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a << b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a << b)); pc += 16; continue;
       }
       case Ir.I32ShrSImm: { // i32.shr_s with a constant
-        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; continue; } // device: exec/memops.ts
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a >> b)); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(a >> b)); pc += 16; continue;
       }
       case Ir.I32ShrUImm: { // i32.shr_u with a constant
-        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; continue; } // device: exec/memops.ts
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(<u32>a >>> <u32>b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(<u32>a >>> <u32>b))); pc += 16; continue;
       }
       case Ir.I32RotlImm: { // i32.rotl with a constant
-        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; continue; } // device: exec/memops.ts
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(rotl<i32>(a, b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(rotl<i32>(a, b))); pc += 16; continue;
       }
       case Ir.I32RotrImm: { // i32.rotr with a constant
-        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; break; } // device: exec/memops.ts
+        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; continue; } // device: exec/memops.ts
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(rotr<i32>(a, b))); pc += 16; break;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(rotr<i32>(a, b))); pc += 16; continue;
       }
       case Ir.JumpI32Eq: { // br_if (i32.eq a b)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) == load<i32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
-        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
+        if (load<i32>(fp + load<u32>(pc, 4)) == load<i32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); }
+        else pc += 16;
         break;
       }
       case Ir.JumpI32Ne: { // br_if (i32.ne a b)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) != load<i32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
-        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
+        if (load<i32>(fp + load<u32>(pc, 4)) != load<i32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); }
+        else pc += 16;
         break;
       }
       case Ir.JumpI32LtS: { // br_if (i32.lt_s a b)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) < load<i32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
-        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
+        if (load<i32>(fp + load<u32>(pc, 4)) < load<i32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); }
+        else pc += 16;
         break;
       }
       case Ir.JumpI32LtU: { // br_if (i32.lt_u a b)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
-        if (load<u32>(fp + load<u32>(pc, 4)) < load<u32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
-        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
+        if (load<u32>(fp + load<u32>(pc, 4)) < load<u32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); }
+        else pc += 16;
         break;
       }
       case Ir.JumpI32GtS: { // br_if (i32.gt_s a b)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) > load<i32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
-        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
+        if (load<i32>(fp + load<u32>(pc, 4)) > load<i32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); }
+        else pc += 16;
         break;
       }
       case Ir.JumpI32GtU: { // br_if (i32.gt_u a b)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
-        if (load<u32>(fp + load<u32>(pc, 4)) > load<u32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
-        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
+        if (load<u32>(fp + load<u32>(pc, 4)) > load<u32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); }
+        else pc += 16;
         break;
       }
       case Ir.JumpI32LeS: { // br_if (i32.le_s a b)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) <= load<i32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
-        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
+        if (load<i32>(fp + load<u32>(pc, 4)) <= load<i32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); }
+        else pc += 16;
         break;
       }
       case Ir.JumpI32LeU: { // br_if (i32.le_u a b)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
-        if (load<u32>(fp + load<u32>(pc, 4)) <= load<u32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
-        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
+        if (load<u32>(fp + load<u32>(pc, 4)) <= load<u32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); }
+        else pc += 16;
         break;
       }
       case Ir.JumpI32GeS: { // br_if (i32.ge_s a b)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) >= load<i32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
-        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
+        if (load<i32>(fp + load<u32>(pc, 4)) >= load<i32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); }
+        else pc += 16;
         break;
       }
       case Ir.JumpI32GeU: { // br_if (i32.ge_u a b)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
-        if (load<u32>(fp + load<u32>(pc, 4)) >= load<u32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
-        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
+        if (load<u32>(fp + load<u32>(pc, 4)) >= load<u32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); }
+        else pc += 16;
         break;
       }
       case Ir.JumpI32EqImm: { // br_if (i32.eq a const)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) == load<i32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
-        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
+        if (load<i32>(fp + load<u32>(pc, 4)) == load<i32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); }
+        else pc += 16;
         break;
       }
       case Ir.JumpI32NeImm: { // br_if (i32.ne a const)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) != load<i32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
-        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
+        if (load<i32>(fp + load<u32>(pc, 4)) != load<i32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); }
+        else pc += 16;
         break;
       }
       case Ir.JumpI32LtSImm: { // br_if (i32.lt_s a const)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) < load<i32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
-        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
+        if (load<i32>(fp + load<u32>(pc, 4)) < load<i32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); }
+        else pc += 16;
         break;
       }
       case Ir.JumpI32LtUImm: { // br_if (i32.lt_u a const)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
-        if (load<u32>(fp + load<u32>(pc, 4)) < load<u32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
-        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
+        if (load<u32>(fp + load<u32>(pc, 4)) < load<u32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); }
+        else pc += 16;
         break;
       }
       case Ir.JumpI32GtSImm: { // br_if (i32.gt_s a const)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) > load<i32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
-        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
+        if (load<i32>(fp + load<u32>(pc, 4)) > load<i32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); }
+        else pc += 16;
         break;
       }
       case Ir.JumpI32GtUImm: { // br_if (i32.gt_u a const)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
-        if (load<u32>(fp + load<u32>(pc, 4)) > load<u32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
-        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
+        if (load<u32>(fp + load<u32>(pc, 4)) > load<u32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); }
+        else pc += 16;
         break;
       }
       case Ir.JumpI32LeSImm: { // br_if (i32.le_s a const)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) <= load<i32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
-        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
+        if (load<i32>(fp + load<u32>(pc, 4)) <= load<i32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); }
+        else pc += 16;
         break;
       }
       case Ir.JumpI32LeUImm: { // br_if (i32.le_u a const)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
-        if (load<u32>(fp + load<u32>(pc, 4)) <= load<u32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
-        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
+        if (load<u32>(fp + load<u32>(pc, 4)) <= load<u32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); }
+        else pc += 16;
         break;
       }
       case Ir.JumpI32GeSImm: { // br_if (i32.ge_s a const)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) >= load<i32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
-        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
+        if (load<i32>(fp + load<u32>(pc, 4)) >= load<i32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); }
+        else pc += 16;
         break;
       }
       case Ir.JumpI32GeUImm: { // br_if (i32.ge_u a const)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } break; } // device: exec/memops.ts
-        if (load<u32>(fp + load<u32>(pc, 4)) >= load<u32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
-        else { pc += 16; if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } }
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
+        if (load<u32>(fp + load<u32>(pc, 4)) >= load<u32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); }
+        else pc += 16;
         break;
       }
 
       case Ir.I32AddShl: { // i32.add a (i32.shl b k)
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(load<i32>(fp + load<u32>(pc, 8)) + (load<i32>(fp + load<u32>(pc, 12)) << load<u32>(pc, 16))));
-        pc += 20; break;
+        pc += 20; continue;
       }
 
       case Ir.I32XorRotr: { // i32.xor a (i32.rotr b k)
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(load<i32>(fp + load<u32>(pc, 8)) ^ rotr<i32>(load<i32>(fp + load<u32>(pc, 12)), load<i32>(pc, 16))));
-        pc += 20; break;
+        pc += 20; continue;
       }
 
-      case Ir.I32LoadAdd: { // i32.load of ((a << shift) + imm)
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; break; } // device: exec/memops.ts
-        let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
-        let ea = <u64>base + <u64>load<u32>(pc, 16);
-        if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(load<i32>(memBase + <usize>ea))); pc += 24; break;
-      }
-      case Ir.I64LoadAdd: { // i64.load of ((a << shift) + imm)
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; break; } // device: exec/memops.ts
-        let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
-        let ea = <u64>base + <u64>load<u32>(pc, 16);
-        if (ea + 8 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<i64>(fp + load<u32>(pc, 4), load<i64>(memBase + <usize>ea)); pc += 24; break;
-      }
-      case Ir.F32LoadAdd: { // f32.load of ((a << shift) + imm)
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; break; } // device: exec/memops.ts
-        let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
-        let ea = <u64>base + <u64>load<u32>(pc, 16);
-        if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u32>(fp + load<u32>(pc, 4), load<u32>(memBase + <usize>ea)); pc += 24; break;
-      }
-      case Ir.F64LoadAdd: { // f64.load of ((a << shift) + imm)
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; break; } // device: exec/memops.ts
-        let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
-        let ea = <u64>base + <u64>load<u32>(pc, 16);
-        if (ea + 8 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u64>(fp + load<u32>(pc, 4), load<u64>(memBase + <usize>ea)); pc += 24; break;
-      }
-      case Ir.I32Load8SAdd: { // i32.load8_s of ((a << shift) + imm)
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; break; } // device: exec/memops.ts
-        let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
-        let ea = <u64>base + <u64>load<u32>(pc, 16);
-        if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>load<i8>(memBase + <usize>ea))); pc += 24; break;
-      }
-      case Ir.I32Load8UAdd: { // i32.load8_u of ((a << shift) + imm)
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; break; } // device: exec/memops.ts
-        let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
-        let ea = <u64>base + <u64>load<u32>(pc, 16);
-        if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u32>(fp + load<u32>(pc, 4), <u32>load<u8>(memBase + <usize>ea)); pc += 24; break;
-      }
-      case Ir.I32Load16SAdd: { // i32.load16_s of ((a << shift) + imm)
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; break; } // device: exec/memops.ts
-        let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
-        let ea = <u64>base + <u64>load<u32>(pc, 16);
-        if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>load<i16>(memBase + <usize>ea))); pc += 24; break;
-      }
-      case Ir.I32Load16UAdd: { // i32.load16_u of ((a << shift) + imm)
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; break; } // device: exec/memops.ts
-        let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
-        let ea = <u64>base + <u64>load<u32>(pc, 16);
-        if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u32>(fp + load<u32>(pc, 4), <u32>load<u16>(memBase + <usize>ea)); pc += 24; break;
-      }
-      case Ir.I64Load8SAdd: { // i64.load8_s of ((a << shift) + imm)
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; break; } // device: exec/memops.ts
-        let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
-        let ea = <u64>base + <u64>load<u32>(pc, 16);
-        if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<i64>(fp + load<u32>(pc, 4), <i64>load<i8>(memBase + <usize>ea)); pc += 24; break;
-      }
-      case Ir.I64Load8UAdd: { // i64.load8_u of ((a << shift) + imm)
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; break; } // device: exec/memops.ts
-        let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
-        let ea = <u64>base + <u64>load<u32>(pc, 16);
-        if (ea + 1 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u64>(fp + load<u32>(pc, 4), <u64>load<u8>(memBase + <usize>ea)); pc += 24; break;
-      }
-      case Ir.I64Load16SAdd: { // i64.load16_s of ((a << shift) + imm)
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; break; } // device: exec/memops.ts
-        let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
-        let ea = <u64>base + <u64>load<u32>(pc, 16);
-        if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<i64>(fp + load<u32>(pc, 4), <i64>load<i16>(memBase + <usize>ea)); pc += 24; break;
-      }
-      case Ir.I64Load16UAdd: { // i64.load16_u of ((a << shift) + imm)
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; break; } // device: exec/memops.ts
-        let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
-        let ea = <u64>base + <u64>load<u32>(pc, 16);
-        if (ea + 2 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u64>(fp + load<u32>(pc, 4), <u64>load<u16>(memBase + <usize>ea)); pc += 24; break;
-      }
-      case Ir.I64Load32SAdd: { // i64.load32_s of ((a << shift) + imm)
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; break; } // device: exec/memops.ts
-        let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
-        let ea = <u64>base + <u64>load<u32>(pc, 16);
-        if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<i64>(fp + load<u32>(pc, 4), <i64>load<i32>(memBase + <usize>ea)); pc += 24; break;
-      }
-      case Ir.I64Load32UAdd: { // i64.load32_u of ((a << shift) + imm)
-        if (ASC_OPTIMIZE_LEVEL == 0) { if (!deviceMemOp(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; break; } // device: exec/memops.ts
-        let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
-        let ea = <u64>base + <u64>load<u32>(pc, 16);
-        if (ea + 4 > memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
-        store<u64>(fp + load<u32>(pc, 4), <u64>load<u32>(memBase + <usize>ea)); pc += 24; break;
-      }
+      case Ir.I32LoadAdd: { if (!loadAddOp<i32, i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i32.load of ((a << shift) + imm)
+      case Ir.I64LoadAdd: { if (!loadAddOp<i64, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i64.load of ((a << shift) + imm)
+      case Ir.F32LoadAdd: { if (!loadAddOp<u32, i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // f32.load of ((a << shift) + imm)
+      case Ir.F64LoadAdd: { if (!loadAddOp<u64, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // f64.load of ((a << shift) + imm)
+      case Ir.I32Load8SAdd: { if (!loadAddOp<i8, i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i32.load8_s of ((a << shift) + imm)
+      case Ir.I32Load8UAdd: { if (!loadAddOp<u8, i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i32.load8_u of ((a << shift) + imm)
+      case Ir.I32Load16SAdd: { if (!loadAddOp<i16, i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i32.load16_s of ((a << shift) + imm)
+      case Ir.I32Load16UAdd: { if (!loadAddOp<u16, i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i32.load16_u of ((a << shift) + imm)
+      case Ir.I64Load8SAdd: { if (!loadAddOp<i8, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i64.load8_s of ((a << shift) + imm)
+      case Ir.I64Load8UAdd: { if (!loadAddOp<u8, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i64.load8_u of ((a << shift) + imm)
+      case Ir.I64Load16SAdd: { if (!loadAddOp<i16, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i64.load16_s of ((a << shift) + imm)
+      case Ir.I64Load16UAdd: { if (!loadAddOp<u16, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i64.load16_u of ((a << shift) + imm)
+      case Ir.I64Load32SAdd: { if (!loadAddOp<i32, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i64.load32_s of ((a << shift) + imm)
+      case Ir.I64Load32UAdd: { if (!loadAddOp<u32, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i64.load32_u of ((a << shift) + imm)
+      case Ir.StoreAdd: { if (!storeAddOp(pc, fp, memBase, memBytes, load<u64>(fp + load<u32>(pc, 24)))) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 28; continue; }
+      case Ir.StoreKAdd: { if (!storeAddOp(pc, fp, memBase, memBytes, load<u64>(pc, 24))) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 32; continue; }
       // numbers no compiled code contains (the gap after the stores, the
-      // unused i32.sub immediate form, 251..255): listed to keep the table total
-      case 56: case 204: case 251: case 252: case 253: case 254: case 255:
+      // unused i32.sub immediate form, 254): listed to keep the table total
+      case Ir.Ext: { // extension proposals' ops: word = Ext | x << 8, second-level dispatch in exec/ext-ops.ts
+        if (EXT_ON) {
+          let n = extCall(pc, fp, memBase, memBytes, globalCells); // an indirect call: exec/ext.ts says why
+          if (n > 0) { pc += n; continue; }
+          return trapOut(<Trap>(-n), instId, <u32>(pc - codeBase), frameCount, fuel);
+        }
+      } // compiled out (no tables, or the device build): falls through to the trap below
+      case 56: case 204: case 254:
         return trapOut(Trap.Unreachable, instId, <u32>(pc - codeBase), frameCount, fuel);
       default:
         unreachable(); // a byte has no other values; a body of its own keeps binaryen from folding 248..255 into it
-
     }
+    // Only jumps get here (every other op continues the loop itself). A
+    // jump's target, a conditional jump's fallthrough and a call's
+    // continuation start a block, which in metered code begins with a Fuel
+    // op: pay it here without dispatching it (if the fuel falls short, the
+    // Fuel op runs and takes the slow path).
+    if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
   }
   return Status.Trap;
 }
@@ -1497,4 +1319,69 @@ export function run(fuelIn: i64): Status {
   if (x != x || x <= 0) return 0;
   if (x >= 18446744073709551616.0) return u64.MAX_VALUE;
   return <u64>x;
+}
+
+// ---- memory accesses (the loads, stores and fused loads of the loop) ----
+// Layouts (compile/ir.ts): load dst, addr, offset; store addr, value,
+// offset; fused load dst, x, imm, offset, shift (docs/internal-code.md,
+// "Address arithmetic in loads"). The effective address is computed in 64
+// bits: a 32-bit address plus a 32-bit offset cannot wrap. A load writes its
+// whole 8-byte slot (docs/internal-code.md, "Slots are written 8 bytes
+// wide"). The device build runs them all through one function
+// (exec/memops.ts) to save flash.
+
+/** A loaded T as the 8-byte slot of an R (i32 or i64) result: sign- or zero-extended as T is. */
+@inline function widened<T, R>(v: T): u64 {
+  return sizeof<R>() == 4 ? <u64><u32><i32>v : <u64><i64>v;
+}
+
+/** The access of `size` bytes at 64-bit address `ea` fits in memory. */
+@inline function inBounds(ea: u64, size: u64, memBytes: u64): bool {
+  return ea + size <= memBytes;
+}
+
+/** Load of a T (dst +4, address slot +8, offset +12); false if out of bounds. */
+@inline function loadOp<T, R>(pc: usize, fp: usize, memBase: usize, memBytes: u64): bool {
+  if (ASC_OPTIMIZE_LEVEL == 0) return deviceMemOp(pc, fp, memBase, memBytes);
+  let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
+  if (!inBounds(ea, sizeof<T>(), memBytes)) return false;
+  store<u64>(fp + load<u32>(pc, 4), widened<T, R>(load<T>(memBase + <usize>ea)));
+  return true;
+}
+
+/** Store of a T (address slot +4, value slot +8, offset +12); false if out of bounds. */
+@inline function storeOp<T>(pc: usize, fp: usize, memBase: usize, memBytes: u64): bool {
+  if (ASC_OPTIMIZE_LEVEL == 0) return deviceMemOp(pc, fp, memBase, memBytes);
+  let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
+  if (!inBounds(ea, sizeof<T>(), memBytes)) return false;
+  store<T>(memBase + <usize>ea, load<T>(fp + load<u32>(pc, 8)));
+  return true;
+}
+
+/** Load of a T at ((x << shift) + imm) + offset (dst +4, x +8, imm +12, offset +16, shift +20); false if out of bounds. */
+@inline function loadAddOp<T, R>(pc: usize, fp: usize, memBase: usize, memBytes: u64): bool {
+  if (ASC_OPTIMIZE_LEVEL == 0) return deviceMemOp(pc, fp, memBase, memBytes);
+  let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
+  let ea = <u64>base + <u64>load<u32>(pc, 16);
+  if (!inBounds(ea, sizeof<T>(), memBytes)) return false;
+  store<u64>(fp + load<u32>(pc, 4), widened<T, R>(load<T>(memBase + <usize>ea)));
+  return true;
+}
+
+/**
+ * Store of the low `size` bytes of `v` at ((x << shift) + imm) + offset (x
+ * +4, imm +8, offset +12, shift +16, size +20; StoreAdd's value slot or
+ * StoreKAdd's constant at +24); false if out of bounds.
+ */
+@inline function storeAddOp(pc: usize, fp: usize, memBase: usize, memBytes: u64, v: u64): bool {
+  let base: u32 = (load<u32>(fp + load<u32>(pc, 4)) << load<u32>(pc, 16)) + load<u32>(pc, 8); // wraps at 32 bits, as i32.shl/add do
+  let ea = <u64>base + <u64>load<u32>(pc, 12);
+  let size = load<u32>(pc, 20);
+  if (!inBounds(ea, size, memBytes)) return false;
+  let p = memBase + <usize>ea;
+  if (size == 8) store<u64>(p, v);
+  else if (size == 4) store<u32>(p, <u32>v);
+  else if (size == 2) store<u16>(p, <u16>v);
+  else store<u8>(p, <u8>v);
+  return true;
 }

@@ -124,7 +124,7 @@ function frameOk(cm: CompiledModule, i: u32, n: u32): bool {
   let t = unchecked(cm.module.funcTypeIdx[i]); // i < nf
   if (t >= <u32>cm.module.types.length) return bad(0, "code: no type for function ", i);
   let ft = unchecked(cm.module.types[t]);
-  if (pb != <u32>ft.params.length << 3 || nr != <u32>ft.results.length || (lb & 7) != 0 || (bytes & 7) != 0
+  if (pb != <u32>ft.paramSlots << 3 || nr != <u32>ft.resultSlots || (lb & 7) != 0 || (bytes & 7) != 0
     || bytes > IMAGE_FRAME_LIMIT || <u64>pb + <u64>lb > <u64>bytes) {
     return bad(0, "code: frame does not fit the type of function ", i);
   }
@@ -202,7 +202,7 @@ function functionOk(cm: CompiledModule, starts: StaticArray<u8>, recs: StaticArr
 /** Argument/result slots of type t: a call's area is the larger of the two. */
 function slotsOf(m: Module, t: u32): u32 {
   let ft = unchecked(m.types[t]); // t names a type (checked by the caller)
-  let p = <u32>ft.params.length, r = <u32>ft.results.length;
+  let p = <u32>ft.paramSlots, r = <u32>ft.resultSlots;
   return p > r ? p : r;
 }
 

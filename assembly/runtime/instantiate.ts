@@ -28,7 +28,10 @@ export const HANDLE_ADDR_MASK: u32 = (1 << 28) - 1;
  */
 let indexBad = false;
 
-/** Evaluates a constant expression to value bits (indices: indexBad above). */
+/** The upper half of the last v128 evalConst produced (its result is the lower half). */
+export let evalConstHi: i64 = 0;
+
+/** Evaluates a constant expression to value bits, a v128's lower half (evalConstHi the upper; indices: indexBad above). */
 export function evalConst(inst: Instance, e: ConstExpr): i64 {
   let m = inst.compiled.module;
   let r = new Reader(m.base, e.start, e.end);
@@ -51,9 +54,14 @@ export function evalConst(inst: Instance, e: ConstExpr): i64 {
         let i = r.u32leb();
         // only imported globals exist while constant expressions run (Wasm 2.0)
         if (i >= m.numImportedGlobals) { indexBad = true; return 0; }
-        v = theStore.globals[unchecked(inst.globalAddrs[i])].value;
+        let g = theStore.globals[unchecked(inst.globalAddrs[i])];
+        v = g.value;
+        evalConstHi = g.hi;
         break;
       }
+      case Op.PrefixFD: // v128.const (the only 0xFD constant; no SIMD in the device build)
+        if (isDefined(WRT_DEVICE)) return v;
+        r.u32leb(); v = <i64>r.u64le(); evalConstHi = <i64>r.u64le(); break;
       case Op.End: return v;
       default: return v;
     }
@@ -200,6 +208,7 @@ export function instantiate(cm: CompiledModule, externs: StaticArray<u32>): Inst
     g.type = gd.type.type;
     g.mutable = gd.type.mutable;
     g.value = evalConst(inst, gd.init);
+    if (!isDefined(WRT_DEVICE) && g.type == ValType.V128) g.hi = evalConstHi;
     inst.globalAddrs[ng++] = <u32>theStore.globals.length;
     theStore.globals.push(g);
   }

@@ -29,6 +29,10 @@ export class Limits {
    * (LimitExceeded) and the module is not added (runtime/load-budget.ts).
    */
   loadBudgetBytes: u32 = 0;
+  /** Accept SIMD (0xFD ops, v128) in modules loaded from now on; off: refused as "feature disabled" (docs/embedding-api.md). */
+  simd: bool = true;
+  /** Accept relaxed SIMD too (needs simd). */
+  relaxedSimd: bool = true;
 }
 
 export const limits = new Limits();
@@ -49,12 +53,22 @@ export const enum ConfigKey {
   HostMemoryPages = 13,
   AllowImages = 14,
   LoadBudgetBytes = 15,
+  Simd = 17,
+  RelaxedSimd = 18,
+}
+
+/** SIMD switches (full build only: the device build runs no SIMD and refuses the keys). */
+function configureSimd(key: i32, v: u32): bool {
+  if (v > 1) return false;
+  if (key == ConfigKey.Simd) limits.simd = v == 1; else limits.relaxedSimd = v == 1;
+  return true;
 }
 
 /** Apply one setting; false if the key is unknown or the value out of range. */
 export function configure(key: i32, value: i64): bool {
   if (value < 0 || value > 0xFFFFFFFF) return false;
   let v = <u32>value;
+  if (!isDefined(WRT_DEVICE) && (key == ConfigKey.Simd || key == ConfigKey.RelaxedSimd)) return configureSimd(key, v);
   switch (key) {
     case ConfigKey.ValueStackBytes: if (v < 1024) return false; limits.valueStackBytes = v & ~7; return true;
     case ConfigKey.CallFrames: if (v < 4) return false; limits.callFrames = v; return true;

@@ -74,8 +74,10 @@ export class TableInst {
 }
 
 export class GlobalInst {
-  /** Value bits (v128 will add a high half). Keep first: the loop addresses it directly. */
+  /** Value bits (a v128's lower half). Keep first: the loop addresses it directly. */
   value: i64 = 0;
+  /** A v128's upper half: cell + 8 (the SIMD global ops read the cell as 16 bytes). Keep second. */
+  hi: i64 = 0;
   type: u8 = <u8>ValType.I32;
   mutable: bool = false;
   owner: i32 = -1;

@@ -20,8 +20,10 @@ export const PAGE_BYTES: u32 = 65536;
 
 /** Header offset of the feature bit set. */
 export const FEATURES_AT: u32 = 20;
-/** Feature bits this reader implements (none yet: every bit is refused). */
-export const FEATURES_SUPPORTED: u32 = 0;
+/** Feature bit 0: v128 values (GLOB entries of type 0x7B carry 16 value bytes). */
+export const FEATURE_SIMD: u32 = 1;
+/** Feature bits this reader implements: simd in the full build (the device build runs no SIMD). */
+export const FEATURES_SUPPORTED: u32 = isDefined(WRT_DEVICE) ? 0 : FEATURE_SIMD;
 
 /** The name of feature bit `bit` (docs/snapshot-format.md), or "" if none is defined. */
 export function featureName(bit: u32): string {

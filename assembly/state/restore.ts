@@ -9,9 +9,11 @@
 // checks in the order they run here.
 
 import { Reader } from "../binary/reader";
-import { FuncType, ValType } from "../binary/module";
+import { FuncType, ValType, slotCount } from "../binary/module";
 import { Err, lastError } from "../errors";
 import { CompiledModule, FUNC_INFO_WORDS } from "../compile/compiled";
+import { FUNC_INFO_BYTES, FI_FRAME_BYTES } from "../compile/func-info";
+import { SIDE_PC, sideEntry, sideNext } from "../compile/side-table";
 import { IR_VERSION, Ir } from "../compile/ir";
 import { opFlags, OpFlag } from "../compile/operands";
 import { internType } from "../runtime/types";
@@ -43,6 +45,8 @@ class Restoring {
   pages: u64 = 0;
   /** Where the current section must end (its length field). */
   sectionEnd: u32 = 0;
+  /** The header's feature bits (format.ts; checked against FEATURES_SUPPORTED). */
+  features: u32 = 0;
 
   constructor(r: Reader) { this.r = r; }
 
@@ -232,7 +236,7 @@ function builtinOk(id: i32, t: FuncType): bool {
 }
 
 function isDefinedValType(b: u8): bool {
-  return b == 0x7F || b == 0x7E || b == 0x7D || b == 0x7C || b == 0x70 || b == 0x6F;
+  return b == 0x7F || b == 0x7E || b == 0x7D || b == 0x7C || b == 0x70 || b == 0x6F || (!isDefined(WRT_DEVICE) && b == 0x7B);
 }
 
 /** A reference slot is null or names an existing function (funcref) / any bits (externref). */
@@ -327,6 +331,10 @@ function readGlobals(x: Restoring): bool {
     g.type = <u8>r.u8();
     let mut = r.u8();
     g.value = <i64>r.u64le();
+    if (!isDefined(WRT_DEVICE) && g.type == ValType.V128) {
+      if ((x.features & F.FEATURE_SIMD) == 0) return x.badItem("global", i, "a v128 without the simd feature bit");
+      g.hi = <i64>r.u64le();
+    }
     if (!x.truncated()) return false;
     if (!isDefinedValType(g.type)) return x.badItem("global", i, "unknown type");
     if (mut > 1) return x.badItem("global", i, "bad mutability");
@@ -558,7 +566,7 @@ function activation(x: Restoring, mi: MachineImage, inst: u32, pc: u32, fp: u32)
   if (!cm || !cm.isOpStart(pc)) return -1;
   let d = cm.funcAt(pc);
   if (d < 0) return -1;
-  if ((fp & 7) != 0 || <u64>fp + <u64>info(cm, d, 1) > <u64>mi.stackTop) return -1;
+  if ((fp & 7) != 0 || <u64>fp + <u64>info(cm, d, FI_FRAME_BYTES) > <u64>mi.stackTop) return -1;
   return d;
 }
 
@@ -588,7 +596,7 @@ function callMayReach(x: Restoring, inst: u32, retPc: u32, op: u32, callee: u32)
   let at = cm.codeBase + retPc - (op == Ir.CallIndirect ? 20 : 12);
   let f = s.funcs[callee];
   if (op == Ir.Call) {
-    let d = load<u32>(at, 4) / (FUNC_INFO_WORDS << 2);
+    let d = load<u32>(at, 4) / FUNC_INFO_BYTES;
     return f.instance == <i32>inst && f.funcIdx == cm.module.numImportedFuncs + d;
   }
   if (op == Ir.CallImport) {
@@ -606,7 +614,7 @@ function funcAddrOf(x: Restoring, inst: u32, d: i32): u32 {
 
 /** Argument/result slots of a function type. */
 function slotsOf(f: FuncInst): u32 {
-  let np = <u32>f.type.params.length, nr = <u32>f.type.results.length;
+  let np = <u32>f.type.paramSlots, nr = <u32>f.type.resultSlots;
   return np > nr ? np : nr;
 }
 
@@ -617,9 +625,11 @@ function slotsOf(f: FuncInst): u32 {
  */
 function slotsTyped(x: Restoring, mi: MachineImage, off: u32, types: Array<u8>): bool {
   if (isDefined(WRT_DEVICE)) return true;
+  let at = off;
   for (let k = 0; k < types.length; k++) {
-    let v = load<u64>(x.r.base + mi.stackAt + off + (<u32>k << 3));
+    let v = load<u64>(x.r.base + mi.stackAt + at);
     if (!refOk(x, types[k], v)) return false;
+    at += types[k] == ValType.V128 ? 16 : 8; // a v128 takes two slots
   }
   return true;
 }
@@ -639,7 +649,7 @@ function localsTyped(x: Restoring, mi: MachineImage, inst: u32, d: i32, fp: u32)
   let m = cm.module;
   let t = m.types[m.funcTypeIdx[d]];
   if (!slotsTyped(x, mi, fp, t.params)) return false;
-  return slotsTyped(x, mi, fp + (<u32>t.params.length << 3), m.codes[d].locals);
+  return slotsTyped(x, mi, fp + (<u32>t.paramSlots << 3), m.codes[d].locals);
 }
 
 /**
@@ -795,14 +805,14 @@ function resumeOk(cm: CompiledModule, side: i32, k: u32, pcOff: u32): bool {
       // pc at op k (a fuel halt), or at an earlier op of the block: a bulk op
       // that stopped for fuel part-way (exec/bulk.ts, docs/fuel.md)
       if (k >= <u32>n) return false;
-      if (t[i + 1 + <i32>k * 3] == pcOff) return true;
+      if (t[sideEntry(i, <i32>k) + SIDE_PC] == pcOff) return true;
       if ((pcOff & 3) != 0 || (pcOff >>> 2) >= <u32>cm.code.length) return false;
       if ((opFlags(cm.code[pcOff >>> 2]) & OpFlag.RESUMABLE) == 0) return false;
-      for (let j = 0; j < <i32>k; j++) if (t[i + 1 + j * 3] == pcOff) return true;
+      for (let j = 0; j < <i32>k; j++) if (t[sideEntry(i, j) + SIDE_PC] == pcOff) return true;
       return false;
     }
     if (i > side) return false;
-    i += 1 + n * 3;
+    i = sideNext(i, n);
   }
   return false;
 }
@@ -822,7 +832,7 @@ function checkMachine(x: Restoring, mi: MachineImage): bool {
     // the outermost call's again, and the results are only bounded
     if (m.calledFunc >= <u32>s.funcs.length) return x.bad("calledFunc names no function");
     let rt = s.funcs[m.calledFunc].type.results;
-    if (<u32>rt.length != m.resultCount || !slotsTyped(x, mi, m.resultsOff, rt)) return x.bad("the pending results are not those of calledFunc");
+    if (<u32>slotCount(rt) != m.resultCount || !slotsTyped(x, mi, m.resultsOff, rt)) return x.bad("the pending results are not those of calledFunc");
   }
   if (m.status == Status.Idle) {
     if (m.pcOff != 0 || m.fpOff != 0 || m.resumeSide != -1 || m.resumeK != 0) return x.bad("an idle machine has pc, fp and resume point 0");
@@ -854,6 +864,7 @@ export function restoreSnapshot(p: usize, len: u32): i32 {
   machine.ensureStacks();
 
   let x = new Restoring(new Reader(p, F.HEADER_BYTES, len - 4));
+  if (!isDefined(WRT_DEVICE)) x.features = load<u32>(p, F.FEATURES_AT);
   let mi = new MachineImage();
   mi.block = x.alloc(offsetof<Machine>(), "machine");
   if (mi.block == 0) return -1;

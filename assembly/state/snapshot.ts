@@ -2,11 +2,13 @@
 // little-endian layout (docs/snapshot-format.md). Compiled code is not
 // written: it is derived from the module bytes, named by their hash.
 
+import { ValType, slotCount } from "../binary/module";
 import { theStore, NO_MAX } from "../runtime/store";
 import { machine, Machine, Status, machWireOffset, machFieldCount, machFieldOffset, machFieldBytes } from "../exec/machine";
 import { frameAt, frameIsHost, frameInst, frameRetPc, frameFp, frameExtra, HOST_FRAME } from "../exec/frame";
 import { IR_VERSION } from "../compile/ir";
 import { CompiledModule, FUNC_INFO_WORDS } from "../compile/compiled";
+import { FI_FRAME_BYTES } from "../compile/func-info";
 import { fuelTableHash } from "../exec/fuel";
 import { ByteWriter, isZeroPage } from "./bytes";
 import { crc32 } from "./hash";
@@ -18,7 +20,7 @@ export function liveStackTop(): u32 {
   let top: u32 = m.resultsOff + (m.resultCount << 3);
   if (m.status == Status.HostCall) {
     let f = theStore.funcs[m.hostFunc];
-    let np = <u32>f.type.params.length, nr = <u32>f.type.results.length;
+    let np = <u32>f.type.paramSlots, nr = <u32>f.type.resultSlots;
     let t = m.hostArgsOff + ((np > nr ? np : nr) << 3);
     if (t > top) top = t;
   }
@@ -37,7 +39,7 @@ export function liveStackTop(): u32 {
     if (!ins) continue;
     let d = ins.compiled.funcAt(pc);
     if (d < 0) continue;
-    let t = fp + ins.compiled.funcInfo[d * <i32>FUNC_INFO_WORDS + 1];
+    let t = fp + ins.compiled.funcInfo[d * <i32>FUNC_INFO_WORDS + FI_FRAME_BYTES];
     if (t > top) top = t;
   }
   return top > m.stackBytes ? m.stackBytes : top;
@@ -53,6 +55,18 @@ function endSection(w: ByteWriter, at: usize): void {
   w.setU32(at, <u32>(w.len - at - 4));
 }
 
+/** Feature bits of the state as it is: simd when a global or a host function's type holds a v128. */
+function snapshotFeatures(): u32 {
+  if (isDefined(WRT_DEVICE)) return 0; // no SIMD there
+  let s = theStore;
+  for (let i = 0; i < s.globals.length; i++) if (s.globals[i].type == ValType.V128) return F.FEATURE_SIMD;
+  for (let i = 0; i < s.funcs.length; i++) {
+    let f = s.funcs[i];
+    if (f.instance < 0 && slotCount(f.type.params) + slotCount(f.type.results) != f.type.params.length + f.type.results.length) return F.FEATURE_SIMD;
+  }
+  return 0;
+}
+
 /** Writes the whole state; the caller frees the writer. Null if not at a halt. */
 export function writeSnapshot(): ByteWriter | null {
   let m = machine;
@@ -63,7 +77,7 @@ export function writeSnapshot(): ByteWriter | null {
   // header; length and checksum are patched at the end
   w.u32(F.SNAP_MAGIC); w.u32(F.SNAP_VERSION); w.u32(IR_VERSION); w.u32(fuelTableHash());
   w.u32(0); // total length
-  w.u32(0); // features: none of the optional state kinds (format.ts)
+  w.u32(snapshotFeatures()); // the optional state kinds it holds (format.ts)
 
   let at = section(w, F.TAG_MODS);
   w.u32(s.modules.length);
@@ -122,6 +136,7 @@ export function writeSnapshot(): ByteWriter | null {
   for (let i = 0; i < s.globals.length; i++) {
     let g = s.globals[i];
     w.u8(g.type); w.u8(g.mutable ? 1 : 0); w.u64(<u64>g.value);
+    if (!isDefined(WRT_DEVICE) && g.type == ValType.V128) w.u64(<u64>g.hi); // a v128's upper half (docs/snapshot-format.md)
   }
   endSection(w, at);
 

@@ -4,7 +4,8 @@
 
 import { Module, FuncType, FuncBody, GlobalType, ValType } from "../binary/module";
 import { Op, OpFC } from "../binary/opcodes";
-import { readFuncNames } from "../binary/decoder";
+import { readFuncNames, extEnabled } from "../binary/decoder";
+import { EXT_ON, ExtImm, extFind, extImmCount, extImmKind, extImmArg, extParamCount, extParam, extResultCount, extResult } from "../binary/ext-ops";
 import { Err, lastError } from "../errors";
 import {
   BT_TYPEIDX, ctrlKind, nctrls, mod, rd, instrAt, failed, fail, pushVal, popVal, popExpect,
@@ -271,7 +272,54 @@ function prefixFC(): void {
       return;
     }
   }
-  fail(Err.IllegalOpcode);
+  if (!EXT_ON || !extension(0xFC, sub)) fail(Err.IllegalOpcode);
+}
+
+/** 0xFD, 0xFE: an extension table's row, else (0xFD) the hand-written SIMD validator. */
+function prefixed(prefix: u32): void {
+  let at = rd.pos;
+  let sub = rd.u32leb();
+  if (rd.failed || extension(prefix, sub)) return;
+  if (prefix != Op.PrefixFD) { fail(Err.IllegalOpcode); return; }
+  rd.pos = at;
+  prefixFD();
+}
+
+/**
+ * An extension proposal's op (scripts/isa/<proposal>.mjs, tables in
+ * binary/ext-ops.ts; docs/internal-code.md "Ops past 256"): its immediates
+ * checked by kind, then its signature. False if (prefix, code) is not one.
+ */
+function extension(prefix: u32, code: u32): bool {
+  let x = extFind(prefix, code);
+  if (!extEnabled(x)) return false;
+  let n = extImmCount(x);
+  for (let i: u32 = 0; i < n && !failed() && !rd.failed; i++) {
+    let arg = extImmArg(x, i);
+    switch (extImmKind(x, i)) {
+      case ExtImm.Memarg: readMemArgAlign(arg); break;
+      case ExtImm.Lane: if (rd.u8() >= arg) fail(Err.InvalidLaneIndex); break;
+      case ExtImm.Lanes16: for (let k = 0; k < 16; k++) if (rd.u8() >= arg) fail(Err.InvalidLaneIndex); break;
+      case ExtImm.V128: rd.skip(16); break;
+      case ExtImm.I32: rd.s32leb(); break;
+      case ExtImm.I64: rd.s64leb(); break;
+      case ExtImm.F32: rd.skip(4); break;
+      case ExtImm.F64: rd.skip(8); break;
+      case ExtImm.Zero: readZero(); break;
+      case ExtImm.Func: if (rd.u32leb() >= mod.numFuncs) fail(Err.UnknownFunction); break;
+      case ExtImm.Table: readTable(); break;
+      case ExtImm.Memory: if (rd.u32leb() >= mod.numMems) fail(Err.UnknownMemory); break;
+      case ExtImm.Global: readGlobal(); break;
+      case ExtImm.Data: readData(); break;
+      case ExtImm.Elem: readElemType(); break;
+      default: fail(Err.IllegalOpcode);
+    }
+  }
+  if (failed() || rd.failed) return true;
+  for (let i = extParamCount(x); i > 0; i--) popExpect(extParam(x, i - 1));
+  let nr = extResultCount(x);
+  for (let i: u32 = 0; i < nr; i++) pushVal(extResult(x, i));
+  return true;
 }
 
 /** One instruction at rd.pos; returns false when the function is done (or failed). */
@@ -446,8 +494,9 @@ function step(): bool {
       break;
     }
     case Op.PrefixFC: prefixFC(); break;
-    case Op.PrefixFD: prefixFD(); break;
-    default: fail(Err.IllegalOpcode);
+    case Op.PrefixFD: if (!EXT_ON) prefixFD(); else prefixed(op); break;
+    case Op.PrefixFE: if (!EXT_ON) fail(Err.IllegalOpcode); else prefixed(op); break;
+    default: if (!EXT_ON || !extension(0, op)) fail(Err.IllegalOpcode);
   }
   return !failed() && !rd.failed;
 }

@@ -64,7 +64,12 @@ enum {
    * with WRT_ERR_SIGNATURE before the interpreter sees them. 0 (default): a
    * trailer is taken off unchecked. Hosts built with WRT_SIGNATURES=1 only
    * (build/wrt-native*; elsewhere the interpreter refuses the key). */
-  WRT_CFG_REQUIRE_SIGNATURE = 16
+  WRT_CFG_REQUIRE_SIGNATURE = 16,
+  /* 1 (default): accept SIMD (0xFD ops, v128) in modules loaded from now on;
+   * 0: refuse them ("feature disabled", code 30). Full build only. */
+  WRT_CFG_SIMD = 17,
+  /* 1 (default): accept relaxed SIMD too (one fixed result per op, docs/determinism.md). */
+  WRT_CFG_RELAXED_SIMD = 18
 };
 
 /* The error code of a refused signature (wrt_error_code; Err 135 SignatureRefused). */
@@ -73,6 +78,28 @@ enum {
 /* Trusts an Ed25519 public key (raw 32 bytes) for WRT_CFG_REQUIRE_SIGNATURE:
  * 0 ok, -1 when WRT_MAX_TRUSTED_KEYS (4) are set. Process-wide. WRT_SIGNATURES=1 builds. */
 int32_t wrt_trust_key(const uint8_t public_key[32]);
+
+/* A v128 value: 16 bytes, lane 0 first (little-endian lanes, as in linear
+ * memory). In argument and result arrays it takes two 8-byte slots, bytes
+ * 0..7 then 8..15, each read little-endian (docs/embedding-api.md). */
+typedef struct { uint8_t bytes[16]; } wrt_v128;
+
+/* Writes v into slots[0], slots[1]. */
+static inline void wrt_v128_to_slots(const wrt_v128 *v, uint64_t *slots) {
+  for (int h = 0; h < 2; h++) {
+    uint64_t x = 0;
+    for (int i = 7; i >= 0; i--) x = (x << 8) | v->bytes[8 * h + i];
+    slots[h] = x;
+  }
+}
+
+/* Reads the v128 in slots[0], slots[1]. */
+static inline wrt_v128 wrt_v128_from_slots(const uint64_t *slots) {
+  wrt_v128 v;
+  for (int h = 0; h < 2; h++)
+    for (int i = 0; i < 8; i++) v.bytes[8 * h + i] = (uint8_t)(slots[h] >> (8 * i));
+  return v;
+}
 
 /* Unlimited fuel for wrt_run. */
 #define WRT_FUEL_UNLIMITED INT64_MAX

@@ -91,4 +91,7 @@ export const irOps = [
   ["Copy2", [S, S, S, S], 0, "dst1, src1, dst2, src2 (two copies in order)"],
   ["I32AddShl", [S, S, S, I], 0, "dst, a, b, k: a + (b << k), i32"],
   ["I32XorRotr", [S, S, S, I], 0, "dst, a, b, k: a ^ rotr(b, k), i32"],
+  ["SelectAndImm", [S, S, S, S, I], 0, "dst, a, b, c, imm: select a or b on (c & imm) != 0 (i32.and with a constant, then select)"],
+  ["StoreAdd", [S, I, I, I, I, S], F.MEM0, "x, imm, offset, shift, size, val: store size bytes of val at ((x << shift) + imm, wrapping at 32 bits) + offset"],
+  ["StoreKAdd", [S, I, I, I, I, I, I], F.MEM0, "x, imm, offset, shift, size, lo, hi: the same with a constant value"],
 ];

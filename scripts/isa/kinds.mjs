@@ -39,3 +39,32 @@ export const Flag = Object.freeze({
 });
 
 export const kindName = Object.fromEntries(Object.entries(Kind).map(([k, v]) => [v, k]));
+
+// ---- the Wasm side of extension proposal tables (scripts/isa/gen-ext.mjs) ----
+
+/** Immediates of an extension op, in Wasm byte order: what the decoder reads, the validator checks
+ *  (`:N` is the argument: memarg's largest alignment exponent, a lane count) and the IR words they become.
+ *  Numbers are part of the generated assembly/binary/ext-ops.ts. */
+export const Imm = Object.freeze({
+  memarg: { code: 1, words: 1, kind: Kind.Imm },   // align (<= N, needs memory 0), offset -> 1 Imm word (the offset)
+  lane: { code: 2, words: 1, kind: Kind.Imm },     // one byte < N -> 1 Imm word
+  lanes16: { code: 3, words: 4, kind: Kind.Imm },  // 16 bytes, each < N -> 4 Imm words (a semantics arg: pointer)
+  v128: { code: 4, words: 4, kind: Kind.Imm },     // 16 bytes -> 4 Imm words (a semantics arg: pointer)
+  i32: { code: 5, words: 1, kind: Kind.Imm },      // s32 LEB
+  i64: { code: 6, words: 2, kind: Kind.Imm },      // s64 LEB -> lo, hi (a semantics arg: u64)
+  f32: { code: 7, words: 1, kind: Kind.Imm },      // 4 bytes
+  f64: { code: 8, words: 2, kind: Kind.Imm },      // 8 bytes -> lo, hi (a semantics arg: u64)
+  zero: { code: 9, words: 0 },                     // a reserved 0x00 byte: no IR word
+  func: { code: 10, words: 1, kind: Kind.Func },   // u32 LEB indices, below the module's count
+  table: { code: 11, words: 1, kind: Kind.Table },
+  memory: { code: 12, words: 1, kind: Kind.Memory },
+  global: { code: 13, words: 1, kind: Kind.Global },
+  data: { code: 14, words: 1, kind: Kind.Data },
+  elem: { code: 15, words: 1, kind: Kind.Elem },
+});
+
+/** Value types a signature names (binary encodings; v128 values take a Slot16). */
+export const ValType = Object.freeze({ i32: 0x7F, i64: 0x7E, f32: 0x7D, f64: 0x7C, v128: 0x7B, funcref: 0x70, externref: 0x6F });
+
+/** The decoder's Feature bits (assembly/binary/decoder.ts `Feature`; tests/node/isa.test.mjs checks they agree). */
+export const Feature = Object.freeze({ SIMD: 1, RelaxedSIMD: 2, TailCall: 4, Exceptions: 8, LegacyExceptions: 16 });

@@ -5,6 +5,8 @@
 // names a shared function (the f32/f64 lane moves are the i32/i64 ones).
 // v128 values take two slots (Slot16); scalar operands one.
 
+import { Kind } from "./kinds.mjs";
+
 export const proposal = "simd";
 export const extension = { prefix: 0xFD, feature: "SIMD", fuel: "FD", sem: "simd/ops" };
 
@@ -124,4 +126,7 @@ export const ops = [
   un("f32x4.convert_i32x4_s", 0xFA), un("f32x4.convert_i32x4_u", 0xFB),
   un("i32x4.trunc_sat_f64x2_s_zero", 0xFC), un("i32x4.trunc_sat_f64x2_u_zero", 0xFD),
   un("f64x2.convert_low_i32x4_s", 0xFE), un("f64x2.convert_low_i32x4_u", 0xFF),
+  // IR-only: global.get/set of a v128 global (the compiler emits these; fuel is global.get's and global.set's)
+  { wasm: null, name: "GlobalGet16", ir: [Kind.Slot16, Kind.Global], sem: "globalGet16" },
+  { wasm: null, name: "GlobalSet16", ir: [Kind.GlobalMut, Kind.Slot16], sem: "globalSet16" },
 ];

@@ -5,7 +5,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import wabtInit from "wabt";
+import { readFileSync } from "node:fs";
 import { Engine, Module, Instance } from "../../host-shims/node/dist/index.js";
+import { imageParts } from "./support.mjs";
 
 const wabt = await wabtInit();
 const engine = await Engine.load({});
@@ -50,6 +52,26 @@ const inst = Instance.instantiate(Module.load(engine, wabt.parseWat("f.wat", `
     (if (result i32) (i32.ge_s (local.get 0) (i32.const -1)) (then (i32.const 1)) (else (i32.const 0))))
   (func (export "brif_eqz") (param i32) (result i32)
     (block (result i32) (br_if 0 (i32.const 7) (i32.eqz (local.get 0))) (drop) (i32.const 9)))
+  ;; select on (x & imm): one op; the and's operand and the select's may share slots
+  (func (export "crc_step") (param i32) (result i32) (local i32)
+    (select (i32.xor (local.tee 1 (i32.shr_u (local.get 0) (i32.const 1))) (i32.const -306674912)) (local.get 1)
+      (i32.and (local.get 0) (i32.const 1))))
+  (func (export "select_and_temp") (param i32 i32 i32) (result i32)
+    (select (i32.add (local.get 0) (i32.const 1)) (i32.mul (local.get 1) (i32.const 3)) (i32.and (i32.add (local.get 2) (i32.const 0)) (i32.const 0x80000000))))
+  (func (export "select_and_i64") (param i64 i64 i32) (result i64)
+    (select (local.get 0) (local.get 1) (i32.and (local.get 2) (i32.const 6))))
+  ;; stores: the address op folds in (wrapping at 32 bits), a constant value is an immediate; read back by loads
+  (func (export "store_wrap") (param i32 i32) (result i32) (i32.store8 (i32.add (local.get 0) (i32.const 32)) (local.get 1)) (i32.load8_u (i32.const 24)))
+  (func (export "store_wrap_off") (param i32) (i32.store8 offset=65512 (i32.add (local.get 0) (i32.const 32)) (i32.const 1)))
+  (func (export "store_shl_k") (param i32) (result i64)
+    (i64.store offset=8 (i32.add (i32.shl (local.get 0) (i32.const 3)) (i32.const 64)) (i64.const 0x123456789abcdef0))
+    (i64.load (i32.add (i32.shl (local.get 0) (i32.const 3)) (i32.const 72))))
+  (func (export "store_k_sizes") (param i32) (result i64)
+    (i64.store (local.get 0) (i64.const -1))
+    (i32.store16 (i32.add (local.get 0) (i32.const 2)) (i32.const 0x12345))
+    (f32.store (i32.add (local.get 0) (i32.const 4)) (f32.const -0.0))
+    (i64.load (local.get 0)))
+  (func (export "store_k_plain") (param i32) (result i32) (i32.store (local.get 0) (i32.const 7)) (i32.load (local.get 0)))
   ;; local.tee retargeting must not lose the stacked value
   (func (export "tee_chain") (param i32) (result i32) (local i32)
     (i32.add (local.tee 1 (i32.mul (local.get 0) (i32.const 3))) (local.get 1))))
@@ -103,6 +125,35 @@ test("fused compare and branch", () => {
   assert.equal(call("tee_chain", 5), 30);
 });
 
+test("select on an i32.and with a constant", () => {
+  // it is compiled as one op (compile/ir-ops.ts SelectAndImm), not an and and a select
+  const number = (name) => Number(new RegExp(`\\b${name} = (\\d+)`).exec(readFileSync(new URL("../../assembly/compile/ir-ops.ts", import.meta.url), "utf8"))[1]);
+  const crc = wabt.parseWat("crc.wat", `(module (func (export "f") (param i32) (result i32) (local i32)
+    (select (i32.xor (local.tee 1 (i32.shr_u (local.get 0) (i32.const 1))) (i32.const -306674912)) (local.get 1)
+      (i32.and (local.get 0) (i32.const 1)))))`).toBinary({}).buffer;
+  const { code } = imageParts(Module.load(engine, crc).image());
+  assert.ok(code.includes(number("SelectAndImm")), "a SelectAndImm op");
+  assert.ok(!code.includes(number("Select")) && !code.includes(number("I32AndImm")), "no Select, no I32AndImm");
+  // one bitwise CRC-32 step by hand: x & 1 ? (x >>> 1) ^ 0xEDB88320 : x >>> 1
+  const step = (x) => ((x & 1) ? ((x >>> 1) ^ 0xEDB88320) : (x >>> 1)) | 0;
+  for (const x of [0, 1, 2, 3, 0xffffffff | 0, 0x80000001 | 0, 0x12345678]) assert.equal(call("crc_step", x), step(x), `crc_step(${x})`);
+  assert.equal(call("select_and_temp", 4, 5, 0x80000000 | 0), 5);  // top bit set: the first
+  assert.equal(call("select_and_temp", 4, 5, 0x7fffffff), 15);     // clear: the second
+  assert.equal(inst.invoke("select_and_i64", [1n << 40n, -1n, 4])[0], 1n << 40n); // 8 bytes move
+  assert.equal(inst.invoke("select_and_i64", [1n << 40n, -1n, 9])[0], -1n);
+});
+
+test("stores with a folded address or a constant value", () => {
+  assert.equal(call("store_wrap", -8, 0x1ff), 0xff);          // (-8 + 32) wraps to 24; one byte stored
+  assert.throws(() => call("store_wrap_off", -8), /out of bounds memory access/); // 24 + 65512 + 1 > 65536
+  assert.equal(inst.invoke("store_shl_k", [2])[0], 0x123456789abcdef0n);  // (2 << 3) + 64 + 8 = 88
+  assert.equal(inst.invoke("store_shl_k", [0x20000002])[0], 0x123456789abcdef0n); // the shl wraps
+  assert.throws(() => inst.invoke("store_shl_k", [8190]), /out of bounds memory access/);
+  // bytes 0-1 of -1, 2-3 = 0x2345 (16 bits of 0x12345), 4-7 = -0.0f's bits 0x80000000
+  assert.equal(inst.invoke("store_k_sizes", [256])[0], BigInt.asIntN(64, 0x800000002345ffffn));
+  assert.equal(call("store_k_plain", 300), 7);
+});
+
 test("every fused form survives a snapshot and restore into a fresh interpreter at every unit of fuel", () => {
   // restore checks that the position is an op boundary (irWords): a wrong
   // length for any fused op would refuse these snapshots
@@ -112,6 +163,8 @@ test("every fused form survives a snapshot and restore into a fresh interpreter 
     ["load_shl_add", [1], 42], ["load_shl_tee", [1], 42 + 4], ["add_shl", [5, 2], 21], ["xor_rotr", [0x0f, 0x12345678], (0x78123456 ^ 0x0f) | 0],
     ["sigma", [0x6a09e667], rotr(0x6a09e667, 2) ^ rotr(0x6a09e667, 13) ^ rotr(0x6a09e667, 54)],
     ["copies_in_order", [3, 4], 37], ["swap_via_stack", [3, 4], 37], ["if_lt_u", [1, -1], 1],
+    ["crc_step", [3], ((3 >>> 1) ^ 0xEDB88320) | 0], ["select_and_temp", [4, 5, 0x7fffffff], 15],
+    ["store_wrap", [-8, 0x1ff], 0xff], ["store_k_plain", [300], 7],
   ];
   let migrations = 0;
   for (const [name, args, want] of cases) {

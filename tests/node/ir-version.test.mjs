@@ -15,7 +15,8 @@ import { wat, imageParts } from "./support.mjs";
 const DIGESTS = {
   7: "980e75fe1cc88159e019f3a22d693a969e4762094e68a88e6ceb8af0128f08a2",
   8: "eb684e54ed71f938e9790e530986b300ce30237ea7ca1260060a046387915030",
-  9: "8354e7c18814d36f5a22e4efb7c039b5684cb8878bb8c2b007467ee22b2833c1",
+  9: "8354e7c18814d36f5a22e4efb7c039b5684cb8878bb8c2b007467ee22b2833c1", // trailing side entry for the trap rule (trust) + Ir.Ext extension ops (ext)
+  10: "70e91bad220d75f4ed1d5d19d717626de1a70d64a1c9a41c26f7e45704f65848", // SelectAndImm, StoreAdd, StoreKAdd (and the crc guest added)
 };
 
 const GUESTS = [
@@ -32,6 +33,9 @@ const GUESTS = [
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $top)))
       (local.get $s))
+    (func (export "crc") (param i32) (result i32) (local i32)
+      (select (i32.xor (local.tee 1 (i32.shr_u (local.get 0) (i32.const 1))) (i32.const -306674912)) (local.get 1)
+        (i32.and (local.get 0) (i32.const 1))))
     (func (export "pick") (param i32) (result i32)
       (block (block (block (br_table 0 1 2 (local.get 0))) (return (i32.const 10))) (return (i32.const 20)))
       (i32.const 30)))`, { name: "ir-version.wat" }),

@@ -6,12 +6,13 @@
 // satisfies its kind's rule (scripts/isa/kinds.mjs).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, readdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { Engine, Module } from "../../host-shims/node/dist/index.js";
 import { root, imageParts } from "./support.mjs";
 import { generate, loadOps } from "../../scripts/isa/gen.mjs";
-import { Kind, Flag } from "../../scripts/isa/kinds.mjs";
+import { Kind, Flag, Feature } from "../../scripts/isa/kinds.mjs";
 
 const CORE = path.join(root, "../shared/testsuite/core");
 const INFO_WORDS = 8;
@@ -126,4 +127,43 @@ test("fuel index ranges do not overlap and the bulk amounts stay in their range"
   // every prefix's opcodes fit their range: 0xFC subs 0..17, SIMD up to 0x113, threads up to 0x4E
   const size = (n) => FUEL_RANGES.find((r) => r.name == n).size;
   assert.ok(size("FC") > 17 && size("FD") > 0x113 && size("FE") > 0x4E);
+});
+
+test("scripts/isa/kinds.mjs Feature bits are the decoder's Feature enum", () => {
+  const src = readFileSync(path.join(root, "assembly/binary/decoder.ts"), "utf8");
+  const body = /export const enum Feature \{([^}]*)\}/.exec(src)[1];
+  const fromDecoder = Object.fromEntries([...body.matchAll(/^\s*(\w+) = (\d+),/gm)].map((m) => [m[1], Number(m[2])]));
+  assert.deepEqual(fromDecoder, { ...Feature });
+});
+
+test("extension tables: the generator refuses a clash, a core opcode, a fuel index past its range", async () => {
+  const { loadExtensions } = await import("../../scripts/isa/gen-ext.mjs");
+  const { FUEL_RANGES } = await import("../../scripts/isa/fuel.mjs");
+  const dir = mkdtempSync(path.join(tmpdir(), "wrt-isa-"));
+  const kinds = path.join(root, "scripts/isa/kinds.mjs");
+  let n = 0;
+  const tables = async (...rowLists) => {
+    const d = path.join(dir, `t${n++}`);
+    mkdirSync(d);
+    writeFileSync(path.join(d, "kinds.mjs"), readFileSync(kinds));
+    rowLists.forEach((rows, i) => writeFileSync(path.join(d, `p${i}.mjs`), rows.fc
+      ? `export const extension = { prefix: 0xFC, feature: null, fuel: "FC" };\nexport const ops = ${JSON.stringify(rows.fc)};\n`
+      : `export const extension = { prefix: 0xFD, feature: "SIMD", fuel: "FD" };\nexport const ops = ${JSON.stringify(rows)};\n`));
+    return loadExtensions(d, FUEL_RANGES);
+  };
+  const row = (wasm, code, more = {}) => ({ wasm, code, sig: "v128 v128 -> v128", body: "return;", ...more });
+  try {
+    const ok = await tables([row("a.x", 1), row("a.y", 2, { imm: ["lane:16"], sig: "v128 -> i32" })]);
+    assert.deepEqual(ok.rows.map((r) => [r.name, r.x, r.fuel]), [["AX", 0, 513], ["AY", 1, 514]]);
+    assert.deepEqual(ok.rows[1].kinds, [1, 2, 3], "results, params, immediates: Slot (i32), Slot16 (v128), Imm (lane)");
+    await assert.rejects(tables([row("a.x", 1)], [row("b.x", 1)]), /same opcode/);
+    await assert.rejects(tables([row("a.x", 0x200)]), /past range FD/);
+    await assert.rejects(tables({ fc: [row("a.x", 11)] }), /belongs to the core/); // memory.fill
+    assert.equal((await tables({ fc: [row("a.x", 18)] })).rows[0].fuel, 256 + 18);
+    await assert.rejects(tables([row("a.x", 1, { imm: ["lane"] })]), /lane needs :N/);
+    await assert.rejects(tables([row("a.x", 1, { sig: "v256 -> i32" })]), /unknown value type/);
+    await assert.rejects(tables([{ wasm: "a.x", code: 1, sig: "-> i32" }]), /needs sem/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -9,3 +9,4 @@ export * from "./int";
 export * from "./float";
 export * from "./convert";
 export * from "./relaxed";
+export * from "./globals";

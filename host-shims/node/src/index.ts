@@ -23,7 +23,7 @@ export { Suspended, WrtOutOfFuel, WrtTimeout, Status, UNBOUNDED_FUEL, seededRand
 export type { CallResult, Completed, FuelOptions } from "./api/run.js";
 export {
   RawValue, VALTYPE_BYTE, valTypeFromByte, encodeValue, decodeValue, f32ToBits, bitsToF32, f64ToBits, bitsToF64,
-  formatTyped, parseTyped, formatF32, formatF64,
+  formatTyped, parseTyped, parseV128, formatV128Lanes, formatF32, formatF64,
 } from "./api/values.js";
 export type { ValType, RefType, FuncType, Value, RefContext } from "./api/values.js";
 export {

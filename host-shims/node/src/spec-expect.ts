@@ -28,7 +28,7 @@ const E = {
   UnknownGlobal: 45, UnknownLocal: 46, UnknownLabel: 47, UnknownElem: 48, UnknownData: 49,
   UnknownDataCount: 50, AlignmentTooLarge: 51, GlobalIsImmutable: 52, ConstantExpressionRequired: 53,
   DuplicateExportName: 54, MultipleMemories: 55, MemorySizeLimit: 56, SizeMinimumGreaterThanMaximum: 57,
-  StartFunctionType: 58, UndeclaredFunctionReference: 59, InvalidResultArity: 60,
+  StartFunctionType: 58, UndeclaredFunctionReference: 59, InvalidResultArity: 60, InvalidLaneIndex: 63,
   UnknownImport: 80, IncompatibleImportType: 81, OutOfBoundsMemoryAccess: 82, OutOfBoundsTableAccess: 83,
 } as const;
 
@@ -90,6 +90,7 @@ export const VALIDATION_CODES: Record<string, readonly number[]> = {
   "unknown data segment": [E.UnknownData, E.UnknownDataCount],
   "alignment must not be larger than natural": [E.AlignmentTooLarge],
   "global is immutable": [E.GlobalIsImmutable],
+  "invalid lane index": [E.InvalidLaneIndex],
   "constant expression required": [E.ConstantExpressionRequired],
   "duplicate export name": [E.DuplicateExportName],
   "multiple memories": [E.MultipleMemories],

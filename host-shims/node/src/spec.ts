@@ -45,8 +45,6 @@ export interface SpecOptions {
    */
   timeoutMs?: number;
   engine?: EngineOptions;
-  /** Run actions with v128 arguments or results (default: skip them). */
-  v128?: boolean;
   /** Output lines (default: console.log). */
   out?: (line: string) => void;
   /**
@@ -301,11 +299,6 @@ export function runSpecFile(file: string, opts: SpecOptions = {}, displayName?: 
 
   /** Performs an action; returns result types and bits. */
   const act = (a: JsonAction, expected?: JsonValue[]): { types: ValType[]; bits: bigint[] } => {
-    // The interpreter does not run SIMD yet, and the slot count of a v128 in
-    // wrt_call is not settled (docs: two slots; assembly/api.ts: one value).
-    if (!opts.v128 && [...(a.args ?? []), ...(expected ?? [])].some((v) => v.type === "v128")) {
-      throw new Skip("v128 argument or result (SIMD actions run only with --v128)");
-    }
     const inst = instanceFor(a);
     const ex = inst.exports[a.field];
     if (a.type === "get") {

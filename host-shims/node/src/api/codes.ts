@@ -33,6 +33,7 @@ export const ERR_CODES = {
   MalformedMemopFlags: 27,
   EndOpcodeExpected: 28,
   MalformedSegmentKind: 29,
+  FeatureDisabled: 30,
   TypeMismatch: 40,
   UnknownType: 41,
   UnknownFunction: 42,

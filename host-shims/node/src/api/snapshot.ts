@@ -240,8 +240,11 @@ function walkSnapshot(bytes: Uint8Array, dv: DataView): SnapshotInfo {
       }
     } else if (tag === TAG.GLOB) {
       const n = u32();
-      need(at, n * 10);
-      at += n * 10;
+      for (let i = 0; i < n; i++) {
+        need(at, 10);
+        const v128 = bytes[at] === 0x7b; // type, mutability, the value; a v128 (feature simd) has 8 bytes more
+        at += v128 ? 18 : 10;
+      }
     } else if (tag === TAG.STAK) {
       const top = u32();
       need(at, top);

@@ -219,7 +219,51 @@ export function formatF64(x: number): string {
   return String(x);
 }
 
-/** `TYPE:VALUE` text of a value given by its bits (i32/i64 signed decimal). */
+// v128 text: a lane shape and its lanes, lane 0 first (memory order), as
+// `i32x4:1 2 3 4`; or the 128-bit integer (`0x...`, lane 0 in the low bits).
+const V128_SHAPES: Record<string, { bits: number; float?: "f32" | "f64" }> = {
+  i8x16: { bits: 8 }, i16x8: { bits: 16 }, i32x4: { bits: 32 }, i64x2: { bits: 64 },
+  f32x4: { bits: 32, float: "f32" }, f64x2: { bits: 64, float: "f64" },
+};
+
+/** `i32x4:1 2 3 4`: the lanes of a v128 in one shape, lane 0 first (integers signed). */
+export function formatV128Lanes(bits: bigint, shape: keyof typeof V128_SHAPES): string {
+  const s = V128_SHAPES[shape]!;
+  const lanes: string[] = [];
+  for (let i = 0; i < 128 / s.bits; i++) {
+    const lane = BigInt.asUintN(s.bits, bits >> BigInt(i * s.bits));
+    if (s.float === "f32") lanes.push(formatF32(bitsToF32(lane)));
+    else if (s.float === "f64") lanes.push(formatF64(bitsToF64(lane)));
+    else lanes.push(String(BigInt.asIntN(s.bits, lane)));
+  }
+  return `${shape}:${lanes.join(" ")}`;
+}
+
+/** v128 text -> bits: `[v128:]SHAPE:l0 l1 ...` (spaces or commas), or `[v128:]0x...` / decimal (the 128-bit integer). */
+export function parseV128(text: string): bigint {
+  const body = text.trim().replace(/^v128:/i, "");
+  const m = /^(i8x16|i16x8|i32x4|i64x2|f32x4|f64x2):(.*)$/i.exec(body);
+  if (!m) return BigInt.asUintN(128, parseIntText(body, "v128"));
+  const shape = m[1]!.toLowerCase();
+  const s = V128_SHAPES[shape]!;
+  const lanes = m[2]!.split(/[\s,]+/).filter(Boolean);
+  const n = 128 / s.bits;
+  if (lanes.length !== n) throw new TypeError(`v128 ${shape} needs ${n} lanes, got ${lanes.length}: ${JSON.stringify(text)}`);
+  let bits = 0n;
+  lanes.forEach((l, i) => {
+    let v: bigint;
+    if (s.float === "f32") v = f32ToBits(parseFloatText(l));
+    else if (s.float === "f64") v = f64ToBits(parseFloatText(l));
+    else {
+      v = parseIntText(l, `${shape} lane`);
+      if (v < -(1n << BigInt(s.bits - 1)) || v >= 1n << BigInt(s.bits)) throw new RangeError(`${shape} lane out of range: ${l}`);
+    }
+    bits |= BigInt.asUintN(s.bits, v) << BigInt(i * s.bits);
+  });
+  return bits;
+}
+
+/** `TYPE:VALUE` text of a value given by its bits (i32/i64 signed decimal; v128 as i32x4 lanes, lane 0 first). */
 export function formatTyped(t: ValType, bits: bigint): string {
   switch (t) {
     case "i32":
@@ -231,7 +275,7 @@ export function formatTyped(t: ValType, bits: bigint): string {
     case "f64":
       return `f64:${formatF64(bitsToF64(bits))}`;
     case "v128":
-      return `v128:0x${BigInt.asUintN(128, bits).toString(16).padStart(32, "0")}`;
+      return `v128:${formatV128Lanes(bits, "i32x4")}`;
     case "funcref":
     case "externref":
       return bits === 0n ? `${t}:null` : `${t}:${bits}`;
@@ -276,7 +320,7 @@ export function parseTyped(t: ValType, text: string): bigint {
     case "f64":
       return f64ToBits(parseFloatText(text));
     case "v128":
-      return BigInt.asUintN(128, parseIntText(text, t));
+      return parseV128(text);
     case "funcref":
     case "externref":
       if (text === "null") return 0n;

@@ -115,6 +115,10 @@ export const ConfigKey = {
   allowImages: 14,
   /** Bytes the interpreter's memory may grow by while one module loads; 0: no budget (Module.load's loadBudget). */
   loadBudgetBytes: 15,
+  /** 1: accept SIMD (0xFD ops, v128) in modules loaded from now on; 0: refuse them ("feature disabled"). */
+  simd: 17,
+  /** 1: accept relaxed SIMD too (needs simd). */
+  relaxedSimd: 18,
 } as const;
 export type ConfigName = keyof typeof ConfigKey;
 

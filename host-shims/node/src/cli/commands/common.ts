@@ -37,6 +37,28 @@ export const ALLOW_IMAGES_OPTION: OptionSpec = {
   description: "also load precompiled images (`wrt compile` output, here or in a snapshot file): code the interpreter verifies but did not compile",
 };
 
+/** Proposal switches (config keys 17 and 18, docs/embedding-api.md "Features"): both on by default. */
+export const FEATURE_OPTIONS: OptionSpec[] = [
+  { flags: "--enable-simd", description: "accept SIMD (0xFD ops, v128): the default" },
+  { flags: "--disable-simd", description: "refuse modules that use SIMD (\"feature disabled\", with the byte offset)" },
+  { flags: "--enable-relaxed-simd", description: "accept relaxed SIMD (one fixed result per op, docs/determinism.md): the default" },
+  { flags: "--disable-relaxed-simd", description: "refuse modules that use relaxed SIMD" },
+];
+
+/** The engine config of the FEATURE_OPTIONS given (nothing given: the interpreter's defaults). */
+export function featureConfig(opts: Record<string, unknown>): { simd?: number; relaxedSimd?: number } {
+  const one = (on: string, off: string, name: string): number | undefined => {
+    if (opts[on] && opts[off]) throw new UsageError(`--enable-${name} and --disable-${name} contradict each other`);
+    return opts[on] ? 1 : opts[off] ? 0 : undefined;
+  };
+  const c: { simd?: number; relaxedSimd?: number } = {};
+  const simd = one("enableSimd", "disableSimd", "simd");
+  const relaxed = one("enableRelaxedSimd", "disableRelaxedSimd", "relaxed-simd");
+  if (simd !== undefined) c.simd = simd;
+  if (relaxed !== undefined) c.relaxedSimd = relaxed;
+  return c;
+}
+
 /** --require-signature KEYFILE (repeatable): the input must be signed by one of these Ed25519 public keys (docs/signing.md). */
 export const REQUIRE_SIGNATURE_OPTION: OptionSpec = {
   flags: "--require-signature <keyfile>",
@@ -76,13 +98,17 @@ export type ResultStyle = "signed" | "unsigned" | "hex" | "all";
 
 export const RESULTS_OPTION: OptionSpec = {
   flags: "--results <style>",
-  description: "how integer results print: signed (i32:-1), unsigned (i32:4294967295), hex (i32:0xffffffff) or all (i32:-1 (4294967295, 0xffffffff))",
+  description: "how integer results print: signed (i32:-1), unsigned (i32:4294967295), hex (i32:0xffffffff) or all (i32:-1 (4294967295, 0xffffffff)); a v128 prints its i32x4 lanes, lane 0 first (v128:i32x4:1 2 3 4), hex as the 128-bit integer (v128:0x...)",
   choices: ["signed", "unsigned", "hex", "all"],
   default: "signed",
 };
 
 /** One result line, `TYPE:VALUE`, integers in the given style. */
 export function formatResult(t: ValType, bits: bigint, style: ResultStyle = "signed"): string {
+  if (t === "v128" && style !== "signed") {
+    const hex = `0x${BigInt.asUintN(128, bits).toString(16).padStart(32, "0")}`;
+    return style === "hex" ? `v128:${hex}` : `${formatTyped(t, bits)} (${hex})`;
+  }
   if ((t !== "i32" && t !== "i64") || style === "signed") return formatTyped(t, bits);
   const width = t === "i32" ? 32 : 64;
   const u = BigInt.asUintN(width, bits);

@@ -14,7 +14,7 @@ import { exitFor } from "../program.js";
 import { cliLogSetup, LOG_OPTIONS, logOptionsFrom } from "../log-options.js";
 import { runCall } from "./call-loop.js";
 import {
-  ALLOW_IMAGES_OPTION, REQUIRE_SIGNATURE_OPTION, requiredKeys, callArgs, ENGINE_OPTION, exportedFunc, formatResult, FUEL_OPTION, loadModule, RESULTS_OPTION, type ResultStyle,
+  ALLOW_IMAGES_OPTION, REQUIRE_SIGNATURE_OPTION, requiredKeys, callArgs, ENGINE_OPTION, exportedFunc, FEATURE_OPTIONS, featureConfig, formatResult, FUEL_OPTION, loadModule, RESULTS_OPTION, type ResultStyle,
 } from "./common.js";
 
 export const runCommand: CommandSpec = {
@@ -51,6 +51,7 @@ export const runCommand: CommandSpec = {
     ENGINE_OPTION,
     ALLOW_IMAGES_OPTION,
     REQUIRE_SIGNATURE_OPTION,
+    ...FEATURE_OPTIONS,
     RESULTS_OPTION,
     ...LOG_OPTIONS,
   ],
@@ -75,7 +76,8 @@ function runAction({ args, opts }: CommandInput): number {
   const bytes = readInputFile(file, "module");
   const logging = cliLogSetup(logOptionsFrom(opts));
   const requireSignature = requiredKeys(opts);
-  const engine = new Engine({ ...logging.engineOptions, engine: opts["engine"] as "node" | "native", allowImages: opts["allowImages"] === true, ...(requireSignature ? { requireSignature } : {}) });
+  const engine = new Engine({ ...logging.engineOptions, engine: opts["engine"] as "node" | "native", allowImages: opts["allowImages"] === true,
+    ...(requireSignature ? { requireSignature } : {}), config: { ...logging.engineOptions.config, ...featureConfig(opts) } });
   try {
     const module = loadModule(engine, bytes, file);
     const setup = setupFor(module, {

@@ -42,7 +42,6 @@ export const specCommand: CommandSpec = {
       parse: (v) => { if (!/^\d+$/.test(v)) throw new UsageError("--seed needs a non-negative integer"); return Number(BigInt(v) & 0xffffffffn); } },
     { flags: "--engine <engine>", description: "node or native", choices: ["node", "native"] },
     { flags: "-v, --verbose", description: "print every command" },
-    { flags: "--v128", description: "run the SIMD (v128) commands too" },
     { flags: "--timeout <ms>", description: "per-call wall-clock limit", parse: parsePositive("--timeout") },
     { flags: "--wasm <path>", description: "another interpreter build (e.g. build/wrt.debug.wasm)" },
     { flags: "--via-image", description: "load every module as a precompiled image (the device build with --wasm build/wrt-device.wasm)" },
@@ -63,7 +62,6 @@ export const specCommand: CommandSpec = {
     if (opts["engine"] !== undefined) o.engine = { ...o.engine, engine: opts["engine"] as "node" | "native" };
     if (opts["wasm"] !== undefined) o.engine = { ...o.engine, wasmPath: opts["wasm"] as string };
     if (opts["verbose"]) o.verbose = true;
-    if (opts["v128"]) o.v128 = true;
     if (opts["viaImage"]) o.viaImage = true;
     if (o.viaImage) o.engine = { ...o.engine, allowImages: true }; // images are what it tests
     if (opts["timeout"] !== undefined) o.timeoutMs = opts["timeout"] as number;
