@@ -6,6 +6,8 @@ import "./abort"; // the --use abort=... target must be part of the program
 export * from "./api";
 export * from "./api-load";
 export * from "./api-component"; // Component Model (full build only; docs/component-model.md)
+// Not ABI: exported so that the extension ops' dispatch is never inlined into the loop (exec/ext.ts says why).
+export { extOp as ext_op } from "./exec/ext-ops";
 
 // Stacks are allocated at start-up with the default sizes; wrt_config resizes them.
 machine.reset();

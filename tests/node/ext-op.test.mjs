@@ -122,6 +122,14 @@ test("verified in an image: it runs from one, and a slot operand out of the fram
   code[at + 2] = 0x10000; // operand a: a slot far outside the frame
   assert.throws(() => Module.load(withOp(undefined, { allowImages: true }), buildImage({ ...parts, code })),
     (e) => e instanceof WrtImageError && e.code === ErrCode.ImageCorrupt && new RegExp(`operand 2 of op ${word} out of range`).test(e.message));
+  // the device build has no extension ops (compiled out): with the same cost table (the row's 7 at 256 + 0x7F),
+  // the same image is refused there: its decoder does not know the opcode in the image's module bytes
+  const device = new Engine({ log: false, wasmPath: path.join(root, "build/wrt-device.wasm") });
+  const costs = new Uint32Array(256 + 0x80).fill(1);
+  costs[256 + 0x7f] = COST;
+  device.writeBytes(new Uint8Array(costs.buffer));
+  assert.equal(device.raw.wrt_fuel_costs(costs.length), 0);
+  assert.throws(() => Module.load(device, image), (e) => e instanceof WrtDecodeError && /illegal opcode/.test(e.message), "device build");
   const unknown = [...parts.code];
   unknown[at] = word + 0x100; // Ir.Ext with an index past the table
   assert.throws(() => Module.load(withOp(undefined, { allowImages: true }), buildImage({ ...parts, code: unknown })), WrtImageError);

@@ -156,6 +156,10 @@ test("extension tables: the generator refuses a clash, a core opcode, a fuel ind
     const ok = await tables([row("a.x", 1), row("a.y", 2, { imm: ["lane:16"], sig: "v128 -> i32" })]);
     assert.deepEqual(ok.rows.map((r) => [r.name, r.x, r.fuel]), [["AX", 0, 513], ["AY", 1, 514]]);
     assert.deepEqual(ok.rows[1].kinds, [1, 2, 3], "results, params, immediates: Slot (i32), Slot16 (v128), Imm (lane)");
+    // an IR-only form (wasm: null): its kinds as given, a number and a dispatch case like the others
+    const ir = await tables([row("a.x", 1), { wasm: null, name: "GlobalGet16", ir: [Kind.Slot16, Kind.Global], body: "return;" }]);
+    assert.deepEqual(ir.rows.map((r) => [r.name, r.x, r.kinds]), [["AX", 0, [2, 2, 2]], ["GlobalGet16", 1, [Kind.Slot16, Kind.Global]]]);
+    await assert.rejects(tables([{ wasm: null, name: "Bad", body: "return;" }]), /needs ir/);
     await assert.rejects(tables([row("a.x", 1)], [row("b.x", 1)]), /same opcode/);
     await assert.rejects(tables([row("a.x", 0x200)]), /past range FD/);
     await assert.rejects(tables({ fc: [row("a.x", 11)] }), /belongs to the core/); // memory.fill
