@@ -146,7 +146,8 @@ function planFor(modSeed) {
     const calls = [];
     for (let round = 0; round < 2; round++) {
       exports.forEach((e, i) => {
-        if (e.kind === "func") calls.push({ name: e.name, args: makeArgs(e.type.params, mix(modSeed, round, i)) });
+        // a v128 cannot cross the JS boundary in V8 (TypeError): such exports are called only from inside the module
+        if (e.kind === "func" && ![...e.type.params, ...e.type.results].includes("v128")) calls.push({ name: e.name, args: makeArgs(e.type.params, mix(modSeed, round, i)) });
       });
     }
     return calls;
@@ -163,7 +164,11 @@ async function generate(opts, index) {
     if (!m) return null;
     return { source, label: `spec ${m.name} (${m.mutations} mutations in ${m.section})`, bytes: m.bytes, rejected: m.rejected };
   }
-  return { source, label: "ttf", bytes: await ttfModule(mix(modSeed, 0x77f)) };
+  // SIMD: denan too. A lane's NaN bits (free for V8, canonical in WRT) read back
+  // through another lane shape (f32x4 lanes as an f64x2 lane) change whether
+  // that value is a NaN at all, which the NaN-tolerant comparison cannot see.
+  const simd = source === "ttf-simd";
+  return { source, label: source, bytes: await ttfModule(mix(modSeed, 0x77f), { simd, denan: simd }) };
 }
 
 const stats = { knownFuel: 0, reruns: 0, fuelAgreed: 0, fuelModules: 0, nanReported: 0, v8Died: 0, rejectChecks: 0, modules: 0, calls: 0, differences: 0, skippedCalls: 0, v8Timeouts: 0, nanOnly: 0, ungenerated: 0, wrtRejected: 0, bothRejected: 0, traps: 0 };
