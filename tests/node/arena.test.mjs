@@ -73,7 +73,10 @@ for (const board of Object.keys(BOARDS)) {
   });
 
   t("memory.grow reaches -1 (page budget), canaries in every page survive, a second call answers", () => {
-    for (const pages of [3, 5]) {
+    // budgets below what the arena holds: since the SIMD extension tables (on by
+    // default in the full build) the interpreter's own static data is ~70 KB, one
+    // 64 KiB wasm page more than before, so 8 arena pages hold 4 guest pages, not 5
+    for (const pages of [3, 4]) {
       const r = qemu(board, "--invoke", "fill", "--then", "check", "--max-pages", String(pages));
       assert.equal(r.code, 0, r.all);
       assert.deepEqual(lines(r.out), [`i32:${pages}`, `i32:${pages}`], r.all);
