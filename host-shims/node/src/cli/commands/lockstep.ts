@@ -9,6 +9,7 @@ import type { CommandInput, CommandSpec } from "../command.js";
 import { Exit, UsageError } from "../exit-codes.js";
 import { err, out, readInputFile } from "../io.js";
 import { callArgs, exportedFunc, formatResult, loadModule, parsePositive, RESULTS_OPTION, type ResultStyle } from "./common.js";
+import { fromSlots, toSlots } from "../../api/values.js";
 
 export const lockstepCommand: CommandSpec = {
   name: "lockstep",
@@ -42,7 +43,7 @@ export const lockstepCommand: CommandSpec = {
     const probe = Instance.instantiate(loadModule(new Engine({ log: false }), bytes, file), {});
     const f = exportedFunc(probe, invoke, file);
     const bits = callArgs(f, invoke, (args["args"] as string[] | undefined) ?? []);
-    const r = lockstep(bytes, invoke, bits, every);
+    const r = lockstep(bytes, invoke, toSlots(f.type.params, bits), every); // the raw ABI takes slots (a v128: two)
     err(`lockstep: ${r.steps} steps of ${every} fuel, ${r.fuel} fuel in all`);
     if (r.status === "diverged") {
       const d = r.divergence!;
@@ -55,7 +56,7 @@ export const lockstepCommand: CommandSpec = {
       out(`both engines trapped: ${r.trap}`);
       return Exit.ok;
     }
-    r.results.forEach((b, i) => out(formatResult(f.type.results[i]!, b, opts["results"] as ResultStyle)));
+    fromSlots(f.type.results, r.results).forEach((b, i) => out(formatResult(f.type.results[i]!, b, opts["results"] as ResultStyle)));
     return Exit.ok;
   },
 };
