@@ -78,7 +78,7 @@ for (const [src] of RT_SOURCES) if (!existsSync(src)) die(`wasm2c runtime file $
 mkdirSync(outDir, { recursive: true });
 const sha = createHash("sha256").update(readFileSync(wasm)).digest("hex");
 // Bump when the edit of the output changes (a stale translation is then redone).
-const MEM_PATCH = 3;
+const MEM_PATCH = 4;
 // Static offsets up to this go through WRT_MEM_AT (wrt_masked.h keeps that
 // much slack after the arena); larger ones, through WRT_MEM_PTR.
 const MEM_AT_MAX_OFFSET = 4088;
@@ -212,8 +212,21 @@ function patchDispatch(file) {
   let n = 0;
   body = body.replace(access, (m, name) => { n++; return `WRT_RUN_ACCESS(${name})(WRT_RUN_MEM, `; });
   if (n < 1000) fail(`only ${n} loads and stores in w2c_wrt_run`);
+  // A load whose address is a sum just computed (a slot: fp + its offset)
+  // takes both terms: with WRT_RUN_DATA they are added in 64 bits, which
+  // saves the 32-bit wrap's zero extension per operand (the interpreter's
+  // own addresses never wrap; past 4 GiB is a guard page).
+  const sum = /(w2c_i\d+) \+= (w2c_i\d+);\n\s*\1 = WRT_RUN_ACCESS\((\w+)\)\(WRT_RUN_MEM, \1, (\d+)u\);/g;
+  let sums = 0;
+  body = body.replace(sum, (m, x, y, name, off) => { sums++; return `${x} = WRT_RUN_ACCESS2(${name})(WRT_RUN_MEM, ${x}, ${y}, ${off}u);`; });
+  if (sums < 100) fail(`only ${sums} loads of a just computed sum in w2c_wrt_run`);
   // the accessors on a base pointer (little-endian: checked by patchMemAccess)
   const defs = [...text.matchAll(/^DEFINE_(LOAD|STORE)\((\w+), (\w+), (\w+)(?:, (\w+))?\)$/gm)];
+  const sumFns = defs.filter((d) => d[1] === "LOAD").flatMap((d) => [
+    `static inline ${d[5]} ${d[2]}_d2(u8* data, u32 a, u32 b, u32 off) { ${d[3]} r; wasm_rt_memcpy(&r, data + (u64)a + (u64)b + off, sizeof(r)); wasm_asm("" ::"r"(r)); return (${d[5]})(${d[4]})r; }`,
+  ]);
+  const sumAtFns = defs.filter((d) => d[1] === "LOAD").map((d) =>
+    `static inline ${d[5]} ${d[2]}_at2(wasm_rt_memory_t* mem, u32 a, u32 b, u32 off) { return ${d[2]}_at(mem, a + b, off); }`);
   const dataFns = defs.map((d) => d[1] === "LOAD"
     ? `static inline ${d[5]} ${d[2]}_d(u8* data, u32 base, u32 off) { ${d[3]} r; wasm_rt_memcpy(&r, data + (u64)base + off, sizeof(r)); wasm_asm("" ::"r"(r)); return (${d[5]})(${d[4]})r; }`
     : `static inline void ${d[2]}_d(u8* data, u32 base, u32 off, ${d[4]} v) { ${d[3]} w = (${d[3]})v; wasm_rt_memcpy(data + (u64)base + off, &w, sizeof(w)); }`);
@@ -224,12 +237,16 @@ function patchDispatch(file) {
 #error "WRT_RUN_DATA needs guard-page memory (its base never moves) and wasm2c's own addressing"
 #endif
 ${dataFns.join("\n")}
+${sumFns.join("\n")}
 #define WRT_RUN_DATA_DECL u8* const wrt_data = instance->w2c_memory.data;
 #define WRT_RUN_ACCESS(name) name##_d
+#define WRT_RUN_ACCESS2(name) name##_d2
 #define WRT_RUN_MEM wrt_data
 #else
+${sumAtFns.join("\n")}
 #define WRT_RUN_DATA_DECL
 #define WRT_RUN_ACCESS(name) name##_at
+#define WRT_RUN_ACCESS2(name) name##_at2
 #define WRT_RUN_MEM &instance->w2c_memory
 #endif
 #if WRT_THREADED_DISPATCH
