@@ -28,9 +28,10 @@
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { imageParts, buildImage } from "./lib/image-parts.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const { Engine, Module, Instance, WrtInternalError, WrtCodedError, WrtTrap, crc32, moduleHash, createSpectest } = await import(path.join(root, "host-shims/node/dist/index.js"));
+const { Engine, Module, Instance, WrtInternalError, WrtCodedError, WrtTrap, createSpectest } = await import(path.join(root, "host-shims/node/dist/index.js"));
 
 /** xorshift32: deterministic per seed. */
 export function rng(seed) {
@@ -38,50 +39,11 @@ export function rng(seed) {
   return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s; };
 }
 
-/** The image's parts (the format of docs/image-format.md): header, module, code, info, side. */
-export function decodeImage(image) {
-  const dv = new DataView(image.buffer, image.byteOffset, image.byteLength);
-  const modLen = dv.getUint32(32, true);
-  let at = 36 + ((modLen + 3) & ~3);
-  const arrays = [];
-  for (let k = 0; k < 3; k++) {
-    const n = dv.getUint32(at, true);
-    at += 4;
-    const words = new Array(n);
-    for (let i = 0; i < n; i++) {
-      let v = 0, shift = 0, b;
-      do { b = image[at++]; v += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80);
-      words[i] = v;
-    }
-    arrays.push(words);
-  }
-  return { header: image.slice(0, 32), module: image.slice(36, 36 + modLen), code: arrays[0], info: arrays[1], side: arrays[2] };
-}
+/** The image's parts (docs/image-format.md): header, module, code, info, side. */
+export const decodeImage = imageParts;
 
 /** An image from parts, its length field, module hash and CRC made right. */
-export function encodeImage({ header, module, code, info, side }) {
-  const bytes = [...header];
-  const hash = moduleHash(module);
-  for (let i = 0; i < 8; i++) bytes[24 + i] = Number((hash >> BigInt(8 * i)) & 0xffn);
-  const u32 = (v) => bytes.push(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff);
-  u32(module.length);
-  bytes.push(...module);
-  while (bytes.length % 4) bytes.push(0);
-  for (const words of [code, info, side]) {
-    u32(words.length);
-    for (let v of words) {
-      v >>>= 0;
-      while (v >= 0x80) { bytes.push((v & 0x7f) | 0x80); v = Math.floor(v / 128); }
-      bytes.push(v);
-    }
-  }
-  const out = new Uint8Array(bytes.length + 4);
-  out.set(bytes);
-  const dv = new DataView(out.buffer);
-  dv.setUint32(20, out.length, true);
-  dv.setUint32(out.length - 4, crc32(out.subarray(0, out.length - 4)), true);
-  return out;
-}
+export function encodeImage(parts) { return buildImage(parts, { rehash: true }); }
 
 /** Op starts of the code: every side-table entry, and the Fuel op before a record's first entry. */
 function opStarts({ code, side }) {
