@@ -29,7 +29,8 @@
  *                         read from the host file f by semihosting
  *   WRT_SNAPSHOT_OUT "f"  when the call runs out of fuel, write such a
  *                         container (this guest + the snapshot) to the host
- *                         file f by semihosting; `wrt resume f` continues it
+ *                         file f by semihosting; `wrt resume f` continues it;
+ *                         when it finishes, the finished (idle) state
  *
  * Output on the UART, as `wrt run`: one TYPE:VALUE line per result;
  * "trap: TEXT", "out of fuel", or "error: TEXT". Host functions the guest
@@ -538,6 +539,9 @@ int firmware_main(void) {
     case WRT_DONE: {
       int32_t n = wrt_get_results(results, 16);
       for (int32_t i = 0; i < n && i < 16; i++) line(wrt_format_value(g_text, sizeof g_text, rt[i], results[i]));
+#ifdef WRT_SNAPSHOT_OUT
+      save_to_host(); /* the finished state too: a host compares it with another engine's */
+#endif
 #ifdef WRT_THEN
 #if WRT_TEST_SCRIBBLE
       scribble();

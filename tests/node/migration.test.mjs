@@ -27,7 +27,7 @@ import path from "node:path";
 import { root, ci, qemuSh, has, wat } from "./support.mjs";
 import { Engine, Instance, Module } from "../../host-shims/node/dist/index.js";
 import { readContainer } from "../../host-shims/node/dist/api/container.js";
-import { describeDifference } from "../../host-shims/node/dist/tools/lockstep.js";
+import { assertSameState, machine, stateDigest } from "./migration-state.mjs";
 
 const cli = path.join(root, "host-shims/node/dist/cli.js");
 const need = ["wasm2c", "arm-none-eabi-gcc", "qemu-system-arm"].filter((c) => !has(c));
@@ -152,56 +152,6 @@ const ARGS = [String(LEN), String(SEED)];
 const A = 4_000_000n, B = 3_000_000n, C = 1_500_000n;
 // Budget of the uninterrupted run and of the whole migrated run.
 const TOTAL = 1_000_000_000n;
-
-// ---- reading snapshots (docs/snapshot-format.md) ----
-
-/** The sections of a snapshot: tag -> { at: payload offset, size }. */
-function sections(s) {
-  const dv = new DataView(s.buffer, s.byteOffset, s.byteLength);
-  const out = new Map();
-  for (let at = 24; at + 8 <= s.length - 4;) {
-    const size = dv.getUint32(at + 4, true);
-    out.set(String.fromCharCode(...s.subarray(at, at + 4)), { at: at + 8, size });
-    at += 8 + size;
-  }
-  return out;
-}
-
-/** Machine status (4 idle, 5 call in progress), fuel left, call frames; pages of memory 0. */
-function machine(s) {
-  const dv = new DataView(s.buffer, s.byteOffset, s.byteLength);
-  const sec = sections(s);
-  const m = sec.get("MACH").at, mems = sec.get("MEMS").at;
-  return {
-    status: dv.getUint32(m, true),
-    fuel: dv.getBigUint64(m + 16, true),
-    frames: dv.getUint32(m + 69, true),
-    pages: dv.getUint32(mems + 8, true),
-  };
-}
-
-/**
- * Digest of the whole state: SHA-256 of the snapshot without its checksum.
- * In an idle machine (status 4) the position fields pc, fp, resumeSide and
- * resumeK are not state: they keep whatever the last halt left there (they
- * differ between a run that finished in one go and one resumed from fuel
- * stops, without any snapshot), so they count as 0.
- */
-function stateDigest(s) {
-  const b = Uint8Array.from(s.subarray(0, s.length - 4));
-  const dv = new DataView(b.buffer);
-  const m = sections(s).get("MACH").at;
-  if (dv.getUint32(m, true) === 4) {
-    for (const off of [8, 12, 24, 28]) dv.setUint32(m + off, 0, true);
-  }
-  return createHash("sha256").update(b).digest("hex");
-}
-
-function assertSameState(got, want, what) {
-  if (Buffer.from(got).equals(Buffer.from(want))) return;
-  const d = describeDifference(got, want);
-  assert.fail(`${what}: the state differs from the uninterrupted run's at the same fuel: ${d.part}, ${d.detail}`);
-}
 
 // ---- the uninterrupted run (Node) ----
 
