@@ -2,21 +2,8 @@
 // call_indirect through tables, host calls with funcref and i64 arguments
 // and results, memories and tables that grow, funcref globals and locals,
 // passive segments, a start of a nested call from the host.
-import wabtInit from "wabt";
 import { Func } from "../host-shims/node/dist/index.js";
-
-const wabt = await wabtInit();
-
-function wat(src) {
-  const m = wabt.parseWat("guest.wat", src, { bulk_memory: true, reference_types: true, multi_value: true });
-  try {
-    m.resolveNames();
-    m.validate();
-    return new Uint8Array(m.toBinary({}).buffer);
-  } finally {
-    m.destroy();
-  }
-}
+import { wat } from "./lib/wat.mjs";
 
 const RECURSIVE = wat(`(module
   (import "env" "cp" (func $cp (param i32) (result i32)))

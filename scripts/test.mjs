@@ -171,27 +171,34 @@ async function spec() {
     banner(`${name} (${core})`);
     partStart = Date.now();
     if (!existsSync(cli)) { record(name, 0, 1, "host-shims/node/dist/cli.js missing: run `npm run build`"); continue; }
-    const { code, out } = await run(process.execPath, [cli, "spec", ...flags, core]);
-    const all = [...stripAnsi(out).matchAll(/^spec: (\d+) passed, (\d+) failed, (\d+) skipped$/gm)];
-    if (all.length === 0) { record(name, 0, 1, `no 'spec: ...' line, exit ${code}`); continue; }
-    const m = all[all.length - 1];
-    const passed = +m[1], skipped = +m[3];
-    let failed = +m[2];
-    if (code !== 0 && failed === 0) failed = 1;
-    const notes = [];
-    const seed = /^seed: (\d+)$/m.exec(stripAnsi(out));
-    if (seed) notes.push(`seed ${seed[1]}`);
-    if (passed === 0) {
-      failed += 1; // an empty or unreadable suite passes nothing: never a success
-      notes.push("nothing passed (empty suite?)");
-    }
-    // Every run against the counts recorded for its suite and engine (a
-    // command skipped only when sliced, a growing skip count or a shrinking
-    // suite would otherwise pass).
-    const bad = checkExpected(suiteName, device ? "device" : "node", passed, skipped);
-    if (bad) { failed += 1; notes.push(bad); }
-    record(name, passed, failed, notes.join("; "), skipped);
+    await specRun(name, cli, [...flags, core], suiteName, device ? "device" : "node");
   }
+}
+
+/**
+ * Runs `wrt spec ARGS` and records it as `name`: the counts of its last
+ * `spec: N passed, M failed, K skipped` line. A non-zero exit, nothing
+ * passed (an empty or unreadable suite is never a success) or counts other
+ * than tests/expected-counts.json's for `suite`/`engine` (a command skipped
+ * only when sliced, a growing skip count or a shrinking suite would
+ * otherwise pass) each add a failure.
+ */
+async function specRun(name, cli, args, suite, engine) {
+  const { code, out } = await run(process.execPath, [cli, "spec", ...args]);
+  const text = stripAnsi(out);
+  const all = [...text.matchAll(/^spec: (\d+) passed, (\d+) failed, (\d+) skipped$/gm)];
+  if (all.length === 0) return record(name, 0, 1, `no 'spec: ...' line, exit ${code}`);
+  const m = all[all.length - 1];
+  const passed = +m[1], skipped = +m[3];
+  let failed = +m[2];
+  if (code !== 0 && failed === 0) failed = 1;
+  const notes = [];
+  const seed = /^seed: (\d+)$/m.exec(text);
+  if (seed) notes.push(`seed ${seed[1]}`);
+  if (passed === 0) { failed += 1; notes.push("nothing passed (empty suite?)"); }
+  const bad = checkExpected(suite, engine, passed, skipped);
+  if (bad) { failed += 1; notes.push(bad); }
+  record(name, passed, failed, notes.join("; "), skipped);
 }
 
 // ---- simd (issue 13): the simd and relaxed-simd suites ------------------------
@@ -222,18 +229,7 @@ async function simdSpec() {
         else console.log("[test.mjs] no native engine: skipping");
         continue;
       }
-      const { code, out } = await run(process.execPath, [cli, "spec", ...flags, dir]);
-      const all = [...stripAnsi(out).matchAll(/^spec: (\d+) passed, (\d+) failed, (\d+) skipped$/gm)];
-      if (all.length === 0) { record(name, 0, 1, `no 'spec: ...' line, exit ${code}`); continue; }
-      const m = all[all.length - 1];
-      const passed = +m[1], skipped = +m[3];
-      let failed = +m[2];
-      if (code !== 0 && failed === 0) failed = 1;
-      const notes = [];
-      if (passed === 0) { failed += 1; notes.push("nothing passed (empty suite?)"); }
-      const bad = checkExpected(suiteName, engine, passed, skipped);
-      if (bad) { failed += 1; notes.push(bad); }
-      record(name, passed, failed, notes.join("; "), skipped);
+      await specRun(name, cli, [...flags, dir], suiteName, engine);
     }
   }
 }

@@ -1,20 +1,9 @@
 // The guest of the snapshot tests: recursion, call_indirect through a table,
 // table.grow, memory.grow, a funcref global, passive element and data
 // segments and a host function in the middle of a call.
-import wabtInit from "wabt";
+import { wat } from "../../fuzz/lib/wat.mjs";
 
-const wabt = await wabtInit();
-
-export function wat(src) {
-  const m = wabt.parseWat("guest.wat", src, { bulk_memory: true, reference_types: true });
-  try {
-    m.resolveNames();
-    m.validate();
-    return new Uint8Array(m.toBinary({}).buffer);
-  } finally {
-    m.destroy();
-  }
-}
+export { wat };
 
 export const GUEST = wat(`(module
   (import "env" "checkpoint" (func $cp (param i32) (result i32)))

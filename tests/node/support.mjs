@@ -6,26 +6,15 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
-import wabtInit from "wabt";
+import { wat } from "../../fuzz/lib/wat.mjs";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 /** Under CI a missing tool is a failure, not a skip. */
 export const ci = /^(1|true|yes)$/i.test(process.env.CI ?? "");
 export const qemuSh = path.join(root, "flash-scripts/qemu.sh");
 
-const wabt = await wabtInit();
-
-/** WAT text -> module bytes (reference types and bulk memory on); `check: false` skips validation, to build invalid modules. */
-export function wat(src, { name = "test.wat", check = true } = {}) {
-  const m = wabt.parseWat(name, src, { bulk_memory: true, reference_types: true });
-  try {
-    m.resolveNames();
-    if (check) m.validate();
-    return new Uint8Array(m.toBinary({}).buffer);
-  } finally {
-    m.destroy();
-  }
-}
+/** WAT text -> module bytes (`wat(src, { name, check })`; `check: false` skips validation, to build invalid modules). */
+export { wat };
 
 /** A directory for one test file's guests: `guest("fib", "(module ...)")` -> its .wasm path. */
 export function guestDir(prefix) {
