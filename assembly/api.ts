@@ -192,10 +192,22 @@ export function wrt_global_new(type: i32, mutable: i32, bits: i64): i32 {
     && type != ValType.FuncRef && type != ValType.ExternRef) return apiError(Err.BadArgument, "bad global type");
   if (mutable != 0 && mutable != 1) return apiError(Err.BadArgument, "mutable is 0 or 1");
   if (type == ValType.FuncRef && !isFuncRef(bits)) return apiError(Err.BadArgument, "funcref names no function");
+  return newGlobal(type, mutable, bits, 0);
+}
+
+/** A host v128 global (lo = bytes 0..7, hi = bytes 8..15); the device build has no v128. */
+export function wrt_global_new_v128(mutable: i32, lo: i64, hi: i64): i32 {
+  if (isDefined(WRT_DEVICE)) return apiError(Err.BadArgument, "bad global type: v128 needs SIMD (full build)");
+  if (mutable != 0 && mutable != 1) return apiError(Err.BadArgument, "mutable is 0 or 1");
+  return newGlobal(ValType.V128, mutable, lo, hi);
+}
+
+function newGlobal(type: i32, mutable: i32, lo: i64, hi: i64): i32 {
   let g = new GlobalInst();
   g.type = <u8>type;
   g.mutable = mutable != 0;
-  g.value = bits;
+  g.value = lo;
+  g.hi = hi;
   let addr = <u32>theStore.globals.length;
   theStore.globals.push(g);
   return <i32>makeHandle(ExternKind.Global, addr);
@@ -385,12 +397,32 @@ function tableOf(handle: i32): TableInst | null {
 }
 
 export function wrt_global_get(h: i32): i64 { let g = globalOf(h); return g ? g.value : 0; }
+/** A v128 global's upper 64 bits (lanes 8..15); 0 for any other global (wrt_global_get gives the lower half). */
+export function wrt_global_get_hi(h: i32): i64 {
+  if (isDefined(WRT_DEVICE)) return 0; // no v128 on the device build: keep its flash
+  let g = globalOf(h);
+  return g && g.type == ValType.V128 ? g.hi : 0;
+}
 export function wrt_global_set(h: i32, bits: i64): i32 {
   let g = globalOf(h);
   if (!g) return apiError(Err.BadHandle, "not a global handle");
   if (!g.mutable) return apiError(Err.GlobalIsImmutable, "global is immutable");
+  // Half a v128 would leave the other half stale: both halves go through wrt_global_set_v128.
+  if (g.type == ValType.V128) return apiError(Err.BadArgument, "a v128 global is set with wrt_global_set_v128");
   if (g.type == ValType.FuncRef && !isFuncRef(bits)) return apiError(Err.BadArgument, "funcref names no function");
   g.value = bits;
+  return 0;
+}
+
+/** Sets a mutable v128 global: lo = lanes 0..7 (bytes 0..7, little-endian), hi = bytes 8..15. */
+export function wrt_global_set_v128(h: i32, lo: i64, hi: i64): i32 {
+  if (isDefined(WRT_DEVICE)) return apiError(Err.BadArgument, "not a v128 global");
+  let g = globalOf(h);
+  if (!g) return apiError(Err.BadHandle, "not a global handle");
+  if (g.type != ValType.V128) return apiError(Err.BadArgument, "not a v128 global");
+  if (!g.mutable) return apiError(Err.GlobalIsImmutable, "global is immutable");
+  g.value = lo;
+  g.hi = hi;
   return 0;
 }
 

@@ -500,6 +500,9 @@ int32_t wrt_trap_pc(void) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_trap_pc(I)); }
 void wrt_abandon(void) { GUARDED_VOID(Z_wrtZ_wrt_abandon(I)); }
 int64_t wrt_global_get(int32_t h) { GUARDED(-1, (int64_t)Z_wrtZ_wrt_global_get(I, (u32)h)); }
 int32_t wrt_global_set(int32_t h, int64_t bits) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_global_set(I, (u32)h, (u64)bits)); }
+int32_t wrt_global_new_v128(int32_t mut, int64_t lo, int64_t hi) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_global_new_v128(I, (u32)mut, (u64)lo, (u64)hi)); }
+int64_t wrt_global_get_hi(int32_t h) { GUARDED(-1, (int64_t)Z_wrtZ_wrt_global_get_hi(I, (u32)h)); }
+int32_t wrt_global_set_v128(int32_t h, int64_t lo, int64_t hi) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_global_set_v128(I, (u32)h, (u64)lo, (u64)hi)); }
 int32_t wrt_global_type(int32_t h) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_global_type(I, (u32)h)); }
 int32_t wrt_memory_base(int32_t h) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_memory_base(I, (u32)h)); }
 int32_t wrt_memory_bytes(int32_t h) { GUARDED(-1, (int32_t)Z_wrtZ_wrt_memory_bytes(I, (u32)h)); }

@@ -169,6 +169,29 @@ void wrt_abandon(void);
 int64_t wrt_global_get(int32_t handle);
 int32_t wrt_global_set(int32_t handle, int64_t bits);
 int32_t wrt_global_type(int32_t handle);
+/* v128 globals (full build): lo = bytes 0..7, hi = bytes 8..15, each little-endian
+ * (as wrt_v128_to_slots). wrt_global_get gives lo; wrt_global_set refuses a v128. */
+int32_t wrt_global_new_v128(int32_t mut, int64_t lo, int64_t hi);
+int64_t wrt_global_get_hi(int32_t handle);
+int32_t wrt_global_set_v128(int32_t handle, int64_t lo, int64_t hi);
+
+/* A v128 global's value as 16 bytes (0 on success, as wrt_global_type's errors otherwise). */
+static inline int32_t wrt_global_get_v128(int32_t handle, wrt_v128 *out) {
+  int32_t t = wrt_global_type(handle);
+  if (t < 0) return t;
+  if ((t & 0xff) != 0x7b) return -1;
+  uint64_t slots[2] = { (uint64_t)wrt_global_get(handle), (uint64_t)wrt_global_get_hi(handle) };
+  *out = wrt_v128_from_slots(slots);
+  return 0;
+}
+
+/* Sets a mutable v128 global from 16 bytes. */
+static inline int32_t wrt_global_put_v128(int32_t handle, const wrt_v128 *v) {
+  uint64_t slots[2];
+  wrt_v128_to_slots(v, slots);
+  return wrt_global_set_v128(handle, (int64_t)slots[0], (int64_t)slots[1]);
+}
+
 int32_t wrt_memory_base(int32_t handle);
 int32_t wrt_memory_bytes(int32_t handle);
 int32_t wrt_memory_grow(int32_t handle, int32_t pages);

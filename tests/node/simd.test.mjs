@@ -9,8 +9,8 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { root, ci, guestDir } from "./support.mjs";
-import { Engine, Module, Instance, WrtDecodeError } from "../../host-shims/node/dist/index.js";
+import { root, ci, guestDir, wat } from "./support.mjs";
+import { Engine, Module, Instance, Global, WrtDecodeError } from "../../host-shims/node/dist/index.js";
 
 const cli = path.join(root, "host-shims/node/dist/cli.js");
 const wrt = (...args) => spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: "utf8", timeout: 120_000 });
@@ -48,6 +48,36 @@ test("Node API: v128 arguments and results are 128-bit bigints, lane 0 in the lo
   const s = inst.call("relaxed", [a, idx], 1000);
   assert.deepEqual(s.results.map((v) => v.bits), [0x00_01_02_03_04_05_06_07_08_09_0a_0b_0c_0d_00_00n]);
 });
+
+// A module global and an imported host global, both v128: the host reads and
+// writes all 16 bytes, the guest sees what the host wrote and the other way round.
+const GLOBALS_WAT = `(module
+  (import "host" "g" (global $h (mut v128)))
+  (global $m (export "m") (mut v128) (v128.const i32x4 1 2 3 0x80000004))
+  (func (export "bump") (global.set $m (i32x4.add (global.get $m) (global.get $h))))
+  (func (export "lane3") (result i32) (i32x4.extract_lane 3 (global.get $m))))`;
+
+for (const engineName of ["node", "native"]) {
+  test(`Node API (${engineName}): v128 globals, module and host, read and written as 128-bit bigints`, { skip: engineName === "native" ? nativeSkip : false }, () => {
+    const engine = new Engine({ log: false, engine: engineName });
+    const h = Global.create(engine, { type: "v128", mutable: true }, i32x4(10, 20, 30, 0x7ffffffc));
+    assert.equal(h.getRaw(), i32x4(10, 20, 30, 0x7ffffffc)); // both halves kept, not only the low 64 bits
+    const inst = Instance.instantiate(Module.load(engine, wat(GLOBALS_WAT)), { host: { g: h } });
+    const m = inst.exports.m;
+    assert.equal(m.getRaw(), i32x4(1, 2, 3, 0x80000004)); // the initialiser's upper lanes
+    assert.equal(inst.call("bump", [], 1000).done, true);
+    // [1+10, 2+20, 3+30, 0x80000004+0x7ffffffc wraps to 0]
+    assert.equal(m.getRaw(), i32x4(11, 22, 33, 0));
+    m.value = i32x4(0, 0, 0, 0xdeadbeef); // the host writes the upper half; the guest reads lane 3
+    assert.equal(inst.call("lane3", [], 1000).results[0] >>> 0, 0xdeadbeef);
+    h.value = i32x4(0, 0, 0, 1);
+    inst.call("bump", [], 1000);
+    assert.equal(m.getRaw(), i32x4(0, 0, 0, 0xdeadbef0));
+    assert.equal(m.value.bits, m.getRaw()); // `value` gives a v128 as { type: "v128", bits }
+    const frozen = Global.create(engine, { type: "v128", mutable: false }, 5n);
+    assert.throws(() => { frozen.value = 6n; }, /immutable/);
+  });
+}
 
 test("feature switches: SIMD and relaxed SIMD on by default; off refuses the module naming the feature and the byte", () => {
   assert.ok(Module.load(new Engine({ log: false }), ADD_MODULE));

@@ -316,7 +316,8 @@ enum {
   OP_abandon, OP_global_get, OP_global_set, OP_global_type, OP_memory_base,
   OP_memory_bytes, OP_memory_grow, OP_table_size, OP_table_get, OP_table_set,
   OP_fuel_costs, OP_snapshot, OP_restore, OP_wasi_logging, OP_log_read,
-  OP_log_dropped, OP_image, OP_component_validate, OP_component_customs, OP_COUNT
+  OP_log_dropped, OP_image, OP_component_validate, OP_component_customs,
+  OP_global_new_v128, OP_global_get_hi, OP_global_set_v128, OP_COUNT
 };
 
 /* Host-side ops beyond the raw exports (engines/native.ts): read and write
@@ -477,6 +478,9 @@ static int64_t dispatch(uint32_t op, uint64_t a0, uint64_t a1, uint64_t a2, bool
     case OP_image: return wrt_image(x);
     case OP_component_validate: return wrt_component_validate(x);
     case OP_component_customs: return wrt_component_customs();
+    case OP_global_new_v128: return wrt_global_new_v128(x, (int64_t)a1, (int64_t)a2);
+    case OP_global_get_hi: return wrt_global_get_hi(x);
+    case OP_global_set_v128: return wrt_global_set_v128(x, (int64_t)a1, (int64_t)a2);
   }
   return -1;
 }

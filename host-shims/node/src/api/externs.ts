@@ -278,7 +278,10 @@ export class Global {
 
   static create(engine: EngineCore, type: GlobalType, value: unknown): Global {
     const bits = encodeValue(type.type, value, refs(engine));
-    const h = engine.raw.wrt_global_new(VALTYPE_BYTE[type.type], type.mutable ? 1 : 0, BigInt.asIntN(64, bits));
+    const mut = type.mutable ? 1 : 0;
+    const h = type.type === "v128"
+      ? engine.raw.wrt_global_new_v128(mut, BigInt.asIntN(64, bits), BigInt.asIntN(64, bits >> 64n))
+      : engine.raw.wrt_global_new(VALTYPE_BYTE[type.type], mut, BigInt.asIntN(64, bits));
     if (h < 0) throw engine.lastError();
     return Global.fromHandle(engine, h);
   }
@@ -289,14 +292,19 @@ export class Global {
     return { type: valTypeFromByte(t & 0xff), mutable: (t & 0x100) !== 0 };
   }
 
+  /** The value's bits (a v128 as a 128-bit bigint, lane 0 in the low bits). */
   getRaw(): bigint {
     const t = this.globalType.type;
     const bits = BigInt.asUintN(64, this.engine.raw.wrt_global_get(this.handle));
+    if (t === "v128") return BigInt.asUintN(64, this.engine.raw.wrt_global_get_hi(this.handle)) << 64n | bits;
     return t === "i32" || t === "f32" ? bits & 0xffffffffn : bits;
   }
 
   setRaw(bits: bigint): void {
-    if (this.engine.raw.wrt_global_set(this.handle, BigInt.asIntN(64, bits)) < 0) throw this.engine.lastError();
+    const r = this.globalType.type === "v128"
+      ? this.engine.raw.wrt_global_set_v128(this.handle, BigInt.asIntN(64, bits), BigInt.asIntN(64, bits >> 64n))
+      : this.engine.raw.wrt_global_set(this.handle, BigInt.asIntN(64, bits));
+    if (r < 0) throw this.engine.lastError();
   }
 
   get value(): unknown {

@@ -83,6 +83,10 @@ export const RAW_EXPORTS = {
   // Component Model (component/validator.ts, docs/component-model.md); full build only
   wrt_component_validate: fn(["i32"], "i32"),
   wrt_component_customs: fn([], "i32"),
+  // v128 globals (api.ts); the device build refuses wrt_global_new_v128
+  wrt_global_new_v128: fn(["i32", "i64", "i64"], "i32"),
+  wrt_global_get_hi: fn(["i32"], "i64"),
+  wrt_global_set_v128: fn(["i32", "i64", "i64"], "i32"),
 } as const;
 
 /** The raw exports as JS functions (i64 as bigint). */
