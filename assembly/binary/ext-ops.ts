@@ -4,7 +4,7 @@
 // opcode lookup, immediates, signatures, fuel indices. Read by binary/ext.ts, valid/code.ts and the compiler.
 
 /** Extension ops (IR: Ir.Ext | x << 8). */
-export const EXT_COUNT: u32 = 258;
+export const EXT_COUNT: u32 = 259;
 /** Extension ops are compiled in: some table has rows, and this is not the device build (optimize level 0,
  *  as exec/memops.ts). Every hook tests it first, so without them the build is the core's alone. */
 export const EXT_ON: bool = ASC_OPTIMIZE_LEVEL != 0 && EXT_COUNT != 0;
@@ -152,6 +152,7 @@ const RECS: usize = EXT_ON ? memory.data<u32>([
   0x111002f7, 0x000102f9, 0x111002f9, 0x000102fa, 0x111002fb, 0x000102fb,
   0x111002fd, 0x000102fc, 0x111002ff, 0x000102fd, 0x11100301, 0x000102fe,
   0x11100303, 0x000102ff, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
+  0x00000000, 0x00000000,
 ]) : 0;
 
 // Per op: its immediates as (kind, argument) byte pairs, then its params' and results' value types.

@@ -1356,6 +1356,15 @@ export class Compiler {
     let imms = this.extImms;
     imms.length = 0;
     readExtImmediates(this.r, x, imms);
+    if (x == <i32>IrExt.V128Load && this.foldAddress(this.height - 1)) {
+      // the address's i32.add/shl of a constant folds in, as in load(): one V128LoadAdd
+      this.height--;
+      this.code.push(<u32>Ir.Ext | (<u32>IrExt.V128LoadAdd << 8));
+      this.w(this.canon(this.height)); this.w(this.foldX); this.w(this.foldImm); this.w(imms[0]); this.w(this.foldShift);
+      this.endFold();
+      this.pushV128Temp();
+      return true;
+    }
     // a v128 is two stack entries (lo, hi), its Slot16 the first one's slot
     let np = extParamCount(x);
     let nr = extResultCount(x);

@@ -537,5 +537,6 @@ export const enum IrExt {
   F64x2ConvertLowI32x4U = 255, // simd.mjs: f64x2.convert_low_i32x4_u
   GlobalGet16 = 256,      // simd.mjs
   GlobalSet16 = 257,      // simd.mjs
-  Count = 258,
+  V128LoadAdd = 258,      // simd.mjs
+  Count = 259,
 }

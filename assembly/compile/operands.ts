@@ -43,7 +43,7 @@ export const enum OpFlag {
 export const OP_COUNT: u32 = 254;
 /** Low byte of every extension op's word: Ir.Ext | x << 8, x below EXT_OP_COUNT (docs/internal-code.md "Ops past 256"). */
 export const EXT_PRIMARY: u32 = 255;
-export const EXT_OP_COUNT: u32 = 258;
+export const EXT_OP_COUNT: u32 = 259;
 /** The device build (optimize level 0, as exec/memops.ts) has no extension ops: they are compiled out. */
 const EXT_ON: bool = ASC_OPTIMIZE_LEVEL != 0 && EXT_OP_COUNT != 0;
 
@@ -140,6 +140,7 @@ const EXT_OPS: usize = EXT_ON ? memory.data<u32>([
   0x00000004, 0x00000004, 0x00000004, 0x00000004, 0x00000004, 0x00000004,
   0x00000004, 0x00000004, 0x00000003, 0x00000003, 0x00000003, 0x00000003,
   0x00000003, 0x00000003, 0x00000003, 0x00000003, 0x001e0003, 0x00200003,
+  0x00220106,
 ]) : 0;
 
 // Operand kinds, shared runs: an op's kinds are KINDS[offset .. offset + words - 1).
@@ -153,7 +154,7 @@ const KINDS: usize = memory.data<u8>([
 // The extension ops' runs (EXT_OPS offsets point here).
 const EXT_KINDS: usize = EXT_ON ? memory.data<u8>([
   2, 2, 2, 2, 2, 2, 2, 2, 1, 3, 1, 2, 3, 2, 3, 3, 3, 3, 2, 2, 2, 3, 3, 3,
-  3, 2, 1, 2, 3, 3, 2, 11, 20, 2,
+  3, 2, 1, 2, 3, 3, 2, 11, 20, 2, 2, 1, 3, 3, 3,
 ]) : 0;
 
 @inline function opRecord(word: u32): u32 {

@@ -10,12 +10,16 @@
 // ABI): an exported function is used from outside, so binaryen keeps it, and
 // wasm2c's export wrapper is its second caller in C. (A table call through a
 // memory cell did the same, but the boards' bare wasm2c runtime has no tables.)
-// A core op pays nothing; an extension op pays one direct call.
+// A core op pays nothing; a run of consecutive extension ops pays one direct
+// call (extOp runs them all, docs/internal-code.md "Runs of extension ops").
 
 import { EXT_ON } from "../binary/ext-ops";
-import { extOp } from "./ext-ops";
+import { extOp, extTrapPc } from "./ext-ops";
 
-/** Runs the extension op at pc: its length in bytes, or -trap (extOp). */
+/** Runs the extension ops from pc up to the next core op: their length in bytes, or -trap (extOp). */
 @inline export function extCall(pc: usize, fp: usize, memBase: usize, memBytes: u64, globalCells: usize): i32 {
   return EXT_ON ? extOp(pc, fp, memBase, memBytes, globalCells) : -1;
 }
+
+/** After extCall returned -trap: the position of the op that trapped. */
+@inline export function extTrapAt(): usize { return extTrapPc; }

@@ -19,7 +19,7 @@ import { arrayAt, staticAt, staticLength } from "./elem";
 import { wasiLog, logTrapText, BUILTIN_WASI_LOG } from "../wasi/logging";
 import { finishHostLevelCall, unwindAfterTrap } from "./call-end";
 import { deviceMemOp, deviceJumpCmp, deviceImmOp } from "./memops";
-import { extCall } from "./ext";
+import { extCall, extTrapAt } from "./ext";
 import { EXT_ON } from "../binary/ext-ops";
 import { Bulk, bulkFuel, bulkLen, bulkOp, payGrow, memoryGrowRefused, tableGrowRefused } from "./bulk";
 
@@ -1263,9 +1263,9 @@ function run(fuelIn: i64): Status {
       // unused i32.sub immediate form, 254): listed to keep the table total
       case Ir.Ext: { // extension proposals' ops: word = Ext | x << 8, second-level dispatch in exec/ext-ops.ts
         if (EXT_ON) {
-          let n = extCall(pc, fp, memBase, memBytes, globalCells); // an indirect call: exec/ext.ts says why
+          let n = extCall(pc, fp, memBase, memBytes, globalCells); // a call running the whole run of Ext ops: exec/ext.ts
           if (n > 0) { pc += n; continue; }
-          return trapOut(<Trap>(-n), instId, <u32>(pc - codeBase), frameCount, fuel);
+          return trapOut(<Trap>(-n), instId, <u32>(extTrapAt() - codeBase), frameCount, fuel);
         }
       } // compiled out (no tables, or the device build): falls through to the trap below
       case 56: case 204: case 254:

@@ -267,6 +267,7 @@ export function emitExecExt({ rows, tables }, header) {
   }
   const lines = [header("The second-level dispatch of the extension proposals' ops (docs/internal-code.md, \"Ops past 256\"):\n// the loop's Ir.Ext case calls extOp; each case calls the row's semantics function.")];
   lines.push(`import { Trap } from "./trap";`);
+  if (rows.length) lines.push(`import { Ir } from "../compile/ir-ops";`);
   for (const [mod, names] of [...imports].sort()) lines.push(`import { ${[...names].sort().join(", ")} } from "${mod}";`);
   lines.push("");
   for (const r of rows.filter((r) => r.body)) {
@@ -276,20 +277,40 @@ export function emitExecExt({ rows, tables }, header) {
     for (const l of r.body.trim().split("\n")) lines.push("  " + l.trim());
     lines.push("}", "");
   }
-  lines.push("/** Runs the extension op at pc (word Ir.Ext | x << 8): its length in bytes, or -trap. */");
+  lines.push("/** Where the last extension op that trapped is (extOp returned -trap): the loop reports that position. */");
+  lines.push("export let extTrapPc: usize = 0;");
+  lines.push("");
+  lines.push("/**");
+  lines.push(" * Runs the extension op at pc (word Ir.Ext | x << 8) and the extension ops");
+  lines.push(" * straight after it, up to the first other op: the bytes they take, or -trap");
+  lines.push(" * with extTrapPc at the op that trapped (docs/internal-code.md, \"Runs of");
+  lines.push(" * extension ops\": fuel is paid per block, so the run stops exactly where a");
+  lines.push(" * planted Halt or any core op is).");
+  lines.push(" */");
   lines.push("export function extOp(pc: usize, fp: usize, memBase: usize, memBytes: u64, globalCells: usize): i32 {");
   if (rows.length) {
-    lines.push("  switch (load<u32>(pc) >>> 8) {");
+    lines.push("  let start = pc;");
+    lines.push("  while (true) {");
+    lines.push("    let n: usize = 0;");
+    lines.push("    switch (load<u32>(pc) >>> 8) {");
     for (const r of rows) {
       const { args, bytes } = semCall(r);
       const fn = r.sem ?? `sem${r.name}`;
       const call = `${fn}(${args.join(", ")})`;
       const what = `${r.name}${r.wasm ? ` (${r.wasm})` : ""}`;
-      if (r.traps) lines.push(`    case ${r.x}: { let t = ${call}; return t == Trap.None ? ${bytes} : -<i32>t; } // ${what}`);
-      else lines.push(`    case ${r.x}: { ${call}; return ${bytes}; } // ${what}`);
+      if (r.traps) lines.push(`      case ${r.x}: { let t = ${call}; if (t != Trap.None) { extTrapPc = pc; return -<i32>t; } n = ${bytes}; break; } // ${what}`);
+      else lines.push(`      case ${r.x}: { ${call}; n = ${bytes}; break; } // ${what}`);
     }
+    lines.push("      default: { extTrapPc = pc; return -<i32>Trap.Unreachable; }");
+    lines.push("    }");
+    lines.push("    pc += n;");
+    lines.push(`    if (load<u8>(pc) != <u8>Ir.Ext) return <i32>(pc - start); // the next op is not an extension op`);
     lines.push("  }");
+    lines.push("  return 0; // not reached");
+    lines.push("}", "");
+  } else {
+    lines.push("  extTrapPc = pc;");
+    lines.push("  return -<i32>Trap.Unreachable;", "}", "");
   }
-  lines.push("  return -<i32>Trap.Unreachable;", "}", "");
   return lines.join("\n");
 }

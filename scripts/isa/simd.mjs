@@ -5,7 +5,7 @@
 // names a shared function (the f32/f64 lane moves are the i32/i64 ones).
 // v128 values take two slots (Slot16); scalar operands one.
 
-import { Kind } from "./kinds.mjs";
+import { Kind, Flag } from "./kinds.mjs";
 
 export const proposal = "simd";
 export const extension = { prefix: 0xFD, feature: "SIMD", fuel: "FD", sem: "simd/ops" };
@@ -129,4 +129,7 @@ export const ops = [
   // IR-only: global.get/set of a v128 global (the compiler emits these; fuel is global.get's and global.set's)
   { wasm: null, name: "GlobalGet16", ir: [Kind.Slot16, Kind.Global], sem: "globalGet16" },
   { wasm: null, name: "GlobalSet16", ir: [Kind.GlobalMut, Kind.Slot16], sem: "globalSet16" },
+  // v128.load of ((x << shift) + imm) + offset: the i32.add/shl of a constant before it folded in, as the
+  // core's LoadAdd (compile/compiler.ts ext; docs/internal-code.md "Address arithmetic in loads")
+  { wasm: null, name: "V128LoadAdd", ir: [Kind.Slot16, Kind.Slot, Kind.Imm, Kind.Imm, Kind.Imm], flags: Flag.MEM0, traps: true, sem: "v128LoadAdd" },
 ];

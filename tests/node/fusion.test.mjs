@@ -173,3 +173,51 @@ test("every fused form survives a snapshot and restore into a fresh interpreter 
   }
   assert.ok(migrations > 20, `${migrations} migrations`);
 });
+
+// SIMD: a v128.load's address add/shl folds in (V128LoadAdd), and extOp runs
+// a whole run of consecutive extension ops in one call (docs/internal-code.md
+// "Runs of extension ops"): a trap inside a run is reported at its own op.
+const simdEngine = new Engine({ log: false });
+const simdBytes = wabt.parseWat("simd.wat", `
+(module (memory 1) (data (i32.const 8) "\\2a\\00\\00\\00\\07")
+  (func (export "v_wrap") (param i32) (result i32) (i32x4.extract_lane 0 (v128.load (i32.add (local.get 0) (i32.const 16)))))
+  (func (export "v_wrap_off") (param i32) (result i32) (i32x4.extract_lane 0 (v128.load offset=65520 (i32.add (local.get 0) (i32.const 16)))))
+  (func (export "v_shl") (param i32) (result i32) (i32x4.extract_lane 1 (v128.load (i32.add (i32.shl (local.get 0) (i32.const 2)) (i32.const 4)))))
+  ;; a run of four extension ops, the third traps when the address is high: fuel up to and including it
+  (func (export "v_run") (param i32) (result i32)
+    (i32x4.extract_lane 0 (i32x4.add (v128.load offset=8 (i32.const 0)) (v128.load (local.get 0)))))
+  (func (export "i_run") (param i32) (result i32)
+    (i32.add (i32.load offset=8 (i32.const 0)) (i32.load (local.get 0)))))
+`, { simd: true }).toBinary({}).buffer;
+const simdInst = Instance.instantiate(Module.load(simdEngine, simdBytes), {});
+const vcall = (name, ...args) => simdInst.invoke(name, args)[0];
+
+test("a v128.load with its address add or shl folded in", () => {
+  const irExt = (name) => Number(new RegExp(`\\b${name} = (\\d+)`).exec(readFileSync(new URL("../../assembly/compile/ir-ops.ts", import.meta.url), "utf8"))[1]);
+  const { code } = imageParts(Module.load(simdEngine, simdBytes).image());
+  assert.ok(code.includes((255 | irExt("V128LoadAdd") << 8) >>> 0), "a V128LoadAdd op");
+  assert.equal(vcall("v_wrap", -8), 42);                  // (-8 + 16) wraps to 8
+  assert.equal(vcall("v_wrap", -4), 7);                   // 12: lane 0 = bytes 12..15
+  assert.throws(() => vcall("v_wrap_off", -8), /out of bounds memory access/); // 8 + 65520 + 16 > 65536
+  assert.equal(vcall("v_wrap_off", -16), 0);              // 0 + 65520: the last 16 bytes
+  assert.equal(vcall("v_shl", 1), 7);                     // (1 << 2) + 4 = 8, lane 1 = bytes 12..15
+  assert.equal(vcall("v_shl", 0x40000001), 7);            // the shl wraps
+});
+
+test("a trap inside a run of extension ops charges fuel up to its own op", () => {
+  const BIG = 10n ** 9n;
+  const used = (f, a) => {
+    try { simdInst.invoke(f, [a], { fuel: BIG }); } catch (e) { assert.match(e.message, /out of bounds memory access/); }
+    return Number(BIG - simdEngine.raw.wrt_fuel_left());
+  };
+  // by hand: i32.const, v128.load, local.get, v128.load (traps) = 4; finishing adds i32x4.add, extract_lane, end = 7
+  assert.equal(used("v_run", 65530), 4);
+  assert.equal(used("v_run", 0), 7);
+  assert.equal(used("i_run", 65534), 4);                  // the core twin, the same count
+  assert.equal(vcall("v_run", 0), 42);                    // 42 + bytes 0..3
+  assert.equal(vcall("v_run", 8), 42 + 42);
+  // sliced at every unit with a snapshot and restore each time: the run stops at every Halt
+  let migrations = 0;
+  assert.equal(simdInst.invoke("v_run", [9], { fuelSlice: 1, onSlice: (e) => { e.migrate(); migrations++; } })[0], 42 + (7 << 24)); // bytes 9..12
+  assert.ok(migrations >= 6, `${migrations} migrations`);
+});

@@ -3,7 +3,7 @@
 // here is lane-wise (output lane i reads only input lanes i), so a result
 // pointer equal to an operand pointer is fine.
 
-import { mask8, mask16, mask32, mask64, satS8, satU8, satS16, satU16 } from "./v128";
+import { mask8, mask16, mask32, mask64, satS8, satU8, satS16, satU16, put } from "./v128";
 
 // ---------------------------------------------------------------- compares (all ones / zero per lane)
 
@@ -144,7 +144,9 @@ export function i16x8AvgrU(d: usize, a: usize, b: usize): void { for (let i: usi
 // ---------------------------------------------------------------- mul, q15mulr_sat_s
 
 export function i16x8Mul(d: usize, a: usize, b: usize): void { for (let i: usize = 0; i < 16; i += 2) store<u16>(d + i, <u16>(<u32>load<u16>(a + i) * <u32>load<u16>(b + i))); }
-export function i32x4Mul(d: usize, a: usize, b: usize): void { for (let i: usize = 0; i < 16; i += 4) store<u32>(d + i, load<u32>(a + i) * load<u32>(b + i)); }
+export function i32x4Mul(d: usize, a: usize, b: usize): void { put(d, mul32x2(load<u64>(a), load<u64>(b)), mul32x2(load<u64>(a, 8), load<u64>(b, 8))); }
+/** Two i32 lanes in a u64 multiplied lane by lane: the low lane's product is the low half of the full one. */
+@inline function mul32x2(x: u64, y: u64): u64 { return ((x * y) & 0xFFFFFFFF) | (((x >>> 32) * (y >>> 32)) << 32); }
 export function i64x2Mul(d: usize, a: usize, b: usize): void { for (let i: usize = 0; i < 16; i += 8) store<u64>(d + i, load<u64>(a + i) * load<u64>(b + i)); }
 /** (a * b + 0x4000) >> 15, saturated (only -32768 * -32768 overflows). */
 export function i16x8Q15mulrSatS(d: usize, a: usize, b: usize): void {

@@ -20,6 +20,16 @@ export function v128Load(mem: usize, memBytes: u64, d: usize, a: usize, off: u32
   return Trap.None;
 }
 
+/** v128.load of ((x << shift) + imm, wrapping at 32 bits as i32.shl/add do) + off (V128LoadAdd). */
+export function v128LoadAdd(mem: usize, memBytes: u64, d: usize, x: usize, imm: u32, off: u32, shift: u32): Trap {
+  let base: u32 = (load<u32>(x) << shift) + imm; // a u32 of its own: inside <u64>(...) AssemblyScript would compute it in 64 bits
+  let ea = <u64>base + <u64>off;
+  if (ea + 16 > memBytes) return Trap.MemoryOutOfBounds;
+  let p = mem + <usize>ea;
+  put(d, load<u64>(p), load<u64>(p, 8));
+  return Trap.None;
+}
+
 export function v128Store(mem: usize, memBytes: u64, a: usize, v: usize, off: u32): Trap {
   let ea = addr(a, off, 16, memBytes);
   if (ea < 0) return Trap.MemoryOutOfBounds;
