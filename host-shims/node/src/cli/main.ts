@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { packageRoot } from "../binding/paths.js";
+import { compileDispatchWithoutStackChecks } from "../engines/node.js";
 import { COMMANDS } from "./commands/index.js";
 import { runProgram } from "./program.js";
 
@@ -19,5 +20,6 @@ function packageVersion(): string {
 
 /** Runs `wrt` with argv (without "node cli.js"); resolves with the exit code. */
 export function main(argv: readonly string[]): Promise<number> {
+  compileDispatchWithoutStackChecks(); // this process has no workers to interrupt (engines/node.ts)
   return runProgram(COMMANDS, packageVersion(), argv);
 }

@@ -50,17 +50,37 @@ export function instantiateWasm(module: WasmModule, imports: HostImports): WasmI
 // before it keep Liftoff's quick start. The flag is restored afterwards
 // unless the user set it (docs/internal-code.md, "V8's tiers").
 let dispatchCompiled = false;
-const userSetNoLiftoff = [...process.execArgv, ...(process.env["NODE_OPTIONS"] ?? "").split(/\s+/)].includes("--no-liftoff");
+const nodeFlags = [...process.execArgv, ...(process.env["NODE_OPTIONS"] ?? "").split(/\s+/)];
+const userSetNoLiftoff = nodeFlags.includes("--no-liftoff");
+const userSetNoStackChecks = nodeFlags.includes("--no-wasm-stack-checks");
+let withoutStackChecks = false;
+
+/**
+ * For the `wrt` command's process only (cli/main.ts): the dispatch loop is
+ * compiled without V8's stack checks, a compare and branch at every loop
+ * back edge, i.e. per interpreted op (5-9% of the instructions of a run).
+ * They also serve V8's interrupts (Worker.terminate, the inspector), which
+ * an embedder may need while a call runs, so the Node API keeps them; the
+ * CLI's process has no workers, and nothing reachable from wrt_run recurses
+ * (no call_indirect, no cycle in the call graph), so its native stack stays
+ * bounded without the checks. Call before the first wrt_run.
+ */
+export function compileDispatchWithoutStackChecks(): void {
+  withoutStackChecks = true;
+}
 
 function optimizedOnFirstCall(run: (fuel: bigint) => number): (fuel: bigint) => number {
   return (fuel: bigint): number => {
     if (dispatchCompiled) return run(fuel);
     dispatchCompiled = true;
+    const noChecks = withoutStackChecks && !userSetNoStackChecks;
     v8.setFlagsFromString("--no-liftoff");
+    if (noChecks) v8.setFlagsFromString("--no-wasm-stack-checks");
     try {
       return run(fuel);
     } finally {
       if (!userSetNoLiftoff) v8.setFlagsFromString("--liftoff");
+      if (noChecks) v8.setFlagsFromString("--wasm-stack-checks");
     }
   };
 }

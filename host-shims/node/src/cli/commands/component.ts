@@ -2,11 +2,18 @@
 // (the comp engineer's), which parse their own subcommands (validate, wit,
 // new, spec). Loaded on use: they pull in jco.
 
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { packageRoot } from "../../binding/paths.js";
 import type { CommandSpec } from "../command.js";
 import { Exit, FileError } from "../exit-codes.js";
 
-/** Where component/cli.ts is compiled to (a variable: the folder may be absent in a partial build). */
-const COMPONENT_CLI = "../../component/cli.js";
+/**
+ * Where component/cli.ts is compiled to (computed: the folder may be absent
+ * in a partial build, and the `wrt` bundle that holds this file lives
+ * elsewhere in dist/, so a path relative to this module would be wrong).
+ */
+const componentCli = (): string => pathToFileURL(path.join(packageRoot(), "host-shims", "node", "dist", "component", "cli.js")).href;
 
 export const componentCommand: CommandSpec = {
   name: "component",
@@ -18,7 +25,7 @@ export const componentCommand: CommandSpec = {
   action: async ({ args }) => {
     let mod: { componentCommand?: (args: string[]) => Promise<number> | number };
     try {
-      mod = (await import(COMPONENT_CLI)) as typeof mod;
+      mod = (await import(componentCli())) as typeof mod;
     } catch (e) {
       throw new FileError(`the component tools are not available in this build (${(e as Error).message.split("\n")[0]})`);
     }
