@@ -126,13 +126,20 @@ else
   MEMCHECK=(-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1 -DWASM_RT_SKIP_SIGNAL_RECOVERY=1 -DWRT_UNCHECKED_MEMORY=1 -DWRT_MASKED_MEMORY=1)
   CORE_FLAGS=(-include "$root/host-shims/c/wrt_masked.h")
 fi
+# The full build's dispatch loop: threaded, and at -O2 when the rest is at
+# -Os (host-shims/c/wrt_board_loop.h says why). The device build's
+# translation has no dense switch to thread.
+if [ "$device" = 0 ]; then
+  CORE_FLAGS+=(-DWRT_THREADED_DISPATCH=1)
+  if [ "$opt" = -Os ] || [ "$opt" = -Oz ]; then CORE_FLAGS+=(-include "$root/host-shims/c/wrt_board_loop.h"); fi
+fi
 mkdir -p "$obj"
 # shellcheck disable=SC2206
 CFLAGS=(-std=gnu11 "$opt" -g -DNDEBUG -ffunction-sections -fdata-sections -fno-common $ARCH_CFLAGS $LIBC_FLAGS
         ${MEMCHECK[@]+"${MEMCHECK[@]}"} -DWRT_DEVICE="$device" -I"$root/host-shims/c" -I"$cdir" -I"$root/boards/common")
 # Headers every object depends on: the generated one (the instance struct's
 # layout changes with the interpreter's globals), the API, the wasm-rt.
-deps_id="$(cat "$cdir/wrt.h" "$cdir/wasm-rt.h" "$root/host-shims/c/wrt.h" "$root/host-shims/c/wrt_masked.h" | sha256sum | cut -c1-16)"
+deps_id="$(cat "$cdir/wrt.h" "$cdir/wasm-rt.h" "$root/host-shims/c/wrt.h" "$root/host-shims/c/wrt_masked.h" "$root/host-shims/c/wrt_board_loop.h" | sha256sum | cut -c1-16)"
 compile() { # src obj extra-flags...
   local src="$1" o="$2"; shift 2
   local stamp="$o.flags" flags="${CFLAGS[*]} $* deps:$deps_id"
@@ -209,7 +216,7 @@ elf="${out_elf:-$work/firmware.elf}"
 "${CC%gcc}objcopy" -O ihex "$elf" "${elf%.elf}.hex" || die "objcopy failed"
 # build/c may have been re-translated meanwhile (another build of
 # build/wrt.wasm): objects from two translations do not fit together.
-now_id="$(cat "$cdir/wrt.h" "$cdir/wasm-rt.h" "$root/host-shims/c/wrt.h" "$root/host-shims/c/wrt_masked.h" | sha256sum | cut -c1-16)"
+now_id="$(cat "$cdir/wrt.h" "$cdir/wasm-rt.h" "$root/host-shims/c/wrt.h" "$root/host-shims/c/wrt_masked.h" "$root/host-shims/c/wrt_board_loop.h" | sha256sum | cut -c1-16)"
 if [ "$now_id" != "$deps_id" ]; then
   [ "${WRT_BUILD_RETRY:-0}" -lt 3 ] || die "build/c keeps changing during the build"
   echo "build.sh: build/c changed during the build; building again" >&2
