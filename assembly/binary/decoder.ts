@@ -889,7 +889,6 @@ export function skipInstruction(r: Reader): u32 {
     case Op.PrefixFC: return skipPrefixFC(r, at);
     case Op.PrefixFD: case Op.PrefixFE:
       if (EXT_ON && extPrefixUsed(op)) return skipPrefixed(r, op, at);
-      if (op == Op.PrefixFD && (decoderFeatures & Feature.SIMD) != 0) return skipPrefixFD(r, at);
       if (!isDefined(WRT_DEVICE) && op == Op.PrefixFD) return featureOff(r, at, Feature.SIMD);
       break;
     default: {
@@ -921,17 +920,13 @@ function skipExt(r: Reader, x: i32, op: u32): u32 {
   return done(r, op);
 }
 
-/** 0xFD and 0xFE with extension rows: a row wins; the rest of 0xFD is the hand-written SIMD decoder (until simd.mjs covers it). */
+/** 0xFD and 0xFE with extension rows (simd.mjs and simd-relaxed.mjs cover every SIMD opcode): no row is illegal. */
 function skipPrefixed(r: Reader, prefix: u32, at: u32): u32 {
   let sub = r.u32leb();
   if (r.failed) return OP_INVALID;
   let x = extFind(prefix, sub);
   if (extEnabled(x)) return skipExt(r, x, (prefix << 16) | sub);
   if (!isDefined(WRT_DEVICE) && x >= 0) return featureOff(r, at, extFeature(x) & ~decoderFeatures);
-  if (prefix == Op.PrefixFD && (decoderFeatures & Feature.SIMD) != 0) {
-    r.pos = at + 1; // the hand-written decoder reads the sub-opcode itself
-    return skipPrefixFD(r, at);
-  }
   r.fail(Err.IllegalOpcode, at);
   return OP_INVALID;
 }
@@ -1073,39 +1068,3 @@ function skipPrefixFC(r: Reader, at: u32): u32 {
   return done(r, OP_FC | sub);
 }
 
-/**
- * SIMD (0xFD): immediates by sub-opcode ranges; the holes of the opcode
- * space (and relaxed SIMD unless enabled) are illegal.
- */
-function skipPrefixFD(r: Reader, at: u32): u32 {
-  let sub = r.u32leb();
-  if (r.failed) return OP_INVALID;
-  if (sub <= 0x0B || sub == 0x5C || sub == 0x5D) {          // loads, store, load_zero
-    skipMemArg(r);
-  } else if (sub == 0x0C || sub == 0x0D) {                 // v128.const, i8x16.shuffle
-    r.skip(16);
-  } else if (sub >= 0x15 && sub <= 0x22) {                 // extract/replace lane
-    r.skip(1);
-  } else if (sub >= 0x54 && sub <= 0x5B) {                 // load/store lane
-    skipMemArg(r);
-    r.skip(1);
-  } else if (!isPlainSimdOp(sub)) {
-    r.fail(Err.IllegalOpcode, at);
-    return OP_INVALID;
-  }
-  return done(r, OP_FD | sub);
-}
-
-/** SIMD opcodes without immediates (sub-opcodes not handled above). */
-function isPlainSimdOp(sub: u32): bool {
-  if (sub >= 0x100) return (decoderFeatures & Feature.RelaxedSIMD) != 0 && sub <= 0x113;
-  switch (sub) {
-    // unassigned in the SIMD opcode space
-    case 0x9A: case 0xA2: case 0xA5: case 0xA6: case 0xAF: case 0xB0:
-    case 0xB2: case 0xB3: case 0xB4: case 0xBB: case 0xC2: case 0xC5:
-    case 0xC6: case 0xCF: case 0xD0: case 0xD2: case 0xD3: case 0xD4:
-    case 0xE2: case 0xEE:
-      return false;
-  }
-  return true;
-}

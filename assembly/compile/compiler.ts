@@ -1295,6 +1295,17 @@ export class Compiler {
       if (!tee) this.height -= 2;
       return; // local.get x; local.set x
     }
+    if (this.kinds[h] == K.Temp && this.kinds[h + 1] == K.Temp && this.lastDstWord >= 0 && this.lastDstHeight == h
+        && !this.readsLocal16(slot, h)) {
+      // the op just emitted writes the local itself (as localSet's retarget; its semantics read every input first)
+      this.code[this.lastDstWord] = slot;
+      this.lastDstWord = -1;
+      if (tee) {
+        this.kinds[h] = K.Local; this.vals[h] = <i64>slot;
+        this.kinds[h + 1] = K.Local; this.vals[h + 1] = <i64>(slot + 8);
+      } else this.height -= 2;
+      return;
+    }
     // other lazy reads of this local must see the old value
     for (let i = 0; i < h; i++) {
       if (this.kinds[i] == K.Local && (<u32>this.vals[i] == slot || <u32>this.vals[i] == slot + 8)) this.materialize(i);
@@ -1315,6 +1326,14 @@ export class Compiler {
       this.kinds[h] = K.Local; this.vals[h] = <i64>slot;
       this.kinds[h + 1] = K.Local; this.vals[h + 1] = <i64>(slot + 8);
     } else this.height -= 2;
+  }
+
+  /** Does an entry below h still read a half of the v128 local at slot lazily? */
+  readsLocal16(slot: u32, h: i32): bool {
+    for (let i = 0; i < h; i++) {
+      if (this.kinds[i] == K.Local && (<u32>this.vals[i] == slot || <u32>this.vals[i] == slot + 8)) return true;
+    }
+    return false;
   }
 
   globalGet16(g: u32): void {
@@ -1360,9 +1379,12 @@ export class Compiler {
       // the address's i32.add/shl of a constant folds in, as in load(): one V128LoadAdd
       this.height--;
       this.code.push(<u32>Ir.Ext | (<u32>IrExt.V128LoadAdd << 8));
+      let dl = this.code.length;
       this.w(this.canon(this.height)); this.w(this.foldX); this.w(this.foldImm); this.w(imms[0]); this.w(this.foldShift);
       this.endFold();
       this.pushV128Temp();
+      this.lastDstWord = dl; // local.set may retarget it (localSet16)
+      this.lastDstHeight = this.height - 2;
       return true;
     }
     // a v128 is two stack entries (lo, hi), its Slot16 the first one's slot
@@ -1385,7 +1407,13 @@ export class Compiler {
     for (let i: u32 = 0; i < nr; i++) { this.w(this.canon(h)); h += extResult(x, i) == ValType.V128 ? 2 : 1; }
     for (let i = 0; i < srcs.length; i++) this.w(srcs[i]);
     for (let i = 0; i < imms.length; i++) this.w(imms[i]);
-    if (nr == 1 && extResult(x, 0) != ValType.V128) { this.pushResult(d); return true; } // local.set may retarget it
+    if (nr == 1) { // local.set may retarget it (localSet, localSet16)
+      if (extResult(x, 0) != ValType.V128) { this.pushResult(d); return true; }
+      this.pushV128Temp();
+      this.lastDstWord = d;
+      this.lastDstHeight = this.height - 2;
+      return true;
+    }
     for (let i: u32 = 0; i < nr; i++) { if (extResult(x, i) == ValType.V128) this.pushV128Temp(); else this.push(K.Temp, 0); }
     return true;
   }

@@ -13,7 +13,6 @@ import {
   setUnreachable, readLabel, needMemory, readMemArgAlign, beginFunction, beginInstr, firstError, firstErrorAt,
   endFunction, growU8, pushResults, popParams,
 } from "./stacks";
-import { prefixFD } from "./simd";
 
 // Current function: its type and body (for locals).
 const NO_TYPE = new FuncType();
@@ -275,14 +274,11 @@ function prefixFC(): void {
   if (!EXT_ON || !extension(0xFC, sub)) fail(Err.IllegalOpcode);
 }
 
-/** 0xFD, 0xFE: an extension table's row, else (0xFD) the hand-written SIMD validator. */
+/** 0xFD, 0xFE: an extension table's row (simd.mjs and simd-relaxed.mjs cover every SIMD opcode), else illegal. */
 function prefixed(prefix: u32): void {
-  let at = rd.pos;
   let sub = rd.u32leb();
   if (rd.failed || extension(prefix, sub)) return;
-  if (prefix != Op.PrefixFD) { fail(Err.IllegalOpcode); return; }
-  rd.pos = at;
-  prefixFD();
+  fail(Err.IllegalOpcode);
 }
 
 /**
@@ -494,8 +490,7 @@ function step(): bool {
       break;
     }
     case Op.PrefixFC: prefixFC(); break;
-    case Op.PrefixFD: if (!EXT_ON) prefixFD(); else prefixed(op); break;
-    case Op.PrefixFE: if (!EXT_ON) fail(Err.IllegalOpcode); else prefixed(op); break;
+    case Op.PrefixFD: case Op.PrefixFE: if (!EXT_ON) fail(Err.IllegalOpcode); else prefixed(op); break;
     default: if (!EXT_ON || !extension(0, op)) fail(Err.IllegalOpcode);
   }
   return !failed() && !rd.failed;

@@ -1,6 +1,6 @@
-// The function validator's state and its primitive operations, shared by
-// valid/code.ts (the instructions) and the per-prefix validators such as
-// valid/simd.ts: the reader, the first error, the operand stack of value
+// The function validator's state and its primitive operations, used by
+// valid/code.ts (the instructions, extension ops by their table rows):
+// the reader, the first error, the operand stack of value
 // types and the stack of control frames. One function is validated at a
 // time (beginFunction .. endFunction).
 //

@@ -186,6 +186,24 @@ const simdBytes = wabt.parseWat("simd.wat", `
   ;; a run of four extension ops, the third traps when the address is high: fuel up to and including it
   (func (export "v_run") (param i32) (result i32)
     (i32x4.extract_lane 0 (i32x4.add (v128.load offset=8 (i32.const 0)) (v128.load (local.get 0)))))
+  ;; local.set/tee of a v128 result: the op writes the local itself (no Copy), unless the local is still read lazily below
+  (func (export "v_acc") (param i32) (result i32) (local v128 v128)
+    (local.set 2 (v128.const i32x4 1 2 3 4))
+    (local.set 1 (i32x4.add (local.get 1) (v128.load (i32.add (local.get 0) (i32.const 8)))))
+    (local.set 1 (i32x4.mul (local.get 1) (local.get 2)))
+    (local.set 1 (v128.load (i32.add (local.get 0) (i32.const 4))))
+    (i32x4.extract_lane 1 (local.get 1)))
+  (func (export "v_acc2") (param i32) (result i32) (local v128)
+    (local.set 1 (v128.load offset=8 (local.get 0)))
+    (local.set 1 (i32x4.mul (local.get 1) (local.get 1)))
+    (i32x4.extract_lane 0 (local.get 1)))
+  (func (export "v_tee") (result i32) (local v128)
+    (i32x4.extract_lane 1 (i32x4.add (local.tee 0 (i32x4.mul (v128.const i32x4 1 2 3 4) (v128.const i32x4 5 6 7 8))) (local.get 0))))
+  (func (export "v_lazy") (result i32) (local v128)
+    (local.set 0 (v128.const i32x4 10 20 30 40))
+    (local.get 0)
+    (local.set 0 (i32x4.add (local.get 0) (local.get 0)))
+    (i32x4.extract_lane 2 (i32x4.sub (local.get 0))))
   (func (export "i_run") (param i32) (result i32)
     (i32.add (i32.load offset=8 (i32.const 0)) (i32.load (local.get 0)))))
 `, { simd: true }).toBinary({}).buffer;
@@ -220,4 +238,22 @@ test("a trap inside a run of extension ops charges fuel up to its own op", () =>
   let migrations = 0;
   assert.equal(simdInst.invoke("v_run", [9], { fuelSlice: 1, onSlice: (e) => { e.migrate(); migrations++; } })[0], 42 + (7 << 24)); // bytes 9..12
   assert.ok(migrations >= 6, `${migrations} migrations`);
+});
+
+test("local.set and local.tee of a v128 result", () => {
+  const number = (name) => Number(new RegExp(`\\b${name} = (\\d+)`).exec(readFileSync(new URL("../../assembly/compile/ir-ops.ts", import.meta.url), "utf8"))[1]);
+  const one = wabt.parseWat("acc.wat", `(module (memory 1) (func (export "f") (param i32) (result i32) (local v128)
+    (local.set 1 (i32x4.add (local.get 1) (v128.load (local.get 0))))
+    (local.set 1 (i32x4.mul (local.get 1) (local.get 1)))
+    (i32x4.extract_lane 0 (local.get 1))))`, { simd: true }).toBinary({}).buffer;
+  const { code } = imageParts(Module.load(simdEngine, one).image());
+  // the add's and the mul's result word (the word after the op word) is local 1's slot, byte 8 (after the i32 param)
+  for (const op of ["I32x4Add", "I32x4Mul"]) {
+    const at = code.indexOf((255 | number(op) << 8) >>> 0);
+    assert.ok(at > 0 && code[at + 1] == 8, `${op} writes local 1 itself`);
+  }
+  assert.equal(vcall("v_acc", 0), 42);                  // (0, 42, 7, 0) loaded from 4 last, lane 1
+  assert.equal(vcall("v_acc2", 0), 42 * 42);            // (42, 7, 0, 0) squared, lane 0
+  assert.equal(vcall("v_tee"), 2 * 12);                 // tee'd (5, 12, 21, 32), lane 1 doubled
+  assert.equal(vcall("v_lazy"), 30 - 60);               // the stacked local.get sees the old value
 });

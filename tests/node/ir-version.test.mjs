@@ -18,6 +18,7 @@ const DIGESTS = {
   9: "8354e7c18814d36f5a22e4efb7c039b5684cb8878bb8c2b007467ee22b2833c1", // trailing side entry for the trap rule (trust) + Ir.Ext extension ops (ext)
   10: "70e91bad220d75f4ed1d5d19d717626de1a70d64a1c9a41c26f7e45704f65848", // SelectAndImm, StoreAdd, StoreKAdd (and the crc guest added)
   11: "378e47c09220f097ff64ca62fd26a8975d0b54e11b459466c28fdf84b8f55bc1", // V128LoadAdd (and the SIMD guest added)
+  12: "8e97ea6a66376d9e381d37fe12aea0e08d9d8a381cbc36e0807613e7c606a1b7", // local.set retargets a v128 result (and the SIMD guest's "acc")
 };
 
 const GUESTS = [
@@ -40,11 +41,16 @@ const GUESTS = [
     (func (export "pick") (param i32) (result i32)
       (block (block (block (br_table 0 1 2 (local.get 0))) (return (i32.const 10))) (return (i32.const 20)))
       (i32.const 30)))`, { name: "ir-version.wat" }),
-  // SIMD: a v128.load whose address add folds in (V128LoadAdd, IR_VERSION 11), one that does not, a run of Ext ops
+  // SIMD: a v128.load whose address add folds in (V128LoadAdd, IR_VERSION 11), one that does not, a run of Ext ops,
+  // v128 results that local.set retargets (IR_VERSION 12)
   wat(`(module (memory 1)
     (func (export "dot4") (param i32) (result i32)
       (i32x4.extract_lane 0 (i32x4.add (i32x4.mul (v128.load (i32.add (local.get 0) (i32.const 16))) (v128.load offset=32 (local.get 0)))
-        (v128.const i32x4 1 2 3 4)))))`, { name: "ir-version-simd.wat" }),
+        (v128.const i32x4 1 2 3 4))))
+    (func (export "acc") (param i32) (result i32) (local v128)
+      (local.set 1 (i32x4.add (local.get 1) (v128.load (local.get 0))))
+      (local.set 1 (v128.load offset=16 (i32.add (local.get 0) (i32.const 4))))
+      (i32x4.extract_lane 0 (local.get 1))))`, { name: "ir-version-simd.wat" }),
 ];
 
 test("the compiler's output is pinned to IR_VERSION (bump it when this changes)", () => {
