@@ -21,6 +21,7 @@ import { BUILTIN_WASI_LOG, logRing } from "./wasi/logging";
 import { writeSnapshot } from "./state/snapshot";
 import { restoreSnapshot } from "./state/restore";
 import { SIDE_PC, SIDE_WASM, sideEntry, sideNext } from "./compile/side-table";
+import { SIMD_BUILT } from "./build-features";
 
 const ABI_VERSION: i32 = 1;
 
@@ -195,9 +196,9 @@ export function wrt_global_new(type: i32, mutable: i32, bits: i64): i32 {
   return newGlobal(type, mutable, bits, 0);
 }
 
-/** A host v128 global (lo = bytes 0..7, hi = bytes 8..15); the device build has no v128. */
+/** A host v128 global (lo = bytes 0..7, hi = bytes 8..15); a device build without SIMD has no v128. */
 export function wrt_global_new_v128(mutable: i32, lo: i64, hi: i64): i32 {
-  if (isDefined(WRT_DEVICE)) return apiError(Err.BadArgument, "bad global type: v128 needs SIMD (full build)");
+  if (!SIMD_BUILT) return apiError(Err.BadArgument, "bad global type: v128 needs SIMD (not in this build)");
   if (mutable != 0 && mutable != 1) return apiError(Err.BadArgument, "mutable is 0 or 1");
   return newGlobal(ValType.V128, mutable, lo, hi);
 }
@@ -399,7 +400,7 @@ function tableOf(handle: i32): TableInst | null {
 export function wrt_global_get(h: i32): i64 { let g = globalOf(h); return g ? g.value : 0; }
 /** A v128 global's upper 64 bits (lanes 8..15); 0 for any other global (wrt_global_get gives the lower half). */
 export function wrt_global_get_hi(h: i32): i64 {
-  if (isDefined(WRT_DEVICE)) return 0; // no v128 on the device build: keep its flash
+  if (!SIMD_BUILT) return 0; // no v128 in a device build without SIMD: keep its flash
   let g = globalOf(h);
   return g && g.type == ValType.V128 ? g.hi : 0;
 }
@@ -416,7 +417,7 @@ export function wrt_global_set(h: i32, bits: i64): i32 {
 
 /** Sets a mutable v128 global: lo = lanes 0..7 (bytes 0..7, little-endian), hi = bytes 8..15. */
 export function wrt_global_set_v128(h: i32, lo: i64, hi: i64): i32 {
-  if (isDefined(WRT_DEVICE)) return apiError(Err.BadArgument, "not a v128 global");
+  if (!SIMD_BUILT) return apiError(Err.BadArgument, "not a v128 global");
   let g = globalOf(h);
   if (!g) return apiError(Err.BadHandle, "not a global handle");
   if (g.type != ValType.V128) return apiError(Err.BadArgument, "not a v128 global");

@@ -5,7 +5,7 @@
 #   flash-scripts/build.sh <board> <guest.wasm> [--invoke NAME [args...]] [--fuel N]
 #                          [--slice N] [--arena PAGES] [--opt -Os|-O2] [--stats]
 #                          [--checked|--unchecked] [--max-pages N] [--then NAME] [--out FILE.elf]
-#                          [--snapshot-in FILE] [--snapshot-out FILE] [--device]
+#                          [--snapshot-in FILE] [--snapshot-out FILE] [--device] [--device-features simd]
 #
 # Prints the ELF's path; writes FILE.hex next to it (and FILE.uf2 for boards
 # with a UF2 family, e.g. rp2040-pico). Exit 3 on any failure.
@@ -40,6 +40,10 @@
 #                no validator or compiler, about half the flash). The guest
 #                is embedded as a precompiled image (`wrt compile`, done here
 #                when GUEST is a .wasm); docs/image-format.md
+#   --device-features simd  the device build with SIMD and relaxed SIMD
+#                (build/wrt-device-simd.wasm; implies --device). Without it
+#                the device build refuses a guest that uses v128, naming
+#                SIMD; docs/footprint.md has both builds' sizes
 #   --test-smash-guard  tests only: overwrite a byte next to the arena before
 #                exiting (the firmware must then report it and exit 3)
 #   --test-scribble  tests only: after the --invoke call, overwrite the
@@ -55,7 +59,7 @@ usage() { awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" | sed 's/^# \{0,1\}//' >&2;
 board="$1"; guest="$2"; shift 2
 orig_args=("$@")
 unchecked=0; checked=0; invoke=""; then=""; max_pages=""; smash=0; scribble=0; args=(); fuel=-1; slice=0; arena=""; opt=-Os; stats=0; icount=0; out_elf=""
-snap_in=""; snap_out=""; device=0
+snap_in=""; snap_out=""; device=0; device_features=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --snapshot-in) snap_in="${2:?}"; shift 2 ;;
@@ -75,6 +79,8 @@ while [ $# -gt 0 ]; do
     --test-smash-guard) smash=1; shift ;;
     --test-scribble) scribble=1; shift ;;
     --device) device=1; shift ;;
+    --device-features) device_features="${2:?}"; device=1; shift 2
+                       [ "$device_features" = simd ] || die "--device-features takes simd" ;;
     --out) out_elf="${2:?}"; shift 2 ;;
     *) die "unknown option $1" ;;
   esac
@@ -99,7 +105,9 @@ fi
 command -v "$CC" >/dev/null || die "$CC not found (Debian packages: $APT)"
 
 # 1. The C translation of the interpreter (full or device build).
-if [ "$device" = 1 ]; then
+if [ "$device_features" = simd ]; then
+  cdir="$root/build/c-device-simd"; wasm="$root/build/wrt-device-simd.wasm"
+elif [ "$device" = 1 ]; then
   cdir="$root/build/c-device"; wasm="$root/build/wrt-device.wasm"
 else
   cdir="$root/build/c"; wasm="$root/build/wrt.wasm"
@@ -113,6 +121,7 @@ fi
 # 2. Interpreter objects, cached per board, optimization level and variant.
 obj="$root/build/boards/$board/${opt#-}"
 [ "$device" = 0 ] || obj="$obj-device"
+[ -z "$device_features" ] || obj="$obj-$device_features"
 # No wasm2c bounds checks (unchecked, masked): WASM_RT_MEMCHECK_SIGNAL_HANDLER=1
 # with no signals; WRT_UNCHECKED_MEMORY makes wrt.c use plain setjmp then.
 MEMCHECK=()

@@ -3,6 +3,7 @@
 //   node fuzz/run.mjs [--seconds N] [--seed S] [--engine node|native]
 //                     [--fuel F] [--modules M] [--only I] [--replay file.wasm --index I]
 //                     [--sources ttf,spec] [--spec-dir D] [--verbose] [--mode diff|...]
+//                     (sources: ttf, ttf-simd, ttf-relaxed, spec)
 //                     [--min-modules N] [--min-calls N] [--strict-nan] [--strict-fuel]
 //                     [--native-bin PATH]
 //
@@ -42,12 +43,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { spawnSync } from "node:child_process";
 import { makeArgs, mix, rng } from "./lib/common.mjs";
 import { compareRuns } from "./lib/compare.mjs";
 import { denanModule, specMutant, ttfModule } from "./lib/sources.mjs";
 import { exportMemory } from "./lib/wasm.mjs";
 import { BIG_STACKS, load, makeEngine, runWrt } from "./lib/wrt-side.mjs";
 import { instrument } from "./lib/fuel-oracle.mjs";
+import { RELAXED_NAMES, checkedModule, relaxModule } from "./lib/relaxed.mjs";
+import { wat } from "./lib/wat.mjs";
 import { EXTRA_MODES } from "./modes.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -167,11 +171,15 @@ async function generate(opts, index) {
   // SIMD: denan too. A lane's NaN bits (free for V8, canonical in WRT) read back
   // through another lane shape (f32x4 lanes as an f64x2 lane) change whether
   // that value is a NaN at all, which the NaN-tolerant comparison cannot see.
-  const simd = source === "ttf-simd";
-  return { source, label: source, bytes: await ttfModule(mix(modSeed, 0x77f), { simd, denan: simd }) };
+  const simd = source === "ttf-simd", relaxed = source === "ttf-relaxed";
+  const bytes = await ttfModule(mix(modSeed, 0x77f), { simd, relaxed, denan: simd || relaxed });
+  // relaxed: more relaxed ops swapped in (-ttf emits few); V8 runs checkedModule's copy (runModule)
+  return { source, label: source, bytes: relaxed ? relaxModule(bytes, mix(modSeed, 0x4e1a)) ?? bytes : bytes };
 }
 
-const stats = { knownFuel: 0, reruns: 0, fuelAgreed: 0, fuelModules: 0, nanReported: 0, v8Died: 0, rejectChecks: 0, modules: 0, calls: 0, differences: 0, skippedCalls: 0, v8Timeouts: 0, nanOnly: 0, ungenerated: 0, wrtRejected: 0, bothRejected: 0, traps: 0 };
+/** Per relaxed op (RELAXED_NAMES): modules in which V8's value fell outside the spec's set (not compared). */
+const relaxedOutside = new Map();
+const stats = { relaxedModules: 0, knownFuel: 0, reruns: 0, fuelAgreed: 0, fuelModules: 0, nanReported: 0, v8Died: 0, rejectChecks: 0, modules: 0, calls: 0, differences: 0, skippedCalls: 0, v8Timeouts: 0, nanOnly: 0, ungenerated: 0, wrtRejected: 0, bothRejected: 0, traps: 0 };
 
 /** Runs one module on both sides; returns a list of differences (strings). */
 async function runModule(opts, v8, bytes, modSeed, source, count = true) {
@@ -213,8 +221,12 @@ async function runModule(opts, v8, bytes, modSeed, source, count = true) {
   const stackSkip = firstSkip >= 0 && w.bigStacks && /call stack/.test(w.calls[firstSkip].why ?? "");
   const upTo = firstSkip < 0 ? w.calls.length : firstSkip + (stackSkip ? 1 : 0);
   const counted = instrument(withMem);
+  // relaxed SIMD: V8 runs a copy whose relaxed ops check V8's value and go on with WRT's documented choice
+  const v8Bytes = source === "ttf-relaxed" ? checkedModule(withMem) : withMem;
+  if (!v8Bytes) return [`relaxed: the check rewriter cannot read a module wrt and V8 load`];
+  if (count && v8Bytes !== withMem) stats.relaxedModules++;
   const job = {
-    bytes: withMem,
+    bytes: v8Bytes,
     counted,
     imports: loaded.imports,
     exports: w.exports,
@@ -232,6 +244,10 @@ async function runModule(opts, v8, bytes, modSeed, source, count = true) {
     return [];
   }
   if (v.error) return [`V8 harness error: ${v.error}`];
+  if (count) {
+    stats.lastOutside = v.relaxedOutside;
+    RELAXED_NAMES.forEach((name, k) => { if (v.relaxedOutside & (1 << k)) relaxedOutside.set(name, (relaxedOutside.get(name) ?? 0) + 1); });
+  }
   const res = compareRuns(w, v, { compareMemory: opts.engine !== "native", strictFuel: opts.strictFuel });
   if (count && res.knownFuel.length) {
     stats.knownFuel += res.knownFuel.length;
@@ -364,7 +380,13 @@ async function runDiff(opts) {
       if (rejectDiffs.length > 0) report(index, `${gen.label}: a mutant V8 rejects`, rejectDiffs[0].bytes, [rejectDiffs[0].why]);
       if (!gen.bytes) { stats.ungenerated++; continue; }
       const modSeed = mix(opts.seed, index);
+      stats.lastOutside = 0;
       let diffs = await runModule(opts, v8, gen.bytes, modSeed, gen.source);
+      if (stats.lastOutside) {
+        const ops = RELAXED_NAMES.filter((_, k) => stats.lastOutside & (1 << k));
+        const file = saveFailure(opts, `relaxed-seed${opts.seed}-${index}`, gen.bytes, `${gen.label}: V8's relaxed value outside the spec's set: ${ops.join(", ")}`);
+        console.log(`relaxed: V8's value outside the spec's set in module ${index} (${ops.join(", ")}; not compared, not a failure); saved ${file}`);
+      }
       diffs = await unlessNanOnly(opts, v8, gen.bytes, modSeed, gen.source, diffs, index, gen.label);
       if (diffs.length > 0) report(index, gen.label, gen.bytes, diffs);
       else if (opts.verbose) console.log(`module ${index} (${gen.label}): ok`);
@@ -374,7 +396,8 @@ async function runDiff(opts) {
   const details = `${stats.traps} calls trapped (compared), ${stats.fuelAgreed} calls' fuel agreed with the oracle (${stats.fuelModules} modules instrumented), ${stats.knownFuel} known fuel differences after sliced traps, ` +
     `${stats.skippedCalls} calls not compared (out of fuel, call stack, nesting, or after a difference), ${stats.reruns} modules re-run with more fuel and stack, ` +
     `${stats.nanOnly} modules with NaN-bit differences only (reported above), ${stats.rejectChecks} invalid mutants checked, ${stats.v8Timeouts} V8 timeouts, ${stats.v8Died} V8 worker deaths, ` +
-    `${stats.wrtRejected} mutants beyond Wasm 2.0, ${stats.bothRejected} rejected by both, ${stats.ungenerated} not generated`;
+    `${stats.wrtRejected} mutants beyond Wasm 2.0, ${stats.bothRejected} rejected by both, ${stats.ungenerated} not generated` +
+    (opts.sources.includes("ttf-relaxed") ? `; relaxed SIMD: ${stats.relaxedModules} modules with relaxed ops (checked in V8), V8's value outside the spec's set (not compared) in ${relaxedOutside.size ? [...relaxedOutside].map(([n, c]) => `${c} modules (${n})`).join(", ") : "no module"}` : "");
   return { modules: stats.modules, calls: stats.calls, differences: stats.differences, details };
 }
 
@@ -423,8 +446,21 @@ function sanitizerLogs(opts) {
   };
 }
 
+/**
+ * Relaxed SIMD needs a V8 flag in this Node (20: --experimental-wasm-relaxed-simd):
+ * without it, the run starts again in a child process that has it.
+ */
+function relaxedSimdFlag(opts) {
+  if (!opts.sources.includes("ttf-relaxed")) return;
+  const probe = wat("(module (func (param v128) (result v128) (i32x4.relaxed_trunc_f32x4_s (local.get 0))))", { features: { relaxed_simd: true } });
+  if (WebAssembly.validate(probe)) return;
+  const r = spawnSync(process.execPath, ["--experimental-wasm-relaxed-simd", ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: "inherit" });
+  process.exit(r.status ?? 1);
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  relaxedSimdFlag(opts);
   const names = opts.mode.split(",");
   for (const name of names) {
     if (!MODES[name]) {

@@ -1,6 +1,11 @@
-// Builds build/wrt.wasm (asc release target -> wasm-opt -O3) and
-// build/wrt-device.wasm (asc device target -> wasm-opt -Oz).
-// Usage: node scripts/build-wasm.mjs [--debug]
+// Builds build/wrt.wasm (asc release target -> wasm-opt -O3),
+// build/wrt-device.wasm (asc device target -> wasm-opt -O3, small-function
+// inlining off) and build/wrt-device-simd.wasm (the same from
+// assembly/device-simd.ts: the device build with SIMD and relaxed SIMD,
+// docs/footprint.md).
+// Usage: node scripts/build-wasm.mjs [--debug] [--device-features simd]
+//   --device-features simd   only the device build with SIMD (what
+//                            flash-scripts/build.sh --device-features simd uses)
 import { execFileSync } from "node:child_process";
 import { mkdirSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -14,19 +19,30 @@ const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: "inherit"
 
 mkdirSync(path.join(root, "build"), { recursive: true });
 const debug = process.argv.includes("--debug");
+const featuresAt = process.argv.indexOf("--device-features");
+const deviceFeatures = featuresAt >= 0 ? process.argv[featuresAt + 1] ?? "" : null;
+if (deviceFeatures !== null && deviceFeatures !== "simd") {
+  console.error(`build-wasm: --device-features takes "simd" (SIMD and relaxed SIMD), not ${JSON.stringify(deviceFeatures)}`);
+  process.exit(2);
+}
+// The device build (docs/image-format.md): images only, no validator or
+// compiler, optimized for size (docs/footprint.md); SIMD only on request.
+const DEVICE_OPT = ["-fimfs", "0", "-ocimfs", "0", "-O3"];
 if (debug) {
   run(bin("asc"), ["assembly/index.ts", "--config", "wrt.asconfig.json", "--target", "debug"]);
+} else if (deviceFeatures === "simd") {
+  build("assembly/device-simd.ts", "device", "build/wrt-device-simd.raw.wasm", "build/wrt-device-simd.wasm", ...DEVICE_OPT);
 } else {
   build("assembly/index.ts", "release", "build/wrt.raw.wasm", "build/wrt.wasm", "-O3");
-  // The device build (docs/image-format.md): images only, no validator or
-  // compiler, optimized for size (docs/footprint.md).
-  build("assembly/device.ts", "device", "build/wrt-device.raw.wasm", "build/wrt-device.wasm", "-fimfs", "0", "-ocimfs", "0", "-O3");
+  build("assembly/device.ts", "device", "build/wrt-device.raw.wasm", "build/wrt-device.wasm", ...DEVICE_OPT);
+  build("assembly/device-simd.ts", "device", "build/wrt-device-simd.raw.wasm", "build/wrt-device-simd.wasm", ...DEVICE_OPT);
 }
 
 function build(entry, target, raw, outFile, ...level) {
   // The interpreter's asc config is wrt.asconfig.json, not asconfig.json: `npx asc guest.ts` from the
   // repository root (an AssemblyScript guest, README) must not pick up the interpreter's settings.
-  run(bin("asc"), [entry, "--config", "wrt.asconfig.json", "--target", target]);
+  // The target's outFile and textFile are overridden: two entries share the device target.
+  run(bin("asc"), [entry, "--config", "wrt.asconfig.json", "--target", target, "--outFile", raw, "--textFile", raw.replace(/\.raw\.wasm$/, ".wat")]);
   // The features asc emits by default; SIMD stays off so wasm2c can translate it.
   run(bin("wasm-opt"), [
     raw, ...level,

@@ -1,6 +1,7 @@
 // Writes docs/footprint.md: flash and RAM of the firmware per QEMU board at
 // -Os and -O2, for the full build and the device build (--device,
-// docs/image-format.md) of the interpreter (docs/firmware.md). For each, flash-scripts/qemu.sh builds a
+// docs/image-format.md) of the interpreter (docs/firmware.md), and at -Os
+// for the device build with SIMD (--device-features simd). For each, flash-scripts/qemu.sh builds a
 // firmware with a minimal guest and runs it with --stats (C stack
 // high-water, arena pages used); `size -A` gives the sections.
 //
@@ -26,14 +27,20 @@ const env = (board) => {
   const text = readFileSync(path.join(root, "boards", board, "board.env"), "utf8");
   return Object.fromEntries([...text.matchAll(/^(\w+)="?([^"\n]*)"?$/gm)].map((m) => [m[1], m[2]]));
 };
-/** Full build at both levels; the device build too (real boards: -Os only). */
+/**
+ * [opt, unchecked, device] with device false, "device" or "device-simd":
+ * the full build at both levels, the device build too (real boards: -Os
+ * only), the device build with SIMD at -Os (real boards: unchecked only).
+ */
 const VARIANTS = (real) => [
   ...OPTS.flatMap((o) => [[o, false, false], [o, true, false]]),
-  ...(real ? ["-Os"] : OPTS).flatMap((o) => [[o, false, true], [o, true, true]]),
+  ...(real ? ["-Os"] : OPTS).flatMap((o) => [[o, false, "device"], [o, true, "device"]]),
+  ...(real ? [["-Os", true, "device-simd"]] : [["-Os", false, "device-simd"], ["-Os", true, "device-simd"]]),
 ];
-const label = (opt, unchecked, device) => `${device ? "device " : ""}${opt}${unchecked ? " unchecked" : ""}`;
-const suffix = (opt, unchecked, device) => `${opt.slice(1)}${device ? "-device" : ""}${unchecked ? "-unchecked" : ""}`;
-const flagsOf = (unchecked, device) => [...(unchecked ? ["--unchecked"] : []), ...(device ? ["--device"] : [])];
+const label = (opt, unchecked, device) => `${device ? `${device === "device-simd" ? "device+simd" : "device"} ` : ""}${opt}${unchecked ? " unchecked" : ""}`;
+const suffix = (opt, unchecked, device) => `${opt.slice(1)}${device ? `-${device}` : ""}${unchecked ? "-unchecked" : ""}`;
+const flagsOf = (unchecked, device) => [...(unchecked ? ["--unchecked"] : []),
+  ...(device === "device" ? ["--device"] : device === "device-simd" ? ["--device-features", "simd"] : [])];
 /** .text and .rodata of the interpreter's translated code (wrt_core.o, before --gc-sections). */
 const coreOf = (e, board, opt, unchecked, device) => {
   const s = sections(e.SIZE, path.join(root, "build/boards", board, suffix(opt, unchecked, device), "wrt_core.o"));
@@ -91,19 +98,23 @@ const md = `# Footprint
 
 Produced by \`node scripts/footprint.mjs\` (do not edit by hand). Firmware:
 \`boards/<board>\` + \`boards/common/firmware.c\` + the interpreter (wasm2c
-translation of build/wrt.wasm, ${(readFileSync(path.join(root, "build/wrt.wasm")).length / 1024).toFixed(1)} KiB of wasm, or of
-build/wrt-device.wasm, ${(readFileSync(path.join(root, "build/wrt-device.wasm")).length / 1024).toFixed(1)} KiB) + host-shims/c,
+translation of build/wrt.wasm, ${wasmKib("build/wrt.wasm")} of wasm, of
+build/wrt-device.wasm, ${wasmKib("build/wrt-device.wasm")}, or of build/wrt-device-simd.wasm, ${wasmKib("build/wrt-device-simd.wasm")}) + host-shims/c,
 with a minimal guest (\`main\` returns 1), linked with --gc-sections.
 
 - **device**: the device build (\`--device\`, docs/image-format.md): the
   guest arrives as a precompiled image, so the validator and the compiler
   are not linked in; built with asc -O0 and wasm-opt -O3 with small-function
-  inlining off (scripts/build-wasm.mjs).
+  inlining off (scripts/build-wasm.mjs). Without SIMD and relaxed SIMD: a
+  guest using v128 is refused with an error naming SIMD.
+- **device+simd**: the device build with SIMD and relaxed SIMD compiled in,
+  a build-time option (\`--device-features simd\` of flash-scripts/build.sh
+  and qemu.sh; build/wrt-device-simd.wasm from assembly/device-simd.ts).
 - **unchecked**: built with \`flash-scripts/qemu.sh --unchecked\` (no wasm2c bounds
   checks on the interpreter's own memory accesses; see docs/firmware.md).
 - **flash**: .text + .rodata (+ .ARM.exidx) + .data initializers of the whole firmware.
 - **core .text / .rodata**: the interpreter's translated code alone (the
-  build/c/wrt.c or build/c-device/wrt.c object, before --gc-sections);
+  build/c/wrt.c, build/c-device/wrt.c or build/c-device-simd/wrt.c object, before --gc-sections);
   .rodata is its data segment (mostly error texts, UTF-16) and wasm2c's tables.
 - **shim**: host-shims/c/wrt.c + wrt_rt_bare.c objects.
 - **RAM**: .data + .bss + arena pages the run used (of ${ARENA} reserved) x 64 KiB + C stack high-water.
@@ -121,7 +132,7 @@ RAM reserved = .data + .bss + the board's default arena (pages x 64 KiB) +
 ${real.map((r) => `| ${r.board} | ${r.cpu} | ${r.opt} | ${kib(r.flash)} | ${kib(r.core.text)} | ${r.static} B | ${r.arena} pages |`).join("\n")}
 
 Budget (issue 3): interpreter core on Cortex-M4 -Os under 64 KiB of .text,
-C stack high-water under 4 KiB. ${budgetLine()} The arena use is dominated by the
+C stack high-water under 4 KiB. ${budgetLine()} ${simdLine()} The arena use is dominated by the
 interpreter's default stacks, allocated at start-up before \`wrt_config\`
 can shrink them (docs/firmware.md, "Known limits").
 
@@ -129,12 +140,27 @@ What the device build leaves out to fit: the decoder's load limits and
 load-cost estimate (a board loads images, and its arena bounds a load), the
 "name" custom section, and in restore the match of instances against their
 module's types and limits and the funcref typing of locals and host-call
-slots (docs/snapshot-format.md, "What restore checks").
+slots (docs/snapshot-format.md, "What restore checks"). Nor SIMD, unless
+built with it: \`EXT_ON\` (binary/ext-ops.ts) is false at the device
+target's optimize level 0 unless the entry is device-simd.ts, so the
+extension ops' decoding, the loop's \`Ir.Ext\` case and their tables compile
+out, and build-features.ts \`SIMD_BUILT\` leaves out v128 in types,
+globals and snapshots.
 `;
+function wasmKib(f) {
+  return `${(readFileSync(path.join(root, f)).length / 1024).toFixed(1)} KiB`;
+}
+function simdLine() {
+  const m4 = real.find((r) => r.cpu === "cortex-m4" && r.opt === "device+simd -Os unchecked");
+  const base = real.find((r) => r.board === m4.board && r.opt === "device -Os unchecked");
+  return `SIMD on the device is a build-time option because it does not fit: with SIMD and relaxed
+SIMD the device core is ${kib(m4.core.text)} (${m4.core.text} bytes, +${m4.core.text - base.core.text}) on ${m4.board} -Os unchecked, the whole firmware
+${kib(m4.flash)} of flash (+${kib(m4.flash - base.flash)}).`;
+}
 function budgetLine() {
   const m4 = real.find((r) => r.cpu === "cortex-m4" && r.opt === "device -Os unchecked");
   const full = real.find((r) => r.cpu === "cortex-m4" && r.opt === "-Os unchecked");
-  const stack = Math.max(...rows.filter((r) => r.opt.startsWith("device")).map((r) => r.stack));
+  const stack = Math.max(...rows.filter((r) => r.opt.startsWith("device ")).map((r) => r.stack));
   return `The device build meets it: ${m4.board} (Cortex-M4) -Os unchecked, core .text ${kib(m4.core.text)}
 (${m4.core.text} bytes; checked by tests/node/firmware.test.mjs); C stack high-water at most ${stack} B.
 The full build, which also validates and compiles .wasm on the board, does not: ${kib(full.core.text)}

@@ -15,8 +15,10 @@
 //                  in tests/expected-counts.json
 //   3b. simd       the simd and relaxed-simd spec suites (issue 13): Node, the
 //                  native engine, and Node with a snapshot at every slice of
-//                  a seeded spread (fixed seed: a sample, not a search); each
-//                  run's counts pinned in tests/expected-counts.json too
+//                  a seeded spread (fixed seed: a sample, not a search); the
+//                  device build with SIMD (build/wrt-device-simd.wasm) on
+//                  precompiled images, plain and with a snapshot at every
+//                  slice; each run's counts pinned in tests/expected-counts.json too
 //   4. component   the component-model spec tests (`wrt component spec`;
 //                  comp's part, counts in tests/component-expected-counts.json)
 //
@@ -212,6 +214,9 @@ async function simdSpec() {
     { engine: "node", flags: [] },
     { engine: "native", flags: ["--engine", "native"] },
     { engine: "node", flags: ["--snapshot-every-slice", "--fuel-slice", "spread", "--seed", "13"] },
+    // the device build with SIMD (--device-features simd, docs/footprint.md) on precompiled images
+    { engine: "device", flags: ["--via-image", "--wasm", "build/wrt-device-simd.wasm"] },
+    { engine: "device", flags: ["--via-image", "--wasm", "build/wrt-device-simd.wasm", "--snapshot-every-slice", "--fuel-slice", "spread", "--seed", "13"] },
   ];
   for (const suiteName of ["simd", "relaxed-simd"]) {
     const dir = path.join(suite, suiteName);

@@ -29,6 +29,7 @@ import { readExtImmediates } from "./ext";
 import { Err, lastError } from "../errors";
 import { beginLoad } from "../runtime/load-budget";
 import { limits } from "../runtime/limits";
+import { SIMD_BUILT } from "../build-features";
 
 /** Most locals (after the parameters) one function may declare. */
 export const MAX_LOCALS: u32 = 50000;
@@ -118,13 +119,14 @@ export let decoderFeatures: u32 = 0;
 
 /** The embedder's feature switches (config keys 17, 18) as Feature bits; relaxed SIMD needs SIMD. */
 function featuresFromLimits(): u32 {
-  if (isDefined(WRT_DEVICE) || !limits.simd) return 0; // the device build runs no SIMD: 0xFD is an illegal opcode there
+  if (!SIMD_BUILT || !limits.simd) return 0; // a device build without SIMD: refused with featureOff
   return Feature.SIMD | (limits.relaxedSimd ? Feature.RelaxedSIMD : 0);
 }
 
 /** Refuses an opcode or type of a proposal that is turned off, naming it; OP_INVALID. */
 function featureOff(r: Reader, at: u32, missing: u32): u32 {
-  limitText = (missing & Feature.SIMD) != 0 || (decoderFeatures & Feature.SIMD) == 0
+  limitText = !SIMD_BUILT ? "SIMD is not in this build (the device build without --device-features simd)"
+    : (missing & Feature.SIMD) != 0 || (decoderFeatures & Feature.SIMD) == 0
     ? "SIMD is off (config key 17, Node config simd, CLI --enable-simd)"
     : "relaxed SIMD is off (config key 18, Node config relaxedSimd, CLI --enable-relaxed-simd)";
   r.fail(Err.FeatureDisabled, at);
@@ -372,7 +374,7 @@ export function readValType(r: Reader): u8 {
   let at = r.pos;
   let t = r.u8();
   if (r.failed) return 0;
-  if (!isDefined(WRT_DEVICE) && t == ValType.V128 && (decoderFeatures & Feature.SIMD) == 0) { featureOff(r, at, Feature.SIMD); return 0; }
+  if (t == ValType.V128 && (decoderFeatures & Feature.SIMD) == 0) { featureOff(r, at, Feature.SIMD); return 0; }
   if (!isValTypeByte(t)) { r.fail(t & 0x80 ? Err.IntegerTooLong : Err.MalformedValueType, at); return 0; }
   return <u8>t;
 }
@@ -889,7 +891,7 @@ export function skipInstruction(r: Reader): u32 {
     case Op.PrefixFC: return skipPrefixFC(r, at);
     case Op.PrefixFD: case Op.PrefixFE:
       if (EXT_ON && extPrefixUsed(op)) return skipPrefixed(r, op, at);
-      if (!isDefined(WRT_DEVICE) && op == Op.PrefixFD) return featureOff(r, at, Feature.SIMD);
+      if (op == Op.PrefixFD) return featureOff(r, at, Feature.SIMD);
       break;
     default: {
       if (EXT_ON) {
@@ -926,7 +928,7 @@ function skipPrefixed(r: Reader, prefix: u32, at: u32): u32 {
   if (r.failed) return OP_INVALID;
   let x = extFind(prefix, sub);
   if (extEnabled(x)) return skipExt(r, x, (prefix << 16) | sub);
-  if (!isDefined(WRT_DEVICE) && x >= 0) return featureOff(r, at, extFeature(x) & ~decoderFeatures);
+  if (x >= 0) return featureOff(r, at, extFeature(x) & ~decoderFeatures);
   r.fail(Err.IllegalOpcode, at);
   return OP_INVALID;
 }

@@ -6,8 +6,9 @@
 /** Extension ops (IR: Ir.Ext | x << 8). */
 export const EXT_COUNT: u32 = 259;
 /** Extension ops are compiled in: some table has rows, and this is not the device build (optimize level 0,
- *  as exec/memops.ts). Every hook tests it first, so without them the build is the core's alone. */
-export const EXT_ON: bool = ASC_OPTIMIZE_LEVEL != 0 && EXT_COUNT != 0;
+ *  as exec/memops.ts) unless built with SIMD (device-simd.ts; all rows are SIMD's today). Every hook tests
+ *  it first, so without them the build is the core's alone. */
+export const EXT_ON: bool = (ASC_OPTIMIZE_LEVEL != 0 || isDefined(WRT_DEVICE_SIMD)) && EXT_COUNT != 0;
 
 /** Immediate kinds (scripts/isa/kinds.mjs Imm): what follows the opcode, in byte order. */
 export const enum ExtImm {

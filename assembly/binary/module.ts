@@ -5,6 +5,8 @@
 // segments are byte ranges into them, so nothing is copied twice and a
 // snapshot can name the module by a hash of exactly these bytes.
 
+import { SIMD_BUILT } from "../build-features";
+
 /** Value types, by their binary encoding. */
 export const enum ValType {
   I32 = 0x7F,
@@ -45,7 +47,7 @@ export function isNumType(t: u8): bool {
 /** 8-byte value slots a list of values of these types takes: one each, two for a v128. */
 export function slotCount(types: Array<u8>): i32 {
   let n = types.length;
-  if (isDefined(WRT_DEVICE)) return n; // no SIMD on the device: an image with v128 types does not fit its frames and is refused
+  if (!SIMD_BUILT) return n; // a device build without SIMD: the decoder refuses v128 types
   for (let i = 0; i < types.length; i++) if (unchecked(types[i]) == <u8>ValType.V128) n++;
   return n;
 }

@@ -11,6 +11,7 @@ import { CompiledModule } from "../compile/compiled";
 import { Err, lastError } from "../errors";
 import { limits } from "./limits";
 import { theStore, Instance, FuncInst, TableInst, MemoryInst, GlobalInst, NO_MAX, totalPages } from "./store";
+import { SIMD_BUILT } from "../build-features";
 
 export const HANDLE_KIND_SHIFT: u32 = 28;
 export const HANDLE_ADDR_MASK: u32 = (1 << 28) - 1;
@@ -59,8 +60,8 @@ export function evalConst(inst: Instance, e: ConstExpr): i64 {
         evalConstHi = g.hi;
         break;
       }
-      case Op.PrefixFD: // v128.const (the only 0xFD constant; no SIMD in the device build)
-        if (isDefined(WRT_DEVICE)) return v;
+      case Op.PrefixFD: // v128.const (the only 0xFD constant; the decoder refused it in a build without SIMD)
+        if (!SIMD_BUILT) return v;
         r.u32leb(); v = <i64>r.u64le(); evalConstHi = <i64>r.u64le(); break;
       case Op.End: return v;
       default: return v;
@@ -208,7 +209,7 @@ export function instantiate(cm: CompiledModule, externs: StaticArray<u32>): Inst
     g.type = gd.type.type;
     g.mutable = gd.type.mutable;
     g.value = evalConst(inst, gd.init);
-    if (!isDefined(WRT_DEVICE) && g.type == ValType.V128) g.hi = evalConstHi;
+    if (SIMD_BUILT && g.type == ValType.V128) g.hi = evalConstHi;
     inst.globalAddrs[ng++] = <u32>theStore.globals.length;
     theStore.globals.push(g);
   }

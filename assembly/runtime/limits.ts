@@ -1,4 +1,5 @@
 import { logConfig, logRing } from "../wasi/logging";
+import { SIMD_BUILT } from "../build-features";
 
 // Limits the embedder sets (wrt_config). Checked where things are created
 // or grow, so a guest meets a clean failure (memory.grow = -1, a trap, or a
@@ -57,7 +58,7 @@ export const enum ConfigKey {
   RelaxedSimd = 18,
 }
 
-/** SIMD switches (full build only: the device build runs no SIMD and refuses the keys). */
+/** SIMD switches (builds with SIMD only: a device build without it refuses the keys). */
 function configureSimd(key: i32, v: u32): bool {
   if (v > 1) return false;
   if (key == ConfigKey.Simd) limits.simd = v == 1; else limits.relaxedSimd = v == 1;
@@ -68,7 +69,7 @@ function configureSimd(key: i32, v: u32): bool {
 export function configure(key: i32, value: i64): bool {
   if (value < 0 || value > 0xFFFFFFFF) return false;
   let v = <u32>value;
-  if (!isDefined(WRT_DEVICE) && (key == ConfigKey.Simd || key == ConfigKey.RelaxedSimd)) return configureSimd(key, v);
+  if (SIMD_BUILT && (key == ConfigKey.Simd || key == ConfigKey.RelaxedSimd)) return configureSimd(key, v);
   switch (key) {
     case ConfigKey.ValueStackBytes: if (v < 1024) return false; limits.valueStackBytes = v & ~7; return true;
     case ConfigKey.CallFrames: if (v < 4) return false; limits.callFrames = v; return true;

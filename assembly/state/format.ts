@@ -1,5 +1,7 @@
 // Snapshot format constants (docs/snapshot-format.md is the specification).
 
+import { SIMD_BUILT } from "../build-features";
+
 /** "WRTS" read as a little-endian u32. */
 export const SNAP_MAGIC: u32 = 0x53545257;
 /** Changes only with the framing rules (docs/snapshot-format.md, "Extending the format"). */
@@ -22,8 +24,8 @@ export const PAGE_BYTES: u32 = 65536;
 export const FEATURES_AT: u32 = 20;
 /** Feature bit 0: v128 values (GLOB entries of type 0x7B carry 16 value bytes). */
 export const FEATURE_SIMD: u32 = 1;
-/** Feature bits this reader implements: simd in the full build (the device build runs no SIMD). */
-export const FEATURES_SUPPORTED: u32 = isDefined(WRT_DEVICE) ? 0 : FEATURE_SIMD;
+/** Feature bits this reader implements: simd in builds with SIMD (build-features.ts). */
+export const FEATURES_SUPPORTED: u32 = SIMD_BUILT ? FEATURE_SIMD : 0;
 
 /** The name of feature bit `bit` (docs/snapshot-format.md), or "" if none is defined. */
 export function featureName(bit: u32): string {

@@ -35,6 +35,7 @@ import { BUILTIN_WASI_LOG } from "../wasi/logging";
 import { crc32 } from "./hash";
 import { isZeroPage } from "./bytes";
 import * as F from "./format";
+import { SIMD_BUILT } from "../build-features";
 
 /** A restore in progress: the new objects, and the raw blocks to free if it fails. */
 class Restoring {
@@ -236,7 +237,7 @@ function builtinOk(id: i32, t: FuncType): bool {
 }
 
 function isDefinedValType(b: u8): bool {
-  return b == 0x7F || b == 0x7E || b == 0x7D || b == 0x7C || b == 0x70 || b == 0x6F || (!isDefined(WRT_DEVICE) && b == 0x7B);
+  return b == 0x7F || b == 0x7E || b == 0x7D || b == 0x7C || b == 0x70 || b == 0x6F || (SIMD_BUILT && b == 0x7B);
 }
 
 /** A reference slot is null or names an existing function (funcref) / any bits (externref). */
@@ -331,7 +332,7 @@ function readGlobals(x: Restoring): bool {
     g.type = <u8>r.u8();
     let mut = r.u8();
     g.value = <i64>r.u64le();
-    if (!isDefined(WRT_DEVICE) && g.type == ValType.V128) {
+    if (SIMD_BUILT && g.type == ValType.V128) {
       if ((x.features & F.FEATURE_SIMD) == 0) return x.badItem("global", i, "a v128 without the simd feature bit");
       g.hi = <i64>r.u64le();
     }
@@ -864,7 +865,7 @@ export function restoreSnapshot(p: usize, len: u32): i32 {
   machine.ensureStacks();
 
   let x = new Restoring(new Reader(p, F.HEADER_BYTES, len - 4));
-  if (!isDefined(WRT_DEVICE)) x.features = load<u32>(p, F.FEATURES_AT);
+  if (SIMD_BUILT) x.features = load<u32>(p, F.FEATURES_AT);
   let mi = new MachineImage();
   mi.block = x.alloc(offsetof<Machine>(), "machine");
   if (mi.block == 0) return -1;

@@ -13,6 +13,7 @@ import { fuelTableHash } from "../exec/fuel";
 import { ByteWriter, isZeroPage } from "./bytes";
 import { crc32 } from "./hash";
 import * as F from "./format";
+import { SIMD_BUILT } from "../build-features";
 
 /** Bytes of the value stack that hold live state. */
 export function liveStackTop(): u32 {
@@ -57,7 +58,7 @@ function endSection(w: ByteWriter, at: usize): void {
 
 /** Feature bits of the state as it is: simd when a global or a host function's type holds a v128. */
 function snapshotFeatures(): u32 {
-  if (isDefined(WRT_DEVICE)) return 0; // no SIMD there
+  if (!SIMD_BUILT) return 0; // a device build without SIMD holds no v128
   let s = theStore;
   for (let i = 0; i < s.globals.length; i++) if (s.globals[i].type == ValType.V128) return F.FEATURE_SIMD;
   for (let i = 0; i < s.funcs.length; i++) {
@@ -136,7 +137,7 @@ export function writeSnapshot(): ByteWriter | null {
   for (let i = 0; i < s.globals.length; i++) {
     let g = s.globals[i];
     w.u8(g.type); w.u8(g.mutable ? 1 : 0); w.u64(<u64>g.value);
-    if (!isDefined(WRT_DEVICE) && g.type == ValType.V128) w.u64(<u64>g.hi); // a v128's upper half (docs/snapshot-format.md)
+    if (SIMD_BUILT && g.type == ValType.V128) w.u64(<u64>g.hi); // a v128's upper half (docs/snapshot-format.md)
   }
   endSection(w, at);
 

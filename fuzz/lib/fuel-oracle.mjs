@@ -23,7 +23,8 @@
 
 import { sections } from "./wasm.mjs";
 
-class Unsupported extends Error {}
+/** Something the rewriters here (and fuzz/lib/relaxed.mjs) do not know: they refuse the module. */
+export class Unsupported extends Error {}
 
 /**
  * What a trap charges: "instruction", exactly the instructions up to and
@@ -44,7 +45,7 @@ export const BULK_UNITS = true;
 export const FUEL_COUNTER = "__wrt_fuel_oracle";
 
 /** A cursor over a byte array with the LEB128 readers the binary format needs. */
-class Cursor {
+export class Cursor {
   constructor(bytes, pos, end) { this.b = bytes; this.pos = pos; this.end = end; }
   u8() {
     if (this.pos >= this.end) throw new Unsupported("unexpected end");
@@ -67,7 +68,7 @@ class Cursor {
   }
 }
 
-function leb(n) {
+export function leb(n) {
   const out = [];
   do {
     let b = n % 128;
@@ -96,7 +97,7 @@ const RETURN = 0x0f, CALL = 0x10, CALL_INDIRECT = 0x11, UNREACHABLE = 0x00;
  * Skips the immediates of `op` (Wasm 2.0, no SIMD); returns the 0xFC
  * sub-opcode or -1. `depths` receives the label depths of br, br_if, br_table.
  */
-function skipImmediates(c, op, depths = []) {
+export function skipImmediates(c, op, depths = []) {
   if (op === BLOCK || op === LOOP || op === IF) { c.sleb(); return -1; } // block type: 0x40, a value type or an s33 index
   if (op === BR || op === BR_IF) { depths.push(c.u32()); return -1; }
   if (op === CALL || (op >= 0x20 && op <= 0x26) || op === 0xd2) { c.u32(); return -1; }

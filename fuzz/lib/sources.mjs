@@ -2,8 +2,11 @@
 //   ttf:  binaryen's translate-to-fuzz (`wasm-opt -ttf`) over seeded random
 //         bytes, limited to the Wasm 2.0 features WRT implements (no SIMD,
 //         exceptions, threads, GC, tail calls, memory64, multi-memory ...).
-//   ttf-simd: the same with SIMD (`--enable-simd`; not relaxed SIMD: V8
-//         picks the host's result there, WRT a fixed one).
+//   ttf-simd: the same with SIMD (`--enable-simd`).
+//   ttf-relaxed: the same with relaxed SIMD too (`--enable-relaxed-simd`),
+//         then more relaxed ops swapped in (fuzz/lib/relaxed.mjs); V8 runs a
+//         copy whose relaxed ops check V8's value against the spec and go on
+//         with WRT's documented choice.
 //   spec: a module of the spec suite (../shared/testsuite/core), a few bytes
 //         of one of its sections mutated (types, imports, functions, tables,
 //         memories and their limits, globals, exports, start, elements, data
@@ -36,7 +39,7 @@ const tmp = mkdtempSync(path.join(tmpdir(), "wrt-fuzz-"));
 process.on("exit", () => rmSync(tmp, { recursive: true, force: true }));
 
 /** A translate-to-fuzz module from `seed` (deterministic for one binaryen version); async: runs wasm-opt. */
-export async function ttfModule(seed, { denan = false, simd = false } = {}) {
+export async function ttfModule(seed, { denan = false, simd = false, relaxed = false } = {}) {
   const r = rng(seed);
   const size = 256 + (r() % 24000);
   const input = new Uint8Array(size);
@@ -51,7 +54,8 @@ export async function ttfModule(seed, { denan = false, simd = false } = {}) {
   if (r() % 3 === 0) extra.push("--fuzz-passes"); // reshapes the module with a random set of passes
   if (denan) extra.push("--denan");
   try {
-    await execFileP(wasmOpt, ["-ttf", inFile, ...TTF_FEATURES, ...(simd ? ["--enable-simd"] : []), ...extra, "-o", outFile]);
+    const features = [...(simd || relaxed ? ["--enable-simd"] : []), ...(relaxed ? ["--enable-relaxed-simd"] : [])];
+    await execFileP(wasmOpt, ["-ttf", inFile, ...TTF_FEATURES, ...features, ...extra, "-o", outFile]);
     return new Uint8Array(readFileSync(outFile));
   } finally {
     rmSync(inFile, { force: true });

@@ -14,6 +14,7 @@
 import { LIMITS, argToJs, memoryImage, showJs, v8TrapClass } from "./common.mjs";
 import { FUEL_COUNTER } from "./fuel-oracle.mjs";
 import { MEMORY_EXPORT } from "./wasm.mjs";
+import { RELAXED_OUTSIDE } from "./relaxed.mjs";
 
 class HarnessException extends Error {}
 class Skip extends Error {}
@@ -115,12 +116,13 @@ export function runV8(job) {
     return new WebAssembly.Memory(desc);
   }
 
-  const out = { instantiate: null, calls: [], memory: null, globals: [] };
+  // relaxedOutside: bits of the relaxed ops whose V8 value was outside the spec (fuzz/lib/relaxed.mjs)
+  const out = { instantiate: null, calls: [], memory: null, globals: [], relaxedOutside: 0 };
   let instance;
   try {
     const module = new WebAssembly.Module(counted ?? bytes);
     instance = new WebAssembly.Instance(module, importObject);
-    exportList = WebAssembly.Module.exports(module).filter((e) => e.name !== FUEL_COUNTER).map((e) => ({ name: e.name, value: instance.exports[e.name] }));
+    exportList = WebAssembly.Module.exports(module).filter((e) => e.name !== FUEL_COUNTER && e.name !== RELAXED_OUTSIDE).map((e) => ({ name: e.name, value: instance.exports[e.name] }));
     const t = instance.exports.table;
     table = t instanceof WebAssembly.Table ? t : null;
     out.instantiate = { outcome: "ok", logs: logs.splice(0) };
@@ -152,6 +154,7 @@ export function runV8(job) {
     out.calls.push({ name: c.name, ...rec });
     if (rec.outcome === "skip") break;
   }
+  out.relaxedOutside = instance.exports[RELAXED_OUTSIDE]?.value ?? 0;
   const mem = instance.exports[MEMORY_EXPORT];
   if (mem instanceof WebAssembly.Memory && !overLimit()) out.memory = memoryImage(new Uint8Array(mem.buffer));
   for (const d of exportDescs) {

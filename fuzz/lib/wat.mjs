@@ -5,9 +5,9 @@ import wabtInit from "wabt";
 
 const wabt = await wabtInit();
 
-/** `check: false` skips validation, to build invalid modules. */
-export function wat(src, { name = "guest.wat", check = true } = {}) {
-  const m = wabt.parseWat(name, src, { bulk_memory: true, reference_types: true, multi_value: true });
+/** `check: false` skips validation, to build invalid modules; `features` adds wabt features (e.g. relaxed_simd). */
+export function wat(src, { name = "guest.wat", check = true, features = {} } = {}) {
+  const m = wabt.parseWat(name, src, { bulk_memory: true, reference_types: true, multi_value: true, ...features });
   try {
     m.resolveNames();
     if (check) m.validate();

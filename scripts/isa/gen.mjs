@@ -149,8 +149,8 @@ export const OP_COUNT: u32 = ${count};
 /** Low byte of every extension op's word: Ir.Ext | x << 8, x below EXT_OP_COUNT (docs/internal-code.md "Ops past 256"). */
 export const EXT_PRIMARY: u32 = ${EXT_PRIMARY};
 export const EXT_OP_COUNT: u32 = ${ext.rows.length};
-/** The device build (optimize level 0, as exec/memops.ts) has no extension ops: they are compiled out. */
-const EXT_ON: bool = ASC_OPTIMIZE_LEVEL != 0 && EXT_OP_COUNT != 0;
+/** The device build (optimize level 0, as exec/memops.ts) has no extension ops unless built with SIMD (device-simd.ts). */
+const EXT_ON: bool = (ASC_OPTIMIZE_LEVEL != 0 || isDefined(WRT_DEVICE_SIMD)) && EXT_OP_COUNT != 0;
 
 // One u32 per op: words (incl. the op word) | flags << 8 | (offset of its kinds in KINDS) << 16.
 // Flag 0x80: variable length, the last fixed word is a BrCount n and n + 1 Target words follow.

@@ -1,0 +1,9 @@
+// What this build of the interpreter has compiled in. The full build
+// (index.ts) has everything. The device build (device.ts) leaves SIMD and
+// relaxed SIMD out, to keep its core under the 64 KiB budget, unless it is
+// built from device-simd.ts (`node scripts/build-wasm.mjs --device-features
+// simd`; docs/footprint.md has the figure). Without them a module or
+// snapshot using v128 is refused with an error naming SIMD.
+
+/** v128 values and the 0xFD ops (SIMD and relaxed SIMD) are in this build. */
+export const SIMD_BUILT: bool = !isDefined(WRT_DEVICE) || isDefined(WRT_DEVICE_SIMD);
