@@ -78,7 +78,7 @@ for (const [src] of RT_SOURCES) if (!existsSync(src)) die(`wasm2c runtime file $
 mkdirSync(outDir, { recursive: true });
 const sha = createHash("sha256").update(readFileSync(wasm)).digest("hex");
 // Bump when the edit of the output changes (a stale translation is then redone).
-const MEM_PATCH = 4;
+const MEM_PATCH = 5;
 // Static offsets up to this go through WRT_MEM_AT (wrt_masked.h keeps that
 // much slack after the arena); larger ones, through WRT_MEM_PTR.
 const MEM_AT_MAX_OFFSET = 4088;
@@ -220,6 +220,42 @@ function patchDispatch(file) {
   let sums = 0;
   body = body.replace(sum, (m, x, y, name, off) => { sums++; return `${x} = WRT_RUN_ACCESS2(${name})(WRT_RUN_MEM, ${x}, ${y}, ${off}u);`; });
   if (sums < 100) fail(`only ${sums} loads of a just computed sum in w2c_wrt_run`);
+  // A store whose address is such a sum (`x += y;`, then x stays untouched
+  // until the store takes it as its address) gets the sum in 64 bits too:
+  // the sum is kept in a u64 beside x, and the store uses it.
+  let storeSums = 0;
+  const lines = body.split("\n");
+  const storeAt = /^(\s*)WRT_RUN_ACCESS\((\w+_store\w*)\)\(WRT_RUN_MEM, (w2c_i\d+), (\d+)u, (.*)$/;
+  for (let i = 0; i < lines.length; i++) {
+    const s = storeAt.exec(lines[i]);
+    if (!s) continue;
+    const x = s[3];
+    for (let j = i - 1; j > i - 30 && j > 0; j--) {
+      const l = lines[j].trim();
+      const add = new RegExp(`^${x} \\+= (w2c_i\\d+);$`).exec(l);
+      if (add) {
+        const t = `wrt_a${x.slice(5)}`;
+        lines[j] = lines[j].replace(l, `${t} = (u64)${x} + ${add[1]}; ${x} = (u32)${t};`);
+        lines[i] = `${s[1]}WRT_RUN_STORE64(${s[2]})(WRT_RUN_MEM, ${t}, ${s[4]}u, ${s[5]}`;
+        storeSums++;
+        break;
+      }
+      // anything that may write x or leave straight-line code ends the search
+      if (new RegExp(`^${x} \\S?= `).test(l) || /:;$|goto|^if|^[{}]|^}/.test(l)) break;
+    }
+  }
+  body = lines.join("\n");
+  if (storeSums < 100) fail(`only ${storeSums} stores to a just computed sum in w2c_wrt_run`);
+  const temps = [...new Set([...body.matchAll(/\bwrt_a(\d+)\b/g)].map((m) => Number(m[1])))].sort((p, q) => p - q);
+  const sumDecl = `u64 ${temps.map((k) => `wrt_a${k} = 0`).join(", ")};`;
+  // The loop's u32 locals (pc, fp, ...) declared u64: wasm2c only ever
+  // assigns them from u32 temporaries and reads them into u32 temporaries,
+  // so their values stay below 2^32 and the code means the same, but gcc then
+  // knows they are zero-extended and indexes memory with them directly
+  // instead of zero-extending pc and re-adding fp in every handler.
+  const localDecl = "  u32 w2c_l1 = 0,";
+  if (!body.includes(localDecl)) fail("no u32 locals in w2c_wrt_run");
+  body = body.replace(localDecl, "  u64 w2c_l1 = 0,");
   // the accessors on a base pointer (little-endian: checked by patchMemAccess)
   const defs = [...text.matchAll(/^DEFINE_(LOAD|STORE)\((\w+), (\w+), (\w+)(?:, (\w+))?\)$/gm)];
   const sumFns = defs.filter((d) => d[1] === "LOAD").flatMap((d) => [
@@ -227,6 +263,11 @@ function patchDispatch(file) {
   ]);
   const sumAtFns = defs.filter((d) => d[1] === "LOAD").map((d) =>
     `static inline ${d[5]} ${d[2]}_at2(wasm_rt_memory_t* mem, u32 a, u32 b, u32 off) { return ${d[2]}_at(mem, a + b, off); }`);
+  body = body.replace(prologue, `${prologue}  ${sumDecl}\n`);
+  const store64Fns = defs.filter((d) => d[1] === "STORE").map((d) =>
+    `static inline void ${d[2]}_d64(u8* data, u64 ea, u32 off, ${d[4]} v) { ${d[3]} w = (${d[3]})v; wasm_rt_memcpy(data + ea + off, &w, sizeof(w)); }`);
+  const store64AtFns = defs.filter((d) => d[1] === "STORE").map((d) =>
+    `static inline void ${d[2]}_at64(wasm_rt_memory_t* mem, u64 ea, u32 off, ${d[4]} v) { ${d[2]}_at(mem, (u32)ea, off, v); }`);
   const dataFns = defs.map((d) => d[1] === "LOAD"
     ? `static inline ${d[5]} ${d[2]}_d(u8* data, u32 base, u32 off) { ${d[3]} r; wasm_rt_memcpy(&r, data + (u64)base + off, sizeof(r)); wasm_asm("" ::"r"(r)); return (${d[5]})(${d[4]})r; }`
     : `static inline void ${d[2]}_d(u8* data, u32 base, u32 off, ${d[4]} v) { ${d[3]} w = (${d[3]})v; wasm_rt_memcpy(data + (u64)base + off, &w, sizeof(w)); }`);
@@ -238,15 +279,19 @@ function patchDispatch(file) {
 #endif
 ${dataFns.join("\n")}
 ${sumFns.join("\n")}
+${store64Fns.join("\n")}
 #define WRT_RUN_DATA_DECL u8* const wrt_data = instance->w2c_memory.data;
 #define WRT_RUN_ACCESS(name) name##_d
 #define WRT_RUN_ACCESS2(name) name##_d2
+#define WRT_RUN_STORE64(name) name##_d64
 #define WRT_RUN_MEM wrt_data
 #else
 ${sumAtFns.join("\n")}
+${store64AtFns.join("\n")}
 #define WRT_RUN_DATA_DECL
 #define WRT_RUN_ACCESS(name) name##_at
 #define WRT_RUN_ACCESS2(name) name##_at2
+#define WRT_RUN_STORE64(name) name##_at64
 #define WRT_RUN_MEM &instance->w2c_memory
 #endif
 #if WRT_THREADED_DISPATCH
