@@ -78,7 +78,7 @@ for (const [src] of RT_SOURCES) if (!existsSync(src)) die(`wasm2c runtime file $
 mkdirSync(outDir, { recursive: true });
 const sha = createHash("sha256").update(readFileSync(wasm)).digest("hex");
 // Bump when the edit of the output changes (a stale translation is then redone).
-const MEM_PATCH = 5;
+const MEM_PATCH = 6;
 // Static offsets up to this go through WRT_MEM_AT (wrt_masked.h keeps that
 // much slack after the arena); larger ones, through WRT_MEM_PTR.
 const MEM_AT_MAX_OFFSET = 4088;
@@ -216,9 +216,11 @@ function patchDispatch(file) {
   // takes both terms: with WRT_RUN_DATA they are added in 64 bits, which
   // saves the 32-bit wrap's zero extension per operand (the interpreter's
   // own addresses never wrap; past 4 GiB is a guard page).
-  const sum = /(w2c_i\d+) \+= (w2c_i\d+);\n\s*\1 = WRT_RUN_ACCESS\((\w+)\)\(WRT_RUN_MEM, \1, (\d+)u\);/g;
+  // (The loaded value goes to the temporary of the same stack depth, of
+  // any type: the address's temporary is dead after the load.)
+  const sum = /(w2c_i(\d+)) \+= (w2c_i\d+);\n(\s*)(w2c_[ijfd]\2) = WRT_RUN_ACCESS\((\w+)\)\(WRT_RUN_MEM, \1, (\d+)u\);/g;
   let sums = 0;
-  body = body.replace(sum, (m, x, y, name, off) => { sums++; return `${x} = WRT_RUN_ACCESS2(${name})(WRT_RUN_MEM, ${x}, ${y}, ${off}u);`; });
+  body = body.replace(sum, (m, x, depth, y, ind, dst, name, off) => { sums++; return `${dst} = WRT_RUN_ACCESS2(${name})(WRT_RUN_MEM, ${x}, ${y}, ${off}u);`; });
   if (sums < 100) fail(`only ${sums} loads of a just computed sum in w2c_wrt_run`);
   // A store whose address is such a sum (`x += y;`, then x stays untouched
   // until the store takes it as its address) gets the sum in 64 bits too:
@@ -258,8 +260,13 @@ function patchDispatch(file) {
   body = body.replace(localDecl, "  u64 w2c_l1 = 0,");
   // the accessors on a base pointer (little-endian: checked by patchMemAccess)
   const defs = [...text.matchAll(/^DEFINE_(LOAD|STORE)\((\w+), (\w+), (\w+)(?:, (\w+))?\)$/gm)];
+  // wasm2c's loads keep their read with an empty asm taking the value in a
+  // general register; for a float that is a move out of an SSE register on
+  // every f32/f64 slot read. The loop's float loads are never dead (and its
+  // own memory is not where a guest's traps come from): no asm for them.
+  const forceRead = (d) => /^f(32|64)$/.test(d[3]) ? "" : 'wasm_asm("" ::"r"(r)); ';
   const sumFns = defs.filter((d) => d[1] === "LOAD").flatMap((d) => [
-    `static inline ${d[5]} ${d[2]}_d2(u8* data, u32 a, u32 b, u32 off) { ${d[3]} r; wasm_rt_memcpy(&r, data + (u64)a + (u64)b + off, sizeof(r)); wasm_asm("" ::"r"(r)); return (${d[5]})(${d[4]})r; }`,
+    `static inline ${d[5]} ${d[2]}_d2(u8* data, u32 a, u32 b, u32 off) { ${d[3]} r; wasm_rt_memcpy(&r, data + (u64)a + (u64)b + off, sizeof(r)); ${forceRead(d)}return (${d[5]})(${d[4]})r; }`,
   ]);
   const sumAtFns = defs.filter((d) => d[1] === "LOAD").map((d) =>
     `static inline ${d[5]} ${d[2]}_at2(wasm_rt_memory_t* mem, u32 a, u32 b, u32 off) { return ${d[2]}_at(mem, a + b, off); }`);
@@ -269,7 +276,7 @@ function patchDispatch(file) {
   const store64AtFns = defs.filter((d) => d[1] === "STORE").map((d) =>
     `static inline void ${d[2]}_at64(wasm_rt_memory_t* mem, u64 ea, u32 off, ${d[4]} v) { ${d[2]}_at(mem, (u32)ea, off, v); }`);
   const dataFns = defs.map((d) => d[1] === "LOAD"
-    ? `static inline ${d[5]} ${d[2]}_d(u8* data, u32 base, u32 off) { ${d[3]} r; wasm_rt_memcpy(&r, data + (u64)base + off, sizeof(r)); wasm_asm("" ::"r"(r)); return (${d[5]})(${d[4]})r; }`
+    ? `static inline ${d[5]} ${d[2]}_d(u8* data, u32 base, u32 off) { ${d[3]} r; wasm_rt_memcpy(&r, data + (u64)base + off, sizeof(r)); ${forceRead(d)}return (${d[5]})(${d[4]})r; }`
     : `static inline void ${d[2]}_d(u8* data, u32 base, u32 off, ${d[4]} v) { ${d[3]} w = (${d[3]})v; wasm_rt_memcpy(data + (u64)base + off, &w, sizeof(w)); }`);
   const macros = `
 /* scripts/build-c.mjs: the dispatch loop's options (both off unless the build defines them) */
