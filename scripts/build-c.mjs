@@ -243,7 +243,7 @@ function patchDispatch(file) {
         break;
       }
       // anything that may write x or leave straight-line code ends the search
-      if (new RegExp(`^${x} \\S?= `).test(l) || /:;$|goto|^if|^[{}]|^}/.test(l)) break;
+      if (new RegExp(`^${x} [^=\\s]*=(?!=)`).test(l) || /:;$|goto|^if|^[{}]|^}/.test(l)) break;
     }
   }
   body = lines.join("\n");
