@@ -18,7 +18,7 @@ const DIGESTS = {
   9: "8354e7c18814d36f5a22e4efb7c039b5684cb8878bb8c2b007467ee22b2833c1", // trailing side entry for the trap rule (trust) + Ir.Ext extension ops (ext)
   10: "70e91bad220d75f4ed1d5d19d717626de1a70d64a1c9a41c26f7e45704f65848", // SelectAndImm, StoreAdd, StoreKAdd (and the crc guest added)
   11: "378e47c09220f097ff64ca62fd26a8975d0b54e11b459466c28fdf84b8f55bc1", // V128LoadAdd (and the SIMD guest added)
-  13: "PENDING", // I32AddShl/I32XorRotr with the shift on the left (and the rowmajor guest added; 12 is simd13's v128 local.set retarget)
+  13: "e952c0d700c72186ffc023f9ed462b4e25b194c7059c9a70fe65693c278c4f8d", // I32AddShl/I32XorRotr with the shift on the left (and the rowmajor guest added; 12 is simd13's v128 local.set retarget)
 };
 
 const GUESTS = [
