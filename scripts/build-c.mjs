@@ -78,7 +78,7 @@ for (const [src] of RT_SOURCES) if (!existsSync(src)) die(`wasm2c runtime file $
 mkdirSync(outDir, { recursive: true });
 const sha = createHash("sha256").update(readFileSync(wasm)).digest("hex");
 // Bump when the edit of the output changes (a stale translation is then redone).
-const MEM_PATCH = 4;
+const MEM_PATCH = 7;
 // Static offsets up to this go through WRT_MEM_AT (wrt_masked.h keeps that
 // much slack after the arena); larger ones, through WRT_MEM_PTR.
 const MEM_AT_MAX_OFFSET = 4088;
@@ -216,19 +216,70 @@ function patchDispatch(file) {
   // takes both terms: with WRT_RUN_DATA they are added in 64 bits, which
   // saves the 32-bit wrap's zero extension per operand (the interpreter's
   // own addresses never wrap; past 4 GiB is a guard page).
-  const sum = /(w2c_i\d+) \+= (w2c_i\d+);\n\s*\1 = WRT_RUN_ACCESS\((\w+)\)\(WRT_RUN_MEM, \1, (\d+)u\);/g;
+  // (The loaded value goes to the temporary of the same stack depth, of
+  // any type: the address's temporary is dead after the load.)
+  const sum = /(w2c_i(\d+)) \+= (w2c_i\d+);\n(\s*)(w2c_[ijfd]\2) = WRT_RUN_ACCESS\((\w+)\)\(WRT_RUN_MEM, \1, (\d+)u\);/g;
   let sums = 0;
-  body = body.replace(sum, (m, x, y, name, off) => { sums++; return `${x} = WRT_RUN_ACCESS2(${name})(WRT_RUN_MEM, ${x}, ${y}, ${off}u);`; });
+  body = body.replace(sum, (m, x, depth, y, ind, dst, name, off) => { sums++; return `${dst} = WRT_RUN_ACCESS2(${name})(WRT_RUN_MEM, ${x}, ${y}, ${off}u);`; });
   if (sums < 100) fail(`only ${sums} loads of a just computed sum in w2c_wrt_run`);
+  // A store whose address is such a sum (`x += y;`, then x stays untouched
+  // until the store takes it as its address) gets the sum in 64 bits too:
+  // the sum is kept in a u64 beside x, and the store uses it (with
+  // WRT_RUN_DATA only: otherwise WRT_RUN_SUM64 is the plain 32-bit add and
+  // the store takes x, as wasm2c wrote them, for the boards).
+  let storeSums = 0;
+  const lines = body.split("\n");
+  const storeAt = /^(\s*)WRT_RUN_ACCESS\((\w+_store\w*)\)\(WRT_RUN_MEM, (w2c_i\d+), (\d+)u, (.*)$/;
+  for (let i = 0; i < lines.length; i++) {
+    const s = storeAt.exec(lines[i]);
+    if (!s) continue;
+    const x = s[3];
+    for (let j = i - 1; j > i - 30 && j > 0; j--) {
+      const l = lines[j].trim();
+      const add = new RegExp(`^${x} \\+= (w2c_i\\d+);$`).exec(l);
+      if (add) {
+        const t = `wrt_a${x.slice(5)}`;
+        lines[j] = lines[j].replace(l, `WRT_RUN_SUM64(${t}, ${x}, ${add[1]});`);
+        lines[i] = `${s[1]}WRT_RUN_STORE64(${s[2]})(WRT_RUN_MEM, ${t}, ${x}, ${s[4]}u, ${s[5]}`;
+        storeSums++;
+        break;
+      }
+      // anything that may write x or leave straight-line code ends the search
+      if (new RegExp(`^${x} [^=\\s]*=(?!=)`).test(l) || /:;$|goto|^if|^[{}]|^}/.test(l)) break;
+    }
+  }
+  body = lines.join("\n");
+  if (storeSums < 100) fail(`only ${storeSums} stores to a just computed sum in w2c_wrt_run`);
+  const temps = [...new Set([...body.matchAll(/\bwrt_a(\d+)\b/g)].map((m) => Number(m[1])))].sort((p, q) => p - q);
+  const sumDecl = `u64 ${temps.map((k) => `wrt_a${k} = 0`).join(", ")};`;
+  // The loop's u32 locals (pc, fp, ...) declared u64 (WRT_LOOP_LOCAL; u32
+  // without WRT_RUN_DATA: a 32-bit board keeps them 32-bit): wasm2c only ever
+  // assigns them from u32 temporaries and reads them into u32 temporaries,
+  // so their values stay below 2^32 and the code means the same, but gcc then
+  // knows they are zero-extended and indexes memory with them directly
+  // instead of zero-extending pc and re-adding fp in every handler.
+  const localDecl = "  u32 w2c_l1 = 0,";
+  if (!body.includes(localDecl)) fail("no u32 locals in w2c_wrt_run");
+  body = body.replace(localDecl, "  WRT_LOOP_LOCAL w2c_l1 = 0,");
   // the accessors on a base pointer (little-endian: checked by patchMemAccess)
   const defs = [...text.matchAll(/^DEFINE_(LOAD|STORE)\((\w+), (\w+), (\w+)(?:, (\w+))?\)$/gm)];
+  // wasm2c's loads keep their read with an empty asm taking the value in a
+  // general register; for a float that is a move out of an SSE register on
+  // every f32/f64 slot read. The loop's float loads are never dead (and its
+  // own memory is not where a guest's traps come from): no asm for them.
+  const forceRead = (d) => /^f(32|64)$/.test(d[3]) ? "" : 'wasm_asm("" ::"r"(r)); ';
   const sumFns = defs.filter((d) => d[1] === "LOAD").flatMap((d) => [
-    `static inline ${d[5]} ${d[2]}_d2(u8* data, u32 a, u32 b, u32 off) { ${d[3]} r; wasm_rt_memcpy(&r, data + (u64)a + (u64)b + off, sizeof(r)); wasm_asm("" ::"r"(r)); return (${d[5]})(${d[4]})r; }`,
+    `static inline ${d[5]} ${d[2]}_d2(u8* data, u32 a, u32 b, u32 off) { ${d[3]} r; wasm_rt_memcpy(&r, data + (u64)a + (u64)b + off, sizeof(r)); ${forceRead(d)}return (${d[5]})(${d[4]})r; }`,
   ]);
   const sumAtFns = defs.filter((d) => d[1] === "LOAD").map((d) =>
     `static inline ${d[5]} ${d[2]}_at2(wasm_rt_memory_t* mem, u32 a, u32 b, u32 off) { return ${d[2]}_at(mem, a + b, off); }`);
+  body = body.replace(prologue, `${prologue}  ${sumDecl}\n`);
+  const store64Fns = defs.filter((d) => d[1] === "STORE").map((d) =>
+    `static inline void ${d[2]}_d64(u8* data, u64 ea, u32 x, u32 off, ${d[4]} v) { ${d[3]} w = (${d[3]})v; wasm_rt_memcpy(data + ea + off, &w, sizeof(w)); }`);
+  const store64AtFns = defs.filter((d) => d[1] === "STORE").map((d) =>
+    `static inline void ${d[2]}_at64(wasm_rt_memory_t* mem, u64 ea, u32 x, u32 off, ${d[4]} v) { ${d[2]}_at(mem, x, off, v); }`);
   const dataFns = defs.map((d) => d[1] === "LOAD"
-    ? `static inline ${d[5]} ${d[2]}_d(u8* data, u32 base, u32 off) { ${d[3]} r; wasm_rt_memcpy(&r, data + (u64)base + off, sizeof(r)); wasm_asm("" ::"r"(r)); return (${d[5]})(${d[4]})r; }`
+    ? `static inline ${d[5]} ${d[2]}_d(u8* data, u32 base, u32 off) { ${d[3]} r; wasm_rt_memcpy(&r, data + (u64)base + off, sizeof(r)); ${forceRead(d)}return (${d[5]})(${d[4]})r; }`
     : `static inline void ${d[2]}_d(u8* data, u32 base, u32 off, ${d[4]} v) { ${d[3]} w = (${d[3]})v; wasm_rt_memcpy(data + (u64)base + off, &w, sizeof(w)); }`);
   const macros = `
 /* scripts/build-c.mjs: the dispatch loop's options (both off unless the build defines them) */
@@ -238,15 +289,23 @@ function patchDispatch(file) {
 #endif
 ${dataFns.join("\n")}
 ${sumFns.join("\n")}
+${store64Fns.join("\n")}
 #define WRT_RUN_DATA_DECL u8* const wrt_data = instance->w2c_memory.data;
 #define WRT_RUN_ACCESS(name) name##_d
 #define WRT_RUN_ACCESS2(name) name##_d2
+#define WRT_RUN_STORE64(name) name##_d64
+#define WRT_RUN_SUM64(s, x, y) (s = (u64)x + y, x = (u32)s)
+#define WRT_LOOP_LOCAL u64
 #define WRT_RUN_MEM wrt_data
 #else
 ${sumAtFns.join("\n")}
+${store64AtFns.join("\n")}
 #define WRT_RUN_DATA_DECL
 #define WRT_RUN_ACCESS(name) name##_at
 #define WRT_RUN_ACCESS2(name) name##_at2
+#define WRT_RUN_STORE64(name) name##_at64
+#define WRT_RUN_SUM64(s, x, y) (x += y)
+#define WRT_LOOP_LOCAL u32
 #define WRT_RUN_MEM &instance->w2c_memory
 #endif
 #if WRT_THREADED_DISPATCH

@@ -697,13 +697,18 @@ export class Compiler {
    */
   shiftedOperand(shiftIr: u32, fusedIr: u32): bool {
     let h = this.height;
-    if (this.kinds[h - 1] != K.Temp || this.kinds[h - 2] == K.Const) return false;
-    if (this.lastDstWord < 0 || this.lastDstHeight != h - 1) return false;
+    if (this.lastDstWord < 0) return false;
+    // The shift's result on top, or (both ops commute) beneath a local
+    // pushed after it: `(i << k) + j`, row-major indexing.
+    let sh = this.kinds[h - 1] == K.Temp ? h - 1 : h - 2;
+    if (this.kinds[sh] != K.Temp || this.lastDstHeight != sh) return false;
+    let xh = sh == h - 1 ? h - 2 : h - 1;
+    if (this.kinds[xh] == K.Const || (xh == h - 1 && this.kinds[xh] != K.Local)) return false;
     let p = this.lastDstWord - 1;
     if (this.code[p] != shiftIr || this.code.length != p + 4) return false;
     let y = this.code[p + 2];
     let k = this.code[p + 3] & 31;
-    let x = this.operand(h - 2); // a Local or a Temp: emits nothing
+    let x = this.operand(xh); // a Local or a Temp: emits nothing
     this.code.length = p;
     this.code.push(fusedIr);
     let d = this.code.length;

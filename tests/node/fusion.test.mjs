@@ -29,6 +29,9 @@ const inst = Instance.instantiate(Module.load(engine, wabt.parseWat("f.wat", `
   (func (export "add_shl_left") (param i32 i32) (result i32) (i32.add (i32.shl (local.get 1) (i32.const 35)) (local.get 0)))
   ;; x ^ rotr(y, k) is one op (SHA-2's sigma functions)
   (func (export "xor_rotr") (param i32 i32) (result i32) (i32.xor (local.get 0) (i32.rotr (local.get 1) (i32.const 8))))
+  ;; either op with the shift on its left and a local on its right (row-major indexing: (i << k) + j) is one op as well
+  (func (export "xor_rotr_left") (param i32 i32) (result i32) (i32.xor (i32.rotr (local.get 1) (i32.const 40)) (local.get 0)))
+  (func (export "row_major") (param i32 i32) (result i32) (i32.load8_u (i32.add (i32.shl (i32.add (i32.shl (local.get 0) (i32.const 2)) (local.get 1)) (i32.const 1)) (i32.const 4))))
   (func (export "sigma") (param i32) (result i32)
     (i32.xor (i32.xor (i32.rotr (local.get 0) (i32.const 2)) (i32.rotr (local.get 0) (i32.const 13))) (i32.rotr (local.get 0) (i32.const 54))))
   ;; copies in a row share an op and still run in order
@@ -101,6 +104,11 @@ test("add of a shl, and copies in a row", () => {
   assert.equal(call("add_shl", 0x7fffffff, 1), -2147483641); // the add wraps
   assert.equal(call("add_shl_left", 5, 2), 21);           // 35 mod 32 = 3
   assert.equal(call("xor_rotr", 0x0f, 0x12345678), (0x78123456 ^ 0x0f) | 0);
+  assert.equal(call("xor_rotr_left", 0x0f, 0x12345678), (0x78123456 ^ 0x0f) | 0); // 40 mod 32 = 8
+  assert.equal(call("row_major", 0, 2), 42);              // ((0 << 2) + 2 << 1) + 4 = 8
+  assert.equal(call("row_major", 0x40000000, 2), 42);     // the inner shl wraps to 0
+  assert.equal(call("row_major", 1, -2), 42);             // (4 - 2) << 1 + 4: the add wraps
+  assert.throws(() => call("row_major", 0x2000, 0), /out of bounds memory access/);
   const rotr = (x, k) => ((x >>> (k & 31)) | (x << (32 - (k & 31)))) | 0;
   for (const x of [1, 0x80000000, 0x6a09e667, -1]) assert.equal(call("sigma", x), rotr(x, 2) ^ rotr(x, 13) ^ rotr(x, 54), `sigma(${x})`);
   assert.equal(call("copies_in_order", 3, 4), 37);        // (a, b) = (b, a): 4 * 10 - 3
@@ -160,7 +168,8 @@ test("every fused form survives a snapshot and restore into a fresh interpreter 
   // [name, args, the result by hand (as in the test above)]
   const rotr = (x, k) => ((x >>> (k & 31)) | (x << (32 - (k & 31)))) | 0;
   const cases = [
-    ["load_shl_add", [1], 42], ["load_shl_tee", [1], 42 + 4], ["add_shl", [5, 2], 21], ["xor_rotr", [0x0f, 0x12345678], (0x78123456 ^ 0x0f) | 0],
+    ["load_shl_add", [1], 42], ["load_shl_tee", [1], 42 + 4], ["add_shl", [5, 2], 21], ["add_shl_left", [5, 2], 21], ["xor_rotr", [0x0f, 0x12345678], (0x78123456 ^ 0x0f) | 0],
+    ["xor_rotr_left", [0x0f, 0x12345678], (0x78123456 ^ 0x0f) | 0], ["row_major", [1, -2], 42],
     ["sigma", [0x6a09e667], rotr(0x6a09e667, 2) ^ rotr(0x6a09e667, 13) ^ rotr(0x6a09e667, 54)],
     ["copies_in_order", [3, 4], 37], ["swap_via_stack", [3, 4], 37], ["if_lt_u", [1, -1], 1],
     ["crc_step", [3], ((3 >>> 1) ^ 0xEDB88320) | 0], ["select_and_temp", [4, 5, 0x7fffffff], 15],
