@@ -2,7 +2,7 @@
 //
 //   [WASM3=path] [IWASM=path] node bench/run.mjs [--rounds N] [--scale X] [--only a,b]
 //                      [--no-native] [--no-wabt] [--no-qemu] [--no-node] [--no-cli]
-//                      [--no-fuel] [--no-snapshot] [--no-wrt] [--no-c] [--no-readme]
+//                      [--no-fuel] [--no-snapshot] [--no-simd] [--no-wrt] [--no-c] [--no-readme]
 //                      [--cachegrind] [--cachegrind-only]
 //
 // 1. Builds bench/kernels/*.ts with asc (`--runtime stub -O3 --noAssert
@@ -48,6 +48,8 @@
 // 4. Snapshot/restore: a guest with 1 MiB and 16 MiB of non-zero memory,
 //    snapshot time, restore time (into a second engine) and size, in Node
 //    and native (Node API; native times include the FIFO transfer).
+//    The SIMD kernel (bench/simd.mjs, in a child process; --no-simd skips
+//    it): dot.c scalar and -msimd128 on V8, wrt Node and wrt native.
 // 5. Writes bench/results/latest.md and latest.svg, and the table and chart
 //    link into README.md between the bench markers; a partial run (--scale,
 //    --only, --no-...) writes build/bench/latest.md and .svg only.
@@ -142,6 +144,7 @@ const use = {
   fuel: timed && !noWrt && !flag("--no-fuel"),
   snapshot: timed && !noWrt && !flag("--no-snapshot"),
   c: !flag("--no-c"),
+  simd: timed && !noWrt && !only && !flag("--no-simd"),
 };
 const cachegrind = cgOnly || flag("--cachegrind");
 const fullRun = scale === 1 && !only && !process.env.WRT_BASE && Object.values(use).every(Boolean);
@@ -810,6 +813,17 @@ const svg = barChartSvg({
   ].map(([label, color, f]) => ({ label, color, values: Object.fromEntries(rows.map((r) => [r.name, r.error ? null : f(r)])) })),
 });
 
+// The SIMD kernel (issue 13): bench/simd.mjs in a process of its own (its
+// builds, its rounds, its checksum checks), its table taken as printed.
+let simdSection = "";
+if (use.simd) {
+  progress("simd: dot.c scalar and -msimd128 on V8, wrt Node and wrt native");
+  const r = spawnSync(process.execPath, [path.join(root, "bench/simd.mjs"), "--rounds", String(rounds)], { encoding: "utf8", timeout: 600_000 });
+  if (r.status !== 0) failed = true;
+  const out = r.status === 0 ? r.stdout.trim() : `not measured: bench/simd.mjs exited ${r.status}: ${(r.stderr || "").trim().split("\n").slice(-2).join(" / ")}`;
+  simdSection = "## SIMD kernel: the same C source with and without -msimd128\n\n`node bench/simd.mjs`: bench/kernels/simd/dot.c built by clang-14 twice (scalar, and `-msimd128`), run(n) on each engine; scalar / simd above 1 means the SIMD build is faster. wrt Node is warmed up in-process, wrt native runs as `wrt run --engine native` minus its run(0).\n\n" + out;
+}
+
 const sections = [
   "## Kernels\n\n" + mainTable + "\n\n" + how,
   peerRows.length ? "## wrt against wasm3 and WAMR, and `wrt run` against wrt native\n\n" + peerTable + "\n\n" + peerHow : "",
@@ -817,6 +831,7 @@ const sections = [
   use.fuel && (use.node || use.native) ? "## Fuel metering cost\n\nSame kernels with fuel metering on (finite budget, as above) and off (`config: { fuelMetering: 0 }`: modules compiled without fuel ops). Overhead = median over the rounds of metered / unmetered - 1, the two run back to back in each round, natively in the same process (so it need not equal the ratio of the medians shown); differences of a few % are within this machine's noise.\n\n" + fuelTable : "",
   snapRows.length ? "## Snapshot and restore\n\nA guest that filled 1 MiB and 16 MiB of its memory with non-zero words. Snapshot = `engine.snapshot()` (bytes in the host), restore = `engine.restore(bytes)` into a second engine that loaded the same module; the restored memory's sum is checked. Native times include moving the bytes through the FIFO.\n\n" + snapTable : "",
   baseTable ? `## This build against the base build (WRT_BASE)\n\n**base**: \`${baseBin}\`, timed like wrt native (fuel metering on, a fresh process per round, next to wrt native in each round)${cgRows.length ? "; instructions as in the cachegrind table" : ""}. Below 1 this build is faster.\n\n` + baseTable : "",
+  simdSection,
   qemuRows.length ? `## Cortex-M3 under QEMU (${QEMU_BOARD})\n\nInstructions of one \`run(n)\` guest call minus those of \`run(0)\` (\`flash-scripts/qemu.sh ${QEMU_BOARD} build/bench/K.wasm --invoke run N --icount\`: wrt_call to the end of the last wrt_run, load and instantiation excluded; SysTick at 25 MHz, steps of 40 instructions), the default firmware (masked arena, docs/firmware.md) at -Os, fuel metering on. Deterministic, so run once.\n\n` + qemuTable : "",
 ].filter(Boolean);
 
