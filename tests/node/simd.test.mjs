@@ -76,6 +76,15 @@ for (const engineName of ["node", "native"]) {
     assert.equal(m.value.bits, m.getRaw()); // `value` gives a v128 as { type: "v128", bits }
     const frozen = Global.create(engine, { type: "v128", mutable: false }, 5n);
     assert.throws(() => { frozen.value = 6n; }, /immutable/);
+    // crafted calls at the raw ABI: each refused, nothing changed
+    const i32g = Global.create(engine, { type: "i32", mutable: true }, 7);
+    assert.equal(engine.raw.wrt_global_set_v128(i32g.handle, 1n, 2n), -1); // not a v128 global
+    assert.equal(engine.raw.wrt_global_set(m.handle, 1n), -1); // half a v128
+    assert.equal(engine.raw.wrt_global_set_v128(0x7ffffff, 1n, 2n), -1); // names no global
+    assert.equal(engine.raw.wrt_global_get_hi(0x7ffffff), 0n);
+    assert.equal(engine.raw.wrt_global_new_v128(2, 0n, 0n), -1); // mutable is 0 or 1
+    assert.equal(i32g.value, 7);
+    assert.equal(m.getRaw(), i32x4(0, 0, 0, 0xdeadbef0));
   });
 }
 
