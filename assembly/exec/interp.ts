@@ -134,9 +134,15 @@ function saveOut(status: Status, inst: u32, pcOff: u32, fpOff: u32, frameCount: 
  */
 const REENTER = <Status>0xFF;
 
+/** Lowest budget `run` takes: far below zero, far from wrapping when a u32 cost is taken off. */
+const FUEL_FLOOR: i64 = -(<i64>1 << 62);
+
 /** Runs the prepared or suspended call with `fuel` units (the API's wrt_run). */
 export function execute(fuel: i64): Status {
   let s: Status;
+  // The loop pays as `fuel -= cost; if (fuel < 0)` (costs are u32): a
+  // budget this far below zero could wrap. Any negative budget stops at once.
+  if (fuel < FUEL_FLOOR) fuel = FUEL_FLOOR;
   // one call site: binaryen inlines the loop here (and this into wrt_run), the function the native build pins (scripts/build-c.mjs)
   while ((s = run(fuel)) == REENTER) fuel = machine.fuel;
   return s;
@@ -163,6 +169,20 @@ function reenter(inst: u32, pcOff: u32, fpOff: u32, frameCount: u32, fuel: i64):
   let zb = fiLocalBytes(fi);
   if (zb != 0) zeroLocals(newFp + fiParamBytes(fi), zb);
   return true;
+}
+
+/**
+ * Gives back the cost of the Fuel op at `pc`, just taken off a `fuel` it
+ * did not cover (the fast path pays as `fuel -= cost; if (fuel < 0)`: one
+ * compare-branch). The cost is summed from the block's side record, which
+ * the compiler makes add up to it: were it read from the op again, gcc
+ * would see `(fuel - c) + c` and keep the old fuel in a second register on
+ * the fast path, two moves per block.
+ */
+function payBack(fuel: i64, pc: usize, cm: CompiledModule): i64 {
+  let side = changetype<usize>(cm.side);
+  let s = load<u32>(pc, 8);
+  return fuel + sideCost(side, s, 0, sideOpCount(side, s));
 }
 
 /** The dispatch loop: runs from machine's position with `fuelIn` units of fuel (see `execute`). */
@@ -218,8 +238,9 @@ function run(fuelIn: i64): Status {
     switch (load<u8>(pc)) {
       // ------------------------------------------------------------ control
       case Ir.Fuel: {
-        let cost = <i64>load<u32>(pc, 4);
-        if (fuel >= cost) { fuel -= cost; pc += 12; continue; }
+        fuel -= <i64>load<u32>(pc, 4);
+        if (fuel >= 0) { pc += 12; continue; }
+        fuel = payBack(fuel, pc, cm);
         // Slow path: pay for as many ops of this block as fuel allows and
         // plant a Halt at the first one it does not cover.
         let side = changetype<usize>(cm.side);
@@ -258,7 +279,7 @@ function run(fuelIn: i64): Status {
         let n = load<u32>(pc, 8);
         if (i > n) i = n;
         pc = codeBase + load<u32>(pc + 12 + (<usize>i << 2));
-        if (load<u32>(pc) == Ir.Fuel) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } } // a target may be a trampoline in the same block
+        if (load<u32>(pc) == Ir.Fuel) { fuel -= <i64>load<u32>(pc, 4); if (fuel < 0) fuel = payBack(fuel, pc, cm); else pc += 12; } // a target may be a trampoline in the same block
         continue;
       }
       case Ir.Copy: { store<i64>(fp + load<u32>(pc, 4), load<i64>(fp + load<u32>(pc, 8))); pc += 12; continue; }
@@ -1276,9 +1297,13 @@ function run(fuelIn: i64): Status {
     // Only jumps get here (every other op continues the loop itself). A
     // jump's target, a conditional jump's fallthrough and a call's
     // continuation start a block, which in metered code begins with a Fuel
-    // op: pay it here without dispatching it (if the fuel falls short, the
-    // Fuel op runs and takes the slow path).
-    if (metered) { let fc = <i64>load<u32>(pc, 4); if (fuel >= fc) { fuel -= fc; pc += 12; } }
+    // op: pay it here without dispatching it, as one subtract and a sign
+    // test. If the fuel falls short, give it back and run the Fuel op, which
+    // takes the slow path.
+    if (metered) {
+      fuel -= <i64>load<u32>(pc, 4);
+      if (fuel < 0) fuel = payBack(fuel, pc, cm); else pc += 12;
+    }
   }
   return Status.Trap;
 }
