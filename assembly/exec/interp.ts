@@ -175,6 +175,12 @@ function reenter(inst: u32, pcOff: u32, fpOff: u32, frameCount: u32, fuel: i64):
   return true;
 }
 
+/** The function-table record of `f`, a function of another instance than the running one. */
+function otherFuncInfo(f: FuncInst): usize {
+  let ccm = changetype<Instance>(arrayAt(theStore.instances, f.instance)).compiled;
+  return funcInfoAt(ccm.funcInfoBase, f.funcIdx - ccm.module.numImportedFuncs);
+}
+
 /** The dispatch loop: runs from machine's position with `fuelIn` units of fuel (see `execute`). */
 function run(fuelIn: i64): Status {
   let m = machine;
@@ -199,6 +205,15 @@ function run(fuelIn: i64): Status {
   let mem: MemoryInst | null = staticLength(inst.memAddrs) > 0 ? arrayAt(theStore.mems, staticAt(inst.memAddrs, 0)) : null;
   let memBase: usize = mem ? mem.base : 0;
   let memBytes: u64 = mem ? mem.bytes : 0;
+
+  // For call_indirect: the store's function array and the instance's first
+  // table and import count, loaded once. Nothing run inside the loop adds
+  // functions or tables (the host runs between calls of run), and a table's
+  // own elems and size are read through it at each call.
+  let funcsData = theStore.funcs.dataStart;
+  let funcsLen = <u64>theStore.funcs.length;
+  let table0: TableInst | null = staticLength(inst.tableAddrs) > 0 ? arrayAt(theStore.tables, staticAt(inst.tableAddrs, 0)) : null;
+  let numImported = cm.module.numImportedFuncs;
 
   let pc = codeBase + m.pcOff;
   let fp = stackBase + m.fpOff;
@@ -306,27 +321,27 @@ function run(fuelIn: i64): Status {
         let addr: u32;
         let argOff: u32;
         let next: usize;
-        let funcs = theStore.funcs;
         if (load<u32>(pc) == Ir.CallImport) {
           addr = staticAt(inst.funcAddrs, load<u32>(pc, 4));
           argOff = load<u32>(pc, 8);
           next = pc + 12;
         } else {
-          let t = arrayAt(theStore.tables, staticAt(inst.tableAddrs, load<u32>(pc, 8)));
+          let ti = load<u32>(pc, 8);
+          let t = ti == 0 ? table0! : arrayAt(theStore.tables, staticAt(inst.tableAddrs, ti));
           let i = load<u32>(fp + load<u32>(pc, 16));
           if (i >= t.size) return trapOut(Trap.UndefinedElement, instId, <u32>(pc - codeBase), frameCount, fuel);
-          let ref = load<u64>(t.elems + (<usize>i << 3));
-          if (ref == 0) return trapOut(Trap.UninitializedElement, instId, <u32>(pc - codeBase), frameCount, fuel);
-          // a host may hand in any bits as a funcref: check before indexing
-          if (ref > <u64>funcs.length) return trapOut(Trap.UninitializedElement, instId, <u32>(pc - codeBase), frameCount, fuel);
-          addr = <u32>(ref - 1);
-          if (arrayAt(funcs, addr).canon != load<u32>(pc, 4)) {
+          // ref - 1 is the store address; 0 (null) wraps to the top and fails the same test
+          // as any bits a host handed in that name no function
+          let a = load<u64>(t.elems + (<usize>i << 3)) - 1;
+          if (a >= funcsLen) return trapOut(Trap.UninitializedElement, instId, <u32>(pc - codeBase), frameCount, fuel);
+          addr = <u32>a;
+          if (load<FuncInst>(funcsData + (<usize>addr << alignof<usize>())).canon != load<u32>(pc, 4)) {
             return trapOut(Trap.IndirectCallTypeMismatch, instId, <u32>(pc - codeBase), frameCount, fuel);
           }
           argOff = load<u32>(pc, 12);
           next = pc + 20;
         }
-        let f = arrayAt(funcs, addr);
+        let f = load<FuncInst>(funcsData + (<usize>addr << alignof<usize>()));
         if (f.instance < 0) {
           if (f.hostId == BUILTIN_WASI_LOG) {
             // provided by the interpreter itself: runs here, no yield
@@ -343,8 +358,7 @@ function run(fuelIn: i64): Status {
         }
         // a callee in the running instance needs none of its Instance's fields
         let sameInst = <u32>f.instance == instId;
-        let ccm = sameInst ? cm : changetype<Instance>(arrayAt(theStore.instances, f.instance)).compiled;
-        let fi = funcInfoAt(ccm.funcInfoBase, f.funcIdx - ccm.module.numImportedFuncs);
+        let fi = sameInst ? funcInfoAt(infoBase, f.funcIdx - numImported) : otherFuncInfo(f);
         let newFp = fp + argOff;
         if (!enterFrame(fi, newFp, stackEnd, framesBase, frameCount, frameCap, instId, <u32>(next - codeBase), <u32>(fp - stackBase))) {
           return trapOut(Trap.CallStackExhausted, instId, <u32>(pc - codeBase), frameCount, fuel);
