@@ -16,6 +16,7 @@ import { machine, Status } from "./machine";
 import { HOST_FRAME, frameAt, frameInst, frameRetPc, frameFp, setWasmFrame } from "./frame";
 import { Trap } from "./trap";
 import { arrayAt, staticAt, staticLength } from "./elem";
+import { cacheNewRun, cacheEntry, cacheHit, cacheFi, cacheAfter, cacheCost, cacheFill } from "./call-cache";
 import { wasiLog, logTrapText, BUILTIN_WASI_LOG } from "../wasi/logging";
 import { finishHostLevelCall, unwindAfterTrap } from "./call-end";
 import { deviceMemOp, deviceJumpCmp, deviceImmOp } from "./memops";
@@ -214,6 +215,7 @@ function run(fuelIn: i64): Status {
   let funcsLen = <u64>theStore.funcs.length;
   let table0: TableInst | null = staticLength(inst.tableAddrs) > 0 ? arrayAt(theStore.tables, staticAt(inst.tableAddrs, 0)) : null;
   let numImported = cm.module.numImportedFuncs;
+  let gen = ASC_OPTIMIZE_LEVEL > 0 ? cacheNewRun() : 0;
 
   let pc = codeBase + m.pcOff;
   let fp = stackBase + m.fpOff;
@@ -330,13 +332,32 @@ function run(fuelIn: i64): Status {
           let t = ti == 0 ? table0! : arrayAt(theStore.tables, staticAt(inst.tableAddrs, ti));
           let i = load<u32>(fp + load<u32>(pc, 16));
           if (i >= t.size) return trapOut(Trap.UndefinedElement, instId, <u32>(pc - codeBase), frameCount, fuel);
+          let ref = load<u64>(t.elems + (<usize>i << 3));
+          // a funcref called before in this run: its callee from the cache (exec/call-cache.ts)
+          let ce = ASC_OPTIMIZE_LEVEL > 0 ? cacheEntry(i) : 0; // the device build has no cache (RAM)
+          if (ASC_OPTIMIZE_LEVEL > 0 && cacheHit(ce, ref, gen, load<u32>(pc, 4))) {
+            let cfi = cacheFi(ce);
+            let cfp = fp + load<u32>(pc, 12);
+            if (!enterFrame(cfi, cfp, stackEnd, framesBase, frameCount, frameCap, instId, <u32>(pc + 20 - codeBase), <u32>(fp - stackBase))) {
+              return trapOut(Trap.CallStackExhausted, instId, <u32>(pc - codeBase), frameCount, fuel);
+            }
+            frameCount++;
+            fp = cfp;
+            let cc = <i64>cacheCost(ce);
+            if (fuel >= cc) { fuel -= cc; pc = codeBase + cacheAfter(ce); } else pc = codeBase + fiCodeOff(cfi);
+            continue;
+          }
           // ref - 1 is the store address; 0 (null) wraps to the top and fails the same test
           // as any bits a host handed in that name no function
-          let a = load<u64>(t.elems + (<usize>i << 3)) - 1;
+          let a = ref - 1;
           if (a >= funcsLen) return trapOut(Trap.UninitializedElement, instId, <u32>(pc - codeBase), frameCount, fuel);
           addr = <u32>a;
-          if (load<FuncInst>(funcsData + (<usize>addr << alignof<usize>())).canon != load<u32>(pc, 4)) {
-            return trapOut(Trap.IndirectCallTypeMismatch, instId, <u32>(pc - codeBase), frameCount, fuel);
+          let canon = load<u32>(pc, 4);
+          let cf = load<FuncInst>(funcsData + (<usize>addr << alignof<usize>()));
+          if (cf.canon != canon) return trapOut(Trap.IndirectCallTypeMismatch, instId, <u32>(pc - codeBase), frameCount, fuel);
+          if (ASC_OPTIMIZE_LEVEL > 0 && <u32>cf.instance == instId) {
+            let rfi = funcInfoAt(infoBase, cf.funcIdx - numImported);
+            cacheFill(ce, ref, gen, canon, rfi, fiEntryAfter(rfi), fiEntryCost(rfi));
           }
           argOff = load<u32>(pc, 12);
           next = pc + 20;
