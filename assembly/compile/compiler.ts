@@ -676,6 +676,7 @@ export class Compiler {
         let imm = <u32>this.vals[constAt];
         let w = wop;
         if (w == 0x6B) { w = 0x6A; imm = 0 - imm; } // x - c == x + (-c)
+        if (w == 0x71 && this.shrAndImm(constAt == h - 1 ? h - 2 : h - 1, imm)) return;
         // Temps are positional: read the other operand from wherever it is
         let a = this.operand(constAt == h - 1 ? h - 2 : h - 1);
         this.height -= 2;
@@ -688,6 +689,29 @@ export class Compiler {
     if (wop == 0x6A && this.shiftedOperand(Ir.I32ShlImm, Ir.I32AddShl)) return;
     if (wop == 0x73 && this.shiftedOperand(Ir.I32RotrImm, Ir.I32XorRotr)) return;
     this.binary(Ir.NumBase + wop - 0x45);
+  }
+
+  /**
+   * `(x >>> k) & m`: the and's other operand (at height `xh`) is the
+   * temporary of the I32ShrUImm just emitted, read only here. That op becomes
+   * one I32ShrUAndImm, which keeps its place and fuel share and takes the
+   * and's (bit fields: a byte of a word, a table index from a hash): one
+   * dispatch and one trip of the value through its slot fewer.
+   */
+  shrAndImm(xh: i32, m: u32): bool {
+    if (this.kinds[xh] != K.Temp || this.lastDstWord < 0 || this.lastDstHeight != xh) return false;
+    let p = this.lastDstWord - 1;
+    if (this.code[p] != <u32>Ir.I32ShrUImm || this.code.length != p + 4) return false;
+    let x = this.code[p + 2];
+    let k = this.code[p + 3] & 31;
+    this.code.length = p;
+    this.code.push(Ir.I32ShrUAndImm);
+    let d = this.code.length;
+    this.height -= 2;
+    this.w(this.canon(this.height)); this.w(x); this.w(k); this.w(m);
+    this.chargePendingToLastOp();
+    this.pushResult(d);
+    return true;
   }
 
   /**

@@ -63,6 +63,7 @@ export const enum Ir {
   I64Store8 = 53,
   I64Store16 = 54,
   I64Store32 = 55,
+  I32ShrUAndImm = 56,    // dst, a, k, m: (a >>> k) & m, i32 (i32.shr_u by a constant, then i32.and with one: a bit field; on the free number 56)
 
   NumBase = 57,          // +(op-0x45): unary dst, a | binary dst, a, b
   I32Eqz = 57,

@@ -76,7 +76,7 @@ export const irOps = [
   ["RefFunc", [S, K.Func], 0, "dst, funcIdx"],
   { group: "LoadBase", comment: "+(op-0x28): dst, addr, offset", rows: loads.map((n) => [n, [S, S, I], F.MEM0]) },
   { group: "StoreBase", comment: "+(op-0x36): addr, val, offset", rows: stores.map((n) => [n, [S, S, I], F.MEM0]) },
-  null, // 56: unused
+  ["I32ShrUAndImm", [S, S, I, I], 0, "dst, a, k, m: (a >>> k) & m, i32 (i32.shr_u by a constant, then i32.and with one: a bit field; on the free number 56)"],
   { group: "NumBase", comment: "+(op-0x45): unary dst, a | binary dst, a, b",
     rows: nums.map((n) => n.endsWith(":u") ? [n.slice(0, -2), [S, S]] : [n, [S, S, S]]) },
   { group: "SatBase", comment: "+(0xFC sub 0..7): dst, a", rows: sats.map((n) => [n, [S, S]]) },

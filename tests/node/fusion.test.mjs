@@ -75,6 +75,12 @@ const inst = Instance.instantiate(Module.load(engine, wabt.parseWat("f.wat", `
     (f32.store (i32.add (local.get 0) (i32.const 4)) (f32.const -0.0))
     (i64.load (local.get 0)))
   (func (export "store_k_plain") (param i32) (result i32) (i32.store (local.get 0) (i32.const 7)) (i32.load (local.get 0)))
+  ;; (x >>> k) & m is one op (a bit field); k wraps at 32; the constant may be on the left; a teed shift is not fused
+  (func (export "shr_and") (param i32) (result i32) (i32.and (i32.shr_u (local.get 0) (i32.const 8)) (i32.const 255)))
+  (func (export "shr_and_33") (param i32) (result i32) (i32.and (i32.shr_u (local.get 0) (i32.const 33)) (i32.const -1)))
+  (func (export "shr_and_left") (param i32) (result i32) (i32.and (i32.const 0x80000001) (i32.shr_u (local.get 0) (i32.const 31))))
+  (func (export "shr_and_tee") (param i32) (result i32) (local i32)
+    (i32.add (i32.and (local.tee 1 (i32.shr_u (local.get 0) (i32.const 4))) (i32.const 15)) (local.get 1)))
   ;; local.tee retargeting must not lose the stacked value
   (func (export "tee_chain") (param i32) (result i32) (local i32)
     (i32.add (local.tee 1 (i32.mul (local.get 0) (i32.const 3))) (local.get 1))))
@@ -151,6 +157,22 @@ test("select on an i32.and with a constant", () => {
   assert.equal(inst.invoke("select_and_i64", [1n << 40n, -1n, 9])[0], -1n);
 });
 
+test("a shr_u by a constant under an and with a constant (a bit field)", () => {
+  const number = (name) => Number(new RegExp(`\\b${name} = (\\d+)`).exec(readFileSync(new URL("../../assembly/compile/ir-ops.ts", import.meta.url), "utf8"))[1]);
+  const f = wabt.parseWat("field.wat", `(module (func (export "f") (param i32) (result i32)
+    (i32.and (i32.shr_u (local.get 0) (i32.const 8)) (i32.const 255))))`).toBinary({}).buffer;
+  const { code } = imageParts(Module.load(engine, f).image());
+  assert.ok(code.includes(number("I32ShrUAndImm")), "an I32ShrUAndImm op");
+  assert.ok(!code.includes(number("I32ShrUImm")) && !code.includes(number("I32AndImm")), "no I32ShrUImm, no I32AndImm");
+  // by hand: unsigned shift, count mod 32, then the mask
+  for (const x of [0, 1, 0x1234abcd, 0xffffffff | 0, 0x80000000 | 0]) {
+    assert.equal(call("shr_and", x), (x >>> 8) & 255, `shr_and(${x})`);
+    assert.equal(call("shr_and_33", x), (x >>> 1) | 0, `shr_and_33(${x})`);
+    assert.equal(call("shr_and_left", x), (x >>> 31) & 1, `shr_and_left(${x})`);
+    assert.equal(call("shr_and_tee", x), (((x >>> 4) & 15) + (x >>> 4)) | 0, `shr_and_tee(${x})`);
+  }
+});
+
 test("stores with a folded address or a constant value", () => {
   assert.equal(call("store_wrap", -8, 0x1ff), 0xff);          // (-8 + 32) wraps to 24; one byte stored
   assert.throws(() => call("store_wrap_off", -8), /out of bounds memory access/); // 24 + 65512 + 1 > 65536
@@ -174,6 +196,7 @@ test("every fused form survives a snapshot and restore into a fresh interpreter 
     ["copies_in_order", [3, 4], 37], ["swap_via_stack", [3, 4], 37], ["if_lt_u", [1, -1], 1],
     ["crc_step", [3], ((3 >>> 1) ^ 0xEDB88320) | 0], ["select_and_temp", [4, 5, 0x7fffffff], 15],
     ["store_wrap", [-8, 0x1ff], 0xff], ["store_k_plain", [300], 7],
+    ["shr_and", [0x1234abcd], 0xab], ["shr_and_left", [-1], 1],
   ];
   let migrations = 0;
   for (const [name, args, want] of cases) {
