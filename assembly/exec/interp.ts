@@ -1283,6 +1283,12 @@ function run(fuelIn: i64): Status {
         pc += 20; continue;
       }
 
+      case Ir.SelectXorAndImm: { // select (x ^ k) x on (c & m): a conditional xor (CRC, LFSR steps)
+        let x = load<u32>(fp + load<u32>(pc, 8));
+        let c = load<u32>(fp + load<u32>(pc, 16)) & load<u32>(pc, 20);
+        store<u64>(fp + load<u32>(pc, 4), <u64>select<u32>(x ^ load<u32>(pc, 12), x, c != 0));
+        pc += 24; continue;
+      }
       case Ir.I32ShrUAndImm: { // i32.and (i32.shr_u a k) m, k and m constants
         store<u64>(fp + load<u32>(pc, 4), <u64>((load<u32>(fp + load<u32>(pc, 8)) >>> load<u32>(pc, 12)) & load<u32>(pc, 16)));
         pc += 20; continue;
@@ -1308,8 +1314,8 @@ function run(fuelIn: i64): Status {
       case Ir.I64Load32UAdd: { if (!loadAddOp<u32, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i64.load32_u of ((a << shift) + imm)
       case Ir.StoreAdd: { if (!storeAddOp(pc, fp, memBase, memBytes, load<u64>(fp + load<u32>(pc, 24)))) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 28; continue; }
       case Ir.StoreKAdd: { if (!storeAddOp(pc, fp, memBase, memBytes, load<u64>(pc, 24))) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 32; continue; }
-      // numbers no compiled code contains (the unused i32.sub immediate
-      // form, 254): listed to keep the table total
+      // the number no compiled code contains (the unused i32.sub immediate
+      // form): listed to keep the table total
       case Ir.Ext: { // extension proposals' ops: word = Ext | x << 8, second-level dispatch in exec/ext-ops.ts
         if (EXT_ON) {
           let n = extCall(pc, fp, memBase, memBytes, globalCells); // a call running the whole run of Ext ops: exec/ext.ts
@@ -1317,7 +1323,7 @@ function run(fuelIn: i64): Status {
           return trapOut(<Trap>(-n), instId, <u32>(extTrapAt() - codeBase), frameCount, fuel);
         }
       } // compiled out (no tables, or the device build): falls through to the trap below
-      case 204: case 254:
+      case 204:
         return trapOut(Trap.Unreachable, instId, <u32>(pc - codeBase), frameCount, fuel);
       default:
         unreachable(); // a byte has no other values; a body of its own keeps binaryen from folding 248..255 into it

@@ -94,4 +94,5 @@ export const irOps = [
   ["SelectAndImm", [S, S, S, S, I], 0, "dst, a, b, c, imm: select a or b on (c & imm) != 0 (i32.and with a constant, then select)"],
   ["StoreAdd", [S, I, I, I, I, S], F.MEM0, "x, imm, offset, shift, size, val: store size bytes of val at ((x << shift) + imm, wrapping at 32 bits) + offset"],
   ["StoreKAdd", [S, I, I, I, I, I, I], F.MEM0, "x, imm, offset, shift, size, lo, hi: the same with a constant value"],
+  ["SelectXorAndImm", [S, S, I, S, I], 0, "dst, x, k, c, m: (c & m) != 0 ? x ^ k : x, i32 (a conditional xor: a CRC or LFSR step)"],
 ];
