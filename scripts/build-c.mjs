@@ -78,7 +78,7 @@ for (const [src] of RT_SOURCES) if (!existsSync(src)) die(`wasm2c runtime file $
 mkdirSync(outDir, { recursive: true });
 const sha = createHash("sha256").update(readFileSync(wasm)).digest("hex");
 // Bump when the edit of the output changes (a stale translation is then redone).
-const MEM_PATCH = 7;
+const MEM_PATCH = 9;
 // Static offsets up to this go through WRT_MEM_AT (wrt_masked.h keeps that
 // much slack after the arena); larger ones, through WRT_MEM_PTR.
 const MEM_AT_MAX_OFFSET = 4088;
@@ -175,6 +175,38 @@ ${defs.map((d) => d[0].replace(/^DEFINE_(LOAD|STORE)\(/, "DEFINE_$1_AT(")).join(
 }
 
 /**
+ * Every jump op (Jump, the conditional and fused compare-and-jumps, Return,
+ * ...) `break`s out of the switch to one block after it that pays the
+ * landing block's fuel and dispatches the op there (interp.ts). Threaded,
+ * that block's indirect jump is the one place every taken branch and
+ * return of the guest dispatches from, and the CPU predicts each of them
+ * from the same jump. With WRT_JUMP_LANDING (the native build) each jump
+ * handler gets its own copy of that block in place of its `goto`, so the
+ * guest's branches are predicted one by one, as straight-line ops are.
+ * The block is found as the label with the most gotos whose code runs
+ * straight (no label, no goto) to a WRT_NEXT_OP.
+ */
+function inlineJumpLanding(body, pc, loop, fail) {
+  const next = `WRT_NEXT_OP(${pc}, ${loop});`;
+  let best = null;
+  for (const m of body.matchAll(/\n(\s*)(w2c_B\d+):;\n/g)) {
+    const start = m.index + m[0].length;
+    const end = body.indexOf(next, start);
+    if (end < 0) continue;
+    const code = body.slice(start, end + next.length);
+    if (/w2c_[BL]\d+:|goto|return|switch/.test(code) || code.split("\n").length > 30) continue;
+    const uses = body.split(`goto ${m[2]};`).length - 1;
+    if (!best || uses > best.uses) best = { label: m[2], code, uses };
+  }
+  if (!best || best.uses < 10) { // the loop no longer has one shared landing (nothing to copy): say so, build on
+    console.log(`build-c: no shared jump landing block in w2c_wrt_run (most gotos ${best ? best.uses : 0}): WRT_JUMP_LANDING does nothing`);
+    return body;
+  }
+  const copy = `{\n#if WRT_JUMP_LANDING\n${best.code}\n#else\ngoto ${best.label};\n#endif\n}`;
+  return body.split(`goto ${best.label};`).join(copy);
+}
+
+/**
  * The dispatch loop's two options (see the header). In w2c_wrt_run: the
  * `switch` on the op byte at the loop head gets a table of its 256 targets'
  * label addresses, every `goto` to the loop head becomes WRT_NEXT_OP (the
@@ -203,6 +235,7 @@ function patchDispatch(file) {
     whole.replace(/\n$/, "").replace("i32_load8_u_at(&instance->w2c_memory, ", "WRT_RUN_ACCESS(i32_load8_u)(WRT_RUN_MEM, ") + "\n#endif\n";
   body = body.replace(whole, threaded);
   body = body.split(`goto ${loop};`).join(`WRT_NEXT_OP(${pc}, ${loop});`);
+  body = inlineJumpLanding(body, pc, loop, fail);
   const table = `#if WRT_THREADED_DISPATCH\n  static void* const wrt_ops[256] = {${targets.map((t) => `&&${t[2]}`).join(", ")}};\n#endif\n`;
   const prologue = "  FUNC_PROLOGUE;\n";
   if (!body.includes(prologue)) fail("no FUNC_PROLOGUE in w2c_wrt_run");
@@ -352,7 +385,7 @@ static uint32_t w2c_wrt_run(Z_wrt_instance_t*, uint64_t) __attribute__((aligned(
   const sanitizers = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer", "-g"];
   // The dispatch loop's options (patchDispatch): threaded always; the
   // memory base in a local only with guard pages (not under ASan).
-  const loopOpts = ["-DWRT_THREADED_DISPATCH=1", ...(sanitize ? [] : ["-DWRT_RUN_DATA=1"])];
+  const loopOpts = ["-DWRT_THREADED_DISPATCH=1", "-DWRT_JUMP_LANDING=1", ...(sanitize ? [] : ["-DWRT_RUN_DATA=1"])];
   if (!readFileSync(path.join(outDir, "wrt.c"), "utf8").includes("WRT_NEXT_OP(")) die("wrt.c: the dispatch loop was not edited (patchDispatch): the native build needs it");
   const common = ["-std=gnu11", sanitize ? "-O1" : "-O2", ...loopOpts,
     ...(process.arch === "x64" ? ["-march=x86-64-v2"] : []), "-DNDEBUG", "-DWRT_FORMAT_FLOATS=1", "-I", c("host-shims/c"), "-I", outDir,

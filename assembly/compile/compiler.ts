@@ -676,6 +676,7 @@ export class Compiler {
         let imm = <u32>this.vals[constAt];
         let w = wop;
         if (w == 0x6B) { w = 0x6A; imm = 0 - imm; } // x - c == x + (-c)
+        if (w == 0x71 && this.shrAndImm(constAt == h - 1 ? h - 2 : h - 1, imm)) return;
         // Temps are positional: read the other operand from wherever it is
         let a = this.operand(constAt == h - 1 ? h - 2 : h - 1);
         this.height -= 2;
@@ -688,6 +689,29 @@ export class Compiler {
     if (wop == 0x6A && this.shiftedOperand(Ir.I32ShlImm, Ir.I32AddShl)) return;
     if (wop == 0x73 && this.shiftedOperand(Ir.I32RotrImm, Ir.I32XorRotr)) return;
     this.binary(Ir.NumBase + wop - 0x45);
+  }
+
+  /**
+   * `(x >>> k) & m`: the and's other operand (at height `xh`) is the
+   * temporary of the I32ShrUImm just emitted, read only here. That op becomes
+   * one I32ShrUAndImm, which keeps its place and fuel share and takes the
+   * and's (bit fields: a byte of a word, a table index from a hash): one
+   * dispatch and one trip of the value through its slot fewer.
+   */
+  shrAndImm(xh: i32, m: u32): bool {
+    if (this.kinds[xh] != K.Temp || this.lastDstWord < 0 || this.lastDstHeight != xh) return false;
+    let p = this.lastDstWord - 1;
+    if (this.code[p] != <u32>Ir.I32ShrUImm || this.code.length != p + 4) return false;
+    let x = this.code[p + 2];
+    let k = this.code[p + 3] & 31;
+    this.code.length = p;
+    this.code.push(Ir.I32ShrUAndImm);
+    let d = this.code.length;
+    this.height -= 2;
+    this.w(this.canon(this.height)); this.w(x); this.w(k); this.w(m);
+    this.chargePendingToLastOp();
+    this.pushResult(d);
+    return true;
   }
 
   /**
@@ -734,12 +758,44 @@ export class Compiler {
     let c = this.code[p + 2];
     let imm = this.code[p + 3];
     let b = this.operand(h - 2); // a Local or a Temp: emits nothing
+    if (this.selectXor(h, p, b, c, imm)) return true;
     let a = this.operand(h - 3);
     this.code.length = p;
     this.code.push(Ir.SelectAndImm);
     let d = this.code.length;
     this.height -= 3;
     this.w(this.canon(this.height)); this.w(a); this.w(b); this.w(c); this.w(imm);
+    this.chargePendingToLastOp();
+    this.pushResult(d);
+    return true;
+  }
+
+  /**
+   * selectAndImm's pattern whose first value the op before the and computed
+   * as `b ^ k` from the second (an I32XorImm into a temporary read only
+   * here, in the same block): `c & m ? b ^ k : b`, a bitwise CRC's or an
+   * LFSR's step, is one op, SelectXorAndImm, in the xor's place, with the
+   * xor's, the and's and the select's fuel shares (one side entry for the
+   * two ops taken out, as foldAddress does). The xor's result no longer
+   * goes through a slot: one dependent store and load fewer per step.
+   */
+  selectXor(h: i32, p: i32, b: u32, c: u32, m: u32): bool {
+    if (this.kinds[h - 3] != K.Temp) return false;
+    let xp = p - 4;
+    let entry = this.lastEntry;
+    let prev = entry - SIDE_ENTRY_WORDS;
+    if (xp < 0 || prev <= this.sideHeader || this.side[prev + SIDE_PC] != <u32>xp << 2) return false;
+    if (this.code[xp] != <u32>Ir.I32XorImm || this.code[xp + 1] != this.canon(h - 3) || this.code[xp + 2] != b) return false;
+    let k = this.code[xp + 3];
+    this.side[prev + SIDE_COST] += this.side[entry + SIDE_COST];
+    this.side.length = entry;
+    this.lastEntry = prev;
+    this.blockOps--;
+    this.code.length = xp;
+    this.code.push(Ir.SelectXorAndImm);
+    let d = this.code.length;
+    this.height -= 3;
+    this.w(this.canon(this.height)); this.w(b); this.w(k); this.w(c); this.w(m);
     this.chargePendingToLastOp();
     this.pushResult(d);
     return true;

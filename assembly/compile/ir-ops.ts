@@ -63,6 +63,7 @@ export const enum Ir {
   I64Store8 = 53,
   I64Store16 = 54,
   I64Store32 = 55,
+  I32ShrUAndImm = 56,    // dst, a, k, m: (a >>> k) & m, i32 (i32.shr_u by a constant, then i32.and with one: a bit field; on the free number 56)
 
   NumBase = 57,          // +(op-0x45): unary dst, a | binary dst, a, b
   I32Eqz = 57,
@@ -272,8 +273,9 @@ export const enum Ir {
   SelectAndImm = 251,    // dst, a, b, c, imm: select a or b on (c & imm) != 0 (i32.and with a constant, then select)
   StoreAdd = 252,        // x, imm, offset, shift, size, val: store size bytes of val at ((x << shift) + imm, wrapping at 32 bits) + offset
   StoreKAdd = 253,       // x, imm, offset, shift, size, lo, hi: the same with a constant value
+  SelectXorAndImm = 254, // dst, x, k, c, m: (c & m) != 0 ? x ^ k : x, i32 (a conditional xor: a CRC or LFSR step)
 
-  Count = 254,            // the core's ops: the loop dispatches on the op word's low byte
+  Count = 255,            // the core's ops: the loop dispatches on the op word's low byte
   Ext = 255,              // extension ops: word = Ext | IrExt << 8 (exec/ext-ops.ts)
 }
 

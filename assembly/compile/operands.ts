@@ -40,7 +40,7 @@ export const enum OpFlag {
 }
 
 /** The core's ops: every op word below this is an op. The only others are extension ops (EXT_PRIMARY). */
-export const OP_COUNT: u32 = 254;
+export const OP_COUNT: u32 = 255;
 /** Low byte of every extension op's word: Ir.Ext | x << 8, x below EXT_OP_COUNT (docs/internal-code.md "Ops past 256"). */
 export const EXT_PRIMARY: u32 = 255;
 export const EXT_OP_COUNT: u32 = 259;
@@ -59,7 +59,7 @@ const OPS: usize = memory.data<u32>([
   0x00120104, 0x00120104, 0x00120104, 0x00120104, 0x00120104, 0x00120104,
   0x00120104, 0x00120104, 0x00120104, 0x00120104, 0x00120104, 0x00120104,
   0x00120104, 0x00120104, 0x00120104, 0x00120104, 0x00120104, 0x00120104,
-  0x00120104, 0x00120104, 0x00000000, 0x00110003, 0x00100004, 0x00100004,
+  0x00120104, 0x00120104, 0x00120005, 0x00110003, 0x00100004, 0x00100004,
   0x00100004, 0x00100004, 0x00100004, 0x00100004, 0x00100004, 0x00100004,
   0x00100004, 0x00100004, 0x00110003, 0x00100004, 0x00100004, 0x00100004,
   0x00100004, 0x00100004, 0x00100004, 0x00100004, 0x00100004, 0x00100004,
@@ -92,7 +92,7 @@ const OPS: usize = memory.data<u32>([
   0x00460106, 0x00460106, 0x00460106, 0x00460106, 0x00460106, 0x00460106,
   0x00460106, 0x00460106, 0x00460106, 0x00460106, 0x00460106, 0x00460106,
   0x00460106, 0x00460106, 0x00100005, 0x00110005, 0x00110005, 0x00100006,
-  0x004b0107, 0x00510108,
+  0x004b0107, 0x00510108, 0x00580006,
 ]);
 
 // The same per extension op x (scripts/isa/<proposal>.mjs), in x order (no data at all when compiled out).
@@ -148,7 +148,7 @@ const KINDS: usize = memory.data<u8>([
   15, 16, 4, 1, 4, 1, 5, 18, 19, 6, 17, 7, 17, 12, 9, 17, 1, 1, 1, 1, 3, 3, 1, 11,
   20, 1, 1, 1, 15, 13, 1, 1, 1, 15, 1, 9, 1, 9, 1, 1, 1, 9, 1, 1, 15, 9, 1, 1,
   1, 15, 9, 9, 1, 1, 1, 15, 9, 14, 1, 1, 1, 15, 1, 8, 1, 1, 4, 1, 3, 4, 1, 1,
-  3, 3, 3, 1, 3, 3, 3, 3, 1, 1, 3, 3, 3, 3, 3, 3,
+  3, 3, 3, 1, 3, 3, 3, 3, 1, 1, 3, 3, 3, 3, 3, 3, 1, 1, 3, 1, 3,
 ]);
 
 // The extension ops' runs (EXT_OPS offsets point here).

@@ -16,6 +16,7 @@ import { machine, Status } from "./machine";
 import { HOST_FRAME, frameAt, frameInst, frameRetPc, frameFp, setWasmFrame } from "./frame";
 import { Trap } from "./trap";
 import { arrayAt, staticAt, staticLength } from "./elem";
+import { cacheNewRun, cacheEntry, cacheHit, cacheFi, cacheAfter, cacheCost, cacheFill } from "./call-cache";
 import { wasiLog, logTrapText, BUILTIN_WASI_LOG } from "../wasi/logging";
 import { finishHostLevelCall, unwindAfterTrap } from "./call-end";
 import { deviceMemOp, deviceJumpCmp, deviceImmOp } from "./memops";
@@ -37,6 +38,16 @@ const CANON_NAN64: u64 = 0x7FF8000000000000;
   if (bytes > 64) { memory.fill(p, 0, bytes); return; }
   let end = p + bytes;
   while (p < end) { store<i64>(p, 0); p += 8; }
+}
+
+/**
+ * A select's value: both operand slots (+8, +12) are read and one is picked
+ * by value, which gcc compiles to a conditional move. Picking the address
+ * first was a branch on the condition, mispredicted half the time on data
+ * such as a CRC's bits, and put the condition's load before the value's.
+ */
+@inline function pick(fp: usize, pc: usize, c: i32): i64 {
+  return select<i64>(load<i64>(fp + load<u32>(pc, 8)), load<i64>(fp + load<u32>(pc, 12)), c != 0);
 }
 
 /** Sum of the fuel shares of ops [from, to) of the block at side index `s`. */
@@ -185,6 +196,12 @@ function payBack(fuel: i64, pc: usize, cm: CompiledModule): i64 {
   return fuel + sideCost(side, s, 0, sideOpCount(side, s));
 }
 
+/** The function-table record of `f`, a function of another instance than the running one. */
+function otherFuncInfo(f: FuncInst): usize {
+  let ccm = changetype<Instance>(arrayAt(theStore.instances, f.instance)).compiled;
+  return funcInfoAt(ccm.funcInfoBase, f.funcIdx - ccm.module.numImportedFuncs);
+}
+
 /** The dispatch loop: runs from machine's position with `fuelIn` units of fuel (see `execute`). */
 function run(fuelIn: i64): Status {
   let m = machine;
@@ -209,6 +226,16 @@ function run(fuelIn: i64): Status {
   let mem: MemoryInst | null = staticLength(inst.memAddrs) > 0 ? arrayAt(theStore.mems, staticAt(inst.memAddrs, 0)) : null;
   let memBase: usize = mem ? mem.base : 0;
   let memBytes: u64 = mem ? mem.bytes : 0;
+
+  // For call_indirect: the store's function array and the instance's first
+  // table and import count, loaded once. Nothing run inside the loop adds
+  // functions or tables (the host runs between calls of run), and a table's
+  // own elems and size are read through it at each call.
+  let funcsData = theStore.funcs.dataStart;
+  let funcsLen = <u64>theStore.funcs.length;
+  let table0: TableInst | null = staticLength(inst.tableAddrs) > 0 ? arrayAt(theStore.tables, staticAt(inst.tableAddrs, 0)) : null;
+  let numImported = cm.module.numImportedFuncs;
+  let gen = ASC_OPTIMIZE_LEVEL > 0 ? cacheNewRun() : 0;
 
   let pc = codeBase + m.pcOff;
   let fp = stackBase + m.fpOff;
@@ -291,12 +318,12 @@ function run(fuelIn: i64): Status {
       case Ir.Const: { store<i64>(fp + load<u32>(pc, 4), load<i64>(pc, 8)); pc += 16; continue; }
       case Ir.Select: {
         let c = load<i32>(fp + load<u32>(pc, 16));
-        store<i64>(fp + load<u32>(pc, 4), load<i64>(fp + (c != 0 ? load<u32>(pc, 8) : load<u32>(pc, 12))));
+        store<i64>(fp + load<u32>(pc, 4), pick(fp, pc, c));
         pc += 20; continue;
       }
       case Ir.SelectAndImm: { // select a, b on (c & imm): i32.and with a constant feeding select (CRC loops)
         let c = load<i32>(fp + load<u32>(pc, 16)) & load<i32>(pc, 20);
-        store<i64>(fp + load<u32>(pc, 4), load<i64>(fp + (c != 0 ? load<u32>(pc, 8) : load<u32>(pc, 12))));
+        store<i64>(fp + load<u32>(pc, 4), pick(fp, pc, c));
         pc += 24; continue;
       }
       case Ir.Call: {
@@ -317,27 +344,46 @@ function run(fuelIn: i64): Status {
         let addr: u32;
         let argOff: u32;
         let next: usize;
-        let funcs = theStore.funcs;
         if (load<u32>(pc) == Ir.CallImport) {
           addr = staticAt(inst.funcAddrs, load<u32>(pc, 4));
           argOff = load<u32>(pc, 8);
           next = pc + 12;
         } else {
-          let t = arrayAt(theStore.tables, staticAt(inst.tableAddrs, load<u32>(pc, 8)));
+          let ti = load<u32>(pc, 8);
+          let t = ti == 0 ? table0! : arrayAt(theStore.tables, staticAt(inst.tableAddrs, ti));
           let i = load<u32>(fp + load<u32>(pc, 16));
           if (i >= t.size) return trapOut(Trap.UndefinedElement, instId, <u32>(pc - codeBase), frameCount, fuel);
           let ref = load<u64>(t.elems + (<usize>i << 3));
-          if (ref == 0) return trapOut(Trap.UninitializedElement, instId, <u32>(pc - codeBase), frameCount, fuel);
-          // a host may hand in any bits as a funcref: check before indexing
-          if (ref > <u64>funcs.length) return trapOut(Trap.UninitializedElement, instId, <u32>(pc - codeBase), frameCount, fuel);
-          addr = <u32>(ref - 1);
-          if (arrayAt(funcs, addr).canon != load<u32>(pc, 4)) {
-            return trapOut(Trap.IndirectCallTypeMismatch, instId, <u32>(pc - codeBase), frameCount, fuel);
+          // a funcref called before in this run: its callee from the cache (exec/call-cache.ts)
+          let ce = ASC_OPTIMIZE_LEVEL > 0 ? cacheEntry(i) : 0; // the device build has no cache (RAM)
+          if (ASC_OPTIMIZE_LEVEL > 0 && cacheHit(ce, ref, gen, load<u32>(pc, 4))) {
+            let cfi = cacheFi(ce);
+            let cfp = fp + load<u32>(pc, 12);
+            if (!enterFrame(cfi, cfp, stackEnd, framesBase, frameCount, frameCap, instId, <u32>(pc + 20 - codeBase), <u32>(fp - stackBase))) {
+              return trapOut(Trap.CallStackExhausted, instId, <u32>(pc - codeBase), frameCount, fuel);
+            }
+            frameCount++;
+            fp = cfp;
+            let cc = <i64>cacheCost(ce);
+            if (fuel >= cc) { fuel -= cc; pc = codeBase + cacheAfter(ce); } else pc = codeBase + fiCodeOff(cfi);
+            continue;
+          }
+          // ref - 1 is the store address; 0 (null) wraps to the top and fails the same test
+          // as any bits a host handed in that name no function
+          let a = ref - 1;
+          if (a >= funcsLen) return trapOut(Trap.UninitializedElement, instId, <u32>(pc - codeBase), frameCount, fuel);
+          addr = <u32>a;
+          let canon = load<u32>(pc, 4);
+          let cf = load<FuncInst>(funcsData + (<usize>addr << alignof<usize>()));
+          if (cf.canon != canon) return trapOut(Trap.IndirectCallTypeMismatch, instId, <u32>(pc - codeBase), frameCount, fuel);
+          if (ASC_OPTIMIZE_LEVEL > 0 && <u32>cf.instance == instId) {
+            let rfi = funcInfoAt(infoBase, cf.funcIdx - numImported);
+            cacheFill(ce, ref, gen, canon, rfi, fiEntryAfter(rfi), fiEntryCost(rfi));
           }
           argOff = load<u32>(pc, 12);
           next = pc + 20;
         }
-        let f = arrayAt(funcs, addr);
+        let f = load<FuncInst>(funcsData + (<usize>addr << alignof<usize>()));
         if (f.instance < 0) {
           if (f.hostId == BUILTIN_WASI_LOG) {
             // provided by the interpreter itself: runs here, no yield
@@ -354,8 +400,7 @@ function run(fuelIn: i64): Status {
         }
         // a callee in the running instance needs none of its Instance's fields
         let sameInst = <u32>f.instance == instId;
-        let ccm = sameInst ? cm : changetype<Instance>(arrayAt(theStore.instances, f.instance)).compiled;
-        let fi = funcInfoAt(ccm.funcInfoBase, f.funcIdx - ccm.module.numImportedFuncs);
+        let fi = sameInst ? funcInfoAt(infoBase, f.funcIdx - numImported) : otherFuncInfo(f);
         let newFp = fp + argOff;
         if (!enterFrame(fi, newFp, stackEnd, framesBase, frameCount, frameCap, instId, <u32>(next - codeBase), <u32>(fp - stackBase))) {
           return trapOut(Trap.CallStackExhausted, instId, <u32>(pc - codeBase), frameCount, fuel);
@@ -1259,6 +1304,16 @@ function run(fuelIn: i64): Status {
         pc += 20; continue;
       }
 
+      case Ir.SelectXorAndImm: { // select (x ^ k) x on (c & m): a conditional xor (CRC, LFSR steps)
+        let x = load<u32>(fp + load<u32>(pc, 8));
+        let c = load<u32>(fp + load<u32>(pc, 16)) & load<u32>(pc, 20);
+        store<u64>(fp + load<u32>(pc, 4), <u64>select<u32>(x ^ load<u32>(pc, 12), x, c != 0));
+        pc += 24; continue;
+      }
+      case Ir.I32ShrUAndImm: { // i32.and (i32.shr_u a k) m, k and m constants
+        store<u64>(fp + load<u32>(pc, 4), <u64>((load<u32>(fp + load<u32>(pc, 8)) >>> load<u32>(pc, 12)) & load<u32>(pc, 16)));
+        pc += 20; continue;
+      }
       case Ir.I32XorRotr: { // i32.xor a (i32.rotr b k)
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(load<i32>(fp + load<u32>(pc, 8)) ^ rotr<i32>(load<i32>(fp + load<u32>(pc, 12)), load<i32>(pc, 16))));
         pc += 20; continue;
@@ -1280,8 +1335,8 @@ function run(fuelIn: i64): Status {
       case Ir.I64Load32UAdd: { if (!loadAddOp<u32, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i64.load32_u of ((a << shift) + imm)
       case Ir.StoreAdd: { if (!storeAddOp(pc, fp, memBase, memBytes, load<u64>(fp + load<u32>(pc, 24)))) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 28; continue; }
       case Ir.StoreKAdd: { if (!storeAddOp(pc, fp, memBase, memBytes, load<u64>(pc, 24))) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 32; continue; }
-      // numbers no compiled code contains (the gap after the stores, the
-      // unused i32.sub immediate form, 254): listed to keep the table total
+      // the number no compiled code contains (the unused i32.sub immediate
+      // form): listed to keep the table total
       case Ir.Ext: { // extension proposals' ops: word = Ext | x << 8, second-level dispatch in exec/ext-ops.ts
         if (EXT_ON) {
           let n = extCall(pc, fp, memBase, memBytes, globalCells); // a call running the whole run of Ext ops: exec/ext.ts
@@ -1289,7 +1344,7 @@ function run(fuelIn: i64): Status {
           return trapOut(<Trap>(-n), instId, <u32>(extTrapAt() - codeBase), frameCount, fuel);
         }
       } // compiled out (no tables, or the device build): falls through to the trap below
-      case 56: case 204: case 254:
+      case 204:
         return trapOut(Trap.Unreachable, instId, <u32>(pc - codeBase), frameCount, fuel);
       default:
         unreachable(); // a byte has no other values; a body of its own keeps binaryen from folding 248..255 into it

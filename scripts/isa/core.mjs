@@ -76,7 +76,7 @@ export const irOps = [
   ["RefFunc", [S, K.Func], 0, "dst, funcIdx"],
   { group: "LoadBase", comment: "+(op-0x28): dst, addr, offset", rows: loads.map((n) => [n, [S, S, I], F.MEM0]) },
   { group: "StoreBase", comment: "+(op-0x36): addr, val, offset", rows: stores.map((n) => [n, [S, S, I], F.MEM0]) },
-  null, // 56: unused
+  ["I32ShrUAndImm", [S, S, I, I], 0, "dst, a, k, m: (a >>> k) & m, i32 (i32.shr_u by a constant, then i32.and with one: a bit field; on the free number 56)"],
   { group: "NumBase", comment: "+(op-0x45): unary dst, a | binary dst, a, b",
     rows: nums.map((n) => n.endsWith(":u") ? [n.slice(0, -2), [S, S]] : [n, [S, S, S]]) },
   { group: "SatBase", comment: "+(0xFC sub 0..7): dst, a", rows: sats.map((n) => [n, [S, S]]) },
@@ -94,4 +94,5 @@ export const irOps = [
   ["SelectAndImm", [S, S, S, S, I], 0, "dst, a, b, c, imm: select a or b on (c & imm) != 0 (i32.and with a constant, then select)"],
   ["StoreAdd", [S, I, I, I, I, S], F.MEM0, "x, imm, offset, shift, size, val: store size bytes of val at ((x << shift) + imm, wrapping at 32 bits) + offset"],
   ["StoreKAdd", [S, I, I, I, I, I, I], F.MEM0, "x, imm, offset, shift, size, lo, hi: the same with a constant value"],
+  ["SelectXorAndImm", [S, S, I, S, I], 0, "dst, x, k, c, m: (c & m) != 0 ? x ^ k : x, i32 (a conditional xor: a CRC or LFSR step)"],
 ];

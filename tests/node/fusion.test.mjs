@@ -75,6 +75,20 @@ const inst = Instance.instantiate(Module.load(engine, wabt.parseWat("f.wat", `
     (f32.store (i32.add (local.get 0) (i32.const 4)) (f32.const -0.0))
     (i64.load (local.get 0)))
   (func (export "store_k_plain") (param i32) (result i32) (i32.store (local.get 0) (i32.const 7)) (i32.load (local.get 0)))
+  ;; (x >>> k) & m is one op (a bit field); k wraps at 32; the constant may be on the left; a teed shift is not fused
+  (func (export "shr_and") (param i32) (result i32) (i32.and (i32.shr_u (local.get 0) (i32.const 8)) (i32.const 255)))
+  (func (export "shr_and_33") (param i32) (result i32) (i32.and (i32.shr_u (local.get 0) (i32.const 33)) (i32.const -1)))
+  (func (export "shr_and_left") (param i32) (result i32) (i32.and (i32.const 0x80000001) (i32.shr_u (local.get 0) (i32.const 31))))
+  (func (export "shr_and_tee") (param i32) (result i32) (local i32)
+    (i32.add (i32.and (local.tee 1 (i32.shr_u (local.get 0) (i32.const 4))) (i32.const 15)) (local.get 1)))
+  ;; a conditional xor on a bit: the xor's operand is the select's other value (one op); mask and constant vary
+  (func (export "cond_xor") (param i32 i32) (result i32) (local i32)
+    (select (i32.xor (local.tee 2 (i32.shr_u (local.get 0) (i32.const 3))) (i32.const 0x80000001)) (local.get 2)
+      (i32.and (local.get 1) (i32.const 0x80000000))))
+  ;; the xor reads another slot than the select's second value: not the fused form, the same result
+  (func (export "cond_xor_other") (param i32 i32) (result i32) (local i32)
+    (local.set 2 (i32.const 9))
+    (select (i32.xor (local.get 0) (i32.const 6)) (local.get 2) (i32.and (local.get 1) (i32.const 1))))
   ;; local.tee retargeting must not lose the stacked value
   (func (export "tee_chain") (param i32) (result i32) (local i32)
     (i32.add (local.tee 1 (i32.mul (local.get 0) (i32.const 3))) (local.get 1))))
@@ -140,15 +154,43 @@ test("select on an i32.and with a constant", () => {
     (select (i32.xor (local.tee 1 (i32.shr_u (local.get 0) (i32.const 1))) (i32.const -306674912)) (local.get 1)
       (i32.and (local.get 0) (i32.const 1)))))`).toBinary({}).buffer;
   const { code } = imageParts(Module.load(engine, crc).image());
-  assert.ok(code.includes(number("SelectAndImm")), "a SelectAndImm op");
-  assert.ok(!code.includes(number("Select")) && !code.includes(number("I32AndImm")), "no Select, no I32AndImm");
+  // the CRC step's select whose first value is the second xor a constant: one SelectXorAndImm
+  assert.ok(code.includes(number("SelectXorAndImm")), "a SelectXorAndImm op");
+  assert.ok(!code.includes(number("Select")) && !code.includes(number("I32AndImm")) && !code.includes(number("I32XorImm")), "no Select, no I32AndImm, no I32XorImm");
+  // a select on an and whose first value is not such an xor stays a SelectAndImm
+  const other = wabt.parseWat("sel.wat", `(module (func (export "f") (param i32 i32) (result i32)
+    (select (i32.add (local.get 1) (i32.const 5)) (local.get 1) (i32.and (local.get 0) (i32.const 2)))))`).toBinary({}).buffer;
+  assert.ok(imageParts(Module.load(engine, other).image()).code.includes(number("SelectAndImm")), "a SelectAndImm op");
   // one bitwise CRC-32 step by hand: x & 1 ? (x >>> 1) ^ 0xEDB88320 : x >>> 1
   const step = (x) => ((x & 1) ? ((x >>> 1) ^ 0xEDB88320) : (x >>> 1)) | 0;
   for (const x of [0, 1, 2, 3, 0xffffffff | 0, 0x80000001 | 0, 0x12345678]) assert.equal(call("crc_step", x), step(x), `crc_step(${x})`);
+  for (const x of [0, 8, 0x12345678, 0xffffffff | 0]) {
+    for (const c of [0, 1, 0x80000000 | 0, 0x7fffffff]) {
+      const t = x >>> 3;
+      assert.equal(call("cond_xor", x, c), ((c & 0x80000000) ? (t ^ 0x80000001) : t) | 0, `cond_xor(${x}, ${c})`);
+      assert.equal(call("cond_xor_other", x, c), (c & 1) ? (x ^ 6) : 9, `cond_xor_other(${x}, ${c})`);
+    }
+  }
   assert.equal(call("select_and_temp", 4, 5, 0x80000000 | 0), 5);  // top bit set: the first
   assert.equal(call("select_and_temp", 4, 5, 0x7fffffff), 15);     // clear: the second
   assert.equal(inst.invoke("select_and_i64", [1n << 40n, -1n, 4])[0], 1n << 40n); // 8 bytes move
   assert.equal(inst.invoke("select_and_i64", [1n << 40n, -1n, 9])[0], -1n);
+});
+
+test("a shr_u by a constant under an and with a constant (a bit field)", () => {
+  const number = (name) => Number(new RegExp(`\\b${name} = (\\d+)`).exec(readFileSync(new URL("../../assembly/compile/ir-ops.ts", import.meta.url), "utf8"))[1]);
+  const f = wabt.parseWat("field.wat", `(module (func (export "f") (param i32) (result i32)
+    (i32.and (i32.shr_u (local.get 0) (i32.const 8)) (i32.const 255))))`).toBinary({}).buffer;
+  const { code } = imageParts(Module.load(engine, f).image());
+  assert.ok(code.includes(number("I32ShrUAndImm")), "an I32ShrUAndImm op");
+  assert.ok(!code.includes(number("I32ShrUImm")) && !code.includes(number("I32AndImm")), "no I32ShrUImm, no I32AndImm");
+  // by hand: unsigned shift, count mod 32, then the mask
+  for (const x of [0, 1, 0x1234abcd, 0xffffffff | 0, 0x80000000 | 0]) {
+    assert.equal(call("shr_and", x), (x >>> 8) & 255, `shr_and(${x})`);
+    assert.equal(call("shr_and_33", x), (x >>> 1) | 0, `shr_and_33(${x})`);
+    assert.equal(call("shr_and_left", x), (x >>> 31) & 1, `shr_and_left(${x})`);
+    assert.equal(call("shr_and_tee", x), (((x >>> 4) & 15) + (x >>> 4)) | 0, `shr_and_tee(${x})`);
+  }
 });
 
 test("stores with a folded address or a constant value", () => {
@@ -174,6 +216,7 @@ test("every fused form survives a snapshot and restore into a fresh interpreter 
     ["copies_in_order", [3, 4], 37], ["swap_via_stack", [3, 4], 37], ["if_lt_u", [1, -1], 1],
     ["crc_step", [3], ((3 >>> 1) ^ 0xEDB88320) | 0], ["select_and_temp", [4, 5, 0x7fffffff], 15],
     ["store_wrap", [-8, 0x1ff], 0xff], ["store_k_plain", [300], 7],
+    ["shr_and", [0x1234abcd], 0xab], ["shr_and_left", [-1], 1], ["cond_xor", [0x12345678, -1], ((0x12345678 >>> 3) ^ 0x80000001) | 0],
   ];
   let migrations = 0;
   for (const [name, args, want] of cases) {

@@ -20,6 +20,7 @@ const DIGESTS = {
   11: "378e47c09220f097ff64ca62fd26a8975d0b54e11b459466c28fdf84b8f55bc1", // V128LoadAdd (and the SIMD guest added)
   12: "8e97ea6a66376d9e381d37fe12aea0e08d9d8a381cbc36e0807613e7c606a1b7", // local.set retargets a v128 result (and the SIMD guest's "acc")
   13: "792d4633b7ff51a8bf63e8a021b143038394f699fe091cc286cba2050480688d", // I32AddShl/I32XorRotr with the shift on the left (and the rowmajor guest added), on top of 12
+  14: "641df4d89661f1cc7177d7c0d79f5dec267db7676f745a0dbc7acd09f9a5b43f", // I32ShrUAndImm (and the field guest added), SelectXorAndImm (the crc guest), on top of 13
 };
 
 const GUESTS = [
@@ -41,6 +42,7 @@ const GUESTS = [
         (i32.and (local.get 0) (i32.const 1))))
     (func (export "rowmajor") (param i32 i32) (result i32)
       (i32.load16_s offset=2 (i32.add (i32.shl (i32.add (i32.shl (local.get 0) (i32.const 4)) (local.get 1)) (i32.const 1)) (i32.const 64))))
+    (func (export "field") (param i32) (result i32) (i32.and (i32.shr_u (local.get 0) (i32.const 8)) (i32.const 255)))
     (func (export "pick") (param i32) (result i32)
       (block (block (block (br_table 0 1 2 (local.get 0))) (return (i32.const 10))) (return (i32.const 20)))
       (i32.const 30)))`, { name: "ir-version.wat" }),
