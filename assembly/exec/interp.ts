@@ -1347,26 +1347,33 @@ function run(fuelIn: i64): Status {
   return b > <u64>u32.MAX_VALUE ? u32.MAX_VALUE : <u32>b;
 }
 
-/** The access of `size` bytes at 64-bit address `ea` fits in memory. */
-@inline function inBounds(ea: u64, size: u64, memBytes: u32): bool {
-  return ea + size <= <u64>memBytes;
+/**
+ * The access of `size` bytes at `base + off` (a 32-bit address and offset:
+ * their sum must not wrap) fits in memory. A byte access is two 32-bit
+ * compares, the wrap and the end (two instructions fewer than the 64-bit sum
+ * on Thumb-2); wider ones sum in 64 bits (`ea < memBytes` alone would let
+ * their tail pass the end, and `memBytes - size` wraps for an empty memory).
+ */
+@inline function fits(base: u32, off: u32, size: u32, memBytes: u32): bool {
+  if (size == 1) { let ea = base + off; return ea >= off && ea < memBytes; }
+  return <u64>base + <u64>off + <u64>size <= <u64>memBytes;
 }
 
 /** Load of a T (dst +4, address slot +8, offset +12); false if out of bounds. */
 @inline function loadOp<T, R>(pc: usize, fp: usize, memBase: usize, memBytes: u32): bool {
   if (ASC_OPTIMIZE_LEVEL == 0) return deviceMemOp(pc, fp, memBase, memBytes);
-  let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
-  if (!inBounds(ea, sizeof<T>(), memBytes)) return false;
-  store<u64>(fp + load<u32>(pc, 4), widened<T, R>(load<T>(memBase + <usize>ea)));
+  let base = load<u32>(fp + load<u32>(pc, 8)), off = load<u32>(pc, 12);
+  if (!fits(base, off, sizeof<T>(), memBytes)) return false;
+  store<u64>(fp + load<u32>(pc, 4), widened<T, R>(load<T>(memBase + <usize>(base + off))));
   return true;
 }
 
 /** Store of a T (address slot +4, value slot +8, offset +12); false if out of bounds. */
 @inline function storeOp<T>(pc: usize, fp: usize, memBase: usize, memBytes: u32): bool {
   if (ASC_OPTIMIZE_LEVEL == 0) return deviceMemOp(pc, fp, memBase, memBytes);
-  let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
-  if (!inBounds(ea, sizeof<T>(), memBytes)) return false;
-  store<T>(memBase + <usize>ea, load<T>(fp + load<u32>(pc, 8)));
+  let base = load<u32>(fp + load<u32>(pc, 4)), off = load<u32>(pc, 12);
+  if (!fits(base, off, sizeof<T>(), memBytes)) return false;
+  store<T>(memBase + <usize>(base + off), load<T>(fp + load<u32>(pc, 8)));
   return true;
 }
 
@@ -1374,9 +1381,9 @@ function run(fuelIn: i64): Status {
 @inline function loadAddOp<T, R>(pc: usize, fp: usize, memBase: usize, memBytes: u32): bool {
   if (ASC_OPTIMIZE_LEVEL == 0) return deviceMemOp(pc, fp, memBase, memBytes);
   let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
-  let ea = <u64>base + <u64>load<u32>(pc, 16);
-  if (!inBounds(ea, sizeof<T>(), memBytes)) return false;
-  store<u64>(fp + load<u32>(pc, 4), widened<T, R>(load<T>(memBase + <usize>ea)));
+  let off = load<u32>(pc, 16);
+  if (!fits(base, off, sizeof<T>(), memBytes)) return false;
+  store<u64>(fp + load<u32>(pc, 4), widened<T, R>(load<T>(memBase + <usize>(base + off))));
   return true;
 }
 
@@ -1387,13 +1394,17 @@ function run(fuelIn: i64): Status {
  */
 @inline function storeAddOp(pc: usize, fp: usize, memBase: usize, memBytes: u32, vp: usize): bool {
   let base: u32 = (load<u32>(fp + load<u32>(pc, 4)) << load<u32>(pc, 16)) + load<u32>(pc, 8); // wraps at 32 bits, as i32.shl/add do
-  let ea = <u64>base + <u64>load<u32>(pc, 12);
+  let off = load<u32>(pc, 12);
   let size = load<u32>(pc, 20);
-  if (!inBounds(ea, size, memBytes)) return false;
-  let p = memBase + <usize>ea;
   // byte stores first (the kernels' fills and tables), each width reading only its bytes of the value
-  if (size == 1) store<u8>(p, load<u8>(vp));
-  else if (size == 4) store<u32>(p, load<u32>(vp));
+  if (size == 1) {
+    if (!fits(base, off, 1, memBytes)) return false;
+    store<u8>(memBase + <usize>(base + off), load<u8>(vp));
+    return true;
+  }
+  if (!fits(base, off, size, memBytes)) return false;
+  let p = memBase + <usize>(base + off);
+  if (size == 4) store<u32>(p, load<u32>(vp));
   else if (size == 8) store<u64>(p, load<u64>(vp));
   else store<u16>(p, load<u16>(vp));
   return true;
