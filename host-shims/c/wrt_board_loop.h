@@ -13,16 +13,14 @@
  * CRC-32, for about 7 KB more flash. The device build's translation has no
  * dense switch (asc without optimisation) and does not use this file.
  *
- * -fira-algorithm=priority: gcc's other register allocator colouring order
- * keeps more of the loop's values (pc, fp, the arena base and mask, the
- * dispatch table) in registers across the handlers: 1.5% fewer instructions
- * on fib, 2.8% on the sieve, 0.3% on CRC-32 (docs/firmware.md lists the
- * other options tried: -O3, -fira-region=one/all, -fno-schedule-insns2,
- * -fno-gcse, -fno-move-loop-invariants, -fno-tree-pre, -frename-registers).
+ * Other gcc options for the loop were measured and not kept (docs/firmware.md,
+ * "The dispatch on Thumb-2"): -fira-algorithm=priority saved 1.5-2.8% on
+ * one tree and cost 1% on the next; register allocation of this function
+ * moves by a percent either way with unrelated changes.
  */
 #ifndef WRT_BOARD_LOOP_H
 #define WRT_BOARD_LOOP_H
 #include <stdint.h>
 #include "wrt_gen.h" /* build/c: the generated header (the instance type) */
-static uint32_t w2c_wrt_run(Z_wrt_instance_t*, uint64_t) __attribute__((optimize("O2", "ira-algorithm=priority")));
+static uint32_t w2c_wrt_run(Z_wrt_instance_t*, uint64_t) __attribute__((optimize("O2")));
 #endif
