@@ -158,7 +158,27 @@ compile() { # src obj extra-flags...
     echo "$flags" > "$stamp"
   fi
 }
-compile "$cdir/wrt.c" "$obj/wrt_core.o" -w ${CORE_FLAGS[@]+"${CORE_FLAGS[@]}"}
+# The full build on Thumb-2 (Cortex-M3/M4): the loop's dispatch rewritten in
+# gcc's assembly, one `ldr pc` per op (flash-scripts/thumb-dispatch.mjs).
+# Not on the M0+ (Thumb-1 has no ldr pc) nor RISC-V.
+thumb2=0
+if [ "$device" = 0 ]; then
+  case "$("$CC" $ARCH_CFLAGS -dM -E -x c - </dev/null 2>/dev/null)" in *__thumb2__*) thumb2=1 ;; esac
+fi
+if [ "$thumb2" = 1 ]; then
+  src="$cdir/wrt.c" o="$obj/wrt_core.o"
+  flags="${CFLAGS[*]} -w ${CORE_FLAGS[*]} thumb-dispatch:$(sha256sum < "$root/flash-scripts/thumb-dispatch.mjs" | cut -c1-16) deps:$deps_id"
+  if [ ! -f "$o" ] || [ "$src" -nt "$o" ] || [ "$(cat "$o.flags" 2>/dev/null)" != "$flags" ]; then
+    "$CC" "${CFLAGS[@]}" -w "${CORE_FLAGS[@]}" -S "$src" -o "$o.tmp$$.s" || die "compiling $src failed"
+    node "$root/flash-scripts/thumb-dispatch.mjs" "$o.tmp$$.s" "$o.tmp$$.t.s" || die "the dispatch rewrite of $src failed"
+    "$CC" "${CFLAGS[@]}" -c "$o.tmp$$.t.s" -o "$o.tmp$$" || die "assembling $src failed"
+    rm -f "$o.tmp$$.s" "$o.tmp$$.t.s"
+    mv "$o.tmp$$" "$o"
+    echo "$flags" > "$o.flags"
+  fi
+else
+  compile "$cdir/wrt.c" "$obj/wrt_core.o" -w ${CORE_FLAGS[@]+"${CORE_FLAGS[@]}"}
+fi
 compile "$root/host-shims/c/wrt.c" "$obj/wrt_api.o" -Wall -Wextra
 reserved=1; while [ "$reserved" -lt "$arena" ]; do reserved=$((reserved * 2)); done # masked: a power of two
 compile "$root/host-shims/c/wrt_rt_bare.c" "$obj/wrt_rt_bare_$arena.o" -Wall -Wextra -DWRT_ARENA_PAGES="$arena" -DWRT_RESERVED_PAGES="$reserved"

@@ -225,7 +225,7 @@ function run(fuelIn: i64): Status {
   let globalCells = changetype<usize>(inst.globalCells);
   let mem: MemoryInst | null = staticLength(inst.memAddrs) > 0 ? arrayAt(theStore.mems, staticAt(inst.memAddrs, 0)) : null;
   let memBase: usize = mem ? mem.base : 0;
-  let memBytes: u64 = mem ? mem.bytes : 0;
+  let memBytes: u32 = mem ? memSize32(mem) : 0; // 32 bits: see memSize32
 
   // For call_indirect: the store's function array and the instance's first
   // table and import count, loaded once. Nothing run inside the loop adds
@@ -387,7 +387,7 @@ function run(fuelIn: i64): Status {
         if (f.instance < 0) {
           if (f.hostId == BUILTIN_WASI_LOG) {
             // provided by the interpreter itself: runs here, no yield
-            let t = wasiLog(fp + argOff, memBase, memBytes);
+            let t = wasiLog(fp + argOff, memBase, <u64>memBytes);
             if (t != Trap.None) return trapOut(t, instId, <u32>(pc - codeBase), frameCount, fuel, logTrapText);
             pc = next;
             break; // continues at a block start: pay it below
@@ -455,7 +455,7 @@ function run(fuelIn: i64): Status {
           fuel = bulkFuel;
           if (!paid) return bulkStop(instId, <u32>(pc - codeBase), <u32>(fp - stackBase), frameCount, fuel);
           r = mem!.grow(delta);
-          memBase = mem!.base; memBytes = mem!.bytes;
+          memBase = mem!.base; memBytes = memSize32(mem!);
         }
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(r));
         pc += 16; continue;
@@ -463,7 +463,7 @@ function run(fuelIn: i64): Status {
       // Bulk ops do as much as the fuel covers and stop at themselves (exec/bulk.ts).
       case Ir.MemoryFill: case Ir.MemoryCopy: case Ir.MemoryInit:
       case Ir.TableFill: case Ir.TableCopy: case Ir.TableInit: {
-        let r = bulkOp(load<u32>(pc), pc, fp, inst, cm, memBase, memBytes, fuel);
+        let r = bulkOp(load<u32>(pc), pc, fp, inst, cm, memBase, <u64>memBytes, fuel);
         fuel = bulkFuel;
         if (r == Bulk.Done) { pc += bulkLen; continue; }
         if (r == Bulk.OutOfFuel) return bulkStop(instId, <u32>(pc - codeBase), <u32>(fp - stackBase), frameCount, fuel);
@@ -1333,13 +1333,13 @@ function run(fuelIn: i64): Status {
       case Ir.I64Load16UAdd: { if (!loadAddOp<u16, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i64.load16_u of ((a << shift) + imm)
       case Ir.I64Load32SAdd: { if (!loadAddOp<i32, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i64.load32_s of ((a << shift) + imm)
       case Ir.I64Load32UAdd: { if (!loadAddOp<u32, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i64.load32_u of ((a << shift) + imm)
-      case Ir.StoreAdd: { if (!storeAddOp(pc, fp, memBase, memBytes, load<u64>(fp + load<u32>(pc, 24)))) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 28; continue; }
-      case Ir.StoreKAdd: { if (!storeAddOp(pc, fp, memBase, memBytes, load<u64>(pc, 24))) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 32; continue; }
+      case Ir.StoreAdd: { if (!storeAddOp(pc, fp, memBase, memBytes, fp + load<u32>(pc, 24))) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 28; continue; }
+      case Ir.StoreKAdd: { if (!storeAddOp(pc, fp, memBase, memBytes, pc + 24)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 32; continue; }
       // the number no compiled code contains (the unused i32.sub immediate
       // form): listed to keep the table total
       case Ir.Ext: { // extension proposals' ops: word = Ext | x << 8, second-level dispatch in exec/ext-ops.ts
         if (EXT_ON) {
-          let n = extCall(pc, fp, memBase, memBytes, globalCells); // a call running the whole run of Ext ops: exec/ext.ts
+          let n = extCall(pc, fp, memBase, <u64>memBytes, globalCells); // a call running the whole run of Ext ops: exec/ext.ts
           if (n > 0) { pc += n; continue; }
           return trapOut(<Trap>(-n), instId, <u32>(extTrapAt() - codeBase), frameCount, fuel);
         }
@@ -1415,53 +1415,77 @@ function run(fuelIn: i64): Status {
   return sizeof<R>() == 4 ? <u64><u32><i32>v : <u64><i64>v;
 }
 
-/** The access of `size` bytes at 64-bit address `ea` fits in memory. */
-@inline function inBounds(ea: u64, size: u64, memBytes: u64): bool {
-  return ea + size <= memBytes;
+/**
+ * A memory's size as the loop holds it, in 32 bits. Exact: the guest's
+ * memory is a block inside the interpreter's own 32-bit memory, so it is
+ * always under 4 GiB (the clamp only makes that visible). A 32-bit board
+ * then keeps it in one register, and knowing its high half is zero spares a
+ * load and a subtract-with-carry per bounds check (docs/firmware.md).
+ */
+@inline function memSize32(mem: MemoryInst): u32 {
+  let b = mem.bytes;
+  return b > <u64>u32.MAX_VALUE ? u32.MAX_VALUE : <u32>b;
+}
+
+/**
+ * The access of `size` bytes at `base + off` (a 32-bit address and offset:
+ * their sum must not wrap) fits in memory. A byte access is two 32-bit
+ * compares, the wrap and the end (two instructions fewer than the 64-bit sum
+ * on Thumb-2); wider ones sum in 64 bits (`ea < memBytes` alone would let
+ * their tail pass the end, and `memBytes - size` wraps for an empty memory).
+ */
+@inline function fits(base: u32, off: u32, size: u32, memBytes: u32): bool {
+  if (size == 1) { let ea = base + off; return ea >= off && ea < memBytes; }
+  return <u64>base + <u64>off + <u64>size <= <u64>memBytes;
 }
 
 /** Load of a T (dst +4, address slot +8, offset +12); false if out of bounds. */
-@inline function loadOp<T, R>(pc: usize, fp: usize, memBase: usize, memBytes: u64): bool {
+@inline function loadOp<T, R>(pc: usize, fp: usize, memBase: usize, memBytes: u32): bool {
   if (ASC_OPTIMIZE_LEVEL == 0) return deviceMemOp(pc, fp, memBase, memBytes);
-  let ea = <u64>load<u32>(fp + load<u32>(pc, 8)) + <u64>load<u32>(pc, 12);
-  if (!inBounds(ea, sizeof<T>(), memBytes)) return false;
-  store<u64>(fp + load<u32>(pc, 4), widened<T, R>(load<T>(memBase + <usize>ea)));
+  let base = load<u32>(fp + load<u32>(pc, 8)), off = load<u32>(pc, 12);
+  if (!fits(base, off, sizeof<T>(), memBytes)) return false;
+  store<u64>(fp + load<u32>(pc, 4), widened<T, R>(load<T>(memBase + <usize>(base + off))));
   return true;
 }
 
 /** Store of a T (address slot +4, value slot +8, offset +12); false if out of bounds. */
-@inline function storeOp<T>(pc: usize, fp: usize, memBase: usize, memBytes: u64): bool {
+@inline function storeOp<T>(pc: usize, fp: usize, memBase: usize, memBytes: u32): bool {
   if (ASC_OPTIMIZE_LEVEL == 0) return deviceMemOp(pc, fp, memBase, memBytes);
-  let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
-  if (!inBounds(ea, sizeof<T>(), memBytes)) return false;
-  store<T>(memBase + <usize>ea, load<T>(fp + load<u32>(pc, 8)));
+  let base = load<u32>(fp + load<u32>(pc, 4)), off = load<u32>(pc, 12);
+  if (!fits(base, off, sizeof<T>(), memBytes)) return false;
+  store<T>(memBase + <usize>(base + off), load<T>(fp + load<u32>(pc, 8)));
   return true;
 }
 
 /** Load of a T at ((x << shift) + imm) + offset (dst +4, x +8, imm +12, offset +16, shift +20); false if out of bounds. */
-@inline function loadAddOp<T, R>(pc: usize, fp: usize, memBase: usize, memBytes: u64): bool {
+@inline function loadAddOp<T, R>(pc: usize, fp: usize, memBase: usize, memBytes: u32): bool {
   if (ASC_OPTIMIZE_LEVEL == 0) return deviceMemOp(pc, fp, memBase, memBytes);
   let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
-  let ea = <u64>base + <u64>load<u32>(pc, 16);
-  if (!inBounds(ea, sizeof<T>(), memBytes)) return false;
-  store<u64>(fp + load<u32>(pc, 4), widened<T, R>(load<T>(memBase + <usize>ea)));
+  let off = load<u32>(pc, 16);
+  if (!fits(base, off, sizeof<T>(), memBytes)) return false;
+  store<u64>(fp + load<u32>(pc, 4), widened<T, R>(load<T>(memBase + <usize>(base + off))));
   return true;
 }
 
 /**
  * Store of the low `size` bytes of `v` at ((x << shift) + imm) + offset (x
  * +4, imm +8, offset +12, shift +16, size +20; StoreAdd's value slot or
- * StoreKAdd's constant at +24); false if out of bounds.
+ * StoreKAdd's constant at +24, `vp` points at it); false if out of bounds.
  */
-@inline function storeAddOp(pc: usize, fp: usize, memBase: usize, memBytes: u64, v: u64): bool {
+@inline function storeAddOp(pc: usize, fp: usize, memBase: usize, memBytes: u32, vp: usize): bool {
   let base: u32 = (load<u32>(fp + load<u32>(pc, 4)) << load<u32>(pc, 16)) + load<u32>(pc, 8); // wraps at 32 bits, as i32.shl/add do
-  let ea = <u64>base + <u64>load<u32>(pc, 12);
+  let off = load<u32>(pc, 12);
   let size = load<u32>(pc, 20);
-  if (!inBounds(ea, size, memBytes)) return false;
-  let p = memBase + <usize>ea;
-  if (size == 8) store<u64>(p, v);
-  else if (size == 4) store<u32>(p, <u32>v);
-  else if (size == 2) store<u16>(p, <u16>v);
-  else store<u8>(p, <u8>v);
+  // byte stores first (the kernels' fills and tables), each width reading only its bytes of the value
+  if (size == 1) {
+    if (!fits(base, off, 1, memBytes)) return false;
+    store<u8>(memBase + <usize>(base + off), load<u8>(vp));
+    return true;
+  }
+  if (!fits(base, off, size, memBytes)) return false;
+  let p = memBase + <usize>(base + off);
+  if (size == 4) store<u32>(p, load<u32>(vp));
+  else if (size == 8) store<u64>(p, load<u64>(vp));
+  else store<u16>(p, load<u16>(vp));
   return true;
 }

@@ -6,19 +6,20 @@
 // (docs/footprint.md: the 64 KiB budget) at the cost of a call and a switch
 // per such op. The full build keeps one body per op (exec/interp.ts gates
 // on ASC_OPTIMIZE_LEVEL, which is 0 only for the device target). Same
-// semantics: effective address in 64 bits, bounds checked, results written
+// semantics: effective address in 64 bits, bounds checked against the
+// memory's 32-bit size (interp.ts, memSize32), results written
 // as one zero- or sign-extended 8-byte store.
 
 import { Ir } from "../compile/ir";
 
 /** Runs the load, store or fused load at `pc`; false if it is out of bounds (nothing written). */
-export function deviceMemOp(pc: usize, fp: usize, memBase: usize, memBytes: u64): bool {
+export function deviceMemOp(pc: usize, fp: usize, memBase: usize, memBytes: u32): bool {
   let op = <u32>load<u8>(pc);
   if (op >= <u32>Ir.StoreBase && op < <u32>Ir.NumBase) {
     let k = op - <u32>Ir.StoreBase;  // i32 i64 f32 f64 i32_8 i32_16 i64_8 i64_16 i64_32
     let ea = <u64>load<u32>(fp + load<u32>(pc, 4)) + <u64>load<u32>(pc, 12);
     let size: u64 = k == 1 || k == 3 ? 8 : k == 4 || k == 6 ? 1 : k == 5 || k == 7 ? 2 : 4;
-    if (ea + size > memBytes) return false;
+    if (ea + size > <u64>memBytes) return false;
     let p = memBase + <usize>ea;
     let v = load<u64>(fp + load<u32>(pc, 8));
     if (size == 8) store<u64>(p, v);
@@ -39,7 +40,7 @@ export function deviceMemOp(pc: usize, fp: usize, memBase: usize, memBytes: u64)
   }
   // i32 i64 f32 f64 i32_8s i32_8u i32_16s i32_16u i64_8s i64_8u i64_16s i64_16u i64_32s i64_32u
   let size: u64 = k == 1 || k == 3 ? 8 : k <= 2 || k >= 12 ? 4 : k <= 5 || k == 8 || k == 9 ? 1 : 2;
-  if (ea + size > memBytes) return false;
+  if (ea + size > <u64>memBytes) return false;
   let p = memBase + <usize>ea;
   let v: u64;
   switch (k) {
