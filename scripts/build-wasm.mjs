@@ -1,4 +1,5 @@
-// Builds build/wrt.wasm (asc release target -> wasm-opt -O3),
+// Builds build/wrt.wasm (asc release target -> wasm-opt -O3, then branch hints
+// for V8: scripts/branch-hints.mjs),
 // build/wrt-device.wasm (asc device target -> wasm-opt -O3, small-function
 // inlining off) and build/wrt-device-simd.wasm (the same from
 // assembly/device-simd.ts: the device build with SIMD and relaxed SIMD,
@@ -12,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { readFileSync, writeFileSync } from "node:fs";
 import { mergeDataSegments } from "./merge-data-segments.mjs";
+import { addBranchHints } from "./branch-hints.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
@@ -34,8 +36,19 @@ if (debug) {
   build("assembly/device-simd.ts", "device", "build/wrt-device-simd.raw.wasm", "build/wrt-device-simd.wasm", ...DEVICE_OPT);
 } else {
   build("assembly/index.ts", "release", "build/wrt.raw.wasm", "build/wrt.wasm", "-O3");
+  hintDispatchLoop("build/wrt.wasm");
   build("assembly/device.ts", "device", "build/wrt-device.raw.wasm", "build/wrt-device.wasm", ...DEVICE_OPT);
   build("assembly/device-simd.ts", "device", "build/wrt-device-simd.raw.wasm", "build/wrt-device-simd.wasm", ...DEVICE_OPT);
+}
+
+// V8's branch hints for the dispatch loop (scripts/branch-hints.mjs): only
+// the build Node runs for speed; wasm2c ignores the section.
+function hintDispatchLoop(file) {
+  const out = path.join(root, file);
+  const r = addBranchHints(new Uint8Array(readFileSync(out)));
+  if (!r.hints) throw new Error(`build-wasm: no branch hints found for ${file}'s dispatch loop`);
+  writeFileSync(out, r.bytes);
+  console.log(`${file}: ${r.hints} branch hints (function ${r.funcs.join(", ")}), ${r.bytes.length} bytes`);
 }
 
 function build(entry, target, raw, outFile, ...level) {

@@ -15,14 +15,44 @@ export function defaultWasmPath(): string {
 
 const compiledCache = new Map<string, WasmModule>();
 
-/** Compiles (once per path and process) the interpreter binary. */
+/**
+ * Compiles (once per path and process) the interpreter binary, with V8
+ * reading its branch hints (below).
+ */
 export function compileInterpreter(wasmPath = defaultWasmPath()): WasmModule {
   let m = compiledCache.get(wasmPath);
   if (!m) {
-    m = new Wasm.Module(readFileSync(wasmPath));
+    m = withBranchHints(() => new Wasm.Module(readFileSync(wasmPath)));
     compiledCache.set(wasmPath, m);
   }
   return m;
+}
+
+// build/wrt.wasm carries a branch-hint section (scripts/branch-hints.mjs):
+// in the dispatch loop, every way out of the loop and every path through a
+// call is marked unlikely, so TurboFan makes them deferred code and its
+// register allocator keeps the loop's values where the hot handlers have
+// them (docs/internal-code.md, "V8's tiers"). Node 20's V8 (11.x) reads the
+// section only with --experimental-wasm-branch-hinting, which it looks at
+// when it decodes a module: the flag is on just for that compilation, unless
+// the user set it either way. Other V8 versions get no flag (an unknown flag
+// would print an error). Hints change no result, only code layout and
+// registers.
+const hintsNeedFlag = /^11\./.test(process.versions.v8);
+const userSetBranchHinting = nodeFlags().some((f) => /^--(no-)?experimental-wasm-branch-hinting$/.test(f));
+
+function withBranchHints<T>(compile: () => T): T {
+  if (!hintsNeedFlag || userSetBranchHinting) return compile();
+  v8.setFlagsFromString("--experimental-wasm-branch-hinting");
+  try {
+    return compile();
+  } finally {
+    v8.setFlagsFromString("--no-experimental-wasm-branch-hinting");
+  }
+}
+
+function nodeFlags(): string[] {
+  return [...process.execArgv, ...(process.env["NODE_OPTIONS"] ?? "").split(/\s+/)];
 }
 
 /**
@@ -50,9 +80,8 @@ export function instantiateWasm(module: WasmModule, imports: HostImports): WasmI
 // before it keep Liftoff's quick start. The flag is restored afterwards
 // unless the user set it (docs/internal-code.md, "V8's tiers").
 let dispatchCompiled = false;
-const nodeFlags = [...process.execArgv, ...(process.env["NODE_OPTIONS"] ?? "").split(/\s+/)];
-const userSetNoLiftoff = nodeFlags.includes("--no-liftoff");
-const userSetNoStackChecks = nodeFlags.includes("--no-wasm-stack-checks");
+const userSetNoLiftoff = nodeFlags().includes("--no-liftoff");
+const userSetNoStackChecks = nodeFlags().includes("--no-wasm-stack-checks");
 let withoutStackChecks = false;
 
 /**
