@@ -26,7 +26,7 @@ import { Op, OpFC } from "../binary/opcodes";
 import { Ir, numIsUnary, hasImmForm, negateCmp, immOp } from "./ir";
 import { IrExt } from "./ir-ops";
 import { CompiledModule, FUNC_INFO_WORDS } from "./compiled";
-import { opFlags, OpFlag } from "./operands";
+import { opFlags, OpFlag, opWords, operandKind, Kind } from "./operands";
 import {
   FUNC_INFO_BYTES, FI_CODE_OFF, FI_FRAME_BYTES, FI_PARAM_BYTES, FI_LOCAL_BYTES, FI_NRESULTS, FI_CANON, FI_ENTRY_COST, FI_ENTRY_AFTER,
 } from "./func-info";
@@ -169,9 +169,44 @@ export class Compiler {
     f.nresults = ft.resultSlots;
     f.type = ft;
     this.ctls.push(f);
+    let from = this.code.length;
     this.startBlock();
     while (this.ctls.length > 0 && !this.r.failed) this.step();
+    this.fillJumpCosts(from);
     return this.localsBytes + (<u32>this.maxHeight << 3) + 8;
+  }
+
+  /**
+   * Every jump of the function just compiled (code words from `from` on)
+   * gets the fuel it pays where it lands (docs/fuel.md, "Jumps carry what
+   * they land on"). While compiling, a target is its block's start (in
+   * metered code the block's Fuel op) and the cost words are 0; with
+   * metering, the target moves past that Fuel op, the TargetCost word takes
+   * its cost, and a conditional jump's NextCost takes the cost of the Fuel
+   * op after it (the not-taken path continues past it). Unmetered code keeps
+   * 0s and block starts. BrTable keeps its targets (it pays them itself).
+   */
+  fillJumpCosts(from: i32): void {
+    if (!this.metering) return;
+    let code = this.code;
+    let end = code.length;
+    let pos = from;
+    while (pos < end) {
+      let op = code[pos];
+      let words = <i32>opWords(op);
+      let len = words;
+      if ((opFlags(op) & OpFlag.TARGET_FUEL) != 0) {
+        for (let i = 1; i < words; i++) {
+          let k = operandKind(op, <u32>i);
+          if (k == Kind.TargetCost) {
+            let t = <i32>(code[pos + i - 1] >> 2); // the Target word before it: a Fuel op
+            code[pos + i] = code[t + 1];
+            code[pos + i - 1] += 12;
+          } else if (k == Kind.NextCost) code[pos + i] = code[pos + words + 1];
+        }
+      } else if (words > 1 && operandKind(op, <u32>(words - 1)) == Kind.BrCount) len += <i32>code[pos + words - 1] + 1;
+      pos += len;
+    }
   }
 
   // ---------------------------------------------------------------- emission
@@ -353,11 +388,14 @@ export class Compiler {
     this.height = c.height;
   }
 
-  /** Jump to `target` (a Ctl): forward fixup or known loop header. */
-  jumpTargetWord(t: Ctl): void {
+  /** Jump to `target` (a Ctl): forward fixup or known loop header; then the jump's cost words (fillJumpCosts). */
+  jumpTargetWord(t: Ctl, costWords: i32): void {
     if (t.kind == CtlKind.Loop) this.w(t.labelPc);
     else { t.fixups.push(this.code.length); this.w(0); }
+    this.costWords(costWords);
   }
+  /** Placeholders for a jump's TargetCost (and NextCost) words: filled by fillJumpCosts. */
+  costWords(n: i32): void { for (let i = 0; i < n; i++) this.w(0); }
 
   /** Values for a branch to `t`: copy top arity entries to the label's slots. */
   copyToLabel(t: Ctl, arity: i32): void {
@@ -489,7 +527,7 @@ export class Compiler {
     let arity = this.arityOf(t);
     if (t.kind == CtlKind.Func) {
       if (cond < 0) { this.emitReturn(arity); return; }
-      this.op(Ir.JumpIfNot); this.w(<u32>cond); let skip = this.code.length; this.w(0);
+      this.op(Ir.JumpIfNot); this.w(<u32>cond); let skip = this.code.length; this.w(0); this.costWords(2);
       this.endBlock(); this.startBlock(); // every conditional jump's fallthrough starts a block
       let saved = this.saveKinds(arity);
       this.emitReturn(arity);
@@ -503,17 +541,16 @@ export class Compiler {
     if (src == t.height) {
       this.materializeTop(arity);
       if (cond < 0 && t.kind == CtlKind.Loop && arity == 0 && this.loopBackEdge(t)) return;
-      if (cond < 0) { this.op(Ir.Jump); }
-      else { this.op(Ir.JumpIf); this.w(<u32>cond); }
-      this.jumpTargetWord(t);
+      if (cond < 0) { this.op(Ir.Jump); this.jumpTargetWord(t, 1); }
+      else { this.op(Ir.JumpIf); this.w(<u32>cond); this.jumpTargetWord(t, 2); }
     } else if (cond < 0) {
       this.copyToLabel(t, arity);
-      this.op(Ir.Jump); this.jumpTargetWord(t);
+      this.op(Ir.Jump); this.jumpTargetWord(t, 1);
     } else {
-      this.op(Ir.JumpIfNot); this.w(<u32>cond); let skip = this.code.length; this.w(0);
+      this.op(Ir.JumpIfNot); this.w(<u32>cond); let skip = this.code.length; this.w(0); this.costWords(2);
       this.endBlock(); this.startBlock(); // every conditional jump's fallthrough starts a block
       this.copyToLabel(t, arity);
-      this.op(Ir.Jump); this.jumpTargetWord(t);
+      this.op(Ir.Jump); this.jumpTargetWord(t, 1);
       this.endBlock();
       this.patch(skip, this.here());
       this.startBlock();
@@ -539,7 +576,7 @@ export class Compiler {
     if (opPc != t.labelPc + (this.metering ? 12 : 0)) return false;
     let p = <i32>(opPc >> 2);
     let ir = this.code[p];
-    let len: i32;
+    let len: i32; // words up to and including the target (the cost words follow)
     let neg: u32;
     if (ir == <u32>Ir.JumpIf || ir == <u32>Ir.JumpIfNot) {
       len = 3;
@@ -581,7 +618,8 @@ export class Compiler {
     let headerCost = this.side[sideEntry(hs, 0) + SIDE_COST];
     this.op(neg);
     for (let i = 1; i < len - 1; i++) this.w(this.code[p + i]);
-    this.w(opPc + (<u32>len << 2)); // the body, right after the header
+    this.w(opPc + (<u32>(len + 2) << 2)); // the body, right after the header (its op: len words and two cost words)
+    this.costWords(2);
     this.side[this.lastEntry + SIDE_COST] += headerCost;
     this.side[this.lastEntry + SIDE_WASM] = this.side[sideEntry(hs, 0) + SIDE_WASM];
     this.blockCost += headerCost;
@@ -591,6 +629,7 @@ export class Compiler {
     if (owner) { owner.fixups.push(this.code.length); this.w(0); }
     else if (elseOwner) { elseOwner.elseExtra.push(this.code.length); this.w(0); }
     else this.w(this.code[tw]);
+    this.costWords(1);
     return true;
   }
 
@@ -649,7 +688,7 @@ export class Compiler {
         this.op(Ir.Return); this.w(this.canon(src)); this.w(<u32>arity);
       } else {
         this.copyToLabel(t, arity);
-        this.op(Ir.Jump); this.jumpTargetWord(t);
+        this.op(Ir.Jump); this.jumpTargetWord(t, 1);
       }
     }
     this.setUnreachable();
@@ -845,6 +884,8 @@ export class Compiler {
       code[opPos + 2] = code[opPos + 3];
       target = opPos + 3;
     }
+    this.costWords(2); // the op just emitted ends the code: its TargetCost and NextCost follow
+
     // the branch's own fuel rides on the fused op
     this.chargePendingToLastOp();
     this.height--;
@@ -1089,7 +1130,7 @@ export class Compiler {
           let cond = this.operand(this.height - 1);
           this.height--;
           this.materializeAll();
-          this.op(Ir.JumpIfNot); this.w(cond); b.elseFixup = this.code.length; this.w(0);
+          this.op(Ir.JumpIfNot); this.w(cond); b.elseFixup = this.code.length; this.w(0); this.costWords(2);
         }
         b.height = this.height - b.nparams;
         this.endBlock();
@@ -1103,7 +1144,7 @@ export class Compiler {
           this.tailReturn(c.nresults, c.tailCost); // instead of a jump to the end and a return there
         } else {
           this.materializeAll();
-          this.op(Ir.Jump); c.fixups.push(this.code.length); this.w(0);
+          this.op(Ir.Jump); c.fixups.push(this.code.length); this.w(0); this.costWords(1);
         }
         this.elseArm(c);
         break;

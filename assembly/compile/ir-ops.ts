@@ -7,8 +7,8 @@ export const enum Ir {
   Nop = 1,               // carries fuel of instructions with no code
   Fuel = 2,              // block entry: charge cost or go slow
   Halt = 3,              // temporarily patched in: out of fuel here
-  Jump = 4,
-  JumpIf = 5,            // jump if i32 cond != 0
+  Jump = 4,              // target, fuel paid there
+  JumpIf = 5,            // jump if i32 cond != 0: cond, target, fuel if taken, fuel if not
   JumpIfNot = 6,
   BrTable = 7,           // index, n, target*n, default target
   Return = 8,            // copy n slots from fp+src to fp+0, pop frame
@@ -228,7 +228,7 @@ export const enum Ir {
   I32RotlImm = 212,
   I32RotrImm = 213,
 
-  JumpCmpBase = 214,     // +(op-0x46): i32 compare then branch if true: a, b, target
+  JumpCmpBase = 214,     // +(op-0x46): i32 compare then branch if true: a, b, target, fuel if taken, fuel if not
   JumpI32Eq = 214,
   JumpI32Ne = 215,
   JumpI32LtS = 216,
@@ -240,7 +240,7 @@ export const enum Ir {
   JumpI32GeS = 222,
   JumpI32GeU = 223,
 
-  JumpCmpImmBase = 224,  // +(op-0x46): the same against a constant: a, imm, target
+  JumpCmpImmBase = 224,  // +(op-0x46): the same against a constant: a, imm, target, fuel if taken, fuel if not
   JumpI32EqImm = 224,
   JumpI32NeImm = 225,
   JumpI32LtSImm = 226,

@@ -19,7 +19,7 @@ import { arrayAt, staticAt, staticLength } from "./elem";
 import { cacheNewRun, cacheEntry, cacheHit, cacheFi, cacheAfter, cacheCost, cacheFill } from "./call-cache";
 import { wasiLog, logTrapText, BUILTIN_WASI_LOG } from "../wasi/logging";
 import { finishHostLevelCall, unwindAfterTrap } from "./call-end";
-import { deviceMemOp, deviceJumpCmp, deviceImmOp } from "./memops";
+import { deviceMemOp, deviceJumpCmp, deviceImmOp, jumpCost } from "./memops";
 import { extCall, extTrapAt } from "./ext";
 import { EXT_ON } from "../binary/ext-ops";
 import { Bulk, bulkFuel, bulkLen, bulkOp, payGrow, memoryGrowRefused, tableGrowRefused } from "./bulk";
@@ -190,7 +190,7 @@ function reenter(inst: u32, pcOff: u32, fpOff: u32, frameCount: u32, fuel: i64):
  * would see `(fuel - c) + c` and keep the old fuel in a second register on
  * the fast path, two moves per block.
  */
-function payBack(fuel: i64, pc: usize, cm: CompiledModule): i64 {
+@noinline function payBack(fuel: i64, pc: usize, cm: CompiledModule): i64 {
   let side = changetype<usize>(cm.side);
   let s = load<u32>(pc, 8);
   return fuel + sideCost(side, s, 0, sideOpCount(side, s));
@@ -220,6 +220,8 @@ function run(fuelIn: i64): Status {
   // code has none: the next block's fuel is paid inline without looking at
   // the op there.
   let metered = cm.metered;
+  let skip: usize = metered ? 12 : 0; // a Fuel op's bytes: a jump's not-taken path continues past it
+  let cost: u32 = 0;                   // what a jump pays where it lands (set by the jump, paid after the switch)
   let codeBase = cm.codeBase;
   let infoBase = cm.funcInfoBase;
   let globalCells = changetype<usize>(inst.globalCells);
@@ -290,15 +292,15 @@ function run(fuelIn: i64): Status {
       }
       case Ir.Nop: { pc += 4; continue; }
       case Ir.Unreachable: return trapOut(Trap.Unreachable, instId, <u32>(pc - codeBase), frameCount, fuel);
-      case Ir.Jump: { pc = codeBase + load<u32>(pc, 4); break; }
+      case Ir.Jump: { cost = load<u32>(pc, 8); pc = codeBase + load<u32>(pc, 4); break; }
       case Ir.JumpIf: {
-        if (load<i32>(fp + load<u32>(pc, 4)) != 0) { pc = codeBase + load<u32>(pc, 8); }
-        else pc += 12;
+        if (load<i32>(fp + load<u32>(pc, 4)) != 0) { cost = load<u32>(pc, 12); pc = codeBase + load<u32>(pc, 8); }
+        else { cost = load<u32>(pc, 16); pc += 20 + skip; }
         break;
       }
       case Ir.JumpIfNot: {
-        if (load<i32>(fp + load<u32>(pc, 4)) == 0) { pc = codeBase + load<u32>(pc, 8); }
-        else pc += 12;
+        if (load<i32>(fp + load<u32>(pc, 4)) == 0) { cost = load<u32>(pc, 12); pc = codeBase + load<u32>(pc, 8); }
+        else { cost = load<u32>(pc, 16); pc += 20 + skip; }
         break;
       }
       case Ir.BrTable: {
@@ -389,8 +391,9 @@ function run(fuelIn: i64): Status {
             // provided by the interpreter itself: runs here, no yield
             let t = wasiLog(fp + argOff, memBase, <u64>memBytes);
             if (t != Trap.None) return trapOut(t, instId, <u32>(pc - codeBase), frameCount, fuel, logTrapText);
-            pc = next;
-            break; // continues at a block start: pay it below
+            cost = select<u32>(load<u32>(next, 4), 0, metered); // a call continuation: its Fuel op's cost, then past it
+            pc = next + skip;
+            break; // pay it below
           }
           // A host function: yield to the embedder, continue at `next` later.
           m.hostFunc = addr;
@@ -429,7 +432,9 @@ function run(fuelIn: i64): Status {
         if (ci != instId) return reenter(ci, frameRetPc(fr), frameFp(fr), frameCount, fuel);
         fp = stackBase + frameFp(fr);
         pc = codeBase + frameRetPc(fr);
-        break; // continues at a block start: pay it below
+        cost = select<u32>(load<u32>(pc, 4), 0, metered); // the continuation's Fuel op's cost, then past it
+        pc += skip;
+        break; // pay it below
       }
 
       // ------------------------------------------------------------ variables
@@ -1179,123 +1184,123 @@ function run(fuelIn: i64): Status {
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(rotr<i32>(a, b))); pc += 16; continue;
       }
       case Ir.JumpI32Eq: { // br_if (i32.eq a b)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) == load<i32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); }
-        else pc += 16;
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
+        if (load<i32>(fp + load<u32>(pc, 4)) == load<i32>(fp + load<u32>(pc, 8))) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32Ne: { // br_if (i32.ne a b)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) != load<i32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); }
-        else pc += 16;
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
+        if (load<i32>(fp + load<u32>(pc, 4)) != load<i32>(fp + load<u32>(pc, 8))) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32LtS: { // br_if (i32.lt_s a b)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) < load<i32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); }
-        else pc += 16;
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
+        if (load<i32>(fp + load<u32>(pc, 4)) < load<i32>(fp + load<u32>(pc, 8))) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32LtU: { // br_if (i32.lt_u a b)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
-        if (load<u32>(fp + load<u32>(pc, 4)) < load<u32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); }
-        else pc += 16;
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
+        if (load<u32>(fp + load<u32>(pc, 4)) < load<u32>(fp + load<u32>(pc, 8))) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32GtS: { // br_if (i32.gt_s a b)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) > load<i32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); }
-        else pc += 16;
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
+        if (load<i32>(fp + load<u32>(pc, 4)) > load<i32>(fp + load<u32>(pc, 8))) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32GtU: { // br_if (i32.gt_u a b)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
-        if (load<u32>(fp + load<u32>(pc, 4)) > load<u32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); }
-        else pc += 16;
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
+        if (load<u32>(fp + load<u32>(pc, 4)) > load<u32>(fp + load<u32>(pc, 8))) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32LeS: { // br_if (i32.le_s a b)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) <= load<i32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); }
-        else pc += 16;
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
+        if (load<i32>(fp + load<u32>(pc, 4)) <= load<i32>(fp + load<u32>(pc, 8))) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32LeU: { // br_if (i32.le_u a b)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
-        if (load<u32>(fp + load<u32>(pc, 4)) <= load<u32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); }
-        else pc += 16;
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
+        if (load<u32>(fp + load<u32>(pc, 4)) <= load<u32>(fp + load<u32>(pc, 8))) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32GeS: { // br_if (i32.ge_s a b)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) >= load<i32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); }
-        else pc += 16;
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
+        if (load<i32>(fp + load<u32>(pc, 4)) >= load<i32>(fp + load<u32>(pc, 8))) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32GeU: { // br_if (i32.ge_u a b)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
-        if (load<u32>(fp + load<u32>(pc, 4)) >= load<u32>(fp + load<u32>(pc, 8))) { pc = codeBase + load<u32>(pc, 12); }
-        else pc += 16;
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
+        if (load<u32>(fp + load<u32>(pc, 4)) >= load<u32>(fp + load<u32>(pc, 8))) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32EqImm: { // br_if (i32.eq a const)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) == load<i32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); }
-        else pc += 16;
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
+        if (load<i32>(fp + load<u32>(pc, 4)) == load<i32>(pc, 8)) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32NeImm: { // br_if (i32.ne a const)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) != load<i32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); }
-        else pc += 16;
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
+        if (load<i32>(fp + load<u32>(pc, 4)) != load<i32>(pc, 8)) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32LtSImm: { // br_if (i32.lt_s a const)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) < load<i32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); }
-        else pc += 16;
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
+        if (load<i32>(fp + load<u32>(pc, 4)) < load<i32>(pc, 8)) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32LtUImm: { // br_if (i32.lt_u a const)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
-        if (load<u32>(fp + load<u32>(pc, 4)) < load<u32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); }
-        else pc += 16;
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
+        if (load<u32>(fp + load<u32>(pc, 4)) < load<u32>(pc, 8)) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32GtSImm: { // br_if (i32.gt_s a const)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) > load<i32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); }
-        else pc += 16;
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
+        if (load<i32>(fp + load<u32>(pc, 4)) > load<i32>(pc, 8)) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32GtUImm: { // br_if (i32.gt_u a const)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
-        if (load<u32>(fp + load<u32>(pc, 4)) > load<u32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); }
-        else pc += 16;
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
+        if (load<u32>(fp + load<u32>(pc, 4)) > load<u32>(pc, 8)) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32LeSImm: { // br_if (i32.le_s a const)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) <= load<i32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); }
-        else pc += 16;
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
+        if (load<i32>(fp + load<u32>(pc, 4)) <= load<i32>(pc, 8)) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32LeUImm: { // br_if (i32.le_u a const)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
-        if (load<u32>(fp + load<u32>(pc, 4)) <= load<u32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); }
-        else pc += 16;
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
+        if (load<u32>(fp + load<u32>(pc, 4)) <= load<u32>(pc, 8)) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32GeSImm: { // br_if (i32.ge_s a const)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) >= load<i32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); }
-        else pc += 16;
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
+        if (load<i32>(fp + load<u32>(pc, 4)) >= load<i32>(pc, 8)) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32GeUImm: { // br_if (i32.ge_u a const)
-        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase); break; } // device: exec/memops.ts
-        if (load<u32>(fp + load<u32>(pc, 4)) >= load<u32>(pc, 8)) { pc = codeBase + load<u32>(pc, 12); }
-        else pc += 16;
+        if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
+        if (load<u32>(fp + load<u32>(pc, 4)) >= load<u32>(pc, 8)) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
 
@@ -1350,15 +1355,16 @@ function run(fuelIn: i64): Status {
         unreachable(); // a byte has no other values; a body of its own keeps binaryen from folding 248..255 into it
     }
     // Only jumps get here (every other op continues the loop itself). A
-    // jump's target, a conditional jump's fallthrough and a call's
-    // continuation start a block, which in metered code begins with a Fuel
-    // op: pay it here without dispatching it, as one subtract and a sign
-    // test. If the fuel falls short, give it back and run the Fuel op, which
-    // takes the slow path.
-    if (metered) {
-      fuel -= <i64>load<u32>(pc, 4);
-      if (fuel < 0) fuel = payBack(fuel, pc, cm); else pc += 12;
-    }
+    // jump's target and a conditional jump's fallthrough start a block,
+    // which in metered code begins with a Fuel op: the jump has set `cost`
+    // to that op's cost and `pc` just past it (docs/fuel.md, "Jumps carry
+    // what they land on"). Pay it as one subtract and a sign test, with no
+    // test of `metered`: unmetered code carries cost 0 and lands at the
+    // block (skip = 0). If the fuel falls short, give it back and step back
+    // onto the Fuel op, which takes the slow path (unmetered, fuel is below
+    // 0 only from a negative budget, and this changes nothing).
+    fuel -= <i64>cost;
+    if (fuel < 0 && metered) { pc -= 12; fuel = payBack(fuel, pc, cm); }
   }
   return Status.Trap;
 }

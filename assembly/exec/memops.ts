@@ -57,7 +57,7 @@ export function deviceMemOp(pc: usize, fp: usize, memBase: usize, memBytes: u32)
 }
 
 /** The fused compare-and-jump at `pc` (JumpCmpBase, JumpCmpImmBase forms): the next pc. Device build only, as above. */
-export function deviceJumpCmp(pc: usize, fp: usize, codeBase: usize): usize {
+export function deviceJumpCmp(pc: usize, fp: usize, codeBase: usize, skip: usize): usize {
   let op = <u32>load<u8>(pc);
   let imm = op >= <u32>Ir.JumpCmpImmBase;
   let k = op - (imm ? <u32>Ir.JumpCmpImmBase : <u32>Ir.JumpCmpBase);
@@ -76,8 +76,12 @@ export function deviceJumpCmp(pc: usize, fp: usize, codeBase: usize): usize {
     case 8: c = a >= b; break;
     default: c = <u32>a >= <u32>b;
   }
-  return c ? codeBase + load<u32>(pc, 12) : pc + 16;
+  jumpCost = load<u32>(pc + (c ? 16 : 20));
+  return c ? codeBase + load<u32>(pc, 12) : pc + 24 + skip;
 }
+
+/** The fuel the last deviceJumpCmp's jump pays where it lands (its TargetCost or NextCost word). */
+export let jumpCost: u32 = 0;
 
 /** The i32 op with a constant right operand at `pc` (ImmBase forms: dst, a, imm). Device build only, as above. */
 export function deviceImmOp(pc: usize, fp: usize): void {

@@ -158,6 +158,7 @@ function functionOk(cm: CompiledModule, starts: StaticArray<u8>, recs: StaticArr
     if ((flags & OpFlag.MEM0) != 0 && m.numMems == 0) return bad(pos, "code: memory op without a memory: ", op);
     if (metered && (flags & OpFlag.NEXT_FUEL) != 0 && (next >= fEnd || at32(code, next) != IR_FUEL)) return bad(pos, "code: no fuel block after: ", op);
     let sig: u32 = 0; // slots of the signature named by a call's FuncInfo/ImportFunc/CanonType operand
+    let landed: u32 = 0; // word of the op's last Target (a TargetCost word follows it)
     for (let j: u32 = 1; j < len; j++) {
       let v = at32(code, pos + j); // pos + len <= fEnd
       let k = operandKind(op, j);
@@ -166,11 +167,17 @@ function functionOk(cm: CompiledModule, starts: StaticArray<u8>, recs: StaticArr
         case Kind.Slot: ok = slotOk(v, 8, fBytes); break;
         case Kind.Slot16: ok = slotOk(v, 16, fBytes); break;
         case Kind.Target: {
+          // metered, a jump that pays where it lands (TARGET_FUEL) lands right past a Fuel op (docs/fuel.md)
           let w = v >> 2; // w < fEnd <= n below, so starts and code hold it
           ok = (v & 3) == 0 && w >= fStart && w < fEnd && at8(starts, w) != 0
-            && (!metered || (flags & OpFlag.TARGET_FUEL) == 0 || at32(code, w) == IR_FUEL);
+            && (!metered || (flags & OpFlag.TARGET_FUEL) == 0 || (w >= fStart + 3 && at8(starts, w - 3) != 0 && at32(code, w - 3) == IR_FUEL));
+          landed = w;
           break;
         }
+        // what a jump pays where it lands: the Fuel op's cost there (metered; landed - 3 is that op), or 0
+        case Kind.TargetCost: ok = v == (metered ? at32(code, landed - 2) : 0); break;
+        // ... and where it goes on when not taken (NEXT_FUEL: next < fEnd holds a Fuel op)
+        case Kind.NextCost: ok = v == (metered ? at32(code, next + 1) : 0); break;
         case Kind.ArgBase: ok = slotOk(v, sig << 3, fBytes); break;
         case Kind.ResultSrc: ok = slotOk(v, fResults << 3, fBytes); break;
         case Kind.ResultCount: ok = v == fResults; break;

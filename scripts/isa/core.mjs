@@ -8,7 +8,7 @@
 
 import { Kind as K, Flag as F } from "./kinds.mjs";
 
-const S = K.Slot, I = K.Imm, T = K.Target;
+const S = K.Slot, I = K.Imm, T = K.Target, TC = K.TargetCost, NC = K.NextCost;
 const JUMP = F.TARGET_FUEL | F.NEXT_FUEL;
 
 const loads = ["I32Load", "I64Load", "F32Load", "F64Load", "I32Load8S", "I32Load8U", "I32Load16S", "I32Load16U",
@@ -45,9 +45,9 @@ export const irOps = [
   ["Nop", [], 0, "carries fuel of instructions with no code"],
   ["Fuel", [K.Cost, K.Side], 0, "block entry: charge cost or go slow"],
   ["Halt", [], F.NOT_IN_CODE, "temporarily patched in: out of fuel here"],
-  ["Jump", [T], F.NO_FALLTHROUGH | F.TARGET_FUEL],
-  ["JumpIf", [S, T], JUMP, "jump if i32 cond != 0"],
-  ["JumpIfNot", [S, T], JUMP],
+  ["Jump", [T, TC], F.NO_FALLTHROUGH | F.TARGET_FUEL, "target, fuel paid there"],
+  ["JumpIf", [S, T, TC, NC], JUMP, "jump if i32 cond != 0: cond, target, fuel if taken, fuel if not"],
+  ["JumpIfNot", [S, T, TC, NC], JUMP],
   ["BrTable", [S, K.BrCount], F.NO_FALLTHROUGH, "index, n, target*n, default target"],
   ["Return", [K.ResultSrc, K.ResultCount], F.NO_FALLTHROUGH, "copy n slots from fp+src to fp+0, pop frame"],
   ["Call", [K.FuncInfo, K.ArgBase], F.NEXT_FUEL, "infoOff = definedFuncIdx * funcInfo bytes, argOff"],
@@ -82,10 +82,10 @@ export const irOps = [
   { group: "SatBase", comment: "+(0xFC sub 0..7): dst, a", rows: sats.map((n) => [n, [S, S]]) },
   { group: "ImmBase", comment: "+immIndex(op): i32 binary op with a constant right operand: dst, a, imm",
     rows: imms.map((n) => [n, [S, S, I]]) },
-  { group: "JumpCmpBase", comment: "+(op-0x46): i32 compare then branch if true: a, b, target",
-    rows: cmps.map((c) => ["JumpI32" + c, [S, S, T], JUMP]) },
-  { group: "JumpCmpImmBase", comment: "+(op-0x46): the same against a constant: a, imm, target",
-    rows: cmps.map((c) => ["JumpI32" + c + "Imm", [S, I, T], JUMP]) },
+  { group: "JumpCmpBase", comment: "+(op-0x46): i32 compare then branch if true: a, b, target, fuel if taken, fuel if not",
+    rows: cmps.map((c) => ["JumpI32" + c, [S, S, T, TC, NC], JUMP]) },
+  { group: "JumpCmpImmBase", comment: "+(op-0x46): the same against a constant: a, imm, target, fuel if taken, fuel if not",
+    rows: cmps.map((c) => ["JumpI32" + c + "Imm", [S, I, T, TC, NC], JUMP]) },
   { group: "LoadAddBase", comment: "+(op-0x28): load from ((a << shift) + imm, wrapping at 32 bits) + offset: dst, a, imm, offset, shift",
     rows: loads.map((n) => [n + "Add", [S, S, I, I, I], F.MEM0]) },
   ["Copy2", [S, S, S, S], 0, "dst1, src1, dst2, src2 (two copies in order)"],

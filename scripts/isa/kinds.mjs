@@ -26,12 +26,16 @@ export const Kind = Object.freeze({
   ResultSrc: 18,   // Return's source slot: the next word's count of slots from here fit in the frame
   ResultCount: 19, // Return's slot count: the function's result count
   GlobalMut: 20,   // index of a mutable global (GlobalSet): an image must not write another instance's constant
+  TargetCost: 21,  // the fuel a taken jump pays for where it lands (the word after its Target): metered, the
+                   // cost of the Fuel op just before the target (the target lies right past it); unmetered, 0
+  NextCost: 22,    // the fuel a conditional jump pays when not taken: metered, the cost of the Fuel op right
+                   // after the jump (the run continues past it); unmetered, 0
 });
 
 export const Flag = Object.freeze({
   MEM0: 1,           // uses the instance's memory 0 (the module must have one)
   NO_FALLTHROUGH: 2, // never continues at the next op (a function's last op must have this)
-  TARGET_FUEL: 4,    // metered code: each Target of this op is a Fuel op (the handler pays it inline)
+  TARGET_FUEL: 4,    // metered code: each Target of this op lies right past a Fuel op, whose cost the op carries (TargetCost)
   NEXT_FUEL: 8,      // metered code: the op after this one is a Fuel op (paid inline on fallthrough/return)
   NOT_IN_CODE: 16,   // never stored in code (Halt is only planted while running)
   EXTENSION: 32,     // a proposal's primary op: the op word's upper 24 bits select the real op (reserved)

@@ -126,21 +126,47 @@ test("issue 18: one changed slot operand of a copy op (Copy, memory.copy) is ref
   }
 });
 
-test("branch targets must be op starts of the same function (a Fuel op where metered code pays it inline)", () => {
+test("branch targets must be op starts of the same function (right past a Fuel op where metered code pays it inline)", () => {
   const parts = imageParts(METERED);
   const ops = opsOf(parts);
   const jump = ops.find((o) => o.op === OP.JumpIf || (o.op >= 214 && o.op < 234));
   assert.ok(jump, "a conditional jump");
-  const j = jump.len - 1; // the target is the last word
+  const j = jump.len - 3; // target, then what it pays taken, then not taken
   refused(withOperand(METERED, jump.op, j, (v) => v + 4), /out of range/, "target inside an op");
   refused(withOperand(METERED, jump.op, j, 0), /out of range: 0/, "target in another function");
   refused(withOperand(METERED, jump.op, j, parts.code.length * 4 + 8), /out of range/, "target past the code");
-  // metered: a conditional jump must land on its target block's Fuel op
-  const notFuel = ops.find((o) => o.at > jump.at && o.op !== OP.Fuel && o.at * 4 !== parts.code[jump.at + j]);
-  refused(withOperand(METERED, jump.op, j, notFuel.at * 4), /out of range/, "target not a Fuel op");
+  // metered: a conditional jump must land right past its target block's Fuel op, not on it (IR 14's form) ...
+  refused(withOperand(METERED, jump.op, j, (v) => v - 12), /out of range/, "target on the Fuel op");
+  // ... nor past any other op
+  const notFuel = ops.find((o) => o.at > jump.at + 3 && parts.code[o.at - 3] !== OP.Fuel && o.at * 4 !== parts.code[jump.at + j]);
+  refused(withOperand(METERED, jump.op, j, notFuel.at * 4), /out of range/, "target not past a Fuel op");
   // br_table: a count that runs past the function, a target outside it
   refused(withOperand(METERED, OP.BrTable, 2, (v) => v + 1000), /op crosses the function's end|unknown op or op past the end/, "br_table count");
   refused(withOperand(METERED, OP.BrTable, 3, 4), /operand 3 of op 7 out of range: 4/, "br_table target");
+});
+
+test("a jump carries exactly the fuel of the Fuel op where it lands, taken and not (0 unmetered)", () => {
+  const parts = imageParts(METERED);
+  const ops = opsOf(parts);
+  const jump = ops.find((o) => o.op === OP.JumpIf || (o.op >= 214 && o.op < 234));
+  const tc = jump.len - 2, nc = jump.len - 1;
+  // what the compiler wrote: the costs of the Fuel ops at the target and after the jump
+  const target = parts.code[jump.at + tc - 1] / 4;
+  assert.equal(parts.code[target - 3], OP.Fuel);
+  assert.equal(parts.code[jump.at + tc], parts.code[target - 2]);
+  assert.equal(parts.code[jump.at + jump.len], OP.Fuel);
+  assert.equal(parts.code[jump.at + nc], parts.code[jump.at + jump.len + 1]);
+  refused(withOperand(METERED, jump.op, tc, (v) => v + 1), new RegExp(`operand ${tc} of op ${jump.op} out of range`), "taken cost one more");
+  refused(withOperand(METERED, jump.op, tc, (v) => v - 1), new RegExp(`operand ${tc} of op ${jump.op} out of range`), "taken cost one less");
+  refused(withOperand(METERED, jump.op, tc, 0), new RegExp(`operand ${tc} of op ${jump.op} out of range: 0`), "taken cost 0");
+  refused(withOperand(METERED, jump.op, nc, (v) => v + 1), new RegExp(`operand ${nc} of op ${jump.op} out of range`), "fallthrough cost one more");
+  refused(withOperand(METERED, jump.op, nc, 0xffffffff), new RegExp(`operand ${nc} of op ${jump.op} out of range`), "fallthrough cost huge");
+  refused(withOperand(METERED, OP.Jump, 2, (v) => v + 1), /operand 2 of op 4 out of range/, "a plain jump's cost");
+  // unmetered code pays nothing where it lands: any cost is refused
+  const u = opsOf(imageParts(UNMETERED)).find((o) => o.op === jump.op);
+  refused(withOperand(UNMETERED, jump.op, u.len - 2, 1), new RegExp(`operand ${u.len - 2} of op ${jump.op} out of range: 1`), "unmetered taken cost");
+  refused(withOperand(UNMETERED, jump.op, u.len - 1, 1), new RegExp(`operand ${u.len - 1} of op ${jump.op} out of range: 1`), "unmetered fallthrough cost");
+  refused(withOperand(UNMETERED, OP.Jump, 2, 1), /operand 2 of op 4 out of range: 1/, "unmetered jump cost");
 });
 
 test("function, import, type, table, memory, global, data and element indices must be in range", () => {

@@ -64,7 +64,13 @@ function walkImage(parts, byOp, metered) {
           case Kind.Slot: assert.ok(v % 8 == 0 && v + 8 <= frameBytes, `${at}: slot ${v} outside frame ${frameBytes}`); break;
           case Kind.Target:
             assert.ok(v % 4 == 0 && starts.has(v / 4), `${at}: target ${v} not an op of the function`);
-            if (metered && i < fixed && o.flags & Flag.TARGET_FUEL) assert.ok(isFuel(v / 4), `${at}: target is not a Fuel op`);
+            if (metered && i < fixed && o.flags & Flag.TARGET_FUEL) assert.ok(starts.has(v / 4 - 3) && isFuel(v / 4 - 3), `${at}: target is not right past a Fuel op`);
+            break;
+          case Kind.TargetCost: // the Fuel op's cost where the jump lands (the Target word before this one)
+            assert.equal(v, metered ? code[code[p + i - 1] / 4 - 2] : 0, `${at}: target cost`);
+            break;
+          case Kind.NextCost: // the Fuel op's cost after the jump
+            assert.equal(v, metered ? code[p + fixed + 1] : 0, `${at}: fallthrough cost`);
             break;
           case Kind.FuncInfo: {
             assert.ok(v % (INFO_WORDS * 4) == 0 && v / 4 < info.length, `${at}: function info ${v}`);

@@ -28,8 +28,8 @@ test("the finder reports a repeated block once, at each copy, across blank and c
 });
 
 test("only jumps break out of the dispatch switch (every other op continues the loop)", () => {
-  // A `break` pays the fuel of a block that starts at pc: after any other op
-  // pc is not at a Fuel op, and the payment would read an operand as a cost.
+  // A `break` pays `cost`, the fuel of the block a jump lands on, which only
+  // the jumps set (docs/fuel.md, "Jumps carry what they land on").
   const lines = readFileSync(path.join(root, "assembly/exec/interp.ts"), "utf8").split("\n");
   const from = lines.findIndex((l) => l.includes("switch (load<u8>(pc))"));
   const to = lines.findIndex((l, i) => i > from && /^ {4}\}$/.test(l));
@@ -45,5 +45,5 @@ test("only jumps break out of the dispatch switch (every other op continues the 
     else wrong.push(`line ${i + 1} (${labels.join(" ")})`);
   }
   assert.deepEqual(wrong, []);
-  assert.ok(jumps >= 45, `${jumps} jump exits`);
+  assert.ok(jumps >= 44, `${jumps} jump exits`);
 });
