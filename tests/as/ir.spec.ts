@@ -38,6 +38,8 @@ describe("op lengths", () => {
     expect<u32>(irWords(Ir.Copy2)).toBe(5);
     expect<u32>(irWords(Ir.I32AddShl)).toBe(5);
     expect<u32>(irWords(Ir.I32XorRotr)).toBe(5);
-    expect<u32>(irWords(Ir.JumpI32LtSImm)).toBe(4);
+    expect<u32>(irWords(Ir.JumpI32LtSImm)).toBe(6); // a, imm, target, fuel taken, fuel not taken
+    expect<u32>(irWords(Ir.Jump)).toBe(3);
+    expect<u32>(irWords(Ir.JumpIf)).toBe(5);
   });
 });
