@@ -183,8 +183,12 @@ ${defs.map((d) => d[0].replace(/^DEFINE_(LOAD|STORE)\(/, "DEFINE_$1_AT(")).join(
  * from the same jump. With WRT_JUMP_LANDING (the native build) each jump
  * handler gets its own copy of that block in place of its `goto`, so the
  * guest's branches are predicted one by one, as straight-line ops are.
- * The block is found as the label with the most gotos whose code runs
- * straight (no label, no goto) to a WRT_NEXT_OP.
+ * The block is found as the label with the most gotos whose code runs to a
+ * WRT_NEXT_OP. Its slow path (fuel fell short: binaryen inlines the
+ * pay-back loop there) has labels of its own, which C allows once per
+ * function: the copies keep only the fast path and `goto` the one original
+ * for the slow path (landingFastPath). Finding no such block fails the
+ * build, so a change to the loop's shape cannot silently turn this off.
  */
 function inlineJumpLanding(body, pc, loop, fail) {
   const next = `WRT_NEXT_OP(${pc}, ${loop});`;
@@ -194,16 +198,49 @@ function inlineJumpLanding(body, pc, loop, fail) {
     const end = body.indexOf(next, start);
     if (end < 0) continue;
     const code = body.slice(start, end + next.length);
-    if (/w2c_[BL]\d+:|goto|return|switch/.test(code) || code.split("\n").length > 30) continue;
+    if (/return|switch|WRT_NEXT_OP\(/.test(code.slice(0, -next.length))) continue;
+    const split = landingFastPath(code);
+    if (!split || split.fast.split("\n").length > 30) continue;
     const uses = body.split(`goto ${m[2]};`).length - 1;
-    if (!best || uses > best.uses) best = { label: m[2], code, uses };
+    if (!best || uses > best.uses) best = { label: m[2], code, uses, ...split };
   }
-  if (!best || best.uses < 10) { // the loop no longer has one shared landing (nothing to copy): say so, build on
-    console.log(`build-c: no shared jump landing block in w2c_wrt_run (most gotos ${best ? best.uses : 0}): WRT_JUMP_LANDING does nothing`);
-    return body;
-  }
-  const copy = `{\n#if WRT_JUMP_LANDING\n${best.code}\n#else\ngoto ${best.label};\n#endif\n}`;
+  if (!best || best.uses < 10) fail(`no shared jump landing block in w2c_wrt_run (most gotos ${best ? best.uses : 0}), so WRT_JUMP_LANDING would do nothing`);
+  const copy = `{\n#if WRT_JUMP_LANDING\n${best.fast}\n#else\ngoto ${best.label};\n#endif\n}`;
+  const at = body.indexOf(`${best.label}:;\n${best.code}`);
+  body = body.slice(0, at) + `${best.label}:;\n${best.original}` + body.slice(at + best.label.length + 3 + best.code.length);
   return body.split(`goto ${best.label};`).join(copy);
+}
+
+/**
+ * Splits a landing block's code into the fast path that each jump gets a
+ * copy of and the original, which keeps the slow path. Straight code (no
+ * label, no goto) is copied whole. Otherwise the innermost `{ ... }` that
+ * holds every label and goto (the slow path, an `if` body) is the part
+ * left out: the copies jump into the original's, at a label put first in
+ * it. Null when the labels' gotos leave that region (not a landing block).
+ */
+function landingFastPath(code) {
+  const marks = [...code.matchAll(/(w2c_[BL]\d+):|goto (w2c_[BL]\d+);/g)];
+  if (marks.length === 0) return { fast: code, original: code };
+  const defined = new Set(marks.filter((m) => m[1]).map((m) => m[1]));
+  if (marks.some((m) => m[2] && !defined.has(m[2]))) return null;
+  const lo = marks[0].index, hi = marks[marks.length - 1].index;
+  let region = null;
+  const open = [];
+  for (let i = 0; i < code.length; i++) {
+    if (code[i] === "{") open.push(i);
+    else if (code[i] === "}") {
+      const o = open.pop();
+      if (o === undefined) return null;
+      if (o < lo && i > hi && (!region || o > region.o)) region = { o, c: i };
+    }
+  }
+  if (!region || open.length) return null;
+  const slow = "wrt_jump_landing_slow";
+  return {
+    fast: code.slice(0, region.o + 1) + `\n  goto ${slow};\n` + code.slice(region.c),
+    original: code.slice(0, region.o + 1) + `\n  ${slow}:;` + code.slice(region.o + 1),
+  };
 }
 
 /**
