@@ -21,7 +21,7 @@
 
 import { Reader } from "../binary/reader";
 import { skipInstruction } from "../binary/decoder";
-import { Module, FuncType, ValType, slotCount } from "../binary/module";
+import { Module, FuncType, ValType } from "../binary/module";
 import { Op, OpFC } from "../binary/opcodes";
 import { Ir, numIsUnary, hasImmForm, negateCmp, immOp } from "./ir";
 import { IrExt } from "./ir-ops";
@@ -36,6 +36,7 @@ import { EXT_ON, extFind, extFuelIndex, extParamCount, extParam, extResultCount,
 import { readExtImmediates } from "../binary/ext";
 import { BulkCost, FUEL_FC_BASE } from "../exec/fuel-index";
 import { limits } from "../runtime/limits";
+import { localsToZero } from "./zero-locals";
 
 const enum K { Temp = 0, Local = 1, Const = 2 }
 
@@ -137,7 +138,7 @@ export class Compiler {
       let frameBytes = this.compileFunction(i, ft);
       info[base + FI_FRAME_BYTES] = frameBytes;
       info[base + FI_PARAM_BYTES] = <u32>ft.paramSlots << 3;
-      info[base + FI_LOCAL_BYTES] = <u32>slotCount(m.codes[i].locals) << 3;
+      info[base + FI_LOCAL_BYTES] = this.zeroBytes(i, ft); // the locals a call must zero (compile/zero-locals.ts)
       info[base + FI_NRESULTS] = <u32>ft.resultSlots;
       info[base + FI_CANON] = this.cm.typeCanon[m.funcTypeIdx[i]];
       let start = <i32>(info[base + FI_CODE_OFF] >> 2);
@@ -1295,6 +1296,20 @@ export class Compiler {
     for (let i = 0; i < ft.params.length; i++) { offs.push(at); at += ft.params[i] == ValType.V128 ? 16 : 8; }
     for (let i = 0; i < locals.length; i++) { offs.push(at); at += locals[i] == ValType.V128 ? 16 : 8; }
     return at;
+  }
+
+  /**
+   * Bytes of defined function i's declared locals a call zeroes: from the
+   * first up to the end of the last that may be read before it is written
+   * (compile/zero-locals.ts). Right after compileFunction(i): localOffs is i's.
+   */
+  zeroBytes(i: i32, ft: FuncType): u32 {
+    let body = this.m.codes[i];
+    let np = <u32>ft.params.length, nd = <u32>body.locals.length;
+    let z = localsToZero(this.m.base, body.codeStart, body.codeEnd, np, nd);
+    if (z == 0) return 0;
+    let endOff = z < nd ? unchecked(this.localOffs[np + z]) : this.localsBytes;
+    return endOff - (<u32>ft.paramSlots << 3);
   }
 
   /** Byte offset of local x's slot (x was validated). */

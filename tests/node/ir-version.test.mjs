@@ -21,6 +21,7 @@ const DIGESTS = {
   12: "8e97ea6a66376d9e381d37fe12aea0e08d9d8a381cbc36e0807613e7c606a1b7", // local.set retargets a v128 result (and the SIMD guest's "acc")
   13: "792d4633b7ff51a8bf63e8a021b143038394f699fe091cc286cba2050480688d", // I32AddShl/I32XorRotr with the shift on the left (and the rowmajor guest added), on top of 12
   14: "641df4d89661f1cc7177d7c0d79f5dec267db7676f745a0dbc7acd09f9a5b43f", // I32ShrUAndImm (and the field guest added), SelectXorAndImm (the crc guest), on top of 13
+  16: "0bd3ac37a64479b3dcd8f6d38c3b1eb239a67731af283942f168739e3bc8227e", // a call zeroes only the locals read before written (compile/zero-locals.ts), on top of 14 (15: branch fuel)
 };
 
 const GUESTS = [
