@@ -989,10 +989,17 @@ export class Compiler {
     this.r.u32leb(); // align
     let offset = this.r.u32leb();
     let h = this.height - 1;
-    if (this.foldAddress(h)) {
-      this.code.push(Ir.LoadAddBase + wop - Op.I32Load);
-      let d = this.code.length;
-      this.w(this.canon(h)); this.w(this.foldX); this.w(this.foldImm); this.w(offset); this.w(this.foldShift);
+    if (wop <= <u32>Op.I32Load16U && this.foldAddress(h)) { // (the i64 narrow loads do not fold: no op numbers left)
+      let d: i32;
+      if (wop == <u32>Op.I32Load8U && offset == 0 && this.foldShift == 0) { // a byte array's element (sieve, CRC)
+        this.code.push(Ir.Load8UAdd);
+        d = this.code.length;
+        this.w(this.canon(h)); this.w(this.foldX); this.w(this.foldImm);
+      } else {
+        this.code.push(Ir.LoadAddBase + wop - Op.I32Load);
+        d = this.code.length;
+        this.w(this.canon(h)); this.w(this.foldX); this.w(this.foldImm); this.w(offset); this.w(this.foldShift);
+      }
       this.endFold();
       this.height--;
       this.pushResult(d);
@@ -1010,7 +1017,8 @@ export class Compiler {
    * constant value is taken as an immediate instead of a Const op: one
    * StoreAdd (value slot) or StoreKAdd (value in the code) for any store
    * type, the byte count an operand (docs/internal-code.md, "Address
-   * arithmetic in loads").
+   * arithmetic in loads"); a constant byte at x + imm, no offset, is the
+   * shorter StoreK8Add.
    */
   store(wop: u32): void {
     this.r.u32leb();
@@ -1020,6 +1028,12 @@ export class Compiler {
     let konst = this.kinds[vh] == K.Const;
     if (this.kinds[vh] != K.Temp && this.foldAddress(vh - 1)) {
       let v = konst ? 0 : this.operand(vh); // a Local: emits nothing
+      if (konst && size == 1 && offset == 0 && this.foldShift == 0) { // a byte array's element (sieve)
+        this.code.push(Ir.StoreK8Add); this.w(this.foldX); this.w(this.foldImm); this.w(<u32>this.vals[vh] & 0xFF);
+        this.endFold();
+        this.height -= 2;
+        return;
+      }
       this.code.push(konst ? Ir.StoreKAdd : Ir.StoreAdd);
       this.w(this.foldX); this.w(this.foldImm); this.w(offset); this.w(this.foldShift); this.w(size);
       if (konst) { this.w(<u32>this.vals[vh]); this.w(<u32>(this.vals[vh] >>> 32)); } else this.w(v);
@@ -1029,6 +1043,7 @@ export class Compiler {
     }
     if (konst) {
       let a = this.operand(vh - 1);
+      if (size == 1 && offset == 0) { this.op(Ir.StoreK8Add); this.w(a); this.w(0); this.w(<u32>this.vals[vh] & 0xFF); this.height -= 2; return; }
       this.op(Ir.StoreKAdd);
       this.w(a); this.w(0); this.w(offset); this.w(0); this.w(size); this.w(<u32>this.vals[vh]); this.w(<u32>(this.vals[vh] >>> 32));
       this.height -= 2;
