@@ -21,7 +21,7 @@
 
 import { Reader } from "../binary/reader";
 import { skipInstruction } from "../binary/decoder";
-import { Module, FuncType, ValType, slotCount } from "../binary/module";
+import { Module, FuncType, ValType } from "../binary/module";
 import { Op, OpFC } from "../binary/opcodes";
 import { Ir, numIsUnary, hasImmForm, negateCmp, immOp } from "./ir";
 import { IrExt } from "./ir-ops";
@@ -36,6 +36,7 @@ import { EXT_ON, extFind, extFuelIndex, extParamCount, extParam, extResultCount,
 import { readExtImmediates } from "../binary/ext";
 import { BulkCost, FUEL_FC_BASE } from "../exec/fuel-index";
 import { limits } from "../runtime/limits";
+import { localsToZero } from "./zero-locals";
 
 const enum K { Temp = 0, Local = 1, Const = 2 }
 
@@ -137,7 +138,7 @@ export class Compiler {
       let frameBytes = this.compileFunction(i, ft);
       info[base + FI_FRAME_BYTES] = frameBytes;
       info[base + FI_PARAM_BYTES] = <u32>ft.paramSlots << 3;
-      info[base + FI_LOCAL_BYTES] = <u32>slotCount(m.codes[i].locals) << 3;
+      info[base + FI_LOCAL_BYTES] = this.zeroBytes(i, ft); // the locals a call must zero (compile/zero-locals.ts)
       info[base + FI_NRESULTS] = <u32>ft.resultSlots;
       info[base + FI_CANON] = this.cm.typeCanon[m.funcTypeIdx[i]];
       let start = <i32>(info[base + FI_CODE_OFF] >> 2);
@@ -1029,10 +1030,17 @@ export class Compiler {
     this.r.u32leb(); // align
     let offset = this.r.u32leb();
     let h = this.height - 1;
-    if (this.foldAddress(h)) {
-      this.code.push(Ir.LoadAddBase + wop - Op.I32Load);
-      let d = this.code.length;
-      this.w(this.canon(h)); this.w(this.foldX); this.w(this.foldImm); this.w(offset); this.w(this.foldShift);
+    if (wop <= <u32>Op.I32Load16U && this.foldAddress(h)) { // (the i64 narrow loads do not fold: no op numbers left)
+      let d: i32;
+      if (wop == <u32>Op.I32Load8U && offset == 0 && this.foldShift == 0) { // a byte array's element (sieve, CRC)
+        this.code.push(Ir.Load8UAdd);
+        d = this.code.length;
+        this.w(this.canon(h)); this.w(this.foldX); this.w(this.foldImm);
+      } else {
+        this.code.push(Ir.LoadAddBase + wop - Op.I32Load);
+        d = this.code.length;
+        this.w(this.canon(h)); this.w(this.foldX); this.w(this.foldImm); this.w(offset); this.w(this.foldShift);
+      }
       this.endFold();
       this.height--;
       this.pushResult(d);
@@ -1050,7 +1058,8 @@ export class Compiler {
    * constant value is taken as an immediate instead of a Const op: one
    * StoreAdd (value slot) or StoreKAdd (value in the code) for any store
    * type, the byte count an operand (docs/internal-code.md, "Address
-   * arithmetic in loads").
+   * arithmetic in loads"); a constant byte at x + imm, no offset, is the
+   * shorter StoreK8Add.
    */
   store(wop: u32): void {
     this.r.u32leb();
@@ -1060,6 +1069,12 @@ export class Compiler {
     let konst = this.kinds[vh] == K.Const;
     if (this.kinds[vh] != K.Temp && this.foldAddress(vh - 1)) {
       let v = konst ? 0 : this.operand(vh); // a Local: emits nothing
+      if (konst && size == 1 && offset == 0 && this.foldShift == 0) { // a byte array's element (sieve)
+        this.code.push(Ir.StoreK8Add); this.w(this.foldX); this.w(this.foldImm); this.w(<u32>this.vals[vh] & 0xFF);
+        this.endFold();
+        this.height -= 2;
+        return;
+      }
       this.code.push(konst ? Ir.StoreKAdd : Ir.StoreAdd);
       this.w(this.foldX); this.w(this.foldImm); this.w(offset); this.w(this.foldShift); this.w(size);
       if (konst) { this.w(<u32>this.vals[vh]); this.w(<u32>(this.vals[vh] >>> 32)); } else this.w(v);
@@ -1069,6 +1084,7 @@ export class Compiler {
     }
     if (konst) {
       let a = this.operand(vh - 1);
+      if (size == 1 && offset == 0) { this.op(Ir.StoreK8Add); this.w(a); this.w(0); this.w(<u32>this.vals[vh] & 0xFF); this.height -= 2; return; }
       this.op(Ir.StoreKAdd);
       this.w(a); this.w(0); this.w(offset); this.w(0); this.w(size); this.w(<u32>this.vals[vh]); this.w(<u32>(this.vals[vh] >>> 32));
       this.height -= 2;
@@ -1336,6 +1352,20 @@ export class Compiler {
     for (let i = 0; i < ft.params.length; i++) { offs.push(at); at += ft.params[i] == ValType.V128 ? 16 : 8; }
     for (let i = 0; i < locals.length; i++) { offs.push(at); at += locals[i] == ValType.V128 ? 16 : 8; }
     return at;
+  }
+
+  /**
+   * Bytes of defined function i's declared locals a call zeroes: from the
+   * first up to the end of the last that may be read before it is written
+   * (compile/zero-locals.ts). Right after compileFunction(i): localOffs is i's.
+   */
+  zeroBytes(i: i32, ft: FuncType): u32 {
+    let body = this.m.codes[i];
+    let np = <u32>ft.params.length, nd = <u32>body.locals.length;
+    let z = localsToZero(this.m.base, body.codeStart, body.codeEnd, np, nd);
+    if (z == 0) return 0;
+    let endOff = z < nd ? unchecked(this.localOffs[np + z]) : this.localsBytes;
+    return endOff - (<u32>ft.paramSlots << 3);
   }
 
   /** Byte offset of local x's slot (x was validated). */

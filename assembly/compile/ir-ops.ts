@@ -261,12 +261,8 @@ export const enum Ir {
   I32Load8UAdd = 239,
   I32Load16SAdd = 240,
   I32Load16UAdd = 241,
-  I64Load8SAdd = 242,
-  I64Load8UAdd = 243,
-  I64Load16SAdd = 244,
-  I64Load16UAdd = 245,
-  I64Load32SAdd = 246,
-  I64Load32UAdd = 247,
+  Load8UAdd = 242,       // dst, x, imm: i32.load8_u at x + imm, wrapping at 32 bits (no offset, no shift: a byte array's element)
+  StoreK8Add = 243,      // x, imm, k: i32.store8 of the constant k at x + imm, wrapping at 32 bits (no offset, no shift: a byte array's element)
   Copy2 = 248,           // dst1, src1, dst2, src2 (two copies in order)
   I32AddShl = 249,       // dst, a, b, k: a + (b << k), i32
   I32XorRotr = 250,      // dst, a, b, k: a ^ rotr(b, k), i32

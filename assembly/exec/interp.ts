@@ -1332,16 +1332,22 @@ function run(fuelIn: i64): Status {
       case Ir.I32Load8UAdd: { if (!loadAddOp<u8, i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i32.load8_u of ((a << shift) + imm)
       case Ir.I32Load16SAdd: { if (!loadAddOp<i16, i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i32.load16_s of ((a << shift) + imm)
       case Ir.I32Load16UAdd: { if (!loadAddOp<u16, i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i32.load16_u of ((a << shift) + imm)
-      case Ir.I64Load8SAdd: { if (!loadAddOp<i8, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i64.load8_s of ((a << shift) + imm)
-      case Ir.I64Load8UAdd: { if (!loadAddOp<u8, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i64.load8_u of ((a << shift) + imm)
-      case Ir.I64Load16SAdd: { if (!loadAddOp<i16, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i64.load16_s of ((a << shift) + imm)
-      case Ir.I64Load16UAdd: { if (!loadAddOp<u16, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i64.load16_u of ((a << shift) + imm)
-      case Ir.I64Load32SAdd: { if (!loadAddOp<i32, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i64.load32_s of ((a << shift) + imm)
-      case Ir.I64Load32UAdd: { if (!loadAddOp<u32, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i64.load32_u of ((a << shift) + imm)
+      case Ir.Load8UAdd: { // dst, x, imm: i32.load8_u at x + imm (no offset, no shift)
+        let ea: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
+        if (ea >= memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u64>(fp + load<u32>(pc, 4), <u64>load<u8>(memBase + <usize>ea));
+        pc += 16; continue;
+      }
+      case Ir.StoreK8Add: { // x, imm, k: i32.store8 of the constant k at x + imm (no offset, no shift)
+        let ea: u32 = load<u32>(fp + load<u32>(pc, 4)) + load<u32>(pc, 8);
+        if (ea >= memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
+        store<u8>(memBase + <usize>ea, load<u8>(pc, 12));
+        pc += 16; continue;
+      }
       case Ir.StoreAdd: { if (!storeAddOp(pc, fp, memBase, memBytes, fp + load<u32>(pc, 24))) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 28; continue; }
       case Ir.StoreKAdd: { if (!storeAddOp(pc, fp, memBase, memBytes, pc + 24)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 32; continue; }
-      // the number no compiled code contains (the unused i32.sub immediate
-      // form): listed to keep the table total
+      // the numbers no compiled code contains (204: the unused i32.sub
+      // immediate form; 244-247: free): listed to keep the table total
       case Ir.Ext: { // extension proposals' ops: word = Ext | x << 8, second-level dispatch in exec/ext-ops.ts
         if (EXT_ON) {
           let n = extCall(pc, fp, memBase, <u64>memBytes, globalCells); // a call running the whole run of Ext ops: exec/ext.ts
@@ -1349,7 +1355,7 @@ function run(fuelIn: i64): Status {
           return trapOut(<Trap>(-n), instId, <u32>(extTrapAt() - codeBase), frameCount, fuel);
         }
       } // compiled out (no tables, or the device build): falls through to the trap below
-      case 204:
+      case 204: case 244: case 245: case 246: case 247:
         return trapOut(Trap.Unreachable, instId, <u32>(pc - codeBase), frameCount, fuel);
       default:
         unreachable(); // a byte has no other values; a body of its own keeps binaryen from folding 248..255 into it

@@ -87,7 +87,10 @@ export const irOps = [
   { group: "JumpCmpImmBase", comment: "+(op-0x46): the same against a constant: a, imm, target, fuel if taken, fuel if not",
     rows: cmps.map((c) => ["JumpI32" + c + "Imm", [S, I, T, TC, NC], JUMP]) },
   { group: "LoadAddBase", comment: "+(op-0x28): load from ((a << shift) + imm, wrapping at 32 bits) + offset: dst, a, imm, offset, shift",
-    rows: loads.map((n) => [n + "Add", [S, S, I, I, I], F.MEM0]) },
+    rows: loads.slice(0, 8).map((n) => [n + "Add", [S, S, I, I, I], F.MEM0]) }, // i32, i64, f32, f64 and the i32 narrow loads (the i64 narrow ones do not fold)
+  ["Load8UAdd", [S, S, I], F.MEM0, "dst, x, imm: i32.load8_u at x + imm, wrapping at 32 bits (no offset, no shift: a byte array's element)"],
+  ["StoreK8Add", [S, I, I], F.MEM0, "x, imm, k: i32.store8 of the constant k at x + imm, wrapping at 32 bits (no offset, no shift: a byte array's element)"],
+  null, null, null, null,
   ["Copy2", [S, S, S, S], 0, "dst1, src1, dst2, src2 (two copies in order)"],
   ["I32AddShl", [S, S, S, I], 0, "dst, a, b, k: a + (b << k), i32"],
   ["I32XorRotr", [S, S, S, I], 0, "dst, a, b, k: a ^ rotr(b, k), i32"],

@@ -22,6 +22,9 @@ const DIGESTS = {
   13: "792d4633b7ff51a8bf63e8a021b143038394f699fe091cc286cba2050480688d", // I32AddShl/I32XorRotr with the shift on the left (and the rowmajor guest added), on top of 12
   14: "641df4d89661f1cc7177d7c0d79f5dec267db7676f745a0dbc7acd09f9a5b43f", // I32ShrUAndImm (and the field guest added), SelectXorAndImm (the crc guest), on top of 13
   15: "01f21201928f8ef29f49f81fd7c9ec48a2f6aa66de9de8ed8d00b4a1feffbe81", // jumps carry the fuel of where they land (TargetCost, NextCost) and land past its Fuel op
+  16: "0bd3ac37a64479b3dcd8f6d38c3b1eb239a67731af283942f168739e3bc8227e", // a call zeroes only the locals read before written (compile/zero-locals.ts), on top of 14 (15: branch fuel)
+  17: "609aac24fe912bf506af466e88b1618fe1b8783e7c75fa7bed40689fbf099c16", // Load8UAdd, StoreK8Add on the numbers of the i64 narrow LoadAdd forms, which no longer fold (and the bytes guest added), on top of 16
+  18: "3882c34571777276734bb92f313211a59a5e98c928a65d58a0aadc70908dd490", // batch merge: 15 (branch fuel) and 17 (zero-locals, byte-array ops) together
 };
 
 const GUESTS = [
@@ -44,6 +47,8 @@ const GUESTS = [
     (func (export "rowmajor") (param i32 i32) (result i32)
       (i32.load16_s offset=2 (i32.add (i32.shl (i32.add (i32.shl (local.get 0) (i32.const 4)) (local.get 1)) (i32.const 1)) (i32.const 64))))
     (func (export "field") (param i32) (result i32) (i32.and (i32.shr_u (local.get 0) (i32.const 8)) (i32.const 255)))
+    (func (export "bytes") (param i32) (result i32)
+      (i32.store8 (i32.add (local.get 0) (i32.const 1024)) (i32.const 1)) (i32.load8_u (i32.add (local.get 0) (i32.const 1024))))
     (func (export "pick") (param i32) (result i32)
       (block (block (block (br_table 0 1 2 (local.get 0))) (return (i32.const 10))) (return (i32.const 20)))
       (i32.const 30)))`, { name: "ir-version.wat" }),

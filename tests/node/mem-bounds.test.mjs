@@ -22,6 +22,9 @@ const WAT = `
   (func (export "st8_addv") (param i32 i32) (i32.store8 offset=0xfffffff0 (i32.add (local.get 0) (i32.const 16)) (local.get 1)))
   (func (export "st8_end") (param i32) (result i32)
     (i32.store8 offset=65534 (i32.add (local.get 0) (i32.const 1)) (i32.const 3)) (i32.load8_u (i32.const 65535)))
+  ;; a byte array's element (x + imm, no offset: Load8UAdd, StoreK8Add): the add wraps at 32 bits, then the byte must be below the size
+  (func (export "ld8_idx") (param i32) (result i32) (i32.load8_u (i32.add (local.get 0) (i32.const 16))))
+  (func (export "st8k_idx") (param i32) (i32.store8 (i32.add (local.get 0) (i32.const 16)) (i32.const 0x1ff)))
   ;; wider accesses at the end: the last whole word fits, one byte further does not
   (func (export "ld32_end") (param i32) (result i32) (i32.load offset=65532 (local.get 0)))
   (func (export "st16_add") (param i32) (i32.store16 offset=65530 (i32.add (local.get 0) (i32.const 4)) (i32.const 1)))
@@ -56,6 +59,15 @@ for (const [name, opts] of engines) {
     assert.throws(() => call("st16_add", 1), oob);              // 5 + 65530 = 65535, two bytes
     call("st16_add", 0);                                        // 65534..65535 fits
     assert.equal(call("ld8_end", 0), 0);                        // and wrote 0x0001 little-endian
+    assert.equal(call("ld8_idx", 0), 5);                        // byte 16
+    assert.equal(call("ld8_idx", -1), 0);                       // -1 + 16 wraps to 15
+    assert.equal(call("ld8_idx", 65519), 0);                    // 65535, the last byte (st16_add left 0 there)
+    assert.throws(() => call("ld8_idx", 65520), oob);           // 65536
+    assert.throws(() => call("ld8_idx", -17), oob);             // 0xffffffff
+    call("st8k_idx", -2);                                       // byte 14 := 0xff (the constant's low byte)
+    assert.equal(call("ld8_idx", -2), 0xff);
+    assert.throws(() => call("st8k_idx", 65520), oob);
+    assert.throws(() => call("st8k_idx", -17), oob);
     const empty = Instance.instantiate(Module.load(engine, wabt.parseWat("e.wat", EMPTY).toBinary({}).buffer), {});
     assert.throws(() => empty.invoke("ld8", [0]), oob);         // a memory of 0 pages: every access traps
     assert.throws(() => empty.invoke("st8_add", [0]), oob);
