@@ -886,12 +886,48 @@ export class Compiler {
       target = opPos + 3;
     }
     this.costWords(2); // the op just emitted ends the code: its TargetCost and NextCost follow
+    target = this.fuseLoopStep(opPos, target);
 
     // the branch's own fuel rides on the fused op
     this.chargePendingToLastOp();
     this.height--;
     this.lastDstWord = -1;
     return target;
+  }
+
+  /**
+   * A loop's step and test: `JumpI32NeImm a, n` right after `I32AddImm a, x, k`
+   * (or `JumpI32LtUImm a, n` after `I32Add a, x, y`) in the same block becomes
+   * one I32AddImmJumpNeImm (I32AddJumpLtUImm): the sum is written and
+   * tested without a second dispatch and reload. The two ops' fuel shares
+   * go to the one op. `opPos` is the jump's first word, `target` its target
+   * word; returns where the target word is now.
+   */
+  fuseLoopStep(opPos: i32, target: i32): i32 {
+    let code = this.code;
+    let j = code[opPos];
+    let add: u32;
+    let fused: u32;
+    if (j == <u32>Ir.JumpI32NeImm) { add = Ir.I32AddImm; fused = Ir.I32AddImmJumpNeImm; }
+    else if (j == <u32>Ir.JumpI32LtUImm) { add = Ir.I32Add; fused = Ir.I32AddJumpLtUImm; }
+    else return target;
+    let addPos = opPos - 4;
+    let entry = this.lastEntry;
+    let prev = entry - SIDE_ENTRY_WORDS; // the add's entry, if it is the op before in this block
+    if (addPos < 0 || prev <= this.sideHeader || this.side[prev + SIDE_PC] != <u32>addPos << 2
+        || code[addPos] != add || code[addPos + 1] != code[opPos + 1]) return target;
+    let n = code[opPos + 2];
+    code[addPos] = fused;          // dst, a, k|b stay
+    code[opPos] = n;
+    code[opPos + 1] = 0;           // the target (patched by the caller)
+    code[opPos + 2] = 0;           // TargetCost, NextCost (fillJumpCosts)
+    code[opPos + 3] = 0;
+    code.length = opPos + 4;
+    this.side[prev + SIDE_COST] += this.side[entry + SIDE_COST];
+    this.side.length = entry;
+    this.lastEntry = prev;
+    this.blockOps--;
+    return opPos + 1;
   }
 
   /** True if entries [from, to) need no materializing. */

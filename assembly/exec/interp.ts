@@ -1344,10 +1344,24 @@ function run(fuelIn: i64): Status {
         store<u8>(memBase + <usize>ea, load<u8>(pc, 12));
         pc += 16; continue;
       }
+      case Ir.I32AddImmJumpNeImm: { // dst = a + k; jump if dst != n (a counted loop's step and test)
+        let v = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12);
+        store<u64>(fp + load<u32>(pc, 4), <u64>v);
+        if (v != load<u32>(pc, 16)) { cost = load<u32>(pc, 24); pc = codeBase + load<u32>(pc, 20); }
+        else { cost = load<u32>(pc, 28); pc += 32 + skip; }
+        break;
+      }
+      case Ir.I32AddJumpLtUImm: { // dst = a + b; jump if dst < n unsigned (a strided loop's step and test)
+        let v = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(fp + load<u32>(pc, 12));
+        store<u64>(fp + load<u32>(pc, 4), <u64>v);
+        if (v < load<u32>(pc, 16)) { cost = load<u32>(pc, 24); pc = codeBase + load<u32>(pc, 20); }
+        else { cost = load<u32>(pc, 28); pc += 32 + skip; }
+        break;
+      }
       case Ir.StoreAdd: { if (!storeAddOp(pc, fp, memBase, memBytes, fp + load<u32>(pc, 24))) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 28; continue; }
       case Ir.StoreKAdd: { if (!storeAddOp(pc, fp, memBase, memBytes, pc + 24)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 32; continue; }
       // the numbers no compiled code contains (204: the unused i32.sub
-      // immediate form; 244-247: free): listed to keep the table total
+      // immediate form; 246, 247: free): listed to keep the table total
       case Ir.Ext: { // extension proposals' ops: word = Ext | x << 8, second-level dispatch in exec/ext-ops.ts
         if (EXT_ON) {
           let n = extCall(pc, fp, memBase, <u64>memBytes, globalCells); // a call running the whole run of Ext ops: exec/ext.ts
@@ -1355,7 +1369,7 @@ function run(fuelIn: i64): Status {
           return trapOut(<Trap>(-n), instId, <u32>(extTrapAt() - codeBase), frameCount, fuel);
         }
       } // compiled out (no tables, or the device build): falls through to the trap below
-      case 204: case 244: case 245: case 246: case 247:
+      case 204: case 246: case 247:
         return trapOut(Trap.Unreachable, instId, <u32>(pc - codeBase), frameCount, fuel);
       default:
         unreachable(); // a byte has no other values; a body of its own keeps binaryen from folding 248..255 into it

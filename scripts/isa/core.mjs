@@ -90,7 +90,9 @@ export const irOps = [
     rows: loads.slice(0, 8).map((n) => [n + "Add", [S, S, I, I, I], F.MEM0]) }, // i32, i64, f32, f64 and the i32 narrow loads (the i64 narrow ones do not fold)
   ["Load8UAdd", [S, S, I], F.MEM0, "dst, x, imm: i32.load8_u at x + imm, wrapping at 32 bits (no offset, no shift: a byte array's element)"],
   ["StoreK8Add", [S, I, I], F.MEM0, "x, imm, k: i32.store8 of the constant k at x + imm, wrapping at 32 bits (no offset, no shift: a byte array's element)"],
-  null, null, null, null,
+  ["I32AddImmJumpNeImm", [S, S, I, I, T, TC, NC], JUMP, "dst, a, k, n, target, fuel if taken, fuel if not: dst = a + k, jump if dst != n (a counted loop's step and test)"],
+  ["I32AddJumpLtUImm", [S, S, S, I, T, TC, NC], JUMP, "dst, a, b, n, target, fuel if taken, fuel if not: dst = a + b, jump if dst < n unsigned (a strided loop's step and test)"],
+  null, null,
   ["Copy2", [S, S, S, S], 0, "dst1, src1, dst2, src2 (two copies in order)"],
   ["I32AddShl", [S, S, S, I], 0, "dst, a, b, k: a + (b << k), i32"],
   ["I32XorRotr", [S, S, S, I], 0, "dst, a, b, k: a ^ rotr(b, k), i32"],

@@ -33,6 +33,12 @@ const GUEST = wat(`(module
           (local.set $s (i32.add (local.get $s) (call $pick (i32.rem_u (local.get $i) (i32.const 4))))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $top)))
+    ;; a loop's step and test fused into one op (I32AddImmJumpNeImm, I32AddJumpLtUImm)
+    (local.set $i (i32.const 0))
+    (loop $c (local.set $s (i32.add (local.get $s) (local.get $i)))
+      (br_if $c (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 5))))
+    (loop $d (local.set $s (i32.xor (local.get $s) (local.get $i)))
+      (br_if $d (i32.lt_u (local.tee $i (i32.add (local.get $i) (local.get $i))) (i32.const 200))))
     (local.get $s)))`, { name: "fuel-pay.wat" });
 
 const BIG = 10n ** 12n;

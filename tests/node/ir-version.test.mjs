@@ -25,6 +25,7 @@ const DIGESTS = {
   16: "0bd3ac37a64479b3dcd8f6d38c3b1eb239a67731af283942f168739e3bc8227e", // a call zeroes only the locals read before written (compile/zero-locals.ts), on top of 14 (15: branch fuel)
   17: "609aac24fe912bf506af466e88b1618fe1b8783e7c75fa7bed40689fbf099c16", // Load8UAdd, StoreK8Add on the numbers of the i64 narrow LoadAdd forms, which no longer fold (and the bytes guest added), on top of 16
   18: "3882c34571777276734bb92f313211a59a5e98c928a65d58a0aadc70908dd490", // batch merge: 15 (branch fuel) and 17 (zero-locals, byte-array ops) together
+  19: "2b89a2ac7574d7fc4aa94da8f885414e7db19bbffbaeb3e9a486c3b6c7e84557", // I32AddImmJumpNeImm, I32AddJumpLtUImm (and the steps guest added), on top of 18
 };
 
 const GUESTS = [
@@ -47,6 +48,12 @@ const GUESTS = [
     (func (export "rowmajor") (param i32 i32) (result i32)
       (i32.load16_s offset=2 (i32.add (i32.shl (i32.add (i32.shl (local.get 0) (i32.const 4)) (local.get 1)) (i32.const 1)) (i32.const 64))))
     (func (export "field") (param i32) (result i32) (i32.and (i32.shr_u (local.get 0) (i32.const 8)) (i32.const 255)))
+    (func (export "steps") (param i32) (result i32) (local i32 i32)
+      (loop $a (local.set 2 (i32.add (local.get 2) (local.get 1)))
+        (br_if $a (i32.ne (local.tee 1 (i32.add (local.get 1) (i32.const 1))) (i32.const 10))))
+      (loop $b (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+        (br_if $b (i32.lt_u (local.tee 1 (i32.add (local.get 1) (local.get 0))) (i32.const 100))))
+      (local.get 2))
     (func (export "bytes") (param i32) (result i32)
       (i32.store8 (i32.add (local.get 0) (i32.const 1024)) (i32.const 1)) (i32.load8_u (i32.add (local.get 0) (i32.const 1024))))
     (func (export "pick") (param i32) (result i32)
