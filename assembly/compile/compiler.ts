@@ -1399,6 +1399,11 @@ export class Compiler {
     let body = this.m.codes[i];
     let np = <u32>ft.params.length, nd = <u32>body.locals.length;
     let z = localsToZero(this.m.base, body.codeStart, body.codeEnd, np, nd);
+    // A snapshot's restore checks that every funcref local names a function
+    // (state/restore.ts localsTyped), also one not yet written: zero them all.
+    for (let j = nd; j > z; j--) {
+      if (body.locals[j - 1] == ValType.FuncRef) { z = j; break; }
+    }
     if (z == 0) return 0;
     let endOff = z < nd ? unchecked(this.localOffs[np + z]) : this.localsBytes;
     return endOff - (<u32>ft.paramSlots << 3);
