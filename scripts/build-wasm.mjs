@@ -7,6 +7,8 @@
 // Usage: node scripts/build-wasm.mjs [--debug] [--device-features simd]
 //   --device-features simd   only the device build with SIMD (what
 //                            flash-scripts/build.sh --device-features simd uses)
+//   --release-only           only build/wrt.wasm (what Node runs; for quick
+//                            measurements of the dispatch loop in V8)
 import { execFileSync } from "node:child_process";
 import { mkdirSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -21,6 +23,7 @@ const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: "inherit"
 
 mkdirSync(path.join(root, "build"), { recursive: true });
 const debug = process.argv.includes("--debug");
+const releaseOnly = process.argv.includes("--release-only");
 const featuresAt = process.argv.indexOf("--device-features");
 const deviceFeatures = featuresAt >= 0 ? process.argv[featuresAt + 1] ?? "" : null;
 if (deviceFeatures !== null && deviceFeatures !== "simd") {
@@ -37,6 +40,7 @@ if (debug) {
 } else {
   build("assembly/index.ts", "release", "build/wrt.raw.wasm", "build/wrt.wasm", "-O3");
   hintDispatchLoop("build/wrt.wasm");
+  if (releaseOnly) process.exit(0);
   build("assembly/device.ts", "device", "build/wrt-device.raw.wasm", "build/wrt-device.wasm", ...DEVICE_OPT);
   build("assembly/device-simd.ts", "device", "build/wrt-device-simd.raw.wasm", "build/wrt-device-simd.wasm", ...DEVICE_OPT);
 }

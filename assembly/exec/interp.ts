@@ -517,30 +517,30 @@ function run(fuelIn: i64): Status {
         pc += 12; continue;
       }
       // ------------------------------------------------------------ loads and stores
-      // loadOp, storeOp, loadAddOp (after the loop) do the access and return false when it is out of bounds.
-      case Ir.I32Load: { if (!loadOp<i32, i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i32.load
-      case Ir.I64Load: { if (!loadOp<i64, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i64.load
-      case Ir.F32Load: { if (!loadOp<u32, i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // f32.load
-      case Ir.F64Load: { if (!loadOp<u64, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // f64.load
-      case Ir.I32Load8S: { if (!loadOp<i8, i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i32.load8_s
-      case Ir.I32Load8U: { if (!loadOp<u8, i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i32.load8_u
-      case Ir.I32Load16S: { if (!loadOp<i16, i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i32.load16_s
-      case Ir.I32Load16U: { if (!loadOp<u16, i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i32.load16_u
-      case Ir.I64Load8S: { if (!loadOp<i8, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i64.load8_s
-      case Ir.I64Load8U: { if (!loadOp<u8, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i64.load8_u
-      case Ir.I64Load16S: { if (!loadOp<i16, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i64.load16_s
-      case Ir.I64Load16U: { if (!loadOp<u16, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i64.load16_u
-      case Ir.I64Load32S: { if (!loadOp<i32, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i64.load32_s
-      case Ir.I64Load32U: { if (!loadOp<u32, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i64.load32_u
-      case Ir.I32Store: { if (!storeOp<i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i32.store
-      case Ir.I64Store: { if (!storeOp<i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i64.store
-      case Ir.F32Store: { if (!storeOp<u32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // f32.store
-      case Ir.F64Store: { if (!storeOp<u64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // f64.store
-      case Ir.I32Store8: { if (!storeOp<u8>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i32.store8
-      case Ir.I32Store16: { if (!storeOp<u16>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i32.store16
-      case Ir.I64Store8: { if (!storeOp<u8>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i64.store8
-      case Ir.I64Store16: { if (!storeOp<u16>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i64.store16
-      case Ir.I64Store32: { if (!storeOp<u32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 16; continue; } // i64.store32
+      // loadFits, storeFits, loadAddFits (after the loop) test the bounds, then loadOp, storeOp, loadAddOp do the access.
+      case Ir.I32Load: { if (!loadFits<i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); loadOp<i32, i32>(pc, fp, memBase); pc += 16; continue; } // i32.load
+      case Ir.I64Load: { if (!loadFits<i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); loadOp<i64, i64>(pc, fp, memBase); pc += 16; continue; } // i64.load
+      case Ir.F32Load: { if (!loadFits<u32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); loadOp<u32, i32>(pc, fp, memBase); pc += 16; continue; } // f32.load
+      case Ir.F64Load: { if (!loadFits<u64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); loadOp<u64, i64>(pc, fp, memBase); pc += 16; continue; } // f64.load
+      case Ir.I32Load8S: { if (!loadFits<i8>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); loadOp<i8, i32>(pc, fp, memBase); pc += 16; continue; } // i32.load8_s
+      case Ir.I32Load8U: { if (!loadFits<u8>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); loadOp<u8, i32>(pc, fp, memBase); pc += 16; continue; } // i32.load8_u
+      case Ir.I32Load16S: { if (!loadFits<i16>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); loadOp<i16, i32>(pc, fp, memBase); pc += 16; continue; } // i32.load16_s
+      case Ir.I32Load16U: { if (!loadFits<u16>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); loadOp<u16, i32>(pc, fp, memBase); pc += 16; continue; } // i32.load16_u
+      case Ir.I64Load8S: { if (!loadFits<i8>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); loadOp<i8, i64>(pc, fp, memBase); pc += 16; continue; } // i64.load8_s
+      case Ir.I64Load8U: { if (!loadFits<u8>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); loadOp<u8, i64>(pc, fp, memBase); pc += 16; continue; } // i64.load8_u
+      case Ir.I64Load16S: { if (!loadFits<i16>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); loadOp<i16, i64>(pc, fp, memBase); pc += 16; continue; } // i64.load16_s
+      case Ir.I64Load16U: { if (!loadFits<u16>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); loadOp<u16, i64>(pc, fp, memBase); pc += 16; continue; } // i64.load16_u
+      case Ir.I64Load32S: { if (!loadFits<i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); loadOp<i32, i64>(pc, fp, memBase); pc += 16; continue; } // i64.load32_s
+      case Ir.I64Load32U: { if (!loadFits<u32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); loadOp<u32, i64>(pc, fp, memBase); pc += 16; continue; } // i64.load32_u
+      case Ir.I32Store: { if (!storeFits<i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); storeOp<i32>(pc, fp, memBase); pc += 16; continue; } // i32.store
+      case Ir.I64Store: { if (!storeFits<i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); storeOp<i64>(pc, fp, memBase); pc += 16; continue; } // i64.store
+      case Ir.F32Store: { if (!storeFits<u32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); storeOp<u32>(pc, fp, memBase); pc += 16; continue; } // f32.store
+      case Ir.F64Store: { if (!storeFits<u64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); storeOp<u64>(pc, fp, memBase); pc += 16; continue; } // f64.store
+      case Ir.I32Store8: { if (!storeFits<u8>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); storeOp<u8>(pc, fp, memBase); pc += 16; continue; } // i32.store8
+      case Ir.I32Store16: { if (!storeFits<u16>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); storeOp<u16>(pc, fp, memBase); pc += 16; continue; } // i32.store16
+      case Ir.I64Store8: { if (!storeFits<u8>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); storeOp<u8>(pc, fp, memBase); pc += 16; continue; } // i64.store8
+      case Ir.I64Store16: { if (!storeFits<u16>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); storeOp<u16>(pc, fp, memBase); pc += 16; continue; } // i64.store16
+      case Ir.I64Store32: { if (!storeFits<u32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); storeOp<u32>(pc, fp, memBase); pc += 16; continue; } // i64.store32
       // ------------------------------------------------------------ numeric, in Wasm opcode order
       case Ir.I32Eqz: { // i32.eqz
         let a = load<i32>(fp + load<u32>(pc, 8));
@@ -1324,14 +1324,14 @@ function run(fuelIn: i64): Status {
         pc += 20; continue;
       }
 
-      case Ir.I32LoadAdd: { if (!loadAddOp<i32, i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i32.load of ((a << shift) + imm)
-      case Ir.I64LoadAdd: { if (!loadAddOp<i64, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i64.load of ((a << shift) + imm)
-      case Ir.F32LoadAdd: { if (!loadAddOp<u32, i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // f32.load of ((a << shift) + imm)
-      case Ir.F64LoadAdd: { if (!loadAddOp<u64, i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // f64.load of ((a << shift) + imm)
-      case Ir.I32Load8SAdd: { if (!loadAddOp<i8, i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i32.load8_s of ((a << shift) + imm)
-      case Ir.I32Load8UAdd: { if (!loadAddOp<u8, i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i32.load8_u of ((a << shift) + imm)
-      case Ir.I32Load16SAdd: { if (!loadAddOp<i16, i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i32.load16_s of ((a << shift) + imm)
-      case Ir.I32Load16UAdd: { if (!loadAddOp<u16, i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 24; continue; } // i32.load16_u of ((a << shift) + imm)
+      case Ir.I32LoadAdd: { if (!loadAddFits<i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); loadAddOp<i32, i32>(pc, fp, memBase); pc += 24; continue; } // i32.load of ((a << shift) + imm)
+      case Ir.I64LoadAdd: { if (!loadAddFits<i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); loadAddOp<i64, i64>(pc, fp, memBase); pc += 24; continue; } // i64.load of ((a << shift) + imm)
+      case Ir.F32LoadAdd: { if (!loadAddFits<u32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); loadAddOp<u32, i32>(pc, fp, memBase); pc += 24; continue; } // f32.load of ((a << shift) + imm)
+      case Ir.F64LoadAdd: { if (!loadAddFits<u64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); loadAddOp<u64, i64>(pc, fp, memBase); pc += 24; continue; } // f64.load of ((a << shift) + imm)
+      case Ir.I32Load8SAdd: { if (!loadAddFits<i8>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); loadAddOp<i8, i32>(pc, fp, memBase); pc += 24; continue; } // i32.load8_s of ((a << shift) + imm)
+      case Ir.I32Load8UAdd: { if (!loadAddFits<u8>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); loadAddOp<u8, i32>(pc, fp, memBase); pc += 24; continue; } // i32.load8_u of ((a << shift) + imm)
+      case Ir.I32Load16SAdd: { if (!loadAddFits<i16>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); loadAddOp<i16, i32>(pc, fp, memBase); pc += 24; continue; } // i32.load16_s of ((a << shift) + imm)
+      case Ir.I32Load16UAdd: { if (!loadAddFits<u16>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); loadAddOp<u16, i32>(pc, fp, memBase); pc += 24; continue; } // i32.load16_u of ((a << shift) + imm)
       case Ir.Load8UAdd: { // dst, x, imm: i32.load8_u at x + imm (no offset, no shift)
         let ea: u32 = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.add does
         if (ea >= memBytes) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel);
@@ -1465,32 +1465,54 @@ function run(fuelIn: i64): Status {
   return <u64>base + <u64>off + <u64>size <= <u64>memBytes;
 }
 
-/** Load of a T (dst +4, address slot +8, offset +12); false if out of bounds. */
-@inline function loadOp<T, R>(pc: usize, fp: usize, memBase: usize, memBytes: u32): bool {
+// Each case tests the bounds itself and only then does the access: a helper
+// that did both and returned a `bool` left V8 a value to materialize and
+// test (4 instructions per access) where gcc threads the branch. The access
+// reads the address operands again; V8 and gcc both reuse the check's loads.
+// The device build runs the whole op in deviceMemOp from the check.
+
+/** The T at the load's address (address slot +8, offset +12) is in bounds. */
+@inline function loadFits<T>(pc: usize, fp: usize, memBase: usize, memBytes: u32): bool {
   if (ASC_OPTIMIZE_LEVEL == 0) return deviceMemOp(pc, fp, memBase, memBytes);
+  return fits(load<u32>(fp + load<u32>(pc, 8)), load<u32>(pc, 12), sizeof<T>(), memBytes);
+}
+
+/** Load of a T (dst +4, address slot +8, offset +12), after loadFits. */
+@inline function loadOp<T, R>(pc: usize, fp: usize, memBase: usize): void {
+  if (ASC_OPTIMIZE_LEVEL == 0) return;
   let base = load<u32>(fp + load<u32>(pc, 8)), off = load<u32>(pc, 12);
-  if (!fits(base, off, sizeof<T>(), memBytes)) return false;
   store<u64>(fp + load<u32>(pc, 4), widened<T, R>(load<T>(memBase + <usize>(base + off))));
-  return true;
 }
 
-/** Store of a T (address slot +4, value slot +8, offset +12); false if out of bounds. */
-@inline function storeOp<T>(pc: usize, fp: usize, memBase: usize, memBytes: u32): bool {
+/** The T at the store's address (address slot +4, offset +12) is in bounds. */
+@inline function storeFits<T>(pc: usize, fp: usize, memBase: usize, memBytes: u32): bool {
   if (ASC_OPTIMIZE_LEVEL == 0) return deviceMemOp(pc, fp, memBase, memBytes);
+  return fits(load<u32>(fp + load<u32>(pc, 4)), load<u32>(pc, 12), sizeof<T>(), memBytes);
+}
+
+/** Store of a T (address slot +4, value slot +8, offset +12), after storeFits. */
+@inline function storeOp<T>(pc: usize, fp: usize, memBase: usize): void {
+  if (ASC_OPTIMIZE_LEVEL == 0) return;
   let base = load<u32>(fp + load<u32>(pc, 4)), off = load<u32>(pc, 12);
-  if (!fits(base, off, sizeof<T>(), memBytes)) return false;
   store<T>(memBase + <usize>(base + off), load<T>(fp + load<u32>(pc, 8)));
-  return true;
 }
 
-/** Load of a T at ((x << shift) + imm) + offset (dst +4, x +8, imm +12, offset +16, shift +20); false if out of bounds. */
-@inline function loadAddOp<T, R>(pc: usize, fp: usize, memBase: usize, memBytes: u32): bool {
+/** The fused load's address base ((x << shift) + imm: x +8, imm +12, shift +20), wrapping at 32 bits as i32.shl/add do. */
+@inline function loadAddBase(pc: usize, fp: usize): u32 {
+  return (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12);
+}
+
+/** The T at the fused load's address (base as loadAddBase, offset +16) is in bounds. */
+@inline function loadAddFits<T>(pc: usize, fp: usize, memBase: usize, memBytes: u32): bool {
   if (ASC_OPTIMIZE_LEVEL == 0) return deviceMemOp(pc, fp, memBase, memBytes);
-  let base: u32 = (load<u32>(fp + load<u32>(pc, 8)) << load<u32>(pc, 20)) + load<u32>(pc, 12); // wraps at 32 bits, as i32.shl/add do
-  let off = load<u32>(pc, 16);
-  if (!fits(base, off, sizeof<T>(), memBytes)) return false;
+  return fits(loadAddBase(pc, fp), load<u32>(pc, 16), sizeof<T>(), memBytes);
+}
+
+/** Load of a T at ((x << shift) + imm) + offset (dst +4, x +8, imm +12, offset +16, shift +20), after loadAddFits. */
+@inline function loadAddOp<T, R>(pc: usize, fp: usize, memBase: usize): void {
+  if (ASC_OPTIMIZE_LEVEL == 0) return;
+  let base = loadAddBase(pc, fp), off = load<u32>(pc, 16);
   store<u64>(fp + load<u32>(pc, 4), widened<T, R>(load<T>(memBase + <usize>(base + off))));
-  return true;
 }
 
 /**
