@@ -133,9 +133,11 @@ const results = [];
 const banner = (t) => console.log(`\n========== ${t} ==========\n`);
 /**
  * A step: prints its banner (live: first; else with its output at its end),
- * runs `fn` (which returns [passed, failed, note?, skipped?] or null for a
- * step that did not apply), prints its result line with its duration.
- * `order` places it in the summary.
+ * runs `fn(log)` (which returns {name?, passed, failed, note?, skipped?}, or
+ * null for a step that did not apply), prints its result line with its
+ * duration. `order` places it in the summary. `log(text)` prints a line of
+ * the step's own; `log.output(text)` keeps a command's output (already
+ * streamed when live).
  */
 async function step(order, title, fn) {
   const t = Date.now();
@@ -143,6 +145,7 @@ async function step(order, title, fn) {
   else console.log(`[test.mjs] started: ${title}`);
   const out = [];
   const log = (s) => (live ? console.log(s) : out.push(s));
+  log.output = (s) => { if (!live) out.push(s); };
   let r;
   try { r = await fn(log); } catch (e) { r = { name: title, passed: 0, failed: 1, note: `crashed: ${e?.stack ?? e}` }; }
   const secs = (Date.now() - t) / 1000;
@@ -165,7 +168,7 @@ async function parallel(fns) {
 async function asPect(log) {
   const asp = path.join(root, "node_modules/@as-pect/cli/bin/asp.js");
   const { code, out } = await run(process.execPath, [asp, "--config", "as-pect.config.js"]);
-  log(out);
+  log.output(out);
   const m = /\[Tests\]:\s*(\d+)\s*\/\s*(\d+)/.exec(stripAnsi(out));
   if (!m) return { passed: 0, failed: 1, note: `no result line, exit ${code}` };
   const passed = +m[1], total = +m[2];
@@ -220,7 +223,7 @@ async function nodeTests(group, files, log) {
     "--test-reporter=tap", `--test-reporter-destination=${tap}`,
     ...files,
   ]);
-  log(out);
+  log.output(out);
   const text = existsSync(tap) ? readFileSync(tap, "utf8") : "";
   rmSync(dir, { recursive: true, force: true });
   const count = (k) => { const m = new RegExp(`^# ${k} (\\d+)$`, "m").exec(text); return m ? +m[1] : null; };
@@ -280,7 +283,7 @@ function plainRun(key) {
  */
 async function specRun(name, flags, dir, suite, engine, { files = null, plain = false, log }) {
   const { code, out } = await run(process.execPath, [cli, "spec", ...flags, ...(files ?? [dir])]);
-  log(out);
+  log.output(out);
   const text = stripAnsi(out);
   const all = [...text.matchAll(/^spec: (\d+) passed, (\d+) failed, (\d+) skipped$/gm)];
   const perFile = new Map([...text.matchAll(/^(\S+): (\d+) passed, (\d+) failed, (\d+) skipped$/gm)]
@@ -407,7 +410,7 @@ async function componentSpec(log) {
     return null;
   }
   const { code, out } = await run(process.execPath, [cli, "spec", dir]);
-  log(out);
+  log.output(out);
   const m = /^spec: (\d+) passed, (\d+) failed, (\d+) skipped$/m.exec(stripAnsi(out));
   if (!m) return { passed: 0, failed: 1, note: `no 'spec: ...' line, exit ${code}` };
   const want = JSON.parse(readFileSync(path.join(root, "tests/component-expected-counts.json"), "utf8"));
