@@ -1,6 +1,6 @@
 // `npm test`: every test of the project, with one summary line, in under 20
-// minutes on a 2-core machine (~11 min idle; the full matrix of spec
-// variants is `npm run test:full`, scripts/test-full.mjs).
+// minutes on a 2-core machine (10-12 min idle, estimated; the full matrix of
+// spec variants is `npm run test:full`, scripts/test-full.mjs).
 //
 //   1. as-pect     AssemblyScript unit tests (tests/as/*.spec.ts); then the
 //                  native engine is built (scripts/build-c.mjs --native,
@@ -20,7 +20,8 @@
 //                  slice. Runs over the whole suite must pass and skip exactly
 //                  the numbers of commands recorded for its suite and engine
 //                  in tests/expected-counts.json. The runs with a snapshot at
-//                  every slice (~6 min each over the whole suite) go over a
+//                  every slice (~6 min each over the whole suite, most of it
+//                  in memory_grow and memory_copy) go over a
 //                  seeded sample of the suite's files (WRT_SPEC_SAMPLE,
 //                  default 0.25) and must give, file by file, the counts of
 //                  the plain run of the same engine
