@@ -23,7 +23,8 @@
 //                  every slice (~6 min each over the whole suite, most of it
 //                  in memory_grow and memory_copy) go over a
 //                  seeded sample of the suite's files (WRT_SPEC_SAMPLE,
-//                  default 0.25) and must give, file by file, the counts of
+//                  default 0.25; the Node and the device runs' samples
+//                  disjoint) and must give, file by file, the counts of
 //                  the plain run of the same engine
 //   3b. simd       the simd and relaxed-simd spec suites (issue 13): Node, the
 //                  native engine, and Node with a snapshot at every slice of
@@ -103,13 +104,20 @@ function rng(label) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-/** `share` of `items` (at least one), drawn with `label`'s stream, in their order. */
-function pick(items, share, label) {
+/**
+ * `share` of `items` (at least one), in their order: part `part` of a
+ * shuffle drawn with `label`'s stream, so that the samples of one suite
+ * (its Node and its device snapshot runs) are disjoint while they fit:
+ * together they cover more files, and at most one of them draws the
+ * suite's costliest file (core: memory_grow, half of a whole run).
+ */
+function pick(items, share, label, part = 0) {
   if (share >= 1) return items;
   const k = Math.max(1, Math.round(items.length * share));
   const r = rng(label), idx = items.map((_, i) => i);
-  for (let i = 0; i < k; i++) { const j = i + Math.floor(r() * (idx.length - i)); [idx[i], idx[j]] = [idx[j], idx[i]]; }
-  return idx.slice(0, k).sort((a, b) => a - b).map((i) => items[i]);
+  for (let i = 0; i < idx.length - 1; i++) { const j = i + Math.floor(r() * (idx.length - i)); [idx[i], idx[j]] = [idx[j], idx[i]]; }
+  const chosen = Array.from({ length: Math.min(k, idx.length) }, (_, i) => idx[(part * k + i) % idx.length]);
+  return chosen.sort((a, b) => a - b).map((i) => items[i]);
 }
 
 /**
@@ -333,6 +341,7 @@ const specFiles = (dir) => readdirSync(dir).filter((f) => f.endsWith(".json")).s
  */
 function specSteps() {
   const steps = [], later = [];
+  const parts = new Map(); // suite -> sampled runs so far
   const core = path.join(suiteRoot, "core");
   const missing = (order, title, dir, what) => steps.push(() => step(order, title, async () => {
     if (ci) return { passed: 0, failed: 1, note: `${what} not found at ${dir} (required under CI=true; set WRT_TESTSUITE)` };
@@ -340,7 +349,12 @@ function specSteps() {
     return null;
   }));
   const add = (order, flags, dir, suite, engine, snapshot) => {
-    const files = snapshot && sample < 1 ? pick(specFiles(dir), sample, `${suite}/${flags.join(" ")}`) : null;
+    let files = null;
+    if (snapshot && sample < 1) {
+      const part = parts.get(suite) ?? 0;
+      parts.set(suite, part + 1);
+      files = pick(specFiles(dir), sample, suite, part);
+    }
     const name = ["spec", ...flags, ...(suite === "core" ? [] : [suite])].join(" ");
     const plain = !flags.some((f) => f === "--fuel-slice" || f === "--snapshot-every-slice");
     if (plain) plainKeys.add(`${suite}/${engine}`);
