@@ -3,8 +3,10 @@
 // minutes. Run it under the shared lock: `flock /tmp/wrt-heavy.lock npm run test:full`.
 //
 //   1. scripts/test.mjs with every fuel-slice and snapshot variant of the spec
-//      suite on both builds (WRT_SPEC_FUEL_SLICES below), and the "broken
-//      generation" fuzz check for the full 60 s
+//      suite on both builds (WRT_SPEC_FUEL_SLICES below), the snapshot
+//      variants over every file of each suite (WRT_SPEC_SAMPLE=all; npm test
+//      runs them on a seeded quarter), and the "broken generation" fuzz
+//      check for the full 60 s
 //   2. the fuel oracle over the core suite in sliced runs with more seeds
 //   3. the differential fuzzer for WRT_FULL_FUZZ_SECONDS (default 600) on the
 //      Node engine and a third of that on the native engine, other seeds
@@ -37,19 +39,22 @@ function run(args, env = {}) {
   });
 }
 
+const t0 = Date.now();
 let passed = 0, failed = 0, skipped = 0;
 const summary = [];
+let stepStart = Date.now();
+const secs = () => { const s = (Date.now() - stepStart) / 1000; stepStart = Date.now(); return `${s.toFixed(0)} s`; };
 const step = (name, ok, note = "") => {
   if (ok) passed++; else failed++;
-  summary.push(`  ${name.padEnd(48)} ${ok ? "pass" : "FAIL"}${note ? `  (${note})` : ""}`);
+  summary.push(`  ${name.padEnd(48)} ${ok ? "pass" : "FAIL"}  ${secs()}${note ? `  (${note})` : ""}`);
 };
 
 // 1. the npm test parts, full matrix
 {
-  const r = await run([path.join(root, "scripts/test.mjs")], { WRT_SPEC_FUEL_SLICES: SLICES, WRT_FUZZ_BROKEN_SECONDS: "60" });
+  const r = await run([path.join(root, "scripts/test.mjs")], { WRT_SPEC_FUEL_SLICES: SLICES, WRT_SPEC_SAMPLE: "all", WRT_FUZZ_BROKEN_SECONDS: "60" });
   const m = [...r.out.matchAll(/^(\d+) passed, (\d+) failed, (\d+) skipped$/gm)].pop();
   if (!m) { failed++; summary.push("  scripts/test.mjs: no summary line"); }
-  else { passed += +m[1]; failed += +m[2]; skipped += +m[3]; summary.push(`  scripts/test.mjs (${SLICES})  ${m[0]}`); }
+  else { passed += +m[1]; failed += +m[2]; skipped += +m[3]; summary.push(`  scripts/test.mjs (${SLICES}, every file)  ${m[0]}  ${secs()}`); }
   if (r.code !== 0 && (!m || +m[2] === 0)) failed++;
 }
 
@@ -87,5 +92,6 @@ for (const seed of [1, 2, 3]) {
 
 console.log("========== test:full summary ==========");
 for (const s of summary) console.log(s);
+console.log(`  time: ${((Date.now() - t0) / 1000).toFixed(0)} s (${((Date.now() - t0) / 60000).toFixed(1)} min)`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exitCode = failed > 0 ? 1 : 0;
