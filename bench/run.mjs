@@ -26,8 +26,12 @@
 //      wabt       `wasm-interp` whole process with run(n) minus the median
 //                 whole process with run(0) (start-up and load subtracted).
 //      wrt run    the CLI as a user runs it (`node host-shims/node/dist/cli.js
-//                 run k.wasm --invoke run n`, fuel metering on by default),
-//                 whole process minus the same with run(0), as wabt.
+//                 run k.wasm --invoke run N`, fuel metering on by default),
+//                 whole process minus the same with run(0), as wabt; N is
+//                 CLI_WORK times n's work (a run of 1-1.5 s against a
+//                 start-up of 150-500 ms), its ratio to wrt native per unit.
+//    Process pairs (wabt, wrt run, peers): run(n) and run(0) run back to
+//    back; the net time is the median over rounds of their difference.
 //      wasm3, WAMR  when WASM3= / IWASM= name their binaries (release builds
 //                 of the peers, made by the user outside this repository:
 //                 bench/README.md): `wasm3 --func run k.wasm n`, `iwasm
@@ -91,6 +95,14 @@ const SIZES = {
   "c-coremark": 600,
   "c-crc32": 400,     // 400 bitwise CRC-32s of 4 KiB
 };
+// `wrt run`'s n: the kernel's work times this factor (fib: the n with about
+// that many calls), so that its run (1-1.5 s) is several times the CLI's
+// start-up (150-500 ms on a loaded 2-core VM), which is subtracted; its
+// ratio to wrt native is per unit of work (bench/README.md).
+const CLI_WORK = {
+  fib: 4, sieve: 4, matmul: 4, calls: 4, coremark: 4, sha256: 4, memops: 6,
+  "c-fib": 11, "c-sieve": 8, "c-matmul": 8, "c-calls": 8, "c-coremark": 8, "c-crc32": 30,
+};
 // run(n) on the Cortex-M3 under QEMU: 50-600 M instructions each.
 const QEMU_SIZES = {
   fib: 22, sieve: 4, matmul: 3, calls: 10_000, coremark: 10, sha256: 20, memops: 100,
@@ -153,10 +165,10 @@ const cachegrind = cgOnly || flag("--cachegrind");
 const fullRun = scale === 1 && !only && !process.env.WRT_BASE && Object.values(use).every(Boolean);
 const updateReadme = !flag("--no-readme") && fullRun;
 
-/** The size for `--scale`: work grows linearly in n, except fib's (by the golden ratio per step). */
-function scaled(name, n) {
-  if (baseName(name) === "fib") return Math.max(1, Math.round(n + Math.log(scale) / Math.log(1.618)));
-  return Math.max(1, Math.round(n * scale));
+/** n for `factor` times the work of n: work grows linearly in n, except fib's (by the golden ratio per step). */
+function scaled(name, n, factor = scale) {
+  if (baseName(name) === "fib") return Math.max(1, Math.round(n + Math.log(factor) / Math.log(1.618)));
+  return Math.max(1, Math.round(n * factor));
 }
 
 // ---------------- progress ----------------
@@ -215,7 +227,7 @@ function buildKernels() {
     const bytes = readFileSync(out);
     const imports = WebAssembly.Module.imports(new WebAssembly.Module(bytes));
     if (imports.length) throw new Error(`kernel ${name} has imports: ${JSON.stringify(imports)}`);
-    built.push({ name, file: out, bytes, n: scaled(name, SIZES[name]), qemuN: scaled(name, QEMU_SIZES[name]) });
+    built.push({ name, file: out, bytes, n: scaled(name, SIZES[name]), cliN: scaled(name, scaled(name, SIZES[name]), CLI_WORK[name] ?? 1), qemuN: scaled(name, QEMU_SIZES[name]) });
   }
   return built;
 }
@@ -406,7 +418,8 @@ for (const k of kernels) {
       row.runners.wabt0 = wabtRunner(await mergedWithMain(k, 0));
     }
     if (use.cli) {
-      row.runners.cli = processRunner(k, process.execPath, cliArgs(k, k.n));
+      row.cliWant = v8.plain(k.cliN); // the checksum `wrt run` must print at its own n
+      row.runners.cli = processRunner(k, process.execPath, cliArgs(k, k.cliN));
       row.runners.cli0 = processRunner(k, process.execPath, cliArgs(k, 0));
     }
     if (timed) {
@@ -459,8 +472,9 @@ for (let r = 0; r < (timed ? rounds : 0); r++) {
       if (row.times[m]?.length === r + 1 && row.times[f]?.length === r + 1) row.fuelRatios[m].push(row.times[m][r] / row.times[f][r]);
     }
     for (const [key, label] of ENGINES) {
-      if (!PROCESS_PAIRS.some((p) => p[1] === key) && row.sums[key] !== undefined && row.sums[key] !== row.sums.v8) {
-        row.error = `checksum mismatch: V8 ${row.sums.v8}, ${label} ${row.sums[key]}`;
+      const want = key === "cli" ? row.cliWant : row.sums.v8;
+      if (!PROCESS_PAIRS.some((p) => p[1] === key) && row.sums[key] !== undefined && row.sums[key] !== want) {
+        row.error = `checksum mismatch: V8 ${want}, ${label} ${row.sums[key]}`;
       }
     }
   }
@@ -471,12 +485,14 @@ for (const key of Object.keys(shared)) closeEngine(shared[key]);
 for (const row of rows) {
   row.med = {};
   for (const [key] of ENGINES) row.med[key] = median(row.times[key]);
-  // processes: whole process with run(n) minus whole process with run(0)
+  // processes: whole process with run(n) minus whole process with run(0),
+  // the median of each round's difference (the two ran back to back)
   row.startup = {};
   for (const [key, key0] of PROCESS_PAIRS) {
     if (row.med[key] === null || row.med[key] === undefined) continue;
     row.startup[key] = row.med[key0];
-    row.med[`${key}Net`] = Math.max(0.01, row.med[key] - row.med[key0]);
+    const diffs = row.times[key].map((t, i) => t - row.times[key0][i]).filter((d) => !Number.isNaN(d));
+    row.med[`${key}Net`] = Math.max(0.01, median(diffs));
   }
   if (row.startup.wabt !== undefined) row.wabtStartup = row.startup.wabt;
 }
@@ -712,7 +728,7 @@ if (use.cli || PEERS.length) {
     if (row.error) failed = true;
     const native = pick(row, "native");
     const cli = row.error ? null : row.med.cliNet ?? null;
-    const cells = [row.name, String(row.n), ms(native), ms(cli), ms(row.startup?.cli ?? null)];
+    const cells = [row.name, String(row.n), ms(native), String(row.cliN), ms(cli), ms(row.startup?.cli ?? null)];
     const ratiosHere = [];
     for (const p of PEERS) {
       const t = row.error ? null : row.med[`${p.key}Net`] ?? null;
@@ -721,15 +737,17 @@ if (use.cli || PEERS.length) {
       peerRatios[p.key].push(r);
       ratiosHere.push(ratio(r));
     }
-    const c = div(cli, native);
+    // per unit of work: `wrt run` ran cliN, wrt native n
+    const perUnit = (t, n) => (t === null || t === undefined ? null : t / workUnits(baseName(row.name), n));
+    const c = div(perUnit(cli, row.cliN), perUnit(native, row.n));
     peerRatios.cliVsNative.push(c);
     peerRows.push([...cells, ...ratiosHere, ratio(c)]);
   }
-  peerRows.push(["**geometric mean**", "", "", "", "", ...PEERS.map(() => ""),
+  peerRows.push(["**geometric mean**", "", "", "", "", "", ...PEERS.map(() => ""),
     ...PEERS.map((p) => `**${ratio(geomean(peerRatios[p.key]))}**`), `**${ratio(geomean(peerRatios.cliVsNative))}**`]);
 }
 const peerTable = mdTable(
-  ["kernel", "n", "wrt native ms", "wrt run ms", "wrt run start-up ms", ...PEERS.map((p) => `${p.label} ms`),
+  ["kernel", "n", "wrt native ms", "wrt run n", "wrt run ms", "wrt run start-up ms", ...PEERS.map((p) => `${p.label} ms`),
     ...PEERS.map((p) => `native / ${p.label}`), "wrt run / native"],
   peerRows, ["---", "---:", ...peerRows[0]?.slice(2).map(() => "---:") ?? []]);
 
@@ -796,13 +814,14 @@ const how = [
   "**wrt Node**: build/wrt.wasm through host-shims/node; **wrt native**: build/wrt-native (wasm2c, gcc -O2) through the same",
   "Node API (`engine: \"native\"`), a fresh process every round (its speed varies between processes), which runs both the metered and the unmetered module, only the invoke timed (start-up and a warm-up call excluded; a few FIFO round trips, about 0.1 ms, included).",
   `Both wrt engines run with fuel metering on and a finite budget of ${FUEL_BUDGET} (the default configuration).`,
-  "**wabt**: `wasm-interp` (the kernel merged with a `main` that calls `run(n)`), whole process minus the median whole process",
-  "of the same module calling `run(0)` (start-up and module load subtracted" + (rows.some((r) => r.wabtStartup) ? `; that was ${rows.filter((r) => r.wabtStartup).map((r) => `${r.name} ${ms(r.wabtStartup)}`).join(", ")} ms` : "") + ").",
+  "**wabt**: `wasm-interp` (the kernel merged with a `main` that calls `run(n)`), whole process minus the whole process",
+  "of the same module calling `run(0)` run next to it in the same round, median over rounds (start-up and module load subtracted" + (rows.some((r) => r.wabtStartup) ? `; that was ${rows.filter((r) => r.wabtStartup).map((r) => `${r.name} ${ms(r.wabtStartup)}`).join(", ")} ms` : "") + ").",
   "Every engine must return V8's checksum.",
 ].join("\n");
 const peerHow = [
   "Same interleaved rounds as above. **wrt native** as above (invoke only); **wrt run**: `node host-shims/node/dist/cli.js run K.wasm --invoke run N`",
-  "(fuel metering on, as a user runs it), whole process minus the median whole process with `run 0` (its start-up is shown).",
+  "(fuel metering on, as a user runs it) at its own N, \"wrt run n\" (the kernel's work times " + "4-30, so that the run, 1-1.5 s, is several times the start-up it subtracts), whole process minus the whole process with `run 0`",
+  "run next to it in the same round, median over rounds (the median `run 0` is shown as its start-up); **wrt run / native** is per unit of work (fib: per call), wrt run's time for N against wrt native's for n.",
   PEERS.length ? `${PEERS.map((p) => `**${p.label}**: \`${path.basename(p.bin)} ${p.args("K.wasm", "N").join(" ")}\``).join("; ")}, whole process minus the same with run(0) (start-up and load subtracted). Built from their sources as bench/README.md says.` : "Peers: set `WASM3=path` and `IWASM=path` (bench/README.md) for wasm3 and WAMR columns.",
   "Ratios are times: below 1.00x wrt native is faster.",
 ].join("\n");
