@@ -437,7 +437,8 @@ static uint32_t w2c_wrt_run(Z_wrt_instance_t*, uint64_t) __attribute__((aligned(
   // memory base in a local only with guard pages (not under ASan).
   const loopOpts = ["-DWRT_THREADED_DISPATCH=1", "-DWRT_JUMP_LANDING=1", ...(sanitize ? [] : ["-DWRT_RUN_DATA=1"])];
   if (!readFileSync(path.join(outDir, "wrt.c"), "utf8").includes("WRT_NEXT_OP(")) die("wrt.c: the dispatch loop was not edited (patchDispatch): the native build needs it");
-  const common = ["-std=gnu11", sanitize ? "-O1" : "-O2", ...loopOpts,
+  // -ffp-contract=off: gcc must not fuse an f64 multiply and add into one FMA (F64MulAdd rounds twice, as Wasm does).
+  const common = ["-std=gnu11", sanitize ? "-O1" : "-O2", "-ffp-contract=off", ...loopOpts,
     ...(process.arch === "x64" ? ["-march=x86-64-v2"] : []), "-DNDEBUG", "-DWRT_FORMAT_FLOATS=1", "-I", c("host-shims/c"), "-I", outDir,
     ...(sanitize ? [...sanitizers, "-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0"] : [])];
   const units = [

@@ -726,6 +726,7 @@ export class Compiler {
         return;
       }
     }
+    if (wop == 0xA0 && this.mulAdd()) return;
     if (wop == 0x6A && this.shiftedOperand(Ir.I32ShlImm, Ir.I32AddShl)) return;
     if (wop == 0x73 && this.shiftedOperand(Ir.I32RotrImm, Ir.I32XorRotr)) return;
     this.binary(Ir.NumBase + wop - 0x45);
@@ -778,6 +779,36 @@ export class Compiler {
     let d = this.code.length;
     this.height -= 2;
     this.w(this.canon(this.height)); this.w(x); this.w(y); this.w(k);
+    this.chargePendingToLastOp();
+    this.pushResult(d);
+    return true;
+  }
+
+  /**
+   * `f64.add` of the product the op just emitted (`f64.mul`, its result a
+   * temporary read only here) and another value, on either side: one
+   * F64MulAdd in the mul's place, with both ops' fuel (matmul's
+   * `s += a[i] * b[j]`). The product is rounded before the sum as the two
+   * ops did; only the sum is canonicalized (a NaN product makes a NaN sum),
+   * and f64.add commutes bit for bit once NaNs are canonical.
+   */
+  mulAdd(): bool {
+    let h = this.height;
+    if (this.lastDstWord < 0) return false;
+    let mh = this.kinds[h - 1] == K.Temp ? h - 1 : h - 2;
+    if (this.kinds[mh] != K.Temp || this.lastDstHeight != mh) return false;
+    let ch = mh == h - 1 ? h - 2 : h - 1;
+    if (this.kinds[ch] == K.Const || (ch == h - 1 && this.kinds[ch] != K.Local)) return false;
+    let p = this.lastDstWord - 1;
+    if (this.code[p] != <u32>Ir.F64Mul || this.code.length != p + 4) return false;
+    let a = this.code[p + 2];
+    let b = this.code[p + 3];
+    let c = this.operand(ch); // a Local or a Temp: emits nothing
+    this.code.length = p;
+    this.code.push(Ir.F64MulAdd);
+    let d = this.code.length;
+    this.height -= 2;
+    this.w(this.canon(this.height)); this.w(a); this.w(b); this.w(c);
     this.chargePendingToLastOp();
     this.pushResult(d);
     return true;

@@ -265,6 +265,7 @@ export const enum Ir {
   StoreK8Add = 243,       // x, imm, k: i32.store8 of the constant k at x + imm, wrapping at 32 bits (no offset, no shift: a byte array's element)
   I32AddImmJumpNeImm = 244,// dst, a, k, n, target, fuel if taken, fuel if not: dst = a + k, jump if dst != n (a counted loop's step and test)
   I32AddJumpLtUImm = 245, // dst, a, b, n, target, fuel if taken, fuel if not: dst = a + b, jump if dst < n unsigned (a strided loop's step and test)
+  F64MulAdd = 246,        // dst, a, b, c: a * b + c, f64 (f64.mul whose result only feeds f64.add, either side; two roundings as the two ops, one NaN canonicalization: a NaN product stays NaN)
   Copy2 = 248,            // dst1, src1, dst2, src2 (two copies in order)
   I32AddShl = 249,        // dst, a, b, k: a + (b << k), i32
   I32XorRotr = 250,       // dst, a, b, k: a ^ rotr(b, k), i32

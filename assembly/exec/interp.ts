@@ -1360,8 +1360,12 @@ function run(fuelIn: i64): Status {
       }
       case Ir.StoreAdd: { if (!storeAddOp(pc, fp, memBase, memBytes, fp + load<u32>(pc, 24))) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 28; continue; }
       case Ir.StoreKAdd: { if (!storeAddOp(pc, fp, memBase, memBytes, pc + 24)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 32; continue; }
+      case Ir.F64MulAdd: { // dst, a, b, c: a * b + c (f64.mul feeding f64.add): the product rounded, then the sum, one canonicalization
+        let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12)); let c = load<f64>(fp + load<u32>(pc, 16));
+        store<f64>(fp + load<u32>(pc, 4), canonF64(a * b + c)); pc += 20; continue;
+      }
       // the numbers no compiled code contains (204: the unused i32.sub
-      // immediate form; 246, 247: free): listed to keep the table total
+      // immediate form; 247: free): listed to keep the table total
       case Ir.Ext: { // extension proposals' ops: word = Ext | x << 8, second-level dispatch in exec/ext-ops.ts
         if (EXT_ON) {
           let n = extCall(pc, fp, memBase, <u64>memBytes, globalCells); // a call running the whole run of Ext ops: exec/ext.ts
@@ -1369,7 +1373,7 @@ function run(fuelIn: i64): Status {
           return trapOut(<Trap>(-n), instId, <u32>(extTrapAt() - codeBase), frameCount, fuel);
         }
       } // compiled out (no tables, or the device build): falls through to the trap below
-      case 204: case 246: case 247:
+      case 204: case 247:
         return trapOut(Trap.Unreachable, instId, <u32>(pc - codeBase), frameCount, fuel);
       default:
         unreachable(); // a byte has no other values; a body of its own keeps binaryen from folding 248..255 into it

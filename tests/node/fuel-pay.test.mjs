@@ -19,7 +19,7 @@ const GUEST = wat(`(module
       (return (i32.const 3)))          ;; $a
       (return (call $sq (i32.const 5)))) ;; $b
     (i32.const 7))                      ;; $c, default
-  (func (export "f") (result i32) (local $i i32) (local $s i32)
+  (func (export "f") (result i32) (local $i i32) (local $s i32) (local $x f64)
     (block $out
       (loop $top
         (br_if $out (i32.ge_u (local.get $i) (i32.const 9)))
@@ -39,6 +39,11 @@ const GUEST = wat(`(module
       (br_if $c (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 5))))
     (loop $d (local.set $s (i32.xor (local.get $s) (local.get $i)))
       (br_if $d (i32.lt_u (local.tee $i (i32.add (local.get $i) (local.get $i))) (i32.const 200))))
+    ;; a multiply-add (F64MulAdd: f64.mul feeding f64.add, both fuel shares on one op)
+    (local.set $i (i32.const 0))
+    (loop $e (local.set $x (f64.add (f64.mul (f64.convert_i32_u (local.get $i)) (f64.const 1.5)) (local.get $x)))
+      (br_if $e (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 6))))
+    (local.set $s (i32.add (local.get $s) (i32.trunc_f64_u (local.get $x))))
     (local.get $s)))`, { name: "fuel-pay.wat" });
 
 const BIG = 10n ** 12n;

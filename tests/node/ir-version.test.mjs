@@ -26,6 +26,7 @@ const DIGESTS = {
   17: "609aac24fe912bf506af466e88b1618fe1b8783e7c75fa7bed40689fbf099c16", // Load8UAdd, StoreK8Add on the numbers of the i64 narrow LoadAdd forms, which no longer fold (and the bytes guest added), on top of 16
   18: "3882c34571777276734bb92f313211a59a5e98c928a65d58a0aadc70908dd490", // batch merge: 15 (branch fuel) and 17 (zero-locals, byte-array ops) together
   19: "2b89a2ac7574d7fc4aa94da8f885414e7db19bbffbaeb3e9a486c3b6c7e84557", // I32AddImmJumpNeImm, I32AddJumpLtUImm (and the steps guest added), on top of 18
+  20: "f5bba5f33939a729e6748c6dcca0b2e4d535092defc6f69d59b1c95e1a0405bb", // F64MulAdd: f64.mul feeding f64.add (and the muladd guest added), on top of 19
 };
 
 const GUESTS = [
@@ -56,6 +57,8 @@ const GUESTS = [
       (local.get 2))
     (func (export "bytes") (param i32) (result i32)
       (i32.store8 (i32.add (local.get 0) (i32.const 1024)) (i32.const 1)) (i32.load8_u (i32.add (local.get 0) (i32.const 1024))))
+    (func (export "muladd") (param f64 f64 f64) (result f64)
+      (f64.add (local.get 2) (f64.mul (local.get 0) (local.get 1))))
     (func (export "pick") (param i32) (result i32)
       (block (block (block (br_table 0 1 2 (local.get 0))) (return (i32.const 10))) (return (i32.const 20)))
       (i32.const 30)))`, { name: "ir-version.wat" }),
