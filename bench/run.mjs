@@ -3,8 +3,15 @@
 //   [WASM3=path] [IWASM=path] node bench/run.mjs [--rounds N] [--scale X] [--only a,b]
 //                      [--no-native] [--no-wabt] [--no-qemu] [--no-node] [--no-cli]
 //                      [--no-fuel] [--no-snapshot] [--no-simd] [--no-wrt] [--no-c] [--no-readme]
-//                      [--cachegrind] [--cachegrind-only]
+//                      [--cachegrind] [--cachegrind-only] [--pin CPU | --no-pin] [--help]
 //
+// 0. Pins itself (and so every engine it starts) to one CPU with `taskset`
+//    (Linux; the CPU that runs a short loop fastest at the start, unless
+//    --pin names one; --no-pin does not pin): on this
+//    2-vCPU VM an unpinned process ran the same code at one of two speeds,
+//    about 1.5x apart, switching between processes and even between calls
+//    (c-crc32 in wrt native: 68-70 or 100-106 ms; pinned, 70 +- 3 ms, on
+//    either CPU, for every engine). bench/README.md, "Pinning".
 // 1. Builds bench/kernels/*.ts with asc (`--runtime stub -O3 --noAssert
 //    --use abort=`: no imports at all) into build/bench/*.wasm, and the C
 //    twins bench/kernels/c/*.c with clang-14 (`CLANG=`; `--target=wasm32 -O2
@@ -139,6 +146,28 @@ const QEMU_BOARD = "mps2-an385";
 
 // ---------------- options ----------------
 const argv = process.argv.slice(2);
+if (argv.includes("--help") || argv.includes("-h")) {
+  // The usage is this file's header comment, up to the first import.
+  const text = readFileSync(fileURLToPath(import.meta.url), "utf8");
+  const head = text.slice(0, text.indexOf("\nimport ")).split("\n").filter((l) => l.startsWith("//"));
+  process.stdout.write(head.map((l) => l.replace(/^\/\/ ?/, "")).join("\n") + "\n");
+  process.exit(0);
+}
+const KNOWN = new Set(["--rounds", "--scale", "--only", "--pin", "--no-pin", "--no-native", "--no-wabt", "--no-qemu",
+  "--no-node", "--no-cli", "--no-fuel", "--no-snapshot", "--no-simd", "--no-wrt", "--no-c", "--no-readme",
+  "--cachegrind", "--cachegrind-only"]);
+const WITH_VALUE = new Set(["--rounds", "--scale", "--only", "--pin"]);
+for (let i = 0; i < argv.length; i++) {
+  if (!KNOWN.has(argv[i])) {
+    process.stderr.write(`bench: unknown option ${argv[i]} (node bench/run.mjs --help)\n`);
+    process.exit(64);
+  }
+  if (WITH_VALUE.has(argv[i]) && ++i >= argv.length) {
+    process.stderr.write(`bench: ${argv[i - 1]} needs a value\n`);
+    process.exit(64);
+  }
+}
+pinToOneCpu();
 const opt = (name, def) => {
   const i = argv.indexOf(name);
   return i >= 0 && i + 1 < argv.length ? argv[i + 1] : def;
@@ -164,6 +193,52 @@ const use = {
 const cachegrind = cgOnly || flag("--cachegrind");
 const fullRun = scale === 1 && !only && !process.env.WRT_BASE && Object.values(use).every(Boolean);
 const updateReadme = !flag("--no-readme") && fullRun;
+
+/**
+ * Runs this script again under `taskset -c CPU` (header, step 0) unless it
+ * already is, --no-pin says not to, or there is no taskset; every child
+ * inherits the CPU. Returns only in the pinned (or unpinned) process.
+ */
+function pinToOneCpu() {
+  if (process.env.WRT_BENCH_PINNED || argv.includes("--no-pin") || os.platform() !== "linux") return;
+  if (spawnSync("taskset", ["--version"]).status !== 0) {
+    process.stderr.write("bench: no taskset (util-linux): timings are not pinned to one CPU\n");
+    return;
+  }
+  const cpu = String(argv.includes("--pin") ? argv[argv.indexOf("--pin") + 1] : fastestCpu());
+  if (!/^\d+$/.test(cpu) || Number(cpu) >= os.cpus().length) {
+    process.stderr.write(`bench: --pin ${cpu}: not a CPU of this machine (0-${os.cpus().length - 1})\n`);
+    process.exit(64);
+  }
+  const r = spawnSync("taskset", ["-c", cpu, process.execPath, ...process.execArgv, fileURLToPath(import.meta.url), ...argv],
+    { stdio: "inherit", env: { ...process.env, WRT_BENCH_PINNED: cpu } });
+  process.exit(r.status ?? 1);
+}
+
+/**
+ * The CPU that runs a fixed loop fastest now, by 3 interleaved trials of
+ * each: a VM's vCPUs are not equal (here one ran the same interpreter 1.4x
+ * slower than the other for minutes at a time, both engines alike).
+ */
+function fastestCpu() {
+  // A small switch interpreter: the slow vCPU showed on indirect-branch-heavy code, not on plain arithmetic.
+  const loop = "const c=new Uint8Array(256);let s=12345;for(let i=0;i<256;i++){s=(s*1103515245+12345)>>>0;c[i]=(s>>>16)&7}"
+    + "let t=process.hrtime.bigint(),a=1,b=2,p=0;for(let n=0;n<2e7;n++){switch(c[p]){case 0:a+=b;break;case 1:b^=a;break;"
+    + "case 2:a=(a<<1)|0;break;case 3:b>>>=1;break;case 4:a-=3;break;case 5:b+=a&7;break;case 6:a^=n;break;default:b=(a-b)|0}"
+    + "p=(p+1+(a&1))&255}process.stdout.write(String(process.hrtime.bigint()-t))";
+  const best = new Map();
+  for (let trial = 0; trial < 3; trial++) {
+    for (let c = 0; c < os.cpus().length; c++) {
+      const r = spawnSync("taskset", ["-c", String(c), process.execPath, "-e", loop], { encoding: "utf8" });
+      const ns = Number(r.stdout);
+      if (r.status === 0 && ns > 0) best.set(c, Math.min(best.get(c) ?? Infinity, ns));
+    }
+  }
+  let cpu = os.cpus().length - 1;
+  for (const [c, ns] of best) if (ns < best.get(cpu)) cpu = c;
+  process.stderr.write(`bench: pinned to CPU ${cpu} (fastest of ${[...best].map(([c, ns]) => `CPU ${c} ${(ns / 1e6).toFixed(0)} ms`).join(", ")})\n`);
+  return cpu;
+}
 
 /** n for `factor` times the work of n: work grows linearly in n, except fib's (by the golden ratio per step). */
 function scaled(name, n, factor = scale) {
@@ -805,6 +880,7 @@ const machineTable = mdTable(["machine and run", ""], [
   ...PEERS.map((p) => [p.label, `${p.bin} (${peerVersion(p)})`]),
   ...(use.c ? [["clang (C kernels)", cmd(CLANG, ["--version"]).split("\n")[0]]] : []),
   ["load average at the end", machine.load],
+  ["CPU affinity", process.env.WRT_BENCH_PINNED ? `every process pinned to CPU ${process.env.WRT_BENCH_PINNED} (taskset)` : "not pinned"],
   ["rounds", `${rounds} interleaved (medians)${scale !== 1 ? `, sizes scaled by ${scale}` : ""}`],
   ["run time", `${totalSeconds.toFixed(0)} s (timed rounds ${roundsSeconds.toFixed(0)} s)`],
 ], ["---", "---"]);

@@ -196,6 +196,11 @@ function reenter(inst: u32, pcOff: u32, fpOff: u32, frameCount: u32, fuel: i64):
   return fuel + sideCost(side, s, 0, sideOpCount(side, s));
 }
 
+/** payBack in metered code; unmetered code has no Fuel op at `pc` and nothing to give back. */
+@noinline function payBackMetered(fuel: i64, pc: usize, cm: CompiledModule): i64 {
+  return cm.metered ? payBack(fuel, pc, cm) : fuel;
+}
+
 /** The function-table record of `f`, a function of another instance than the running one. */
 function otherFuncInfo(f: FuncInst): usize {
   let ccm = changetype<Instance>(arrayAt(theStore.instances, f.instance)).compiled;
@@ -1386,9 +1391,13 @@ function run(fuelIn: i64): Status {
     // test of `metered`: unmetered code carries cost 0 and lands at the
     // block (skip = 0). If the fuel falls short, give it back and step back
     // onto the Fuel op, which takes the slow path (unmetered, fuel is below
-    // 0 only from a negative budget, and this changes nothing).
+    // 0 only from a negative budget: skip is 0 and payBackMetered gives
+    // nothing back, so this changes nothing). `metered` is tested in
+    // payBackMetered, not here: as `fuel < 0 && metered`, binaryen made the
+    // two tests one `select` and V8 a cmov from metered's stack slot on
+    // every jump (docs/internal-code.md).
     fuel -= <i64>cost;
-    if (fuel < 0 && metered) { pc -= 12; fuel = payBack(fuel, pc, cm); }
+    if (fuel < 0) { pc -= skip; fuel = payBackMetered(fuel, pc, cm); }
   }
   return Status.Trap;
 }
