@@ -231,8 +231,9 @@ function run(fuelIn: i64): Status {
   let infoBase = cm.funcInfoBase;
   let globalCells = changetype<usize>(inst.globalCells);
   let mem: MemoryInst | null = staticLength(inst.memAddrs) > 0 ? arrayAt(theStore.mems, staticAt(inst.memAddrs, 0)) : null;
-  let memBase: usize = mem ? mem.base : 0;
-  let memBytes: u32 = mem ? memSize32(mem) : 0; // 32 bits: see memSize32
+  // Constants of one run: memory.grow runs the loop again (REENTER) instead of changing them.
+  const memBase: usize = mem ? mem.base : 0;
+  const memBytes: u32 = mem ? memSize32(mem) : 0; // 32 bits: see memSize32
 
   // For call_indirect: the store's function array and the instance's first
   // table and import count, loaded once. Nothing run inside the loop adds
@@ -465,10 +466,14 @@ function run(fuelIn: i64): Status {
           fuel = bulkFuel;
           if (!paid) return bulkStop(instId, <u32>(pc - codeBase), <u32>(fp - stackBase), frameCount, fuel);
           r = mem!.grow(delta);
-          memBase = mem!.base; memBytes = memSize32(mem!);
         }
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(r));
-        pc += 16; continue;
+        pc += 16;
+        // A grown memory may have moved: run again from the next op, which
+        // reads the new base and size (they are constants of one run, so
+        // TurboFan keeps them out of the loop's phis; docs/internal-code.md).
+        if (r >= 0) return reenter(instId, <u32>(pc - codeBase), <u32>(fp - stackBase), frameCount, fuel);
+        continue;
       }
       // Bulk ops do as much as the fuel covers and stop at themselves (exec/bulk.ts).
       case Ir.MemoryFill: case Ir.MemoryCopy: case Ir.MemoryInit:
