@@ -248,8 +248,10 @@ function run(fuelIn: i64): Status {
   let pc = codeBase + m.pcOff;
   let fp = stackBase + m.fpOff;
 
-  // Continue a block that ran out of fuel part-way.
-  if (m.resumeSide >= 0) {
+  // Continue a block that ran out of fuel part-way. Not when a Halt is
+  // still planted: then this is the loop running again after a memory.grow
+  // in the middle of a paid block (REENTER), and the Halt will stop it.
+  if (m.resumeSide >= 0 && m.patchInst < 0) {
     let side = changetype<usize>(cm.side);
     let s = <u32>m.resumeSide;
     let rest = sideCost(side, s, m.resumeK, sideOpCount(side, s));

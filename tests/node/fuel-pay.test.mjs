@@ -3,7 +3,9 @@
 // back and the block's Fuel op takes the slow path. Every way into a block
 // pays this way: a taken jump, a compare-and-jump's fallthrough, a br_table
 // target, a return to a call's continuation, a call's entry block, a
-// fallthrough into a label. This guest goes through each, and a stop at any
+// fallthrough into a label. (And a memory.grow mid-block, after which the
+// loop runs again: a stop planted further on in that block must hold.)
+// This guest goes through each, and a stop at any
 // unit of fuel, on either engine, must cost in total what the fuel oracle
 // counts in V8 (fuzz/lib/fuel-oracle.mjs) and give V8's result.
 import { test } from "node:test";
@@ -13,6 +15,7 @@ import { instrument } from "../../fuzz/lib/fuel-oracle.mjs";
 import { wat } from "./support.mjs";
 
 const GUEST = wat(`(module
+  (memory 1)
   (func $sq (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))
   (func $pick (param i32) (result i32)
     (block $c (block $b (block $a (br_table $a $b $c (local.get 0)))
@@ -24,6 +27,9 @@ const GUEST = wat(`(module
       (loop $top
         (br_if $out (i32.ge_u (local.get $i) (i32.const 9)))
         ;; if/else, then a fallthrough into the join label
+        ;; memory.grow in the middle of a block (the loop runs again after it, with a Halt maybe planted further on)
+        (local.set $s (i32.add (local.get $s) (memory.grow (i32.const 0))))
+        (local.set $s (i32.mul (local.get $s) (i32.const 3)))
         (if (i32.and (local.get $i) (i32.const 1))
           (then (local.set $s (i32.add (local.get $s) (call $sq (local.get $i)))))
           (else (local.set $s (i32.xor (local.get $s) (i32.const 0x55)))))
