@@ -300,14 +300,14 @@ function run(fuelIn: i64): Status {
       }
       case Ir.Nop: { pc += 4; continue; }
       case Ir.Unreachable: return trapOut(Trap.Unreachable, instId, <u32>(pc - codeBase), frameCount, fuel);
-      case Ir.Jump: { cost = load<u32>(pc, 8); pc = codeBase + load<u32>(pc, 4); break; }
+      case Ir.Jump: { fuel -= <i64>load<u32>(pc, 8); pc = codeBase + load<u32>(pc, 4); if (fuel < 0) { pc -= skip; fuel = payBackMetered(fuel, pc, cm); } continue; }
       case Ir.JumpIf: {
-        if (load<i32>(fp + load<u32>(pc, 4)) != 0) { cost = load<u32>(pc, 12); pc = codeBase + load<u32>(pc, 8); }
+        if (load<i32>(fp + load<u32>(pc, 4)) != 0) { fuel -= <i64>load<u32>(pc, 12); pc = codeBase + load<u32>(pc, 8); if (fuel < 0) { pc -= skip; fuel = payBackMetered(fuel, pc, cm); } continue; }
         else { cost = load<u32>(pc, 16); pc += 20 + skip; }
         break;
       }
       case Ir.JumpIfNot: {
-        if (load<i32>(fp + load<u32>(pc, 4)) == 0) { cost = load<u32>(pc, 12); pc = codeBase + load<u32>(pc, 8); }
+        if (load<i32>(fp + load<u32>(pc, 4)) == 0) { fuel -= <i64>load<u32>(pc, 12); pc = codeBase + load<u32>(pc, 8); if (fuel < 0) { pc -= skip; fuel = payBackMetered(fuel, pc, cm); } continue; }
         else { cost = load<u32>(pc, 16); pc += 20 + skip; }
         break;
       }
@@ -1197,121 +1197,121 @@ function run(fuelIn: i64): Status {
       }
       case Ir.JumpI32Eq: { // br_if (i32.eq a b)
         if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) == load<i32>(fp + load<u32>(pc, 8))) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        if (load<i32>(fp + load<u32>(pc, 4)) == load<i32>(fp + load<u32>(pc, 8))) { fuel -= <i64>load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); if (fuel < 0) { pc -= skip; fuel = payBackMetered(fuel, pc, cm); } continue; }
         else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32Ne: { // br_if (i32.ne a b)
         if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) != load<i32>(fp + load<u32>(pc, 8))) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        if (load<i32>(fp + load<u32>(pc, 4)) != load<i32>(fp + load<u32>(pc, 8))) { fuel -= <i64>load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); if (fuel < 0) { pc -= skip; fuel = payBackMetered(fuel, pc, cm); } continue; }
         else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32LtS: { // br_if (i32.lt_s a b)
         if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) < load<i32>(fp + load<u32>(pc, 8))) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        if (load<i32>(fp + load<u32>(pc, 4)) < load<i32>(fp + load<u32>(pc, 8))) { fuel -= <i64>load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); if (fuel < 0) { pc -= skip; fuel = payBackMetered(fuel, pc, cm); } continue; }
         else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32LtU: { // br_if (i32.lt_u a b)
         if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
-        if (load<u32>(fp + load<u32>(pc, 4)) < load<u32>(fp + load<u32>(pc, 8))) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        if (load<u32>(fp + load<u32>(pc, 4)) < load<u32>(fp + load<u32>(pc, 8))) { fuel -= <i64>load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); if (fuel < 0) { pc -= skip; fuel = payBackMetered(fuel, pc, cm); } continue; }
         else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32GtS: { // br_if (i32.gt_s a b)
         if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) > load<i32>(fp + load<u32>(pc, 8))) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        if (load<i32>(fp + load<u32>(pc, 4)) > load<i32>(fp + load<u32>(pc, 8))) { fuel -= <i64>load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); if (fuel < 0) { pc -= skip; fuel = payBackMetered(fuel, pc, cm); } continue; }
         else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32GtU: { // br_if (i32.gt_u a b)
         if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
-        if (load<u32>(fp + load<u32>(pc, 4)) > load<u32>(fp + load<u32>(pc, 8))) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        if (load<u32>(fp + load<u32>(pc, 4)) > load<u32>(fp + load<u32>(pc, 8))) { fuel -= <i64>load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); if (fuel < 0) { pc -= skip; fuel = payBackMetered(fuel, pc, cm); } continue; }
         else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32LeS: { // br_if (i32.le_s a b)
         if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) <= load<i32>(fp + load<u32>(pc, 8))) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        if (load<i32>(fp + load<u32>(pc, 4)) <= load<i32>(fp + load<u32>(pc, 8))) { fuel -= <i64>load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); if (fuel < 0) { pc -= skip; fuel = payBackMetered(fuel, pc, cm); } continue; }
         else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32LeU: { // br_if (i32.le_u a b)
         if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
-        if (load<u32>(fp + load<u32>(pc, 4)) <= load<u32>(fp + load<u32>(pc, 8))) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        if (load<u32>(fp + load<u32>(pc, 4)) <= load<u32>(fp + load<u32>(pc, 8))) { fuel -= <i64>load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); if (fuel < 0) { pc -= skip; fuel = payBackMetered(fuel, pc, cm); } continue; }
         else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32GeS: { // br_if (i32.ge_s a b)
         if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) >= load<i32>(fp + load<u32>(pc, 8))) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        if (load<i32>(fp + load<u32>(pc, 4)) >= load<i32>(fp + load<u32>(pc, 8))) { fuel -= <i64>load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); if (fuel < 0) { pc -= skip; fuel = payBackMetered(fuel, pc, cm); } continue; }
         else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32GeU: { // br_if (i32.ge_u a b)
         if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
-        if (load<u32>(fp + load<u32>(pc, 4)) >= load<u32>(fp + load<u32>(pc, 8))) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        if (load<u32>(fp + load<u32>(pc, 4)) >= load<u32>(fp + load<u32>(pc, 8))) { fuel -= <i64>load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); if (fuel < 0) { pc -= skip; fuel = payBackMetered(fuel, pc, cm); } continue; }
         else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32EqImm: { // br_if (i32.eq a const)
         if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) == load<i32>(pc, 8)) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        if (load<i32>(fp + load<u32>(pc, 4)) == load<i32>(pc, 8)) { fuel -= <i64>load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); if (fuel < 0) { pc -= skip; fuel = payBackMetered(fuel, pc, cm); } continue; }
         else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32NeImm: { // br_if (i32.ne a const)
         if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) != load<i32>(pc, 8)) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        if (load<i32>(fp + load<u32>(pc, 4)) != load<i32>(pc, 8)) { fuel -= <i64>load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); if (fuel < 0) { pc -= skip; fuel = payBackMetered(fuel, pc, cm); } continue; }
         else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32LtSImm: { // br_if (i32.lt_s a const)
         if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) < load<i32>(pc, 8)) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        if (load<i32>(fp + load<u32>(pc, 4)) < load<i32>(pc, 8)) { fuel -= <i64>load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); if (fuel < 0) { pc -= skip; fuel = payBackMetered(fuel, pc, cm); } continue; }
         else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32LtUImm: { // br_if (i32.lt_u a const)
         if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
-        if (load<u32>(fp + load<u32>(pc, 4)) < load<u32>(pc, 8)) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        if (load<u32>(fp + load<u32>(pc, 4)) < load<u32>(pc, 8)) { fuel -= <i64>load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); if (fuel < 0) { pc -= skip; fuel = payBackMetered(fuel, pc, cm); } continue; }
         else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32GtSImm: { // br_if (i32.gt_s a const)
         if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) > load<i32>(pc, 8)) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        if (load<i32>(fp + load<u32>(pc, 4)) > load<i32>(pc, 8)) { fuel -= <i64>load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); if (fuel < 0) { pc -= skip; fuel = payBackMetered(fuel, pc, cm); } continue; }
         else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32GtUImm: { // br_if (i32.gt_u a const)
         if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
-        if (load<u32>(fp + load<u32>(pc, 4)) > load<u32>(pc, 8)) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        if (load<u32>(fp + load<u32>(pc, 4)) > load<u32>(pc, 8)) { fuel -= <i64>load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); if (fuel < 0) { pc -= skip; fuel = payBackMetered(fuel, pc, cm); } continue; }
         else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32LeSImm: { // br_if (i32.le_s a const)
         if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) <= load<i32>(pc, 8)) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        if (load<i32>(fp + load<u32>(pc, 4)) <= load<i32>(pc, 8)) { fuel -= <i64>load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); if (fuel < 0) { pc -= skip; fuel = payBackMetered(fuel, pc, cm); } continue; }
         else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32LeUImm: { // br_if (i32.le_u a const)
         if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
-        if (load<u32>(fp + load<u32>(pc, 4)) <= load<u32>(pc, 8)) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        if (load<u32>(fp + load<u32>(pc, 4)) <= load<u32>(pc, 8)) { fuel -= <i64>load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); if (fuel < 0) { pc -= skip; fuel = payBackMetered(fuel, pc, cm); } continue; }
         else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32GeSImm: { // br_if (i32.ge_s a const)
         if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
-        if (load<i32>(fp + load<u32>(pc, 4)) >= load<i32>(pc, 8)) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        if (load<i32>(fp + load<u32>(pc, 4)) >= load<i32>(pc, 8)) { fuel -= <i64>load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); if (fuel < 0) { pc -= skip; fuel = payBackMetered(fuel, pc, cm); } continue; }
         else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
       case Ir.JumpI32GeUImm: { // br_if (i32.ge_u a const)
         if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
-        if (load<u32>(fp + load<u32>(pc, 4)) >= load<u32>(pc, 8)) { cost = load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); }
+        if (load<u32>(fp + load<u32>(pc, 4)) >= load<u32>(pc, 8)) { fuel -= <i64>load<u32>(pc, 16); pc = codeBase + load<u32>(pc, 12); if (fuel < 0) { pc -= skip; fuel = payBackMetered(fuel, pc, cm); } continue; }
         else { cost = load<u32>(pc, 20); pc += 24 + skip; }
         break;
       }
@@ -1359,15 +1359,15 @@ function run(fuelIn: i64): Status {
       case Ir.I32AddImmJumpNeImm: { // dst = a + k; jump if dst != n (a counted loop's step and test)
         let v = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(pc, 12);
         store<u64>(fp + load<u32>(pc, 4), <u64>v);
-        if (v != load<u32>(pc, 16)) { cost = load<u32>(pc, 24); pc = codeBase + load<u32>(pc, 20); }
+        if (v != load<u32>(pc, 16)) { fuel -= <i64>load<u32>(pc, 24); pc = codeBase + load<u32>(pc, 20); if (fuel < 0) { pc -= skip; fuel = payBackMetered(fuel, pc, cm); } continue; }
         else { cost = load<u32>(pc, 28); pc += 32 + skip; }
         break;
       }
       case Ir.I32AddJumpLtUImm: { // dst = a + b; jump if dst < n unsigned (a strided loop's step and test)
         let v = load<u32>(fp + load<u32>(pc, 8)) + load<u32>(fp + load<u32>(pc, 12));
         store<u64>(fp + load<u32>(pc, 4), <u64>v);
-        if (v < load<u32>(pc, 16)) { cost = load<u32>(pc, 24); pc = codeBase + load<u32>(pc, 20); }
-        else { cost = load<u32>(pc, 28); pc += 32 + skip; }
+        if (v < load<u32>(pc, 16)) { fuel -= <i64>load<u32>(pc, 24); pc = codeBase + load<u32>(pc, 20); if (fuel < 0) { pc -= skip; fuel = payBackMetered(fuel, pc, cm); } continue; }
+        cost = load<u32>(pc, 28); pc += 32 + skip;
         break;
       }
       case Ir.StoreAdd: { if (!storeAddOp(pc, fp, memBase, memBytes, fp + load<u32>(pc, 24))) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 28; continue; }
