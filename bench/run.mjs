@@ -6,12 +6,12 @@
 //                      [--cachegrind] [--cachegrind-only] [--pin CPU | --no-pin] [--help]
 //
 // 0. Pins itself (and so every engine it starts) to one CPU with `taskset`
-//    (Linux; the CPU that runs a short loop fastest at the start, unless
-//    --pin names one; --no-pin does not pin): on this
-//    2-vCPU VM an unpinned process ran the same code at one of two speeds,
-//    about 1.5x apart, switching between processes and even between calls
-//    (c-crc32 in wrt native: 68-70 or 100-106 ms; pinned, 70 +- 3 ms, on
-//    either CPU, for every engine). bench/README.md, "Pinning".
+//    (Linux; the CPU that runs a small switch interpreter fastest at the
+//    start, unless --pin names one; --no-pin does not pin): on this 2-vCPU
+//    VM one vCPU at a time ran interpreters about 1.4x slower, so an
+//    unpinned process ran at one of two speeds, switching between processes
+//    and even between calls (c-crc32 in wrt native: 68-70 or 100-106 ms).
+//    bench/README.md, "Pinning".
 // 1. Builds bench/kernels/*.ts with asc (`--runtime stub -O3 --noAssert
 //    --use abort=`: no imports at all) into build/bench/*.wasm, and the C
 //    twins bench/kernels/c/*.c with clang-14 (`CLANG=`; `--target=wasm32 -O2
@@ -200,16 +200,17 @@ const updateReadme = !flag("--no-readme") && fullRun;
  * inherits the CPU. Returns only in the pinned (or unpinned) process.
  */
 function pinToOneCpu() {
+  const asked = argv.includes("--pin") ? argv[argv.indexOf("--pin") + 1] : null;
+  if (asked !== null && (!/^\d+$/.test(asked) || Number(asked) >= os.cpus().length)) {
+    process.stderr.write(`bench: --pin ${asked}: not a CPU of this machine (0-${os.cpus().length - 1})\n`);
+    process.exit(64);
+  }
   if (process.env.WRT_BENCH_PINNED || argv.includes("--no-pin") || os.platform() !== "linux") return;
   if (spawnSync("taskset", ["--version"]).status !== 0) {
     process.stderr.write("bench: no taskset (util-linux): timings are not pinned to one CPU\n");
     return;
   }
-  const cpu = String(argv.includes("--pin") ? argv[argv.indexOf("--pin") + 1] : fastestCpu());
-  if (!/^\d+$/.test(cpu) || Number(cpu) >= os.cpus().length) {
-    process.stderr.write(`bench: --pin ${cpu}: not a CPU of this machine (0-${os.cpus().length - 1})\n`);
-    process.exit(64);
-  }
+  const cpu = String(asked ?? fastestCpu());
   const r = spawnSync("taskset", ["-c", cpu, process.execPath, ...process.execArgv, fileURLToPath(import.meta.url), ...argv],
     { stdio: "inherit", env: { ...process.env, WRT_BENCH_PINNED: cpu } });
   process.exit(r.status ?? 1);

@@ -1390,7 +1390,11 @@ function run(fuelIn: i64): Status {
       default:
         unreachable(); // a byte has no other values; a body of its own keeps binaryen from folding 248..255 into it
     }
-    // Only jumps get here (every other op continues the loop itself). A
+    // Only jumps get here (every other op continues the loop itself): the
+    // not-taken ways of conditional jumps and the jumps that have not paid
+    // inline (a taken Jump, JumpIf(Not), compare-and-jump or counted-loop
+    // op pays its target itself and continues: no `cost` phi and no trip
+    // through here in TurboFan, docs/internal-code.md). A
     // jump's target and a conditional jump's fallthrough start a block,
     // which in metered code begins with a Fuel op: the jump has set `cost`
     // to that op's cost and `pc` just past it (docs/fuel.md, "Jumps carry

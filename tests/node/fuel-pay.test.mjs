@@ -26,10 +26,10 @@ const GUEST = wat(`(module
     (block $out
       (loop $top
         (br_if $out (i32.ge_u (local.get $i) (i32.const 9)))
-        ;; if/else, then a fallthrough into the join label
         ;; memory.grow in the middle of a block (the loop runs again after it, with a Halt maybe planted further on)
         (local.set $s (i32.add (local.get $s) (memory.grow (i32.const 0))))
         (local.set $s (i32.mul (local.get $s) (i32.const 3)))
+        ;; if/else, then a fallthrough into the join label
         (if (i32.and (local.get $i) (i32.const 1))
           (then (local.set $s (i32.add (local.get $s) (call $sq (local.get $i)))))
           (else (local.set $s (i32.xor (local.get $s) (i32.const 0x55)))))
