@@ -112,6 +112,7 @@ export class Compiler {
   blockOpen: bool = false;
   fuelPos: i32 = 0;
   sideHeader: i32 = 0;
+  emptyBefore: i32 = -1; // byte position a block of free instructions only named as its entry (endBlock)
   blockOps: u32 = 0;
   blockCost: u32 = 0;
   lastEntry: i32 = -1;
@@ -252,22 +253,41 @@ export class Compiler {
     this.lastDstWord = -1;
   }
 
-  endBlock(): void {
+  /**
+   * Closes the block. `nextBlock`: another starts right here (startBlock
+   * follows with no code between), so a block of free instructions only (an
+   * `end` that jumps land on) needs no Nop to carry its fuel: its one entry
+   * is the next block's Fuel op (a trailing entry), and a jump there runs
+   * one op fewer. Should that next block come out empty and leave, a Nop
+   * takes its place (below), so the entry always names an op.
+   */
+  endBlock(nextBlock: bool = false): void {
     if (!this.blockOpen) return;
     if (this.pending > 0 && !this.metering) this.pending = 0;
+    let opsOnly = -1;
     if (this.pending > 0) {
-      if (this.blockOps == 0) this.op(Ir.Nop);
+      if (this.blockOps == 0 && nextBlock) { this.trailingEntry(); opsOnly = <i32>this.here(); }
+      else if (this.blockOps == 0) this.op(Ir.Nop);
       else if (this.lastOpLeaves()) this.chargePendingToLastOp();
       else this.trailingEntry();
     }
     if (this.blockOps == 0) {
       if (this.fuelPos >= 0) this.code.length = this.fuelPos;
       this.side.length = this.sideHeader;
+      // the block before was free instructions whose entry names this (now empty) block's start
+      if (this.emptyBefore == <i32>this.here()) this.code.push(Ir.Nop);
     } else {
       if (this.fuelPos >= 0) this.code[this.fuelPos + 1] = this.blockCost;
       this.side[this.sideHeader] = this.blockOps;
     }
+    this.emptyBefore = opsOnly;
     this.blockOpen = false;
+  }
+
+  /** Ends the block and starts the next one right here. */
+  nextBlock(): void {
+    this.endBlock(true);
+    this.startBlock();
   }
 
   /** Can the block's last op leave it (jump, call, return)? Then nothing after it runs in this block. */
@@ -295,7 +315,7 @@ export class Compiler {
 
   /** A jump target here: closes the current block and opens a new one. */
   label(): u32 {
-    this.endBlock();
+    this.endBlock(true);
     let at = this.here();
     this.startBlock();
     return at;
@@ -418,6 +438,11 @@ export class Compiler {
   @inline arityOf(t: Ctl): i32 { return t.kind == CtlKind.Loop ? t.nparams : t.nresults; }
 
   emitReturn(n: i32): void {
+    // one value still in a local returns straight from it (no Copy into a temporary first)
+    if (n == 1 && this.kinds[this.height - 1] == K.Local) {
+      this.op(Ir.Return); this.w(<u32>this.vals[this.height - 1]); this.w(1);
+      return;
+    }
     this.materializeTop(n);
     this.op(Ir.Return); this.w(this.canon(this.height - n)); this.w(<u32>n);
   }
@@ -426,14 +451,10 @@ export class Compiler {
    * A return standing in for the way out of an if that ends the function
    * (decideTailReturns): it also carries the fuel of the markers it skips
    * (`tail`: the enclosing ifs' else/end and the function's end), which are
-   * dead by then. One value already in a local returns straight from it.
+   * dead by then.
    */
   tailReturn(n: i32, tail: u32): void {
     this.pending += tail;
-    if (n == 1 && this.kinds[this.height - 1] == K.Local) {
-      this.op(Ir.Return); this.w(<u32>this.vals[this.height - 1]); this.w(1);
-      return;
-    }
     this.emitReturn(n);
   }
 
@@ -529,7 +550,7 @@ export class Compiler {
     if (t.kind == CtlKind.Func) {
       if (cond < 0) { this.emitReturn(arity); return; }
       this.op(Ir.JumpIfNot); this.w(<u32>cond); let skip = this.code.length; this.w(0); this.costWords(2);
-      this.endBlock(); this.startBlock(); // every conditional jump's fallthrough starts a block
+      this.nextBlock(); // every conditional jump's fallthrough starts a block
       let saved = this.saveKinds(arity);
       this.emitReturn(arity);
       this.restoreKinds(saved, arity);
@@ -549,7 +570,7 @@ export class Compiler {
       this.op(Ir.Jump); this.jumpTargetWord(t, 1);
     } else {
       this.op(Ir.JumpIfNot); this.w(<u32>cond); let skip = this.code.length; this.w(0); this.costWords(2);
-      this.endBlock(); this.startBlock(); // every conditional jump's fallthrough starts a block
+      this.nextBlock(); // every conditional jump's fallthrough starts a block
       this.copyToLabel(t, arity);
       this.op(Ir.Jump); this.jumpTargetWord(t, 1);
       this.endBlock();
@@ -557,7 +578,7 @@ export class Compiler {
       this.startBlock();
       return;
     }
-    if (cond >= 0) { this.endBlock(); this.startBlock(); }
+    if (cond >= 0) { this.nextBlock(); }
   }
 
   /**

@@ -75,4 +75,4 @@ export function numIsUnary(wasmOp: u32): bool {
 }
 
 /** Version of this encoding; snapshots record it (compiled code is derived, never stored). */
-export const IR_VERSION: u32 = 20;
+export const IR_VERSION: u32 = 21;

@@ -27,6 +27,7 @@ const DIGESTS = {
   18: "3882c34571777276734bb92f313211a59a5e98c928a65d58a0aadc70908dd490", // batch merge: 15 (branch fuel) and 17 (zero-locals, byte-array ops) together
   19: "2b89a2ac7574d7fc4aa94da8f885414e7db19bbffbaeb3e9a486c3b6c7e84557", // I32AddImmJumpNeImm, I32AddJumpLtUImm (and the steps guest added), on top of 18
   20: "f5bba5f33939a729e6748c6dcca0b2e4d535092defc6f69d59b1c95e1a0405bb", // F64MulAdd: f64.mul feeding f64.add (and the muladd guest added), on top of 19
+  21: "34648ade95e674b2c6168442e3ce6dcdeb70c7f65284705c2b01882b2433cf16", // a block of free instructions only pays through the next block's Fuel op (no Nop), a return of a local reads it in place (and the early guest added), on top of 20
 };
 
 const GUESTS = [
@@ -61,7 +62,13 @@ const GUESTS = [
       (f64.add (local.get 2) (f64.mul (local.get 0) (local.get 1))))
     (func (export "pick") (param i32) (result i32)
       (block (block (block (br_table 0 1 2 (local.get 0))) (return (i32.const 10))) (return (i32.const 20)))
-      (i32.const 30)))`, { name: "ir-version.wat" }),
+      (i32.const 30))
+    ;; clang's fib: an early return of a local, then a loop that the if's end falls into (IR_VERSION 21)
+    (func (export "early") (param i32) (result i32) (local i32)
+      (if (i32.lt_s (local.get 0) (i32.const 2)) (then (return (local.get 0))))
+      (loop $l (local.set 1 (i32.add (local.get 1) (local.get 0)))
+        (br_if $l (i32.gt_u (local.tee 0 (i32.sub (local.get 0) (i32.const 2))) (i32.const 3))))
+      (local.get 1)))`, { name: "ir-version.wat" }),
   // SIMD: a v128.load whose address add folds in (V128LoadAdd, IR_VERSION 11), one that does not, a run of Ext ops,
   // v128 results that local.set retargets (IR_VERSION 12)
   wat(`(module (memory 1)
