@@ -7,6 +7,7 @@ import { Err, lastError } from "./errors";
 import { io, ioCap, ioText, apiError, wrt_io } from "./api-io";
 import { Module, FuncType, ExternKind, ValType } from "./binary/module";
 import { CompiledModule } from "./compile/compiled";
+import { Ir, MULLOADS_WASM_SHIFT } from "./compile/ir";
 import { internType } from "./runtime/types";
 import { moduleOf } from "./runtime/modules";
 import { configure, limits, ConfigKey } from "./runtime/limits";
@@ -355,14 +356,20 @@ function wasmOffsetOf(cm: CompiledModule, pcOff: u32): i32 {
   // is fine on this cold path.
   let side = cm.side;
   let best: i32 = -1;
+  let bestPc: u32 = 0;
   let i = 0;
   while (i < side.length) {
     let n = <i32>side[i];
     for (let k = 0; k < n; k++) {
       let e = sideEntry(i, k);
-      if (side[e + SIDE_PC] <= pcOff) best = <i32>side[e + SIDE_WASM];
+      if (side[e + SIDE_PC] <= pcOff) { best = <i32>side[e + SIDE_WASM]; bestPc = side[e + SIDE_PC]; }
     }
     i = sideNext(i, n);
+  }
+  // inside a fused op: its second load trapped (F64MulLoads' meta word has that instruction's distance)
+  let w = <i32>(bestPc >> 2);
+  if (best >= 0 && pcOff != bestPc && w + 9 < cm.code.length && cm.code[w] == <u32>Ir.F64MulLoads) {
+    best += <i32>(cm.code[w + 9] >>> MULLOADS_WASM_SHIFT);
   }
   return best;
 }

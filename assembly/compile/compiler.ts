@@ -23,7 +23,7 @@ import { Reader } from "../binary/reader";
 import { skipInstruction } from "../binary/decoder";
 import { Module, FuncType, ValType } from "../binary/module";
 import { Op, OpFC } from "../binary/opcodes";
-import { Ir, numIsUnary, hasImmForm, negateCmp, immOp } from "./ir";
+import { Ir, numIsUnary, hasImmForm, negateCmp, immOp, MULLOADS_ADD, MULLOADS_WASM_SHIFT } from "./ir";
 import { IrExt } from "./ir-ops";
 import { CompiledModule, FUNC_INFO_WORDS } from "./compiled";
 import { opFlags, OpFlag, opWords, operandKind, Kind } from "./operands";
@@ -748,6 +748,7 @@ export class Compiler {
       }
     }
     if (wop == 0xA0 && this.mulAdd()) return;
+    if (wop == 0xA2 && this.mulLoads()) return;
     if (wop == 0x6A && this.shiftedOperand(Ir.I32ShlImm, Ir.I32AddShl)) return;
     if (wop == 0x73 && this.shiftedOperand(Ir.I32RotrImm, Ir.I32XorRotr)) return;
     this.binary(Ir.NumBase + wop - 0x45);
@@ -821,6 +822,7 @@ export class Compiler {
     let ch = mh == h - 1 ? h - 2 : h - 1;
     if (this.kinds[ch] == K.Const || (ch == h - 1 && this.kinds[ch] != K.Local)) return false;
     let p = this.lastDstWord - 1;
+    if (this.code[p] == <u32>Ir.F64MulLoads && this.code.length == p + 11) return this.mulLoadsAdd(p, ch);
     if (this.code[p] != <u32>Ir.F64Mul || this.code.length != p + 4) return false;
     let a = this.code[p + 2];
     let b = this.code[p + 3];
@@ -832,6 +834,69 @@ export class Compiler {
     this.w(this.canon(this.height)); this.w(a); this.w(b); this.w(c);
     this.chargePendingToLastOp();
     this.pushResult(d);
+    return true;
+  }
+
+  /**
+   * `f64.mul` of the two f64 loads just emitted, one right after the other
+   * (F64Load, or F64LoadAdd with its address folded in), their temporaries
+   * read only here: one F64MulLoads in the first load's place, which does
+   * both loads and the product (a dot product's or a matrix product's step:
+   * three ops in one; docs/internal-code.md, "Products of loads"). Its one
+   * side entry, the first load's, takes the three shares; the refunds word
+   * gives back the shares after the load that traps (docs/fuel.md, "On a
+   * trap"), and the meta word has the second load's Wasm offset.
+   */
+  mulLoads(): bool {
+    let h = this.height;
+    if (this.kinds[h - 1] != K.Temp || this.kinds[h - 2] != K.Temp) return false;
+    if (this.lastDstWord < 0 || this.lastDstHeight != h - 1) return false;
+    let pb = this.lastDstWord - 1;
+    let lb = f64LoadWords(this.code[pb]);
+    let eb = this.lastEntry;
+    let ea = eb - SIDE_ENTRY_WORDS; // the op before, if in this block
+    if (lb == 0 || this.code.length != pb + lb || ea <= this.sideHeader || this.side[eb + SIDE_PC] != <u32>pb << 2) return false;
+    let pa = <i32>(this.side[ea + SIDE_PC] >> 2);
+    let la = f64LoadWords(this.code[pa]);
+    if (la == 0 || pa + la != pb || this.code[pa + 1] != this.canon(h - 2)) return false;
+    let r2 = this.pending;                       // the mul's share
+    let r1 = this.side[eb + SIDE_COST] + r2;     // ... and the second load's
+    let wd = this.side[eb + SIDE_WASM] - this.side[ea + SIDE_WASM];
+    if (r1 > 0xFFFF || r1 < r2 || wd >= 1 << (32 - MULLOADS_WASM_SHIFT)) return false;
+    // [op dst x a off] or [op dst x imm off shift]: x, imm, off, shift of each
+    let xa = this.code[pa + 2], ia = la == 6 ? this.code[pa + 3] : 0, oa = this.code[pa + (la == 6 ? 4 : 3)], sa = la == 6 ? this.code[pa + 5] & 31 : 0;
+    let xb = this.code[pb + 2], ib = lb == 6 ? this.code[pb + 3] : 0, ob = this.code[pb + (lb == 6 ? 4 : 3)], sb = lb == 6 ? this.code[pb + 5] & 31 : 0;
+    this.side[ea + SIDE_COST] += this.side[eb + SIDE_COST];
+    this.side.length = eb;
+    this.lastEntry = ea;
+    this.blockOps--;
+    this.code.length = pa;
+    this.code.push(Ir.F64MulLoads);
+    let d = this.code.length;
+    this.height -= 2;
+    let dst = this.canon(this.height);
+    this.w(dst); this.w(xa); this.w(ia); this.w(oa); this.w(xb); this.w(ib); this.w(ob);
+    this.w(dst); // c: not read without MULLOADS_ADD (mulLoadsAdd sets both)
+    this.w(sa | sb << 5 | wd << MULLOADS_WASM_SHIFT);
+    this.w(r1 | r2 << 16);
+    this.chargePendingToLastOp();
+    this.pushResult(d);
+    return true;
+  }
+
+  /** `f64.add` of the F64MulLoads at `p` (its product, a temporary) and the value at `ch`: the op adds it (mulAdd). */
+  mulLoadsAdd(p: i32, ch: i32): bool {
+    let meta = this.code[p + 9], refunds = this.code[p + 10];
+    let r1 = (refunds & 0xFFFF) + this.pending, r2 = (refunds >>> 16) + this.pending; // the add's share, after both loads
+    if ((meta & MULLOADS_ADD) != 0 || r1 > 0xFFFF) return false;
+    let c = this.operand(ch); // a Local or a Temp: emits nothing
+    this.height -= 2;
+    this.code[p + 1] = this.canon(this.height);
+    this.code[p + 8] = c;
+    this.code[p + 9] = meta | MULLOADS_ADD;
+    this.code[p + 10] = r1 | r2 << 16;
+    this.chargePendingToLastOp();
+    this.pushResult(p + 1);
     return true;
   }
 
@@ -1735,4 +1800,11 @@ export function compileModule(cm: CompiledModule): void {
   let c = new Compiler(cm);
   cm.metered = c.metering;
   c.compileAll();
+}
+
+/** Words of an f64 load op that F64MulLoads takes in (F64Load 4, F64LoadAdd 6), else 0. */
+function f64LoadWords(op: u32): i32 {
+  if (op == <u32>Ir.LoadBase + 3) return 4;
+  if (op == <u32>Ir.LoadAddBase + 3) return 6;
+  return 0;
 }

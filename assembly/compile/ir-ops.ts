@@ -266,6 +266,7 @@ export const enum Ir {
   I32AddImmJumpNeImm = 244,// dst, a, k, n, target, fuel if taken, fuel if not: dst = a + k, jump if dst != n (a counted loop's step and test)
   I32AddJumpLtUImm = 245, // dst, a, b, n, target, fuel if taken, fuel if not: dst = a + b, jump if dst < n unsigned (a strided loop's step and test)
   F64MulAdd = 246,        // dst, a, b, c: a * b + c, f64 (f64.mul whose result only feeds f64.add, either side; two roundings as the two ops, one NaN canonicalization: a NaN product stays NaN)
+  F64MulLoads = 247,      // dst, xa, imma, offa, xb, immb, offb, c, meta, refunds: f64 product of two fused f64 loads (each at ((x << shift) + imm, wrapping at 32 bits) + off), plus c when meta has ADD (docs/internal-code.md, "Products of loads")
   Copy2 = 248,            // dst1, src1, dst2, src2 (two copies in order)
   I32AddShl = 249,        // dst, a, b, k: a + (b << k), i32
   I32XorRotr = 250,       // dst, a, b, k: a ^ rotr(b, k), i32

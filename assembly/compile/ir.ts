@@ -75,4 +75,13 @@ export function numIsUnary(wasmOp: u32): bool {
 }
 
 /** Version of this encoding; snapshots record it (compiled code is derived, never stored). */
-export const IR_VERSION: u32 = 21;
+export const IR_VERSION: u32 = 22;
+
+// F64MulLoads (docs/internal-code.md, "Products of loads"). Its meta word:
+// bits 0-4 the first load's shift, 5-9 the second's, bit 10 MULLOADS_ADD
+// (the c slot is added to the product), bits 11-31 the second load's Wasm
+// offset minus the first's (a trap in it reports that instruction). Its
+// refunds word: the fuel of the op's own instructions after the first load
+// (bits 0-15; given back when that load traps) and after the second (16-31).
+export const MULLOADS_ADD: u32 = 1 << 10;
+export const MULLOADS_WASM_SHIFT: u32 = 11;

@@ -7,7 +7,7 @@
 // can see it. There is no host recursion: a guest call pushes a 16-byte
 // frame record (exec/machine.ts) and continues in the same loop.
 
-import { Ir } from "../compile/ir";
+import { Ir, MULLOADS_ADD } from "../compile/ir";
 import { CompiledModule } from "../compile/compiled";
 import { sideOpCount, sideOpCost, sideOpPc, sideNext } from "../compile/side-table";
 import { funcInfoAt, fiCodeOff, fiFrameBytes, fiParamBytes, fiLocalBytes, fiEntryCost, fiEntryAfter } from "../compile/func-info";
@@ -78,7 +78,7 @@ function sideAffordable(side: usize, s: u32, from: u32, fuel: i64): u32 {
  * (`resumeSide` is this block) paid the entries before `resumeK` only. Traps
  * are rare, so the side table is searched here rather than tracked.
  */
-function trapRefund(cm: CompiledModule, pcOff: u32): i64 {
+function trapRefund(cm: CompiledModule, pcOff: u32, part: u32): i64 {
   let m = machine;
   let side = changetype<usize>(cm.side);
   let len = <u32>cm.side.length; // records tile the table (compiler; image verifier)
@@ -86,7 +86,12 @@ function trapRefund(cm: CompiledModule, pcOff: u32): i64 {
   while (s < len) {
     let n = sideOpCount(side, s);
     for (let j: u32 = 0; j < n; j++) {
-      if (sideOpPc(side, s, j) == pcOff) return sideCost(side, s, j + 1, <i32>s == m.resumeSide ? <u32>m.resumeK : n);
+      if (sideOpPc(side, s, j) == pcOff) {
+        // `part`: the share of the op's own instructions after the trapping
+        // one (F64MulLoads); an image's word, so never more than the op paid
+        let own = sideOpCost(side, s, j);
+        return sideCost(side, s, j + 1, <i32>s == m.resumeSide ? <u32>m.resumeK : n) + <i64>(part < own ? part : own);
+      }
     }
     s = <u32>sideNext(<i32>s, <i32>n);
   }
@@ -96,17 +101,35 @@ function trapRefund(cm: CompiledModule, pcOff: u32): i64 {
 /** Saves the position and the trap; undoes a pending fuel patch. */
 function trapOut(t: Trap, inst: u32, pcOff: u32, frameCount: u32, fuel: i64, text: string = ""): Status {
   let m = machine;
+  let part = trapPart, at = trapAt; // (trapOutPart's; 0 otherwise)
+  trapPart = 0;
+  trapAt = 0;
   let ti = arrayAt(theStore.instances, inst);
-  if (ti && ti.compiled.metered) fuel += trapRefund(ti.compiled, pcOff);
+  if (ti && ti.compiled.metered) fuel += trapRefund(ti.compiled, pcOff, part);
   unpatch();
   m.trap = t;
   m.trapInst = inst;
-  m.trapPcOff = pcOff;
+  m.trapPcOff = pcOff + at;
   m.frameCount = frameCount;
   m.fuel = fuel;
   m.trapText = text;
   unwindAfterTrap();
   return Status.Trap;
+}
+
+/**
+ * trapOut for a trap inside a fused op of several trapping instructions
+ * (F64MulLoads): it also gives back `part` of the op's own fuel, and
+ * reports `at` bytes into the op (api.ts wasmOffsetOf: the instruction that
+ * trapped). Through two globals, so trapOut's many call sites stay as they
+ * are (the device build's flash).
+ */
+let trapPart: u32 = 0;
+let trapAt: u32 = 0;
+@noinline function trapOutPart(inst: u32, pcOff: u32, frameCount: u32, fuel: i64, part: u32, at: u32): Status {
+  trapPart = part;
+  trapAt = at;
+  return trapOut(Trap.MemoryOutOfBounds, inst, pcOff, frameCount, fuel);
 }
 
 /** Restores the op a Halt replaced, if any. */
@@ -349,8 +372,29 @@ function run(fuelIn: i64): Status {
         if (fuel >= ec) { fuel -= ec; pc = codeBase + fiEntryAfter(fi); } else pc = codeBase + fiCodeOff(fi);
         continue;
       }
-      case Ir.CallImport:
       case Ir.CallIndirect: {
+        // a funcref called before in this run: its callee from the cache
+        // (exec/call-cache.ts), without the op test and the checks below;
+        // the device build has no cache (RAM), and a miss goes on below
+        if (ASC_OPTIMIZE_LEVEL > 0) {
+          let t = load<u32>(pc, 8) == 0 ? table0! : arrayAt(theStore.tables, staticAt(inst.tableAddrs, load<u32>(pc, 8)));
+          let i = load<u32>(fp + load<u32>(pc, 16));
+          let ce = cacheEntry(i);
+          if (i < t.size && cacheHit(ce, load<u64>(t.elems + (<usize>i << 3)), gen, load<u32>(pc, 4))) {
+            let cfi = cacheFi(ce);
+            let cfp = fp + load<u32>(pc, 12);
+            if (!enterFrame(cfi, cfp, stackEnd, framesBase, frameCount, frameCap, instId, <u32>(pc + 20 - codeBase), <u32>(fp - stackBase))) {
+              return trapOut(Trap.CallStackExhausted, instId, <u32>(pc - codeBase), frameCount, fuel);
+            }
+            frameCount++;
+            fp = cfp;
+            let cc = <i64>cacheCost(ce);
+            if (fuel >= cc) { fuel -= cc; pc = codeBase + cacheAfter(ce); } else pc = codeBase + fiCodeOff(cfi);
+            continue;
+          }
+        }
+      } // falls through: a miss (or a bad index) takes the full path
+      case Ir.CallImport: {
         let addr: u32;
         let argOff: u32;
         let next: usize;
@@ -364,20 +408,7 @@ function run(fuelIn: i64): Status {
           let i = load<u32>(fp + load<u32>(pc, 16));
           if (i >= t.size) return trapOut(Trap.UndefinedElement, instId, <u32>(pc - codeBase), frameCount, fuel);
           let ref = load<u64>(t.elems + (<usize>i << 3));
-          // a funcref called before in this run: its callee from the cache (exec/call-cache.ts)
-          let ce = ASC_OPTIMIZE_LEVEL > 0 ? cacheEntry(i) : 0; // the device build has no cache (RAM)
-          if (ASC_OPTIMIZE_LEVEL > 0 && cacheHit(ce, ref, gen, load<u32>(pc, 4))) {
-            let cfi = cacheFi(ce);
-            let cfp = fp + load<u32>(pc, 12);
-            if (!enterFrame(cfi, cfp, stackEnd, framesBase, frameCount, frameCap, instId, <u32>(pc + 20 - codeBase), <u32>(fp - stackBase))) {
-              return trapOut(Trap.CallStackExhausted, instId, <u32>(pc - codeBase), frameCount, fuel);
-            }
-            frameCount++;
-            fp = cfp;
-            let cc = <i64>cacheCost(ce);
-            if (fuel >= cc) { fuel -= cc; pc = codeBase + cacheAfter(ce); } else pc = codeBase + fiCodeOff(cfi);
-            continue;
-          }
+          let ce = ASC_OPTIMIZE_LEVEL > 0 ? cacheEntry(i) : 0; // missed above: filled below
           // ref - 1 is the store address; 0 (null) wraps to the top and fails the same test
           // as any bits a host handed in that name no function
           let a = ref - 1;
@@ -431,13 +462,15 @@ function run(fuelIn: i64): Status {
         frameCount--;
         let fr = frameAt(framesBase, frameCount);
         let ci = frameInst(fr);
-        if (ci == HOST_FRAME) {
-          m.frameCount = frameCount;
-          m.fuel = fuel;
-          return finishHostLevelCall(<u32>(fp - stackBase), n);
+        if (ci != instId) { // one test on the common path: the running instance is never HOST_FRAME
+          if (ci == HOST_FRAME) {
+            m.frameCount = frameCount;
+            m.fuel = fuel;
+            return finishHostLevelCall(<u32>(fp - stackBase), n);
+          }
+          // into another instance: start over there (the continuation's Fuel op pays its block)
+          return reenter(ci, frameRetPc(fr), frameFp(fr), frameCount, fuel);
         }
-        // into another instance: start over there (the continuation's Fuel op pays its block)
-        if (ci != instId) return reenter(ci, frameRetPc(fr), frameFp(fr), frameCount, fuel);
         fp = stackBase + frameFp(fr);
         pc = codeBase + frameRetPc(fr);
         cost = select<u32>(load<u32>(pc, 4), 0, metered); // the continuation's Fuel op's cost, then past it
@@ -1372,12 +1405,24 @@ function run(fuelIn: i64): Status {
       }
       case Ir.StoreAdd: { if (!storeAddOp(pc, fp, memBase, memBytes, fp + load<u32>(pc, 24))) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 28; continue; }
       case Ir.StoreKAdd: { if (!storeAddOp(pc, fp, memBase, memBytes, pc + 24)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 32; continue; }
+      case Ir.F64MulLoads: { // dst, xa, imma, offa, xb, immb, offb, c, meta, refunds: docs/internal-code.md, "Products of loads"
+        let meta = load<u32>(pc, 36);
+        let ba: u32 = (load<u32>(fp + load<u32>(pc, 8)) << (meta & 31)) + load<u32>(pc, 12); // wraps at 32 bits
+        let bb: u32 = (load<u32>(fp + load<u32>(pc, 20)) << ((meta >> 5) & 31)) + load<u32>(pc, 24);
+        let oa = load<u32>(pc, 16), ob = load<u32>(pc, 28);
+        // the first load traps: its instructions paid, the rest given back; the second: reported 4 bytes in
+        if (!fits(ba, oa, 8, memBytes)) return trapOutPart(instId, <u32>(pc - codeBase), frameCount, fuel, load<u32>(pc, 40) & 0xFFFF, 0);
+        if (!fits(bb, ob, 8, memBytes)) return trapOutPart(instId, <u32>(pc - codeBase), frameCount, fuel, load<u32>(pc, 40) >>> 16, 4);
+        let r = load<f64>(memBase + <usize>(ba + oa)) * load<f64>(memBase + <usize>(bb + ob));
+        if (meta & MULLOADS_ADD) r += load<f64>(fp + load<u32>(pc, 32)); // the product rounded first, as the two ops
+        store<f64>(fp + load<u32>(pc, 4), canonF64(r)); pc += 44; continue;
+      }
       case Ir.F64MulAdd: { // dst, a, b, c: a * b + c (f64.mul feeding f64.add): the product rounded, then the sum, one canonicalization
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12)); let c = load<f64>(fp + load<u32>(pc, 16));
         store<f64>(fp + load<u32>(pc, 4), canonF64(a * b + c)); pc += 20; continue;
       }
-      // the numbers no compiled code contains (204: the unused i32.sub
-      // immediate form; 247: free): listed to keep the table total
+      // the number no compiled code contains (204: the unused i32.sub
+      // immediate form): listed to keep the table total
       case Ir.Ext: { // extension proposals' ops: word = Ext | x << 8, second-level dispatch in exec/ext-ops.ts
         if (EXT_ON) {
           let n = extCall(pc, fp, memBase, <u64>memBytes, globalCells); // a call running the whole run of Ext ops: exec/ext.ts
@@ -1385,7 +1430,7 @@ function run(fuelIn: i64): Status {
           return trapOut(<Trap>(-n), instId, <u32>(extTrapAt() - codeBase), frameCount, fuel);
         }
       } // compiled out (no tables, or the device build): falls through to the trap below
-      case 204: case 247:
+      case 204:
         return trapOut(Trap.Unreachable, instId, <u32>(pc - codeBase), frameCount, fuel);
       default:
         unreachable(); // a byte has no other values; a body of its own keeps binaryen from folding 248..255 into it

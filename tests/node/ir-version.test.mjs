@@ -28,6 +28,7 @@ const DIGESTS = {
   19: "2b89a2ac7574d7fc4aa94da8f885414e7db19bbffbaeb3e9a486c3b6c7e84557", // I32AddImmJumpNeImm, I32AddJumpLtUImm (and the steps guest added), on top of 18
   20: "f5bba5f33939a729e6748c6dcca0b2e4d535092defc6f69d59b1c95e1a0405bb", // F64MulAdd: f64.mul feeding f64.add (and the muladd guest added), on top of 19
   21: "34648ade95e674b2c6168442e3ce6dcdeb70c7f65284705c2b01882b2433cf16", // a block of free instructions only pays through the next block's Fuel op (no Nop), a return of a local reads it in place (and the early guest added), on top of 20
+  22: "b199884b60e30583ec1f78593995b0f1a10a4a3d470dedca8aba4304878a7f58", // F64MulLoads on the free number 247: f64.mul of two f64 loads in a row, optionally plus an add (and the dot2 guest added), on top of 21
 };
 
 const GUESTS = [
@@ -68,7 +69,11 @@ const GUESTS = [
       (if (i32.lt_s (local.get 0) (i32.const 2)) (then (return (local.get 0))))
       (loop $l (local.set 1 (i32.add (local.get 1) (local.get 0)))
         (br_if $l (i32.gt_u (local.tee 0 (i32.sub (local.get 0) (i32.const 2))) (i32.const 3))))
-      (local.get 1)))`, { name: "ir-version.wat" }),
+      (local.get 1))
+    ;; a product of two loads, and one added to a sum (F64MulLoads, IR_VERSION 22)
+    (func (export "dot2") (param i32 i32 f64) (result f64)
+      (f64.add (f64.mul (f64.load (i32.add (local.get 0) (i32.const 8))) (f64.load offset=16 (local.get 1)))
+        (f64.add (local.get 2) (f64.mul (f64.load (local.get 0)) (f64.load (i32.add (i32.shl (local.get 1) (i32.const 3)) (i32.const 64))))))))`, { name: "ir-version.wat" }),
   // SIMD: a v128.load whose address add folds in (V128LoadAdd, IR_VERSION 11), one that does not, a run of Ext ops,
   // v128 results that local.set retargets (IR_VERSION 12)
   wat(`(module (memory 1)
