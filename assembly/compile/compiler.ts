@@ -264,9 +264,9 @@ export class Compiler {
   endBlock(nextBlock: bool = false): void {
     if (!this.blockOpen) return;
     if (this.pending > 0 && !this.metering) this.pending = 0;
-    let opsOnly = -1;
+    let freeOnlyAt = -1; // this block is free instructions only: its entry names the next block's start
     if (this.pending > 0) {
-      if (this.blockOps == 0 && nextBlock) { this.trailingEntry(); opsOnly = <i32>this.here(); }
+      if (this.blockOps == 0 && nextBlock) { this.trailingEntry(); freeOnlyAt = <i32>this.here(); }
       else if (this.blockOps == 0) this.op(Ir.Nop);
       else if (this.lastOpLeaves()) this.chargePendingToLastOp();
       else this.trailingEntry();
@@ -280,7 +280,7 @@ export class Compiler {
       if (this.fuelPos >= 0) this.code[this.fuelPos + 1] = this.blockCost;
       this.side[this.sideHeader] = this.blockOps;
     }
-    this.emptyBefore = opsOnly;
+    this.emptyBefore = freeOnlyAt;
     this.blockOpen = false;
   }
 

@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from "node:fs";
 import wabtInit from "wabt";
 import { Engine, Module, Instance, WrtTrap } from "../../host-shims/node/dist/index.js";
 import { instrument } from "../../fuzz/lib/fuel-oracle.mjs";
-import { imageParts } from "./support.mjs";
+import { imageParts, buildImage } from "./support.mjs";
 
 const wabt = await wabtInit();
 const OP = "f64.mul";
@@ -152,3 +152,28 @@ for (const [name, opts] of engines) {
     assert.ok(offsets.size >= 8, `traps in both loads of several functions: offsets ${[...offsets]}`);
   });
 }
+
+test("a crafted image's refunds and meta words give back no more fuel than the op paid", () => {
+  const number = Number(/\bF64MulLoads = (\d+)/.exec(readFileSync(new URL("../../assembly/compile/ir-ops.ts", import.meta.url), "utf8"))[1]);
+  const parts = imageParts(Module.load(new Engine({ log: false }), MUL).image());
+  const at = parts.code.indexOf(number); // "plain": [op dst xa imma offa xb immb offb c meta refunds]
+  assert.ok(at >= 0);
+  const budget = 1000;
+  const trap = (code, args) => {
+    const engine = new Engine({ log: false, allowImages: true });
+    const inst = Instance.instantiate(Module.load(engine, buildImage({ ...parts, code })), {});
+    assert.throws(() => inst.exports.plain.callRaw(args, budget), (e) => e instanceof WrtTrap && /out of bounds/.test(e.message));
+    const left = BigInt(engine.raw.wrt_fuel_left());
+    engine.close?.();
+    return left;
+  };
+  const honest = [trap(parts.code, [70000n, 0n]), trap(parts.code, [0n, 70000n])];
+  const code = parts.code.slice();
+  code[at + 10] = 0xffffffff; // refunds: far more than the op's share
+  code[at + 9] = 0xfffffc00;  // meta: ADD and the largest offset distance (shifts 0: the same addresses)
+  for (const [k, args] of [[0, [70000n, 0n]], [1, [0n, 70000n]]]) {
+    const left = trap(code, args);
+    assert.ok(left <= BigInt(budget), `fuel left ${left} is within the budget`);
+    assert.ok(left - honest[k] <= 5n, `at most the op's own share (5) more than the honest image gives back: ${left} vs ${honest[k]}`);
+  }
+});
