@@ -29,6 +29,7 @@ import { readFileSync, readdirSync, existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { imageParts, buildImage } from "./lib/image-parts.mjs";
+import { testsuiteDir } from "./lib/testsuite.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const { Engine, Module, Instance, WrtInternalError, WrtCodedError, WrtTrap, createSpectest } = await import(path.join(root, "host-shims/node/dist/index.js"));
@@ -310,7 +311,7 @@ function runBriefly(module, engine) {
 export function fuzzImages({ seed = 1, count = 1000, seconds = Infinity, specDir, seeds = 200, runEvery = 10, nativePath, log = () => {} }) {
   const t0 = Date.now();
   const r = rng(seed);
-  const bases = seedImages(specDir ?? path.resolve(root, "../shared/testsuite/core"), seeds).map((s) => {
+  const bases = seedImages(specDir ?? testsuiteDir("core"), seeds).map((s) => {
     const parts = decodeImage(s.image);
     return { ...s, parts, starts: opStarts(parts), fields: moduleFields(parts.module) };
   }).filter((b) => b.starts.length > 0); // modules with code

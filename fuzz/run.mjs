@@ -53,12 +53,13 @@ import { instrument } from "./lib/fuel-oracle.mjs";
 import { RELAXED_NAMES, checkedModule, relaxModule } from "./lib/relaxed.mjs";
 import { wat } from "./lib/wat.mjs";
 import { EXTRA_MODES } from "./modes.mjs";
+import { testsuiteDir } from "./lib/testsuite.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..");
 
 function parseArgs(argv) {
-  const o = { mode: "diff", minModules: null, minCalls: null, strictNan: false, seconds: 60, seed: 1, engine: "node", fuel: 2_000_000, modules: Infinity, only: null, replay: null, index: 0, sources: ["ttf", "spec"], verbose: false, specDir: process.env.WRT_TESTSUITE ? path.join(path.resolve(process.env.WRT_TESTSUITE), "core") : path.resolve(root, "../shared/testsuite/core") };
+  const o = { mode: "diff", minModules: null, minCalls: null, strictNan: false, seconds: 60, seed: 1, engine: "node", fuel: 2_000_000, modules: Infinity, only: null, replay: null, index: 0, sources: ["ttf", "spec"], verbose: false, specDir: testsuiteDir("core") };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {

@@ -32,6 +32,7 @@ import {
 import { decode, encode, HOST_FRAME } from "./snapshots-codec.mjs";
 import { guests } from "./snapshots-guests.mjs";
 import { specModules } from "./lib/sources.mjs";
+import { testsuiteDir } from "./lib/testsuite.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..");
@@ -274,7 +275,7 @@ function continueRun(engine, fuel) {
 
 /** Fuzzes `count` crafted snapshots; returns { crafted, accepted, refused, faults, seconds, byMutation }. */
 export async function fuzzSnapshots({
-  count = 1000, seed = 1, engine = "node", nativePath, specDir = path.resolve(root, "../shared/testsuite/core"),
+  count = 1000, seed = 1, engine = "node", nativePath, specDir = testsuiteDir("core"),
   verbose = false, log = console.log,
 } = {}) {
   const t0 = performance.now();

@@ -18,6 +18,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { instrument, TRAP_RULE } from "../fuzz/lib/fuel-oracle.mjs";
+import { testsuiteDir } from "../fuzz/lib/testsuite.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const api = await import(path.join(root, "host-shims/node/dist/index.js"));
@@ -205,7 +206,7 @@ async function main() {
     else inputs.push(argv[i]);
   }
   if (inputs.length === 0) {
-    const suite = process.env.WRT_TESTSUITE ? path.resolve(process.env.WRT_TESTSUITE) : path.resolve(root, "../shared/testsuite");
+    const suite = testsuiteDir();
     inputs.push(path.join(suite, "core"));
   }
   let agreed = 0, trapped = 0, disagreed = 0, skipped = 0, functions = 0;

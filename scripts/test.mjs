@@ -63,6 +63,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
+import { testsuiteDir } from "../fuzz/lib/testsuite.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const ci = /^(1|true|yes)$/i.test(process.env.CI ?? "");
@@ -269,7 +270,7 @@ function checkExpected(suite, engine, passed, skipped) {
   return `expected ${want.passed} passed, ${want.skipped} skipped (tests/expected-counts.json), got ${passed} passed, ${skipped} skipped`;
 }
 
-const suiteRoot = process.env.WRT_TESTSUITE ? path.resolve(root, process.env.WRT_TESTSUITE) : path.resolve(root, "../shared/testsuite");
+const suiteRoot = testsuiteDir();
 const cli = path.join(root, "host-shims/node/dist/cli.js");
 /** The plain run of each suite/engine ("core/node"): its per-file counts, for the sampled runs to match. */
 const plainRuns = new Map();

@@ -22,6 +22,7 @@ import { fileURLToPath } from "node:url";
 import path from "node:path";
 import wabtInit from "wabt";
 import { ComponentValidator, ErrCode, seededRandom } from "../../host-shims/node/dist/index.js";
+import { testsuiteDir } from "../../fuzz/lib/testsuite.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const cli = path.join(root, "host-shims/node/dist/cli.js");
@@ -305,7 +306,7 @@ test("mutated components never crash the decoder or validator", async () => {
   for (const s of seeds) assert.equal(v.validate(s).ok, true, "every seed is valid: " + v.validate(s).message);
   // more seeds: the valid components of the suite's validation/ scripts (when the suite is there)
   const { parseWast, head } = await import("../../host-shims/node/dist/component/wast.js");
-  const suiteDir = path.join(process.env.WRT_TESTSUITE ? path.resolve(root, process.env.WRT_TESTSUITE) : path.resolve(root, "../shared/testsuite"), "component-model/validation");
+  const suiteDir = testsuiteDir("component-model/validation");
   if (existsSync(suiteDir)) {
     for (const f of readdirSync(suiteDir).filter((n) => n.endsWith(".wast")).sort()) {
       const src = readFileSync(path.join(suiteDir, f), "utf8");

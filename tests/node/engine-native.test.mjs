@@ -6,11 +6,12 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
+import { testsuiteDir } from "../../fuzz/lib/testsuite.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const cli = path.join(root, "host-shims/node/dist/cli.js");
 const ci = /^(1|true|yes)$/i.test(process.env.CI ?? "");
-const suite = process.env.WRT_TESTSUITE ?? path.resolve(root, "../shared/testsuite");
+const suite = testsuiteDir();
 const skip = existsSync(path.join(root, "build/wrt-native")) ? false : ci ? false : "build/wrt-native is missing (npm run build:native)";
 
 const wrt = (...args) => spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: "utf8", timeout: 300_000 });

@@ -10,6 +10,7 @@ import { Engine, Instance, Module, WrtTrap } from "../../host-shims/node/dist/in
 import { instrument } from "../../fuzz/lib/fuel-oracle.mjs";
 import { oracleFile, specFiles } from "../../scripts/fuel-oracle.mjs";
 import { ci, root, wat } from "./support.mjs";
+import { testsuiteDir } from "../../fuzz/lib/testsuite.mjs";
 
 // [name, function text (export "f", no parameters), fuel by hand, smallest slice that makes progress (default 3)]
 const HAND = [
@@ -98,7 +99,7 @@ test("the rewriter refuses what it does not know (SIMD) instead of guessing", ()
   assert.equal(instrument(simd), null);
 });
 
-const core = path.join(process.env.WRT_TESTSUITE ? path.resolve(process.env.WRT_TESTSUITE) : path.resolve(root, "../shared/testsuite"), "core");
+const core = testsuiteDir("core");
 test("the core suite: every invocation costs in WRT what the oracle counts", { skip: !existsSync(core) && !ci ? `no spec suite at ${core}` : false }, () => {
   let agreed = 0, trapped = 0, skipped = 0;
   const functions = new Set();

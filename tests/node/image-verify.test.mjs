@@ -12,6 +12,7 @@ import path from "node:path";
 import { readFileSync, readdirSync } from "node:fs";
 import { Engine, Module, Instance, WrtImageError, ErrCode } from "../../host-shims/node/dist/index.js";
 import { root, wat, imageParts, buildImage } from "./support.mjs";
+import { testsuiteDir } from "../../fuzz/lib/testsuite.mjs";
 
 const DEVICE = path.join(root, "build/wrt-device.wasm");
 const full = (config) => new Engine({ log: false, config, allowImages: true });
@@ -243,7 +244,7 @@ test("memory ops need a memory", () => {
 });
 
 test("every core spec module's image is accepted by both builds, metered and not", () => {
-  const dir = path.join(root, "../shared/testsuite/core");
+  const dir = testsuiteDir("core");
   const files = readdirSync(dir).filter((f) => f.endsWith(".wasm"));
   let n = 0;
   for (const metering of [1, 0]) {

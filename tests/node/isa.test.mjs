@@ -13,8 +13,9 @@ import { Engine, Module } from "../../host-shims/node/dist/index.js";
 import { root, imageParts } from "./support.mjs";
 import { generate, loadOps } from "../../scripts/isa/gen.mjs";
 import { Kind, Flag, Feature } from "../../scripts/isa/kinds.mjs";
+import { testsuiteDir } from "../../fuzz/lib/testsuite.mjs";
 
-const CORE = path.join(root, "../shared/testsuite/core");
+const CORE = testsuiteDir("core");
 const INFO_WORDS = 8;
 
 test("the generated op tables are up to date with scripts/isa/ (npm run gen:isa)", async () => {

@@ -26,9 +26,10 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import path from "node:path";
 import { seededRandom as mulberry32 } from "../../host-shims/node/dist/index.js";
+import { testsuiteDir } from "../../fuzz/lib/testsuite.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const suite = process.env.WRT_TESTSUITE ? path.resolve(root, process.env.WRT_TESTSUITE) : path.resolve(root, "../shared/testsuite");
+const suite = testsuiteDir();
 const coreDir = path.join(suite, "core");
 const distIndex = path.join(root, "host-shims/node/dist/index.js");
 const ci = /^(1|true|yes)$/i.test(process.env.CI ?? "");

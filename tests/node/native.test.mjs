@@ -11,10 +11,11 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { root, ci, missingTools, guestDir } from "./support.mjs";
+import { testsuiteDir } from "../../fuzz/lib/testsuite.mjs";
 
 const cli = path.join(root, "host-shims/node/dist/cli.js");
 const nativeBin = path.join(root, "build/wrt-native");
-const suite = process.env.WRT_TESTSUITE ?? path.join(root, "../shared/testsuite/core");
+const suite = testsuiteDir("core");
 
 const why = missingTools(["gcc"]);
 const skip = why && !ci ? why : false;

@@ -12,10 +12,11 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
+import { testsuiteDir } from "../../fuzz/lib/testsuite.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const ci = /^(1|true|yes)$/i.test(process.env.CI ?? "");
-const suite = process.env.WRT_TESTSUITE ?? path.resolve(root, "../shared/testsuite");
+const suite = testsuiteDir();
 const skip = existsSync(suite) ? false : ci ? false : `spec suite not found at ${suite}`;
 
 // spread: long invocations too (memory_fill); random (slices of 1..64): short ones only

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { runSpec, runSpecFile } from "../../host-shims/node/dist/index.js";
 import { ci, root, wat } from "./support.mjs";
+import { testsuiteDir } from "../../fuzz/lib/testsuite.mjs";
 
 const dir = mkdtempSync(path.join(tmpdir(), "wrt-spec-runner-"));
 let n = 0;
@@ -105,7 +106,7 @@ test("no files: a failure, not an empty success", () => {
   assert.equal(lines.at(-1), "spec: 0 passed, 1 failed, 0 skipped");
 });
 
-const core = path.join(process.env.WRT_TESTSUITE ? path.resolve(process.env.WRT_TESTSUITE) : path.resolve(root, "../shared/testsuite"), "core");
+const core = testsuiteDir("core");
 test("the core suite's own expectations, one of them altered, fail", { skip: !existsSync(core) && !ci ? `no spec suite at ${core}` : false }, () => {
   // i32.json with its first "integer divide by zero" turned into "integer overflow",
   // and memory.json with its first assert_invalid made an assert_malformed
