@@ -23,7 +23,7 @@ import { Reader } from "../binary/reader";
 import { skipInstruction } from "../binary/decoder";
 import { Module, FuncType, ValType } from "../binary/module";
 import { Op, OpFC } from "../binary/opcodes";
-import { Ir, numIsUnary, hasImmForm, negateCmp, immOp, MULLOADS_ADD, MULLOADS_WASM_SHIFT } from "./ir";
+import { Ir, numIsUnary, hasImmForm, negateCmp, immOp, immCompare, IMM_COMPARES, MULLOADS_ADD, MULLOADS_WASM_SHIFT } from "./ir";
 import { IrExt } from "./ir-ops";
 import { CompiledModule, FUNC_INFO_WORDS } from "./compiled";
 import { opFlags, OpFlag, opWords, operandKind, Kind } from "./operands";
@@ -639,12 +639,18 @@ export class Compiler {
     if (!owner && !elseOwner && partial) return false; // not seen: maybe final, maybe beyond the search
     let headerCost = this.side[sideEntry(hs, 0) + SIDE_COST];
     this.op(neg);
+    let testPos = this.code.length - 1;
     for (let i = 1; i < len - 1; i++) this.w(this.code[p + i]);
-    this.w(opPc + (<u32>(len + 2) << 2)); // the body, right after the header (its op: len words and two cost words)
+    let body = opPc + (<u32>(len + 2) << 2); // the body, right after the header (its op: len words and two cost words)
+    this.w(body);
     this.costWords(2);
     this.side[this.lastEntry + SIDE_COST] += headerCost;
     this.side[this.lastEntry + SIDE_WASM] = this.side[sideEntry(hs, 0) + SIDE_WASM];
     this.blockCost += headerCost;
+    // `i += k` just before: the step and the test are one op (its fuel share takes the header's)
+    let bodyWord = testPos + len - 1;
+    let fusedWord = this.fuseLoopStep(testPos, bodyWord);
+    if (fusedWord != bodyWord) this.code[fusedWord] = body;
     this.endBlock();
     this.startBlock();
     this.op(Ir.Jump);
@@ -737,6 +743,11 @@ export class Compiler {
         let imm = <u32>this.vals[constAt];
         let w = wop;
         if (w == 0x6B) { w = 0x6A; imm = 0 - imm; } // x - c == x + (-c)
+        if (w >= 0x4C && w <= 0x4F) { // le/ge: lt/gt against the next constant
+          let c = immCompare(w, imm);
+          if (c == 0) { this.binary(Ir.NumBase + wop - 0x45); return; } // always true: rare, two slots
+          w = <u32>c; imm = <u32>(c >>> 32);
+        }
         if (w == 0x71 && this.shrAndImm(constAt == h - 1 ? h - 2 : h - 1, imm)) return;
         // Temps are positional: read the other operand from wherever it is
         let a = this.operand(constAt == h - 1 ? h - 2 : h - 1);
@@ -749,7 +760,8 @@ export class Compiler {
     }
     if (wop == 0xA0 && this.mulAdd()) return;
     if (wop == 0xA2 && this.mulLoads()) return;
-    if (wop == 0x6A && this.shiftedOperand(Ir.I32ShlImm, Ir.I32AddShl)) return;
+    if (wop == 0x6A && (this.shiftedOperand(Ir.I32ShlImm, Ir.I32AddShl) || this.shiftedOperand(Ir.I32MulImm, Ir.I32AddMulImm)
+        || this.shiftedOperand(Ir.I32Mul, Ir.I32AddMul))) return;
     if (wop == 0x73 && this.shiftedOperand(Ir.I32RotrImm, Ir.I32XorRotr)) return;
     this.binary(Ir.NumBase + wop - 0x45);
   }
@@ -780,7 +792,9 @@ export class Compiler {
   /**
    * `x op (y shift k)` with the shift just emitted and its result on top:
    * one op (`x + (y << k)`: array indexing with a base in a local;
-   * `x ^ rotr(y, k)`: the SHA-2 sigma functions).
+   * `x ^ rotr(y, k)`: the SHA-2 sigma functions). The same for `x + y * k`
+   * and `x + y * z` (row-major indexing, multiply-accumulate), whose
+   * multiply has the same three words.
    */
   shiftedOperand(shiftIr: u32, fusedIr: u32): bool {
     let h = this.height;
@@ -794,7 +808,8 @@ export class Compiler {
     let p = this.lastDstWord - 1;
     if (this.code[p] != shiftIr || this.code.length != p + 4) return false;
     let y = this.code[p + 2];
-    let k = this.code[p + 3] & 31;
+    let k = this.code[p + 3]; // a shift's count, a multiplier or the multiply's second slot
+    if (shiftIr == <u32>Ir.I32ShlImm || shiftIr == <u32>Ir.I32RotrImm) k &= 31;
     let x = this.operand(xh); // a Local or a Temp: emits nothing
     this.code.length = p;
     this.code.push(fusedIr);
@@ -994,7 +1009,7 @@ export class Compiler {
       let wop: u32;
       let base: u32;
       if (ir >= <u32>Ir.NumBase + 1 && ir <= <u32>Ir.NumBase + 10) { wop = ir - Ir.NumBase + 0x45; base = Ir.JumpCmpBase; }
-      else if (ir >= <u32>Ir.ImmBase && ir <= <u32>Ir.ImmBase + 9) { wop = ir - Ir.ImmBase + 0x46; base = Ir.JumpCmpImmBase; }
+      else if (ir >= <u32>Ir.ImmBase && ir < <u32>Ir.ImmBase + IMM_COMPARES) { wop = ir - Ir.ImmBase + 0x46; base = Ir.JumpCmpImmBase; }
       else return -1;
       if (!when) wop = negateCmp(wop);
       code[opPos] = base + wop - 0x46;
@@ -1014,25 +1029,33 @@ export class Compiler {
 
   /**
    * A loop's step and test: `JumpI32NeImm a, n` right after `I32AddImm a, x, k`
-   * (or `JumpI32LtUImm a, n` after `I32Add a, x, y`) in the same block becomes
-   * one I32AddImmJumpNeImm (I32AddJumpLtUImm): the sum is written and
-   * tested without a second dispatch and reload. The two ops' fuel shares
-   * go to the one op. `opPos` is the jump's first word, `target` its target
-   * word; returns where the target word is now.
+   * in the same block becomes one I32AddImmJumpNeImm; likewise
+   * `JumpI32LtSImm a, n` after `I32AddImm` (I32AddImmJumpLtSImm) or
+   * `I32Add a, x, y` (I32AddJumpLtSImm), and `JumpI32LtUImm a, n` after
+   * `I32Add` (I32AddJumpLtUImm): the sum is written and tested without a
+   * second dispatch and reload. The two ops' fuel shares go to the one op.
+   * `opPos` is the jump's first word, `target` its target word; returns
+   * where the target word is now.
    */
   fuseLoopStep(opPos: i32, target: i32): i32 {
     let code = this.code;
     let j = code[opPos];
-    let add: u32;
-    let fused: u32;
-    if (j == <u32>Ir.JumpI32NeImm) { add = Ir.I32AddImm; fused = Ir.I32AddImmJumpNeImm; }
-    else if (j == <u32>Ir.JumpI32LtUImm) { add = Ir.I32Add; fused = Ir.I32AddJumpLtUImm; }
-    else return target;
     let addPos = opPos - 4;
+    if (addPos < 0) return target;
+    let add = code[addPos];
+    let fused: u32;
+    if (add == <u32>Ir.I32AddImm) {
+      if (j == <u32>Ir.JumpI32NeImm) fused = Ir.I32AddImmJumpNeImm;
+      else if (j == <u32>Ir.JumpI32LtSImm) fused = Ir.I32AddImmJumpLtSImm;
+      else return target;
+    } else if (add == <u32>Ir.I32Add) {
+      if (j == <u32>Ir.JumpI32LtUImm) fused = Ir.I32AddJumpLtUImm;
+      else if (j == <u32>Ir.JumpI32LtSImm) fused = Ir.I32AddJumpLtSImm;
+      else return target;
+    } else return target;
     let entry = this.lastEntry;
     let prev = entry - SIDE_ENTRY_WORDS; // the add's entry, if it is the op before in this block
-    if (addPos < 0 || prev <= this.sideHeader || this.side[prev + SIDE_PC] != <u32>addPos << 2
-        || code[addPos] != add || code[addPos + 1] != code[opPos + 1]) return target;
+    if (prev <= this.sideHeader || this.side[prev + SIDE_PC] != <u32>addPos << 2 || code[addPos + 1] != code[opPos + 1]) return target;
     let n = code[opPos + 2];
     code[addPos] = fused;          // dst, a, k|b stay
     code[opPos] = n;

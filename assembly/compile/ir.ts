@@ -28,11 +28,33 @@ import { Ir } from "./ir-ops";
 import { opWords, opLength } from "./operands";
 export { Ir };
 
-/** The ImmBase form of i32 binary op `wasmOp` (hasImmForm(wasmOp) must hold): the 21 forms are dense. */
+/**
+ * The ImmBase form of i32 binary op `wasmOp` (hasImmForm(wasmOp) must hold,
+ * and not le/ge, which `immCompare` rewrites first): the 17 forms are dense.
+ */
 export function immOp(wasmOp: u32): u32 {
-  if (wasmOp <= 0x4F) return <u32>Ir.ImmBase + wasmOp - 0x46;       // eq .. ge_u:  0..9
-  if (wasmOp <= 0x6C) return <u32>Ir.ImmBase + 10 + wasmOp - 0x6A;  // add sub mul: 10..12
-  return <u32>Ir.ImmBase + 13 + wasmOp - 0x71;                       // and .. rotr: 13..20
+  if (wasmOp <= 0x4B) return <u32>Ir.ImmBase + wasmOp - 0x46;       // eq .. gt_u:  0..5
+  if (wasmOp <= 0x6C) return <u32>Ir.ImmBase + 6 + wasmOp - 0x6A;   // add sub mul: 6..8
+  return <u32>Ir.ImmBase + 9 + wasmOp - 0x71;                        // and .. rotr: 9..16
+}
+
+/** Number of ImmBase forms that are compares (eq ne lt_s lt_u gt_s gt_u, in Wasm's order). */
+export const IMM_COMPARES: u32 = 6;
+
+/**
+ * `x <= k` as `x < k + 1` and `x >= k` as `x > k - 1` (le/ge have no ImmBase
+ * form): the compare op (0x46..0x4B) for `wasmOp` against `k`, the new
+ * constant in the high 32 bits; 0 where k is the end of the range (always
+ * true: the caller keeps the two-slot form). Other ops come back unchanged.
+ */
+export function immCompare(wasmOp: u32, k: u32): u64 {
+  switch (wasmOp) {
+    case 0x4C: return k == 0x7FFFFFFF ? 0 : (<u64>(k + 1) << 32) | 0x48; // le_s: lt_s k+1
+    case 0x4D: return k == 0xFFFFFFFF ? 0 : (<u64>(k + 1) << 32) | 0x49; // le_u: lt_u k+1
+    case 0x4E: return k == 0x80000000 ? 0 : (<u64>(k - 1) << 32) | 0x4A; // ge_s: gt_s k-1
+    case 0x4F: return k == 0 ? 0 : (<u64>(k - 1) << 32) | 0x4B;          // ge_u: gt_u k-1
+  }
+  return (<u64>k << 32) | wasmOp;
 }
 
 /** i32 binary Wasm ops that have an ImmBase form (no traps, no special cases). */
@@ -75,7 +97,7 @@ export function numIsUnary(wasmOp: u32): bool {
 }
 
 /** Version of this encoding; snapshots record it (compiled code is derived, never stored). */
-export const IR_VERSION: u32 = 22;
+export const IR_VERSION: u32 = 23;
 
 // F64MulLoads (docs/internal-code.md, "Products of loads"). Its meta word:
 // bits 0-4 the first load's shift, 5-9 the second's, bit 10 MULLOADS_ADD

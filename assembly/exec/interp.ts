@@ -1162,22 +1162,6 @@ function run(fuelIn: i64): Status {
         if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; continue; } // device: exec/memops.ts
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<u32>(fp + load<u32>(pc, 8)) > load<u32>(pc, 12)))); pc += 16; continue;
       }
-      case Ir.I32LeSImm: { // i32.le_s with a constant
-        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; continue; } // device: exec/memops.ts
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<i32>(fp + load<u32>(pc, 8)) <= load<i32>(pc, 12)))); pc += 16; continue;
-      }
-      case Ir.I32LeUImm: { // i32.le_u with a constant
-        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; continue; } // device: exec/memops.ts
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<u32>(fp + load<u32>(pc, 8)) <= load<u32>(pc, 12)))); pc += 16; continue;
-      }
-      case Ir.I32GeSImm: { // i32.ge_s with a constant
-        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; continue; } // device: exec/memops.ts
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<i32>(fp + load<u32>(pc, 8)) >= load<i32>(pc, 12)))); pc += 16; continue;
-      }
-      case Ir.I32GeUImm: { // i32.ge_u with a constant
-        if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; continue; } // device: exec/memops.ts
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(<i32>(load<u32>(fp + load<u32>(pc, 8)) >= load<u32>(pc, 12)))); pc += 16; continue;
-      }
       case Ir.I32AddImm: { // i32.add with a constant
         if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; continue; } // device: exec/memops.ts
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
@@ -1353,6 +1337,14 @@ function run(fuelIn: i64): Status {
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(load<i32>(fp + load<u32>(pc, 8)) + (load<i32>(fp + load<u32>(pc, 12)) << load<u32>(pc, 16))));
         pc += 20; continue;
       }
+      case Ir.I32AddMulImm: { // i32.add a (i32.mul b k)
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(load<i32>(fp + load<u32>(pc, 8)) + load<i32>(fp + load<u32>(pc, 12)) * load<i32>(pc, 16)));
+        pc += 20; continue;
+      }
+      case Ir.I32AddMul: { // i32.add a (i32.mul b c)
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(load<i32>(fp + load<u32>(pc, 8)) + load<i32>(fp + load<u32>(pc, 12)) * load<i32>(fp + load<u32>(pc, 16))));
+        pc += 20; continue;
+      }
 
       case Ir.SelectXorAndImm: { // select (x ^ k) x on (c & m): a conditional xor (CRC, LFSR steps)
         let x = load<u32>(fp + load<u32>(pc, 8));
@@ -1403,6 +1395,20 @@ function run(fuelIn: i64): Status {
         cost = load<u32>(pc, 28); pc += 32 + skip;
         break;
       }
+      case Ir.I32AddImmJumpLtSImm: { // dst = a + k; jump if dst < n signed (asc's and binaryen's counted loops)
+        let v = load<i32>(fp + load<u32>(pc, 8)) + load<i32>(pc, 12);
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>v);
+        if (v < load<i32>(pc, 16)) { fuel -= <i64>load<u32>(pc, 24); pc = codeBase + load<u32>(pc, 20); if (fuel < 0) { pc -= skip; fuel = payBackMetered(fuel, pc, cm); } continue; }
+        cost = load<u32>(pc, 28); pc += 32 + skip;
+        break;
+      }
+      case Ir.I32AddJumpLtSImm: { // dst = a + b; jump if dst < n signed (a strided loop's step and test)
+        let v = load<i32>(fp + load<u32>(pc, 8)) + load<i32>(fp + load<u32>(pc, 12));
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>v);
+        if (v < load<i32>(pc, 16)) { fuel -= <i64>load<u32>(pc, 24); pc = codeBase + load<u32>(pc, 20); if (fuel < 0) { pc -= skip; fuel = payBackMetered(fuel, pc, cm); } continue; }
+        cost = load<u32>(pc, 28); pc += 32 + skip;
+        break;
+      }
       case Ir.StoreAdd: { if (!storeAddOp(pc, fp, memBase, memBytes, fp + load<u32>(pc, 24))) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 28; continue; }
       case Ir.StoreKAdd: { if (!storeAddOp(pc, fp, memBase, memBytes, pc + 24)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); pc += 32; continue; }
       case Ir.F64MulLoads: { // dst, xa, imma, offa, xb, immb, offb, c, meta, refunds: docs/internal-code.md, "Products of loads"
@@ -1430,10 +1436,10 @@ function run(fuelIn: i64): Status {
           return trapOut(<Trap>(-n), instId, <u32>(extTrapAt() - codeBase), frameCount, fuel);
         }
       } // compiled out (no tables, or the device build): falls through to the trap below
-      case 204:
+      case Ir.I32SubImm: // no compiled code holds it (x - k is compiled as x + (-k)); the verifier refuses it in an image
         return trapOut(Trap.Unreachable, instId, <u32>(pc - codeBase), frameCount, fuel);
       default:
-        unreachable(); // a byte has no other values; a body of its own keeps binaryen from folding 248..255 into it
+        unreachable(); // a byte has no other values (Count == Ext); a body of its own keeps binaryen from folding cases into it
     }
     // Only jumps get here (every other op continues the loop itself): the
     // not-taken ways of conditional jumps and the jumps that have not paid

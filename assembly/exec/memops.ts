@@ -95,10 +95,6 @@ export function deviceImmOp(pc: usize, fp: usize): void {
     case Ir.I32LtUImm: r = <i32>(<u32>a < <u32>b); break;
     case Ir.I32GtSImm: r = <i32>(a > b); break;
     case Ir.I32GtUImm: r = <i32>(<u32>a > <u32>b); break;
-    case Ir.I32LeSImm: r = <i32>(a <= b); break;
-    case Ir.I32LeUImm: r = <i32>(<u32>a <= <u32>b); break;
-    case Ir.I32GeSImm: r = <i32>(a >= b); break;
-    case Ir.I32GeUImm: r = <i32>(<u32>a >= <u32>b); break;
     case Ir.I32AddImm: r = a + b; break;
     case Ir.I32MulImm: r = a * b; break;
     case Ir.I32AndImm: r = a & b; break;
@@ -108,7 +104,7 @@ export function deviceImmOp(pc: usize, fp: usize): void {
     case Ir.I32ShrSImm: r = a >> b; break;
     case Ir.I32ShrUImm: r = <i32>(<u32>a >>> <u32>b); break;
     case Ir.I32RotlImm: r = rotl<i32>(a, b); break;
-    default: r = rotr<i32>(a, b); // I32RotrImm: the dispatch loop calls this for these 20 ops only
+    default: r = rotr<i32>(a, b); // I32RotrImm: the dispatch loop calls this for these 16 ops only
   }
   store<u64>(fp + load<u32>(pc, 4), <u64><u32>r);
 }

@@ -31,8 +31,9 @@ const nums = `I32Eqz:u I32Eq I32Ne I32LtS I32LtU I32GtS I32GtU I32LeS I32LeU I32
   I32Extend8S:u I32Extend16S:u I64Extend8S:u I64Extend16S:u I64Extend32S:u`.trim().split(/\s+/);
 const sats = ["I32TruncSatF32S", "I32TruncSatF32U", "I32TruncSatF64S", "I32TruncSatF64U",
   "I64TruncSatF32S", "I64TruncSatF32U", "I64TruncSatF64S", "I64TruncSatF64U"];
-const imms = ["I32EqImm", "I32NeImm", "I32LtSImm", "I32LtUImm", "I32GtSImm", "I32GtUImm", "I32LeSImm", "I32LeUImm",
-  "I32GeSImm", "I32GeUImm", "I32AddImm", "I32SubImm", "I32MulImm", "I32AndImm", "I32OrImm", "I32XorImm",
+// No le/ge forms: the compiler turns `x <= k` into `x < k + 1` and `x >= k` into `x > k - 1`
+// (at the ends of the range, where the compare is always true, it keeps the two-slot form).
+const imms = ["I32EqImm", "I32NeImm", "I32LtSImm", "I32LtUImm", "I32GtSImm", "I32GtUImm", "I32AddImm", "I32SubImm", "I32MulImm", "I32AndImm", "I32OrImm", "I32XorImm",
   "I32ShlImm", "I32ShrSImm", "I32ShrUImm", "I32RotlImm", "I32RotrImm"];
 const cmps = ["Eq", "Ne", "LtS", "LtU", "GtS", "GtU", "LeS", "LeU", "GeS", "GeU"];
 
@@ -80,7 +81,7 @@ export const irOps = [
   { group: "NumBase", comment: "+(op-0x45): unary dst, a | binary dst, a, b",
     rows: nums.map((n) => n.endsWith(":u") ? [n.slice(0, -2), [S, S]] : [n, [S, S, S]]) },
   { group: "SatBase", comment: "+(0xFC sub 0..7): dst, a", rows: sats.map((n) => [n, [S, S]]) },
-  { group: "ImmBase", comment: "+immIndex(op): i32 binary op with a constant right operand: dst, a, imm",
+  { group: "ImmBase", comment: "+immOp(op): i32 binary op with a constant right operand: dst, a, imm",
     rows: imms.map((n) => [n, [S, S, I]]) },
   { group: "JumpCmpBase", comment: "+(op-0x46): i32 compare then branch if true: a, b, target, fuel if taken, fuel if not",
     rows: cmps.map((c) => ["JumpI32" + c, [S, S, T, TC, NC], JUMP]) },
@@ -92,6 +93,8 @@ export const irOps = [
   ["StoreK8Add", [S, I, I], F.MEM0, "x, imm, k: i32.store8 of the constant k at x + imm, wrapping at 32 bits (no offset, no shift: a byte array's element)"],
   ["I32AddImmJumpNeImm", [S, S, I, I, T, TC, NC], JUMP, "dst, a, k, n, target, fuel if taken, fuel if not: dst = a + k, jump if dst != n (a counted loop's step and test)"],
   ["I32AddJumpLtUImm", [S, S, S, I, T, TC, NC], JUMP, "dst, a, b, n, target, fuel if taken, fuel if not: dst = a + b, jump if dst < n unsigned (a strided loop's step and test)"],
+  ["I32AddImmJumpLtSImm", [S, S, I, I, T, TC, NC], JUMP, "dst, a, k, n, target, fuel if taken, fuel if not: dst = a + k, jump if dst < n signed (a counted loop's step and test as asc and binaryen write it)"],
+  ["I32AddJumpLtSImm", [S, S, S, I, T, TC, NC], JUMP, "dst, a, b, n, target, fuel if taken, fuel if not: dst = a + b, jump if dst < n signed (a strided loop's step and test)"],
   ["F64MulAdd", [S, S, S, S], 0, "dst, a, b, c: a * b + c, f64 (f64.mul whose result only feeds f64.add, either side; two roundings as the two ops, one NaN canonicalization: a NaN product stays NaN)"],
   ["F64MulLoads", [S, S, I, I, S, I, I, S, I, I], F.MEM0, "dst, xa, imma, offa, xb, immb, offb, c, meta, refunds: f64 product of two fused f64 loads (each at ((x << shift) + imm, wrapping at 32 bits) + off), plus c when meta has ADD (docs/internal-code.md, \"Products of loads\")"],
   ["Copy2", [S, S, S, S], 0, "dst1, src1, dst2, src2 (two copies in order)"],
@@ -101,4 +104,6 @@ export const irOps = [
   ["StoreAdd", [S, I, I, I, I, S], F.MEM0, "x, imm, offset, shift, size, val: store size bytes of val at ((x << shift) + imm, wrapping at 32 bits) + offset"],
   ["StoreKAdd", [S, I, I, I, I, I, I], F.MEM0, "x, imm, offset, shift, size, lo, hi: the same with a constant value"],
   ["SelectXorAndImm", [S, S, I, S, I], 0, "dst, x, k, c, m: (c & m) != 0 ? x ^ k : x, i32 (a conditional xor: a CRC or LFSR step)"],
+  ["I32AddMulImm", [S, S, S, I], 0, "dst, a, b, k: a + b * k, i32 (row-major indexing: i * n + j)"],
+  ["I32AddMul", [S, S, S, S], 0, "dst, a, b, c: a + b * c, i32 (a multiply-accumulate)"],
 ];

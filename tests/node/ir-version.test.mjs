@@ -29,6 +29,7 @@ const DIGESTS = {
   20: "f5bba5f33939a729e6748c6dcca0b2e4d535092defc6f69d59b1c95e1a0405bb", // F64MulAdd: f64.mul feeding f64.add (and the muladd guest added), on top of 19
   21: "34648ade95e674b2c6168442e3ce6dcdeb70c7f65284705c2b01882b2433cf16", // a block of free instructions only pays through the next block's Fuel op (no Nop), a return of a local reads it in place (and the early guest added), on top of 20
   22: "b199884b60e30583ec1f78593995b0f1a10a4a3d470dedca8aba4304878a7f58", // F64MulLoads on the free number 247: f64.mul of two f64 loads in a row, optionally plus an add (and the dot2 guest added), on top of 21
+  23: "554a5273ca1dff7432115d8c44f2ce8b9d87521e121d2aa28d23a58e0623e1e7", // le/ge against a constant as lt/gt of k+-1 (I32Le/GeS/UImm gone), a loop step fused with its signed test (I32AddImmJumpLtSImm, I32AddJumpLtSImm), multiply-adds (I32AddMulImm, I32AddMul), on top of 22
 };
 
 const GUESTS = [
