@@ -1436,7 +1436,7 @@ function run(fuelIn: i64): Status {
           return trapOut(<Trap>(-n), instId, <u32>(extTrapAt() - codeBase), frameCount, fuel);
         }
       } // compiled out (no tables, or the device build): falls through to the trap below
-      case Ir.I32SubImm: // no compiled code holds it (x - k is compiled as x + (-k)); the verifier refuses it in an image
+      case Ir.I32SubImm: // the compiler never emits it (x - k is compiled as x + (-k)); an image that holds it traps here
         return trapOut(Trap.Unreachable, instId, <u32>(pc - codeBase), frameCount, fuel);
       default:
         unreachable(); // a byte has no other values (Count == Ext); a body of its own keeps binaryen from folding cases into it
