@@ -213,7 +213,7 @@ export const enum Ir {
   I32GtSImm = 197,
   I32GtUImm = 198,
   I32AddImm = 199,
-  I32SubImm = 200,
+  I32SubImm = 200,         // never in code: x - k is compiled as x + (-k)
   I32MulImm = 201,
   I32AndImm = 202,
   I32OrImm = 203,

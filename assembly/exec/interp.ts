@@ -1427,8 +1427,6 @@ function run(fuelIn: i64): Status {
         let a = load<f64>(fp + load<u32>(pc, 8)); let b = load<f64>(fp + load<u32>(pc, 12)); let c = load<f64>(fp + load<u32>(pc, 16));
         store<f64>(fp + load<u32>(pc, 4), canonF64(a * b + c)); pc += 20; continue;
       }
-      // the number no compiled code contains (204: the unused i32.sub
-      // immediate form): listed to keep the table total
       case Ir.Ext: { // extension proposals' ops: word = Ext | x << 8, second-level dispatch in exec/ext-ops.ts
         if (EXT_ON) {
           let n = extCall(pc, fp, memBase, <u64>memBytes, globalCells); // a call running the whole run of Ext ops: exec/ext.ts
@@ -1436,7 +1434,7 @@ function run(fuelIn: i64): Status {
           return trapOut(<Trap>(-n), instId, <u32>(extTrapAt() - codeBase), frameCount, fuel);
         }
       } // compiled out (no tables, or the device build): falls through to the trap below
-      case Ir.I32SubImm: // the compiler never emits it (x - k is compiled as x + (-k)); an image that holds it traps here
+      case Ir.I32SubImm: // never in code (x - k is compiled as x + (-k)); the image verifier refuses it (NOT_IN_CODE): listed to keep the table total
         return trapOut(Trap.Unreachable, instId, <u32>(pc - codeBase), frameCount, fuel);
       default:
         unreachable(); // a byte has no other values (Count == Ext); a body of its own keeps binaryen from folding cases into it

@@ -82,7 +82,9 @@ export const irOps = [
     rows: nums.map((n) => n.endsWith(":u") ? [n.slice(0, -2), [S, S]] : [n, [S, S, S]]) },
   { group: "SatBase", comment: "+(0xFC sub 0..7): dst, a", rows: sats.map((n) => [n, [S, S]]) },
   { group: "ImmBase", comment: "+immOp(op): i32 binary op with a constant right operand: dst, a, imm",
-    rows: imms.map((n) => [n, [S, S, I]]) },
+    // I32SubImm keeps its number (the group maps Wasm opcodes by offset) but the compiler never emits
+    // it (x - k is x + (-k)): the image verifier refuses it.
+    rows: imms.map((n) => n === "I32SubImm" ? [n, [S, S, I], F.NOT_IN_CODE, "never in code: x - k is compiled as x + (-k)"] : [n, [S, S, I]]) },
   { group: "JumpCmpBase", comment: "+(op-0x46): i32 compare then branch if true: a, b, target, fuel if taken, fuel if not",
     rows: cmps.map((c) => ["JumpI32" + c, [S, S, T, TC, NC], JUMP]) },
   { group: "JumpCmpImmBase", comment: "+(op-0x46): the same against a constant: a, imm, target, fuel if taken, fuel if not",

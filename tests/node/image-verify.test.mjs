@@ -21,7 +21,7 @@ const device = (config) => new Engine({ log: false, wasmPath: DEVICE, config });
 // IR op numbers (docs/internal-code.md, compile/ir.ts)
 const OP = { Fuel: 2, Halt: 3, Jump: 4, JumpIf: 5, BrTable: 7, Return: 8, Call: 9, CallImport: 10, CallIndirect: 11,
   Copy: 12, GlobalGet: 15, GlobalSet: 16, MemoryCopy: 20, MemoryInit: 21, TableGet: 23, ElemDrop: 30, RefFunc: 32,
-  I32Load: 33, I32Add: 57 + 0x6a - 0x45 };
+  I32Load: 33, I32Add: 57 + 0x6a - 0x45, I32AddImm: 199, I32SubImm: 200 };
 
 const GUEST = wat(`(module
   (import "env" "f" (func $f (param i32) (result i32)))
@@ -202,13 +202,19 @@ test("call areas and returns must fit the frame; function table entries must mat
   }
 });
 
-test("op numbers: unknown, never stored (Halt), or a function that falls off its end", () => {
+test("op numbers: unknown, never stored (Halt, I32SubImm), or a function that falls off its end", () => {
   const parts = imageParts(METERED);
   const ops = opsOf(parts);
   const code = parts.code.slice();
   code[ops.find((o) => o.op === OP.Copy).at] = OP.Halt + 0x100; // low byte would dispatch as Halt
   refused(buildImage({ ...parts, code }), /unknown op or op past the end: 259/, "op word past the table");
   refused(withOperand(METERED, OP.Copy, 0, OP.Halt), /op never stored in code: 3|out of range/, "Halt in code");
+  // I32SubImm has the operands of I32AddImm but the compiler never emits it (x - k is x + (-k))
+  const addImm = ops.find((o) => o.op === OP.I32AddImm);
+  assert.ok(addImm, "the guest compiles an i32.add of a constant");
+  const c1 = parts.code.slice();
+  c1[addImm.at] = OP.I32SubImm;
+  refused(buildImage({ ...parts, code: c1 }), /op never stored in code: 200/, "I32SubImm in code");
   // the last op of function 0 ($sq, a Return) becomes a Copy of the same length: it would run into function 1
   const sqEnd = parts.info[8] / 4;
   const last = ops.filter((o) => o.at < sqEnd).at(-1);
