@@ -16,7 +16,6 @@ import path from "node:path";
 import { readFileSync, writeFileSync } from "node:fs";
 import { mergeDataSegments } from "./merge-data-segments.mjs";
 import { addBranchHints } from "./branch-hints.mjs";
-import { copyDispatch } from "./dispatch-copies.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
@@ -50,9 +49,7 @@ if (debug) {
 // the build Node runs for speed; wasm2c ignores the section.
 function hintDispatchLoop(file) {
   const out = path.join(root, file);
-  let bytes = new Uint8Array(readFileSync(out));
-  if (process.env.WRT_DISPATCH_COPIES !== "1") bytes = copyDispatch(bytes).bytes;
-  const r = addBranchHints(bytes);
+  const r = addBranchHints(new Uint8Array(readFileSync(out)));
   if (!r.hints) throw new Error(`build-wasm: no branch hints found for ${file}'s dispatch loop`);
   writeFileSync(out, r.bytes);
   console.log(`${file}: ${r.hints} branch hints (function ${r.funcs.join(", ")}), ${r.bytes.length} bytes`);
