@@ -225,6 +225,49 @@ test("op numbers: unknown, never stored (Halt, I32SubImm), or a function that fa
   refused(buildImage({ ...parts, code: c2 }), /function falls off its end/, "fallthrough into the next function");
 });
 
+// IR 23's fused ops: a loop's step with its signed test, and the multiply-adds
+const FUSED = wat(`(module
+  (func $step_imm (param $i i32) (result i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (local.get $i)))
+      (local.set $i (i32.add (local.get $i) (i32.const 3)))
+      (br_if $l (i32.lt_s (local.get $i) (i32.const 100))))
+    (local.get $s))
+  (func $step (param $i i32) (param $p i32) (result i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.xor (local.get $s) (local.get $i)))
+      (local.set $i (i32.add (local.get $i) (local.get $p)))
+      (br_if $l (i32.lt_s (local.get $i) (i32.const 200))))
+    (local.get $s))
+  (func (export "main") (param $n i32) (result i32)
+    (i32.add (i32.add (call $step_imm (local.get $n)) (call $step (local.get $n) (i32.const 7)))
+      (i32.add (i32.add (local.get $n) (i32.mul (local.get $n) (i32.const 48)))
+        (i32.add (call $step_imm (i32.const 1)) (i32.mul (local.get $n) (call $step (i32.const 2) (i32.const 5))))))))`);
+const FUSED_OP = { I32AddImmJumpLtSImm: 242, I32AddJumpLtSImm: 243, I32AddMulImm: 253, I32AddMul: 254 };
+
+test("the fused loop-step and multiply-add ops: every slot, target and cost operand checked", () => {
+  for (const config of [undefined, { fuelMetering: 0 }]) {
+    const img = Module.load(new Engine({ log: false, config }), FUSED).image();
+    const ops = opsOf(imageParts(img));
+    for (const op of Object.values(FUSED_OP)) assert.ok(ops.some((o) => o.op === op), `the guest compiles to op ${op}`);
+    const want = Instance.instantiate(Module.load(new Engine({ log: false }), FUSED)).invoke("main", [9]);
+    assert.deepEqual(Instance.instantiate(Module.load(device(config), img)).invoke("main", [9]), want);
+    // slots: dst, a and (but for the immediate forms) b/c, far outside the frame
+    const slots = { 242: [1, 2], 243: [1, 2, 3], 253: [1, 2, 3], 254: [1, 2, 3, 4] };
+    for (const [op, js] of Object.entries(slots)) {
+      for (const j of js) refused(withOperand(img, +op, j, 0x10000), new RegExp(`operand ${j} of op ${op} out of range: 65536`), `op ${op} slot ${j}`);
+    }
+    // the jumps: a target inside an op, in another function; taken and fallthrough costs not the landing blocks'
+    for (const op of [FUSED_OP.I32AddImmJumpLtSImm, FUSED_OP.I32AddJumpLtSImm]) {
+      refused(withOperand(img, op, 5, (v) => v + 4), new RegExp(`operand 5 of op ${op} out of range`), `op ${op} target inside an op`);
+      // (the ops are in $step_imm and $step, functions 0 and 1; main is the last: its first op)
+      refused(withOperand(img, op, 5, (v, p) => p.info[p.info.length - 8] + 12), new RegExp(`operand 5 of op ${op} out of range`), `op ${op} target in another function`);
+      refused(withOperand(img, op, 6, (v) => v + 1), new RegExp(`operand 6 of op ${op} out of range`), `op ${op} taken cost`);
+      refused(withOperand(img, op, 7, (v) => v + 1), new RegExp(`operand 7 of op ${op} out of range`), `op ${op} fallthrough cost`);
+    }
+  }
+});
+
 test("the fuel side table: records tile it, belong to one Fuel op each, lie straight after it, add up", () => {
   const parts = imageParts(METERED);
   const fuel = opsOf(parts).filter((o) => o.op === OP.Fuel);
