@@ -7,3 +7,11 @@
 
 /** v128 values and the 0xFD ops (SIMD and relaxed SIMD) are in this build. */
 export const SIMD_BUILT: bool = !isDefined(WRT_DEVICE) || isDefined(WRT_DEVICE_SIMD);
+
+/** The dispatch loop checks, after some ops, whether the next op is their
+ *  usual successor and if so runs straight into it (exec/interp.ts,
+ *  docs/internal-code.md "Falling into the usual successor"): a direct,
+ *  well-predicted branch instead of V8's one shared indirect jump. Only in
+ *  build/wrt.wasm, which Node runs: gcc threads the C build's dispatch
+ *  (c-build.ts), and the device build (asc -O0) is sized for flash. */
+export const FALL_INTO_NEXT: bool = ASC_OPTIMIZE_LEVEL > 0 && !isDefined(WRT_C_BUILD);

@@ -21,7 +21,7 @@
 //    merged (binaryen's wasm-merge) with a wrapper whose `main` calls
 //    `run(n)`, and once more with `run(0)` to measure its start-up.
 //    Builds build/wrt-native (`npm run build:native`) if it is missing or
-//    older than build/wrt.wasm.
+//    older than build/wrt-c.wasm.
 // 2. Interleaved rounds (engine order rotated every round); per kernel:
 //      V8         the kernel instantiated directly (upper bound), warmed up;
 //      wrt Node   build/wrt.wasm through host-shims/node, fuel metering on
@@ -326,9 +326,10 @@ async function mergedWithMain(k, n) {
 }
 
 function ensureNative() {
-  if (!existsSync(wrtWasm)) throw new Error("build/wrt.wasm missing: run `npm run build`");
-  if (existsSync(nativeBin) && statSync(nativeBin).mtimeMs >= statSync(wrtWasm).mtimeMs) return;
-  progress(existsSync(nativeBin) ? "build/wrt-native is older than build/wrt.wasm: npm run build:native" : "building build/wrt-native (npm run build:native)");
+  const cWasm = path.join(root, "build/wrt-c.wasm"); // what wrt-native is translated from
+  if (!existsSync(wrtWasm) || !existsSync(cWasm)) throw new Error("build/wrt.wasm or build/wrt-c.wasm missing: run `npm run build`");
+  if (existsSync(nativeBin) && statSync(nativeBin).mtimeMs >= statSync(cWasm).mtimeMs) return;
+  progress(existsSync(nativeBin) ? "build/wrt-native is older than build/wrt-c.wasm: npm run build:native" : "building build/wrt-native (npm run build:native)");
   execFileSync(process.execPath, [path.join(root, "scripts/build-c.mjs"), "--native"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
 }
 

@@ -110,7 +110,7 @@ if [ "$device_features" = simd ]; then
 elif [ "$device" = 1 ]; then
   cdir="$root/build/c-device"; wasm="$root/build/wrt-device.wasm"
 else
-  cdir="$root/build/c"; wasm="$root/build/wrt.wasm"
+  cdir="$root/build/c"; wasm="$root/build/wrt-c.wasm"  # build/wrt.wasm without V8's successor checks
 fi
 [ -f "$wasm" ] || die "${wasm#"$root"/} is missing: run \`npm run build\` first"
 # (also when it predates the WRT_MEM_PTR edit the masked build relies on)
@@ -244,7 +244,7 @@ elf="${out_elf:-$work/firmware.elf}"
   "$obj/wrt_core.o" "$obj/wrt_api.o" "$obj/wrt_rt_bare_$arena.o" ${LDFLAGS:-} $LIBS -o "$elf" || die "linking failed"
 "${CC%gcc}objcopy" -O ihex "$elf" "${elf%.elf}.hex" || die "objcopy failed"
 # build/c may have been re-translated meanwhile (another build of
-# build/wrt.wasm): objects from two translations do not fit together.
+# build/wrt-c.wasm): objects from two translations do not fit together.
 now_id="$(cat "$cdir/wrt.h" "$cdir/wasm-rt.h" "$root/host-shims/c/wrt.h" "$root/host-shims/c/wrt_masked.h" "$root/host-shims/c/wrt_board_loop.h" | sha256sum | cut -c1-16)"
 if [ "$now_id" != "$deps_id" ]; then
   [ "${WRT_BUILD_RETRY:-0}" -lt 3 ] || die "build/c keeps changing during the build"

@@ -8,7 +8,7 @@
 # Guests: bench/kernels/c/{fib,sieve,crc32}.c by clang-14 (CLANG=) with the
 # bench's flags into build/bench/c-*.wasm (built when missing or older than
 # the source). Prints one line per guest: name, N, instructions, wasm3's.
-# Deterministic: run once. Needs build/wrt.wasm (`npm run build`).
+# Deterministic: run once. Needs build/wrt-c.wasm (`npm run build`).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 clang="${CLANG:-clang-14}"

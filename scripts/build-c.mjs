@@ -1,6 +1,8 @@
 // Builds the C translation of the interpreter (docs/firmware.md):
 //
-//   build/wrt.wasm --wasm2c--> build/c/wrt.c, build/c/wrt.h
+//   build/wrt-c.wasm --wasm2c--> build/c/wrt.c, build/c/wrt.h
+//   (build/wrt.wasm as Node runs it, without the dispatch loop's successor
+//   checks for V8: assembly/c-build.ts)
 //   + copies of the wasm2c runtime headers/sources of the installed wabt
 //     (build/c/wasm-rt.h, wasm-rt-impl.h, wasm-rt-impl.c; never committed)
 //
@@ -11,7 +13,7 @@
 //             any report aborts; the wasm2c runtime checks bounds explicitly
 //             instead of by guard pages and SIGSEGV, which ASan owns). The
 //             fuzzers run the native engine on it (WRT_NATIVE_BIN).
-//   --wasm    another interpreter build (default build/wrt.wasm); --out its
+//   --wasm    another interpreter build (default build/wrt-c.wasm); --out its
 //             C directory (default build/c). The device build:
 //             --wasm build/wrt-device.wasm --out build/c-device
 //
@@ -42,7 +44,7 @@ import path from "node:path";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
 const wasmArg = args.indexOf("--wasm");
-const wasm = path.resolve(root, wasmArg >= 0 ? args[wasmArg + 1] : "build/wrt.wasm");
+const wasm = path.resolve(root, wasmArg >= 0 ? args[wasmArg + 1] : "build/wrt-c.wasm");
 const outArg = args.indexOf("--out");
 const outDir = path.resolve(root, outArg >= 0 ? args[outArg + 1] : "build/c");
 

@@ -1,5 +1,7 @@
 // Builds build/wrt.wasm (asc release target -> wasm-opt -O3, then branch hints
-// for V8: scripts/branch-hints.mjs),
+// for V8: scripts/branch-hints.mjs), build/wrt-c.wasm (the same from
+// assembly/c-build.ts, without the dispatch loop's successor checks: what
+// wasm2c translates for wrt-native and the boards),
 // build/wrt-device.wasm (asc device target -> wasm-opt -O3, small-function
 // inlining off) and build/wrt-device-simd.wasm (the same from
 // assembly/device-simd.ts: the device build with SIMD and relaxed SIMD,
@@ -8,7 +10,8 @@
 //   --device-features simd   only the device build with SIMD (what
 //                            flash-scripts/build.sh --device-features simd uses)
 //   --release-only           only build/wrt.wasm (what Node runs; for quick
-//                            measurements of the dispatch loop in V8)
+//                            measurements of the dispatch loop in V8), not
+//                            build/wrt-c.wasm
 import { execFileSync } from "node:child_process";
 import { mkdirSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -41,6 +44,9 @@ if (debug) {
   build("assembly/index.ts", "release", "build/wrt.raw.wasm", "build/wrt.wasm", "-O3");
   hintDispatchLoop("build/wrt.wasm");
   if (releaseOnly) process.exit(0);
+  // What wasm2c translates (wrt-native, board firmware): the same without the
+  // dispatch loop's successor checks (assembly/c-build.ts)
+  build("assembly/c-build.ts", "release", "build/wrt-c.raw.wasm", "build/wrt-c.wasm", "-O3");
   build("assembly/device.ts", "device", "build/wrt-device.raw.wasm", "build/wrt-device.wasm", ...DEVICE_OPT);
   build("assembly/device-simd.ts", "device", "build/wrt-device-simd.raw.wasm", "build/wrt-device-simd.wasm", ...DEVICE_OPT);
 }

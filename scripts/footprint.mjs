@@ -98,7 +98,7 @@ const md = `# Footprint
 
 Produced by \`node scripts/footprint.mjs\` (do not edit by hand). Firmware:
 \`boards/<board>\` + \`boards/common/firmware.c\` + the interpreter (wasm2c
-translation of build/wrt.wasm, ${wasmKib("build/wrt.wasm")} of wasm, of
+translation of build/wrt-c.wasm, ${wasmKib("build/wrt-c.wasm")} of wasm, of
 build/wrt-device.wasm, ${wasmKib("build/wrt-device.wasm")}, or of build/wrt-device-simd.wasm, ${wasmKib("build/wrt-device-simd.wasm")}) + host-shims/c,
 with a minimal guest (\`main\` returns 1), linked with --gc-sections.
 

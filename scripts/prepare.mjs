@@ -13,7 +13,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const OUTPUTS = ["build/wrt.wasm", "build/wrt-device.wasm", "build/wrt-device-simd.wasm",
+const OUTPUTS = ["build/wrt.wasm", "build/wrt-c.wasm", "build/wrt-device.wasm", "build/wrt-device-simd.wasm",
   "host-shims/node/dist/index.js", "host-shims/node/dist/cli.js"];
 const INPUTS = ["assembly", "host-shims/node/src", "scripts", "package.json", "package-lock.json",
   "wrt.asconfig.json", "host-shims/node/tsconfig.json"];

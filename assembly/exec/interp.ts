@@ -22,6 +22,7 @@ import { finishHostLevelCall, unwindAfterTrap } from "./call-end";
 import { deviceMemOp, deviceJumpCmp, deviceImmOp, jumpCost } from "./memops";
 import { extCall, extTrapAt } from "./ext";
 import { EXT_ON } from "../binary/ext-ops";
+import { FALL_INTO_NEXT } from "../build-features";
 import { Bulk, bulkFuel, bulkLen, bulkOp, payGrow, memoryGrowRefused, tableGrowRefused } from "./bulk";
 
 const CANON_NAN32: u32 = 0x7FC00000;
@@ -1210,7 +1211,14 @@ function run(fuelIn: i64): Status {
       case Ir.I32RotrImm: { // i32.rotr with a constant
         if (ASC_OPTIMIZE_LEVEL == 0) { deviceImmOp(pc, fp); pc += 16; continue; } // device: exec/memops.ts
         let a = load<i32>(fp + load<u32>(pc, 8)); let b = load<i32>(pc, 12);
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(rotr<i32>(a, b))); pc += 16; continue;
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(rotr<i32>(a, b))); pc += 16;
+        // Node's build runs on into its usual successor (rotr ^ rotr ^ rotr: SHA-2's sigmas), a
+        // direct branch instead of V8's one shared dispatch jump (build-features.ts FALL_INTO_NEXT)
+        if (!FALL_INTO_NEXT || load<u8>(pc) != Ir.I32XorRotr) continue;
+      } // falls through
+      case Ir.I32XorRotr: { // i32.xor a (i32.rotr b k)
+        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(load<i32>(fp + load<u32>(pc, 8)) ^ rotr<i32>(load<i32>(fp + load<u32>(pc, 12)), load<i32>(pc, 16))));
+        pc += 20; continue;
       }
       case Ir.JumpI32Eq: { // br_if (i32.eq a b)
         if (ASC_OPTIMIZE_LEVEL == 0) { pc = deviceJumpCmp(pc, fp, codeBase, skip); cost = jumpCost; break; } // device: exec/memops.ts
@@ -1339,8 +1347,10 @@ function run(fuelIn: i64): Status {
       }
       case Ir.I32AddMulImm: { // i32.add a (i32.mul b k)
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(load<i32>(fp + load<u32>(pc, 8)) + load<i32>(fp + load<u32>(pc, 12)) * load<i32>(pc, 16)));
-        pc += 20; continue;
-      }
+        pc += 20;
+        if (!FALL_INTO_NEXT || load<u8>(pc) != Ir.F64LoadAdd) continue; // Node: on into the load of a[i * n + j] (as above)
+      } // falls through
+      case Ir.F64LoadAdd: { if (!loadAddFits<u64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); loadAddOp<u64, i64>(pc, fp, memBase); pc += 24; continue; } // f64.load of ((a << shift) + imm)
       case Ir.I32AddMul: { // i32.add a (i32.mul b c)
         store<u64>(fp + load<u32>(pc, 4), <u64><u32>(load<i32>(fp + load<u32>(pc, 8)) + load<i32>(fp + load<u32>(pc, 12)) * load<i32>(fp + load<u32>(pc, 16))));
         pc += 20; continue;
@@ -1356,15 +1366,9 @@ function run(fuelIn: i64): Status {
         store<u64>(fp + load<u32>(pc, 4), <u64>((load<u32>(fp + load<u32>(pc, 8)) >>> load<u32>(pc, 12)) & load<u32>(pc, 16)));
         pc += 20; continue;
       }
-      case Ir.I32XorRotr: { // i32.xor a (i32.rotr b k)
-        store<u64>(fp + load<u32>(pc, 4), <u64><u32>(load<i32>(fp + load<u32>(pc, 8)) ^ rotr<i32>(load<i32>(fp + load<u32>(pc, 12)), load<i32>(pc, 16))));
-        pc += 20; continue;
-      }
-
       case Ir.I32LoadAdd: { if (!loadAddFits<i32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); loadAddOp<i32, i32>(pc, fp, memBase); pc += 24; continue; } // i32.load of ((a << shift) + imm)
       case Ir.I64LoadAdd: { if (!loadAddFits<i64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); loadAddOp<i64, i64>(pc, fp, memBase); pc += 24; continue; } // i64.load of ((a << shift) + imm)
       case Ir.F32LoadAdd: { if (!loadAddFits<u32>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); loadAddOp<u32, i32>(pc, fp, memBase); pc += 24; continue; } // f32.load of ((a << shift) + imm)
-      case Ir.F64LoadAdd: { if (!loadAddFits<u64>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); loadAddOp<u64, i64>(pc, fp, memBase); pc += 24; continue; } // f64.load of ((a << shift) + imm)
       case Ir.I32Load8SAdd: { if (!loadAddFits<i8>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); loadAddOp<i8, i32>(pc, fp, memBase); pc += 24; continue; } // i32.load8_s of ((a << shift) + imm)
       case Ir.I32Load8UAdd: { if (!loadAddFits<u8>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); loadAddOp<u8, i32>(pc, fp, memBase); pc += 24; continue; } // i32.load8_u of ((a << shift) + imm)
       case Ir.I32Load16SAdd: { if (!loadAddFits<i16>(pc, fp, memBase, memBytes)) return trapOut(Trap.MemoryOutOfBounds, instId, <u32>(pc - codeBase), frameCount, fuel); loadAddOp<i16, i32>(pc, fp, memBase); pc += 24; continue; } // i32.load16_s of ((a << shift) + imm)
