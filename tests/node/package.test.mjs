@@ -28,7 +28,7 @@ test("npm pack installs in a scratch project: import from \"wrt\", types, the bi
   assert.equal(pack.status, 0, pack.stderr);
   const info = JSON.parse(pack.stdout)[0];
   const files = new Set(info.files.map((f) => f.path));
-  for (const f of ["host-shims/node/dist/index.js", "host-shims/node/dist/index.d.ts", "host-shims/node/dist/cli.js", "build/wrt.wasm", "build/wrt-device.wasm", "build/wrt-device-simd.wasm", "examples/hello.wasm", "package.json", "README.md"]) {
+  for (const f of ["host-shims/node/dist/index.js", "host-shims/node/dist/index.d.ts", "host-shims/node/dist/cli.js", "build/wrt.wasm", "build/wrt-c.wasm", "build/wrt-device.wasm", "build/wrt-device-simd.wasm", "examples/hello.wasm", "package.json", "README.md"]) {
     assert.ok(files.has(f), `${f} missing from the package`);
   }
   assert.ok(![...files].some((f) => f.startsWith("tests/") || f.startsWith("assembly/") || f.endsWith(".map") || f.startsWith("docs/team/")), "the package carries sources or tests");
