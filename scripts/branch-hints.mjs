@@ -19,7 +19,7 @@
 //        const { bytes, hints, func } = addBranchHints(wasmBytes);
 
 /** Reads an unsigned LEB128 at `p`: [value, next position]. */
-export function uleb(b, p) {
+function uleb(b, p) {
   let v = 0, shift = 0, byte;
   do {
     byte = b[p++];
@@ -35,7 +35,7 @@ function skipLeb(b, p) {
   return p;
 }
 
-export function encU32(v) {
+function encU32(v) {
   const out = [];
   do {
     let byte = v & 0x7f;
@@ -59,7 +59,7 @@ function skipBlockType(b, p) {
  * interpreter). Returns [{ at, op, labels?, func? }] with `at` relative to
  * the body's first instruction.
  */
-export function decodeBody(b, start, end) {
+function decodeBody(b, start, end) {
   const ins = [];
   let p = start;
   while (p < end) {
@@ -113,7 +113,7 @@ export function decodeBody(b, start, end) {
  * Control flow of a decoded body: for each instruction its successors
  * (indices), and which instructions branch to the start of which loop.
  */
-export function controlFlow(ins) {
+function controlFlow(ins) {
   const n = ins.length;
   const match = new Array(n).fill(-1); // block/loop/if -> its end; if -> else in elseOf
   const elseOf = new Array(n).fill(-1);
@@ -148,16 +148,6 @@ export function controlFlow(ins) {
   return { succ, targetOf, match, elseOf };
 }
 
-/** The dispatch loop's `loop` (an index into `ins`; -1: none): the innermost
- *  loop around the first br_table with the most targets (at least 256). */
-export function dispatchLoop(ins, match) {
-  let table = -1;
-  ins.forEach((x, i) => { if (x.labels && (table < 0 || x.labels.length > ins[table].labels.length)) table = i; });
-  if (table < 0 || ins[table].labels.length < 256) return -1;
-  for (let o = table; o >= 0; o--) if (ins[o].op === 0x03 && match[o] > table) return o;
-  return -1;
-}
-
 /** A call, or an op V8 compiles to one (memory.grow, bulk memory and table ops). */
 function isCall(x) {
   return x.op === 0x10 || x.op === 0x11 || x.op === 0x40 || (x.op === 0xfc && x.sub >= 8);
@@ -166,7 +156,12 @@ function isCall(x) {
 /** The hints for one body: [{ at, likely }] in ascending `at`. */
 function hintsFor(ins) {
   const { succ, targetOf, elseOf, match } = controlFlow(ins);
-  const loop = dispatchLoop(ins, match);
+  // the dispatch loop: the innermost loop around the br_table with the most targets
+  let table = -1;
+  ins.forEach((x, i) => { if (x.labels && (table < 0 || x.labels.length > ins[table].labels.length)) table = i; });
+  if (table < 0 || ins[table].labels.length < 256) return null;
+  let loop = -1;
+  for (let o = table; o >= 0; o--) if (ins[o].op === 0x03 && match[o] > table) { loop = o; break; }
   if (loop < 0) return null;
   // hot: can reach a branch back to the dispatch loop's start without
   // leaving the loop (what leaves it may come back only through the loop's
@@ -198,13 +193,13 @@ function hintsFor(ins) {
 }
 
 /**
- * Where the code section and each defined function's body lie: `codeAt`
- * (the section's id byte), `codeStart`/`codeEnd` (its payload), and per body
- * `index` (imports counted), `sizeAt` (its size's LEB), `bodyStart` (the
- * local declarations), `instrStart` (the first instruction), `bodyEnd`, and
- * `target` (true for the function exported as `exportName`).
+ * The module with a branch-hint section for the exported function holding
+ * the dispatch loop (wrt_run: binaryen inlines the loop into it), inserted
+ * before the code section. Returns the new bytes, the number of hints and
+ * the hinted functions' indices (imports included).
  */
-export function functionBodies(b, exportName) {
+export function addBranchHints(bytes, exportName = "wrt_run") {
+  const b = bytes;
   let p = 8;
   let numImportedFuncs = 0;
   let codeAt = -1, codeStart = -1, codeEnd = -1, target = -1;
@@ -239,36 +234,21 @@ export function functionBodies(b, exportName) {
   }
   if (codeAt < 0) throw new Error("branch-hints: no code section");
   let [count, r] = uleb(b, codeStart);
-  const bodies = [];
-  for (let k = 0; k < count; k++) {
-    const sizeAt = r;
-    const [size, bodyStart] = uleb(b, r);
-    const bodyEnd = bodyStart + size;
-    let [groups, s] = uleb(b, bodyStart);
-    for (let g = 0; g < groups; g++) s = uleb(b, s)[1] + 1;
-    bodies.push({ index: numImportedFuncs + k, sizeAt, bodyStart, instrStart: s, bodyEnd, target: numImportedFuncs + k === target });
-    r = bodyEnd;
-  }
-  return { codeAt, codeStart, codeEnd, bodies };
-}
-
-/**
- * The module with a branch-hint section for the exported function holding
- * the dispatch loop (wrt_run: binaryen inlines the loop into it), inserted
- * before the code section. Returns the new bytes, the number of hints and
- * the hinted functions' indices (imports included).
- */
-export function addBranchHints(bytes, exportName = "wrt_run") {
-  const b = bytes;
-  const { codeAt, bodies } = functionBodies(b, exportName);
   const funcs = [];
   let total = 0;
-  for (const f of bodies) {
-    if (!f.target) continue;
-    const hints = hintsFor(decodeBody(b, f.instrStart, f.bodyEnd));
+  for (let k = 0; k < count; k++) {
+    const [size, bodyStart] = uleb(b, r);
+    const bodyEnd = bodyStart + size;
+    // skip the local declarations
+    let [groups, s] = uleb(b, bodyStart);
+    for (let g = 0; g < groups; g++) s = uleb(b, s)[1] + 1;
+    r = bodyEnd;
+    if (numImportedFuncs + k !== target) continue;
+    const hints = hintsFor(decodeBody(b, s, bodyEnd));
     if (!hints || !hints.length) continue;
     // V8 counts hint offsets from the body's first byte, its local declarations
-    funcs.push({ func: f.index, hints, base: f.instrStart - f.bodyStart });
+    const base = s - bodyStart;
+    funcs.push({ func: numImportedFuncs + k, hints, base });
     total += hints.length;
   }
   if (!funcs.length) return { bytes, hints: 0, funcs: [] };

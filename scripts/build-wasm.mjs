@@ -19,7 +19,6 @@ import path from "node:path";
 import { readFileSync, writeFileSync } from "node:fs";
 import { mergeDataSegments } from "./merge-data-segments.mjs";
 import { addBranchHints } from "./branch-hints.mjs";
-import { threadDispatch } from "./dispatch-threads.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
@@ -56,9 +55,7 @@ if (debug) {
 // the build Node runs for speed; wasm2c ignores the section.
 function hintDispatchLoop(file) {
   const out = path.join(root, file);
-  let bytes = new Uint8Array(readFileSync(out));
-  if (process.env.WRT_THREADS) { const t = threadDispatch(bytes, "wrt_run", { minForward: Number(process.env.WRT_THREADS), ops: process.env.WRT_THREAD_OPS ? process.env.WRT_THREAD_OPS.split(",").map(Number) : null }); bytes = t.bytes; console.log(`${file}: ${t.sites} threaded dispatch sites`); }
-  const r = addBranchHints(bytes);
+  const r = addBranchHints(new Uint8Array(readFileSync(out)));
   if (!r.hints) throw new Error(`build-wasm: no branch hints found for ${file}'s dispatch loop`);
   writeFileSync(out, r.bytes);
   console.log(`${file}: ${r.hints} branch hints (function ${r.funcs.join(", ")}), ${r.bytes.length} bytes`);
