@@ -19,6 +19,9 @@
 // count, and each group's Node and native instruction counts are printed
 // side by side with the listings of the groups that differ most
 // (build/bench/handlers-K.txt). Needs valgrind and objdump.
+//
+// WRT_NODE_FLAGS="--flag ...": V8 flags added to the Node side's command line
+// (how a flag's effect on TurboFan's loop is measured: docs/internal-code.md).
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -39,10 +42,11 @@ const handlers = args.includes("--handlers");
 const jobs = args.filter((a) => !a.startsWith("--")).map((a) => a.split(":"));
 if (!jobs.length) for (const [k, n] of Object.entries(SIZES)) jobs.push([k, String(n)]);
 
+const nodeFlags = (process.env.WRT_NODE_FLAGS ?? "").split(" ").filter(Boolean);
 const wrtArgs = (k, n) => ["run", kernel(k), "--invoke", "run", String(n)];
 const engines = {
   native: (k, n) => [native, ...wrtArgs(k, n)],
-  node: (k, n, extra = []) => [process.execPath, ...extra, cli, ...wrtArgs(k, n)],
+  node: (k, n, extra = []) => [process.execPath, ...nodeFlags, ...extra, cli, ...wrtArgs(k, n)],
 };
 
 function valgrind(tool, argv, out = "/dev/null") {
