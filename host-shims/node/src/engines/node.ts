@@ -81,6 +81,14 @@ export function instantiateWasm(module: WasmModule, imports: HostImports): WasmI
 // unless the user set it (docs/internal-code.md, "V8's tiers").
 let dispatchCompiled = false;
 const userSetNoLiftoff = nodeFlags().includes("--no-liftoff");
+// V8 13 and later inline Wasm calls by the feedback Liftoff collects; a
+// function TurboFan compiles in the window below never ran in Liftoff, and
+// V8 14 (Node 26) then fails a CHECK looking for its feedback: a fatal
+// error of the whole process. So the window's compilations do not inline
+// (binaryen has inlined the loop's hot helpers already), unless the user set
+// the flag either way; V8 11 and 12 have it off or under another name.
+const inliningInWindow = Number(process.versions.v8.split(".")[0]) >= 13 &&
+  !nodeFlags().some((f) => /^--(no-)?wasm-inlining$/.test(f));
 const userSetNoStackChecks = nodeFlags().includes("--no-wasm-stack-checks");
 let withoutStackChecks = false;
 
@@ -105,11 +113,13 @@ function optimizedOnFirstCall(run: (fuel: bigint) => number): (fuel: bigint) => 
     const noChecks = withoutStackChecks && !userSetNoStackChecks;
     v8.setFlagsFromString("--no-liftoff");
     if (noChecks) v8.setFlagsFromString("--no-wasm-stack-checks");
+    if (inliningInWindow) v8.setFlagsFromString("--no-wasm-inlining");
     try {
       return run(fuel);
     } finally {
       if (!userSetNoLiftoff) v8.setFlagsFromString("--liftoff");
       if (noChecks) v8.setFlagsFromString("--wasm-stack-checks");
+      if (inliningInWindow) v8.setFlagsFromString("--wasm-inlining");
     }
   };
 }
