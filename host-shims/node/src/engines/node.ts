@@ -81,15 +81,15 @@ export function instantiateWasm(module: WasmModule, imports: HostImports): WasmI
 // unless the user set it (docs/internal-code.md, "V8's tiers").
 let dispatchCompiled = false;
 const userSetNoLiftoff = nodeFlags().includes("--no-liftoff");
-// V8 inlines Wasm calls by the feedback Liftoff collects; a function
-// TurboFan compiles in the window below never ran in Liftoff, and V8 14
-// (Node 26) then fails a CHECK looking for its feedback: a fatal error of
-// the whole process. So on V8 14 and later the window's compilations do not
-// inline, unless the user set the flag either way. (V8 13, Node 24, copes
-// and its loop is 5% shorter with inlining: c-sieve 35.3 -> 33.7 M
-// instructions, `bench/node-native.mjs --handlers`.)
-const inliningInWindow = Number(process.versions.v8.split(".")[0]) >= 14 &&
-  !nodeFlags().some((f) => /^--(no-)?wasm-inlining$/.test(f));
+// V8 14 (Node 26) cannot have its flags changed under running Wasm: with
+// Liftoff off in the window, TurboFan compiled functions that never ran in
+// Liftoff and its Wasm inlining failed a CHECK looking for their call
+// feedback (a fatal error of the process); turning inlining off as well,
+// once Wasm had run (the tests' wabt), segfaulted at a later tier-up. So on
+// V8 14 and later the window sets no flag: the first call runs in Liftoff
+// and later calls in TurboFan as V8 tiers the loop up by itself
+// (docs/internal-code.md, "Other Node lines").
+const flagsInWindow = Number(process.versions.v8.split(".")[0]) < 14;
 const userSetNoStackChecks = nodeFlags().includes("--no-wasm-stack-checks");
 let withoutStackChecks = false;
 
@@ -109,18 +109,16 @@ export function compileDispatchWithoutStackChecks(): void {
 
 function optimizedOnFirstCall(run: (fuel: bigint) => number): (fuel: bigint) => number {
   return (fuel: bigint): number => {
-    if (dispatchCompiled) return run(fuel);
+    if (dispatchCompiled || !flagsInWindow) return run(fuel);
     dispatchCompiled = true;
     const noChecks = withoutStackChecks && !userSetNoStackChecks;
     v8.setFlagsFromString("--no-liftoff");
     if (noChecks) v8.setFlagsFromString("--no-wasm-stack-checks");
-    if (inliningInWindow) v8.setFlagsFromString("--no-wasm-inlining");
     try {
       return run(fuel);
     } finally {
       if (!userSetNoLiftoff) v8.setFlagsFromString("--liftoff");
       if (noChecks) v8.setFlagsFromString("--wasm-stack-checks");
-      if (inliningInWindow) v8.setFlagsFromString("--wasm-inlining");
     }
   };
 }
