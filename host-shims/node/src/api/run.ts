@@ -259,6 +259,7 @@ export class Suspended<V> {
   resume(fuel: number | bigint): CallResult<V> {
     if (this.finished) throw new WrtApiError("this call is no longer suspended", ErrCode.BadState, -1);
     if (this.engine.suspended !== this) throw new WrtApiError("another call is active", ErrCode.BadState, -1);
+    const budget = fuelBudget(fuel);
     this.engine.suspended = null;
     let res: DriveResult;
     try {
@@ -266,7 +267,7 @@ export class Suspended<V> {
         this.hostCallPending = false;
         serveHostCall(this.engine);
       }
-      res = drive(this.engine, BigInt(fuel), this.type.results);
+      res = drive(this.engine, budget, this.type.results);
     } catch (e) {
       this.finished = true;
       throw e;
@@ -288,6 +289,17 @@ export class Suspended<V> {
   }
 }
 
+/** A call's fuel argument, checked before anything starts: an integer from 0 to 2^63 - 1 (a number or a bigint). */
+function fuelBudget(fuel: unknown): bigint {
+  const integer = typeof fuel === "bigint" || (typeof fuel === "number" && Number.isSafeInteger(fuel));
+  const b = integer ? BigInt(fuel as number | bigint) : -1n;
+  if (b < 0n || b > 0x7fffffffffffffffn) {
+    const got = typeof fuel === "bigint" ? `${fuel}n` : typeof fuel === "number" ? String(fuel) : typeof fuel;
+    throw new WrtApiError(`fuel must be an integer from 0 to 2^63 - 1 (a number or a bigint), got ${got}`, ErrCode.BadArgument, -1);
+  }
+  return b;
+}
+
 /** Starts a top-level call with a fuel budget; returns Completed or Suspended. */
 export function callWithFuel<V>(
   engine: EngineCore,
@@ -300,8 +312,9 @@ export function callWithFuel<V>(
   if (engine.depth > 0) {
     throw new WrtApiError("a call from inside a host function cannot be suspended: use invoke()", ErrCode.BadState, -1);
   }
+  const budget = fuelBudget(fuel);
   begin(engine, handle, type, args);
-  const res = drive(engine, BigInt(fuel), type.results);
+  const res = drive(engine, budget, type.results);
   if (res.done) return { done: true, results: convert(res.results), fuelLeft: res.fuelLeft };
   return new Suspended(engine, type, convert);
 }
