@@ -109,7 +109,7 @@ export class Instance {
     return this.func(name).invoke(args, opts);
   }
 
-  /** Calls an exported function with a fuel budget (an integer from 0 to 2^63 - 1, number or bigint;
+  /** Calls an exported function with a fuel budget (an integer from -2^63 to 2^63 - 1, number or bigint;
    *  anything else is a WrtApiError, BadArgument, before the call starts); may return a Suspended. */
   call(name: string, args: readonly unknown[], fuel: number | bigint, opts: { raw?: boolean } = {}): CallResult<unknown> {
     return this.func(name).call(args, fuel, opts);

@@ -289,13 +289,14 @@ export class Suspended<V> {
   }
 }
 
-/** A call's fuel argument, checked before anything starts: an integer from 0 to 2^63 - 1 (a number or a bigint). */
+/** A call's fuel argument, checked before anything starts: a 64-bit signed integer (a number or a bigint; a
+ *  negative budget stops before the first instruction, docs/fuel.md). */
 function fuelBudget(fuel: unknown): bigint {
   const integer = typeof fuel === "bigint" || (typeof fuel === "number" && Number.isSafeInteger(fuel));
-  const b = integer ? BigInt(fuel as number | bigint) : -1n;
-  if (b < 0n || b > 0x7fffffffffffffffn) {
+  const b = integer ? BigInt(fuel as number | bigint) : 0n;
+  if (!integer || b < -0x8000000000000000n || b > 0x7fffffffffffffffn) {
     const got = typeof fuel === "bigint" ? `${fuel}n` : typeof fuel === "number" ? String(fuel) : typeof fuel;
-    throw new WrtApiError(`fuel must be an integer from 0 to 2^63 - 1 (a number or a bigint), got ${got}`, ErrCode.BadArgument, -1);
+    throw new WrtApiError(`fuel must be an integer from -2^63 to 2^63 - 1 (a number or a bigint), got ${got}`, ErrCode.BadArgument, -1);
   }
   return b;
 }
