@@ -281,7 +281,7 @@ test("a nested call that runs out of its fuel budget ends the outer call too; th
   assert.deepEqual(inst.invoke("one"), [1]);
 });
 
-test("a call's fuel is checked before the call starts: a bad one is a WrtApiError naming fuel, and nothing is left half-begun", () => {
+test("fuel arguments and options are checked: a bad one is a WrtApiError naming it, and nothing is left half-begun", () => {
   const inst = instantiate(`(module
     (func (export "count") (param $n i32) (result i32) (local $i i32)
       (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
@@ -297,4 +297,10 @@ test("a call's fuel is checked before the call starts: a bad one is a WrtApiErro
   r = r.resume(2 ** 53 - 1);
   assert.equal(r.done, true);
   assert.deepEqual(r.results, [1000]);
+  // invoke's options likewise (they used to throw after the call had begun, leaving the engine "in a call")
+  for (const [opts, what] of [[{ fuel: 1.5 }, "fuel"], [{ fuelSlice: 0 }, "fuelSlice"], [{ fuelSlice: 2.5 }, "fuelSlice"], [{ fuelSlice: () => -1 }, "fuelSlice"]]) {
+    assert.throws(() => inst.invoke("count", [1000], opts), (e) => e instanceof WrtApiError && e.code === ErrCode.BadArgument && e.message.startsWith(`${what} must be an integer`), JSON.stringify(opts));
+    assert.deepEqual(inst.invoke("count", [1000]), [1000]);
+  }
+  assert.deepEqual(inst.invoke("count", [1000], { fuelSlice: 7n }), [1000]);
 });

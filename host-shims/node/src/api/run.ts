@@ -71,17 +71,32 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+const I64_MIN = -(1n << 63n), I64_MAX = (1n << 63n) - 1n;
+
+/** A fuel value from the API as a bigint: an integer (a safe-integer number or a bigint) from `min` to
+ *  2^63 - 1; anything else is a WrtApiError (BadArgument) naming `what`. */
+function fuelValue(v: unknown, what: string, min: bigint): bigint {
+  const ok = typeof v === "bigint" ? v >= min && v <= I64_MAX : typeof v === "number" && Number.isSafeInteger(v) && BigInt(v) >= min;
+  if (!ok) {
+    const got = typeof v === "bigint" ? `${v}n` : typeof v === "number" ? String(v) : typeof v;
+    throw new WrtApiError(`${what} must be an integer from ${min === I64_MIN ? "-2^63" : min} to 2^63 - 1 (a number or a bigint), got ${got}`, ErrCode.BadArgument, -1);
+  }
+  return BigInt(v as number | bigint);
+}
+
+/** A call's fuel budget: any 64-bit signed integer (a negative one stops before the first instruction, docs/fuel.md). */
+const fuelBudget = (fuel: unknown): bigint => fuelValue(fuel, "fuel", I64_MIN);
+
 /** Produces fuel slices for `FuelOptions.fuelSlice`. */
 export function sliceSource(opts: FuelOptions): (() => bigint) | null {
   const s = opts.fuelSlice;
   if (s === undefined) return opts.timeoutMs === undefined ? null : () => TIMEOUT_SLICE;
-  if (typeof s === "function") return () => BigInt(s());
+  if (typeof s === "function") return () => fuelValue(s(), "fuelSlice", 1n);
   if (s === "random") {
     const rnd = seededRandom(opts.seed ?? 1);
     return () => BigInt(1 + Math.floor(rnd() * 64));
   }
-  const n = BigInt(s);
-  if (n <= 0n) throw new RangeError("fuelSlice must be positive");
+  const n = fuelValue(s, "fuelSlice", 1n);
   return () => n;
 }
 
@@ -193,8 +208,15 @@ export function begin(engine: EngineCore, handle: number, type: FuncType, args: 
 
 /** Runs the prepared call to completion per `opts` (slices, or a total budget that throws). */
 export function finish(engine: EngineCore, type: FuncType, opts: FuelOptions = {}): bigint[] {
-  const next = sliceSource(opts);
-  let budget = opts.fuel === undefined ? null : BigInt(opts.fuel);
+  // the call is begun: a bad option, or a bad slice from the user's function, must not leave it pending
+  let next: (() => bigint) | null, budget: bigint | null;
+  try {
+    next = sliceSource(opts);
+    budget = opts.fuel === undefined ? null : fuelBudget(opts.fuel);
+  } catch (e) {
+    abandonAll(engine);
+    throw e;
+  }
   let stalled = 0;
   const deadline = opts.timeoutMs === undefined ? null : Date.now() + opts.timeoutMs;
   for (;;) {
@@ -202,7 +224,13 @@ export function finish(engine: EngineCore, type: FuncType, opts: FuelOptions = {
       abandonAll(engine);
       throw new WrtTimeout(opts.timeoutMs!);
     }
-    let slice = next ? next() : UNBOUNDED_FUEL;
+    let slice: bigint;
+    try {
+      slice = next ? next() : UNBOUNDED_FUEL;
+    } catch (e) {
+      abandonAll(engine);
+      throw e;
+    }
     if (stalled > 0) slice = slice << BigInt(Math.min(stalled, 40)); // an instruction costs more than a slice
     if (budget !== null && slice > budget) slice = budget;
     if (budget !== null && slice <= 0n) {
@@ -287,18 +315,6 @@ export class Suspended<V> {
     if (this.engine.suspended === this) this.engine.suspended = null;
     this.engine.raw.wrt_abandon();
   }
-}
-
-/** A call's fuel argument, checked before anything starts: a 64-bit signed integer (a number or a bigint; a
- *  negative budget stops before the first instruction, docs/fuel.md). */
-function fuelBudget(fuel: unknown): bigint {
-  const integer = typeof fuel === "bigint" || (typeof fuel === "number" && Number.isSafeInteger(fuel));
-  const b = integer ? BigInt(fuel as number | bigint) : 0n;
-  if (!integer || b < -0x8000000000000000n || b > 0x7fffffffffffffffn) {
-    const got = typeof fuel === "bigint" ? `${fuel}n` : typeof fuel === "number" ? String(fuel) : typeof fuel;
-    throw new WrtApiError(`fuel must be an integer from -2^63 to 2^63 - 1 (a number or a bigint), got ${got}`, ErrCode.BadArgument, -1);
-  }
-  return b;
 }
 
 /** Starts a top-level call with a fuel budget; returns Completed or Suspended. */

@@ -64,7 +64,7 @@ export function instantiateWasm(module: WasmModule, imports: HostImports): WasmI
   const instance = new Wasm.Instance(module, imports as unknown as Record<string, Record<string, unknown>>);
   const exports: Record<string, unknown> = { ...instance.exports };
   const run = exports["wrt_run"];
-  if (typeof run === "function") exports["wrt_run"] = optimizedOnFirstCall(run as (fuel: bigint) => number);
+  if (typeof run === "function" && flagsInWindow) exports["wrt_run"] = optimizedOnFirstCall(run as (fuel: bigint) => number);
   return { exports };
 }
 
@@ -109,7 +109,7 @@ export function compileDispatchWithoutStackChecks(): void {
 
 function optimizedOnFirstCall(run: (fuel: bigint) => number): (fuel: bigint) => number {
   return (fuel: bigint): number => {
-    if (dispatchCompiled || !flagsInWindow) return run(fuel);
+    if (dispatchCompiled) return run(fuel);
     dispatchCompiled = true;
     const noChecks = withoutStackChecks && !userSetNoStackChecks;
     v8.setFlagsFromString("--no-liftoff");
