@@ -17,6 +17,7 @@
 // All integers little-endian; nothing may follow the snapshot.
 
 import { ErrCode, WrtSnapshotError } from "./errors.js";
+import { bytesArg } from "./args.js";
 
 export const CONTAINER_MAGIC = 0x43545257; // "WRTC"
 /** The newest version written (2: with a host description; 1 without, as before). */
@@ -55,6 +56,7 @@ export function writeContainer(c: Container): Uint8Array {
 
 /** Reads a container; malformed ones throw WrtSnapshotError (code 120 not a container, 121 version, 124 inconsistent). */
 export function readContainer(bytes: Uint8Array): Container {
+  bytes = bytesArg(bytes, "readContainer", "container");
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const bad = (what: string, at: number, code: number = ErrCode.SnapshotCorrupt): WrtSnapshotError =>
     new WrtSnapshotError(`snapshot container: ${what}`, code, at);

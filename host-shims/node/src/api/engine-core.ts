@@ -16,6 +16,7 @@ import { instantiateNative } from "../engines/native.js";
 import { ErrCode, errorForCode, WrtApiError, WrtCodedError, WrtInternalError, WrtSnapshotError } from "./errors.js";
 import { parseLogLevel, stderrLogHandler, type LogHandler, type LogLevelName } from "./log-format.js";
 import { FuncType, ValType, VALTYPE_BYTE, valTypeFromByte } from "./values.js";
+import { badArgument, describeValue, optionalString, optionsArg } from "./args.js";
 import { Wasm, type WasmInstance, type WasmMemory, type WasmModule } from "../binding/wasm-types.js";
 
 /** Raw calls that shape what a fresh interpreter must replay before a restore (Engine.setupLog). */
@@ -71,6 +72,25 @@ export interface EngineOptions {
   config?: Partial<Record<ConfigName, number | bigint>>;
 }
 
+/** The options of `new Engine` / `Engine.load`, checked before anything is built. */
+function checkOptions(options: EngineOptions | undefined): EngineOptions {
+  const where = "Engine.load";
+  const o = optionsArg(options, where);
+  if (o.engine !== undefined && o.engine !== "node" && o.engine !== "native") {
+    throw badArgument(where, `engine must be "node" or "native", got ${typeof o.engine === "string" ? JSON.stringify(o.engine) : describeValue(o.engine)}`);
+  }
+  optionalString(o.wasmPath, where, "wasmPath");
+  optionalString(o.nativePath, where, "nativePath");
+  if (o.log !== undefined && o.log !== false && typeof o.log !== "function") {
+    throw badArgument(where, `log must be a function or false, got ${describeValue(o.log)}`);
+  }
+  if (o.logLevel !== undefined && typeof o.logLevel !== "string" && typeof o.logLevel !== "number") {
+    throw badArgument(where, `logLevel must be a level name or number, got ${describeValue(o.logLevel)}`);
+  }
+  if (o.config !== undefined) optionsArg(o.config, where, "config");
+  return o;
+}
+
 /** A host function as the run loop sees it: bits in, bits out. */
 export interface HostEntry {
   type: FuncType;
@@ -115,6 +135,7 @@ export class EngineCore {
   readonly externIds = new Map<unknown, bigint>();
 
   constructor(options: EngineOptions = {}) {
+    options = checkOptions(options);
     this.options = options;
     this.logHandler = options.log === undefined ? stderrLogHandler : options.log;
     const native = options.engine === "native";
@@ -259,10 +280,20 @@ export class EngineCore {
     return this.raw.wrt_abi_version();
   }
 
+  /** Sets one `wrt_config` key; a refused key or value is WrtApiError BadArgument naming both. */
   configure(name: ConfigName, value: number | bigint): void {
+    if (!Object.hasOwn(ConfigKey, name)) {
+      throw badArgument("config", `unknown key ${JSON.stringify(name)} (known: ${Object.keys(ConfigKey).join(", ")})`);
+    }
     const key = ConfigKey[name];
-    if (key === undefined) throw new TypeError(`unknown config key ${name}`);
-    if (this.raw.wrt_config(key, BigInt(value)) < 0) throw this.lastError();
+    if (!(typeof value === "bigint" || (typeof value === "number" && Number.isSafeInteger(value)))) {
+      throw badArgument("config", `${name} takes an integer (a number or a bigint), got ${describeValue(value)}`);
+    }
+    if (this.raw.wrt_config(key, BigInt(value)) < 0) {
+      const e = this.lastError();
+      e.message = `config ${name} = ${value}: ${e.message}`;
+      throw e;
+    }
   }
 
   /** Frees unreachable interpreter objects (call at top level after dropping things). */

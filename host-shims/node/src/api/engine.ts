@@ -8,6 +8,7 @@ import { EngineCore, type EngineOptions } from "./engine-core.js";
 export type { EngineOptions } from "./engine-core.js";
 import type { Func } from "./externs.js";
 import { Module } from "./module.js";
+import { arrayArg, bytesArg, optionsArg } from "./args.js";
 import { restoreInto, takeSnapshot } from "./snapshot.js";
 import type { RestoredState, RestoreIntoOptions, RestoreOptions } from "./snapshot.js";
 import { drainLog, forgetWasiLogging, logDropped, wasiLogging } from "./wasi-logging.js";
@@ -61,16 +62,19 @@ export class Engine extends EngineCore {
    * Refused snapshots throw WrtSnapshotError and change nothing.
    */
   restore(bytes: Uint8Array, opts: RestoreIntoOptions = {}): RestoredState {
-    const state = restoreInto(this, bytes, opts);
+    const state = restoreInto(this, bytesArg(bytes, "engine.restore", "snapshot"), optionsArg(opts, "engine.restore"));
     forgetWasiLogging(this); // the store was replaced: handles may name other things
     return state;
   }
 
   /** A fresh engine (options as for `new Engine`) that loads `opts.modules` in order and restores the snapshot into it. */
   static restore(bytes: Uint8Array, opts: RestoreOptions): Restored {
-    const { modules: moduleBytes, hostFunctions, raw, ...engineOptions } = opts;
+    bytes = bytesArg(bytes, "Engine.restore", "snapshot");
+    const { modules: moduleBytes, hostFunctions, raw, ...engineOptions } = optionsArg(opts, "Engine.restore");
+    const list = arrayArg(moduleBytes, "Engine.restore", "modules (the bytes of every module the snapshot names, in order)");
+    const checked = list.map((b, i) => bytesArg(b, "Engine.restore", `modules[${i}]`));
     const engine = new Engine(engineOptions);
-    const modules = moduleBytes.map((b) => Module.load(engine, b));
+    const modules = checked.map((b) => Module.load(engine, b));
     const state = restoreInto(engine, bytes, { hostFunctions, raw });
     return { engine, modules, ...state };
   }

@@ -5,6 +5,7 @@
 // object (useful for funcref identity). A funcref's slot bits are the store
 // function address + 1, i.e. func handle + 1.
 
+import { badArgument, bytesArg, countArg, describeValue, funcTypeArg, limitsArg, optionsArg, valTypeArg } from "./args.js";
 import { EngineCore, HostEntry } from "./engine-core.js";
 import { WrtApiError, ErrCode } from "./errors.js";
 import { begin, callWithFuel, CallResult, FuelOptions, finish } from "./run.js";
@@ -106,6 +107,8 @@ export class Func {
 
   /** A host function of type `type` calling `fn` with decoded arguments. */
   static host(engine: EngineCore, type: FuncType, fn: (...args: any[]) => unknown, opts: { raw?: boolean } = {}): Func {
+    funcTypeArg(type, "Func.host");
+    if (typeof fn !== "function") throw badArgument("Func.host", `fn must be a function, got ${describeValue(fn)}`);
     const handle = engine.newHostFunc(hostEntry(engine, type, fn, opts));
     return Func.fromHandle(engine, handle, type);
   }
@@ -116,6 +119,7 @@ export class Func {
 
   private encodeArgs(args: readonly unknown[]): bigint[] {
     const t = this.type;
+    if (!Array.isArray(args)) throw badArgument("Func call", `args must be an array, got ${describeValue(args)}`);
     if (args.length !== t.params.length) {
       throw new TypeError(`expected ${t.params.length} arguments, got ${args.length}`);
     }
@@ -172,6 +176,7 @@ export class Memory {
 
   /** A new host memory (`min`/`max` in 64 KiB pages). */
   static create(engine: EngineCore, type: MemoryType): Memory {
+    limitsArg(type, "Memory.create", "type");
     const h = engine.raw.wrt_memory_new(type.min, type.max ?? -1);
     if (h < 0) throw engine.lastError();
     return Memory.fromHandle(engine, h);
@@ -199,20 +204,25 @@ export class Memory {
   read(offset: number, length: number): Uint8Array {
     const r = this.engine.raw;
     const len = r.wrt_memory_bytes(this.handle) >>> 0;
-    if (!(offset >= 0 && length >= 0 && offset + length <= len)) throw new RangeError("out of bounds memory read");
+    countArg(offset, "Memory.read", "offset");
+    countArg(length, "Memory.read", "length");
+    if (!(offset + length <= len)) throw new RangeError(`out of bounds memory read: [${offset}, ${offset + length}) of ${len} bytes`);
     return this.engine.readMemory((r.wrt_memory_base(this.handle) >>> 0) + offset, length);
   }
 
   /** Writes bytes at offset (both engines). */
   write(offset: number, data: Uint8Array): void {
+    countArg(offset, "Memory.write", "offset");
+    data = bytesArg(data, "Memory.write", "data");
     const r = this.engine.raw;
     const len = r.wrt_memory_bytes(this.handle) >>> 0;
-    if (!(offset >= 0 && offset + data.length <= len)) throw new RangeError("out of bounds memory write");
+    if (!(offset + data.length <= len)) throw new RangeError(`out of bounds memory write: [${offset}, ${offset + data.length}) of ${len} bytes`);
     this.engine.writeMemory((r.wrt_memory_base(this.handle) >>> 0) + offset, data);
   }
 
   /** Grows by `delta` pages; returns the old size in pages, or -1. */
   grow(delta: number): number {
+    countArg(delta, "Memory.grow", "delta (pages)");
     return this.engine.raw.wrt_memory_grow(this.handle, delta);
   }
 }
@@ -235,6 +245,10 @@ export class Table {
   }
 
   static create(engine: EngineCore, type: TableType): Table {
+    limitsArg(type, "Table.create", "type");
+    if (type.element !== "funcref" && type.element !== "externref") {
+      throw badArgument("Table.create", `type.element must be "funcref" or "externref", got ${describeValue(type.element)}`);
+    }
     const h = engine.raw.wrt_table_new(VALTYPE_BYTE[type.element], type.min, type.max ?? -1);
     if (h < 0) throw engine.lastError();
     return Table.fromHandle(engine, h, type.element);
@@ -245,6 +259,7 @@ export class Table {
   }
 
   getRaw(i: number): bigint {
+    countArg(i, "Table.get", "index");
     const bits = this.engine.raw.wrt_table_get(this.handle, i);
     if (bits === -1n) throw new RangeError("out of bounds table access");
     return BigInt.asUintN(64, bits);
@@ -255,6 +270,7 @@ export class Table {
   }
 
   setRaw(i: number, bits: bigint): void {
+    countArg(i, "Table.set", "index");
     if (this.engine.raw.wrt_table_set(this.handle, i, BigInt.asIntN(64, bits)) < 0) throw this.engine.lastError();
   }
 
@@ -277,6 +293,8 @@ export class Global {
   }
 
   static create(engine: EngineCore, type: GlobalType, value: unknown): Global {
+    if (type === undefined) throw badArgument("Global.create", "type must be { type, mutable }, got undefined");
+    valTypeArg(optionsArg(type, "Global.create", "type").type, "Global.create", "type.type");
     const bits = encodeValue(type.type, value, refs(engine));
     const mut = type.mutable ? 1 : 0;
     const h = type.type === "v128"

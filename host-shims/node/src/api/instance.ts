@@ -19,6 +19,7 @@ import { CallResult, finish, FuelOptions } from "./run.js";
 import { RawValue } from "./values.js";
 import { WASI_LOGGING_MODULE, WASI_LOGGING_NAME } from "./log-format.js";
 import { wasiLogging } from "./wasi-logging.js";
+import { badArgument, describeValue, optionsArg } from "./args.js";
 
 export type ImportValue = Extern | ((...args: any[]) => unknown) | number | bigint | RawValue | null;
 export type ImportObject = Record<string, Record<string, ImportValue | undefined> | undefined>;
@@ -51,6 +52,9 @@ export class Instance {
    * WrtInstantiationError (segment out of bounds) or WrtTrap (start trapped).
    */
   static instantiate(module: Module, imports: ImportObject = {}, opts: InstantiateOptions = {}): Instance {
+    if (!(module instanceof Module)) throw badArgument("Instance.instantiate", `module must be a Module (Module.load()), got ${describeValue(module)}`);
+    imports = optionsArg(imports ?? undefined, "Instance.instantiate", "imports");
+    opts = optionsArg(opts, "Instance.instantiate");
     const engine = module.engine;
     const missing = module.imports().filter((d) => supplied(d, imports) === undefined && !isBuiltin(d));
     if (missing.length > 0) {

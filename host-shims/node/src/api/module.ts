@@ -4,6 +4,7 @@
 import { ConfigKey } from "../binding/abi.js";
 import { EngineCore, parseFuncType } from "./engine-core.js";
 import { WrtCodedError } from "./errors.js";
+import { badArgument, bytesArg, describeValue, optionsArg } from "./args.js";
 import { acceptSigned, trustedKeys } from "./signature.js";
 import { EXTERN_KIND_NAMES, ExternKindName, GlobalType, MemoryType, TableType } from "./externs.js";
 import { FuncType, RefType, valTypeFromByte } from "./values.js";
@@ -56,6 +57,11 @@ class DescReader {
   }
 }
 
+/** The engine argument of a static constructor: an Engine (Engine.load), nothing else. */
+export function engineArg(engine: unknown, where: string): void {
+  if (!(engine instanceof EngineCore)) throw badArgument(where, `engine must be an Engine (Engine.load()), got ${describeValue(engine)}`);
+}
+
 export class Module {
   private importsCache: ImportDescriptor[] | null = null;
   private exportsCache: ExportDescriptor[] | null = null;
@@ -69,6 +75,9 @@ export class Module {
    * or WrtSignatureError when the engine requires a signature (requireSignature).
    */
   static load(engine: EngineCore, bytes: Uint8Array, opts: { loadBudget?: number } = {}): Module {
+    engineArg(engine, "Module.load");
+    bytes = bytesArg(bytes, "Module.load");
+    opts = optionsArg(opts, "Module.load");
     // loadBudget: bytes the interpreter's memory may grow by during this load (ConfigKey.loadBudgetBytes, reset after)
     const budget = opts.loadBudget;
     if (budget !== undefined && !(Number.isInteger(budget) && budget > 0 && budget <= 0xffffffff)) {
@@ -107,6 +116,8 @@ export class Module {
 
   /** Loads and drops again: says whether the bytes are a valid module. */
   static validate(engine: EngineCore, bytes: Uint8Array): ValidationResult {
+    engineArg(engine, "Module.validate"); // a bad argument throws: it says nothing of the bytes
+    bytes = bytesArg(bytes, "Module.validate");
     let m: Module;
     try {
       m = Module.load(engine, bytes);

@@ -24,6 +24,7 @@ import { Module } from "./module.js";
 import { Suspended } from "./run.js";
 import { decodeValue, FuncType } from "./values.js";
 import { acceptSigned, trustedKeys } from "./signature.js";
+import { badArgument, bytesArg } from "./args.js";
 
 /** JS functions for host functions by hostId (arguments decoded, results encoded as for Func.host). */
 export type HostBindings = Record<number, (...args: any[]) => unknown> | Map<number, (...args: any[]) => unknown>;
@@ -107,12 +108,15 @@ export function crc32(bytes: Uint8Array, end = bytes.length): number {
 
 /** Recomputes the trailing CRC-32 of snapshot bytes (after an edit). */
 export function resealSnapshot(bytes: Uint8Array): void {
+  if (!(bytes instanceof Uint8Array)) bytesArg(bytes, "resealSnapshot", "snapshot"); // refuses; a copy could not be resealed in place
+  if (bytes.length < 4) throw badArgument("resealSnapshot", `a snapshot ends in a 4-byte checksum; got ${bytes.length} bytes`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   dv.setUint32(bytes.length - 4, crc32(bytes, bytes.length - 4), true);
 }
 
 /** FNV-1a 64 of module bytes: how a snapshot names a module (assembly/state/hash.ts). */
 export function moduleHash(bytes: Uint8Array): bigint {
+  bytes = bytesArg(bytes, "moduleHash", "module");
   // 64-bit multiply by 0x100000001B3 = 2^40 + 0x1B3 in two 32-bit halves.
   let lo = 0x84222325;
   let hi = 0xcbf29ce4;
@@ -131,6 +135,17 @@ export function moduleHash(bytes: Uint8Array): bigint {
  * checksum and the bounds of what it reads: the interpreter judges the rest.
  */
 export function readSnapshotInfo(bytes: Uint8Array): SnapshotInfo {
+  bytes = bytesArg(bytes, "readSnapshotInfo", "snapshot");
+  try {
+    return parseSnapshotInfo(bytes);
+  } catch (e) {
+    if (!(e instanceof ParseError)) throw e;
+    const code = e.afterChecksum ? ErrCode.SnapshotCorrupt : /checksum/.test(e.message) ? ErrCode.SnapshotChecksum : ErrCode.SnapshotMagic;
+    throw snapshotError(e.message, code, e.offset);
+  }
+}
+
+function parseSnapshotInfo(bytes: Uint8Array): SnapshotInfo {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const len = bytes.length;
   if (len < HEADER_BYTES + 4 || dv.getUint32(0, true) !== MAGIC) throw new ParseError("not a WRT snapshot");
@@ -336,7 +351,7 @@ export function restoreInto(engine: EngineCore, bytes: Uint8Array, opts: Restore
   // interpreter refuses it below with the precise reason).
   let info: SnapshotInfo | null = null;
   try {
-    info = readSnapshotInfo(bytes);
+    info = parseSnapshotInfo(bytes);
   } catch (e) {
     if (!(e instanceof ParseError)) throw e;
     // The checksum holds but the bytes do not read as the format: refuse

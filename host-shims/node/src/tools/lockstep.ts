@@ -9,6 +9,7 @@
 // engines receive exactly the same calls.
 
 import type { RawExports } from "../binding/abi.js";
+import { arrayArg, badArgument, bytesArg, describeValue, optionsArg } from "../api/args.js";
 import { compileInterpreter, instantiateWasm } from "../engines/node.js";
 import { instantiateNative } from "../engines/native.js";
 import { type WasmMemory } from "../binding/wasm-types.js";
@@ -174,8 +175,18 @@ export interface LockstepOptions {
 
 export function lockstep(module: Uint8Array, func: string, args: bigint[], every: number,
                          opts: LockstepOptions = {}): LockstepResult {
+  const where = "lockstep";
+  module = bytesArg(module, where, "module");
+  if (typeof func !== "string") throw badArgument(where, `func must be an export name, got ${describeValue(func)}`);
+  arrayArg(args, where, "args").forEach((a, i) => {
+    if (typeof a !== "bigint") throw badArgument(where, `args[${i}] must be a bigint (the argument's bits), got ${describeValue(a)}`);
+  });
+  if (!(Number.isSafeInteger(every) && every >= 1)) throw badArgument(where, `every (fuel per step) must be an integer of at least 1, got ${describeValue(every)}`);
+  opts = optionsArg(opts, where);
   const engines = opts.engines ?? ["node", "native"];
-  if (!(every >= 1)) throw new RangeError("--every must be at least 1");
+  if (!Array.isArray(engines) || engines.length !== 2 || !engines.every((e) => e === "node" || e === "native")) {
+    throw badArgument(where, `engines must be two of "node" and "native", got ${JSON.stringify(engines)}`);
+  }
   const sides = engines.map((e) => (e === "node" ? wasmSide() : nativeSide())) as [RawSide, RawSide];
   try {
     for (const s of sides) prepare(s, module, func, args);

@@ -21,6 +21,7 @@ import type { EngineCore } from "../api/engine-core.js";
 import { Func, Memory } from "../api/externs.js";
 import type { Instance } from "../api/instance.js";
 import type { FuncType, ValType } from "../api/values.js";
+import { arrayArg, badArgument, describeValue, optionsArg } from "../api/args.js";
 import { Clock, Errno, errnoOf, FdFlags, FileType, OFlags, RIGHTS_ALL, Whence } from "./errno.js";
 
 export const WASI_MODULE = "wasi_snapshot_preview1";
@@ -37,6 +38,28 @@ export interface WasiOptions {
   stderr?: (bytes: Uint8Array) => void;
   /** What fd 0 reads (default: this process's stdin). Return 0 bytes at end of input. */
   stdin?: (max: number) => Uint8Array;
+}
+
+/** The options, checked where they come in (a wrong type names the option, not a later fault). */
+function checkWasiOptions(options: WasiOptions | undefined): WasiOptions {
+  const where = "WasiPreview1";
+  const o = optionsArg(options, where);
+  for (const key of ["args", "env"] as const) {
+    const v = o[key];
+    if (v === undefined) continue;
+    arrayArg(v, where, key).forEach((s, i) => {
+      if (typeof s !== "string") throw badArgument(where, `${key}[${i}] must be a string, got ${describeValue(s)}`);
+    });
+  }
+  if (o.preopens !== undefined) {
+    for (const [guest, host] of Object.entries(optionsArg(o.preopens, where, "preopens"))) {
+      if (typeof host !== "string") throw badArgument(where, `preopens[${JSON.stringify(guest)}] must be a host directory path, got ${describeValue(host)}`);
+    }
+  }
+  for (const key of ["stdout", "stderr", "stdin"] as const) {
+    if (o[key] !== undefined && typeof o[key] !== "function") throw badArgument(where, `${key} must be a function, got ${describeValue(o[key])}`);
+  }
+  return o;
 }
 
 /** Thrown out of proc_exit: the run ends with `code` (the guest traps with "exit(code)"). */
@@ -93,6 +116,7 @@ export class WasiPreview1 {
   readonly env: readonly string[];
 
   constructor(readonly options: WasiOptions = {}) {
+    options = this.options = checkWasiOptions(options);
     this.args = options.args ?? ["main"];
     this.env = options.env ?? [];
     this.fds.set(0, { kind: "stdin" });
@@ -100,7 +124,12 @@ export class WasiPreview1 {
     this.fds.set(2, { kind: "stderr" });
     let fd = 3;
     for (const [guest, host] of Object.entries(options.preopens ?? {})) {
-      const root = realpathSync(host);
+      let root: string;
+      try {
+        root = realpathSync(host);
+      } catch (e) {
+        throw badArgument("WasiPreview1", `preopen ${JSON.stringify(guest)}: cannot open host directory ${host}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      }
       if (!statSync(root).isDirectory()) throw new RangeError(`preopen ${host} is not a directory`);
       this.fds.set(fd++, { kind: "dir", host: root, root, guestName: guest });
     }
