@@ -14,7 +14,7 @@ import { configure, limits, ConfigKey } from "./runtime/limits";
 import { theStore, Instance, FuncInst, MemoryInst, TableInst, GlobalInst, NO_MAX } from "./runtime/store";
 import { reclaimDropped } from "./runtime/reclaim";
 import { instantiate, makeHandle, HANDLE_KIND_SHIFT, HANDLE_ADDR_MASK } from "./runtime/instantiate";
-import { machine, Status } from "./exec/machine";
+import { machine, Status, STACKS_DO_NOT_FIT } from "./exec/machine";
 import { enterCall, runCall, hostReturn, hostTrap, abandon, callError } from "./exec/call";
 import { trapText, Trap } from "./exec/trap";
 import { setFuelCost } from "./exec/fuel";
@@ -241,7 +241,7 @@ export function wrt_start(h: i32): i32 {
   if (start < 0) return 0;
   // the device build does not validate an image's module part (docs/image-format.md)
   if (start >= inst.funcAddrs.length) return apiError(Err.ImageCorrupt, "start function names nothing");
-  if (enterCall(unchecked(inst.funcAddrs[start]), io, 0) < 0) return apiError(Err.BadState, callError);
+  if (enterCall(unchecked(inst.funcAddrs[start]), io, 0) < 0) return apiError(callError == STACKS_DO_NOT_FIT ? Err.OutOfMemory : Err.BadState, callError);
   return 1;
 }
 
@@ -289,8 +289,8 @@ export function wrt_func_type(handle: i32): i32 {
 
 export function wrt_call(handle: i32, nargs: i32): i32 {
   if (!funcOf(handle)) return apiError(Err.NotAFunction, "not a function handle");
-  if (nargs < 0 || <u32>nargs * 8 > ioCap) return apiError(Err.BadArgument, "bad argument count");
-  if (enterCall(<u32>handle & HANDLE_ADDR_MASK, io, <u32>nargs) < 0) return apiError(Err.BadState, callError);
+  if (nargs < 0 || <u64>nargs * 8 > <u64>ioCap) return apiError(Err.BadArgument, "bad argument count");
+  if (enterCall(<u32>handle & HANDLE_ADDR_MASK, io, <u32>nargs) < 0) return apiError(callError == STACKS_DO_NOT_FIT ? Err.OutOfMemory : Err.BadState, callError);
   return 0;
 }
 

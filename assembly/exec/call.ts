@@ -5,7 +5,7 @@
 
 import { theStore, FuncInst, Instance } from "../runtime/store";
 import { funcInfoAt, fiCodeOff, fiFrameBytes, fiParamBytes, fiLocalBytes } from "../compile/func-info";
-import { machine, Status, FRAME_BYTES, HOST_FRAME } from "./machine";
+import { machine, Status, FRAME_BYTES, HOST_FRAME, STACKS_DO_NOT_FIT } from "./machine";
 import { Trap } from "./trap";
 import { unpatch, execute } from "./interp";
 import { OUTER_HOST_CALL, OUTER_DIRECT, finishHostLevelCall, unwindAfterTrap } from "./call-end";
@@ -25,7 +25,7 @@ export let callError: string = "";
 
 export function enterCall(addr: u32, args: usize, nargs: u32): i32 {
   let m = machine;
-  m.ensureStacks();
+  if (!m.ensureStacks()) { callError = STACKS_DO_NOT_FIT; return -1; }
   if (m.status != Status.Idle && m.status != Status.HostCall) { callError = "a call is already in progress"; return -1; }
   if (addr >= <u32>theStore.funcs.length) { callError = "no such function"; return -1; }
   let f = theStore.funcs[addr];

@@ -7,6 +7,10 @@
 // The fields a snapshot saves are the rows of MACH_FIELDS below.
 
 import { limits } from "../runtime/limits";
+import { heapHasRoom } from "../runtime/heap-room";
+
+/** Why a call or restore is refused when the configured stacks cannot be allocated (config keys 1 and 2). */
+export const STACKS_DO_NOT_FIT = "the configured stacks (value stack bytes, call frames) do not fit in the interpreter's memory";
 import { Trap } from "./trap";
 import { FRAME_BYTES, frameAt, setFrame } from "./frame";
 
@@ -88,10 +92,23 @@ export class Machine {
     this.topOff = 0;
   }
 
-  /** Allocates the stacks if they are not yet. */
-  ensureStacks(): void {
-    if (this.stack == 0) this.stack = heap.alloc(this.stackBytes);
-    if (this.frames == 0) this.frames = heap.alloc(<usize>this.frameCap * FRAME_BYTES);
+  /**
+   * Allocates the stacks if they are not yet. False when one does not fit
+   * in the interpreter's memory (configured too large for it): the caller
+   * refuses the call or restore, where an allocation would have ended the
+   * interpreter.
+   */
+  ensureStacks(): bool {
+    if (this.stack == 0) {
+      if (!heapHasRoom(<u64>this.stackBytes)) return false;
+      this.stack = heap.alloc(this.stackBytes);
+    }
+    if (this.frames == 0) {
+      let bytes = <u64>this.frameCap * FRAME_BYTES;
+      if (!heapHasRoom(bytes)) return false;
+      this.frames = heap.alloc(<usize>bytes);
+    }
+    return true;
   }
 
   @inline pushFrame(inst: u32, retPc: u32, fp: u32, extra: u32): bool {

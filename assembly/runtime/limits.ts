@@ -66,13 +66,17 @@ function configureSimd(key: i32, v: u32): bool {
 }
 
 /** Apply one setting; false if the key is unknown or the value out of range. */
+export const MAX_VALUE_STACK_BYTES: u32 = 1 << 30;
+export const MAX_CALL_FRAMES: u32 = 1 << 26;
+
 export function configure(key: i32, value: i64): bool {
   if (value < 0 || value > 0xFFFFFFFF) return false;
   let v = <u32>value;
   if (SIMD_BUILT && (key == ConfigKey.Simd || key == ConfigKey.RelaxedSimd)) return configureSimd(key, v);
   switch (key) {
-    case ConfigKey.ValueStackBytes: if (v < 1024) return false; limits.valueStackBytes = v & ~7; return true;
-    case ConfigKey.CallFrames: if (v < 4) return false; limits.callFrames = v; return true;
+    // at most 1 GiB of either stack (TLSF's largest block; frames x 16 bytes stays in 32 bits)
+    case ConfigKey.ValueStackBytes: if (v < 1024 || v > MAX_VALUE_STACK_BYTES) return false; limits.valueStackBytes = v & ~7; return true;
+    case ConfigKey.CallFrames: if (v < 4 || v > MAX_CALL_FRAMES) return false; limits.callFrames = v; return true;
     case ConfigKey.MaxPagesPerMemory: if (v > 65536) return false; limits.maxPagesPerMemory = v; return true;
     case ConfigKey.MaxPagesTotal: limits.maxPagesTotal = v; return true;
     case ConfigKey.MaxTableElems: limits.maxTableElems = v; return true;

@@ -23,7 +23,7 @@ import {
   theStore, Store, Instance, FuncInst, TableInst, MemoryInst, GlobalInst, NO_MAX, setTotalPages,
 } from "../runtime/store";
 import {
-  machine, Machine, Status, machFieldCount, machFieldOffset, machFieldBytes, machFieldsBytes,
+  machine, Machine, Status, machFieldCount, machFieldOffset, machFieldBytes, machFieldsBytes, STACKS_DO_NOT_FIT,
 } from "../exec/machine";
 import {
   FRAME_BYTES, HOST_FRAME, HOST_OUTER, HOST_DIRECT, frameAt, frameIsHost, frameInst, frameRetPc, frameFp,
@@ -862,7 +862,7 @@ export function restoreSnapshot(p: usize, len: u32): i32 {
   if (load<u32>(p, 12) != fuelTableHash()) { lastError.set(Err.SnapshotVersion, 12, "the fuel cost table differs"); return -1; }
   if (!featuresOk(p)) return -1;
   if (machine.status != Status.Idle) { lastError.set(Err.SnapshotState, -1, "restore needs an idle interpreter"); return -1; }
-  machine.ensureStacks();
+  if (!machine.ensureStacks()) { lastError.set(Err.SnapshotLimit, -1, STACKS_DO_NOT_FIT); return -1; }
 
   let x = new Restoring(new Reader(p, F.HEADER_BYTES, len - 4));
   if (SIMD_BUILT) x.features = load<u32>(p, F.FEATURES_AT);

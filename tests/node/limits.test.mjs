@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { wat } from "./support.mjs";
 import {
-  Engine, Module, Instance, Memory, Table, Suspended, WrtTrap, WrtApiError, WrtOutOfFuel, TrapCode, ErrCode,
+  Engine, Module, Instance, Memory, Table, Suspended, WrtTrap, WrtApiError, WrtOutOfFuel, WrtSnapshotError, TrapCode, ErrCode,
 } from "../../host-shims/node/dist/index.js";
 
 const engineWith = (config) => new Engine({ log: false, config });
@@ -58,6 +58,31 @@ test("config: values out of range are refused", () => {
   // the edge of the range is accepted (4 GiB of pages: 65536)
   e.configure("maxPagesPerInstance", 65536);
   stillWorks(e);
+});
+
+test("stack sizes: at most 1 GiB each; configured too large for the interpreter's memory, a call is refused cleanly", () => {
+  const e = engineWith({});
+  assert.throws(() => e.configure("valueStackBytes", 2 ** 30 + 8), badArgument);
+  assert.throws(() => e.configure("callStackFrames", 2 ** 26 + 1), badArgument);
+  // 2^28 frames of 16 bytes wrapped to a 0-byte allocation in 32 bits: refused before that
+  assert.throws(() => e.configure("callStackFrames", 2 ** 28), badArgument);
+  stillWorks(e);
+  // 1 GiB is accepted, but one block of the interpreter's heap holds less:
+  // the call is refused (out of memory), where the allocation ended the interpreter
+  const big = engineWith({ valueStackBytes: 2 ** 30 });
+  const i = inst(big, `(module (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))`);
+  assert.throws(() => i.invoke("add", [1, 2]), (err) => {
+    assert.ok(err instanceof WrtApiError, `${err?.name}: ${err?.message}`);
+    assert.equal(err.code, ErrCode.OutOfMemory, err.message);
+    assert.match(err.message, /stacks .* do not fit in the interpreter's memory/);
+    return true;
+  });
+  big.configure("valueStackBytes", 65536);
+  assert.deepEqual(i.invoke("add", [1, 2]), [3]);
+  // a restore into such an engine is refused the same way
+  const snap = big.snapshot();
+  assert.throws(() => Engine.restore(snap, { log: false, modules: big.setupLog.filter((c) => c.op === "wrt_module_load").map((c) => c.bytes), config: { valueStackBytes: 2 ** 30 } }),
+    (err) => err instanceof WrtSnapshotError && err.code === ErrCode.SnapshotLimit && /do not fit/.test(err.message));
 });
 
 test("value stack bytes: deep recursion with big frames traps 'call stack exhausted', then runs again", () => {
