@@ -11,6 +11,7 @@
 // wrt_call; 2^28 call frames wrapped the frame buffer's size to 0.
 //
 //   WRT_ABI_FUZZ_CALLS=N   calls per seed (default 1500)
+//   WRT_ABI_FUZZ_SEEDS=A-B seeds A to B (default 1-4)
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -70,6 +71,8 @@ function fuzz(seed) {
   assert.ok(engine.snapshot().length > 0);
 }
 
-for (const seed of [1, 2, 3, 4]) {
+// WRT_ABI_FUZZ_SEEDS=FROM-TO runs other seeds (a longer search; default 1-4)
+const [from, to] = (process.env.WRT_ABI_FUZZ_SEEDS ?? "1-4").split("-").map(Number);
+for (let seed = from; seed <= (to ?? from); seed++) {
   test(`raw ABI at random, seed ${seed}: errors, never a dead interpreter`, () => fuzz(seed));
 }

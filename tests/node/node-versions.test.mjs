@@ -51,6 +51,37 @@ const SUM = guest("sum", `(module
       (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
     (local.get $acc)))`);
 
+// A loop that calls the host on every 1000th iteration: long calls cross
+// many of V8 14's tier-up slices (engines/node.ts), and host calls fall
+// inside them.
+const HOSTSUM = guest("hostsum", `(module
+  (import "env" "f" (func $f (param i32) (result i32)))
+  (func (export "run") (param $n i32) (result i64) (local $i i32) (local $acc i64)
+    (loop $l
+      (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (local.get $i))))
+      (if (i32.eqz (i32.rem_u (local.get $i) (i32.const 1000)))
+        (then (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (call $f (local.get $i)))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $acc)))`);
+
+/** Long calls' results and fuel, as a script printing one JSON line (the same in every Node). */
+const LONG_CALLS = `
+  const { Engine, Module, Instance, Func } = await import(${JSON.stringify(path.join(root, "host-shims/node/dist/index.js"))});
+  const { readFileSync } = await import("node:fs");
+  const engine = Engine.load({});
+  const host = Func.host(engine, { params: ["i32"], results: ["i32"] }, (x) => x % 7);
+  const inst = Instance.instantiate(Module.load(engine, readFileSync(${JSON.stringify(HOSTSUM)})), { env: { f: host } });
+  const budget = 10n ** 12n;
+  const whole = inst.call("run", [5_000_000], budget);
+  const used = budget - whole.fuelLeft;
+  // a budget that runs out 5 units before the end, in the last of many slices; then resumed
+  let r = inst.call("run", [5_000_000], used - 5n);
+  const stopped = !r.done;
+  r = r.resume(100);
+  console.log(JSON.stringify({ result: String(whole.results[0]), used: String(used), stopped, resumed: String(r.results[0]), left: String(r.fuelLeft) }));
+`;
+
 // Four worker threads, each with its own engine: fib(18..21).
 const WORKERS = path.join(dir, "workers.mjs");
 writeFileSync(WORKERS, `
@@ -69,6 +100,20 @@ writeFileSync(WORKERS, `
     parentPort.postMessage(inst.call("fib", [18 + workerData], 1_000_000_000).results[0]);
   }
 `);
+
+let longHere = null;
+/** LONG_CALLS as this test's own Node runs it. */
+function expectedLong() {
+  if (!longHere) {
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", LONG_CALLS], { encoding: "utf8", timeout: 120_000 });
+    assert.equal(r.status, 0, r.stderr);
+    longHere = JSON.parse(r.stdout);
+    assert.equal(longHere.stopped, true);
+    assert.equal(longHere.result, longHere.resumed);
+    assert.equal(BigInt(longHere.used) > 1n << 26n, true, `a long call: ${longHere.used} fuel crosses several slices`);
+  }
+  return longHere;
+}
 
 for (const major of MAJORS) {
   test(`Node ${major}: wrt run, a fuel stop with a snapshot and its resume, and the Node API`, (t) => {
@@ -122,6 +167,12 @@ for (const major of MAJORS) {
     `], { encoding: "utf8", timeout: 120_000 });
     assert.equal(api.status, 0, `${version}: ${api.stderr}`);
     assert.equal(api.stdout.trim(), "6765 6765 true 6765");
+
+    // long calls through the Node API: the same results and fuel as this process's
+    // Node (V8 14 hands them to the interpreter in slices so that they tier up)
+    const long = spawnSync(node, ["--input-type=module", "-e", LONG_CALLS], { encoding: "utf8", timeout: 120_000 });
+    assert.equal(long.status, 0, `${version}: ${long.stderr}`);
+    assert.deepEqual(JSON.parse(long.stdout), expectedLong());
 
     // four worker threads, each with its own engine, at once (their first calls race)
     const workers = spawnSync(node, [WORKERS], { encoding: "utf8", timeout: 120_000 });
