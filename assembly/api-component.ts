@@ -5,13 +5,15 @@
 //   written into the I/O buffer; returns the byte length (layout below).
 
 import { Err, lastError } from "./errors";
-import { io, ioCap, apiError, wrt_io } from "./api-io";
+import { io, ioCap, apiError, ioFor } from "./api-io";
 import { validateComponent, lastComponent } from "./component/validate";
+import { heapHasRoom } from "./runtime/heap-room";
 
 export function wrt_component_validate(len: i32): i32 {
   lastError.clear();
   if (len < 0 || <u32>len > ioCap) return apiError(Err.BadArgument, "length exceeds the I/O buffer");
   // validate a copy: the I/O buffer is reused by error texts
+  if (!heapHasRoom(<u64>len)) return apiError(Err.OutOfMemory, "no room for a copy of the component in the interpreter's memory");
   let bytes = new ArrayBuffer(len);
   memory.copy(changetype<usize>(bytes), io, len);
   return validateComponent(changetype<usize>(bytes), <u32>len) ? 0 : -1;
@@ -30,7 +32,7 @@ export function wrt_component_customs(): i32 {
   let size: u32 = 4;
   for (let i = 0; i < list.length; i++) size += 12 + <u32>String.UTF8.byteLength(list[i].name);
   if (size > <u32>i32.MAX_VALUE) return apiError(Err.LimitExceeded, "too many custom sections");
-  let p = wrt_io(<i32>size);
+  let p = ioFor(<i32>size);
   if (p == 0) return apiError(Err.LimitExceeded, "custom section list larger than the I/O buffer may be");
   store<u32>(p, list.length);
   let q = p + 4;

@@ -2,6 +2,7 @@
 // the api files share. The host gets the buffer's address from wrt_io.
 
 import { Err, lastError } from "./errors";
+import { heapHasRoom } from "./runtime/heap-room";
 
 export let io: usize = 0;
 export let ioCap: u32 = 0;
@@ -9,8 +10,23 @@ export let ioCap: u32 = 0;
 /** Largest I/O buffer the host may ask for (a request above it returns 0). */
 const IO_MAX: u32 = 256 << 20;
 
+/**
+ * The host's request for an I/O buffer of `size` bytes: its address, or 0
+ * when `size` is over IO_MAX or the interpreter's memory cannot hold it (a
+ * board's arena), where growing it would have ended the interpreter.
+ */
 export function wrt_io(size: i32): usize {
   if (<u32>size > IO_MAX && size > 0) return 0;
+  let want = <u32>max(size, 64);
+  if (want > ioCap && !heapHasRoom(<u64>want, io)) return 0;
+  return ioFor(size);
+}
+
+/**
+ * The interpreter's own use of the buffer (results, texts, descriptors):
+ * sizes it made itself, so it takes the buffer as it comes.
+ */
+export function ioFor(size: i32): usize {
   let want = <u32>max(size, 64);
   if (want > ioCap) {
     io = io == 0 ? heap.alloc(want) : heap.realloc(io, want);
@@ -22,7 +38,7 @@ export function wrt_io(size: i32): usize {
 /** Writes `s` as UTF-8 into the I/O buffer; returns the byte length. */
 export function ioText(s: string): i32 {
   let len = String.UTF8.byteLength(s);
-  let p = wrt_io(len);
+  let p = ioFor(len);
   String.UTF8.encodeUnsafe(changetype<usize>(s), s.length, p);
   return len;
 }

@@ -4,7 +4,7 @@
 // wrt_image writes a loaded module's image for a device build.
 
 import { Err, lastError } from "./errors";
-import { io, ioCap, apiError, wrt_io } from "./api-io";
+import { io, ioCap, apiError, ioFor } from "./api-io";
 import { decodeModule } from "./binary/decoder";
 import { validateModule } from "./valid/index";
 import { CompiledModule } from "./compile/compiled";
@@ -13,6 +13,7 @@ import { limits } from "./runtime/limits";
 import { loadOverBudget, loadBudgetText } from "./runtime/load-budget";
 import { internModuleTypes, addModule, moduleOf } from "./runtime/modules";
 import { fnv1a64 } from "./state/hash";
+import { heapHasRoom } from "./runtime/heap-room";
 import { isImage, readImage, linkImageCode } from "./image/read";
 import { ImageParts, writeImage } from "./image/write";
 
@@ -30,6 +31,7 @@ export function wrt_module_load(len: i32): i32 {
     return addModule(cm);
   }
   if (<u32>len > limits.maxModuleBytes) return apiError(Err.LimitExceeded, "module larger than the configured limit");
+  if (!heapHasRoom(<u64>len)) return apiError(Err.OutOfMemory, "no room for a copy of the module in the interpreter's memory");
   let bytes = new ArrayBuffer(len);
   memory.copy(changetype<usize>(bytes), io, len);
   let m = decodeModule(bytes);
@@ -50,7 +52,7 @@ export function wrt_image(h: i32): i32 {
   let cm = moduleOf(h);
   if (!cm) return apiError(Err.BadHandle, "no such module");
   let parts = new ImageParts(cm);
-  let p = wrt_io(<i32>parts.size);
+  let p = ioFor(<i32>parts.size);
   if (p == 0) return apiError(Err.LimitExceeded, "image larger than the I/O buffer may be");
   return <i32>writeImage(parts, p);
 }

@@ -4,7 +4,7 @@
 // buffer and a memory's bytes, both documented as short-lived.
 
 import { Err, lastError } from "./errors";
-import { io, ioCap, ioText, apiError, wrt_io } from "./api-io";
+import { io, ioCap, ioText, apiError, ioFor } from "./api-io";
 import { Module, FuncType, ExternKind, ValType } from "./binary/module";
 import { CompiledModule } from "./compile/compiled";
 import { Ir, MULLOADS_WASM_SHIFT } from "./compile/ir";
@@ -90,7 +90,7 @@ class Out {
     for (let i = 0; i < t.results.length; i++) this.u8(t.results[i]);
   }
   flush(): i32 {
-    let p = wrt_io(this.b.length);
+    let p = ioFor(this.b.length);
     for (let i = 0; i < this.b.length; i++) store<u8>(p + i, this.b[i]);
     return this.b.length;
   }
@@ -221,7 +221,7 @@ export function wrt_instantiate(h: i32, n: i32): i32 {
   lastError.clear();
   let cm = moduleOf(h);
   if (!cm) return apiError(Err.BadHandle, "no such module");
-  if (n < 0 || <u32>n * 4 > ioCap) return apiError(Err.BadArgument, "bad import count");
+  if (n < 0 || !ioHolds(<i64>n * 4)) return apiError(Err.BadArgument, "bad import count");
   let ext = new StaticArray<u32>(n);
   for (let i = 0; i < n; i++) ext[i] = load<u32>(io + (<usize>i << 2));
   let inst = instantiate(cm, ext);
@@ -289,7 +289,7 @@ export function wrt_func_type(handle: i32): i32 {
 
 export function wrt_call(handle: i32, nargs: i32): i32 {
   if (!funcOf(handle)) return apiError(Err.NotAFunction, "not a function handle");
-  if (nargs < 0 || <u64>nargs * 8 > <u64>ioCap) return apiError(Err.BadArgument, "bad argument count");
+  if (nargs < 0 || !ioHolds(<i64>nargs * 8)) return apiError(Err.BadArgument, "bad argument count");
   if (enterCall(<u32>handle & HANDLE_ADDR_MASK, io, <u32>nargs) < 0) return apiError(callError == STACKS_DO_NOT_FIT ? Err.OutOfMemory : Err.BadState, callError);
   return 0;
 }
@@ -305,7 +305,7 @@ export function wrt_fuel_left(): i64 { return machine.fuel; }
 export function wrt_results(): i32 {
   let m = machine;
   let n = m.resultCount;
-  let p = wrt_io(<i32>n * 8);
+  let p = ioFor(<i32>n * 8);
   memory.copy(p, m.stack + m.resultsOff, <usize>n << 3);
   return <i32>n;
 }
@@ -320,13 +320,13 @@ export function wrt_host_args(): i32 {
   let m = machine;
   if (m.status != Status.HostCall) return apiError(Err.BadState, "no host call is pending");
   let n = theStore.funcs[m.hostFunc].type.paramSlots;
-  let p = wrt_io(n * 8);
+  let p = ioFor(n * 8);
   memory.copy(p, m.stack + m.hostArgsOff, <usize>n << 3);
   return n;
 }
 
 export function wrt_host_return(n: i32): i32 {
-  if (n < 0 || <u32>n * 8 > ioCap) return apiError(Err.BadArgument, "bad result count");
+  if (n < 0 || !ioHolds(<i64>n * 8)) return apiError(Err.BadArgument, "bad result count");
   if (hostReturn(io, <u32>n) < 0) return apiError(Err.BadState, callError);
   return 0;
 }
@@ -472,7 +472,7 @@ export function wrt_table_set(h: i32, i: i32, bits: i64): i32 {
 export function wrt_snapshot(): i32 {
   let w = writeSnapshot();
   if (!w) return apiError(Err.SnapshotState, "snapshot only at a halt: idle, out of fuel or at a host call");
-  let p = wrt_io(<i32>w.len);
+  let p = ioFor(<i32>w.len);
   memory.copy(p, w.buf, w.len);
   let n = <i32>w.len;
   w.free();
@@ -506,7 +506,7 @@ export function wrt_wasi_logging(): i32 {
 export function wrt_log_read(): i32 {
   let n = logRing.peek();
   if (n == 0) return 0;
-  let p = wrt_io(<i32>n);
+  let p = ioFor(<i32>n);
   return <i32>logRing.pop(p);
 }
 

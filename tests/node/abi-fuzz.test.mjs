@@ -76,3 +76,28 @@ const [from, to] = (process.env.WRT_ABI_FUZZ_SEEDS ?? "1-4").split("-").map(Numb
 for (let seed = from; seed <= (to ?? from); seed++) {
   test(`raw ABI at random, seed ${seed}: errors, never a dead interpreter`, () => fuzz(seed));
 }
+
+// Finds of this fuzz, kept.
+test("raw ABI: counts whose byte size wraps 32 bits are refused (wrt_instantiate, wrt_call, wrt_host_return)", () => {
+  const engine = Engine.load({ log: false });
+  const mod = Module.load(engine, hello);
+  // 2^30 imports x 4 bytes wrapped to 0 and passed the I/O buffer check, then the array of 2^30 ended the interpreter
+  assert.equal(engine.raw.wrt_instantiate(mod.handle, 1 << 30), -1);
+  assert.match(engine.lastError().message, /bad import count/);
+  assert.equal(engine.raw.wrt_call(0, 1 << 29), -1);
+  assert.equal(engine.raw.wrt_host_return(1 << 29), -1);
+  assert.deepEqual(Instance.instantiate(mod, {}).invoke("fib", [10]), [55]);
+});
+
+test("raw ABI: an I/O buffer the interpreter's memory cannot hold is refused (0), not grown into a dead interpreter", () => {
+  const engine = Engine.load({ log: false });
+  const inst = Instance.instantiate(Module.load(engine, hello), {});
+  assert.deepEqual(inst.invoke("fib", [11]), [89]); // the stacks are taken now, before memory is scarce
+  const pages = engine.instance.exports.memory.buffer.byteLength / 65536;
+  // the interpreter's memory may reach 4 pages more than it has: a 64 MiB buffer cannot fit
+  engine.configure("hostMemoryPages", pages + 4);
+  assert.equal(engine.raw.wrt_io(64 << 20), 0);
+  assert.equal(engine.raw.wrt_module_load(64 << 20), -1);
+  assert.ok(engine.raw.wrt_io(1024) > 0);
+  assert.deepEqual(inst.invoke("fib", [12]), [144]);
+});
