@@ -51,6 +51,17 @@ export function optionalString(v: unknown, where: string, what: string): void {
   if (v !== undefined && typeof v !== "string") throw badArgument(where, `${what} must be a string, got ${describeValue(v)}`);
 }
 
+/**
+ * An offset or index that the memory or table then bounds-checks: any
+ * integer passes here (a negative one is out of bounds there, a RangeError,
+ * as before); a fraction, NaN or a string is refused.
+ */
+export function integerArg(v: unknown, where: string, what: string): void {
+  if (typeof v !== "number" || !Number.isSafeInteger(v)) {
+    throw badArgument(where, `${what} must be an integer, got ${typeof v === "number" ? String(v) : describeValue(v)}`);
+  }
+}
+
 /** A count, offset, index or page delta: an integer from 0 to `max` (a u32 by default). */
 export function countArg(v: unknown, where: string, what: string, max = 0xffffffff): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > max) {

@@ -5,7 +5,7 @@
 // object (useful for funcref identity). A funcref's slot bits are the store
 // function address + 1, i.e. func handle + 1.
 
-import { badArgument, bytesArg, countArg, describeValue, funcTypeArg, limitsArg, optionsArg, valTypeArg } from "./args.js";
+import { badArgument, bytesArg, countArg, describeValue, funcTypeArg, integerArg, limitsArg, optionsArg, valTypeArg } from "./args.js";
 import { EngineCore, HostEntry } from "./engine-core.js";
 import { WrtApiError, ErrCode } from "./errors.js";
 import { begin, callWithFuel, CallResult, FuelOptions, finish } from "./run.js";
@@ -204,19 +204,19 @@ export class Memory {
   read(offset: number, length: number): Uint8Array {
     const r = this.engine.raw;
     const len = r.wrt_memory_bytes(this.handle) >>> 0;
-    countArg(offset, "Memory.read", "offset");
-    countArg(length, "Memory.read", "length");
-    if (!(offset + length <= len)) throw new RangeError(`out of bounds memory read: [${offset}, ${offset + length}) of ${len} bytes`);
+    integerArg(offset, "Memory.read", "offset");
+    integerArg(length, "Memory.read", "length");
+    if (!(offset >= 0 && length >= 0 && offset + length <= len)) throw new RangeError(`out of bounds memory read: [${offset}, ${offset + length}) of ${len} bytes`);
     return this.engine.readMemory((r.wrt_memory_base(this.handle) >>> 0) + offset, length);
   }
 
   /** Writes bytes at offset (both engines). */
   write(offset: number, data: Uint8Array): void {
-    countArg(offset, "Memory.write", "offset");
+    integerArg(offset, "Memory.write", "offset");
     data = bytesArg(data, "Memory.write", "data");
     const r = this.engine.raw;
     const len = r.wrt_memory_bytes(this.handle) >>> 0;
-    if (!(offset + data.length <= len)) throw new RangeError(`out of bounds memory write: [${offset}, ${offset + data.length}) of ${len} bytes`);
+    if (!(offset >= 0 && offset + data.length <= len)) throw new RangeError(`out of bounds memory write: [${offset}, ${offset + data.length}) of ${len} bytes`);
     this.engine.writeMemory((r.wrt_memory_base(this.handle) >>> 0) + offset, data);
   }
 
@@ -259,7 +259,7 @@ export class Table {
   }
 
   getRaw(i: number): bigint {
-    countArg(i, "Table.get", "index");
+    integerArg(i, "Table.get", "index");
     const bits = this.engine.raw.wrt_table_get(this.handle, i);
     if (bits === -1n) throw new RangeError("out of bounds table access");
     return BigInt.asUintN(64, bits);
@@ -270,7 +270,7 @@ export class Table {
   }
 
   setRaw(i: number, bits: bigint): void {
-    countArg(i, "Table.set", "index");
+    integerArg(i, "Table.set", "index");
     if (this.engine.raw.wrt_table_set(this.handle, i, BigInt.asIntN(64, bits)) < 0) throw this.engine.lastError();
   }
 
