@@ -5,7 +5,7 @@
 //   written into the I/O buffer; returns the byte length (layout below).
 
 import { Err, lastError } from "./errors";
-import { io, ioCap, apiError, ioFor } from "./api-io";
+import { io, ioCap, apiError, wrt_io } from "./api-io";
 import { validateComponent, lastComponent } from "./component/validate";
 import { heapHasRoom } from "./runtime/heap-room";
 
@@ -32,7 +32,7 @@ export function wrt_component_customs(): i32 {
   let size: u32 = 4;
   for (let i = 0; i < list.length; i++) size += 12 + <u32>String.UTF8.byteLength(list[i].name);
   if (size > <u32>i32.MAX_VALUE) return apiError(Err.LimitExceeded, "too many custom sections");
-  let p = ioFor(<i32>size);
+  let p = wrt_io(<i32>size);
   if (p == 0) return apiError(Err.LimitExceeded, "custom section list larger than the I/O buffer may be");
   store<u32>(p, list.length);
   let q = p + 4;

@@ -11,24 +11,17 @@ export let ioCap: u32 = 0;
 const IO_MAX: u32 = 256 << 20;
 
 /**
- * The host's request for an I/O buffer of `size` bytes: its address, or 0
- * when `size` is over IO_MAX or the interpreter's memory cannot hold it (a
- * board's arena), where growing it would have ended the interpreter.
+ * An I/O buffer of at least `size` bytes: its address, or 0 (the old buffer
+ * kept) when `size` is over IO_MAX or the interpreter's memory cannot hold
+ * it (a board's arena), where growing it would have ended the interpreter.
+ * The interpreter's own writers (results, texts, descriptors, snapshots)
+ * check for 0 as the host does.
  */
 export function wrt_io(size: i32): usize {
   if (<u32>size > IO_MAX && size > 0) return 0;
   let want = <u32>max(size, 64);
-  if (want > ioCap && !heapHasRoom(<u64>want, io)) return 0;
-  return ioFor(size);
-}
-
-/**
- * The interpreter's own use of the buffer (results, texts, descriptors):
- * sizes it made itself, so it takes the buffer as it comes.
- */
-export function ioFor(size: i32): usize {
-  let want = <u32>max(size, 64);
   if (want > ioCap) {
+    if (!heapHasRoom(<u64>want, io)) return 0;
     io = io == 0 ? heap.alloc(want) : heap.realloc(io, want);
     ioCap = want;
   }
@@ -38,7 +31,8 @@ export function ioFor(size: i32): usize {
 /** Writes `s` as UTF-8 into the I/O buffer; returns the byte length. */
 export function ioText(s: string): i32 {
   let len = String.UTF8.byteLength(s);
-  let p = ioFor(len);
+  let p = wrt_io(len);
+  if (p == 0) return 0; // no room for the text: none rather than a write to address 0
   String.UTF8.encodeUnsafe(changetype<usize>(s), s.length, p);
   return len;
 }

@@ -4,7 +4,7 @@
 // wrt_image writes a loaded module's image for a device build.
 
 import { Err, lastError } from "./errors";
-import { io, ioCap, apiError, ioFor } from "./api-io";
+import { io, ioCap, apiError, wrt_io } from "./api-io";
 import { decodeModule } from "./binary/decoder";
 import { validateModule } from "./valid/index";
 import { CompiledModule } from "./compile/compiled";
@@ -52,7 +52,7 @@ export function wrt_image(h: i32): i32 {
   let cm = moduleOf(h);
   if (!cm) return apiError(Err.BadHandle, "no such module");
   let parts = new ImageParts(cm);
-  let p = ioFor(<i32>parts.size);
+  let p = wrt_io(<i32>parts.size);
   if (p == 0) return apiError(Err.LimitExceeded, "image larger than the I/O buffer may be");
   return <i32>writeImage(parts, p);
 }

@@ -4,7 +4,7 @@
 // buffer and a memory's bytes, both documented as short-lived.
 
 import { Err, lastError } from "./errors";
-import { io, ioCap, ioText, apiError, ioFor } from "./api-io";
+import { io, ioCap, ioText, apiError, wrt_io } from "./api-io";
 import { Module, FuncType, ExternKind, ValType } from "./binary/module";
 import { CompiledModule } from "./compile/compiled";
 import { Ir, MULLOADS_WASM_SHIFT } from "./compile/ir";
@@ -90,7 +90,8 @@ class Out {
     for (let i = 0; i < t.results.length; i++) this.u8(t.results[i]);
   }
   flush(): i32 {
-    let p = ioFor(this.b.length);
+    let p = wrt_io(this.b.length);
+    if (p == 0) return apiError(Err.OutOfMemory, "descriptor larger than the I/O buffer may be");
     for (let i = 0; i < this.b.length; i++) store<u8>(p + i, this.b[i]);
     return this.b.length;
   }
@@ -305,7 +306,8 @@ export function wrt_fuel_left(): i64 { return machine.fuel; }
 export function wrt_results(): i32 {
   let m = machine;
   let n = m.resultCount;
-  let p = ioFor(<i32>n * 8);
+  let p = wrt_io(<i32>n * 8);
+  if (p == 0) return apiError(Err.OutOfMemory, "no room for the results in the I/O buffer");
   memory.copy(p, m.stack + m.resultsOff, <usize>n << 3);
   return <i32>n;
 }
@@ -320,7 +322,8 @@ export function wrt_host_args(): i32 {
   let m = machine;
   if (m.status != Status.HostCall) return apiError(Err.BadState, "no host call is pending");
   let n = theStore.funcs[m.hostFunc].type.paramSlots;
-  let p = ioFor(n * 8);
+  let p = wrt_io(n * 8);
+  if (p == 0) return apiError(Err.OutOfMemory, "no room for the arguments in the I/O buffer");
   memory.copy(p, m.stack + m.hostArgsOff, <usize>n << 3);
   return n;
 }
@@ -472,7 +475,8 @@ export function wrt_table_set(h: i32, i: i32, bits: i64): i32 {
 export function wrt_snapshot(): i32 {
   let w = writeSnapshot();
   if (!w) return apiError(Err.SnapshotState, "snapshot only at a halt: idle, out of fuel or at a host call");
-  let p = ioFor(<i32>w.len);
+  let p = wrt_io(<i32>w.len);
+  if (p == 0) { w.free(); return apiError(Err.SnapshotLimit, "snapshot larger than the I/O buffer may be (256 MiB) or than the interpreter's memory holds"); }
   memory.copy(p, w.buf, w.len);
   let n = <i32>w.len;
   w.free();
@@ -506,7 +510,8 @@ export function wrt_wasi_logging(): i32 {
 export function wrt_log_read(): i32 {
   let n = logRing.peek();
   if (n == 0) return 0;
-  let p = ioFor(<i32>n);
+  let p = wrt_io(<i32>n);
+  if (p == 0) return apiError(Err.OutOfMemory, "no room for the log record in the I/O buffer");
   return <i32>logRing.pop(p);
 }
 

@@ -8,11 +8,11 @@
 
 import { limits } from "../runtime/limits";
 import { heapHasRoom } from "../runtime/heap-room";
+import { Trap } from "./trap";
+import { FRAME_BYTES, frameAt, setFrame } from "./frame";
 
 /** Why a call or restore is refused when the configured stacks cannot be allocated (config keys 1 and 2). */
 export const STACKS_DO_NOT_FIT = "the configured stacks (value stack bytes, call frames) do not fit in the interpreter's memory";
-import { Trap } from "./trap";
-import { FRAME_BYTES, frameAt, setFrame } from "./frame";
 
 export { FRAME_BYTES, HOST_FRAME } from "./frame";
 

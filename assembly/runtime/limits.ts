@@ -65,10 +65,10 @@ function configureSimd(key: i32, v: u32): bool {
   return true;
 }
 
-/** Apply one setting; false if the key is unknown or the value out of range. */
 export const MAX_VALUE_STACK_BYTES: u32 = 1 << 30;
 export const MAX_CALL_FRAMES: u32 = 1 << 26;
 
+/** Apply one setting; false if the key is unknown or the value out of range. */
 export function configure(key: i32, value: i64): bool {
   if (value < 0 || value > 0xFFFFFFFF) return false;
   let v = <u32>value;

@@ -86,6 +86,9 @@ class ParseError extends Error {
   /** True when the checksum held: then the bytes are as written, and inconsistent. */
   afterChecksum = false;
   offset = -1;
+  constructor(message: string, readonly code: number = ErrCode.SnapshotCorrupt) {
+    super(message);
+  }
 }
 
 let crcTable: Uint32Array | null = null;
@@ -140,17 +143,16 @@ export function readSnapshotInfo(bytes: Uint8Array): SnapshotInfo {
     return parseSnapshotInfo(bytes);
   } catch (e) {
     if (!(e instanceof ParseError)) throw e;
-    const code = e.afterChecksum ? ErrCode.SnapshotCorrupt : /checksum/.test(e.message) ? ErrCode.SnapshotChecksum : ErrCode.SnapshotMagic;
-    throw snapshotError(e.message, code, e.offset);
+    throw snapshotError(e.message, e.code, e.offset);
   }
 }
 
 function parseSnapshotInfo(bytes: Uint8Array): SnapshotInfo {
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const len = bytes.length;
-  if (len < HEADER_BYTES + 4 || dv.getUint32(0, true) !== MAGIC) throw new ParseError("not a WRT snapshot");
+  if (len < HEADER_BYTES + 4 || dv.getUint32(0, true) !== MAGIC) throw new ParseError("not a WRT snapshot", ErrCode.SnapshotMagic);
   if (dv.getUint32(16, true) !== len) throw new ParseError("length field differs");
-  if (dv.getUint32(len - 4, true) !== crc32(bytes, len - 4)) throw new ParseError("checksum mismatch");
+  if (dv.getUint32(len - 4, true) !== crc32(bytes, len - 4)) throw new ParseError("checksum mismatch", ErrCode.SnapshotChecksum);
   try {
     return walkSnapshot(bytes, dv);
   } catch (e) {
